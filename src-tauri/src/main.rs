@@ -1,0 +1,133 @@
+//! Wijkstem desktop shell. It opens the database, wires the window and turns
+//! each IPC command into exactly one core call. No domain logic lives here.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use tauri::State;
+use wijkstem::audit::ChainReport;
+use wijkstem::csv_import::ImportReport;
+use wijkstem::problem::Failure;
+use wijkstem::selection::{Plan, PlanInput, Selection, SelectionInput};
+use wijkstem::session::{Res, Session, StartupInfo};
+use wijkstem::store::Store;
+
+struct App {
+    session: Mutex<Result<Session, Failure>>,
+    startup: StartupInfo,
+}
+
+fn with<T>(app: &State<'_, App>, f: impl FnOnce(&mut Session) -> Res<T>) -> Res<T> {
+    // A poisoned lock means an earlier command panicked mid-way; SQLite rolled
+    // that transaction back, so continuing with the session is safe.
+    let mut guard = app.session.lock().unwrap_or_else(|p| p.into_inner());
+    match guard.as_mut() {
+        Ok(s) => f(s),
+        Err(failure) => Err(failure.clone()),
+    }
+}
+
+#[tauri::command]
+fn startup_info(app: State<'_, App>) -> StartupInfo {
+    app.startup.clone()
+}
+
+#[tauri::command]
+fn sign_in(app: State<'_, App>, name: String) -> Res<String> {
+    with(&app, |s| s.sign_in(&name))
+}
+
+#[tauri::command]
+fn sign_out(app: State<'_, App>) -> Res<()> {
+    with(&app, |s| s.sign_out())
+}
+
+#[tauri::command]
+fn list_selections(app: State<'_, App>) -> Res<Vec<Selection>> {
+    with(&app, |s| s.selections())
+}
+
+#[tauri::command]
+fn get_selection(app: State<'_, App>, id: i64) -> Res<Selection> {
+    with(&app, |s| s.selection(id))
+}
+
+#[tauri::command]
+fn create_selection(app: State<'_, App>, input: SelectionInput) -> Res<Selection> {
+    with(&app, |s| s.create_selection(&input))
+}
+
+#[tauri::command]
+fn update_selection(app: State<'_, App>, id: i64, input: SelectionInput) -> Res<Selection> {
+    with(&app, |s| s.update_selection(id, &input))
+}
+
+#[tauri::command]
+fn list_plans(app: State<'_, App>, selection_id: i64) -> Res<Vec<Plan>> {
+    with(&app, |s| s.plans(selection_id))
+}
+
+#[tauri::command]
+fn add_plan(app: State<'_, App>, selection_id: i64, input: PlanInput) -> Res<Plan> {
+    with(&app, |s| s.add_plan(selection_id, &input))
+}
+
+#[tauri::command]
+fn update_plan(app: State<'_, App>, plan_id: i64, input: PlanInput) -> Res<Plan> {
+    with(&app, |s| s.update_plan(plan_id, &input))
+}
+
+#[tauri::command]
+fn remove_plan(app: State<'_, App>, plan_id: i64) -> Res<()> {
+    with(&app, |s| s.remove_plan(plan_id))
+}
+
+#[tauri::command]
+fn import_plans_csv(app: State<'_, App>, selection_id: i64, contents: String, file_name: String) -> Res<ImportReport> {
+    with(&app, |s| s.import_plans_csv(selection_id, contents.as_bytes(), &file_name))
+}
+
+#[tauri::command]
+fn audit_verify(app: State<'_, App>) -> Res<ChainReport> {
+    with(&app, |s| s.audit_verify())
+}
+
+fn db_path_from_args() -> PathBuf {
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--db" {
+            if let Some(p) = args.next() {
+                return PathBuf::from(p);
+            }
+        } else if let Some(p) = a.strip_prefix("--db=") {
+            return PathBuf::from(p);
+        }
+    }
+    Store::default_path()
+}
+
+fn main() {
+    let path = db_path_from_args();
+    let (session, startup) = Session::start(&path);
+    tauri::Builder::default()
+        .manage(App { session: Mutex::new(session), startup })
+        .invoke_handler(tauri::generate_handler![
+            startup_info,
+            sign_in,
+            sign_out,
+            list_selections,
+            get_selection,
+            create_selection,
+            update_selection,
+            list_plans,
+            add_plan,
+            update_plan,
+            remove_plan,
+            import_plans_csv,
+            audit_verify
+        ])
+        .run(tauri::generate_context!())
+        .expect("Wijkstem could not start its window");
+}

@@ -1,0 +1,71 @@
+//! The built-in demo edition: two Ghent wijken with realistic plans, so the
+//! app is never empty on first launch and a facilitator can practise.
+
+use crate::selection::{Method, PlanInput, Selection, SelectionError, SelectionInput};
+use crate::store::Store;
+
+pub const DEMO_OPERATOR: &str = "demo";
+pub const DEMO_EDITION: &str = "Wijkbudget 2026 (demo)";
+
+type P = (&'static str, &'static str, &'static str, i64, &'static str);
+
+const MUIDE: &[P] = &[
+    ("MM01", "Groene speelplaats Afrikalaan", "Tegels eruit, bomen en een moestuin erin op het pleintje aan de Afrikalaan.", 28_500, "Buurtcomité Afrikalaan"),
+    ("MM02", "Zitbanken langs het Houtdok", "Tien houten zitbanken met leuning langs de kade, ook voor ouderen.", 9_800, "Seniorenraad Muide"),
+    ("MM03", "Buurtfeest Meulestede", "Een zomerfeest op de Meulesteedsesteenweg met muziek en eten van de buurt.", 6_500, "Vzw Meulestede Leeft"),
+    ("MM04", "Deelbakfietsen voor de Muide", "Drie elektrische bakfietsen die buren gratis kunnen lenen.", 14_200, "Fietsgroep Muide"),
+    ("MM05", "Opknappen voetbalkooi Kapiteinstraat", "Nieuwe netten, verlichting en een zachte ondergrond.", 22_000, "Jeugdwerking De Muide"),
+    ("MM06", "Huiswerkklas in het wijkcentrum", "Twee avonden per week begeleiding voor kinderen van het lager onderwijs.", 12_750, "Ouders van de Muide"),
+    ("MM07", "Gevelgroen in de Zeemanstraat", "Geveltuintjes en klimplanten voor dertig huizen.", 7_400, "Bewoners Zeemanstraat"),
+    ("MM08", "Veilige oversteek aan de Voorhavenlaan", "Een verhoogd zebrapad met verlichting bij de schoolpoort.", 35_000, "Schoolraad Sint-Antonius"),
+    ("MM09", "Repair Café met gereedschap", "Gereedschap en materiaal voor een maandelijks Repair Café.", 4_300, "Repair Café Gent-Noord"),
+    ("MM10", "Kunstwerk op de blinde muur van het dok", "Een muurschildering door jongeren uit de wijk, begeleid door een kunstenaar.", 18_900, "Jongerenhuis Oever"),
+    ("MM11", "Drinkwaterfontein aan het Sint-Annaplein", "Een openbaar drinkwaterpunt voor spelende kinderen en wandelaars.", 11_600, "Gezinsbond Muide"),
+];
+
+const SLUIZEKEN: &[P] = &[
+    ("ST01", "Buurtmoestuin op het Sluizekenplein", "Vierkantemetertuinen voor buren zonder tuin, met regenwateropvang.", 16_800, "Tuinploeg Sluizeken"),
+    ("ST02", "Verlichting in de Tolhuisstraat", "Warme, zuinige verlichting in de donkere hoek bij het Tolhuis.", 24_500, "Bewonersgroep Tolhuis"),
+    ("ST03", "Speelstraat-kit voor de Ham", "Verkeersborden, krijt en spelmateriaal voor zomerse speelstraten.", 3_900, "Speelstraatouders Ham"),
+    ("ST04", "Taalcafé in het Oud Begijnhof", "Wekelijkse ontmoeting om Nederlands te oefenen met koffie en thee.", 5_600, "Vzw Samen Praten"),
+    ("ST05", "Fietsenstalling aan de Dampoort-kant", "Een overdekte stalling voor veertig fietsen.", 31_000, "Fietsersbond Gent-Centrum"),
+    ("ST06", "Bankjes en bloembakken op de Ham", "Zitplekken en plantenbakken die de buurt zelf onderhoudt.", 8_250, "Buurtwerking De Ham"),
+    ("ST07", "Sportkamp voor tieners in de zomer", "Een week sport en spel voor twintig tieners uit de wijk.", 9_900, "Jeugdhuis 't Sluizeken"),
+    ("ST08", "Afvalvrije markt", "Herbruikbare bekers en een afwasstation voor de wijkmarkt.", 4_750, "Marktcomité Tolhuis"),
+    ("ST09", "Boekenruilkastjes", "Zes weerbestendige boekenkastjes op pleintjes in de wijk.", 2_600, "Bibliotheekvrienden"),
+    ("ST10", "Ontmoetingsruimte voor senioren", "Inrichting van een lokaal met een toegankelijk toilet en een keukenhoek.", 27_300, "Dienstencentrum Sluizeken"),
+];
+
+pub fn wijken() -> [(&'static str, i64, Method, &'static [P]); 2] {
+    [
+        ("Muide-Meulestede-Afrikalaan", 120_000, Method::Ballots, MUIDE),
+        ("Sluizeken-Tolhuis-Ham", 90_000, Method::Tables, SLUIZEKEN),
+    ]
+}
+
+/// Create the demo edition. Idempotent per database: a second call adds a
+/// second copy, so callers check emptiness first (see `Session`).
+pub fn load(store: &mut Store, operator: &str) -> Result<Vec<Selection>, SelectionError> {
+    let mut out = Vec::new();
+    for (wijk, budget_euro, method, plans) in wijken() {
+        let s = store.create_selection(
+            operator,
+            &SelectionInput { edition: DEMO_EDITION.to_string(), wijk: wijk.to_string(), budget_cents: budget_euro * 100, method },
+        )?;
+        for (code, title, description, cost, initiator) in plans {
+            store.add_plan(
+                operator,
+                s.id,
+                &PlanInput {
+                    code: code.to_string(),
+                    title: title.to_string(),
+                    description: description.to_string(),
+                    cost_cents: cost * 100,
+                    initiator: initiator.to_string(),
+                },
+            )?;
+        }
+        out.push(store.get_selection(s.id)?);
+    }
+    Ok(out)
+}

@@ -1,0 +1,153 @@
+//! A working session at the laptop: the open database and who is signed in.
+//! This is the API the desktop shell and the CLI call; it returns `Failure`
+//! (codes plus parameters) so each front end renders it in its language.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::audit::{self, AuditEvent, ChainReport};
+use crate::csv_import::{CsvError, ImportReport};
+use crate::demo;
+use crate::problem::{Failure, Problem};
+use crate::selection::{Plan, PlanInput, Selection, SelectionInput};
+use crate::store::Store;
+
+pub struct Session {
+    store: Store,
+    operator: Option<String>,
+}
+
+pub type Res<T> = Result<T, Failure>;
+
+impl Session {
+    pub fn open(path: &Path) -> Res<Session> {
+        Ok(Session { store: Store::open(path)?, operator: None })
+    }
+
+    pub fn in_memory() -> Res<Session> {
+        Ok(Session { store: Store::open_in_memory()?, operator: None })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn operator(&self) -> Option<&str> {
+        self.operator.as_deref()
+    }
+
+    /// Operators sign in by name at the start of a shift; every change after
+    /// that is recorded under this name.
+    pub fn sign_in(&mut self, name: &str) -> Res<String> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Problem::new("session.name_required").into());
+        }
+        if name.chars().count() > 60 {
+            return Err(Problem::new("session.name_too_long").into());
+        }
+        self.store.write(name, |c| c.audit("operator.sign_in", &format!("operator/{name}"), None, Some(&json!({ "name": name }))))?;
+        self.operator = Some(name.to_string());
+        Ok(name.to_string())
+    }
+
+    pub fn sign_out(&mut self) -> Res<()> {
+        if let Some(name) = self.operator.take() {
+            self.store.write(&name, |c| c.audit("operator.sign_out", &format!("operator/{name}"), None, None))?;
+        }
+        Ok(())
+    }
+
+    fn who(&self) -> Res<String> {
+        self.operator.clone().ok_or_else(|| Problem::new("session.not_signed_in").into())
+    }
+
+    /// Load the demo edition if the database has never held anything.
+    /// Returns whether it did.
+    pub fn load_demo_if_empty(&mut self) -> Res<bool> {
+        let empty = self.store.list_selections()?.is_empty() && audit::verify(self.store.conn()).map(|r| r.events == 0).unwrap_or(false);
+        if empty {
+            demo::load(&mut self.store, demo::DEMO_OPERATOR)?;
+        }
+        Ok(empty)
+    }
+
+    pub fn load_demo(&mut self) -> Res<Vec<Selection>> {
+        let who = self.operator.clone().unwrap_or_else(|| demo::DEMO_OPERATOR.to_string());
+        Ok(demo::load(&mut self.store, &who)?)
+    }
+
+    pub fn selections(&self) -> Res<Vec<Selection>> {
+        Ok(self.store.list_selections()?)
+    }
+
+    pub fn selection(&self, id: i64) -> Res<Selection> {
+        Ok(self.store.get_selection(id)?)
+    }
+
+    pub fn plans(&self, selection_id: i64) -> Res<Vec<Plan>> {
+        Ok(self.store.list_plans(selection_id)?)
+    }
+
+    pub fn create_selection(&mut self, input: &SelectionInput) -> Res<Selection> {
+        let who = self.who()?;
+        Ok(self.store.create_selection(&who, input)?)
+    }
+
+    pub fn update_selection(&mut self, id: i64, input: &SelectionInput) -> Res<Selection> {
+        let who = self.who()?;
+        Ok(self.store.update_selection(&who, id, input)?)
+    }
+
+    pub fn add_plan(&mut self, selection_id: i64, input: &PlanInput) -> Res<Plan> {
+        let who = self.who()?;
+        Ok(self.store.add_plan(&who, selection_id, input)?)
+    }
+
+    pub fn update_plan(&mut self, plan_id: i64, input: &PlanInput) -> Res<Plan> {
+        let who = self.who()?;
+        Ok(self.store.update_plan(&who, plan_id, input)?)
+    }
+
+    pub fn remove_plan(&mut self, plan_id: i64) -> Res<()> {
+        let who = self.who()?;
+        Ok(self.store.remove_plan(&who, plan_id)?)
+    }
+
+    pub fn import_plans_csv(&mut self, selection_id: i64, bytes: &[u8], file_name: &str) -> Res<ImportReport> {
+        let who = self.who()?;
+        self.store
+            .import_plans_csv(&who, selection_id, bytes, file_name)
+            .map_err(|e: CsvError| Failure { problems: e.problems() })
+    }
+
+    pub fn audit_log(&self, limit: i64) -> Res<Vec<AuditEvent>> {
+        audit::list(self.store.conn(), limit).map_err(|e| Failure::from(self.store.sql_err(e)))
+    }
+
+    pub fn audit_verify(&self) -> Res<ChainReport> {
+        audit::verify(self.store.conn()).map_err(|e| Failure::from(self.store.sql_err(e)))
+    }
+}
+
+/// What the front end needs to know when it starts.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct StartupInfo {
+    pub db_path: String,
+    pub demo_loaded: bool,
+    /// Set when the database could not be opened; the UI shows it instead of the app.
+    pub failure: Option<Failure>,
+}
+
+impl Session {
+    /// Open the database for the desktop app, loading the demo into a new one.
+    /// A failure is kept (not raised) so the window can explain it.
+    pub fn start(path: &Path) -> (Result<Session, Failure>, StartupInfo) {
+        let db_path = path.display().to_string();
+        match Session::open(path).and_then(|mut s| s.load_demo_if_empty().map(|d| (s, d))) {
+            Ok((s, demo_loaded)) => (Ok(s), StartupInfo { db_path, demo_loaded, failure: None }),
+            Err(f) => (Err(f.clone()), StartupInfo { db_path, demo_loaded: false, failure: Some(f) }),
+        }
+    }
+}

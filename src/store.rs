@@ -1,0 +1,239 @@
+//! The one SQLite file: opening it safely, migrations, and the write path.
+//!
+//! Every acknowledged write is one transaction committed with
+//! `synchronous=FULL` in WAL mode: when `commit` returns, the entry survives a
+//! power cut. Every write carries its audit event in the same transaction.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction};
+use serde_json::Value;
+
+use crate::audit;
+use crate::problem::{Problem, ToProblem};
+
+/// Schema migrations, in order. `PRAGMA user_version` holds how many ran.
+/// Never edit a released migration: append a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: selections, plans, append-only audit log
+    r#"
+    CREATE TABLE selection (
+        id          INTEGER PRIMARY KEY,
+        edition     TEXT NOT NULL,
+        wijk        TEXT NOT NULL,
+        budget_cents INTEGER NOT NULL CHECK (budget_cents >= 0),
+        method      TEXT NOT NULL CHECK (method IN ('tables','ballots','panel')),
+        status      TEXT NOT NULL CHECK (status IN ('draft','open','closed')),
+        created_at  TEXT NOT NULL
+    );
+    CREATE TABLE plan (
+        id           INTEGER PRIMARY KEY,
+        selection_id INTEGER NOT NULL REFERENCES selection(id),
+        code         TEXT NOT NULL,
+        title        TEXT NOT NULL,
+        description  TEXT NOT NULL,
+        cost_cents   INTEGER NOT NULL CHECK (cost_cents >= 0),
+        initiator    TEXT NOT NULL,
+        UNIQUE (selection_id, code)
+    );
+    CREATE TABLE audit_log (
+        seq       INTEGER PRIMARY KEY,
+        at        TEXT NOT NULL,
+        operator  TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        entity    TEXT NOT NULL,
+        before    TEXT,
+        after     TEXT,
+        prev_hash TEXT NOT NULL,
+        hash      TEXT NOT NULL
+    );
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    "#,
+];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open database {path}: {detail}")]
+    Open { path: String, detail: String },
+    #[error("{path} is not a Wijkstem database")]
+    NotADatabase { path: String },
+    #[error("database {path} is damaged")]
+    Corrupt { path: String },
+    #[error("database was written by a newer Wijkstem (schema {found}, we know {known})")]
+    TooNew { found: i64, known: i64 },
+    #[error("database is read-only")]
+    ReadOnly,
+    #[error("disk is full")]
+    DiskFull,
+    #[error("database is in use by another Wijkstem")]
+    Busy,
+    #[error("not found: {what} {id}")]
+    NotFound { what: &'static str, id: String },
+    #[error("database error: {0}")]
+    Sql(String),
+}
+
+impl StoreError {
+    pub(crate) fn from_sql(e: rusqlite::Error, path: &str) -> StoreError {
+        if let rusqlite::Error::SqliteFailure(f, _) = &e {
+            return match f.code {
+                ErrorCode::NotADatabase => StoreError::NotADatabase { path: path.to_string() },
+                ErrorCode::DatabaseCorrupt => StoreError::Corrupt { path: path.to_string() },
+                ErrorCode::ReadOnly => StoreError::ReadOnly,
+                ErrorCode::DiskFull => StoreError::DiskFull,
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::Busy,
+                ErrorCode::CannotOpen => StoreError::Open { path: path.to_string(), detail: e.to_string() },
+                _ => StoreError::Sql(e.to_string()),
+            };
+        }
+        StoreError::Sql(e.to_string())
+    }
+}
+
+impl ToProblem for StoreError {
+    fn to_problem(&self) -> Problem {
+        match self {
+            StoreError::Open { path, detail } => Problem::new("store.open").with("path", path).with("detail", detail),
+            StoreError::NotADatabase { path } => Problem::new("store.not_a_database").with("path", path),
+            StoreError::Corrupt { path } => Problem::new("store.corrupt").with("path", path),
+            StoreError::TooNew { found, known } => Problem::new("store.too_new").with("found", found).with("known", known),
+            StoreError::ReadOnly => Problem::new("store.read_only"),
+            StoreError::DiskFull => Problem::new("store.disk_full"),
+            StoreError::Busy => Problem::new("store.busy"),
+            StoreError::NotFound { what, id } => Problem::new("store.not_found").with("what", what).with("id", id),
+            StoreError::Sql(d) => Problem::new("store.sql").with("detail", d),
+        }
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+    path: String,
+}
+
+impl Store {
+    /// Where the app keeps its database when no `--db` is given.
+    pub fn default_path() -> PathBuf {
+        match directories::ProjectDirs::from("be", "Wijkstem", "wijkstem") {
+            Some(d) => d.data_dir().join("wijkstem.sqlite"),
+            None => PathBuf::from("wijkstem.sqlite"),
+        }
+    }
+
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let shown = path.display().to_string();
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
+            }
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError::from_sql(e, &shown))?;
+        Self::init(conn, shown)
+    }
+
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory().map_err(|e| StoreError::from_sql(e, ":memory:"))?;
+        Self::init(conn, ":memory:".to_string())
+    }
+
+    fn init(conn: Connection, path: String) -> Result<Store, StoreError> {
+        let map = |e| StoreError::from_sql(e, &path);
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(map)?;
+        // Reading the header first turns "file is not a database" into a clear
+        // message before we try to change anything in it.
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(map)?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew { found: version, known: SCHEMA_VERSION });
+        }
+        if version > 0 || table_count(&conn).map_err(map)? > 0 {
+            let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(map)?;
+            if app_id != APPLICATION_ID {
+                return Err(StoreError::NotADatabase { path });
+            }
+        }
+        if path != ":memory:" {
+            conn.pragma_update(None, "journal_mode", "WAL").map_err(map)?;
+        }
+        conn.pragma_update(None, "synchronous", "FULL").map_err(map)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(map)?;
+        let mut store = Store { conn, path };
+        store.migrate(version)?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self, from: i64) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let map = |e| StoreError::from_sql(e, &path);
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+            let tx = self.conn.transaction().map_err(map)?;
+            tx.execute_batch(sql).map_err(map)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(map)?;
+            tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(map)?;
+            tx.commit().map_err(map)?;
+        }
+        Ok(())
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn sql_err(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::from_sql(e, &self.path)
+    }
+
+    /// Run one change and its audit event(s) atomically. The closure gets a
+    /// `Change` to write through; it returns before anything is acknowledged.
+    pub fn write<T, E>(
+        &mut self,
+        operator: &str,
+        f: impl FnOnce(&mut Change<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| StoreError::from_sql(e, &path))?;
+        let mut change = Change { tx, operator: operator.to_string(), path: path.clone() };
+        let out = f(&mut change)?;
+        change.tx.commit().map_err(|e| StoreError::from_sql(e, &path))?;
+        Ok(out)
+    }
+}
+
+/// 'WkSt' — marks the file as ours so a foreign SQLite file is refused.
+pub const APPLICATION_ID: i64 = 0x576b_5374;
+
+fn table_count(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+}
+
+/// An open write transaction with the operator who makes the change.
+pub struct Change<'a> {
+    pub tx: Transaction<'a>,
+    pub operator: String,
+    path: String,
+}
+
+impl Change<'_> {
+    pub fn err(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::from_sql(e, &self.path)
+    }
+
+    pub fn audit(&self, action: &str, entity: &str, before: Option<&Value>, after: Option<&Value>) -> Result<(), StoreError> {
+        audit::append(&self.tx, &self.operator, action, entity, before, after).map_err(|e| self.err(e))
+    }
+}

@@ -1,0 +1,49 @@
+//! The TypeScript types at the IPC boundary are generated from the Rust types.
+//! This test fails when `ui/src/bindings.ts` drifts from them; regenerate with
+//! `UPDATE_BINDINGS=1 cargo test --test bindings`.
+
+use ts_rs::TS;
+use wijkstem::audit::{AuditEvent, ChainBreak, ChainReport};
+use wijkstem::csv_import::ImportReport;
+use wijkstem::problem::{Failure, Problem};
+use wijkstem::selection::{Method, Plan, PlanInput, Selection, SelectionInput, Status};
+use wijkstem::session::StartupInfo;
+
+fn generated() -> String {
+    let decls = [
+        Problem::decl(),
+        Failure::decl(),
+        StartupInfo::decl(),
+        Method::decl(),
+        Status::decl(),
+        Selection::decl(),
+        SelectionInput::decl(),
+        Plan::decl(),
+        PlanInput::decl(),
+        ImportReport::decl(),
+        AuditEvent::decl(),
+        ChainReport::decl(),
+        ChainBreak::decl(),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust core by tests/bindings.rs. Do not edit:\n// run `UPDATE_BINDINGS=1 cargo test --test bindings` after changing a Rust type.\n\n",
+    );
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out
+}
+
+#[test]
+fn typescript_bindings_are_up_to_date() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/bindings.ts");
+    let want = generated();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(have == want, "ui/src/bindings.ts is out of date: run `UPDATE_BINDINGS=1 cargo test --test bindings`");
+    assert!(want.contains("export type Selection"));
+}

@@ -1,0 +1,257 @@
+//! Integration tests of the core: storage, audit chain, selections, CSV import, CLI.
+
+use std::process::Command;
+
+use rusqlite::Connection;
+use wijkstem::problem::Failure;
+use wijkstem::selection::{Method, PlanInput, SelectionInput};
+use wijkstem::session::Session;
+
+fn signed_in() -> Session {
+    let mut s = Session::in_memory().unwrap();
+    s.sign_in("Anna").unwrap();
+    s
+}
+
+fn input(wijk: &str, budget: i64) -> SelectionInput {
+    SelectionInput { edition: "Wijkbudget 2026".into(), wijk: wijk.into(), budget_cents: budget, method: Method::Ballots }
+}
+
+fn codes(f: &Failure) -> Vec<String> {
+    f.problems.iter().map(|p| p.code.clone()).collect()
+}
+
+#[test]
+fn changes_need_a_signed_in_operator_and_record_who() {
+    let mut s = Session::in_memory().unwrap();
+    let err = s.create_selection(&input("Muide", 100)).unwrap_err();
+    assert_eq!(codes(&err), ["session.not_signed_in"]);
+    s.sign_in("  Bram  ").unwrap();
+    let sel = s.create_selection(&input("Muide", 100)).unwrap();
+    let log = s.audit_log(10).unwrap();
+    let create = log.iter().find(|e| e.action == "selection.create").unwrap();
+    assert_eq!(create.operator, "Bram");
+    assert_eq!(create.entity, format!("selection/{}", sel.id));
+}
+
+#[test]
+fn selection_budget_edit_and_plan_crud_keep_totals_right() {
+    let mut s = signed_in();
+    let sel = s.create_selection(&input("Ham", 5_000_000)).unwrap();
+    let a = s
+        .add_plan(sel.id, &PlanInput { code: "A1".into(), title: "Bankjes".into(), description: "".into(), cost_cents: 120_000, initiator: "X".into() })
+        .unwrap();
+    s.add_plan(sel.id, &PlanInput { code: "A2".into(), title: "Bomen".into(), description: "".into(), cost_cents: 80_050, initiator: "".into() })
+        .unwrap();
+    let dup = s
+        .add_plan(sel.id, &PlanInput { code: "A1".into(), title: "Nog eens".into(), description: "".into(), cost_cents: 1, initiator: "".into() })
+        .unwrap_err();
+    assert_eq!(codes(&dup), ["selection.code_taken"]);
+    assert_eq!(s.selection(sel.id).unwrap().total_cost_cents, 200_050);
+
+    s.update_plan(a.id, &PlanInput { code: "A1".into(), title: "Bankjes".into(), description: "d".into(), cost_cents: 100_000, initiator: "X".into() })
+        .unwrap();
+    assert_eq!(s.selection(sel.id).unwrap().total_cost_cents, 180_050);
+    s.remove_plan(a.id).unwrap();
+    let after = s.selection(sel.id).unwrap();
+    assert_eq!((after.plan_count, after.total_cost_cents), (1, 80_050));
+
+    let mut edited = input("Ham", 7_500_000);
+    edited.method = Method::Tables;
+    let e = s.update_selection(sel.id, &edited).unwrap();
+    assert_eq!((e.budget_cents, e.method), (7_500_000, Method::Tables));
+
+    let bad = s.update_selection(sel.id, &input("  ", 1)).unwrap_err();
+    assert_eq!(codes(&bad), ["selection.empty"]);
+    let bad = s.update_selection(sel.id, &input("Ham", -1)).unwrap_err();
+    assert_eq!(codes(&bad), ["selection.amount_out_of_range"]);
+    assert!(s.audit_verify().unwrap().broken_at.is_none());
+}
+
+const GOOD_CSV: &str = "code;titel;beschrijving;kosten;indiener\n\
+P1;Groene speelplaats;Tegels eruit;12.500;Buurtcomité\n\
+P2;\"Zitbanken; met leuning\";Tien banken;9800,50;Seniorenraad\n\
+P3;Buurtfeest;Met muziek;€ 6.500;Vzw\n";
+
+#[test]
+fn csv_import_adds_every_row_with_exact_costs() {
+    let mut s = signed_in();
+    let sel = s.create_selection(&input("Muide", 10_000_000)).unwrap();
+    let r = s.import_plans_csv(sel.id, GOOD_CSV.as_bytes(), "plannen.csv").unwrap();
+    assert_eq!(r.imported, 3);
+    let plans = s.plans(sel.id).unwrap();
+    let got: Vec<(&str, &str, i64)> = plans.iter().map(|p| (p.code.as_str(), p.title.as_str(), p.cost_cents)).collect();
+    assert_eq!(got, [("P1", "Groene speelplaats", 1_250_000), ("P2", "Zitbanken; met leuning", 980_050), ("P3", "Buurtfeest", 650_000)]);
+    assert_eq!(s.selection(sel.id).unwrap().total_cost_cents, 2_880_050);
+}
+
+#[test]
+fn csv_import_reports_every_bad_row_and_imports_nothing() {
+    let mut s = signed_in();
+    let sel = s.create_selection(&input("Muide", 10_000_000)).unwrap();
+    let csv = "code,title,description,cost,initiator\n\
+A,Goed plan,,1000,x\n\
+B,,leeg,2000,x\n\
+C,Duur,,twaalf euro,x\n\
+A,Dubbel,,5,x\n";
+    let err = s.import_plans_csv(sel.id, csv.as_bytes(), "f.csv").unwrap_err();
+    let got: Vec<(String, String, String)> = err
+        .problems
+        .iter()
+        .map(|p| (p.code.clone(), p.params.get("row").cloned().unwrap_or_default(), p.params.get("column").cloned().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("csv.empty_cell".into(), "3".into(), "title".into()),
+            ("csv.bad_cost".into(), "4".into(), "cost".into()),
+            ("csv.duplicate_code".into(), "5".into(), "code".into()),
+        ]
+    );
+    // The Dutch message names the row and column.
+    let nl = err.problems[1].render(wijkstem::i18n::Lang::Nl);
+    assert!(nl.contains("Rij 4") && nl.contains("twaalf euro"), "{nl}");
+    assert!(s.plans(sel.id).unwrap().is_empty(), "nothing half-imported");
+}
+
+#[test]
+fn csv_import_refuses_missing_columns_binary_files_and_existing_codes() {
+    let mut s = signed_in();
+    let sel = s.create_selection(&input("Muide", 10_000_000)).unwrap();
+    let e = s.import_plans_csv(sel.id, b"code;title\nA;B\n", "f.csv").unwrap_err();
+    assert_eq!(codes(&e), ["csv.missing_column"]);
+    assert_eq!(e.problems[0].params["column"], "cost");
+    let e = s.import_plans_csv(sel.id, &[0xff, 0xfe, 0x00, 0x41], "f.xlsx").unwrap_err();
+    assert_eq!(codes(&e), ["csv.not_text"]);
+    let e = s.import_plans_csv(sel.id, b"", "f.csv").unwrap_err();
+    assert_eq!(codes(&e), ["csv.empty"]);
+    s.import_plans_csv(sel.id, GOOD_CSV.as_bytes(), "a.csv").unwrap();
+    let events_before = s.audit_verify().unwrap().events;
+    let e = s.import_plans_csv(sel.id, GOOD_CSV.as_bytes(), "a.csv").unwrap_err();
+    assert_eq!(codes(&e), ["csv.code_exists", "csv.code_exists", "csv.code_exists"]);
+    assert_eq!(s.plans(sel.id).unwrap().len(), 3);
+    assert_eq!(s.audit_verify().unwrap().events, events_before, "a refused import leaves no trace but the refusal");
+}
+
+#[test]
+fn audit_chain_detects_an_edited_or_removed_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.sqlite");
+    {
+        let mut s = Session::open(&path).unwrap();
+        s.sign_in("Anna").unwrap();
+        s.load_demo().unwrap();
+        let r = s.audit_verify().unwrap();
+        assert!(r.broken_at.is_none());
+        assert!(r.events > 20);
+    }
+    // An attacker with the file drops the guard trigger and edits one event.
+    let conn = Connection::open(&path).unwrap();
+    let edit = conn.execute("UPDATE audit_log SET operator = 'Mallory' WHERE seq = 5", []);
+    assert!(edit.is_err(), "the append-only trigger refuses edits");
+    conn.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET operator = 'Mallory' WHERE seq = 5;").unwrap();
+    drop(conn);
+    let s = Session::open(&path).unwrap();
+    let r = s.audit_verify().unwrap();
+    let b = r.broken_at.expect("edit detected");
+    assert_eq!((b.seq, b.kind.as_str()), (5, "hash"));
+
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch("UPDATE audit_log SET operator = 'Anna' WHERE seq = 5; DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 7;").unwrap();
+    drop(conn);
+    let r = Session::open(&path).unwrap().audit_verify().unwrap();
+    let b = r.broken_at.expect("removal detected");
+    assert_eq!((b.seq, b.kind.as_str()), (8, "gap"));
+}
+
+#[test]
+fn foreign_corrupt_and_newer_files_are_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    // Not SQLite at all.
+    let junk = dir.path().join("junk.sqlite");
+    std::fs::write(&junk, b"this is a spreadsheet, not a database, and it is long enough to matter........").unwrap();
+    let before = std::fs::read(&junk).unwrap();
+    let e = Session::open(&junk).err().unwrap();
+    assert_eq!(codes(&e), ["store.not_a_database"]);
+    assert_eq!(std::fs::read(&junk).unwrap(), before, "file untouched");
+
+    // Another program's SQLite database.
+    let foreign = dir.path().join("foreign.sqlite");
+    Connection::open(&foreign).unwrap().execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);").unwrap();
+    let e = Session::open(&foreign).err().unwrap();
+    assert_eq!(codes(&e), ["store.not_a_database"]);
+
+    // A database from a newer Wijkstem.
+    let newer = dir.path().join("newer.sqlite");
+    drop(Session::open(&newer).unwrap());
+    Connection::open(&newer).unwrap().pragma_update(None, "user_version", 999).unwrap();
+    let e = Session::open(&newer).err().unwrap();
+    assert_eq!(codes(&e), ["store.too_new"]);
+    assert!(e.render(wijkstem::i18n::Lang::Nl).contains("nieuwere versie"));
+}
+
+#[test]
+fn demo_loads_once_on_an_empty_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.sqlite");
+    let mut s = Session::open(&path).unwrap();
+    assert!(s.load_demo_if_empty().unwrap());
+    assert!(!s.load_demo_if_empty().unwrap());
+    let sels = s.selections().unwrap();
+    assert_eq!(sels.len(), 2);
+    for sel in &sels {
+        assert!((8..=15).contains(&sel.plan_count), "{sel:?}");
+        assert!(sel.budget_cents > 0);
+    }
+    let wijken: Vec<&str> = sels.iter().map(|s| s.wijk.as_str()).collect();
+    assert_eq!(wijken, ["Muide-Meulestede-Afrikalaan", "Sluizeken-Tolhuis-Ham"]);
+}
+
+fn cli(db: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_wijkstem"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("WIJKSTEM_LANG", "nl")
+        .env("WIJKSTEM_OPERATOR", "coördinator")
+        .output()
+        .unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+#[test]
+fn cli_demo_selections_import_and_audit_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    let (ok, out, _) = cli(&db, &["demo"]);
+    assert!(ok);
+    assert!(out.contains("Muide-Meulestede-Afrikalaan"));
+    let (ok, out, _) = cli(&db, &["selections"]);
+    assert!(ok);
+    let line = out.lines().find(|l| l.contains("Sluizeken")).unwrap();
+    let id = line.split('\t').next().unwrap().to_string();
+
+    let csv = dir.path().join("plannen.csv");
+    std::fs::write(&csv, "code,title,description,cost,initiator\nX1,Extra plan,,\"1.000,00\",Iemand\n").unwrap();
+    let (ok, out, err) = cli(&db, &["plans", "import", &id, csv.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(out.contains("1 plannen geïmporteerd"), "{out}");
+    let (_, out, _) = cli(&db, &["plans", "list", &id]);
+    assert!(out.contains("X1\tExtra plan\t€ 1.000,00"), "{out}");
+
+    std::fs::write(&csv, "code,title,cost\nY1,Kapot,abc\n").unwrap();
+    let (ok, _, err) = cli(&db, &["plans", "import", &id, csv.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("Rij 2, kolom ‘cost’"), "{err}");
+
+    let (ok, out, _) = cli(&db, &["audit", "verify"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("ongewijzigd"));
+    let conn = Connection::open(&db).unwrap();
+    let who: String = conn.query_row("SELECT operator FROM audit_log WHERE action = 'plans.import'", [], |r| r.get(0)).unwrap();
+    assert_eq!(who, "coördinator");
+    conn.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = '{}' WHERE seq = 3;").unwrap();
+    let (ok, _, err) = cli(&db, &["audit", "verify"]);
+    assert!(!ok);
+    assert!(err.contains("gebeurtenis 3"), "{err}");
+}

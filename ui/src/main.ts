@@ -1,0 +1,280 @@
+import type { Failure, Method, Plan, Selection, StartupInfo } from "./bindings";
+import { h, field } from "./dom";
+import { lang, problemText, setLang, t, type Lang } from "./i18n";
+import { formatEuro, parseEuro } from "./money";
+import { asFailure, makeApi, TauriPlatform, type Api } from "./platform";
+
+type View = { kind: "home" } | { kind: "selection"; id: number };
+type Message = { kind: "error" | "info"; text: string };
+
+const METHODS: Method[] = ["ballots", "tables", "panel"];
+
+export class App {
+  private view: View = { kind: "home" };
+  private operator: string | null = null;
+  private startup: StartupInfo | null = null;
+  private messages: Message[] = [];
+
+  constructor(private api: Api, private root: HTMLElement) {}
+
+  async start(): Promise<void> {
+    const saved = localStorage.getItem("wijkstem.lang");
+    if (saved === "en" || saved === "nl") setLang(saved);
+    this.startup = await this.api.startupInfo();
+    if (this.startup.demo_loaded) this.info(t("home.demo_loaded"));
+    await this.render();
+  }
+
+  private info(text: string) {
+    this.messages.push({ kind: "info", text });
+  }
+
+  private fail(e: unknown) {
+    const f: Failure = asFailure(e);
+    for (const p of f.problems) this.messages.push({ kind: "error", text: problemText(p) });
+  }
+
+  /** Run an action; show its problems instead of throwing, then redraw. */
+  private async act(fn: () => Promise<unknown>): Promise<boolean> {
+    this.messages = [];
+    let ok = true;
+    try {
+      await fn();
+    } catch (e) {
+      ok = false;
+      this.fail(e);
+    }
+    await this.render();
+    return ok;
+  }
+
+  async render(): Promise<void> {
+    document.documentElement.lang = lang();
+    const body = await this.body();
+    this.root.replaceChildren(this.header(), h("main", {}, this.messageBox(), body));
+    const focus = this.root.querySelector<HTMLElement>("[autofocus]");
+    focus?.focus();
+  }
+
+  private header(): HTMLElement {
+    const other: Lang = lang() === "nl" ? "en" : "nl";
+    return h(
+      "header",
+      { class: "top" },
+      h("h1", {}, t("app.title")),
+      this.operator ? h("span", { class: "who", id: "signed-in-as" }, t("signin.signed_in_as", { name: this.operator })) : null,
+      this.operator
+        ? h("button", { id: "sign-out", onclick: () => this.act(async () => { await this.api.signOut(); this.operator = null; this.view = { kind: "home" }; }) }, t("signin.sign_out"))
+        : null,
+      h("button", { id: "lang-switch", onclick: () => { setLang(other); localStorage.setItem("wijkstem.lang", other); this.render(); } }, t("lang.switch")),
+    );
+  }
+
+  private messageBox(): HTMLElement {
+    return h("div", { class: "messages", id: "messages", role: "status" }, this.messages.map((m) => h("div", { class: `msg ${m.kind}` }, m.text)));
+  }
+
+  private async body(): Promise<HTMLElement> {
+    if (this.startup?.failure) {
+      return h("div", { class: "card", id: "startup-failure" }, this.startup.failure.problems.map((p) => h("p", { class: "msg error" }, problemText(p))));
+    }
+    if (!this.operator) return this.signIn();
+    try {
+      return this.view.kind === "home" ? await this.home() : await this.selection(this.view.id);
+    } catch (e) {
+      this.fail(e);
+      this.view = { kind: "home" };
+      return h("div", {}, h("button", { onclick: () => this.render() }, t("action.back")));
+    }
+  }
+
+  private signIn(): HTMLElement {
+    const submit = (e: Event) => {
+      e.preventDefault();
+      this.act(async () => { this.operator = await this.api.signIn(field("operator-name")); });
+    };
+    return h(
+      "form",
+      { class: "card signin", id: "signin-form", onsubmit: submit },
+      h("h2", {}, t("signin.title")),
+      h("p", { class: "muted" }, t("signin.explain")),
+      h("label", {}, t("signin.name"), h("input", { id: "operator-name", autocomplete: "off", autofocus: true })),
+      h("p", {}, h("button", { id: "sign-in", type: "submit" }, t("signin.button"))),
+    );
+  }
+
+  private selectionForm(prefix: string, s: Partial<Selection>, onSubmit: (e: Event) => void, button: string): HTMLElement {
+    return h(
+      "form",
+      { class: "row", id: `${prefix}-form`, onsubmit: onSubmit },
+      h("label", {}, t("field.edition"), h("input", { id: `${prefix}-edition`, value: s.edition ?? "Wijkbudget 2026" })),
+      h("label", {}, t("field.wijk"), h("input", { id: `${prefix}-wijk`, value: s.wijk ?? "" })),
+      h("label", {}, t("field.budget"), h("input", { id: `${prefix}-budget`, value: s.budget_cents !== undefined ? formatEuro(s.budget_cents, lang()).replace("€", "").trim() : "", inputmode: "decimal" })),
+      h(
+        "label",
+        {},
+        t("field.method"),
+        h("select", { id: `${prefix}-method` }, METHODS.map((m) => h("option", { value: m, selected: s.method === m }, t(`method.${m}`)))),
+      ),
+      h("button", { id: `${prefix}-submit`, type: "submit" }, button),
+    );
+  }
+
+  private readSelectionForm(prefix: string) {
+    const budget = parseEuro(field(`${prefix}-budget`));
+    if (budget === null) throw { problems: [{ code: "selection.amount_out_of_range", params: {} }] };
+    return { edition: field(`${prefix}-edition`), wijk: field(`${prefix}-wijk`), budget_cents: budget, method: field(`${prefix}-method`) as Method };
+  }
+
+  private async home(): Promise<HTMLElement> {
+    const list = await this.api.listSelections();
+    const create = (e: Event) => {
+      e.preventDefault();
+      this.act(async () => {
+        const s = await this.api.createSelection(this.readSelectionForm("new"));
+        this.view = { kind: "selection", id: s.id };
+      });
+    };
+    const rows = list.map((s) =>
+      h(
+        "tr",
+        { "data-selection-id": s.id },
+        h("td", {}, s.edition),
+        h("td", { class: "wijk" }, s.wijk),
+        h("td", { class: "num" }, formatEuro(s.budget_cents, lang())),
+        h("td", {}, t(`method.${s.method}`)),
+        h("td", {}, h("span", { class: "badge" }, t(`status.${s.status}`))),
+        h("td", { class: "num" }, s.plan_count),
+        h("td", {}, h("button", { class: "secondary open-selection", onclick: () => { this.messages = []; this.view = { kind: "selection", id: s.id }; this.render(); } }, t("home.open"))),
+      ),
+    );
+    return h(
+      "div",
+      {},
+      h("h2", {}, t("home.title")),
+      list.length === 0
+        ? h("p", { class: "muted" }, t("home.empty"))
+        : h(
+            "table",
+            { id: "selections" },
+            h("thead", {}, h("tr", {}, h("th", {}, t("field.edition")), h("th", {}, t("field.wijk")), h("th", { class: "num" }, t("field.budget")), h("th", {}, t("field.method")), h("th", {}, t("field.status")), h("th", { class: "num" }, t("field.plans")), h("th", {}))),
+            h("tbody", {}, rows),
+          ),
+      h("div", { class: "card" }, h("h2", {}, t("home.new")), this.selectionForm("new", {}, create, t("action.create"))),
+    );
+  }
+
+  private planRow(p: Plan): HTMLElement {
+    return h(
+      "tr",
+      { "data-plan-code": p.code },
+      h("td", { class: "code" }, p.code),
+      h("td", {}, h("strong", {}, p.title), h("div", { class: "muted" }, p.description)),
+      h("td", {}, p.initiator),
+      h("td", { class: "num cost" }, formatEuro(p.cost_cents, lang())),
+      h(
+        "td",
+        {},
+        h("button", { class: "secondary edit-plan", onclick: () => this.editPlan(p) }, t("action.edit")),
+        " ",
+        h("button", { class: "danger remove-plan", onclick: () => { if (confirm(t("action.confirm_remove", { code: p.code }))) this.act(() => this.api.removePlan(p.id)); } }, t("action.remove")),
+      ),
+    );
+  }
+
+  private editing: Plan | null = null;
+
+  private editPlan(p: Plan) {
+    this.editing = p;
+    this.messages = [];
+    this.render();
+  }
+
+  private planForm(selectionId: number): HTMLElement {
+    const p = this.editing;
+    const submit = (e: Event) => {
+      e.preventDefault();
+      this.act(async () => {
+        const cost = parseEuro(field("plan-cost"));
+        if (cost === null) throw { problems: [{ code: "selection.amount_out_of_range", params: {} }] };
+        const input = { code: field("plan-code"), title: field("plan-title"), description: field("plan-description"), cost_cents: cost, initiator: field("plan-initiator") };
+        if (p) await this.api.updatePlan(p.id, input);
+        else await this.api.addPlan(selectionId, input);
+        this.editing = null;
+        this.info(t("selection.saved"));
+      });
+    };
+    return h(
+      "form",
+      { class: "card", id: "plan-form", onsubmit: submit },
+      h("h2", {}, p ? `${t("action.edit")}: ${p.code}` : t("action.add_plan")),
+      h(
+        "div",
+        { class: "row" },
+        h("label", {}, t("field.code"), h("input", { id: "plan-code", size: 6, value: p?.code ?? "" })),
+        h("label", {}, t("field.title"), h("input", { id: "plan-title", size: 30, value: p?.title ?? "" })),
+        h("label", {}, t("field.cost"), h("input", { id: "plan-cost", size: 10, inputmode: "decimal", value: p ? formatEuro(p.cost_cents, lang()).replace("€", "").trim() : "" })),
+        h("label", {}, t("field.initiator"), h("input", { id: "plan-initiator", size: 18, value: p?.initiator ?? "" })),
+      ),
+      h("label", {}, t("field.description"), h("textarea", { id: "plan-description", rows: 2, cols: 80 }, p?.description ?? "")),
+      h(
+        "p",
+        {},
+        h("button", { id: "plan-submit", type: "submit" }, p ? t("action.save") : t("action.add_plan")),
+        " ",
+        p ? h("button", { class: "secondary", type: "button", onclick: () => { this.editing = null; this.render(); } }, t("action.cancel")) : null,
+      ),
+    );
+  }
+
+  private async importCsv(selectionId: number, input: HTMLInputElement) {
+    const file = input.files?.[0];
+    if (!file) return;
+    const contents = await file.text();
+    await this.act(async () => {
+      const r = await this.api.importPlansCsv(selectionId, contents, file.name);
+      this.info(t("selection.imported", { count: r.imported }));
+    });
+  }
+
+  private async selection(id: number): Promise<HTMLElement> {
+    const [s, plans] = await Promise.all([this.api.getSelection(id), this.api.listPlans(id)]);
+    const save = (e: Event) => {
+      e.preventDefault();
+      this.act(async () => {
+        await this.api.updateSelection(id, this.readSelectionForm("edit"));
+        this.info(t("selection.saved"));
+      });
+    };
+    const over = s.total_cost_cents - s.budget_cents;
+    const fileInput = h("input", { id: "csv-file", type: "file", accept: ".csv,text/csv" }) as HTMLInputElement;
+    fileInput.addEventListener("change", () => this.importCsv(id, fileInput));
+    return h(
+      "div",
+      { id: "selection-view", "data-selection-id": id },
+      h("p", {}, h("button", { class: "secondary", id: "back", onclick: () => { this.messages = []; this.editing = null; this.view = { kind: "home" }; this.render(); } }, `← ${t("action.back")}`)),
+      h("h2", { id: "selection-title" }, `${s.wijk} — ${s.edition}`),
+      h("p", { id: "budget-line" }, t("selection.budget_line", { budget: formatEuro(s.budget_cents, lang()), count: s.plan_count, total: formatEuro(s.total_cost_cents, lang()) })),
+      over > 0 ? h("p", { class: "over" }, t("selection.over_budget", { over: formatEuro(over, lang()) })) : null,
+      plans.length === 0
+        ? h("p", { class: "muted", id: "no-plans" }, t("selection.no_plans"))
+        : h(
+            "table",
+            { id: "plans" },
+            h("thead", {}, h("tr", {}, h("th", {}, t("field.code")), h("th", {}, t("field.title")), h("th", {}, t("field.initiator")), h("th", { class: "num" }, t("field.cost")), h("th", {}))),
+            h("tbody", {}, plans.map((p) => this.planRow(p))),
+            h("tfoot", {}, h("tr", { class: "total" }, h("td", {}), h("td", {}, t("field.total_cost")), h("td", {}), h("td", { class: "num", id: "total-cost" }, formatEuro(s.total_cost_cents, lang())), h("td", {}))),
+          ),
+      this.planForm(id),
+      h("div", { class: "card" }, h("h2", {}, t("action.import_csv")), h("p", { class: "muted" }, t("selection.import_help")), h("label", {}, t("action.choose_file"), fileInput)),
+      h("div", { class: "card" }, h("h2", {}, t("selection.edit_title")), this.selectionForm("edit", s, save, t("action.save"))),
+    );
+  }
+}
+
+if (typeof window !== "undefined" && document.getElementById("app")) {
+  const app = new App(makeApi(new TauriPlatform()), document.getElementById("app")!);
+  app.start().catch((e) => {
+    document.getElementById("app")!.textContent = String(e);
+  });
+}

@@ -1,0 +1,50 @@
+// The one place the UI talks to the backend. Everything else imports `api`,
+// so tests can swap in a mock platform without a Tauri window.
+import type {
+  ChainReport,
+  Failure,
+  ImportReport,
+  Plan,
+  PlanInput,
+  Selection,
+  SelectionInput,
+  StartupInfo,
+} from "./bindings";
+
+export interface Platform {
+  call<T>(command: string, args?: Record<string, unknown>): Promise<T>;
+}
+
+export class TauriPlatform implements Platform {
+  async call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+    const { invoke } = await import("@tauri-apps/api/core");
+    return invoke<T>(command, args);
+  }
+}
+
+/** A rejected call carries a Failure; anything else is wrapped as one. */
+export function asFailure(e: unknown): Failure {
+  if (e && typeof e === "object" && Array.isArray((e as Failure).problems)) return e as Failure;
+  return { problems: [{ code: "store.sql", params: { detail: String(e) } }] };
+}
+
+export function makeApi(p: Platform) {
+  return {
+    startupInfo: () => p.call<StartupInfo>("startup_info"),
+    signIn: (name: string) => p.call<string>("sign_in", { name }),
+    signOut: () => p.call<null>("sign_out"),
+    listSelections: () => p.call<Selection[]>("list_selections"),
+    getSelection: (id: number) => p.call<Selection>("get_selection", { id }),
+    createSelection: (input: SelectionInput) => p.call<Selection>("create_selection", { input }),
+    updateSelection: (id: number, input: SelectionInput) => p.call<Selection>("update_selection", { id, input }),
+    listPlans: (selectionId: number) => p.call<Plan[]>("list_plans", { selectionId }),
+    addPlan: (selectionId: number, input: PlanInput) => p.call<Plan>("add_plan", { selectionId, input }),
+    updatePlan: (planId: number, input: PlanInput) => p.call<Plan>("update_plan", { planId, input }),
+    removePlan: (planId: number) => p.call<null>("remove_plan", { planId }),
+    importPlansCsv: (selectionId: number, contents: string, fileName: string) =>
+      p.call<ImportReport>("import_plans_csv", { selectionId, contents, fileName }),
+    auditVerify: () => p.call<ChainReport>("audit_verify"),
+  };
+}
+
+export type Api = ReturnType<typeof makeApi>;
