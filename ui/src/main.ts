@@ -145,6 +145,7 @@ export class App {
         h("td", {}, t(`method.${s.method}`)),
         h("td", {}, h("span", { class: "badge" }, t(`status.${s.status}`))),
         h("td", { class: "num" }, s.plan_count),
+        h("td", { class: "num" }, formatEuro(s.total_cost_cents, lang())),
         h("td", {}, h("button", { class: "secondary open-selection", onclick: () => { this.messages = []; this.view = { kind: "selection", id: s.id }; this.render(); } }, t("home.open"))),
       ),
     );
@@ -157,7 +158,7 @@ export class App {
         : h(
             "table",
             { id: "selections" },
-            h("thead", {}, h("tr", {}, h("th", {}, t("field.edition")), h("th", {}, t("field.wijk")), h("th", { class: "num" }, t("field.budget")), h("th", {}, t("field.method")), h("th", {}, t("field.status")), h("th", { class: "num" }, t("field.plans")), h("th", {}))),
+            h("thead", {}, h("tr", {}, h("th", {}, t("field.edition")), h("th", {}, t("field.wijk")), h("th", { class: "num" }, t("field.budget")), h("th", {}, t("field.method")), h("th", {}, t("field.status")), h("th", { class: "num" }, t("field.plans")), h("th", { class: "num" }, t("field.total_cost")), h("th", {}))),
             h("tbody", {}, rows),
           ),
       h("div", { class: "card" }, h("h2", {}, t("home.new")), this.selectionForm("new", {}, create, t("action.create"))),

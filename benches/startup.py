@@ -1,0 +1,91 @@
+"""Cold start to first paint, and resident memory, of the real desktop app.
+
+Prints a table. Targets: first paint under 1 s, resident memory under 200 MB
+(the app process plus the WebKit processes it starts). Run through
+scripts/bench.sh, which builds the release app and provides a screen."""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "e2e"))
+import wd  # noqa: E402
+
+RUNS = int(os.environ.get("RUNS", "5"))
+
+
+def rss_tree_kb(root_pid):
+    """Resident memory of a process and all its descendants, in KiB."""
+    children = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(pid))
+        except (OSError, IndexError, ValueError):
+            pass
+    total, stack = 0, [root_pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+        stack.extend(children.get(p, []))
+    return total
+
+
+def app_pid():
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    if os.path.basename(f.read().split(b"\0")[0]) == b"wijkstem-app":
+                        return int(pid)
+            except OSError:
+                pass
+    return None
+
+
+def main():
+    td = wd.TauriDriver()
+    paint, fcp, rss = [], [], []
+    try:
+        for i in range(RUNS):
+            db = os.path.join(tempfile.mkdtemp(), "bench.sqlite")
+            d = wd.Driver(td.port)
+            t0 = time.perf_counter()
+            d.start(["--db", db])
+            d.find("#operator-name", timeout=30)
+            paint.append(time.perf_counter() - t0)
+            v = d.script("const e = performance.getEntriesByType('paint').find(p => p.name === 'first-contentful-paint'); return e ? e.startTime : null;")
+            if v is not None:
+                fcp.append(v / 1000)
+            time.sleep(1.0)  # let the window settle before measuring memory
+            pid = app_pid()
+            rss.append(rss_tree_kb(pid) / 1024 if pid else float("nan"))
+            d.quit()
+            time.sleep(0.5)
+    finally:
+        td.stop()
+    rows = [
+        ("launch → first screen (WebDriver, incl. driver start)", f"{statistics.median(paint):.3f} s", f"{max(paint):.3f} s", "< 1 s"),
+        ("first contentful paint (WebKit, from navigation)", f"{statistics.median(fcp):.3f} s" if fcp else "n/a", f"{max(fcp):.3f} s" if fcp else "n/a", "< 1 s"),
+        ("resident memory, app + WebKit processes", f"{statistics.median(rss):.0f} MB", f"{max(rss):.0f} MB", "< 200 MB"),
+    ]
+    print(f"\nWijkstem desktop start-up ({RUNS} cold starts, release build, Xvfb)\n")
+    print(f"| {'measure':<55} | {'median':>9} | {'worst':>9} | {'target':>8} |")
+    print(f"|{'-'*57}|{'-'*11}|{'-'*11}|{'-'*10}|")
+    for r in rows:
+        print(f"| {r[0]:<55} | {r[1]:>9} | {r[2]:>9} | {r[3]:>8} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Benchmarks print tables; they are never timed tests.
+source "$(dirname "$0")/setup.sh"
+ensure_apt
+ensure_rust
+ensure_npm
+ensure_tauri_driver
+build_ui
+build_app --release
+say "Desktop start-up and memory"
+WIJKSTEM_APP="$ROOT/target/release/wijkstem-app" xvfb-run -a -s "-screen 0 1280x900x24" python3 "$ROOT/benches/startup.py"

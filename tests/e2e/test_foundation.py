@@ -1,0 +1,104 @@
+"""End to end: the real desktop app, driven through WebDriver under Xvfb."""
+
+import os
+import sqlite3
+import subprocess
+import tempfile
+import unittest
+
+from wd import APP, ROOT, Driver, TauriDriver
+
+CSV = (
+    "code;titel;beschrijving;kosten;indiener\n"
+    "E1;Bloembakken aan de school;Twintig bakken;2.500;Ouderraad\n"
+    "E2;Petanquebaan;Achter het buurthuis;7.450,50;Petanqueclub\n"
+    "E3;Fietsherstelpunt;Pomp en gereedschap;1.200;Fietsgroep\n"
+)
+
+
+class FoundationTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if not os.path.exists(APP):
+            raise unittest.SkipTest(f"app not built at {APP}")
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.db = os.path.join(cls.tmp.name, "e2e.sqlite")
+        cls.td = TauriDriver()
+        cls.d = Driver(cls.td.port)
+        cls.d.start(["--db", cls.db])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.quit()
+        cls.td.stop()
+        cls.tmp.cleanup()
+
+    def test_create_selection_import_csv_and_see_total(self):
+        d = self.d
+        # A new database opens on the demo edition; first the operator signs in.
+        d.type("#operator-name", "Fatima")
+        d.screenshot("01-signin.png")
+        d.click("#sign-in")
+        d.wait_text("#signed-in-as", lambda t: "Fatima" in t)
+        home = d.text("#selections")
+        self.assertIn("Muide-Meulestede-Afrikalaan", home)
+        self.assertIn("Sluizeken-Tolhuis-Ham", home)
+        d.screenshot("02-home.png")
+
+        # Create a selection.
+        d.type("#new-wijk", "Brugse Poort-Rooigem")
+        d.type("#new-budget", "85.000")
+        d.click("#new-submit")
+        d.wait_text("#selection-title", lambda t: "Brugse Poort-Rooigem" in t)
+        self.assertIn("€ 85.000,00", d.text("#budget-line"))
+
+        # A bad CSV is refused with the row and column named, nothing imported.
+        bad = os.path.join(self.tmp.name, "kapot.csv")
+        with open(bad, "w", encoding="utf-8") as f:
+            f.write("code;titel;kosten\nK1;Goed;100\nK2;Fout;veel geld\n")
+        d.type("#csv-file", bad, clear=False)
+        msg = d.wait_text("#messages", lambda t: "Rij 3" in t)
+        self.assertIn("veel geld", msg)
+        self.assertTrue(d.find_all("#no-plans"), "nothing half-imported")
+
+        # The good CSV is imported and listed with the right total.
+        good = os.path.join(self.tmp.name, "plannen.csv")
+        with open(good, "w", encoding="utf-8") as f:
+            f.write(CSV)
+        d.type("#csv-file", good, clear=False)
+        d.wait_text("#messages", lambda t: "3 plannen geïmporteerd" in t)
+        table = d.text("#plans")
+        for code in ("E1", "E2", "E3"):
+            self.assertIn(code, table)
+        self.assertEqual(d.text("#total-cost"), "€ 11.150,50")
+        self.assertIn("3 plannen", d.text("#budget-line"))
+        d.screenshot("03-selection.png")
+
+        # English is one click away.
+        d.click("#lang-switch")
+        d.wait_text("#budget-line", lambda t: "3 plans" in t)
+        self.assertEqual(d.text("#total-cost"), "€11,150.50")
+        d.click("#lang-switch")
+
+        # What the UI showed is what the database holds, with who did it.
+        con = sqlite3.connect(self.db)
+        try:
+            rows = con.execute(
+                "SELECT p.code, p.cost_cents FROM plan p JOIN selection s ON s.id = p.selection_id "
+                "WHERE s.wijk = 'Brugse Poort-Rooigem' ORDER BY p.code"
+            ).fetchall()
+            self.assertEqual(rows, [("E1", 250000), ("E2", 745050), ("E3", 120000)])
+            who = con.execute("SELECT DISTINCT operator FROM audit_log WHERE action = 'plan.add' AND entity IN "
+                              "(SELECT 'plan/' || id FROM plan WHERE code LIKE 'E%')").fetchall()
+            self.assertEqual(who, [("Fatima",)])
+        finally:
+            con.close()
+        cli = os.path.join(ROOT, "target", "debug", "wijkstem")
+        if os.path.exists(cli):
+            out = subprocess.run([cli, "--db", self.db, "audit", "verify"], capture_output=True, text=True,
+                                 env={**os.environ, "WIJKSTEM_LANG": "nl"})
+            self.assertEqual(out.returncode, 0, out.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,153 @@
+"""A minimal W3C WebDriver client (stdlib only) for driving the real Wijkstem
+app through tauri-driver + WebKitWebDriver. Kept tiny on purpose: no browser
+downloads, nothing to install beyond Debian's webkit2gtk-driver."""
+
+import base64
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+APP = os.environ.get("WIJKSTEM_APP", os.path.join(ROOT, "target", "debug", "wijkstem-app"))
+ARTIFACTS = os.environ.get("WIJKSTEM_ARTIFACTS", os.path.join(ROOT, "target", "e2e"))
+
+
+class WebDriverError(Exception):
+    pass
+
+
+def _free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Driver:
+    def __init__(self, port):
+        self.base = f"http://127.0.0.1:{port}"
+        self.session = None
+
+    def _req(self, method, path, body=None, timeout=60):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                return json.loads(r.read() or b"{}").get("value")
+        except urllib.error.HTTPError as e:
+            raise WebDriverError(f"{method} {path}: {e.code} {e.read()[:500]!r}") from None
+
+    def s(self, method, path, body=None):
+        return self._req(method, f"/session/{self.session}{path}", body)
+
+    def start(self, args):
+        caps = {"capabilities": {"alwaysMatch": {"tauri:options": {"application": APP, "args": args}}}}
+        # tauri-driver accepts connections before WebKitWebDriver behind it is
+        # ready; retry the handshake briefly instead of sleeping blindly.
+        end = time.time() + 30
+        while True:
+            try:
+                v = self._req("POST", "/session", caps, timeout=120)
+                break
+            except (WebDriverError, OSError, http.client.HTTPException):
+                if time.time() > end:
+                    raise
+                time.sleep(0.3)
+        self.session = v["sessionId"]
+
+    def quit(self):
+        if self.session:
+            try:
+                self._req("DELETE", f"/session/{self.session}", timeout=20)
+            except Exception:
+                pass
+            self.session = None
+
+    def find(self, css, timeout=10.0):
+        end = time.time() + timeout
+        while True:
+            try:
+                found = self.s("POST", "/element", {"using": "css selector", "value": css})
+                if isinstance(found, dict) and ELEMENT in found:
+                    return found[ELEMENT]
+                raise WebDriverError(f"no element {css}: {found!r}")
+            except WebDriverError:
+                if time.time() > end:
+                    raise
+                time.sleep(0.1)
+
+    def find_all(self, css):
+        return [e[ELEMENT] for e in self.s("POST", "/elements", {"using": "css selector", "value": css})]
+
+    def click(self, css):
+        self.s("POST", f"/element/{self.find(css)}/click", {})
+
+    def type(self, css, text, clear=True):
+        el = self.find(css)
+        if clear:
+            self.s("POST", f"/element/{el}/clear", {})
+        self.s("POST", f"/element/{el}/value", {"text": text})
+
+    def text(self, css):
+        return self.s("GET", f"/element/{self.find(css)}/text")
+
+    def wait_text(self, css, predicate, timeout=10.0):
+        end = time.time() + timeout
+        last = None
+        while time.time() < end:
+            try:
+                last = self.text(css)
+                if predicate(last):
+                    return last
+            except WebDriverError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"{css}: text never matched; last seen {last!r}")
+
+    def script(self, js, *args):
+        return self.s("POST", "/execute/sync", {"script": js, "args": list(args)})
+
+    def screenshot(self, name):
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        path = os.path.join(ARTIFACTS, name)
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(self.s("GET", "/screenshot")))
+        return path
+
+
+class TauriDriver:
+    """Runs tauri-driver (which starts WebKitWebDriver) for the test's lifetime."""
+
+    def __init__(self):
+        exe = shutil.which("tauri-driver") or os.path.expanduser("~/.cargo/bin/tauri-driver")
+        self.port = _free_port()
+        native = _free_port()
+        self.proc = subprocess.Popen(
+            [exe, "--port", str(self.port), "--native-port", str(native)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        end = time.time() + 20
+        while time.time() < end:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("tauri-driver did not start")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
