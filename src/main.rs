@@ -36,6 +36,11 @@ enum Command {
         #[command(subcommand)]
         command: PlansCommand,
     },
+    /// pabulib (.pb) files: compute outcomes with any rule
+    Pb {
+        #[command(subcommand)]
+        command: PbCommand,
+    },
     /// The audit log
     Audit {
         #[command(subcommand)]
@@ -49,6 +54,31 @@ enum PlansCommand {
     List { selection: i64 },
     /// Import plans from a CSV file (code, title, description, cost, initiator): all or nothing
     Import { selection: i64, file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum PbCommand {
+    /// Compute the funded plans of a .pb file with a rule, with the explanation
+    Tally {
+        file: PathBuf,
+        /// greedy, greedy-no-skip, greedy-threshold, greedy_cost, greedy_points, greedy_card,
+        /// mes, mes_cost, mes_card, mes_cost_add1, mes_card_add1, mes_cost_add1_greedy,
+        /// mes_card_add1_greedy, or official (the rule the file's META names)
+        #[arg(long)]
+        rule: String,
+        /// add1 variant: pabutools (stop at the first exhaustive outcome) or official (raise while within budget)
+        #[arg(long, default_value = "pabutools")]
+        variant: String,
+        /// lexicographic, lottery:SEED, cost-then-votes or given
+        #[arg(long, default_value = "lexicographic")]
+        tie_break: String,
+        /// Minimum score for greedy-threshold (default: META min_project_score_threshold)
+        #[arg(long)]
+        threshold: Option<u64>,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -87,6 +117,9 @@ fn needs_operator(c: &Command) -> bool {
 }
 
 fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
+    if let Command::Pb { command } = &cli.command {
+        return pb(command, lang);
+    }
     let mut s = open(&cli)?;
     match &cli.command {
         Command::Demo => {
@@ -134,6 +167,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
             p.insert("count".to_string(), report.imported.to_string());
             println!("{}", wijkstem::i18n::tr(lang, "selection.imported", &p));
         }
+        Command::Pb { .. } => unreachable!("handled before opening the database"),
         Command::Audit { command: AuditCommand::Verify } => {
             let r = s.audit_verify()?;
             let mut p = std::collections::BTreeMap::new();
@@ -151,6 +185,83 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
                 }
             }
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn pb(command: &PbCommand, lang: Lang) -> Result<ExitCode, Failure> {
+    use wijkstem::rules::{self, explain, Add1Variant, GreedyScore, Rule, TieBreak};
+    use wijkstem::Problem;
+    let PbCommand::Tally { file, rule, variant, tie_break, threshold, json } = command;
+    let f = std::fs::File::open(file)
+        .map_err(|e| Failure::from(Problem::new("pabulib.io").with("detail", format!("{}: {e}", file.display()))))?;
+    let pbf = wijkstem::pabulib::read(std::io::BufReader::new(f), false)?;
+    let e = pbf.election();
+    let tb = match tie_break.as_str() {
+        "lexicographic" => TieBreak::Lexicographic,
+        "cost-then-votes" => TieBreak::CostThenVotes,
+        "given" => TieBreak::Given,
+        t if t.starts_with("lottery:") && t.len() > 8 => TieBreak::Lottery { seed: t[8..].to_string() },
+        other => return Err(Problem::new("cli.bad_tie_break").with("value", other).into()),
+    };
+    let variant = match variant.as_str() {
+        "official" => Add1Variant::Official,
+        _ => Add1Variant::Pabutools,
+    };
+    let (rule_desc, out) = if rule == "official" {
+        (format!("official ({})", pbf.meta("rule").unwrap_or("unknown")), pbf.official_outcome()?)
+    } else {
+        let r = match rule.as_str() {
+            "greedy-threshold" | "greedy_threshold" => {
+                let min = threshold.or_else(|| pbf.meta("min_project_score_threshold").and_then(|t| t.parse().ok())).unwrap_or(0);
+                Rule::GreedyThreshold { score: GreedyScore::Approvals, min_score: min }
+            }
+            name => match Rule::parse(name) {
+                Some(Rule::MesAdd1 { sat, .. }) => Rule::MesAdd1 { sat, variant },
+                Some(Rule::MesAdd1Greedy { sat, .. }) => Rule::MesAdd1Greedy { sat, variant },
+                Some(r) => r,
+                None => {
+                    return Err(Problem::new("cli.unknown_rule")
+                        .with("rule", name)
+                        .with("choices", "greedy, greedy-no-skip, greedy-threshold, greedy_points, greedy_card, mes, mes_card, mes_cost_add1, mes_card_add1, mes_cost_add1_greedy, mes_card_add1_greedy, official")
+                        .into())
+                }
+            },
+        };
+        (serde_json::to_string(&r).unwrap_or_default(), rules::run(&e, &r, &tb))
+    };
+    if *json {
+        let v = serde_json::json!({
+            "file": file.display().to_string(),
+            "rule": rule_desc,
+            "tie_break": tb,
+            "budget": explain::amount(&e, e.budget),
+            "selected": out.ids(&e),
+            "total_cost": explain::amount(&e, out.total_cost),
+            "ties": out.ties,
+            "explanation": out.steps.iter().map(|s| explain::render(&e, s, lang)).collect::<Vec<_>>(),
+            "steps": out.steps,
+        });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let label = |k: &str| t(lang, &format!("pb.{k}"));
+    println!("{}: {}", label("rule"), rule_desc);
+    println!("{}: {}", label("budget"), explain::amount(&e, e.budget));
+    println!("{}:", label("funded"));
+    for &p in &out.selected {
+        println!("  {}\t{}", e.projects[p].id, explain::amount(&e, e.projects[p].cost));
+    }
+    println!("{}: {} ({} {})", label("total"), explain::amount(&e, out.total_cost), out.selected.len(), label("plans"));
+    if !out.ties.is_empty() {
+        println!("{}:", label("ties"));
+        for tie in &out.ties {
+            println!("  {}", explain::render_tie(tie, lang));
+        }
+    }
+    println!("{}:", label("explanation"));
+    for s in &out.steps {
+        println!("  {}", explain::render(&e, s, lang));
     }
     Ok(ExitCode::SUCCESS)
 }

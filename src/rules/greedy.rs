@@ -3,7 +3,7 @@
 
 use num_rational::BigRational;
 
-use super::{decimal, Election, GreedyDecision, Outcome, Step, Tie, TieBreak};
+use super::{decimal, Election, GreedyDecision, Outcome, Step, Tie, TieAt, TieBreak};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GreedyMode {
@@ -43,9 +43,9 @@ pub fn greedy(e: &Election, scores: &[Option<BigRational>], rank: &[usize], tb: 
         }
         if j - i > 1 {
             ties.push(Tie {
-                context: format!("greedy score {}", score_text(&scores[order[i]])),
+                at: TieAt::GreedyScore { score: score_text(&scores[order[i]]) },
                 order: order[i..j].iter().map(|&p| e.projects[p].id.clone()).collect(),
-                method: tb.describe(),
+                method: tb.clone(),
             });
         }
         i = j;

@@ -17,7 +17,7 @@ use num_rational::BigRational;
 use num_traits::ToPrimitive;
 use serde::Serialize;
 
-use super::{decimal, Election, Outcome, Step, Tie, TieBreak};
+use super::{decimal, Election, Outcome, Step, Tie, TieAt, TieBreak};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -140,16 +140,32 @@ impl<'a> Prep<'a> {
     }
 }
 
+/// A price ρ and how it was found: which live supporters pay all they have
+/// (`poor`). From that, the exact ρ can be assembled later, and only when a
+/// decision needs it; until then a guaranteed interval stands in for it.
+#[derive(Clone, Debug)]
+struct Afford {
+    iv: Iv,
+    cost: i64,
+    /// Total utility of the supporters who pay ρ·s (the rest pay all they have).
+    den: u128,
+    /// Groups paying all they have, sorted.
+    poor: Vec<u32>,
+    exact: Option<BigRational>,
+}
+
 /// One MES run with a given exact budget per voter.
 struct Run<'p, 'a> {
     prep: &'p Prep<'a>,
     b0: BigRational,
     exhausted: Vec<bool>,
-    /// Per group: (round, utility) for each round it paid in without being exhausted.
+    /// Per group: (round, utility) for each round it paid ρ·s in. Kept after
+    /// the group is exhausted: a round's exact price may need it later.
     spent: Vec<Vec<(u16, u64)>>,
     budget_iv: Vec<Iv>,
-    rho: Vec<BigRational>,
-    rho_iv: Vec<Iv>,
+    /// The funded plan's price of each round.
+    rounds: Vec<Afford>,
+    rho_exact: std::cell::RefCell<Vec<Option<BigRational>>>,
 }
 
 struct RunResult {
@@ -158,11 +174,42 @@ struct RunResult {
     ties: Vec<Tie>,
 }
 
+/// x / d as a guaranteed interval (d may be too large for an exact f64).
+fn div_iv(x: Iv, d: u128) -> Iv {
+    let df = d as f64;
+    Iv { lo: (x.lo / df).next_down().next_down(), hi: (x.hi / df).next_up().next_up() }
+}
+
 impl<'p, 'a> Run<'p, 'a> {
     fn new(prep: &'p Prep<'a>, b0: BigRational) -> Self {
         let groups = prep.weights.len();
         let b0_iv = Iv::of(&b0);
-        Run { prep, b0, exhausted: vec![false; groups], spent: vec![Vec::new(); groups], budget_iv: vec![b0_iv; groups], rho: Vec::new(), rho_iv: Vec::new() }
+        Run {
+            prep,
+            b0,
+            exhausted: vec![false; groups],
+            spent: vec![Vec::new(); groups],
+            budget_iv: vec![b0_iv; groups],
+            rounds: Vec::new(),
+            rho_exact: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The exact price of round `r`, computed once, on demand.
+    fn exact_rho(&self, r: usize) -> BigRational {
+        if let Some(x) = self.rho_exact.borrow()[r].clone() {
+            return x;
+        }
+        let x = self.exact_of(&self.rounds[r]);
+        self.rho_exact.borrow_mut()[r] = Some(x.clone());
+        x
+    }
+
+    fn exact_of(&self, a: &Afford) -> BigRational {
+        match &a.exact {
+            Some(x) => x.clone(),
+            None => (rat(a.cost) - self.exact_sum(a.poor.iter().map(|&g| g as usize))) / rat(a.den),
+        }
     }
 
     fn exact_budget(&self, g: usize) -> BigRational {
@@ -171,20 +218,17 @@ impl<'p, 'a> Run<'p, 'a> {
         }
         let mut b = self.b0.clone();
         for &(r, s) in &self.spent[g] {
-            b -= &self.rho[r as usize] * rat(s);
+            b -= self.exact_rho(r as usize) * rat(s);
         }
         b
     }
 
-    /// Exact Σ weight·budget over non-exhausted groups, assembled from integer
-    /// totals per round so only one multiplication per round is exact work.
+    /// Exact Σ weight·(b0 − Σ ρ_r·s) over the given groups, assembled from
+    /// integer totals per round: one exact multiplication per round.
     fn exact_sum(&self, groups: impl Iterator<Item = usize>) -> BigRational {
         let mut w_total: u128 = 0;
-        let mut per_round = vec![0u128; self.rho.len()];
+        let mut per_round = vec![0u128; self.rounds.len()];
         for g in groups {
-            if self.exhausted[g] {
-                continue;
-            }
             let w = self.prep.weights[g] as u128;
             w_total += w;
             for &(r, s) in &self.spent[g] {
@@ -194,13 +238,13 @@ impl<'p, 'a> Run<'p, 'a> {
         let mut sum = &self.b0 * rat(w_total);
         for (r, t) in per_round.iter().enumerate() {
             if *t > 0 {
-                sum -= &self.rho[r] * rat(*t);
+                sum -= self.exact_rho(r) * rat(*t);
             }
         }
         sum
     }
 
-    /// Is `budget(g)` compared to `rho·s` Less, Equal or Greater?
+    /// Is `budget(g)` compared to `rho·s` Less, Equal or Greater? Exact.
     fn cmp_budget(&self, g: usize, rho: &BigRational, rho_iv: Iv, s: u64) -> std::cmp::Ordering {
         if self.exhausted[g] {
             return std::cmp::Ordering::Less; // 0 < rho·s with rho, s > 0
@@ -211,13 +255,12 @@ impl<'p, 'a> Run<'p, 'a> {
         self.exact_budget(g).cmp(&(rho * rat(s)))
     }
 
-    /// The exact affordability ρ of plan `q` (the smallest price per unit of
+    /// The affordability ρ of plan `q` (the smallest price per unit of
     /// utility at which its supporters can pay for it, the poorest paying all
     /// they have), or `None` if its supporters together cannot afford it.
-    fn affordability(&self, q: usize) -> Option<BigRational> {
+    fn affordability(&self, q: usize) -> Option<Afford> {
         let cost = self.prep.e.projects[q].cost;
         let w = &self.prep.weights;
-        // Live supporters with their budget interval.
         let live: Vec<(usize, u64, Iv)> = self.prep.supporters[q]
             .iter()
             .filter(|&&(g, _)| !self.exhausted[g as usize])
@@ -229,8 +272,7 @@ impl<'p, 'a> Run<'p, 'a> {
         for &(g, _, b) in &live {
             avail = avail.add(b.scale(w[g]));
         }
-        let c_iv = Iv::exact(cost as f64);
-        let affordable = match iv_cmp(avail, c_iv) {
+        let affordable = match iv_cmp(avail, Iv::exact(cost as f64)) {
             Some(o) => o != std::cmp::Ordering::Less,
             None => self.exact_sum(live.iter().map(|x| x.0)) >= rat(cost),
         };
@@ -238,50 +280,91 @@ impl<'p, 'a> Run<'p, 'a> {
             return None;
         }
 
-        // Float walk to guess who pays everything they have (the "poor").
-        let mut order: Vec<usize> = (0..live.len()).collect();
-        let key = |i: usize| {
-            let (_, s, b) = live[i];
-            (b.lo + b.hi) * 0.5 / s as f64
-        };
-        order.sort_by(|&a, &b| key(a).partial_cmp(&key(b)).unwrap_or(std::cmp::Ordering::Equal));
-        let mut den: u128 = live.iter().map(|&(g, s, _)| w[g] as u128 * s as u128).sum();
-        let mut contrib = 0.0f64;
-        let mut k = 0;
-        while k < order.len() {
-            let (g, s, b) = live[order[k]];
-            let rho = (cost as f64 - contrib) / den as f64;
-            if rho * s as f64 <= (b.lo + b.hi) * 0.5 {
-                break;
-            }
-            contrib += w[g] as f64 * (b.lo + b.hi) * 0.5;
-            den -= w[g] as u128 * s as u128;
-            k += 1;
-        }
-        let mut is_poor = vec![false; live.len()];
-        for &i in &order[..k] {
-            is_poor[i] = true;
-        }
-        if let Some(rho) = self.verify_partition(cost, &live, &is_poor) {
-            return Some(rho);
-        }
-
-        // The float guess was off: pabutools' poor/rich iteration, exact.
+        // Guess who pays everything (pabutools' poor/rich iteration, on
+        // interval midpoints), then prove the guess with intervals.
+        let mid = |b: Iv| (b.lo + b.hi) * 0.5;
         let mut is_poor = vec![false; live.len()];
         loop {
-            let rho = self.rho_for(cost, &live, &is_poor)?;
-            let rho_iv = Iv::of(&rho);
+            let den: u128 = live.iter().zip(&is_poor).filter(|(_, &p)| !p).map(|(&(g, s, _), _)| w[g] as u128 * s as u128).sum();
+            if den == 0 {
+                break;
+            }
+            let paid: f64 = live.iter().zip(&is_poor).filter(|(_, &p)| p).map(|(&(g, _, b), _)| w[g] as f64 * mid(b)).sum();
+            let rho = (cost as f64 - paid) / den as f64;
             let mut changed = false;
-            for (i, &(g, s, _)) in live.iter().enumerate() {
-                if !is_poor[i] && self.cmp_budget(g, &rho, rho_iv, s) == std::cmp::Ordering::Less {
+            for (i, &(_, s, b)) in live.iter().enumerate() {
+                if !is_poor[i] && mid(b) < rho * s as f64 {
                     is_poor[i] = true;
                     changed = true;
                 }
             }
             if !changed {
-                return Some(rho);
+                break;
             }
         }
+        if let Some(a) = self.proven_by_intervals(cost, &live, &is_poor) {
+            return Some(a);
+        }
+        // The intervals cannot decide (a near or exact tie of a budget with
+        // the price): settle it exactly.
+        let exact = match self.verify_partition(cost, &live, &is_poor) {
+            Some(x) => x,
+            None => {
+                let mut is_poor = vec![false; live.len()];
+                loop {
+                    let rho = self.rho_for(cost, &live, &is_poor)?;
+                    let rho_iv = Iv::of(&rho);
+                    let mut changed = false;
+                    for (i, &(g, s, _)) in live.iter().enumerate() {
+                        if !is_poor[i] && self.cmp_budget(g, &rho, rho_iv, s) == std::cmp::Ordering::Less {
+                            is_poor[i] = true;
+                            changed = true;
+                        }
+                    }
+                    if !changed {
+                        break (rho, is_poor);
+                    }
+                }
+            }
+        };
+        let (rho, is_poor) = exact;
+        let den = live.iter().zip(&is_poor).filter(|(_, &p)| !p).map(|(&(g, s, _), _)| w[g] as u128 * s as u128).sum();
+        let mut poor: Vec<u32> = live.iter().zip(&is_poor).filter(|(_, &p)| p).map(|(&(g, _, _), _)| g as u32).collect();
+        poor.sort_unstable();
+        Some(Afford { iv: Iv::of(&rho), cost, den, poor, exact: Some(rho) })
+    }
+
+    /// Interval proof of a partition: every poor supporter has at most ρ·s and
+    /// every other at least ρ·s, for every ρ in the interval. Then the exact ρ
+    /// (in the interval) solves Σ min(b, ρ·s) = cost, whose solution is unique.
+    fn proven_by_intervals(&self, cost: i64, live: &[(usize, u64, Iv)], is_poor: &[bool]) -> Option<Afford> {
+        let w = &self.prep.weights;
+        let mut den: u128 = 0;
+        let mut paid = Iv::exact(0.0);
+        for (&(g, s, b), &p) in live.iter().zip(is_poor) {
+            if p {
+                paid = paid.add(b.scale(w[g]));
+            } else {
+                den += w[g] as u128 * s as u128;
+            }
+        }
+        if den == 0 {
+            return None;
+        }
+        let rho = div_iv(Iv::exact(cost as f64).sub(paid), den);
+        if rho.lo <= 0.0 {
+            return None;
+        }
+        for (&(_, s, b), &p) in live.iter().zip(is_poor) {
+            let price = rho.scale(s);
+            let ok = if p { b.hi <= price.lo } else { b.lo >= price.hi };
+            if !ok {
+                return None;
+            }
+        }
+        let mut poor: Vec<u32> = live.iter().zip(is_poor).filter(|(_, &p)| p).map(|(&(g, _, _), _)| g as u32).collect();
+        poor.sort_unstable();
+        Some(Afford { iv: rho, cost, den, poor, exact: None })
     }
 
     /// ρ = (cost − what the poor pay) / (utility of the rest), exactly.
@@ -295,10 +378,8 @@ impl<'p, 'a> Run<'p, 'a> {
         Some((rat(cost) - contrib) / rat(den))
     }
 
-    /// The partition is right exactly when every poor supporter has at most
-    /// ρ·s and every other at least ρ·s; then ρ solves Σ min(b, ρ·s) = cost,
-    /// whose solution is unique.
-    fn verify_partition(&self, cost: i64, live: &[(usize, u64, Iv)], is_poor: &[bool]) -> Option<BigRational> {
+    /// Exact check of a partition (see `proven_by_intervals`).
+    fn verify_partition(&self, cost: i64, live: &[(usize, u64, Iv)], is_poor: &[bool]) -> Option<(BigRational, Vec<bool>)> {
         let rho = self.rho_for(cost, live, is_poor)?;
         if rho <= rat(0) {
             return None;
@@ -311,29 +392,39 @@ impl<'p, 'a> Run<'p, 'a> {
                 return None;
             }
         }
-        Some(rho)
+        Some((rho, is_poor.to_vec()))
     }
 
-    /// Charge the supporters of `q` at price ρ: each pays min(budget, ρ·s).
-    fn pay(&mut self, q: usize, rho: BigRational) {
-        let round = self.rho.len() as u16;
-        let rho_iv = Iv::of(&rho);
+    /// Charge the supporters of `q` at its price: the poor pay all they have,
+    /// the others ρ·s.
+    fn pay(&mut self, q: usize, a: Afford) {
+        let round = self.rounds.len() as u16;
         for &(g, s) in &self.prep.supporters[q] {
             let g = g as usize;
             if self.exhausted[g] {
                 continue;
             }
-            if self.cmp_budget(g, &rho, rho_iv, s) != std::cmp::Ordering::Greater {
+            if a.poor.binary_search(&(g as u32)).is_ok() {
                 self.exhausted[g] = true;
-                self.spent[g].clear();
                 self.budget_iv[g] = Iv::exact(0.0);
             } else {
                 self.spent[g].push((round, s));
-                self.budget_iv[g] = self.budget_iv[g].sub(rho_iv.scale(s));
+                self.budget_iv[g] = self.budget_iv[g].sub(a.iv.scale(s));
             }
         }
-        self.rho.push(rho);
-        self.rho_iv.push(rho_iv);
+        self.rho_exact.borrow_mut().push(a.exact.clone());
+        self.rounds.push(a);
+    }
+
+    /// A value for the explanation, to `places` decimals: from the interval
+    /// when both ends round alike, else from the exact value.
+    fn shown(&self, iv: Iv, exact: impl FnOnce() -> BigRational, places: usize) -> String {
+        let (lo, hi) = (format!("{:.*}", places, iv.lo), format!("{:.*}", places, iv.hi));
+        if lo == hi && iv.hi - iv.lo < 10f64.powi(-(places as i32) - 3) {
+            lo
+        } else {
+            decimal(&exact(), places)
+        }
     }
 
     fn execute(mut self, rank: &[usize], tb: &TieBreak, record: bool) -> RunResult {
@@ -345,50 +436,59 @@ impl<'p, 'a> Run<'p, 'a> {
         if record {
             steps.extend(prep.free.iter().map(|&p| Step::Free { project: e.projects[p].id.clone() }));
         }
-        // Affordability only rises as budgets fall, so a stale value is a lower
-        // bound: plans are re-examined in order of it, and the scan stops once
-        // the bound exceeds the best found (the same result as recomputing all).
-        let mut stale: Vec<Option<BigRational>> = vec![None; e.projects.len()];
+        // Affordability only rises as budgets fall, so an earlier value is a
+        // lower bound: plans are re-examined in order of it, and the scan
+        // stops once the bound exceeds the best found (the same result as
+        // recomputing every plan each round).
+        let mut stale_lo: Vec<f64> = vec![f64::INFINITY; e.projects.len()];
         for &p in &prep.eligible {
-            stale[p] = Some(BigRational::new(BigInt::from(e.projects[p].cost), BigInt::from(prep.total_sat[p])));
+            stale_lo[p] = div_iv(Iv::exact(e.projects[p].cost as f64), prep.total_sat[p]).lo;
         }
         let mut remaining: Vec<usize> = prep.eligible.clone();
         let mut spent_money: i64 = e.cost_of(&selected);
         loop {
-            remaining.sort_by(|&a, &b| stale[a].cmp(&stale[b]).then(rank[a].cmp(&rank[b])));
-            let mut best: Option<BigRational> = None;
-            let mut tied: Vec<usize> = Vec::new();
+            remaining.sort_by(|&a, &b| stale_lo[a].total_cmp(&stale_lo[b]).then(rank[a].cmp(&rank[b])));
+            let mut best_hi = f64::INFINITY;
+            let mut cands: Vec<(usize, Afford)> = Vec::new();
             let mut gone: Vec<usize> = Vec::new();
             for &p in &remaining {
-                if let Some(b) = &best {
-                    if stale[p].as_ref().is_some_and(|s| s > b) {
-                        break;
-                    }
+                if stale_lo[p] > best_hi {
+                    break;
                 }
                 match self.affordability(p) {
                     None => gone.push(p),
                     Some(a) => {
-                        match &best {
-                            Some(b) if a > *b => {}
-                            Some(b) if a == *b => tied.push(p),
-                            _ => {
-                                best = Some(a.clone());
-                                tied = vec![p];
-                            }
-                        }
-                        stale[p] = Some(a);
+                        stale_lo[p] = a.iv.lo;
+                        best_hi = best_hi.min(a.iv.hi);
+                        cands.push((p, a));
                     }
                 }
             }
             remaining.retain(|p| !gone.contains(p));
-            let Some(rho) = best else { break };
+            if cands.is_empty() {
+                break;
+            }
+            // Plans whose price may be the lowest; intervals usually leave one.
+            let mut close: Vec<(usize, Afford)> = cands.into_iter().filter(|(_, a)| a.iv.lo <= best_hi).collect();
+            let mut tied: Vec<usize> = if close.len() == 1 {
+                vec![close[0].0]
+            } else {
+                for (_, a) in close.iter_mut() {
+                    let x = self.exact_of(a);
+                    a.iv = Iv::of(&x);
+                    a.exact = Some(x);
+                }
+                let min = close.iter().map(|(_, a)| a.exact.clone().unwrap()).min().unwrap();
+                close.iter().filter(|(_, a)| a.exact.as_ref() == Some(&min)).map(|(p, _)| *p).collect()
+            };
             tied.sort_by_key(|&p| rank[p]);
             let chosen = tied[0];
+            let afford = close.into_iter().find(|(p, _)| *p == chosen).map(|(_, a)| a).unwrap();
             if tied.len() > 1 && record {
                 ties.push(Tie {
-                    context: format!("mes round {}", self.rho.len() + 1),
+                    at: TieAt::MesRound { round: self.rounds.len() + 1 },
                     order: tied.iter().map(|&p| e.projects[p].id.clone()).collect(),
-                    method: tb.describe(),
+                    method: tb.clone(),
                 });
             }
             remaining.retain(|&p| p != chosen);
@@ -396,21 +496,23 @@ impl<'p, 'a> Run<'p, 'a> {
             spent_money += e.projects[chosen].cost;
             if record {
                 let supporters: u64 = prep.supporters[chosen].iter().map(|&(g, _)| prep.weights[g as usize]).sum();
-                let unit = match prep.sat {
-                    Satisfaction::Cost => rat(e.projects[chosen].cost),
-                    Satisfaction::Points => rat(1),
+                let unit: u64 = match prep.sat {
+                    Satisfaction::Cost => e.projects[chosen].cost as u64,
+                    Satisfaction::Points => 1,
                 };
+                let price = self.shown(afford.iv.scale(unit), || self.exact_of(&afford) * rat(unit), 2);
+                let rho_text = self.shown(afford.iv, || self.exact_of(&afford), 9);
                 steps.push(Step::Mes {
-                    round: self.rho.len() + 1,
+                    round: self.rounds.len() + 1,
                     project: e.projects[chosen].id.clone(),
                     supporters,
-                    price_per_supporter: decimal(&(&rho * unit), 2),
-                    affordability: decimal(&rho, 9),
+                    price_per_supporter: price,
+                    affordability: rho_text,
                     cost: e.projects[chosen].cost,
                     remaining_after: e.budget - spent_money,
                 });
             }
-            self.pay(chosen, rho);
+            self.pay(chosen, afford);
         }
         RunResult { selected, steps, ties }
     }
@@ -431,6 +533,14 @@ pub fn mes(e: &Election, sat: Satisfaction, rank: &[usize], tb: &TieBreak) -> Ou
 }
 
 /// MES with the add1 completion, searching the per-voter budget.
+///
+/// The procedure raises the budget one unit at a time and stops at the first
+/// step whose outcome is over budget (or, for pabutools, exhaustive). Instead
+/// of one MES run per unit, this gallops and bisects for that first step,
+/// which finds it whenever the stop condition, once reached, stays reached for
+/// higher budgets. That held on every real election we test against; on rare
+/// contrived elections where an outcome flips back, the search returns a
+/// later genuine stopping point. `mes_add1_linear` is the literal procedure.
 pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[usize], tb: &TieBreak) -> Outcome {
     let prep = Prep::new(e, sat);
     if prep.n == 0 {
@@ -449,11 +559,6 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
             }
         }
     };
-    let mut runs = 0usize;
-    let mut run_at = |k: i64| -> Vec<usize> {
-        runs += 1;
-        Run::new(&prep, at(k)).execute(rank, tb, false).selected
-    };
     let eligible_cost: i64 = prep.eligible.iter().map(|&p| e.projects[p].cost).sum();
     // Beyond this step every voter alone can pay for every plan: the outcome
     // is all supported plans and cannot change any more.
@@ -463,50 +568,74 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
         let left = e.budget - e.cost_of(sel);
         prep.eligible.iter().all(|p| sel.contains(p) || e.projects[*p].cost > left)
     };
-    // `stop(k)`: the first step at which the linear procedure would stop.
+    // Would the one-unit-at-a-time procedure stop at this outcome?
     let stop = |sel: &[usize]| match variant {
         Add1Variant::Pabutools => !feasible(sel) || exhaustive(sel),
         Add1Variant::Official => !feasible(sel) || sel.len() == prep.eligible.len() + prep.free.len(),
     };
 
-    let first = run_at(0);
-    let (k_found, sel_found) = if stop(&first) {
-        (0, first)
-    } else {
-        // Gallop, then bisect, for the first step where the procedure stops.
-        let mut lo = 0i64; // known not to stop
-        let mut hi = 1i64;
-        let mut hi_sel;
-        loop {
-            hi = hi.min(k_max);
-            hi_sel = run_at(hi);
-            if stop(&hi_sel) || hi == k_max {
-                break;
-            }
-            lo = hi;
-            hi *= 2;
-        }
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2;
-            let sel = run_at(mid);
-            if stop(&sel) {
-                hi = mid;
-                hi_sel = sel;
-            } else {
-                lo = mid;
-            }
-        }
-        (hi, hi_sel)
+    // Runs are independent, so probes go two at a time, one per core.
+    let mut runs = 0usize;
+    let mut done: std::collections::HashMap<i64, RunResult> = std::collections::HashMap::new();
+    let mut probe = |ks: &[i64], done: &mut std::collections::HashMap<i64, RunResult>| {
+        let todo: Vec<i64> = ks.iter().copied().filter(|k| !done.contains_key(k)).collect();
+        runs += todo.len();
+        let results: Vec<(i64, RunResult)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = todo
+                .iter()
+                .map(|&k| {
+                    let (prep, at) = (&prep, &at);
+                    scope.spawn(move || (k, Run::new(prep, at(k)).execute(rank, tb, true)))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("MES run")).collect()
+        });
+        done.extend(results);
     };
-    let (k_final, reason) = if feasible(&sel_found) {
-        (k_found, if variant == Add1Variant::Pabutools { "exhaustive" } else { "all plans funded" })
+
+    // Gallop (0, 1, 2, 4, 8, ...) for a step where the procedure stops ...
+    let mut lo: i64 = -1; // greatest probed step known not to stop
+    let mut hi: i64 = -1; // least probed step known to stop
+    let mut next = 0i64;
+    while hi < 0 {
+        let pair = [next.min(k_max), (if next == 0 { 1 } else { next * 2 }).min(k_max)];
+        probe(&pair, &mut done);
+        for k in pair {
+            if hi < 0 {
+                if stop(&done[&k].selected) || k == k_max {
+                    hi = k;
+                } else {
+                    lo = k;
+                }
+            }
+        }
+        next = pair[1] * 2;
+    }
+    // ... then narrow (lo, hi] to one step, cutting it in three per round.
+    while hi - lo > 1 {
+        let third = ((hi - lo) / 3).max(1);
+        let ks: Vec<i64> = [lo + third, lo + 2 * third].into_iter().filter(|&k| k > lo && k < hi).collect();
+        probe(&ks, &mut done);
+        for k in ks {
+            if stop(&done[&k].selected) {
+                hi = hi.min(k);
+            } else if k < hi {
+                lo = lo.max(k);
+            }
+        }
+    }
+    let found = &done[&hi].selected;
+    let (k_final, reason) = if feasible(found) {
+        (hi, if variant == Add1Variant::Pabutools { "exhaustive" } else { "all plans funded" })
     } else {
-        (k_found - 1, "next step over budget")
+        (hi - 1, "next step over budget")
     };
-    let final_run = Run::new(&prep, at(k_final.max(0))).execute(rank, tb, true);
-    runs += 1;
-    let mut out = outcome(e, final_run);
-    out.steps.push(Step::Add1 { per_voter_budget: decimal(&at(k_final.max(0)), 4), runs, reason: reason.to_string() });
+    // Step -1 does not exist: at step 0 MES never overspends.
+    let k_final = k_final.max(0);
+    probe(&[k_final], &mut done);
+    let per_voter = decimal(&at(k_final), 4);
+    let mut out = outcome(e, done.remove(&k_final).expect("probed"));
+    out.steps.push(Step::Add1 { per_voter_budget: per_voter, runs, reason: reason.to_string() });
     out
 }
 
@@ -544,4 +673,36 @@ pub fn mes_add1_linear(e: &Election, sat: Satisfaction, variant: Add1Variant, ra
         prev = Some(sel);
         k += 1;
     }
+}
+
+/// For tests and diagnostics: whether the add1 procedure would stop at each
+/// step k = 0..=k_max, on a small election.
+pub fn add1_stop_profile(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[usize]) -> Vec<bool> {
+    let prep = Prep::new(e, sat);
+    if prep.n == 0 {
+        return vec![];
+    }
+    let start = BigRational::new(e.budget.into(), prep.n.into());
+    let inc = e.unit_scale.max(1);
+    let whole = (e.budget / (prep.n as i64)) / inc * inc;
+    let all = prep.eligible.len() + prep.free.len();
+    let eligible_cost: i64 = prep.eligible.iter().map(|&p| e.projects[p].cost).sum();
+    let k_max = eligible_cost / inc + 1;
+    (0..=k_max)
+        .map(|k| {
+            let b = match variant {
+                Add1Variant::Pabutools => &start + rat(k * inc),
+                Add1Variant::Official if k == 0 => start.clone(),
+                Add1Variant::Official => rat(whole + k * inc),
+            };
+            let sel = Run::new(&prep, b).execute(rank, &TieBreak::Lexicographic, false).selected;
+            let cost = e.cost_of(&sel);
+            let left = e.budget - cost;
+            cost > e.budget
+                || match variant {
+                    Add1Variant::Pabutools => prep.eligible.iter().all(|p| sel.contains(p) || e.projects[*p].cost > left),
+                    Add1Variant::Official => sel.len() == all,
+                }
+        })
+        .collect()
 }

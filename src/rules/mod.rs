@@ -5,6 +5,7 @@
 //! selections; for a pabulib file, its currency unit times `unit_scale`).
 //! Ratios (MES prices, points per cost) are exact rationals.
 
+pub mod explain;
 mod greedy;
 mod mes;
 pub mod tiebreak;
@@ -13,7 +14,7 @@ use num_rational::BigRational;
 use serde::Serialize;
 
 pub use greedy::{greedy, GreedyMode};
-pub use mes::{mes, mes_add1, mes_add1_linear, Add1Variant, Satisfaction};
+pub use mes::{add1_stop_profile, mes, mes_add1, mes_add1_linear, Add1Variant, Satisfaction};
 pub use tiebreak::TieBreak;
 
 /// One plan as the rules see it.
@@ -122,11 +123,18 @@ impl Rule {
 /// How one tie was broken, for the record and the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Tie {
-    /// Where in the rule the tie arose (e.g. `mes round 3`, `greedy score 120`).
-    pub context: String,
+    /// Where the tie arose: MES round number, or the greedy score shared.
+    pub at: TieAt,
     /// The tied plans, in the order the tie-breaking put them.
     pub order: Vec<String>,
-    pub method: String,
+    pub method: TieBreak,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "stage", rename_all = "snake_case")]
+pub enum TieAt {
+    MesRound { round: usize },
+    GreedyScore { score: String },
 }
 
 /// One step of a rule, in words a moderator can read aloud (rendered by `explain`).

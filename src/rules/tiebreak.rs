@@ -23,13 +23,19 @@ pub enum TieBreak {
 }
 
 impl TieBreak {
-    pub fn describe(&self) -> String {
-        match self {
-            TieBreak::Lexicographic => "lexicographic plan id".into(),
-            TieBreak::Lottery { seed } => format!("public lottery, seed {seed:?}"),
-            TieBreak::CostThenVotes => "lower cost, then more supporters, then plan id".into(),
-            TieBreak::Given => "order of the plans in the list".into(),
-        }
+    /// In words, for reports and explanations.
+    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
+        let mut p = std::collections::BTreeMap::new();
+        let key = match self {
+            TieBreak::Lexicographic => "tiebreak.lexicographic",
+            TieBreak::Lottery { seed } => {
+                p.insert("seed".to_string(), seed.clone());
+                "tiebreak.lottery"
+            }
+            TieBreak::CostThenVotes => "tiebreak.cost_then_votes",
+            TieBreak::Given => "tiebreak.given",
+        };
+        crate::i18n::tr(lang, key, &p)
     }
 
     /// `rank[p]`: position of plan `p` in the tie-breaking order (0 wins).

@@ -1,0 +1,81 @@
+//! Each step of a rule in a sentence a moderator can read aloud.
+
+use std::collections::BTreeMap;
+
+use super::{Election, GreedyDecision, Step};
+use crate::i18n::{tr, Lang};
+
+/// An amount in the election's units, shown in whole currency units
+/// (with decimals when the election counts in cents).
+pub fn amount(e: &Election, v: i64) -> String {
+    let scale = e.unit_scale.max(1);
+    if scale == 1 {
+        v.to_string()
+    } else {
+        let digits = (scale as f64).log10().round() as usize;
+        format!("{}.{:0>width$}", v / scale, (v % scale).abs(), width = digits)
+    }
+}
+
+pub fn render(e: &Election, step: &Step, lang: Lang) -> String {
+    let mut p = BTreeMap::new();
+    let mut put = |k: &str, v: String| {
+        p.insert(k.to_string(), v);
+    };
+    let key = match step {
+        Step::Greedy { project, score, cost, remaining_before, decision } => {
+            put("project", project.clone());
+            put("score", score.clone());
+            put("cost", amount(e, *cost));
+            put("remaining", amount(e, *remaining_before));
+            put("left", amount(e, remaining_before - cost));
+            match decision {
+                GreedyDecision::Funded => "explain.greedy_funded",
+                GreedyDecision::DoesNotFit => "explain.greedy_does_not_fit",
+                GreedyDecision::Stopped => "explain.greedy_stopped",
+                GreedyDecision::BelowThreshold => "explain.greedy_below_threshold",
+                GreedyDecision::Withdrawn => "explain.greedy_withdrawn",
+            }
+        }
+        Step::Mes { round, project, supporters, price_per_supporter, affordability: _, cost, remaining_after } => {
+            put("round", round.to_string());
+            put("project", project.clone());
+            put("supporters", supporters.to_string());
+            put("price", price_per_supporter.clone());
+            put("cost", amount(e, *cost));
+            put("left", amount(e, *remaining_after));
+            "explain.mes_funded"
+        }
+        Step::Free { project } => {
+            put("project", project.clone());
+            "explain.free"
+        }
+        Step::Add1 { per_voter_budget, runs, reason } => {
+            put("budget", per_voter_budget.clone());
+            put("runs", runs.to_string());
+            put("reason", tr(lang, &format!("explain.add1_reason.{}", reason.replace(' ', "_")), &BTreeMap::new()));
+            "explain.add1"
+        }
+    };
+    tr(lang, key, &p)
+}
+
+pub fn render_tie(tie: &super::Tie, lang: Lang) -> String {
+    let mut p = BTreeMap::new();
+    let at = match &tie.at {
+        super::TieAt::MesRound { round } => {
+            let mut q = BTreeMap::new();
+            q.insert("round".to_string(), round.to_string());
+            tr(lang, "explain.tie_at_round", &q)
+        }
+        super::TieAt::GreedyScore { score } => {
+            let mut q = BTreeMap::new();
+            q.insert("score".to_string(), score.clone());
+            tr(lang, "explain.tie_at_score", &q)
+        }
+    };
+    p.insert("context".to_string(), at);
+    p.insert("order".to_string(), tie.order.join(" > "));
+    p.insert("method".to_string(), tie.method.describe(lang));
+    tr(lang, "explain.tie", &p)
+}

@@ -1,0 +1,124 @@
+//! The pabulib reader and writer: malformed files are refused with the line
+//! and what is wrong; a file written back reads the same.
+
+use std::process::Command;
+
+use wijkstem::pabulib::{self, PbError};
+use wijkstem::problem::ToProblem;
+
+const GOOD: &str = "META\nkey;value\ndescription;Test\nnum_projects;3\nnum_votes;4\nbudget;100.50\nvote_type;cumulative\nmax_sum_points;5\nrule;greedy\n\
+PROJECTS\nproject_id;cost;votes;score;name;selected\nA;50;3;7;\"Bankjes; met leuning\";1\nB;60.25;2;4;Bomen;0\nC;40;1;1;Café \"De Hoek\";1\n\
+VOTES\nvoter_id;vote;points\n1;A,B;3,2\n2;A,C;4,1\n3;B,A;2,1\n4;A;1\n";
+
+fn read(s: &str) -> Result<pabulib::PbFile, PbError> {
+    pabulib::read(s.as_bytes(), true)
+}
+
+fn err_line(s: &str) -> (u64, String) {
+    match read(s).unwrap_err() {
+        PbError::At { line, what, .. } => (line, what),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn reads_a_cumulative_file_with_quotes_decimals_and_merged_ballots() {
+    let f = read(GOOD).unwrap();
+    assert_eq!(f.project_ids(), ["A", "B", "C"]);
+    assert_eq!(f.num_votes, 4);
+    let e = f.election();
+    // 100.50 and 60.25 force cents: everything is scaled by 100.
+    assert_eq!((e.budget, e.unit_scale), (10050, 100));
+    assert_eq!(e.projects.iter().map(|p| p.cost).collect::<Vec<_>>(), [5000, 6025, 4000]);
+    assert_eq!(e.points(), [9, 4, 1]);
+    assert_eq!(e.approvals(), [4, 2, 1]);
+    assert_eq!(f.official_selected().unwrap(), ["A", "C"]);
+    assert_eq!(f.project_rows[0][4], "Bankjes; met leuning");
+    assert_eq!(f.project_rows[2][4], "Café \"De Hoek\"");
+}
+
+#[test]
+fn writing_back_reads_the_same() {
+    let f = read(GOOD).unwrap();
+    let mut out = Vec::new();
+    f.write(&mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("\"Bankjes; met leuning\""), "{text}");
+    let g = read(&text).unwrap();
+    assert_eq!(g.meta, f.meta);
+    assert_eq!(g.project_rows, f.project_rows);
+    assert_eq!(g.vote_rows, f.vote_rows);
+    assert_eq!(g.ballots, f.ballots);
+}
+
+#[test]
+fn real_files_round_trip() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/pabulib");
+    for name in ["Poland_Gdansk_2020_Olszynka.pb", "Worldwide_Mechanical_Turk_Ranking_value_money_3.pb", "Poland_Zabrze_2020_Konczyce.pb"] {
+        let f = pabulib::read(std::fs::File::open(dir.join(name)).unwrap(), true).unwrap();
+        let mut out = Vec::new();
+        f.write(&mut out).unwrap();
+        let g = pabulib::read(&out[..], true).unwrap();
+        assert_eq!((g.meta.clone(), g.project_rows.clone(), g.ballots.clone()), (f.meta.clone(), f.project_rows.clone(), f.ballots.clone()), "{name}");
+    }
+}
+
+#[test]
+fn malformed_files_name_the_line_and_the_problem() {
+    let cases: Vec<(String, u64, &str)> = vec![
+        (GOOD.replace("1;A,B;3,2", "1;A,Z;3,2"), 17, "unknown project \"Z\""),
+        (GOOD.replace("1;A,B;3,2", "1;A,B;3"), 17, "2 projects but 1 points"),
+        (GOOD.replace("2;A,C;4,1", "2;A,C;4,x"), 18, "points \"x\""),
+        (GOOD.replace("B;60.25;", "B;zestig;"), 13, "cost \"zestig\""),
+        (GOOD.replace("C;40;1;1;", "A;40;1;1;"), 14, "project A appears twice"),
+        (GOOD.replace("4;A;1", "1;A;1"), 20, "voter 1 appears twice"),
+        (GOOD.replace("key;value", "sleutel;waarde"), 2, "key;value"),
+        (GOOD.replace("budget;100.50\n", ""), 14, "no budget"),
+        (GOOD.replace("3;B,A;2,1", "3;B;A;2,1"), 19, "cells where the header has"),
+        (GOOD.replace("PROJECTS\n", "VOTES\n"), 10, "out of order"),
+        (GOOD.replace("1;A,B;3,2", "1;A,A;3,2"), 17, "twice"),
+        ("hello\n".to_string(), 1, "start with a line META"),
+        (GOOD.split("VOTES").next().unwrap().to_string(), 15, "no VOTES"),
+    ];
+    for (text, line, needle) in cases {
+        let (got_line, what) = err_line(&text);
+        assert_eq!(got_line, line, "{needle}: {what}");
+        assert!(what.contains(needle), "wanted {needle:?} in {what:?}");
+    }
+    let p = read(&GOOD.replace("1;A,B;3,2", "1;A,Z;3,2")).unwrap_err().to_problem();
+    assert!(p.render(wijkstem::i18n::Lang::Nl).starts_with("Regel 17:"));
+    let bytes = [b"META\nkey;value\ndescription;".as_slice(), &[0xff, 0xfe], b"\n"].concat();
+    assert!(matches!(pabulib::read(&bytes[..], false), Err(PbError::At { code: "not_utf8", .. })));
+}
+
+fn cli(args: &[&str], lang: &str) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_wijkstem")).args(args).env("WIJKSTEM_LANG", lang).output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+#[test]
+fn cli_pb_tally_prints_plans_total_and_explanation() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/pabulib");
+    let assen = dir.join("Netherlands_Assen_2024.pb");
+    let (ok, out, err) = cli(&["pb", "tally", assen.to_str().unwrap(), "--rule", "mes_cost_add1", "--json"], "nl");
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut sel: Vec<&str> = v["selected"].as_array().unwrap().iter().map(|x| x.as_str().unwrap()).collect();
+    sel.sort();
+    assert_eq!(sel, ["11", "12", "13", "14", "2", "3", "5", "6", "9"]);
+    assert!(v["explanation"][0].as_str().unwrap().starts_with("Ronde 1:"));
+
+    let (ok, out, _) = cli(&["pb", "tally", assen.to_str().unwrap(), "--rule", "official"], "en");
+    assert!(ok);
+    assert!(out.contains("Funded plans:") && out.contains("Total: 76700 (9 plans)"), "{out}");
+    assert!(out.contains("decided by lowest cost"), "{out}");
+
+    let (ok, _, err) = cli(&["pb", "tally", assen.to_str().unwrap(), "--rule", "borda"], "nl");
+    assert!(!ok);
+    assert!(err.contains("Onbekende regel ‘borda’"), "{err}");
+    let tmp = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(tmp.path(), GOOD.replace("1;A,B;3,2", "1;A,Z;3,2")).unwrap();
+    let (ok, _, err) = cli(&["pb", "tally", tmp.path().to_str().unwrap(), "--rule", "greedy"], "nl");
+    assert!(!ok);
+    assert!(err.contains("Regel 17") && err.contains("\"Z\""), "{err}");
+}
