@@ -9,11 +9,14 @@
 //! - Money is integer euro cents (`money::Cents`).
 
 pub mod audit;
+pub mod ballot;
 pub mod csv_import;
 pub mod demo;
 pub mod i18n;
 pub mod money;
 pub mod pabulib;
+pub mod paper;
+pub mod pdf;
 pub mod problem;
 pub mod rules;
 pub mod selection;

@@ -109,14 +109,10 @@ fn db_path_from_args() -> PathBuf {
 }
 
 fn main() {
-    // WebKitGTK's DMA-BUF renderer and accelerated compositing cost about
-    // 90 MB and show a blank window on some borrowed laptops' GPUs; a form
-    // app needs neither. A user can still override them from the environment.
-    for var in ["WEBKIT_DISABLE_DMABUF_RENDERER", "WEBKIT_DISABLE_COMPOSITING_MODE"] {
-        if std::env::var_os(var).is_none() {
-            std::env::set_var(var, "1");
-        }
-    }
+    // Note: WEBKIT_DISABLE_DMABUF_RENDERER / WEBKIT_DISABLE_COMPOSITING_MODE
+    // would save ~90 MB, but with either set WebKitWebDriver hangs on
+    // screenshots after the first page change, so the app we ship would no
+    // longer be the app we test. Left to the environment (see benches/startup.py).
     let path = db_path_from_args();
     let (session, startup) = Session::start(&path);
     tauri::Builder::default()

@@ -1,0 +1,394 @@
+//! Offline stemmen: ballot style, printing serials, entering ballots (single
+//! or double entry), and the tally. Storage side of `ballot`.
+
+use std::collections::{BTreeMap, HashSet};
+
+use rand::Rng;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::ballot::{self, BallotStyle, Finding, Marks, PrintedPlan, Serial, Verdict};
+use crate::i18n::Lang;
+use crate::problem::{Failure, Problem};
+use crate::rules::{self, Ballot, Election, GreedyScore, Outcome, Project, Rule, Satisfaction, TieBreak};
+use crate::selection::{Method, Plan, Selection};
+use crate::store::{Store, StoreError};
+
+/// A volunteer's entry as stored: the receipt the screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct EntryReceipt {
+    pub serial: String,
+    pub entry_no: u8,
+    pub verdict: Verdict,
+    pub findings: Vec<Finding>,
+    /// Double entry: `waiting` for the second entry, `agreed`, or `differs`.
+    pub double_entry: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PaperSettings {
+    pub style: BallotStyle,
+    pub double_entry: bool,
+}
+
+fn p(code: &str) -> Problem {
+    Problem::new(code)
+}
+
+fn sel_plans(store: &Store, selection_id: i64) -> Result<(Selection, Vec<Plan>), Failure> {
+    let sel = store.get_selection(selection_id)?;
+    let plans = store.list_plans(selection_id)?;
+    Ok((sel, plans))
+}
+
+fn printed(plans: &[Plan]) -> Vec<PrintedPlan> {
+    plans.iter().map(|p| PrintedPlan { code: p.code.clone(), title: p.title.clone(), cost_cents: p.cost_cents }).collect()
+}
+
+impl Store {
+    pub fn paper_settings(&self, selection_id: i64) -> Result<Option<PaperSettings>, Failure> {
+        let row: Option<(Option<String>, i64)> = self
+            .conn()
+            .query_row("SELECT ballot_style, double_entry FROM selection WHERE id = ?1", [selection_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(|e| self.sql_err(e))?;
+        let Some((style, double)) = row else {
+            return Err(StoreError::NotFound { what: "selection", id: selection_id.to_string() }.into());
+        };
+        Ok(style.and_then(|s| serde_json::from_str(&s).ok()).map(|style| PaperSettings { style, double_entry: double != 0 }))
+    }
+
+    pub fn set_paper_settings(&mut self, operator: &str, selection_id: i64, settings: &PaperSettings) -> Result<(), Failure> {
+        let (sel, plans) = sel_plans(self, selection_id)?;
+        if sel.method != Method::Ballots {
+            return Err(p("paper.not_ballots").into());
+        }
+        let n = plans.len() as u32;
+        let ok = match settings.style {
+            BallotStyle::Approval { min, max } => min <= max && max >= 1 && (n == 0 || max <= n),
+            BallotStyle::Points { total, max_per_plan } => total >= 1 && max_per_plan >= 1 && max_per_plan <= total,
+            BallotStyle::Ranking { top } => top >= 1 && (n == 0 || top <= n),
+        };
+        if !ok {
+            return Err(p("paper.bad_style").with("plans", n).into());
+        }
+        let before = self.paper_settings(selection_id)?;
+        let style = serde_json::to_string(&settings.style).unwrap();
+        self.write(operator, |c| {
+            c.tx.execute("UPDATE selection SET ballot_style = ?1, double_entry = ?2 WHERE id = ?3", params![style, settings.double_entry as i64, selection_id])
+                .map_err(|e| c.err(e))?;
+            c.audit("paper.settings", &format!("selection/{selection_id}"), before.as_ref().map(|b| json!(b)).as_ref(), Some(&json!(settings)))
+        })?;
+        Ok(())
+    }
+
+    /// Draw `count` new random serials, store them, and print them.
+    /// Serials are drawn at random and printed in that order, so the print
+    /// order says nothing about who got which ballot.
+    pub fn print_ballots(&mut self, operator: &str, selection_id: i64, count: u32, per_page: u8, lang: Lang) -> Result<(Vec<Serial>, Vec<u8>), Failure> {
+        let (sel, plans) = sel_plans(self, selection_id)?;
+        let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
+        if plans.is_empty() {
+            return Err(p("paper.no_plans").into());
+        }
+        if count == 0 || count > 100_000 {
+            return Err(p("paper.bad_count").into());
+        }
+        let hash = ballot::style_hash(&settings.style, &printed(&plans));
+        let mut existing: HashSet<String> = {
+            let mut stmt = self.conn().prepare("SELECT serial FROM ballot WHERE selection_id = ?1").map_err(|e| self.sql_err(e))?;
+            let rows = stmt.query_map([selection_id], |r| r.get::<_, String>(0)).map_err(|e| self.sql_err(e))?;
+            rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?
+        };
+        if existing.len() as u64 + count as u64 > 10_000_000 {
+            return Err(p("paper.bad_count").into());
+        }
+        let mut rng = rand::rng();
+        let mut serials = Vec::with_capacity(count as usize);
+        while serials.len() < count as usize {
+            let s = Serial::from_random(rng.random_range(0..100_000_000));
+            if existing.insert(s.0.clone()) {
+                serials.push(s);
+            }
+        }
+        let batch: i64 = self
+            .conn()
+            .query_row("SELECT coalesce(max(batch), 0) + 1 FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+            .map_err(|e| self.sql_err(e))?;
+        let pdf = crate::pdf::ballots(&sel, &plans, &settings.style, &hash, &serials, per_page, lang);
+        self.write(operator, |c| {
+            {
+                let mut ins = c.tx.prepare("INSERT INTO ballot (selection_id, serial, style_hash, batch) VALUES (?1, ?2, ?3, ?4)").map_err(|e| c.err(e))?;
+                for s in &serials {
+                    ins.execute(params![selection_id, s.0, hash, batch]).map_err(|e| c.err(e))?;
+                }
+            }
+            c.audit("ballots.print", &format!("selection/{selection_id}"), None, Some(&json!({ "batch": batch, "count": count, "style_hash": hash })))
+        })?;
+        Ok((serials, pdf))
+    }
+
+    /// Enter one ballot from what was scanned or typed and the marks read.
+    /// Every check happens before anything is written; a refused ballot
+    /// leaves no trace but the message.
+    pub fn enter_ballot(&mut self, operator: &str, selection_id: i64, scan: &str, marks: &Marks, doubtful: Option<&str>) -> Result<EntryReceipt, Failure> {
+        let (sel, plans) = sel_plans(self, selection_id)?;
+        let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
+        let r = ballot::parse_scan(scan, selection_id)?;
+        if r.selection_id != selection_id {
+            let other = self.get_selection(r.selection_id).map(|s| s.wijk).unwrap_or_else(|_| "?".into());
+            return Err(p("paper.other_selection").with("other", other).with("this", &sel.wijk).into());
+        }
+        let stored: Option<String> = self
+            .conn()
+            .query_row("SELECT style_hash FROM ballot WHERE selection_id = ?1 AND serial = ?2", params![selection_id, r.serial.0], |row| row.get(0))
+            .optional()
+            .map_err(|e| self.sql_err(e))?;
+        let Some(printed_hash) = stored else {
+            return Err(p("paper.unknown_serial").with("serial", r.serial.display()).into());
+        };
+        let current = ballot::style_hash(&settings.style, &printed(&plans));
+        if printed_hash != current || r.style_hash.as_ref().is_some_and(|h| *h != printed_hash) {
+            return Err(p("paper.outdated_style").with("serial", r.serial.display()).into());
+        }
+        let codes: Vec<String> = plans.iter().map(|p| p.code.clone()).collect();
+        let (verdict, findings) = ballot::judge(&settings.style, &codes, marks)?;
+        let active: Vec<(u8, String, String, String)> = {
+            let mut stmt = self
+                .conn()
+                .prepare("SELECT entry_no, operator, at, marks FROM ballot_entry WHERE selection_id = ?1 AND serial = ?2 AND status = 'active' ORDER BY entry_no")
+                .map_err(|e| self.sql_err(e))?;
+            let rows = stmt.query_map(params![selection_id, r.serial.0], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))).map_err(|e| self.sql_err(e))?;
+            rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?
+        };
+        let marks_json = canonical_marks(marks);
+        let (entry_no, double) = match (settings.double_entry, active.as_slice()) {
+            (_, []) => (1u8, settings.double_entry.then(|| "waiting".to_string())),
+            (false, [(_, who, at, _), ..]) | (true, [_, (_, who, at, _)]) => {
+                return Err(p("paper.already_entered").with("serial", r.serial.display()).with("who", who).with("at", at).into())
+            }
+            (true, [(_, who, _, first_marks)]) => {
+                if who == operator {
+                    return Err(p("paper.same_operator").with("serial", r.serial.display()).into());
+                }
+                (2, Some(if *first_marks == marks_json { "agreed" } else { "differs" }.to_string()))
+            }
+            (true, _) => return Err(p("paper.already_entered").with("serial", r.serial.display()).with("who", "?").with("at", "?").into()),
+        };
+        let verdict_s = match verdict {
+            Verdict::Valid => "valid",
+            Verdict::Blank => "blank",
+            Verdict::Invalid => "invalid",
+        };
+        let findings_json = serde_json::to_string(&findings).unwrap();
+        let serial = r.serial.0.clone();
+        let doubtful = doubtful.map(str::trim).filter(|d| !d.is_empty()).map(String::from);
+        self.write(operator, |c| {
+            c.tx.execute(
+                "INSERT INTO ballot_entry (selection_id, serial, entry_no, operator, at, marks, verdict, findings, doubtful) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+                params![selection_id, serial, entry_no, operator, crate::audit::now(), marks_json, verdict_s, findings_json, doubtful],
+            )
+            .map_err(|e| c.err(e))?;
+            // The log records that an entry happened and its outcome, not the marks:
+            // the marks live in one place, the entry table.
+            c.audit("ballot.enter", &format!("selection/{selection_id}/ballot/{serial}"), None, Some(&json!({ "entry_no": entry_no, "verdict": verdict_s, "doubtful": doubtful.is_some(), "double_entry": double })))
+        })?;
+        Ok(EntryReceipt { serial: r.serial.display(), entry_no, verdict, findings, double_entry: double })
+    }
+
+    /// Double entry: the serials whose two entries differ.
+    pub fn reconciliation_queue(&self, selection_id: i64) -> Result<Vec<String>, Failure> {
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT a.serial FROM ballot_entry a JOIN ballot_entry b ON a.selection_id = b.selection_id AND a.serial = b.serial \
+                 WHERE a.selection_id = ?1 AND a.entry_no = 1 AND b.entry_no = 2 AND a.status = 'active' AND b.status = 'active' AND a.marks <> b.marks ORDER BY a.serial",
+            )
+            .map_err(|e| self.sql_err(e))?;
+        let rows = stmt.query_map([selection_id], |r| r.get::<_, String>(0)).map_err(|e| self.sql_err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| Failure::from(self.sql_err(e)))
+    }
+
+    /// The coordinator settles a difference: keep entry 1 or 2, or discard
+    /// both (the ballot is then entered again, twice).
+    pub fn resolve_difference(&mut self, operator: &str, selection_id: i64, serial: &str, keep: Option<u8>) -> Result<(), Failure> {
+        let serial = Serial::parse(serial)?.0;
+        if !self.reconciliation_queue(selection_id)?.contains(&serial) {
+            return Err(p("paper.nothing_to_resolve").with("serial", serial).into());
+        }
+        self.write(operator, |c| {
+            match keep {
+                Some(k) => {
+                    c.tx.execute("UPDATE ballot_entry SET status = 'discarded' WHERE selection_id = ?1 AND serial = ?2 AND status = 'active' AND entry_no <> ?3", params![selection_id, serial, k])
+                        .map_err(|e| c.err(e))?;
+                    c.tx.execute("UPDATE ballot_entry SET resolved = 1, entry_no = 1 WHERE selection_id = ?1 AND serial = ?2 AND status = 'active'", params![selection_id, serial])
+                        .map_err(|e| c.err(e))?;
+                }
+                None => {
+                    c.tx.execute("UPDATE ballot_entry SET status = 'discarded' WHERE selection_id = ?1 AND serial = ?2 AND status = 'active'", params![selection_id, serial]).map_err(|e| c.err(e))?;
+                }
+            }
+            c.audit("ballot.resolve", &format!("selection/{selection_id}/ballot/{serial}"), None, Some(&json!({ "keep": keep })))
+        })
+        .map_err(Failure::from)
+    }
+
+    /// The entries that count: single entry, or two agreeing entries, or one
+    /// kept by the coordinator.
+    pub fn counted_entries(&self, selection_id: i64) -> Result<Vec<CountedBallot>, Failure> {
+        let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
+        let sql = if settings.double_entry {
+            "SELECT a.serial, a.marks, a.verdict, a.doubtful FROM ballot_entry a WHERE a.selection_id = ?1 AND a.status = 'active' AND a.entry_no = 1 AND \
+             (a.resolved = 1 OR EXISTS (SELECT 1 FROM ballot_entry b WHERE b.selection_id = a.selection_id AND b.serial = a.serial AND b.entry_no = 2 AND b.status = 'active' AND b.marks = a.marks)) ORDER BY a.serial"
+        } else {
+            "SELECT serial, marks, verdict, doubtful FROM ballot_entry WHERE selection_id = ?1 AND status = 'active' AND entry_no = 1 ORDER BY serial"
+        };
+        let mut stmt = self.conn().prepare(sql).map_err(|e| self.sql_err(e))?;
+        let rows = stmt
+            .query_map([selection_id], |r| {
+                let marks: String = r.get(1)?;
+                let verdict: String = r.get(2)?;
+                Ok(CountedBallot {
+                    serial: r.get(0)?,
+                    marks: serde_json::from_str::<Marks>(&marks).unwrap_or(Marks { marks: vec![] }),
+                    verdict: match verdict.as_str() {
+                        "valid" => Verdict::Valid,
+                        "blank" => Verdict::Blank,
+                        _ => Verdict::Invalid,
+                    },
+                    doubtful: r.get(3)?,
+                })
+            })
+            .map_err(|e| self.sql_err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| Failure::from(self.sql_err(e)))
+    }
+
+    pub fn tally(&self, selection_id: i64, rule: &Rule, tb: &TieBreak) -> Result<Tally, Failure> {
+        let (sel, plans) = sel_plans(self, selection_id)?;
+        let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
+        let counted = self.counted_entries(selection_id)?;
+        let printed: i64 = self.conn().query_row("SELECT count(*) FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
+        let queue = self.reconciliation_queue(selection_id)?.len();
+        let index: BTreeMap<&str, u32> = plans.iter().enumerate().map(|(i, p)| (p.code.as_str(), i as u32)).collect();
+        let mut merged: BTreeMap<Vec<(u32, u64)>, u64> = BTreeMap::new();
+        let (mut valid, mut blank, mut invalid, mut doubtful) = (0, 0, 0, 0);
+        for b in &counted {
+            if b.doubtful.is_some() {
+                // The committee decides doubtful ballots; until then they do not count.
+                doubtful += 1;
+                continue;
+            }
+            match b.verdict {
+                Verdict::Valid => valid += 1,
+                Verdict::Blank => {
+                    blank += 1;
+                    continue;
+                }
+                Verdict::Invalid => {
+                    invalid += 1;
+                    continue;
+                }
+            }
+            let mut items: Vec<(u32, u64)> = b
+                .marks
+                .marks
+                .iter()
+                .filter(|(_, v)| *v > 0)
+                .filter_map(|(c, v)| index.get(c.as_str()).map(|&i| (i, if matches!(settings.style, BallotStyle::Points { .. }) { *v as u64 } else { 1 })))
+                .collect();
+            items.sort();
+            *merged.entry(items).or_default() += 1;
+        }
+        let election = Election {
+            budget: sel.budget_cents,
+            projects: plans.iter().map(|p| Project { id: p.code.clone(), cost: p.cost_cents }).collect(),
+            ballots: merged.into_iter().map(|(items, weight)| Ballot { weight, items }).collect(),
+            unit_scale: 100,
+        };
+        let outcome = rules::run(&election, rule, tb);
+        Ok(Tally {
+            printed: printed as u64,
+            valid,
+            blank,
+            invalid,
+            doubtful,
+            reconciliation_queue: queue as u64,
+            votes: election.approvals(),
+            points: election.points(),
+            outcome,
+            election,
+        })
+    }
+}
+
+/// Marks in one canonical form (sorted by code, zero marks dropped), so two
+/// entries of the same ballot compare equal exactly when they agree.
+pub fn canonical_marks(m: &Marks) -> String {
+    let mut v: Vec<(String, u32)> = m.marks.iter().filter(|(_, x)| *x > 0).cloned().collect();
+    v.sort();
+    serde_json::to_string(&Marks { marks: v }).unwrap()
+}
+
+#[derive(Debug, Clone)]
+pub struct CountedBallot {
+    pub serial: String,
+    pub marks: Marks,
+    pub verdict: Verdict,
+    pub doubtful: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tally {
+    pub printed: u64,
+    pub valid: u64,
+    pub blank: u64,
+    pub invalid: u64,
+    pub doubtful: u64,
+    pub reconciliation_queue: u64,
+    pub votes: Vec<u64>,
+    pub points: Vec<u64>,
+    pub outcome: Outcome,
+    pub election: Election,
+}
+
+/// The default rule for a paper-ballot selection.
+pub fn default_rule(style: &BallotStyle) -> Rule {
+    match style {
+        BallotStyle::Points { .. } => Rule::Greedy { score: GreedyScore::Points },
+        _ => Rule::Greedy { score: GreedyScore::Approvals },
+    }
+}
+
+pub fn rule_by_name(name: &str, style: &BallotStyle) -> Option<Rule> {
+    let sat = if matches!(style, BallotStyle::Points { .. }) { Satisfaction::Points } else { Satisfaction::Cost };
+    Some(match name {
+        "greedy" => default_rule(style),
+        "mes" => Rule::Mes { sat },
+        "mes_add1" => Rule::MesAdd1 { sat, variant: rules::Add1Variant::Pabutools },
+        "mes_add1_greedy" => Rule::MesAdd1Greedy { sat, variant: rules::Add1Variant::Pabutools },
+        other => return Rule::parse(other),
+    })
+}
+
+/// Parse a marks list as typed in bulk entry: `MM01,MM03` or `MM01=3,MM02=2`; `-` is blank.
+pub fn parse_marks(text: &str) -> Result<Marks, Failure> {
+    let t = text.trim();
+    if t.is_empty() || t == "-" {
+        return Ok(Marks { marks: vec![] });
+    }
+    let mut marks = Vec::new();
+    for part in t.split(',') {
+        let part = part.trim();
+        let (code, v) = match part.split_once('=') {
+            Some((c, v)) => (c.trim(), v.trim().parse::<u32>().map_err(|_| Failure::from(p("paper.bad_marks").with("marks", part)))?),
+            None => (part, 1),
+        };
+        if code.is_empty() {
+            return Err(p("paper.bad_marks").with("marks", part).into());
+        }
+        marks.push((code.to_string(), v));
+    }
+    Ok(Marks { marks })
+}
