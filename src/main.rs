@@ -36,6 +36,11 @@ enum Command {
         #[command(subcommand)]
         command: PlansCommand,
     },
+    /// Paper ballots (offline stemmen): style, printing, entry, tally
+    Ballots {
+        #[command(subcommand)]
+        command: BallotsCommand,
+    },
     /// pabulib (.pb) files: compute outcomes with any rule
     Pb {
         #[command(subcommand)]
@@ -54,6 +59,65 @@ enum PlansCommand {
     List { selection: i64 },
     /// Import plans from a CSV file (code, title, description, cost, initiator): all or nothing
     Import { selection: i64, file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum BallotsCommand {
+    /// Set the ballot style: --approval MIN MAX, --points TOTAL MAX_PER_PLAN or --ranking TOP
+    Style {
+        selection: i64,
+        #[arg(long, num_args = 2, value_names = ["MIN", "MAX"])]
+        approval: Option<Vec<u32>>,
+        #[arg(long, num_args = 2, value_names = ["TOTAL", "MAX_PER_PLAN"])]
+        points: Option<Vec<u32>>,
+        #[arg(long, value_name = "TOP")]
+        ranking: Option<u32>,
+        /// Every ballot is entered twice, by two different operators
+        #[arg(long)]
+        double_entry: bool,
+    },
+    /// Print N new ballots (random serials) to a PDF
+    Print {
+        selection: i64,
+        #[arg(long)]
+        count: u32,
+        #[arg(long)]
+        out: PathBuf,
+        /// 1 or 2 ballots per A4 page
+        #[arg(long, default_value_t = 1)]
+        per_page: u8,
+    },
+    /// Print a cover sheet for a ballot box
+    BoxCover {
+        selection: i64,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        location: String,
+        #[arg(long)]
+        expected: u32,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Enter ballots from standard input, one per line: `SCAN MARKS [! doubtful reason]`,
+    /// MARKS like `MM01,MM03`, `MM01=3,MM02=2` or `-` for blank
+    Enter { selection: i64 },
+    /// Double entry: list differences, or settle one with --keep 1|2|none
+    Reconcile {
+        selection: i64,
+        #[arg(long)]
+        serial: Option<String>,
+        #[arg(long)]
+        keep: Option<String>,
+    },
+    /// The tally and the funded plans (rule: greedy, mes, mes_add1, mes_add1_greedy)
+    Tally {
+        selection: i64,
+        #[arg(long, default_value = "greedy")]
+        rule: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -113,7 +177,12 @@ fn open(cli: &Cli) -> Result<Session, Failure> {
 }
 
 fn needs_operator(c: &Command) -> bool {
-    matches!(c, Command::Demo | Command::Plans { command: PlansCommand::Import { .. } })
+    matches!(
+        c,
+        Command::Demo
+            | Command::Plans { command: PlansCommand::Import { .. } }
+            | Command::Ballots { command: BallotsCommand::Style { .. } | BallotsCommand::Print { .. } | BallotsCommand::Enter { .. } | BallotsCommand::Reconcile { keep: Some(_), .. } }
+    )
 }
 
 fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
@@ -168,6 +237,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
             println!("{}", wijkstem::i18n::tr(lang, "selection.imported", &p));
         }
         Command::Pb { .. } => unreachable!("handled before opening the database"),
+        Command::Ballots { command } => return ballots(&mut s, command, lang),
         Command::Audit { command: AuditCommand::Verify } => {
             let r = s.audit_verify()?;
             let mut p = std::collections::BTreeMap::new();
@@ -262,6 +332,121 @@ fn pb(command: &PbCommand, lang: Lang) -> Result<ExitCode, Failure> {
     println!("{}:", label("explanation"));
     for s in &out.steps {
         println!("  {}", explain::render(&e, s, lang));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
+    std::fs::write(path, bytes)
+        .map_err(|e| Failure::from(wijkstem::Problem::new("store.open").with("path", path.display()).with("detail", e)))
+}
+
+fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<ExitCode, Failure> {
+    use wijkstem::ballot::BallotStyle;
+    use wijkstem::paper::{parse_marks, PaperSettings};
+    use wijkstem::rules::{explain, TieBreak};
+    use wijkstem::Problem;
+    match command {
+        BallotsCommand::Style { selection, approval, points, ranking, double_entry } => {
+            let style = match (approval, points, ranking) {
+                (Some(a), None, None) => BallotStyle::Approval { min: a[0], max: a[1] },
+                (None, Some(p), None) => BallotStyle::Points { total: p[0], max_per_plan: p[1] },
+                (None, None, Some(t)) => BallotStyle::Ranking { top: *t },
+                _ => return Err(Problem::new("paper.no_style").into()),
+            };
+            s.set_paper_settings(*selection, &PaperSettings { style, double_entry: *double_entry })?;
+            println!("{}", wijkstem::pdf::instruction(&s.paper_settings(*selection)?.unwrap().style, lang));
+        }
+        BallotsCommand::Print { selection, count, out, per_page } => {
+            let (serials, pdf) = s.print_ballots(*selection, *count, *per_page, lang)?;
+            write_file(out, &pdf)?;
+            println!("{} → {}", serials.len(), out.display());
+        }
+        BallotsCommand::BoxCover { selection, name, location, expected, out } => {
+            let sel = s.selection(*selection)?;
+            write_file(out, &wijkstem::pdf::box_cover(&sel, name, location, *expected, lang))?;
+            println!("{}", out.display());
+        }
+        BallotsCommand::Enter { selection } => {
+            use std::io::BufRead;
+            let (mut ok, mut refused) = (0, 0);
+            for line in std::io::stdin().lock().lines() {
+                let line = line.map_err(|e| Failure::from(Problem::new("store.sql").with("detail", e)))?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let (main, doubtful) = match line.split_once('!') {
+                    Some((m, d)) => (m, Some(d.trim())),
+                    None => (line.as_str(), None),
+                };
+                let mut parts = main.split_whitespace();
+                let scan = parts.next().unwrap_or("");
+                let marks_text = parts.next().unwrap_or("-");
+                let result = parse_marks(marks_text).and_then(|m| s.enter_ballot(*selection, scan, &m, doubtful));
+                match result {
+                    Ok(r) => {
+                        ok += 1;
+                        let findings: Vec<&str> = r.findings.iter().map(|f| f.code.as_str()).collect();
+                        println!(
+                            "OK\t{}\t{}\t{:?}\t{}\t{}",
+                            r.serial,
+                            r.entry_no,
+                            r.verdict,
+                            findings.join(","),
+                            r.double_entry.unwrap_or_default()
+                        );
+                    }
+                    Err(f) => {
+                        refused += 1;
+                        let codes: Vec<&str> = f.problems.iter().map(|p| p.code.as_str()).collect();
+                        println!("REFUSED\t{}\t{}", codes.join(","), f.render(lang));
+                    }
+                }
+            }
+            eprintln!("{ok} ok, {refused} refused");
+            return Ok(if refused == 0 { ExitCode::SUCCESS } else { ExitCode::from(3) });
+        }
+        BallotsCommand::Reconcile { selection, serial, keep } => match (serial, keep) {
+            (Some(serial), Some(keep)) => {
+                let keep = match keep.as_str() {
+                    "1" => Some(1),
+                    "2" => Some(2),
+                    _ => None,
+                };
+                s.resolve_difference(*selection, serial, keep)?;
+            }
+            _ => {
+                for serial in s.reconciliation_queue(*selection)? {
+                    println!("{serial}");
+                }
+            }
+        },
+        BallotsCommand::Tally { selection, rule, json } => {
+            let settings = s.paper_settings(*selection)?.ok_or_else(|| Failure::from(Problem::new("paper.no_style")))?;
+            let r = wijkstem::paper::rule_by_name(rule, &settings.style).ok_or_else(|| Failure::from(Problem::new("cli.unknown_rule").with("rule", rule).with("choices", "greedy, mes, mes_add1, mes_add1_greedy")))?;
+            let t = s.tally(*selection, &r, &TieBreak::Lexicographic)?;
+            let e = &t.election;
+            if *json {
+                let v = serde_json::json!({
+                    "printed": t.printed, "valid": t.valid, "blank": t.blank, "invalid": t.invalid, "doubtful": t.doubtful,
+                    "reconciliation_queue": t.reconciliation_queue,
+                    "plans": e.projects.iter().enumerate().map(|(i, p)| serde_json::json!({"code": p.id, "votes": t.votes[i], "points": t.points[i], "cost_cents": p.cost})).collect::<Vec<_>>(),
+                    "funded": t.outcome.ids(e),
+                    "total_cost_cents": t.outcome.total_cost,
+                    "explanation": t.outcome.steps.iter().map(|st| explain::render(e, st, lang)).collect::<Vec<_>>(),
+                });
+                println!("{}", serde_json::to_string_pretty(&v).unwrap());
+            } else {
+                println!("printed {} valid {} blank {} invalid {} doubtful {} queue {}", t.printed, t.valid, t.blank, t.invalid, t.doubtful, t.reconciliation_queue);
+                for (i, p) in e.projects.iter().enumerate() {
+                    println!("{}\t{}\t{}", p.id, t.votes[i], t.points[i]);
+                }
+                println!("funded: {}", t.outcome.ids(e).join(" "));
+                for st in &t.outcome.steps {
+                    println!("  {}", explain::render(e, st, lang));
+                }
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

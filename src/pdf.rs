@@ -196,13 +196,14 @@ fn draw_ballot(c: &mut Canvas, y0: f32, height: f32, sel: &Selection, plans: &[P
     c.text(A4_W - 15.0 - qr_size + 2.0, top - qr_size + 2.0, 9.0, false, &tr(lang, "print.serial", &p1("serial", serial.display())));
 
     // The plans, one row each, with a box to mark.
-    let row_h = ((height - 62.0) / plans.len().max(1) as f32).clamp(6.0, 11.0);
+    let row_h = ((height - 68.0) / plans.len().max(1) as f32).clamp(6.0, 11.0);
     let size = if row_h < 8.0 { 9.0 } else { 11.0 };
-    let mut y = top - 34.0;
+    let mut y = top - 40.0;
     for (i, p) in plans.iter().enumerate() {
         if i % 2 == 0 {
             c.fill(left - 2.0, y - row_h + 4.0, A4_W - 2.0 * left + 4.0, row_h, 0.93);
         }
+        c.fill(left, y - 1.5, 6.0, 6.0, 1.0);
         c.stroke(left, y - 1.5, 6.0, 6.0, 1.2);
         c.text(left + 10.0, y, size, true, &p.code);
         let title: String = wrap(&p.title, 110.0, size).into_iter().next().unwrap_or_default();

@@ -9,6 +9,7 @@ use serde_json::json;
 use crate::audit::{self, AuditEvent, ChainReport};
 use crate::csv_import::{CsvError, ImportReport};
 use crate::demo;
+use crate::paper::{EntryReceipt, PaperSettings};
 use crate::problem::{Failure, Problem};
 use crate::selection::{Plan, PlanInput, Selection, SelectionInput};
 use crate::store::Store;
@@ -120,6 +121,38 @@ impl Session {
         self.store
             .import_plans_csv(&who, selection_id, bytes, file_name)
             .map_err(|e: CsvError| Failure { problems: e.problems() })
+    }
+
+    pub fn paper_settings(&self, selection_id: i64) -> Res<Option<PaperSettings>> {
+        self.store.paper_settings(selection_id)
+    }
+
+    pub fn set_paper_settings(&mut self, selection_id: i64, settings: &PaperSettings) -> Res<()> {
+        let who = self.who()?;
+        self.store.set_paper_settings(&who, selection_id, settings)
+    }
+
+    pub fn print_ballots(&mut self, selection_id: i64, count: u32, per_page: u8, lang: crate::i18n::Lang) -> Res<(Vec<crate::ballot::Serial>, Vec<u8>)> {
+        let who = self.who()?;
+        self.store.print_ballots(&who, selection_id, count, per_page, lang)
+    }
+
+    pub fn enter_ballot(&mut self, selection_id: i64, scan: &str, marks: &crate::ballot::Marks, doubtful: Option<&str>) -> Res<EntryReceipt> {
+        let who = self.who()?;
+        self.store.enter_ballot(&who, selection_id, scan, marks, doubtful)
+    }
+
+    pub fn reconciliation_queue(&self, selection_id: i64) -> Res<Vec<String>> {
+        self.store.reconciliation_queue(selection_id)
+    }
+
+    pub fn resolve_difference(&mut self, selection_id: i64, serial: &str, keep: Option<u8>) -> Res<()> {
+        let who = self.who()?;
+        self.store.resolve_difference(&who, selection_id, serial, keep)
+    }
+
+    pub fn tally(&self, selection_id: i64, rule: &crate::rules::Rule, tb: &crate::rules::TieBreak) -> Res<crate::paper::Tally> {
+        self.store.tally(selection_id, rule, tb)
     }
 
     pub fn audit_log(&self, limit: i64) -> Res<Vec<AuditEvent>> {
