@@ -12,6 +12,13 @@ const COMMANDS: &[&str] = &[
     "remove_plan",
     "import_plans_csv",
     "audit_verify",
+    "paper_settings",
+    "set_paper_settings",
+    "print_ballots",
+    "enter_ballot",
+    "reconciliation_queue",
+    "resolve_difference",
+    "tally",
 ];
 
 fn main() {

@@ -12,6 +12,15 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// `en` for English, anything else Dutch.
+    pub fn from_code(code: &str) -> Lang {
+        if code.eq_ignore_ascii_case("en") {
+            Lang::En
+        } else {
+            Lang::Nl
+        }
+    }
+
     /// Dutch unless the environment clearly asks for English.
     pub fn from_env() -> Lang {
         for var in ["WIJKSTEM_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {

@@ -392,3 +392,83 @@ pub fn parse_marks(text: &str) -> Result<Marks, Failure> {
     }
     Ok(Marks { marks })
 }
+
+/// The tally as the screens show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct TallyView {
+    #[ts(type = "number")]
+    pub printed: u64,
+    #[ts(type = "number")]
+    pub valid: u64,
+    #[ts(type = "number")]
+    pub blank: u64,
+    #[ts(type = "number")]
+    pub invalid: u64,
+    #[ts(type = "number")]
+    pub doubtful: u64,
+    #[ts(type = "number")]
+    pub reconciliation_queue: u64,
+    pub plans: Vec<TallyPlan>,
+    #[ts(type = "number")]
+    pub funded_cost_cents: i64,
+    #[ts(type = "number")]
+    pub budget_cents: i64,
+    pub explanation: Vec<String>,
+    pub ties: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct TallyPlan {
+    pub code: String,
+    pub title: String,
+    #[ts(type = "number")]
+    pub cost_cents: i64,
+    #[ts(type = "number")]
+    pub votes: u64,
+    #[ts(type = "number")]
+    pub points: u64,
+    pub funded: bool,
+}
+
+impl Tally {
+    pub fn view(&self, plans: &[Plan], lang: Lang) -> TallyView {
+        let e = &self.election;
+        let mut rows: Vec<TallyPlan> = e
+            .projects
+            .iter()
+            .enumerate()
+            .map(|(i, p)| TallyPlan {
+                code: p.id.clone(),
+                title: plans.iter().find(|x| x.code == p.id).map(|x| x.title.clone()).unwrap_or_default(),
+                cost_cents: p.cost,
+                votes: self.votes[i],
+                points: self.points[i],
+                funded: self.outcome.selected.contains(&i),
+            })
+            .collect();
+        rows.sort_by(|a, b| b.points.cmp(&a.points).then(b.votes.cmp(&a.votes)).then(a.code.cmp(&b.code)));
+        TallyView {
+            printed: self.printed,
+            valid: self.valid,
+            blank: self.blank,
+            invalid: self.invalid,
+            doubtful: self.doubtful,
+            reconciliation_queue: self.reconciliation_queue,
+            plans: rows,
+            funded_cost_cents: self.outcome.total_cost,
+            budget_cents: e.budget,
+            explanation: self.outcome.steps.iter().map(|s| rules::explain::render(e, s, lang)).collect(),
+            ties: self.outcome.ties.iter().map(|t| rules::explain::render_tie(t, lang)).collect(),
+        }
+    }
+}
+
+/// Where printed PDFs go: `WIJKSTEM_EXPORT_DIR`, else Documents/Wijkstem.
+pub fn export_dir() -> std::path::PathBuf {
+    if let Some(d) = std::env::var_os("WIJKSTEM_EXPORT_DIR") {
+        return d.into();
+    }
+    directories::UserDirs::new()
+        .and_then(|u| u.document_dir().map(|d| d.join("Wijkstem")))
+        .unwrap_or_else(|| std::env::temp_dir().join("Wijkstem"))
+}

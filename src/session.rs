@@ -142,6 +142,27 @@ impl Session {
         self.store.enter_ballot(&who, selection_id, scan, marks, doubtful)
     }
 
+    /// Print ballots into the export folder; returns the PDF's path.
+    pub fn print_ballots_to_file(&mut self, selection_id: i64, count: u32, per_page: u8, lang: crate::i18n::Lang) -> Res<String> {
+        let (serials, pdf) = self.print_ballots(selection_id, count, per_page, lang)?;
+        let sel = self.store.get_selection(selection_id)?;
+        let dir = crate::paper::export_dir();
+        let slug: String = sel.wijk.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        let path = dir.join(format!("stembiljetten-{slug}-{}-{}.pdf", serials.len(), crate::audit::now().replace(':', "")));
+        std::fs::create_dir_all(&dir)
+            .and_then(|_| std::fs::write(&path, pdf))
+            .map_err(|e| Failure::from(Problem::new("store.open").with("path", path.display()).with("detail", e)))?;
+        Ok(path.display().to_string())
+    }
+
+    pub fn tally_view(&self, selection_id: i64, rule_name: &str, lang: crate::i18n::Lang) -> Res<crate::paper::TallyView> {
+        let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(Problem::new("paper.no_style")))?;
+        let rule = crate::paper::rule_by_name(rule_name, &settings.style)
+            .ok_or_else(|| Failure::from(Problem::new("cli.unknown_rule").with("rule", rule_name).with("choices", "greedy, mes")))?;
+        let t = self.tally(selection_id, &rule, &crate::rules::TieBreak::Lexicographic)?;
+        Ok(t.view(&self.store.list_plans(selection_id)?, lang))
+    }
+
     pub fn reconciliation_queue(&self, selection_id: i64) -> Res<Vec<String>> {
         self.store.reconciliation_queue(selection_id)
     }

@@ -8,6 +8,8 @@ use wijkstem::csv_import::ImportReport;
 use wijkstem::problem::{Failure, Problem};
 use wijkstem::selection::{Method, Plan, PlanInput, Selection, SelectionInput, Status};
 use wijkstem::session::StartupInfo;
+use wijkstem::ballot::{BallotStyle, Finding, Marks, Verdict};
+use wijkstem::paper::{EntryReceipt, PaperSettings, TallyPlan, TallyView};
 
 fn generated() -> String {
     let decls = [
@@ -24,6 +26,14 @@ fn generated() -> String {
         AuditEvent::decl(),
         ChainReport::decl(),
         ChainBreak::decl(),
+        BallotStyle::decl(),
+        PaperSettings::decl(),
+        Marks::decl(),
+        Verdict::decl(),
+        Finding::decl(),
+        EntryReceipt::decl(),
+        TallyView::decl(),
+        TallyPlan::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust core by tests/bindings.rs. Do not edit:\n// run `UPDATE_BINDINGS=1 cargo test --test bindings` after changing a Rust type.\n\n",

@@ -8,7 +8,10 @@ use std::sync::Mutex;
 
 use tauri::State;
 use wijkstem::audit::ChainReport;
+use wijkstem::ballot::Marks;
 use wijkstem::csv_import::ImportReport;
+use wijkstem::i18n::Lang;
+use wijkstem::paper::{EntryReceipt, PaperSettings, TallyView};
 use wijkstem::problem::Failure;
 use wijkstem::selection::{Plan, PlanInput, Selection, SelectionInput};
 use wijkstem::session::{Res, Session, StartupInfo};
@@ -94,6 +97,41 @@ fn audit_verify(app: State<'_, App>) -> Res<ChainReport> {
     with(&app, |s| s.audit_verify())
 }
 
+#[tauri::command]
+fn paper_settings(app: State<'_, App>, selection_id: i64) -> Res<Option<PaperSettings>> {
+    with(&app, |s| s.paper_settings(selection_id))
+}
+
+#[tauri::command]
+fn set_paper_settings(app: State<'_, App>, selection_id: i64, settings: PaperSettings) -> Res<()> {
+    with(&app, |s| s.set_paper_settings(selection_id, &settings))
+}
+
+#[tauri::command]
+fn print_ballots(app: State<'_, App>, selection_id: i64, count: u32, per_page: u8, lang: String) -> Res<String> {
+    with(&app, |s| s.print_ballots_to_file(selection_id, count, per_page, Lang::from_code(&lang)))
+}
+
+#[tauri::command]
+fn enter_ballot(app: State<'_, App>, selection_id: i64, scan: String, marks: Marks, doubtful: Option<String>) -> Res<EntryReceipt> {
+    with(&app, |s| s.enter_ballot(selection_id, &scan, &marks, doubtful.as_deref()))
+}
+
+#[tauri::command]
+fn reconciliation_queue(app: State<'_, App>, selection_id: i64) -> Res<Vec<String>> {
+    with(&app, |s| s.reconciliation_queue(selection_id))
+}
+
+#[tauri::command]
+fn resolve_difference(app: State<'_, App>, selection_id: i64, serial: String, keep: Option<u8>) -> Res<()> {
+    with(&app, |s| s.resolve_difference(selection_id, &serial, keep))
+}
+
+#[tauri::command]
+fn tally(app: State<'_, App>, selection_id: i64, rule: String, lang: String) -> Res<TallyView> {
+    with(&app, |s| s.tally_view(selection_id, &rule, Lang::from_code(&lang)))
+}
+
 fn db_path_from_args() -> PathBuf {
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -130,7 +168,14 @@ fn main() {
             update_plan,
             remove_plan,
             import_plans_csv,
-            audit_verify
+            audit_verify,
+            paper_settings,
+            set_paper_settings,
+            print_ballots,
+            enter_ballot,
+            reconciliation_queue,
+            resolve_difference,
+            tally
         ])
         .run(tauri::generate_context!())
         .expect("Wijkstem could not start its window");

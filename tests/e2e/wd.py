@@ -38,12 +38,20 @@ class Driver:
 
     def _req(self, method, path, body=None, timeout=60):
         data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method, headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as r:
-                return json.loads(r.read() or b"{}").get("value")
-        except urllib.error.HTTPError as e:
-            raise WebDriverError(f"{method} {path}: {e.code} {e.read()[:500]!r}") from None
+        # tauri-driver sometimes fails to forward a command to WebKitWebDriver
+        # (a stale pooled connection: it answers by closing ours). The command
+        # never reached WebKitWebDriver, so sending it again is safe.
+        for attempt in range(6):
+            req = urllib.request.Request(self.base + path, data=data, method=method, headers={"Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(req, timeout=timeout) as r:
+                    return json.loads(r.read() or b"{}").get("value")
+            except urllib.error.HTTPError as e:
+                raise WebDriverError(f"{method} {path}: {e.code} {e.read()[:500]!r}") from None
+            except (http.client.RemoteDisconnected, ConnectionResetError, ConnectionRefusedError):
+                if attempt == 5:
+                    raise
+                time.sleep(0.5)
 
     def s(self, method, path, body=None):
         return self._req(method, f"/session/{self.session}{path}", body)
@@ -71,7 +79,17 @@ class Driver:
                 pass
             self.session = None
 
+    def settle(self, timeout=10.0):
+        """Wait until the app has finished its redraw: WebKitWebDriver can drop
+        the connection when a command races the page replacing its elements."""
+        end = time.time() + timeout
+        while time.time() < end:
+            if not self.script("return document.documentElement.dataset.busy || '';"):
+                return
+            time.sleep(0.05)
+
     def find(self, css, timeout=10.0):
+        self.settle()
         end = time.time() + timeout
         while True:
             try:
@@ -94,7 +112,11 @@ class Driver:
         el = self.find(css)
         if clear:
             self.s("POST", f"/element/{el}/clear", {})
-        self.s("POST", f"/element/{el}/value", {"text": text})
+        if text:
+            self.s("POST", f"/element/{el}/value", {"text": text})
+
+    def press_enter(self, css):
+        self.s("POST", f"/element/{self.find(css)}/value", {"text": "\ue007"})
 
     def text(self, css):
         return self.s("GET", f"/element/{self.find(css)}/text")
@@ -126,7 +148,7 @@ class Driver:
 class TauriDriver:
     """Runs tauri-driver (which starts WebKitWebDriver) for the test's lifetime."""
 
-    def __init__(self):
+    def __init__(self, env=None):
         exe = shutil.which("tauri-driver") or os.path.expanduser("~/.cargo/bin/tauri-driver")
         self.port = _free_port()
         native = _free_port()
@@ -134,6 +156,7 @@ class TauriDriver:
             [exe, "--port", str(self.port), "--native-port", str(native)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
         )
         end = time.time() + 20
         while time.time() < end:

@@ -43,3 +43,23 @@ export type ChainBreak = { seq: number,
  */
 kind: string, };
 
+export type BallotStyle = { "kind": "approval", min: number, max: number, } | { "kind": "points", total: number, max_per_plan: number, } | { "kind": "ranking", top: number, };
+
+export type PaperSettings = { style: BallotStyle, double_entry: boolean, };
+
+export type Marks = { marks: Array<[string, number]>, };
+
+export type Verdict = "valid" | "blank" | "invalid";
+
+export type Finding = { code: string, verdict: Verdict, detail: string, };
+
+export type EntryReceipt = { serial: string, entry_no: number, verdict: Verdict, findings: Array<Finding>, 
+/**
+ * Double entry: `waiting` for the second entry, `agreed`, or `differs`.
+ */
+double_entry: string | null, };
+
+export type TallyView = { printed: number, valid: number, blank: number, invalid: number, doubtful: number, reconciliation_queue: number, plans: Array<TallyPlan>, funded_cost_cents: number, budget_cents: number, explanation: Array<string>, ties: Array<string>, };
+
+export type TallyPlan = { code: string, title: string, cost_cents: number, votes: number, points: number, funded: boolean, };
+

@@ -3,17 +3,34 @@ import { h, field } from "./dom";
 import { lang, problemText, setLang, t, type Lang } from "./i18n";
 import { formatEuro, parseEuro } from "./money";
 import { asFailure, makeApi, TauriPlatform, type Api } from "./platform";
+import { entryTab, setupTab, tallyTab, type Ctx } from "./paper";
 
+type Tab = "plans" | "setup" | "entry" | "tally";
 type View = { kind: "home" } | { kind: "selection"; id: number };
 type Message = { kind: "error" | "info"; text: string };
 
 const METHODS: Method[] = ["ballots", "tables", "panel"];
+
+/** How many actions or redraws are under way; exposed on <html data-busy>
+ * so automated tests (and nothing else) can wait until the screen settles. */
+let pending = 0;
+function busy(delta: number) {
+  pending += delta;
+  if (pending > 0) document.documentElement.dataset.busy = "1";
+  else delete document.documentElement.dataset.busy;
+}
 
 export class App {
   private view: View = { kind: "home" };
   private operator: string | null = null;
   private startup: StartupInfo | null = null;
   private messages: Message[] = [];
+  private tab: Tab = "plans";
+  private rule = "greedy";
+
+  private ctx(): Ctx {
+    return { api: this.api, act: (fn) => this.act(fn), info: (text) => this.info(text) };
+  }
 
   constructor(private api: Api, private root: HTMLElement) {}
 
@@ -38,22 +55,32 @@ export class App {
   private async act(fn: () => Promise<unknown>): Promise<boolean> {
     this.messages = [];
     let ok = true;
+    busy(1);
     try {
       await fn();
     } catch (e) {
       ok = false;
       this.fail(e);
     }
-    await this.render();
+    try {
+      await this.render();
+    } finally {
+      busy(-1);
+    }
     return ok;
   }
 
   async render(): Promise<void> {
-    document.documentElement.lang = lang();
-    const body = await this.body();
-    this.root.replaceChildren(this.header(), h("main", {}, this.messageBox(), body));
-    const focus = this.root.querySelector<HTMLElement>("[autofocus]");
-    focus?.focus();
+    busy(1);
+    try {
+      document.documentElement.lang = lang();
+      const body = await this.body();
+      this.root.replaceChildren(this.header(), h("main", {}, this.messageBox(), body));
+      const focus = this.root.querySelector<HTMLElement>("[autofocus]");
+      focus?.focus();
+    } finally {
+      busy(-1);
+    }
   }
 
   private header(): HTMLElement {
@@ -146,7 +173,7 @@ export class App {
         h("td", {}, h("span", { class: "badge" }, t(`status.${s.status}`))),
         h("td", { class: "num" }, s.plan_count),
         h("td", { class: "num" }, formatEuro(s.total_cost_cents, lang())),
-        h("td", {}, h("button", { class: "secondary open-selection", onclick: () => { this.messages = []; this.view = { kind: "selection", id: s.id }; this.render(); } }, t("home.open"))),
+        h("td", {}, h("button", { class: "secondary open-selection", onclick: () => { this.messages = []; this.tab = "plans"; this.view = { kind: "selection", id: s.id }; this.render(); } }, t("home.open"))),
       ),
     );
     return h(
@@ -248,13 +275,30 @@ export class App {
       });
     };
     const over = s.total_cost_cents - s.budget_cents;
+    const tabs: Tab[] = s.method === "ballots" ? ["plans", "setup", "entry", "tally"] : ["plans"];
+    const tabBar = h(
+      "div",
+      { class: "tabs", role: "tablist" },
+      tabs.map((tb) =>
+        h("button", { id: `tab-${tb}`, class: tb === this.tab ? "tab active" : "tab", onclick: () => { this.messages = []; this.tab = tb; this.render(); } }, t(`paperui.tab_${tb}`)),
+      ),
+    );
+    const head = [
+      h("p", {}, h("button", { class: "secondary", id: "back", onclick: () => { this.messages = []; this.editing = null; this.tab = "plans"; this.view = { kind: "home" }; this.render(); } }, `← ${t("action.back")}`)),
+      h("h2", { id: "selection-title" }, `${s.wijk} — ${s.edition}`),
+      tabs.length > 1 ? tabBar : null,
+    ];
+    if (!tabs.includes(this.tab)) this.tab = "plans";
+    if (this.tab === "setup") return h("div", { id: "selection-view", "data-selection-id": id }, head, await setupTab(this.ctx(), s));
+    if (this.tab === "entry") return h("div", { id: "selection-view", "data-selection-id": id }, head, await entryTab(this.ctx(), s, plans));
+    if (this.tab === "tally")
+      return h("div", { id: "selection-view", "data-selection-id": id }, head, await tallyTab(this.ctx(), s, this.rule, (r) => { this.rule = r; this.render(); }));
     const fileInput = h("input", { id: "csv-file", type: "file", accept: ".csv,text/csv" }) as HTMLInputElement;
     fileInput.addEventListener("change", () => this.importCsv(id, fileInput));
     return h(
       "div",
       { id: "selection-view", "data-selection-id": id },
-      h("p", {}, h("button", { class: "secondary", id: "back", onclick: () => { this.messages = []; this.editing = null; this.view = { kind: "home" }; this.render(); } }, `← ${t("action.back")}`)),
-      h("h2", { id: "selection-title" }, `${s.wijk} — ${s.edition}`),
+      head,
       h("p", { id: "budget-line" }, t("selection.budget_line", { budget: formatEuro(s.budget_cents, lang()), count: s.plan_count, total: formatEuro(s.total_cost_cents, lang()) })),
       over > 0 ? h("p", { class: "over" }, t("selection.over_budget", { over: formatEuro(over, lang()) })) : null,
       plans.length === 0

@@ -1,6 +1,10 @@
 // The one place the UI talks to the backend. Everything else imports `api`,
 // so tests can swap in a mock platform without a Tauri window.
 import type {
+  EntryReceipt,
+  Marks,
+  PaperSettings,
+  TallyView,
   ChainReport,
   Failure,
   ImportReport,
@@ -44,6 +48,16 @@ export function makeApi(p: Platform) {
     importPlansCsv: (selectionId: number, contents: string, fileName: string) =>
       p.call<ImportReport>("import_plans_csv", { selectionId, contents, fileName }),
     auditVerify: () => p.call<ChainReport>("audit_verify"),
+    paperSettings: (selectionId: number) => p.call<PaperSettings | null>("paper_settings", { selectionId }),
+    setPaperSettings: (selectionId: number, settings: PaperSettings) => p.call<null>("set_paper_settings", { selectionId, settings }),
+    printBallots: (selectionId: number, count: number, perPage: number, lang: string) =>
+      p.call<string>("print_ballots", { selectionId, count, perPage, lang }),
+    enterBallot: (selectionId: number, scan: string, marks: Marks, doubtful: string | null) =>
+      p.call<EntryReceipt>("enter_ballot", { selectionId, scan, marks, doubtful }),
+    reconciliationQueue: (selectionId: number) => p.call<string[]>("reconciliation_queue", { selectionId }),
+    resolveDifference: (selectionId: number, serial: string, keep: number | null) =>
+      p.call<null>("resolve_difference", { selectionId, serial, keep }),
+    tally: (selectionId: number, rule: string, lang: string) => p.call<TallyView>("tally", { selectionId, rule, lang }),
   };
 }
 

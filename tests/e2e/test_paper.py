@@ -1,0 +1,139 @@
+"""End to end, offline stemmen: print ballots in the real app, 'scan' them
+(their QR codes decoded from the printed PDF with zbarimg), enter them with a
+duplicate, a wrong-selection ballot and an over-vote, double entry with a
+planted difference, reconcile, and check the final count."""
+
+import glob
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+from wd import APP, Driver, TauriDriver
+
+DAMM = [[0,3,1,7,5,9,8,6,4,2],[7,0,9,2,1,5,4,8,6,3],[4,2,0,6,8,7,1,3,5,9],[1,7,5,0,9,8,3,4,2,6],[6,1,2,3,0,4,5,9,7,8],
+        [3,6,7,4,2,0,9,5,8,1],[5,8,6,9,7,2,0,1,3,4],[8,9,4,5,3,6,2,0,1,7],[9,4,3,8,6,1,7,2,0,5],[2,5,8,1,4,3,6,7,9,0]]
+
+
+def foreign_payload(selection_id):
+    """A well-formed ballot of another selection, built independently of the app."""
+    body8 = "13572468"
+    i = 0
+    for c in body8:
+        i = DAMM[i][int(c)]
+    body = f"WS1:{selection_id}:{body8}{i}:ABCDEF01"
+    return body + ":" + hashlib.sha256(body.encode()).hexdigest()[:4].upper()
+
+
+class PaperBallotsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if not os.path.exists(APP):
+            raise unittest.SkipTest(f"app not built at {APP}")
+        for tool in ("pdftoppm", "zbarimg"):
+            if not shutil.which(tool):
+                raise unittest.SkipTest(f"{tool} missing")
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.exports = os.path.join(cls.tmp.name, "exports")
+        cls.td = TauriDriver(env={"WIJKSTEM_EXPORT_DIR": cls.exports})
+        cls.d = Driver(cls.td.port)
+        cls.d.start(["--db", os.path.join(cls.tmp.name, "paper.sqlite")])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.quit()
+        cls.td.stop()
+        cls.tmp.cleanup()
+
+    def sign_in(self, name):
+        d = self.d
+        if d.find_all("#sign-out"):
+            d.click("#sign-out")
+        d.type("#operator-name", name)
+        d.click("#sign-in")
+        d.wait_text("#signed-in-as", lambda t: name in t)
+
+    def open_muide(self, tab):
+        d = self.d
+        d.click('tr[data-selection-id] button.open-selection')  # Muide is listed first
+        d.wait_text("#selection-title", lambda t: "Muide" in t)
+        d.click(f"#tab-{tab}")
+
+    def enter(self, scan, marks, expect):
+        d = self.d
+        d.type("#scan", scan)
+        d.press_enter("#scan")
+        d.type("#marks-input", marks)
+        d.press_enter("#marks-input")
+        return d.wait_text("#messages", lambda t: expect in t)
+
+    def test_print_enter_double_entry_reconcile_count(self):
+        d = self.d
+        self.sign_in("Anna")
+        self.open_muide("setup")
+        d.type("#style-a", "1")
+        d.type("#style-b", "3")
+        d.click("#double-entry")
+        d.click("#save-style")
+        d.wait_text("#messages", lambda t: "bewaard" in t)
+        d.type("#print-count", "6")
+        d.click("#print-ballots")
+        msg = d.wait_text("#messages", lambda t: "klaar om af te drukken" in t)
+        pdfs = glob.glob(os.path.join(self.exports, "*.pdf"))
+        self.assertEqual(len(pdfs), 1, msg)
+        self.assertIn(pdfs[0], msg)
+        subprocess.run(["pdftoppm", "-r", "150", "-png", pdfs[0], os.path.join(self.tmp.name, "p")], check=True)
+        payloads = []
+        for png in sorted(glob.glob(os.path.join(self.tmp.name, "p*.png"))):
+            out = subprocess.run(["zbarimg", "-q", "--raw", png], capture_output=True, text=True).stdout
+            payloads += [l for l in out.splitlines() if l]
+        self.assertEqual(len(payloads), 6)
+        self.assertTrue(all(re.fullmatch(r"WS1:1:\d{9}:[0-9A-F]{8}:[0-9A-F]{4}", p) for p in payloads), payloads)
+        p0, p1, p2, p3 = payloads[:4]
+
+        # First entry, by Anna.
+        d.click("#tab-entry")
+        d.screenshot("10-entry.png")
+        self.enter(p0, "1 3", "geldig")
+        self.enter(p1, "1 2 3 4", "ongeldig (E_OVERVOTE)")
+        self.enter(p2, "", "blanco")
+        self.enter(p3, "2", "Stembiljet")
+        self.enter(p0, "1 3", "al een eerste keer")
+        self.enter(foreign_payload(2), "1", "hoort bij Sluizeken-Tolhuis-Ham")
+        d.screenshot("11-entry-refused.png")
+
+        # Second entry, blind, by Bram; one planted difference.
+        self.sign_in("Bram")
+        self.open_muide("entry")
+        self.enter(p0, "MM01 MM03", "komt overeen")
+        self.enter(p1, "1 2 3 4", "komt overeen")
+        self.enter(p2, "", "komt overeen")
+        self.enter(p3, "5", "verschilt")
+        self.enter(p0, "1 3", "al ingevoerd door Bram")
+
+        # The coordinator reconciles and reads the count.
+        d.click("#tab-tally")
+        queue = d.text("#queue")
+        serial = re.search(r"\d{9}", queue).group(0)
+        self.assertIn(serial, p3)
+        self.assertIn("te controleren 1", d.text("#tally-counts"))
+        d.click("#queue button.keep2")
+        d.wait_text("#tally-counts", lambda t: "te controleren 0" in t)
+        counts = d.text("#tally-counts")
+        self.assertIn("geldig 2", counts)
+        self.assertIn("ongeldig 1", counts)
+        self.assertIn("blanco 1", counts)
+        votes = {code: d.text(f'#tally tr[data-plan-code="{code}"] td.votes') for code in ("MM01", "MM02", "MM03", "MM05")}
+        self.assertEqual(votes, {"MM01": "1", "MM02": "0", "MM03": "1", "MM05": "1"})
+        for code in ("MM01", "MM03", "MM05"):
+            self.assertEqual(d.text(f'#tally tr[data-plan-code="{code}"] td.funded-flag'), "ja")
+        # pabutools-compatible greedy also funds unvoted plans that still fit.
+        self.assertIn("van € 120.000,00", d.text("#funded-total"))
+        d.screenshot("12-tally.png")
+
+
+if __name__ == "__main__":
+    unittest.main()

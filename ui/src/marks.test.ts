@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { parseMarks } from "./marks";
+
+const codes = ["MM01", "MM02", "MM03"];
+
+describe("parseMarks", () => {
+  it("reads row numbers, codes and values", () => {
+    expect(parseMarks("1 3", codes)).toEqual({ marks: [["MM01", 1], ["MM03", 1]] });
+    expect(parseMarks("mm02=3, 1=2", codes)).toEqual({ marks: [["MM02", 3], ["MM01", 2]] });
+    expect(parseMarks("", codes)).toEqual({ marks: [] });
+  });
+  it("names what it cannot read instead of guessing", () => {
+    expect(parseMarks("1 9", codes)).toEqual({ unknown: "9" });
+    expect(parseMarks("MM01=x", codes)).toEqual({ unknown: "MM01=x" });
+  });
+});
