@@ -532,6 +532,65 @@ pub fn mes(e: &Election, sat: Satisfaction, rank: &[usize], tb: &TieBreak) -> Ou
     outcome(e, Run::new(&prep, b0).execute(rank, tb, true))
 }
 
+/// The add1 completion's schedule and stop rule, shared by the fast search,
+/// the literal one-unit-at-a-time procedure and the diagnostics.
+struct Add1<'p, 'a> {
+    prep: &'p Prep<'a>,
+    variant: Add1Variant,
+    start: BigRational,
+    inc: i64,
+    whole: i64,
+    /// Beyond this step every voter alone can pay for every plan: the
+    /// outcome is all supported plans and cannot change any more.
+    k_max: i64,
+}
+
+impl<'p, 'a> Add1<'p, 'a> {
+    fn new(prep: &'p Prep<'a>, variant: Add1Variant) -> Self {
+        let e = prep.e;
+        let inc = e.unit_scale.max(1);
+        let eligible_cost: i64 = prep.eligible.iter().map(|&p| e.projects[p].cost).sum();
+        Add1 {
+            prep,
+            variant,
+            start: BigRational::new(e.budget.into(), prep.n.into()),
+            inc,
+            whole: (e.budget / (prep.n as i64)) / inc * inc,
+            k_max: eligible_cost / inc + 1,
+        }
+    }
+
+    /// The per-voter budget at step k.
+    fn budget_at(&self, k: i64) -> BigRational {
+        match self.variant {
+            Add1Variant::Pabutools => &self.start + rat(k * self.inc),
+            Add1Variant::Official if k == 0 => self.start.clone(),
+            Add1Variant::Official => rat(self.whole + k * self.inc),
+        }
+    }
+
+    fn run(&self, k: i64, rank: &[usize], tb: &TieBreak, record: bool) -> RunResult {
+        Run::new(self.prep, self.budget_at(k)).execute(rank, tb, record)
+    }
+
+    fn feasible(&self, sel: &[usize]) -> bool {
+        self.prep.e.cost_of(sel) <= self.prep.e.budget
+    }
+
+    /// Would the one-unit-at-a-time procedure stop at this outcome?
+    fn stop(&self, sel: &[usize]) -> bool {
+        let e = self.prep.e;
+        !self.feasible(sel)
+            || match self.variant {
+                Add1Variant::Pabutools => {
+                    let left = e.budget - e.cost_of(sel);
+                    self.prep.eligible.iter().all(|p| sel.contains(p) || e.projects[*p].cost > left)
+                }
+                Add1Variant::Official => sel.len() == self.prep.eligible.len() + self.prep.free.len(),
+            }
+    }
+}
+
 /// MES with the add1 completion, searching the per-voter budget.
 ///
 /// The procedure raises the budget one unit at a time and stops at the first
@@ -546,33 +605,8 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
     if prep.n == 0 {
         return Outcome { selected: vec![], total_cost: 0, ties: vec![], steps: vec![] };
     }
-    let start = BigRational::new(e.budget.into(), prep.n.into());
-    let inc = e.unit_scale.max(1);
-    // The per-voter budget for step k of the completion.
-    let at = |k: i64| -> BigRational {
-        match variant {
-            Add1Variant::Pabutools => &start + rat(k * inc),
-            Add1Variant::Official if k == 0 => start.clone(),
-            Add1Variant::Official => {
-                let whole_units = (e.budget / (prep.n as i64)) / inc * inc;
-                rat(whole_units + k * inc)
-            }
-        }
-    };
-    let eligible_cost: i64 = prep.eligible.iter().map(|&p| e.projects[p].cost).sum();
-    // Beyond this step every voter alone can pay for every plan: the outcome
-    // is all supported plans and cannot change any more.
-    let k_max = eligible_cost / inc + 1;
-    let feasible = |sel: &[usize]| e.cost_of(sel) <= e.budget;
-    let exhaustive = |sel: &[usize]| {
-        let left = e.budget - e.cost_of(sel);
-        prep.eligible.iter().all(|p| sel.contains(p) || e.projects[*p].cost > left)
-    };
-    // Would the one-unit-at-a-time procedure stop at this outcome?
-    let stop = |sel: &[usize]| match variant {
-        Add1Variant::Pabutools => !feasible(sel) || exhaustive(sel),
-        Add1Variant::Official => !feasible(sel) || sel.len() == prep.eligible.len() + prep.free.len(),
-    };
+    let add1 = Add1::new(&prep, variant);
+    let k_max = add1.k_max;
 
     // Runs are independent, so probes go two at a time, one per core.
     let mut runs = 0usize;
@@ -584,8 +618,8 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
             let handles: Vec<_> = todo
                 .iter()
                 .map(|&k| {
-                    let (prep, at) = (&prep, &at);
-                    scope.spawn(move || (k, Run::new(prep, at(k)).execute(rank, tb, true)))
+                    let add1 = &add1;
+                    scope.spawn(move || (k, add1.run(k, rank, tb, true)))
                 })
                 .collect();
             handles.into_iter().map(|h| h.join().expect("MES run")).collect()
@@ -602,7 +636,7 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
         probe(&pair, &mut done);
         for k in pair {
             if hi < 0 {
-                if stop(&done[&k].selected) || k == k_max {
+                if add1.stop(&done[&k].selected) || k == k_max {
                     hi = k;
                 } else {
                     lo = k;
@@ -617,7 +651,7 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
         let ks: Vec<i64> = [lo + third, lo + 2 * third].into_iter().filter(|&k| k > lo && k < hi).collect();
         probe(&ks, &mut done);
         for k in ks {
-            if stop(&done[&k].selected) {
+            if add1.stop(&done[&k].selected) {
                 hi = hi.min(k);
             } else if k < hi {
                 lo = lo.max(k);
@@ -625,7 +659,7 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
         }
     }
     let found = &done[&hi].selected;
-    let (k_final, reason) = if feasible(found) {
+    let (k_final, reason) = if add1.feasible(found) {
         (hi, if variant == Add1Variant::Pabutools { "exhaustive" } else { "all plans funded" })
     } else {
         (hi - 1, "next step over budget")
@@ -633,7 +667,7 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
     // Step -1 does not exist: at step 0 MES never overspends.
     let k_final = k_final.max(0);
     probe(&[k_final], &mut done);
-    let per_voter = decimal(&at(k_final), 4);
+    let per_voter = decimal(&add1.budget_at(k_final), 4);
     let mut out = outcome(e, done.remove(&k_final).expect("probed"));
     out.steps.push(Step::Add1 { per_voter_budget: per_voter, runs, reason: reason.to_string() });
     out
@@ -646,29 +680,16 @@ pub fn mes_add1_linear(e: &Election, sat: Satisfaction, variant: Add1Variant, ra
     if prep.n == 0 {
         return vec![];
     }
-    let start = BigRational::new(e.budget.into(), prep.n.into());
-    let inc = e.unit_scale.max(1);
-    let whole = (e.budget / (prep.n as i64)) / inc * inc;
-    let all = prep.eligible.len() + prep.free.len();
+    let add1 = Add1::new(&prep, variant);
     let mut prev: Option<Vec<usize>> = None;
     let mut k = 0i64;
     loop {
-        let b = match variant {
-            Add1Variant::Pabutools => &start + rat(k * inc),
-            Add1Variant::Official if k == 0 => start.clone(),
-            Add1Variant::Official => rat(whole + k * inc),
-        };
-        let sel = Run::new(&prep, b).execute(rank, tb, false).selected;
-        let cost = e.cost_of(&sel);
-        if cost > e.budget {
+        let sel = add1.run(k, rank, tb, false).selected;
+        if !add1.feasible(&sel) {
             return prev.unwrap_or_default();
         }
-        let left = e.budget - cost;
-        let exhaustive = prep.eligible.iter().all(|p| sel.contains(p) || e.projects[*p].cost > left);
-        match variant {
-            Add1Variant::Pabutools if exhaustive => return sel,
-            Add1Variant::Official if sel.len() == all => return sel,
-            _ => {}
+        if add1.stop(&sel) {
+            return sel;
         }
         prev = Some(sel);
         k += 1;
@@ -682,27 +703,6 @@ pub fn add1_stop_profile(e: &Election, sat: Satisfaction, variant: Add1Variant, 
     if prep.n == 0 {
         return vec![];
     }
-    let start = BigRational::new(e.budget.into(), prep.n.into());
-    let inc = e.unit_scale.max(1);
-    let whole = (e.budget / (prep.n as i64)) / inc * inc;
-    let all = prep.eligible.len() + prep.free.len();
-    let eligible_cost: i64 = prep.eligible.iter().map(|&p| e.projects[p].cost).sum();
-    let k_max = eligible_cost / inc + 1;
-    (0..=k_max)
-        .map(|k| {
-            let b = match variant {
-                Add1Variant::Pabutools => &start + rat(k * inc),
-                Add1Variant::Official if k == 0 => start.clone(),
-                Add1Variant::Official => rat(whole + k * inc),
-            };
-            let sel = Run::new(&prep, b).execute(rank, &TieBreak::Lexicographic, false).selected;
-            let cost = e.cost_of(&sel);
-            let left = e.budget - cost;
-            cost > e.budget
-                || match variant {
-                    Add1Variant::Pabutools => prep.eligible.iter().all(|p| sel.contains(p) || e.projects[*p].cost > left),
-                    Add1Variant::Official => sel.len() == all,
-                }
-        })
-        .collect()
+    let add1 = Add1::new(&prep, variant);
+    (0..=add1.k_max).map(|k| add1.stop(&add1.run(k, rank, &TieBreak::Lexicographic, false).selected)).collect()
 }
