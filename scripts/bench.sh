@@ -11,3 +11,5 @@ say "Desktop start-up and memory"
 WIJKSTEM_APP="$ROOT/target/release/wijkstem-app" xvfb-run -a -s "-screen 0 1280x900x24" python3 "$ROOT/benches/startup.py"
 say "Rules engine against pabutools (peer times from ../shared/data/pabulib/expected.json)"
 (cd "$ROOT" && cargo bench --quiet --bench rules)
+say "Paper ballots: durable save of one entry, printing 1,000 ballots"
+(cd "$ROOT" && cargo bench --quiet --bench paper)

@@ -118,6 +118,28 @@ pub fn qr_payload(selection_id: i64, serial: &Serial, style_hash: &str) -> Strin
 const AZERTY_DIGITS: [(char, char); 10] =
     [('&', '1'), ('é', '2'), ('"', '3'), ('\'', '4'), ('(', '5'), ('§', '6'), ('è', '7'), ('!', '8'), ('ç', '9'), ('à', '0')];
 
+/// The QR text of a ballot-box cover sheet: `WSBOX1:<selection id>:<box id>:<check>`,
+/// check as for ballots. Scanning it in the entry field switches the box.
+pub fn box_payload(selection_id: i64, box_id: i64) -> String {
+    let body = format!("WSBOX1:{selection_id}:{box_id}");
+    let check = hex::encode_upper(&Sha256::digest(body.as_bytes())[..2]);
+    format!("{body}:{check}")
+}
+
+/// `Some((selection, box))` when the text is a box cover's QR code.
+pub fn parse_box_scan(text: &str) -> Option<(i64, i64)> {
+    let upper = text.trim().to_ascii_uppercase();
+    let parts: Vec<&str> = upper.split(':').collect();
+    if parts.len() != 4 || parts[0] != "WSBOX1" {
+        return None;
+    }
+    let body = parts[..3].join(":");
+    if hex::encode_upper(&Sha256::digest(body.as_bytes())[..2]) != parts[3] {
+        return None;
+    }
+    Some((parts[1].parse().ok()?, parts[2].parse().ok()?))
+}
+
 /// Read what the scanner or the volunteer typed: a QR payload or a serial.
 pub fn parse_scan(text: &str, selection_id: i64) -> Result<BallotRef, BallotError> {
     let t = text.trim();
@@ -170,11 +192,84 @@ pub enum Verdict {
 }
 
 /// A finding about a ballot's marks, with a stable code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Finding {
     pub code: String,
     pub verdict: Verdict,
     pub detail: String,
+}
+
+/// What an entry finding does to a ballot, as the selection's rules decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Treat {
+    /// The ballot counts as marked.
+    Valid,
+    /// The ballot counts as invalid.
+    Invalid,
+    /// The ballot is set aside for the committee to decide.
+    Doubtful,
+}
+
+/// The configurable invalidity rules of a selection. Only an under-vote can
+/// be counted as valid: an over-vote or a broken ranking has no single
+/// reading, so it is either invalid or goes to the committee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct EntryRules {
+    /// `E_OVERVOTE`: more plans, points or ranks than allowed.
+    pub overvote: Treat,
+    /// `W_UNDERVOTE`: fewer plans or points than asked for.
+    pub undervote: Treat,
+    /// `E_POINTS_PER_PLAN`: more points on one plan than allowed.
+    pub points_per_plan: Treat,
+    /// `E_RANKS`: ranks repeated or skipped.
+    pub ranks: Treat,
+}
+
+impl Default for EntryRules {
+    fn default() -> Self {
+        EntryRules { overvote: Treat::Invalid, undervote: Treat::Valid, points_per_plan: Treat::Invalid, ranks: Treat::Invalid }
+    }
+}
+
+impl EntryRules {
+    pub fn is_allowed(&self) -> bool {
+        [self.overvote, self.points_per_plan, self.ranks].iter().all(|t| *t != Treat::Valid)
+    }
+
+    fn treat(&self, code: &str) -> Treat {
+        match code {
+            "E_OVERVOTE" => self.overvote,
+            "W_UNDERVOTE" => self.undervote,
+            "E_POINTS_PER_PLAN" => self.points_per_plan,
+            "E_RANKS" => self.ranks,
+            _ => Treat::Valid,
+        }
+    }
+}
+
+/// `judge` under a selection's rules: the verdict, the findings, and the
+/// codes that send the ballot to the committee (empty when none do).
+pub fn judge_with(style: &BallotStyle, plan_codes: &[String], marks: &Marks, rules: &EntryRules) -> Result<(Verdict, Vec<Finding>, Vec<String>), BallotError> {
+    let (verdict, mut findings) = judge(style, plan_codes, marks)?;
+    if verdict == Verdict::Blank {
+        return Ok((verdict, findings, vec![]));
+    }
+    let mut doubtful = Vec::new();
+    for f in &mut findings {
+        match rules.treat(&f.code) {
+            Treat::Valid => f.verdict = Verdict::Valid,
+            Treat::Invalid => f.verdict = Verdict::Invalid,
+            // Counted as invalid unless the committee accepts it.
+            Treat::Doubtful => {
+                f.verdict = Verdict::Invalid;
+                doubtful.push(f.code.clone());
+            }
+        }
+    }
+    let verdict = if findings.iter().any(|f| f.verdict == Verdict::Invalid) { Verdict::Invalid } else { Verdict::Valid };
+    Ok((verdict, findings, doubtful))
 }
 
 /// Check marks against the style. Over-votes make a ballot invalid (the
@@ -296,6 +391,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn entry_rules_decide_the_verdict() {
+        let codes: Vec<String> = ["A", "B", "C"].iter().map(|s| s.to_string()).collect();
+        let style = BallotStyle::Approval { min: 2, max: 2 };
+        let over = Marks { marks: vec![("A".into(), 1), ("B".into(), 1), ("C".into(), 1)] };
+        let under = Marks { marks: vec![("A".into(), 1)] };
+        let d = EntryRules::default();
+        assert_eq!(judge_with(&style, &codes, &over, &d).unwrap().0, Verdict::Invalid);
+        assert_eq!(judge_with(&style, &codes, &under, &d).unwrap().0, Verdict::Valid);
+        let strict = EntryRules { undervote: Treat::Invalid, overvote: Treat::Doubtful, ..d.clone() };
+        assert_eq!(judge_with(&style, &codes, &under, &strict).unwrap().0, Verdict::Invalid);
+        let (v, _, doubtful) = judge_with(&style, &codes, &over, &strict).unwrap();
+        assert_eq!((v, doubtful), (Verdict::Invalid, vec!["E_OVERVOTE".to_string()]));
+        assert_eq!(judge_with(&style, &codes, &Marks { marks: vec![] }, &strict).unwrap().0, Verdict::Blank);
+        assert!(!EntryRules { overvote: Treat::Valid, ..d.clone() }.is_allowed());
+        assert!(strict.is_allowed());
     }
 
     #[test]

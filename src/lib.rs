@@ -10,7 +10,9 @@
 
 pub mod audit;
 pub mod ballot;
+pub mod batch;
 pub mod csv_import;
+pub mod cvr;
 pub mod demo;
 pub mod i18n;
 pub mod money;
@@ -18,6 +20,7 @@ pub mod pabulib;
 pub mod paper;
 pub mod pdf;
 pub mod problem;
+pub mod review;
 pub mod rules;
 pub mod selection;
 pub mod session;

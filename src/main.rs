@@ -75,6 +75,17 @@ enum BallotsCommand {
         /// Every ballot is entered twice, by two different operators
         #[arg(long)]
         double_entry: bool,
+        /// What an over-vote does: invalid or doubtful (committee decides)
+        #[arg(long, default_value = "invalid")]
+        overvote: String,
+        /// What an under-vote does: valid, invalid or doubtful
+        #[arg(long, default_value = "valid")]
+        undervote: String,
+    },
+    /// Ballot boxes: list, add (with a cover sheet), close, reopen
+    Box {
+        #[command(subcommand)]
+        command: BoxCommand,
     },
     /// Print N new ballots (random serials) to a PDF
     Print {
@@ -87,28 +98,72 @@ enum BallotsCommand {
         #[arg(long, default_value_t = 1)]
         per_page: u8,
     },
-    /// Print a cover sheet for a ballot box
-    BoxCover {
-        selection: i64,
-        #[arg(long)]
-        name: String,
-        #[arg(long, default_value = "")]
-        location: String,
-        #[arg(long)]
-        expected: u32,
-        #[arg(long)]
-        out: PathBuf,
-    },
     /// Enter ballots from standard input, one per line: `SCAN MARKS [! doubtful reason]`,
-    /// MARKS like `MM01,MM03`, `MM01=3,MM02=2` or `-` for blank
-    Enter { selection: i64 },
-    /// Double entry: list differences, or settle one with --keep 1|2|none
+    /// MARKS like `MM01,MM03`, `MM01=3,MM02=2` or `-` for blank. A line holding a
+    /// box cover's QR text switches the box.
+    Enter {
+        selection: i64,
+        /// The ballot box the ballots come from
+        #[arg(long = "box")]
+        box_id: Option<i64>,
+    },
+    /// Double entry: list differences, or settle one with --keep 1|2|none|recheck
     Reconcile {
         selection: i64,
         #[arg(long)]
         serial: Option<String>,
         #[arg(long)]
         keep: Option<String>,
+    },
+    /// Differences sent back: list them, or re-enter one with --serial S --marks M
+    Recheck {
+        selection: i64,
+        #[arg(long)]
+        serial: Option<String>,
+        #[arg(long)]
+        marks: Option<String>,
+    },
+    /// Doubtful ballots and warnings, with the decisions and explanations
+    Reviews { selection: i64 },
+    /// The committee decides a doubtful ballot
+    Decide {
+        selection: i64,
+        serial: String,
+        /// Count the ballot (otherwise it is invalid)
+        #[arg(long)]
+        accept: bool,
+        #[arg(long)]
+        why: String,
+    },
+    /// Explain why a warning on a ballot was accepted (printed in the report)
+    Explain {
+        selection: i64,
+        serial: String,
+        code: String,
+        #[arg(long)]
+        why: String,
+    },
+    /// Pause or resume entry
+    Pause {
+        selection: i64,
+        #[arg(long)]
+        resume: bool,
+    },
+    /// Progress: boxes, entered, queues (results only once the count is closed)
+    Progress {
+        selection: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Close the count: every box closed, no differences or doubtful ballots left
+    Close { selection: i64 },
+    /// Export the cast-vote records (CSV) and a pabulib .pb file
+    Export {
+        selection: i64,
+        #[arg(long)]
+        cvr: PathBuf,
+        #[arg(long)]
+        pb: PathBuf,
     },
     /// The tally and the funded plans (rule: greedy, mes, mes_add1, mes_add1_greedy)
     Tally {
@@ -117,6 +172,40 @@ enum BallotsCommand {
         rule: String,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum BoxCommand {
+    List {
+        selection: i64,
+    },
+    /// Add a box; with --cover, also print its cover sheet
+    Add {
+        selection: i64,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        location: String,
+        #[arg(long)]
+        expected: u64,
+        #[arg(long)]
+        cover: Option<PathBuf>,
+    },
+    /// Close a box; its counts must reconcile unless --override gives the reason
+    Close {
+        selection: i64,
+        #[arg(long = "box")]
+        box_id: i64,
+        #[arg(long = "override")]
+        override_reason: Option<String>,
+    },
+    Reopen {
+        selection: i64,
+        #[arg(long = "box")]
+        box_id: i64,
+        #[arg(long)]
+        why: String,
     },
 }
 
@@ -341,20 +430,42 @@ fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
         .map_err(|e| Failure::from(wijkstem::Problem::new("store.open").with("path", path.display()).with("detail", e)))
 }
 
+fn print_boxes(boxes: &[wijkstem::batch::BoxView]) {
+    for b in boxes {
+        println!(
+            "box {}\t{}\t{}\texpected {}\tentered {}\tsettled {}\twaiting {}\tdifferences {}\t{}{}",
+            b.id,
+            b.name,
+            b.location,
+            b.expected,
+            b.entered,
+            b.settled,
+            b.waiting,
+            b.differences,
+            if b.closed { "closed" } else { "open" },
+            b.override_reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
+        );
+    }
+}
+
 fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<ExitCode, Failure> {
-    use wijkstem::ballot::BallotStyle;
+    use wijkstem::ballot::{BallotStyle, EntryRules, Treat};
     use wijkstem::paper::{parse_marks, PaperSettings};
     use wijkstem::rules::{explain, TieBreak};
     use wijkstem::Problem;
     match command {
-        BallotsCommand::Style { selection, approval, points, ranking, double_entry } => {
+        BallotsCommand::Style { selection, approval, points, ranking, double_entry, overvote, undervote } => {
             let style = match (approval, points, ranking) {
                 (Some(a), None, None) => BallotStyle::Approval { min: a[0], max: a[1] },
                 (None, Some(p), None) => BallotStyle::Points { total: p[0], max_per_plan: p[1] },
                 (None, None, Some(t)) => BallotStyle::Ranking { top: *t },
                 _ => return Err(Problem::new("paper.no_style").into()),
             };
-            s.set_paper_settings(*selection, &PaperSettings { style, double_entry: *double_entry })?;
+            let treat = |t: &str| -> Result<Treat, Failure> {
+                serde_json::from_value(serde_json::json!(t)).map_err(|_| Failure::from(Problem::new("paper.bad_rules")))
+            };
+            let rules = EntryRules { overvote: treat(overvote)?, undervote: treat(undervote)?, ..EntryRules::default() };
+            s.set_paper_settings(*selection, &PaperSettings { style, double_entry: *double_entry, rules })?;
             println!("{}", wijkstem::pdf::instruction(&s.paper_settings(*selection)?.unwrap().style, lang));
         }
         BallotsCommand::Print { selection, count, out, per_page } => {
@@ -362,14 +473,23 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
             write_file(out, &pdf)?;
             println!("{} → {}", serials.len(), out.display());
         }
-        BallotsCommand::BoxCover { selection, name, location, expected, out } => {
-            let sel = s.selection(*selection)?;
-            write_file(out, &wijkstem::pdf::box_cover(&sel, name, location, *expected, lang))?;
-            println!("{}", out.display());
-        }
-        BallotsCommand::Enter { selection } => {
+        BallotsCommand::Box { command } => match command {
+            BoxCommand::List { selection } => print_boxes(&s.boxes(*selection)?),
+            BoxCommand::Add { selection, name, location, expected, cover } => {
+                let b = s.create_box(*selection, &wijkstem::batch::BoxInput { name: name.clone(), location: location.clone(), expected: *expected })?;
+                if let Some(out) = cover {
+                    let sel = s.selection(*selection)?;
+                    write_file(out, &wijkstem::pdf::box_cover(&sel, b.id, &b.name, &b.location, b.expected, lang))?;
+                }
+                print_boxes(&[b]);
+            }
+            BoxCommand::Close { selection, box_id, override_reason } => print_boxes(&[s.close_box(*selection, *box_id, override_reason.as_deref())?]),
+            BoxCommand::Reopen { selection, box_id, why } => print_boxes(&[s.reopen_box(*selection, *box_id, why)?]),
+        },
+        BallotsCommand::Enter { selection, box_id } => {
             use std::io::BufRead;
             let (mut ok, mut refused) = (0, 0);
+            let mut box_id = *box_id;
             for line in std::io::stdin().lock().lines() {
                 let line = line.map_err(|e| Failure::from(Problem::new("store.sql").with("detail", e)))?;
                 if line.trim().is_empty() {
@@ -381,8 +501,18 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
                 };
                 let mut parts = main.split_whitespace();
                 let scan = parts.next().unwrap_or("");
+                if let Some((sel, b)) = wijkstem::ballot::parse_box_scan(scan) {
+                    if sel == *selection {
+                        box_id = Some(b);
+                        println!("BOX\t{b}");
+                    } else {
+                        refused += 1;
+                        println!("REFUSED\tbox.other_selection");
+                    }
+                    continue;
+                }
                 let marks_text = parts.next().unwrap_or("-");
-                let result = parse_marks(marks_text).and_then(|m| s.enter_ballot(*selection, scan, &m, doubtful));
+                let result = parse_marks(marks_text).and_then(|m| s.enter_ballot(*selection, box_id, scan, &m, doubtful));
                 match result {
                     Ok(r) => {
                         ok += 1;
@@ -408,12 +538,15 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
         }
         BallotsCommand::Reconcile { selection, serial, keep } => match (serial, keep) {
             (Some(serial), Some(keep)) => {
-                let keep = match keep.as_str() {
-                    "1" => Some(1),
-                    "2" => Some(2),
-                    _ => None,
+                use wijkstem::review::Resolution;
+                let how = match keep.as_str() {
+                    "1" => Resolution::KeepFirst,
+                    "2" => Resolution::KeepSecond,
+                    "none" => Resolution::DiscardBoth,
+                    "recheck" => Resolution::Recheck,
+                    other => return Err(Problem::new("cli.bad_keep").with("value", other).into()),
                 };
-                s.resolve_difference(*selection, serial, keep)?;
+                s.resolve(*selection, serial, how)?;
             }
             _ => {
                 for serial in s.reconciliation_queue(*selection)? {
@@ -421,6 +554,60 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
                 }
             }
         },
+        BallotsCommand::Recheck { selection, serial, marks } => match (serial, marks) {
+            (Some(serial), Some(marks)) => {
+                let r = s.recheck_entry(*selection, serial, &parse_marks(marks)?)?;
+                println!("OK\t{}\t{:?}", r.serial, r.verdict);
+            }
+            _ => {
+                for r in s.rechecks(*selection)? {
+                    println!("{}\t{}", r.serial, r.codes.join(","));
+                }
+            }
+        },
+        BallotsCommand::Reviews { selection } => {
+            for r in s.reviews(*selection)? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    r.serial,
+                    r.kind,
+                    r.code,
+                    r.detail,
+                    r.decision.unwrap_or_default(),
+                    r.explanation.unwrap_or_default()
+                );
+            }
+        }
+        BallotsCommand::Decide { selection, serial, accept, why } => s.decide_doubtful(*selection, serial, *accept, why)?,
+        BallotsCommand::Explain { selection, serial, code, why } => s.explain_warning(*selection, serial, code, why)?,
+        BallotsCommand::Pause { selection, resume } => s.set_entry_paused(*selection, !*resume)?,
+        BallotsCommand::Progress { selection, json } => {
+            let v = s.progress(*selection, "greedy", lang)?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&v).unwrap());
+            } else {
+                println!(
+                    "{} — {}: printed {} entered {} settled {} waiting {} queue {} doubtful {}{}{}",
+                    v.wijk,
+                    v.edition,
+                    v.printed,
+                    v.entered,
+                    v.settled,
+                    v.waiting,
+                    v.queue,
+                    v.doubtful_open,
+                    if v.paused { " (paused)" } else { "" },
+                    if v.closed { " (closed)" } else { "" }
+                );
+                print_boxes(&v.boxes);
+            }
+        }
+        BallotsCommand::Close { selection } => s.close_count(*selection)?,
+        BallotsCommand::Export { selection, cvr, pb } => {
+            write_file(cvr, s.store().export_cvr(*selection)?.as_bytes())?;
+            write_file(pb, s.store().export_pabulib(*selection)?.as_bytes())?;
+            println!("{}\n{}", cvr.display(), pb.display());
+        }
         BallotsCommand::Tally { selection, rule, json } => {
             let settings = s.paper_settings(*selection)?.ok_or_else(|| Failure::from(Problem::new("paper.no_style")))?;
             let r = wijkstem::paper::rule_by_name(rule, &settings.style).ok_or_else(|| Failure::from(Problem::new("cli.unknown_rule").with("rule", rule).with("choices", "greedy, mes, mes_add1, mes_add1_greedy")))?;

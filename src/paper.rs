@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
-use crate::ballot::{self, BallotStyle, Finding, Marks, PrintedPlan, Serial, Verdict};
+use crate::ballot::{self, BallotStyle, EntryRules, Finding, Marks, PrintedPlan, Serial, Verdict};
 use crate::i18n::Lang;
 use crate::problem::{Failure, Problem};
 use crate::rules::{self, Ballot, Election, GreedyScore, Outcome, Project, Rule, Satisfaction, TieBreak};
@@ -25,12 +25,17 @@ pub struct EntryReceipt {
     pub findings: Vec<Finding>,
     /// Double entry: `waiting` for the second entry, `agreed`, or `differs`.
     pub double_entry: Option<String>,
+    /// Set aside for the committee: the volunteer's reason or the finding codes.
+    pub doubtful: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PaperSettings {
     pub style: BallotStyle,
     pub double_entry: bool,
+    /// Which findings make a ballot invalid or doubtful.
+    #[serde(default)]
+    pub rules: EntryRules,
 }
 
 fn p(code: &str) -> Problem {
@@ -49,15 +54,16 @@ fn printed(plans: &[Plan]) -> Vec<PrintedPlan> {
 
 impl Store {
     pub fn paper_settings(&self, selection_id: i64) -> Result<Option<PaperSettings>, Failure> {
-        let row: Option<(Option<String>, i64)> = self
+        let row: Option<(Option<String>, i64, Option<String>)> = self
             .conn()
-            .query_row("SELECT ballot_style, double_entry FROM selection WHERE id = ?1", [selection_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row("SELECT ballot_style, double_entry, entry_rules FROM selection WHERE id = ?1", [selection_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()
             .map_err(|e| self.sql_err(e))?;
-        let Some((style, double)) = row else {
+        let Some((style, double, rules)) = row else {
             return Err(StoreError::NotFound { what: "selection", id: selection_id.to_string() }.into());
         };
-        Ok(style.and_then(|s| serde_json::from_str(&s).ok()).map(|style| PaperSettings { style, double_entry: double != 0 }))
+        let rules: EntryRules = rules.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default();
+        Ok(style.and_then(|s| serde_json::from_str(&s).ok()).map(|style| PaperSettings { style, double_entry: double != 0, rules }))
     }
 
     pub fn set_paper_settings(&mut self, operator: &str, selection_id: i64, settings: &PaperSettings) -> Result<(), Failure> {
@@ -74,11 +80,23 @@ impl Store {
         if !ok {
             return Err(p("paper.bad_style").with("plans", n).into());
         }
+        if !settings.rules.is_allowed() {
+            return Err(p("paper.bad_rules").into());
+        }
         let before = self.paper_settings(selection_id)?;
+        // Once ballots are entered, changing how they are read would make
+        // earlier and later entries count by different rules.
+        if before.as_ref().is_some_and(|b| b != settings) && self.entry_count(selection_id)? > 0 {
+            return Err(p("paper.settings_locked").into());
+        }
         let style = serde_json::to_string(&settings.style).unwrap();
+        let rules = serde_json::to_string(&settings.rules).unwrap();
         self.write(operator, |c| {
-            c.tx.execute("UPDATE selection SET ballot_style = ?1, double_entry = ?2 WHERE id = ?3", params![style, settings.double_entry as i64, selection_id])
-                .map_err(|e| c.err(e))?;
+            c.tx.execute(
+                "UPDATE selection SET ballot_style = ?1, double_entry = ?2, entry_rules = ?3 WHERE id = ?4",
+                params![style, settings.double_entry as i64, rules, selection_id],
+            )
+            .map_err(|e| c.err(e))?;
             c.audit("paper.settings", &format!("selection/{selection_id}"), before.as_ref().map(|b| json!(b)).as_ref(), Some(&json!(settings)))
         })?;
         Ok(())
@@ -130,12 +148,30 @@ impl Store {
         Ok((serials, pdf))
     }
 
-    /// Enter one ballot from what was scanned or typed and the marks read.
+    pub(crate) fn entry_count(&self, selection_id: i64) -> Result<i64, Failure> {
+        Ok(self.conn().query_row("SELECT count(*) FROM ballot_entry WHERE selection_id = ?1", [selection_id], |r| r.get(0)).map_err(|e| self.sql_err(e))?)
+    }
+
+    /// Refuse entry when the count is closed or paused.
+    pub(crate) fn entry_open(&self, sel: &Selection) -> Result<(), Failure> {
+        if sel.status == crate::selection::Status::Closed {
+            return Err(p("paper.count_closed").into());
+        }
+        let paused: i64 = self.conn().query_row("SELECT entry_paused FROM selection WHERE id = ?1", [sel.id], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
+        if paused != 0 {
+            return Err(p("paper.paused").into());
+        }
+        Ok(())
+    }
+
+    /// Enter one ballot from what was scanned or typed and the marks read,
+    /// into a ballot box when the selection has boxes.
     /// Every check happens before anything is written; a refused ballot
     /// leaves no trace but the message.
-    pub fn enter_ballot(&mut self, operator: &str, selection_id: i64, scan: &str, marks: &Marks, doubtful: Option<&str>) -> Result<EntryReceipt, Failure> {
+    pub fn enter_ballot(&mut self, operator: &str, selection_id: i64, box_id: Option<i64>, scan: &str, marks: &Marks, doubtful: Option<&str>) -> Result<EntryReceipt, Failure> {
         let (sel, plans) = sel_plans(self, selection_id)?;
         let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
+        self.entry_open(&sel)?;
         let r = ballot::parse_scan(scan, selection_id)?;
         if r.selection_id != selection_id {
             let other = self.get_selection(r.selection_id).map(|s| s.wijk).unwrap_or_else(|_| "?".into());
@@ -153,23 +189,36 @@ impl Store {
         if printed_hash != current || r.style_hash.as_ref().is_some_and(|h| *h != printed_hash) {
             return Err(p("paper.outdated_style").with("serial", r.serial.display()).into());
         }
+        let box_id = self.entry_box(selection_id, box_id)?;
         let codes: Vec<String> = plans.iter().map(|p| p.code.clone()).collect();
-        let (verdict, findings) = ballot::judge(&settings.style, &codes, marks)?;
-        let active: Vec<(u8, String, String, String)> = {
+        let (verdict, findings, rule_doubtful) = ballot::judge_with(&settings.style, &codes, marks, &settings.rules)?;
+        let active: Vec<(u8, String, String, String, Option<i64>)> = {
             let mut stmt = self
                 .conn()
-                .prepare("SELECT entry_no, operator, at, marks FROM ballot_entry WHERE selection_id = ?1 AND serial = ?2 AND status = 'active' ORDER BY entry_no")
+                .prepare("SELECT entry_no, operator, at, marks, box_id FROM ballot_entry WHERE selection_id = ?1 AND serial = ?2 AND status = 'active' ORDER BY entry_no")
                 .map_err(|e| self.sql_err(e))?;
-            let rows = stmt.query_map(params![selection_id, r.serial.0], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))).map_err(|e| self.sql_err(e))?;
+            let rows = stmt
+                .query_map(params![selection_id, r.serial.0], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))
+                .map_err(|e| self.sql_err(e))?;
             rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?
         };
+        if self.open_recheck(selection_id, &r.serial.0)?.is_some() {
+            return Err(p("paper.recheck_pending").with("serial", r.serial.display()).into());
+        }
+        // Both entries of one ballot come from the same box.
+        if let Some((.., first_box)) = active.first() {
+            if *first_box != box_id {
+                let name = |b: Option<i64>| b.and_then(|b| self.box_name(b).ok()).unwrap_or_else(|| "—".into());
+                return Err(p("paper.box_mismatch").with("serial", r.serial.display()).with("box", name(*first_box)).into());
+            }
+        }
         let marks_json = canonical_marks(marks);
         let (entry_no, double) = match (settings.double_entry, active.as_slice()) {
             (_, []) => (1u8, settings.double_entry.then(|| "waiting".to_string())),
-            (false, [(_, who, at, _), ..]) | (true, [_, (_, who, at, _)]) => {
+            (false, [(_, who, at, ..), ..]) | (true, [_, (_, who, at, ..)]) => {
                 return Err(p("paper.already_entered").with("serial", r.serial.display()).with("who", who).with("at", at).into())
             }
-            (true, [(_, who, _, first_marks)]) => {
+            (true, [(_, who, _, first_marks, _)]) => {
                 if who == operator {
                     return Err(p("paper.same_operator").with("serial", r.serial.display()).into());
                 }
@@ -184,18 +233,30 @@ impl Store {
         };
         let findings_json = serde_json::to_string(&findings).unwrap();
         let serial = r.serial.0.clone();
-        let doubtful = doubtful.map(str::trim).filter(|d| !d.is_empty()).map(String::from);
+        // A volunteer's reason comes first; a rule that sends the ballot to
+        // the committee names its finding codes.
+        let doubtful = doubtful
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(String::from)
+            .or_else(|| (!rule_doubtful.is_empty()).then(|| rule_doubtful.join(", ")));
         self.write(operator, |c| {
             c.tx.execute(
-                "INSERT INTO ballot_entry (selection_id, serial, entry_no, operator, at, marks, verdict, findings, doubtful) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
-                params![selection_id, serial, entry_no, operator, crate::audit::now(), marks_json, verdict_s, findings_json, doubtful],
+                "INSERT INTO ballot_entry (selection_id, serial, entry_no, operator, at, marks, verdict, findings, doubtful, box_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+                params![selection_id, serial, entry_no, operator, crate::audit::now(), marks_json, verdict_s, findings_json, doubtful, box_id],
             )
             .map_err(|e| c.err(e))?;
             // The log records that an entry happened and its outcome, not the marks:
             // the marks live in one place, the entry table.
-            c.audit("ballot.enter", &format!("selection/{selection_id}/ballot/{serial}"), None, Some(&json!({ "entry_no": entry_no, "verdict": verdict_s, "doubtful": doubtful.is_some(), "double_entry": double })))
+            c.tx.execute("DELETE FROM entry_draft WHERE selection_id = ?1 AND operator = ?2", params![selection_id, operator]).map_err(|e| c.err(e))?;
+            c.audit(
+                "ballot.enter",
+                &format!("selection/{selection_id}/ballot/{serial}"),
+                None,
+                Some(&json!({ "entry_no": entry_no, "verdict": verdict_s, "doubtful": doubtful.is_some(), "double_entry": double, "box": box_id })),
+            )
         })?;
-        Ok(EntryReceipt { serial: r.serial.display(), entry_no, verdict, findings, double_entry: double })
+        Ok(EntryReceipt { serial: r.serial.display(), entry_no, verdict, findings, double_entry: double, doubtful })
     }
 
     /// Double entry: the serials whose two entries differ.
@@ -204,7 +265,8 @@ impl Store {
             .conn()
             .prepare(
                 "SELECT a.serial FROM ballot_entry a JOIN ballot_entry b ON a.selection_id = b.selection_id AND a.serial = b.serial \
-                 WHERE a.selection_id = ?1 AND a.entry_no = 1 AND b.entry_no = 2 AND a.status = 'active' AND b.status = 'active' AND a.marks <> b.marks ORDER BY a.serial",
+                 WHERE a.selection_id = ?1 AND a.entry_no = 1 AND b.entry_no = 2 AND a.status = 'active' AND b.status = 'active' AND a.marks <> b.marks \
+                 AND NOT EXISTS (SELECT 1 FROM recheck r WHERE r.selection_id = a.selection_id AND r.serial = a.serial AND r.done_at IS NULL) ORDER BY a.serial",
             )
             .map_err(|e| self.sql_err(e))?;
         let rows = stmt.query_map([selection_id], |r| r.get::<_, String>(0)).map_err(|e| self.sql_err(e))?;
@@ -238,14 +300,26 @@ impl Store {
     /// The entries that count: single entry, or two agreeing entries, or one
     /// kept by the coordinator.
     pub fn counted_entries(&self, selection_id: i64) -> Result<Vec<CountedBallot>, Failure> {
-        let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
-        let sql = if settings.double_entry {
-            "SELECT a.serial, a.marks, a.verdict, a.doubtful FROM ballot_entry a WHERE a.selection_id = ?1 AND a.status = 'active' AND a.entry_no = 1 AND \
-             (a.resolved = 1 OR EXISTS (SELECT 1 FROM ballot_entry b WHERE b.selection_id = a.selection_id AND b.serial = a.serial AND b.entry_no = 2 AND b.status = 'active' AND b.marks = a.marks)) ORDER BY a.serial"
-        } else {
-            "SELECT serial, marks, verdict, doubtful FROM ballot_entry WHERE selection_id = ?1 AND status = 'active' AND entry_no = 1 ORDER BY serial"
+        // No style yet means nothing can have been entered.
+        let Some(settings) = self.paper_settings(selection_id)? else {
+            return Ok(vec![]);
         };
-        let mut stmt = self.conn().prepare(sql).map_err(|e| self.sql_err(e))?;
+        // A doubtful flag from either entry sends the ballot to the committee;
+        // the committee's latest decision on it counts.
+        let cond = if settings.double_entry {
+            "(a.resolved = 1 OR EXISTS (SELECT 1 FROM ballot_entry b WHERE b.selection_id = a.selection_id AND b.serial = a.serial AND b.entry_no = 2 AND b.status = 'active' AND b.marks = a.marks))"
+        } else {
+            "1"
+        };
+        let sql = format!(
+            "SELECT a.serial, a.marks, a.verdict, \
+               coalesce(a.doubtful, (SELECT b.doubtful FROM ballot_entry b WHERE b.selection_id = a.selection_id AND b.serial = a.serial AND b.entry_no = 2 AND b.status = 'active')), \
+               a.box_id, \
+               (SELECT r.decision FROM review r WHERE r.selection_id = a.selection_id AND r.serial = a.serial AND r.kind = 'doubtful' ORDER BY r.id DESC LIMIT 1), \
+               a.findings \
+             FROM ballot_entry a WHERE a.selection_id = ?1 AND a.status = 'active' AND a.entry_no = 1 AND {cond} ORDER BY a.serial"
+        );
+        let mut stmt = self.conn().prepare(&sql).map_err(|e| self.sql_err(e))?;
         let rows = stmt
             .query_map([selection_id], |r| {
                 let marks: String = r.get(1)?;
@@ -259,6 +333,9 @@ impl Store {
                         _ => Verdict::Invalid,
                     },
                     doubtful: r.get(3)?,
+                    box_id: r.get(4)?,
+                    decision: r.get::<_, Option<String>>(5)?.map(|d| if d == "valid" { Verdict::Valid } else { Verdict::Invalid }),
+                    findings: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
                 })
             })
             .map_err(|e| self.sql_err(e))?;
@@ -275,12 +352,12 @@ impl Store {
         let mut merged: BTreeMap<Vec<(u32, u64)>, u64> = BTreeMap::new();
         let (mut valid, mut blank, mut invalid, mut doubtful) = (0, 0, 0, 0);
         for b in &counted {
-            if b.doubtful.is_some() {
+            let Some(verdict) = b.counts_as() else {
                 // The committee decides doubtful ballots; until then they do not count.
                 doubtful += 1;
                 continue;
-            }
-            match b.verdict {
+            };
+            match verdict {
                 Verdict::Valid => valid += 1,
                 Verdict::Blank => {
                     blank += 1;
@@ -337,6 +414,23 @@ pub struct CountedBallot {
     pub marks: Marks,
     pub verdict: Verdict,
     pub doubtful: Option<String>,
+    pub box_id: Option<i64>,
+    /// The committee's decision on a doubtful ballot.
+    pub decision: Option<Verdict>,
+    pub findings: Vec<Finding>,
+}
+
+impl CountedBallot {
+    /// How the ballot counts now: doubtful ballots wait for the committee
+    /// (`None`); an accepted one counts as its marks read (blank stays blank).
+    pub fn counts_as(&self) -> Option<Verdict> {
+        match (&self.doubtful, self.decision) {
+            (None, _) => Some(self.verdict),
+            (Some(_), None) => None,
+            (Some(_), Some(Verdict::Invalid)) => Some(Verdict::Invalid),
+            (Some(_), Some(_)) => Some(if self.marks.marks.iter().any(|(_, v)| *v > 0) { Verdict::Valid } else { Verdict::Blank }),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -353,12 +447,16 @@ pub struct Tally {
     pub election: Election,
 }
 
-/// The default rule for a paper-ballot selection.
+/// The default rule for a paper-ballot selection: greedy by votes (or
+/// points), funding only plans that at least one resident voted for. (The
+/// pabulib `greedy` would also fund an unvoted plan that still fits; a
+/// neighbourhood would not call that chosen.)
 pub fn default_rule(style: &BallotStyle) -> Rule {
-    match style {
-        BallotStyle::Points { .. } => Rule::Greedy { score: GreedyScore::Points },
-        _ => Rule::Greedy { score: GreedyScore::Approvals },
-    }
+    let score = match style {
+        BallotStyle::Points { .. } => GreedyScore::Points,
+        _ => GreedyScore::Approvals,
+    };
+    Rule::GreedyThreshold { score, min_score: 1 }
 }
 
 pub fn rule_by_name(name: &str, style: &BallotStyle) -> Option<Rule> {

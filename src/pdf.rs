@@ -236,14 +236,14 @@ pub fn ballots(sel: &Selection, plans: &[Plan], style: &BallotStyle, style_hash:
 
 /// A cover sheet for a ballot box: where it stood, how many ballots it should
 /// hold, and a QR code naming the box.
-pub fn box_cover(sel: &Selection, box_name: &str, location: &str, expected: u32, lang: Lang) -> Vec<u8> {
+pub fn box_cover(sel: &Selection, box_id: i64, box_name: &str, location: &str, expected: u64, lang: Lang) -> Vec<u8> {
     let mut doc = Doc::new(&tr(lang, "print.box_title", &p1("box", box_name)));
     doc.page(|c| {
         c.text(20.0, 270.0, 22.0, true, &tr(lang, "print.box_title", &p1("box", box_name)));
         c.text(20.0, 258.0, 14.0, false, &format!("{} — {}", sel.wijk, sel.edition));
         c.text(20.0, 246.0, 12.0, false, &tr(lang, "print.box_location", &p1("location", location)));
         c.text(20.0, 238.0, 12.0, false, &tr(lang, "print.box_expected", &p1("expected", expected)));
-        c.qr(20.0, 150.0, 70.0, &format!("WSBOX1:{}:{}", sel.id, box_name.to_uppercase()));
+        c.qr(20.0, 150.0, 70.0, &crate::ballot::box_payload(sel.id, box_id));
         c.text(20.0, 140.0, 11.0, false, &tr(lang, "print.box_signatures", &Default::default()));
         c.stroke(20.0, 100.0, 80.0, 30.0, 0.8);
         c.stroke(110.0, 100.0, 80.0, 30.0, 0.8);

@@ -9,7 +9,9 @@ use serde_json::json;
 use crate::audit::{self, AuditEvent, ChainReport};
 use crate::csv_import::{CsvError, ImportReport};
 use crate::demo;
+use crate::batch::{BoxInput, BoxView, ProgressView};
 use crate::paper::{EntryReceipt, PaperSettings};
+use crate::review::{Recheck, Resolution, ReviewItem};
 use crate::problem::{Failure, Problem};
 use crate::selection::{Plan, PlanInput, Selection, SelectionInput};
 use crate::store::Store;
@@ -137,30 +139,20 @@ impl Session {
         self.store.print_ballots(&who, selection_id, count, per_page, lang)
     }
 
-    pub fn enter_ballot(&mut self, selection_id: i64, scan: &str, marks: &crate::ballot::Marks, doubtful: Option<&str>) -> Res<EntryReceipt> {
+    pub fn enter_ballot(&mut self, selection_id: i64, box_id: Option<i64>, scan: &str, marks: &crate::ballot::Marks, doubtful: Option<&str>) -> Res<EntryReceipt> {
         let who = self.who()?;
-        self.store.enter_ballot(&who, selection_id, scan, marks, doubtful)
+        self.store.enter_ballot(&who, selection_id, box_id, scan, marks, doubtful)
     }
 
     /// Print ballots into the export folder; returns the PDF's path.
     pub fn print_ballots_to_file(&mut self, selection_id: i64, count: u32, per_page: u8, lang: crate::i18n::Lang) -> Res<String> {
         let (serials, pdf) = self.print_ballots(selection_id, count, per_page, lang)?;
         let sel = self.store.get_selection(selection_id)?;
-        let dir = crate::paper::export_dir();
-        let slug: String = sel.wijk.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-        let path = dir.join(format!("stembiljetten-{slug}-{}-{}.pdf", serials.len(), crate::audit::now().replace(':', "")));
-        std::fs::create_dir_all(&dir)
-            .and_then(|_| std::fs::write(&path, pdf))
-            .map_err(|e| Failure::from(Problem::new("store.open").with("path", path.display()).with("detail", e)))?;
-        Ok(path.display().to_string())
+        write_export(&format!("stembiljetten-{}-{}-{}.pdf", slug(&sel.wijk), serials.len(), crate::audit::now().replace(':', "")), &pdf)
     }
 
     pub fn tally_view(&self, selection_id: i64, rule_name: &str, lang: crate::i18n::Lang) -> Res<crate::paper::TallyView> {
-        let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(Problem::new("paper.no_style")))?;
-        let rule = crate::paper::rule_by_name(rule_name, &settings.style)
-            .ok_or_else(|| Failure::from(Problem::new("cli.unknown_rule").with("rule", rule_name).with("choices", "greedy, mes")))?;
-        let t = self.tally(selection_id, &rule, &crate::rules::TieBreak::Lexicographic)?;
-        Ok(t.view(&self.store.list_plans(selection_id)?, lang))
+        self.store.tally_view(selection_id, rule_name, lang)
     }
 
     pub fn reconciliation_queue(&self, selection_id: i64) -> Res<Vec<String>> {
@@ -170,6 +162,104 @@ impl Session {
     pub fn resolve_difference(&mut self, selection_id: i64, serial: &str, keep: Option<u8>) -> Res<()> {
         let who = self.who()?;
         self.store.resolve_difference(&who, selection_id, serial, keep)
+    }
+
+    pub fn resolve(&mut self, selection_id: i64, serial: &str, how: Resolution) -> Res<()> {
+        let who = self.who()?;
+        self.store.resolve(&who, selection_id, serial, how)
+    }
+
+    pub fn rechecks(&self, selection_id: i64) -> Res<Vec<Recheck>> {
+        self.store.rechecks(selection_id)
+    }
+
+    pub fn recheck_entry(&mut self, selection_id: i64, serial: &str, marks: &crate::ballot::Marks) -> Res<EntryReceipt> {
+        let who = self.who()?;
+        self.store.recheck_entry(&who, selection_id, serial, marks)
+    }
+
+    pub fn reviews(&self, selection_id: i64) -> Res<Vec<ReviewItem>> {
+        self.store.reviews(selection_id)
+    }
+
+    pub fn decide_doubtful(&mut self, selection_id: i64, serial: &str, accept: bool, explanation: &str) -> Res<()> {
+        let who = self.who()?;
+        self.store.decide_doubtful(&who, selection_id, serial, accept, explanation)
+    }
+
+    pub fn explain_warning(&mut self, selection_id: i64, serial: &str, code: &str, explanation: &str) -> Res<()> {
+        let who = self.who()?;
+        self.store.explain_warning(&who, selection_id, serial, code, explanation)
+    }
+
+    pub fn boxes(&self, selection_id: i64) -> Res<Vec<BoxView>> {
+        self.store.list_boxes(selection_id)
+    }
+
+    pub fn create_box(&mut self, selection_id: i64, input: &BoxInput) -> Res<BoxView> {
+        let who = self.who()?;
+        self.store.create_box(&who, selection_id, input)
+    }
+
+    pub fn close_box(&mut self, selection_id: i64, box_id: i64, override_reason: Option<&str>) -> Res<BoxView> {
+        let who = self.who()?;
+        self.store.close_box(&who, selection_id, box_id, override_reason)
+    }
+
+    pub fn reopen_box(&mut self, selection_id: i64, box_id: i64, reason: &str) -> Res<BoxView> {
+        let who = self.who()?;
+        self.store.reopen_box(&who, selection_id, box_id, reason)
+    }
+
+    /// Print a box's cover sheet into the export folder; returns its path.
+    pub fn print_box_cover_to_file(&self, selection_id: i64, box_id: i64, lang: crate::i18n::Lang) -> Res<String> {
+        let sel = self.store.get_selection(selection_id)?;
+        let b = self.store.get_box(selection_id, box_id)?;
+        let pdf = crate::pdf::box_cover(&sel, b.id, &b.name, &b.location, b.expected, lang);
+        write_export(&format!("stembus-{}-{}.pdf", slug(&sel.wijk), slug(&b.name)), &pdf)
+    }
+
+    pub fn set_entry_paused(&mut self, selection_id: i64, paused: bool) -> Res<()> {
+        let who = self.who()?;
+        self.store.set_entry_paused(&who, selection_id, paused)
+    }
+
+    pub fn save_draft(&mut self, selection_id: i64, draft: &str) -> Res<()> {
+        let who = self.who()?;
+        self.store.save_draft(&who, selection_id, draft)
+    }
+
+    /// The signed-in operator's unsaved ballot, if one was kept.
+    pub fn draft(&self, selection_id: i64) -> Res<Option<String>> {
+        let who = self.who()?;
+        self.store.draft(&who, selection_id)
+    }
+
+    pub fn clear_draft(&mut self, selection_id: i64) -> Res<()> {
+        let who = self.who()?;
+        self.store.clear_draft(&who, selection_id)
+    }
+
+    pub fn progress(&self, selection_id: i64, rule_name: &str, lang: crate::i18n::Lang) -> Res<ProgressView> {
+        self.store.progress(selection_id, rule_name, lang)
+    }
+
+    pub fn close_count(&mut self, selection_id: i64) -> Res<()> {
+        let who = self.who()?;
+        self.store.close_count(&who, selection_id)
+    }
+
+    /// Write the cast-vote records (CSV) and the pabulib file into the export
+    /// folder; returns both paths.
+    pub fn export_records(&self, selection_id: i64) -> Res<Vec<String>> {
+        let sel = self.store.get_selection(selection_id)?;
+        let stem = format!("{}-{}", slug(&sel.wijk), crate::audit::now().replace(':', ""));
+        let cvr = self.store.export_cvr(selection_id)?;
+        let pb = self.store.export_pabulib(selection_id)?;
+        Ok(vec![
+            write_export(&format!("stemmen-{stem}.csv"), cvr.as_bytes())?,
+            write_export(&format!("pabulib-{stem}.pb"), pb.as_bytes())?,
+        ])
     }
 
     pub fn tally(&self, selection_id: i64, rule: &crate::rules::Rule, tb: &crate::rules::TieBreak) -> Res<crate::paper::Tally> {
@@ -183,6 +273,27 @@ impl Session {
     pub fn audit_verify(&self) -> Res<ChainReport> {
         audit::verify(self.store.conn()).map_err(|e| Failure::from(self.store.sql_err(e)))
     }
+}
+
+/// A file name part from a wijk name: lower case, dashes for the rest.
+pub fn slug(text: &str) -> String {
+    text.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect()
+}
+
+/// Write a file into the export folder; a full or read-only disk gets a
+/// clear message and the data stays in the database.
+pub fn write_export(name: &str, bytes: &[u8]) -> Res<String> {
+    let dir = crate::paper::export_dir();
+    let path = dir.join(name);
+    let tmp = dir.join(format!(".{name}.part"));
+    std::fs::create_dir_all(&dir)
+        .and_then(|_| std::fs::write(&tmp, bytes))
+        .and_then(|_| std::fs::rename(&tmp, &path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Failure::from(Problem::new("export.write").with("path", path.display()).with("detail", e))
+        })?;
+    Ok(path.display().to_string())
 }
 
 /// What the front end needs to know when it starts.

@@ -8,7 +8,9 @@ use wijkstem::csv_import::ImportReport;
 use wijkstem::problem::{Failure, Problem};
 use wijkstem::selection::{Method, Plan, PlanInput, Selection, SelectionInput, Status};
 use wijkstem::session::StartupInfo;
-use wijkstem::ballot::{BallotStyle, Finding, Marks, Verdict};
+use wijkstem::ballot::{BallotStyle, EntryRules, Finding, Marks, Treat, Verdict};
+use wijkstem::batch::{BoxInput, BoxView, ProgressView};
+use wijkstem::review::{Recheck, Resolution, ReviewItem};
 use wijkstem::paper::{EntryReceipt, PaperSettings, TallyPlan, TallyView};
 
 fn generated() -> String {
@@ -34,6 +36,14 @@ fn generated() -> String {
         EntryReceipt::decl(),
         TallyView::decl(),
         TallyPlan::decl(),
+        Treat::decl(),
+        EntryRules::decl(),
+        BoxView::decl(),
+        BoxInput::decl(),
+        ProgressView::decl(),
+        Recheck::decl(),
+        Resolution::decl(),
+        ReviewItem::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust core by tests/bindings.rs. Do not edit:\n// run `UPDATE_BINDINGS=1 cargo test --test bindings` after changing a Rust type.\n\n",

@@ -255,3 +255,26 @@ fn cli_demo_selections_import_and_audit_verify() {
     assert!(!ok);
     assert!(err.contains("gebeurtenis 3"), "{err}");
 }
+
+/// Every problem code the core can raise has words in Dutch and English:
+/// scan the sources for `Problem::new("…")` and `p("…")`.
+#[test]
+fn every_problem_code_in_the_sources_is_translated() {
+    let re = regex::Regex::new(r#"(?:Problem::new|\bp)\("([a-z_]+\.[a-z_]+)"\)"#).unwrap();
+    let mut found = std::collections::BTreeSet::new();
+    for dir in ["src", "src/rules", "src-tauri/src"] {
+        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/").to_string() + dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                found.extend(re.captures_iter(&text).map(|c| c[1].to_string()));
+            }
+        }
+    }
+    assert!(found.len() > 40, "the scan finds the codes ({})", found.len());
+    for lang in [wijkstem::i18n::Lang::Nl, wijkstem::i18n::Lang::En] {
+        let keys = wijkstem::i18n::keys(lang);
+        let missing: Vec<&String> = found.iter().filter(|c| !keys.contains(&format!("problem.{c}"))).collect();
+        assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
+    }
+}

@@ -11,7 +11,9 @@ use wijkstem::audit::ChainReport;
 use wijkstem::ballot::Marks;
 use wijkstem::csv_import::ImportReport;
 use wijkstem::i18n::Lang;
+use wijkstem::batch::{BoxInput, BoxView, ProgressView};
 use wijkstem::paper::{EntryReceipt, PaperSettings, TallyView};
+use wijkstem::review::{Recheck, Resolution, ReviewItem};
 use wijkstem::problem::Failure;
 use wijkstem::selection::{Plan, PlanInput, Selection, SelectionInput};
 use wijkstem::session::{Res, Session, StartupInfo};
@@ -113,18 +115,129 @@ fn print_ballots(app: State<'_, App>, selection_id: i64, count: u32, per_page: u
 }
 
 #[tauri::command]
-fn enter_ballot(app: State<'_, App>, selection_id: i64, scan: String, marks: Marks, doubtful: Option<String>) -> Res<EntryReceipt> {
-    with(&app, |s| s.enter_ballot(selection_id, &scan, &marks, doubtful.as_deref()))
+fn enter_ballot(app: State<'_, App>, selection_id: i64, box_id: Option<i64>, scan: String, marks: Marks, doubtful: Option<String>) -> Res<EntryReceipt> {
+    with(&app, |s| s.enter_ballot(selection_id, box_id, &scan, &marks, doubtful.as_deref()))
+}
+
+#[tauri::command]
+fn list_boxes(app: State<'_, App>, selection_id: i64) -> Res<Vec<BoxView>> {
+    with(&app, |s| s.boxes(selection_id))
+}
+
+#[tauri::command]
+fn create_box(app: State<'_, App>, selection_id: i64, input: BoxInput) -> Res<BoxView> {
+    with(&app, |s| s.create_box(selection_id, &input))
+}
+
+#[tauri::command]
+fn close_box(app: State<'_, App>, selection_id: i64, box_id: i64, override_reason: Option<String>) -> Res<BoxView> {
+    with(&app, |s| s.close_box(selection_id, box_id, override_reason.as_deref()))
+}
+
+#[tauri::command]
+fn reopen_box(app: State<'_, App>, selection_id: i64, box_id: i64, reason: String) -> Res<BoxView> {
+    with(&app, |s| s.reopen_box(selection_id, box_id, &reason))
+}
+
+#[tauri::command]
+fn print_box_cover(app: State<'_, App>, selection_id: i64, box_id: i64, lang: String) -> Res<String> {
+    with(&app, |s| s.print_box_cover_to_file(selection_id, box_id, Lang::from_code(&lang)))
+}
+
+#[tauri::command]
+fn box_scan(scan: String) -> Option<(i64, i64)> {
+    wijkstem::ballot::parse_box_scan(&scan)
+}
+
+#[tauri::command]
+fn set_entry_paused(app: State<'_, App>, selection_id: i64, paused: bool) -> Res<()> {
+    with(&app, |s| s.set_entry_paused(selection_id, paused))
+}
+
+#[tauri::command]
+fn save_draft(app: State<'_, App>, selection_id: i64, draft: String) -> Res<()> {
+    with(&app, |s| s.save_draft(selection_id, &draft))
+}
+
+#[tauri::command]
+fn get_draft(app: State<'_, App>, selection_id: i64) -> Res<Option<String>> {
+    with(&app, |s| s.draft(selection_id))
+}
+
+#[tauri::command]
+fn clear_draft(app: State<'_, App>, selection_id: i64) -> Res<()> {
+    with(&app, |s| s.clear_draft(selection_id))
+}
+
+#[tauri::command]
+fn progress(app: State<'_, App>, selection_id: i64, lang: String) -> Res<ProgressView> {
+    with(&app, |s| s.progress(selection_id, "greedy", Lang::from_code(&lang)))
+}
+
+#[tauri::command]
+fn close_count(app: State<'_, App>, selection_id: i64) -> Res<()> {
+    with(&app, |s| s.close_count(selection_id))
+}
+
+#[tauri::command]
+fn resolve(app: State<'_, App>, selection_id: i64, serial: String, how: Resolution) -> Res<()> {
+    with(&app, |s| s.resolve(selection_id, &serial, how))
+}
+
+#[tauri::command]
+fn rechecks(app: State<'_, App>, selection_id: i64) -> Res<Vec<Recheck>> {
+    with(&app, |s| s.rechecks(selection_id))
+}
+
+#[tauri::command]
+fn recheck_entry(app: State<'_, App>, selection_id: i64, serial: String, marks: Marks) -> Res<EntryReceipt> {
+    with(&app, |s| s.recheck_entry(selection_id, &serial, &marks))
+}
+
+#[tauri::command]
+fn reviews(app: State<'_, App>, selection_id: i64) -> Res<Vec<ReviewItem>> {
+    with(&app, |s| s.reviews(selection_id))
+}
+
+#[tauri::command]
+fn decide_doubtful(app: State<'_, App>, selection_id: i64, serial: String, accept: bool, explanation: String) -> Res<()> {
+    with(&app, |s| s.decide_doubtful(selection_id, &serial, accept, &explanation))
+}
+
+#[tauri::command]
+fn explain_warning(app: State<'_, App>, selection_id: i64, serial: String, code: String, explanation: String) -> Res<()> {
+    with(&app, |s| s.explain_warning(selection_id, &serial, &code, &explanation))
+}
+
+#[tauri::command]
+fn export_records(app: State<'_, App>, selection_id: i64) -> Res<Vec<String>> {
+    with(&app, |s| s.export_records(selection_id))
+}
+
+/// Open (or bring forward) the read-only view window for a projector or a
+/// second screen. Its capability allows reading only.
+#[tauri::command]
+fn open_view_window(handle: tauri::AppHandle, view: String, selection_id: i64) -> Result<(), String> {
+    use tauri::Manager;
+    let label = "view";
+    let route = format!("index.html#{}/{}", if view == "projector" { "projector" } else { "progress" }, selection_id);
+    if let Some(w) = handle.get_webview_window(label) {
+        let _ = w.close();
+    }
+    let mut b = tauri::WebviewWindowBuilder::new(&handle, label, tauri::WebviewUrl::App(route.into())).title("Wijkstem").inner_size(1280.0, 800.0);
+    // On a second display, fill it: that is the projector.
+    if let Ok(monitors) = handle.available_monitors() {
+        if let Some(m) = monitors.get(1) {
+            let pos = m.position();
+            b = b.position(pos.x as f64, pos.y as f64).fullscreen(true);
+        }
+    }
+    b.build().map(|_| ()).map_err(|e| e.to_string())
 }
 
 #[tauri::command]
 fn reconciliation_queue(app: State<'_, App>, selection_id: i64) -> Res<Vec<String>> {
     with(&app, |s| s.reconciliation_queue(selection_id))
-}
-
-#[tauri::command]
-fn resolve_difference(app: State<'_, App>, selection_id: i64, serial: String, keep: Option<u8>) -> Res<()> {
-    with(&app, |s| s.resolve_difference(selection_id, &serial, keep))
 }
 
 #[tauri::command]
@@ -174,8 +287,27 @@ fn main() {
             print_ballots,
             enter_ballot,
             reconciliation_queue,
-            resolve_difference,
-            tally
+            resolve,
+            tally,
+            list_boxes,
+            create_box,
+            close_box,
+            reopen_box,
+            print_box_cover,
+            box_scan,
+            set_entry_paused,
+            save_draft,
+            get_draft,
+            clear_draft,
+            progress,
+            close_count,
+            rechecks,
+            recheck_entry,
+            reviews,
+            decide_doubtful,
+            explain_warning,
+            export_records,
+            open_view_window
         ])
         .run(tauri::generate_context!())
         .expect("Wijkstem could not start its window");

@@ -3,6 +3,7 @@
 duplicate, a wrong-selection ballot and an over-vote, double entry with a
 planted difference, reconcile, and check the final count."""
 
+import csv
 import glob
 import hashlib
 import os
@@ -70,6 +71,14 @@ class PaperBallotsTest(unittest.TestCase):
         d.press_enter("#marks-input")
         return d.wait_text("#messages", lambda t: expect in t)
 
+    def decode(self, pdf, prefix):
+        subprocess.run(["pdftoppm", "-r", "150", "-png", pdf, os.path.join(self.tmp.name, prefix)], check=True)
+        payloads = []
+        for png in sorted(glob.glob(os.path.join(self.tmp.name, prefix + "*.png"))):
+            out = subprocess.run(["zbarimg", "-q", "--raw", png], capture_output=True, text=True).stdout
+            payloads += [l for l in out.splitlines() if l]
+        return payloads
+
     def test_print_enter_double_entry_reconcile_count(self):
         d = self.d
         self.sign_in("Anna")
@@ -85,25 +94,48 @@ class PaperBallotsTest(unittest.TestCase):
         pdfs = glob.glob(os.path.join(self.exports, "*.pdf"))
         self.assertEqual(len(pdfs), 1, msg)
         self.assertIn(pdfs[0], msg)
-        subprocess.run(["pdftoppm", "-r", "150", "-png", pdfs[0], os.path.join(self.tmp.name, "p")], check=True)
-        payloads = []
-        for png in sorted(glob.glob(os.path.join(self.tmp.name, "p*.png"))):
-            out = subprocess.run(["zbarimg", "-q", "--raw", png], capture_output=True, text=True).stdout
-            payloads += [l for l in out.splitlines() if l]
+        payloads = self.decode(pdfs[0], "p")
         self.assertEqual(len(payloads), 6)
         self.assertTrue(all(re.fullmatch(r"WS1:1:\d{9}:[0-9A-F]{8}:[0-9A-F]{4}", p) for p in payloads), payloads)
         p0, p1, p2, p3 = payloads[:4]
 
-        # First entry, by Anna.
+        # A ballot box for these four ballots, with its cover sheet.
+        d.type("#box-name", "Bus 1")
+        d.type("#box-location", "Wijkcentrum De Muide")
+        d.type("#box-expected", "4")
+        d.click("#add-box")
+        d.wait_text("#boxes", lambda t: "Bus 1" in t)
+        d.click("#boxes button.print-cover")
+        msg = d.wait_text("#messages", lambda t: "Voorblad klaar" in t)
+        cover = re.search(r"(/\S+\.pdf)", msg).group(1)
+        box_qr = self.decode(cover, "c")
+        self.assertEqual(len(box_qr), 1)
+        self.assertTrue(re.fullmatch(r"WSBOX1:1:\d+:[0-9A-F]{4}", box_qr[0]), box_qr)
+
+        # First entry, by Anna, from the box whose cover she scans.
         d.click("#tab-entry")
+        d.type("#scan", box_qr[0])
+        d.press_enter("#scan")
+        d.wait_text("#messages", lambda t: "stembus Bus 1" in t)
         d.screenshot("10-entry.png")
         self.enter(p0, "1 3", "geldig")
         self.enter(p1, "1 2 3 4", "ongeldig (E_OVERVOTE)")
         self.enter(p2, "", "blanco")
-        self.enter(p3, "2", "Stembiljet")
+        # A pause in the middle of a ballot loses nothing.
+        d.type("#scan", p3)
+        d.type("#marks-input", "2")
+        d.click("#pause")
+        d.wait_text("#paused", lambda t: "gepauzeerd" in t)
+        d.screenshot("11-paused.png")
+        d.click("#resume")
+        self.d.find("#entry-form")
+        self.assertEqual(d.script("return document.getElementById('scan').value"), p3)
+        self.assertEqual(d.script("return document.getElementById('marks-input').value"), "2")
+        d.press_enter("#marks-input")
+        d.wait_text("#messages", lambda t: "Stembiljet" in t and "bewaard" in t)
         self.enter(p0, "1 3", "al een eerste keer")
         self.enter(foreign_payload(2), "1", "hoort bij Sluizeken-Tolhuis-Ham")
-        d.screenshot("11-entry-refused.png")
+        d.screenshot("12-entry-refused.png")
 
         # Second entry, blind, by Bram; one planted difference.
         self.sign_in("Bram")
@@ -114,13 +146,45 @@ class PaperBallotsTest(unittest.TestCase):
         self.enter(p3, "5", "verschilt")
         self.enter(p0, "1 3", "al ingevoerd door Bram")
 
-        # The coordinator reconciles and reads the count.
+        # The progress view on a second window: counts, no result yet.
+        known = d.window_handles()
+        main = d.window()
+        d.click("#open-progress")
+        view = d.wait_new_window(known)
+        d.switch_to(view)
+        d.wait_text("#p-entered", lambda t: t.startswith("4"))
+        self.assertIn("De uitslag verschijnt hier", d.text("#p-no-results"))
+        self.assertEqual(d.find_all("#p-results"), [])
+        d.screenshot("13-progress.png")
+        # The view window may only read: a write command is refused by its capability.
+        denied = d.script_async(
+            "const done = arguments[arguments.length - 1];"
+            "window.__TAURI_INTERNALS__.invoke('close_count', {selectionId: 1}).then(() => done('allowed'), e => done('refused: ' + String(e)));"
+        )
+        self.assertTrue(denied.startswith("refused") and "not allowed" in denied, denied)
+        d.switch_to(main)
+
+        # The coordinator sends only the differing plans back.
         d.click("#tab-tally")
         queue = d.text("#queue")
         serial = re.search(r"\d{9}", queue).group(0)
         self.assertIn(serial, p3)
         self.assertIn("te controleren 1", d.text("#tally-counts"))
-        d.click("#queue button.keep2")
+        d.click("#queue button.recheck")
+        d.wait_text("#queue-empty", lambda t: "Geen verschillen" in t)
+        # A third volunteer re-reads just those plans, blind to both entries.
+        self.sign_in("Chris")
+        self.open_muide("entry")
+        asked = d.text("#rechecks form.recheck")
+        self.assertIn("MM02", asked)
+        self.assertIn("MM05", asked)
+        self.assertNotIn("MM01", asked)
+        d.type("#rechecks input.recheck-marks", "MM05")
+        d.click("#rechecks button.recheck-save")
+        d.wait_text("#messages", lambda t: "geldig" in t)
+        self.assertEqual(d.find_all("#rechecks"), [])
+
+        d.click("#tab-tally")
         d.wait_text("#tally-counts", lambda t: "te controleren 0" in t)
         counts = d.text("#tally-counts")
         self.assertIn("geldig 2", counts)
@@ -130,9 +194,39 @@ class PaperBallotsTest(unittest.TestCase):
         self.assertEqual(votes, {"MM01": "1", "MM02": "0", "MM03": "1", "MM05": "1"})
         for code in ("MM01", "MM03", "MM05"):
             self.assertEqual(d.text(f'#tally tr[data-plan-code="{code}"] td.funded-flag'), "ja")
-        # pabutools-compatible greedy also funds unvoted plans that still fit.
+        # A plan nobody voted for is not funded.
+        self.assertEqual(d.text('#tally tr[data-plan-code="MM02"] td.funded-flag'), "")
         self.assertIn("van € 120.000,00", d.text("#funded-total"))
-        d.screenshot("12-tally.png")
+
+        # Close the box (it reconciles: 4 expected, 4 settled) and the count.
+        d.click("#tab-setup")
+        d.wait_text("#boxes", lambda t: "Bus 1" in t)
+        d.click("#boxes button.close-box")
+        d.wait_text("#boxes td.box-status", lambda t: "afgesloten" in t)
+        d.click("#tab-tally")
+        d.script("window.confirm = () => true;")
+        d.click("#close-count")
+        d.wait_text("#count-state", lambda t: "fgesloten" in t)
+        d.click("#export-records")
+        msg = d.wait_text("#messages", lambda t: "Geëxporteerd" in t)
+        csvs = glob.glob(os.path.join(self.exports, "stemmen-*.csv"))
+        pbs = glob.glob(os.path.join(self.exports, "pabulib-*.pb"))
+        self.assertEqual((len(csvs), len(pbs)), (1, 1), msg)
+        with open(csvs[0], encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual(len(rows), 4)
+        self.assertEqual(sorted(r["counts_as"] for r in rows), ["blank", "invalid", "valid", "valid"])
+        self.assertTrue(all(r["box"] == "Bus 1" for r in rows))
+        with open(pbs[0], encoding="utf-8") as f:
+            pb = f.read()
+        self.assertIn("vote_type;approval", pb)
+        d.screenshot("14-tally-closed.png")
+
+        # Now the second screen shows the result.
+        d.switch_to(view)
+        d.wait_text("#p-results", lambda t: "MM01" in t)
+        d.screenshot("15-progress-result.png")
+        d.switch_to(main)
 
 
 if __name__ == "__main__":

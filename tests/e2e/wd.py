@@ -134,6 +134,27 @@ class Driver:
             time.sleep(0.1)
         raise AssertionError(f"{css}: text never matched; last seen {last!r}")
 
+    def window_handles(self):
+        return self.s("GET", "/window/handles")
+
+    def window(self):
+        return self.s("GET", "/window")
+
+    def switch_to(self, handle):
+        self.s("POST", "/window", {"handle": handle})
+
+    def wait_new_window(self, known, timeout=15.0):
+        end = time.time() + timeout
+        while time.time() < end:
+            new = [h for h in self.window_handles() if h not in known]
+            if new:
+                return new[0]
+            time.sleep(0.2)
+        raise AssertionError("no new window opened")
+
+    def script_async(self, js, *args):
+        return self.s("POST", "/execute/async", {"script": js, "args": list(args)})
+
     def script(self, js, *args):
         return self.s("POST", "/execute/sync", {"script": js, "args": list(args)})
 

@@ -45,7 +45,11 @@ kind: string, };
 
 export type BallotStyle = { "kind": "approval", min: number, max: number, } | { "kind": "points", total: number, max_per_plan: number, } | { "kind": "ranking", top: number, };
 
-export type PaperSettings = { style: BallotStyle, double_entry: boolean, };
+export type PaperSettings = { style: BallotStyle, double_entry: boolean, 
+/**
+ * Which findings make a ballot invalid or doubtful.
+ */
+rules: EntryRules, };
 
 export type Marks = { marks: Array<[string, number]>, };
 
@@ -57,9 +61,85 @@ export type EntryReceipt = { serial: string, entry_no: number, verdict: Verdict,
 /**
  * Double entry: `waiting` for the second entry, `agreed`, or `differs`.
  */
-double_entry: string | null, };
+double_entry: string | null, 
+/**
+ * Set aside for the committee: the volunteer's reason or the finding codes.
+ */
+doubtful: string | null, };
 
 export type TallyView = { printed: number, valid: number, blank: number, invalid: number, doubtful: number, reconciliation_queue: number, plans: Array<TallyPlan>, funded_cost_cents: number, budget_cents: number, explanation: Array<string>, ties: Array<string>, };
 
 export type TallyPlan = { code: string, title: string, cost_cents: number, votes: number, points: number, funded: boolean, };
+
+export type Treat = "valid" | "invalid" | "doubtful";
+
+export type EntryRules = { 
+/**
+ * `E_OVERVOTE`: more plans, points or ranks than allowed.
+ */
+overvote: Treat, 
+/**
+ * `W_UNDERVOTE`: fewer plans or points than asked for.
+ */
+undervote: Treat, 
+/**
+ * `E_POINTS_PER_PLAN`: more points on one plan than allowed.
+ */
+points_per_plan: Treat, 
+/**
+ * `E_RANKS`: ranks repeated or skipped.
+ */
+ranks: Treat, };
+
+export type BoxView = { id: number, name: string, location: string, 
+/**
+ * Ballots the box should hold (from the polling station's count).
+ */
+expected: number, 
+/**
+ * Distinct ballots with at least one entry.
+ */
+entered: number, 
+/**
+ * Ballots whose entry is final (single entry, or two agreeing entries).
+ */
+settled: number, 
+/**
+ * Double entry: ballots still waiting for their second entry.
+ */
+waiting: number, 
+/**
+ * Double entry: ballots whose entries differ (coordinator or re-entry).
+ */
+differences: number, closed: boolean, override_reason: string | null, };
+
+export type BoxInput = { name: string, location: string, expected: number, };
+
+export type ProgressView = { edition: string, wijk: string, closed: boolean, paused: boolean, boxes: Array<BoxView>, printed: number, entered: number, settled: number, waiting: number, 
+/**
+ * Differences waiting for the coordinator or for re-entry.
+ */
+queue: number, 
+/**
+ * Doubtful ballots the committee has not decided yet.
+ */
+doubtful_open: number, results: TallyView | null, };
+
+export type Recheck = { serial: string, codes: Array<string>, requested_by: string, };
+
+export type Resolution = "keep_first" | "keep_second" | "discard_both" | "recheck";
+
+export type ReviewItem = { serial: string, 
+/**
+ * `doubtful` or `warning`.
+ */
+kind: string, 
+/**
+ * The finding code (`W_UNDERVOTE`, ...) or, for doubtful, the reason.
+ */
+code: string, detail: string, 
+/**
+ * The committee's decision on a doubtful ballot: `valid` or `invalid`.
+ */
+decision: string | null, explanation: string | null, by: string | null, };
 

@@ -3,7 +3,7 @@ import { h, field } from "./dom";
 import { lang, problemText, setLang, t, type Lang } from "./i18n";
 import { formatEuro, parseEuro } from "./money";
 import { asFailure, makeApi, TauriPlatform, type Api } from "./platform";
-import { entryTab, setupTab, tallyTab, type Ctx } from "./paper";
+import { entryTab, progressScreen, setupTab, tallyTab, type Ctx } from "./paper";
 
 type Tab = "plans" | "setup" | "entry" | "tally";
 type View = { kind: "home" } | { kind: "selection"; id: number };
@@ -317,9 +317,33 @@ export class App {
   }
 }
 
+/** The second-screen window: reads the progress once a second, never writes. */
+export async function startProgressView(api: Api, root: HTMLElement, selectionId: number, everyMs = 1000): Promise<() => void> {
+  const saved = localStorage.getItem("wijkstem.lang");
+  if (saved === "en" || saved === "nl") setLang(saved);
+  document.body.classList.add("view-window");
+  let stopped = false;
+  const tick = async () => {
+    busy(1);
+    try {
+      root.replaceChildren(progressScreen(await api.progress(selectionId, lang())));
+    } catch (e) {
+      root.replaceChildren(h("div", { class: "msg error" }, asFailure(e).problems.map((p) => problemText(p)).join(" ")));
+    } finally {
+      busy(-1);
+    }
+    if (!stopped) setTimeout(tick, everyMs);
+  };
+  await tick();
+  return () => { stopped = true; };
+}
+
 if (typeof window !== "undefined" && document.getElementById("app")) {
-  const app = new App(makeApi(new TauriPlatform()), document.getElementById("app")!);
-  app.start().catch((e) => {
-    document.getElementById("app")!.textContent = String(e);
+  const root = document.getElementById("app")!;
+  const api = makeApi(new TauriPlatform());
+  const route = /^#progress\/(\d+)$/.exec(location.hash);
+  const started = route ? startProgressView(api, root, Number(route[1])) : new App(api, root).start();
+  started.catch((e) => {
+    root.textContent = String(e);
   });
 }

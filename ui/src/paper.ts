@@ -1,5 +1,5 @@
 // Offline stemmen screens: ballot style and printing, fast entry, the count.
-import type { BallotStyle, EntryReceipt, Plan, Selection } from "./bindings";
+import type { BallotStyle, BoxView, EntryReceipt, EntryRules, Plan, ProgressView, Selection, Treat } from "./bindings";
 import { h, field } from "./dom";
 import { lang, t } from "./i18n";
 import { parseMarks } from "./marks";
@@ -27,8 +27,9 @@ export async function setupTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
           ? { kind: "ranking", top: num("style-a") }
           : { kind: "approval", min: num("style-a"), max: num("style-b") };
     const double = (document.getElementById("double-entry") as HTMLInputElement).checked;
+    const rules: EntryRules = { ...(settings?.rules ?? DEFAULT_RULES), overvote: field("rule-overvote") as Treat, undervote: field("rule-undervote") as Treat };
     ctx.act(async () => {
-      await ctx.api.setPaperSettings(s.id, { style: next, double_entry: double });
+      await ctx.api.setPaperSettings(s.id, { style: next, double_entry: double, rules });
       ctx.info(t("paperui.style_saved"));
     });
   };
@@ -65,6 +66,12 @@ export async function setupTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
         h("label", {}, `${t("paperui.max")} / ${t("paperui.max_per_plan")}`, h("input", { id: "style-b", size: 4, value: b })),
       ),
       h("p", {}, h("label", { class: "inline" }, h("input", { type: "checkbox", id: "double-entry", checked: settings?.double_entry ?? false }), " ", t("paperui.double_entry"))),
+      h(
+        "div",
+        { class: "row" },
+        treatSelect("rule-overvote", t("paperui.rule_overvote"), ["invalid", "doubtful"], settings?.rules.overvote ?? "invalid"),
+        treatSelect("rule-undervote", t("paperui.rule_undervote"), ["valid", "invalid", "doubtful"], settings?.rules.undervote ?? "valid"),
+      ),
       h("button", { id: "save-style", type: "submit" }, t("paperui.save_style")),
     ),
     h(
@@ -73,6 +80,70 @@ export async function setupTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
       h("label", {}, t("paperui.count"), h("input", { id: "print-count", size: 6, value: 100 })),
       h("label", {}, t("paperui.per_page"), h("select", { id: "print-per-page" }, h("option", { value: 1 }, "1"), h("option", { value: 2, selected: true }, "2"))),
       h("button", { id: "print-ballots", type: "submit", disabled: !settings }, t("paperui.print")),
+    ),
+    await boxesCard(ctx, s),
+  );
+}
+
+const DEFAULT_RULES: EntryRules = { overvote: "invalid", undervote: "valid", points_per_plan: "invalid", ranks: "invalid" };
+
+function treatSelect(id: string, label: string, options: Treat[], current: Treat): HTMLElement {
+  return h("label", {}, label, h("select", { id }, options.map((o) => h("option", { value: o, selected: o === current }, t(`paperui.treat_${o}`)))));
+}
+
+/** Ballot boxes: add, print a cover sheet, close (reconciled or explained), reopen. */
+async function boxesCard(ctx: Ctx, s: Selection): Promise<HTMLElement> {
+  const boxes = await ctx.api.listBoxes(s.id);
+  const add = (e: Event) => {
+    e.preventDefault();
+    ctx.act(async () => {
+      const b = await ctx.api.createBox(s.id, { name: field("box-name"), location: field("box-location"), expected: Number(field("box-expected")) });
+      ctx.info(t("paperui.box_added", { box: b.name }));
+    });
+  };
+  const row = (b: BoxView) =>
+    h(
+      "tr",
+      { "data-box-id": b.id, class: b.closed ? "closed" : "" },
+      h("td", {}, h("strong", {}, b.name), h("div", { class: "muted" }, b.location)),
+      h("td", { class: "num" }, b.expected),
+      h("td", { class: "num box-entered" }, b.entered),
+      h("td", { class: "num" }, b.settled),
+      h("td", { class: "num" }, b.waiting),
+      h("td", { class: "num" }, b.differences),
+      h("td", { class: "box-status" }, b.closed ? t("paperui.box_closed") : t("paperui.box_open"), b.override_reason ? h("div", { class: "muted" }, b.override_reason) : null),
+      h(
+        "td",
+        {},
+        h("button", { class: "secondary print-cover", type: "button", onclick: () => ctx.act(async () => ctx.info(t("paperui.cover_printed", { path: await ctx.api.printBoxCover(s.id, b.id, lang()) }))) }, t("paperui.print_cover")),
+        " ",
+        b.closed
+          ? h("button", { class: "secondary reopen-box", type: "button", onclick: () => ctx.act(() => ctx.api.reopenBox(s.id, b.id, field(`box-reason-${b.id}`))) }, t("paperui.reopen_box"))
+          : h("button", { class: "close-box", type: "button", onclick: () => ctx.act(() => ctx.api.closeBox(s.id, b.id, field(`box-reason-${b.id}`) || null)) }, t("paperui.close_box")),
+        " ",
+        h("input", { id: `box-reason-${b.id}`, class: "box-reason", placeholder: t("paperui.box_reason"), size: 24 }),
+      ),
+    );
+  return h(
+    "div",
+    { class: "card", id: "boxes-card" },
+    h("h2", {}, t("paperui.boxes")),
+    h("p", { class: "muted" }, t("paperui.boxes_help")),
+    boxes.length
+      ? h(
+          "table",
+          { id: "boxes" },
+          h("thead", {}, h("tr", {}, ["box", "expected", "entered", "settled", "waiting", "differences", "status", ""].map((k) => h("th", { class: ["box", "status", ""].includes(k) ? "" : "num" }, k ? t(`paperui.box_${k}`) : "")))),
+          h("tbody", {}, boxes.map(row)),
+        )
+      : null,
+    h(
+      "form",
+      { class: "row", id: "box-form", onsubmit: add },
+      h("label", {}, t("paperui.box_box"), h("input", { id: "box-name", size: 12 })),
+      h("label", {}, t("paperui.box_location"), h("input", { id: "box-location", size: 20 })),
+      h("label", {}, t("paperui.box_expected"), h("input", { id: "box-expected", size: 6, inputmode: "numeric" })),
+      h("button", { id: "add-box", type: "submit" }, t("paperui.add_box")),
     ),
   );
 }
@@ -87,12 +158,39 @@ function describe(r: EntryReceipt): string {
         : t("paperui.saved_invalid", { serial: r.serial, codes });
   if (r.verdict === "valid" && codes) text += " " + t("paperui.warnings", { codes });
   if (r.double_entry) text += " " + t(`paperui.double_${r.double_entry}`);
+  if (r.doubtful) text += " " + t("paperui.saved_doubtful", { reason: r.doubtful });
   return text;
+}
+
+/** The box an operator is entering from, per selection; survives redraws and restarts. */
+const boxKey = (selectionId: number) => `wijkstem.box.${selectionId}`;
+export function currentBox(selectionId: number, boxes: BoxView[]): number | null {
+  const v = Number(localStorage.getItem(boxKey(selectionId)));
+  const open = boxes.filter((b) => !b.closed);
+  if (open.some((b) => b.id === v)) return v;
+  return open.length === 1 ? open[0].id : null;
+}
+
+interface Draft {
+  scan: string;
+  marks: string;
+  doubtful: boolean;
+  reason: string;
 }
 
 export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<HTMLElement> {
   const settings = await ctx.api.paperSettings(s.id);
   if (!settings) return h("p", { class: "msg error" }, t("paperui.no_style_yet"));
+  const [progress, boxList, rechecks] = await Promise.all([ctx.api.progress(s.id, lang()), ctx.api.listBoxes(s.id), ctx.api.rechecks(s.id)]);
+  if (progress.closed) return h("p", { class: "msg info", id: "count-closed" }, t("problem.paper.count_closed"));
+  if (progress.paused) {
+    const resume = () =>
+      ctx.act(async () => {
+        await ctx.api.setEntryPaused(s.id, false);
+        resumeDraft = await ctx.api.getDraft(s.id);
+      });
+    return h("div", { class: "card", id: "paused" }, h("h2", {}, t("paperui.paused")), h("p", {}, t("paperui.paused_help")), h("button", { id: "resume", onclick: resume }, t("paperui.resume")));
+  }
   const codes = plans.map((p) => p.code);
   const boxes = plans.map((p, i) =>
     h(
@@ -133,20 +231,90 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
     ctx.act(async () => {
       if ("unknown" in parsed) throw { problems: [{ code: "ballot.unknown_plan", params: { code: parsed.unknown } }] };
       const doubtful = (document.getElementById("doubtful") as HTMLInputElement).checked ? field("doubtful-reason") || "?" : null;
-      const r = await ctx.api.enterBallot(s.id, field("scan"), parsed, doubtful);
+      const r = await ctx.api.enterBallot(s.id, boxId, field("scan"), parsed, doubtful);
       ctx.info(describe(r));
     });
   };
+  const readDraft = (): Draft => ({
+    scan: field("scan"),
+    marks: field("marks-input"),
+    doubtful: (document.getElementById("doubtful") as HTMLInputElement).checked,
+    reason: field("doubtful-reason"),
+  });
+  const pause = () =>
+    ctx.act(async () => {
+      const d = readDraft();
+      if (d.scan || d.marks) await ctx.api.saveDraft(s.id, JSON.stringify(d));
+      await ctx.api.setEntryPaused(s.id, true);
+    });
+  const boxId = currentBox(s.id, boxList);
   const scan = h("input", { id: "scan", autocomplete: "off", autofocus: true, size: 40 }) as HTMLInputElement;
-  // A USB scanner types the payload and Enter: move on to the marks.
-  scan.addEventListener("keydown", (e) => {
-    if ((e as KeyboardEvent).key === "Enter") {
-      e.preventDefault();
-      (document.getElementById("marks-input") as HTMLInputElement).focus();
+  // A USB scanner types the payload and Enter: move on to the marks. A box
+  // cover's QR code switches the box instead.
+  scan.addEventListener("keydown", async (e) => {
+    if ((e as KeyboardEvent).key !== "Enter") return;
+    e.preventDefault();
+    if (/^wsbox/i.test(scan.value.trim())) {
+      const text = scan.value;
+      await ctx.act(async () => {
+        const hit = await ctx.api.boxScan(text);
+        const b = hit && hit[0] === s.id ? boxList.find((x) => x.id === hit[1]) : undefined;
+        if (!b) throw { problems: [{ code: "box.unknown", params: { box: text.trim() } }] };
+        if (b.closed) throw { problems: [{ code: "box.closed", params: { box: b.name } }] };
+        localStorage.setItem(boxKey(s.id), String(b.id));
+        ctx.info(t("paperui.box_now", { box: b.name }));
+      });
+      return;
     }
+    (document.getElementById("marks-input") as HTMLInputElement).focus();
   });
   const marksInput = h("input", { id: "marks-input", autocomplete: "off", size: 40 }) as HTMLInputElement;
   marksInput.addEventListener("input", reflect);
+  const doubtfulBox = h("input", { type: "checkbox", id: "doubtful", tabindex: -1 }) as HTMLInputElement;
+  const reasonInput = h("input", { id: "doubtful-reason", tabindex: -1 }) as HTMLInputElement;
+  // Coming back from a pause: what was typed but not saved is back in place.
+  if (resumeDraft) {
+    try {
+      const d = JSON.parse(resumeDraft) as Draft;
+      scan.value = d.scan;
+      marksInput.value = d.marks;
+      doubtfulBox.checked = d.doubtful;
+      reasonInput.value = d.reason;
+      queueMicrotask(() => { reflect(); marksInput.focus(); });
+      ctx.api.clearDraft(s.id).catch(() => undefined);
+    } catch {
+      /* a draft that does not parse is dropped; nothing was acknowledged */
+    }
+    resumeDraft = null;
+  }
+  const openBoxes = boxList.filter((b) => !b.closed);
+  const boxChooser = boxList.length
+    ? h(
+        "label",
+        {},
+        t("paperui.current_box"),
+        h(
+          "select",
+          { id: "entry-box", tabindex: -1, onchange: (e: Event) => { localStorage.setItem(boxKey(s.id), (e.target as HTMLSelectElement).value); ctx.act(async () => undefined); } },
+          h("option", { value: "" }, "—"),
+          openBoxes.map((b) => h("option", { value: b.id, selected: b.id === boxId }, `${b.name} (${b.entered}/${b.expected})`)),
+        ),
+      )
+    : null;
+  return h(
+    "div",
+    {},
+    h(
+      "div",
+      { class: "row toolbar" },
+      boxChooser,
+      h("button", { id: "pause", type: "button", class: "secondary", tabindex: -1, onclick: pause }, t("paperui.pause")),
+      h("button", { id: "open-progress", type: "button", class: "secondary", tabindex: -1, onclick: () => ctx.act(() => ctx.api.openViewWindow("progress", s.id)) }, t("paperui.open_progress")),
+    ),
+    entryForm(),
+    rechecks.length ? recheckCard(ctx, s, rechecks, plans) : null,
+  );
+  function entryForm() {
   return h(
     "form",
     { class: "card", id: "entry-form", onsubmit: save },
@@ -156,21 +324,69 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
     h(
       "p",
       { class: "row" },
-      h("label", { class: "inline" }, h("input", { type: "checkbox", id: "doubtful", tabindex: -1 }), " ", t("paperui.doubtful")),
-      h("label", {}, t("paperui.reason"), h("input", { id: "doubtful-reason", tabindex: -1 })),
+      h("label", { class: "inline" }, doubtfulBox, " ", t("paperui.doubtful")),
+      h("label", {}, t("paperui.reason"), reasonInput),
     ),
     h("button", { id: "save-entry", type: "submit" }, t("paperui.save_entry")),
+  );
+  }
+}
+
+let resumeDraft: string | null = null;
+
+/** Differences sent back: only the differing plans are shown, not what either entry said. */
+function recheckCard(ctx: Ctx, s: Selection, rechecks: { serial: string; codes: string[] }[], plans: Plan[]): HTMLElement {
+  return h(
+    "div",
+    { class: "card", id: "rechecks" },
+    h("h2", {}, t("paperui.rechecks")),
+    h("p", { class: "muted" }, t("paperui.rechecks_help")),
+    rechecks.map((r) => {
+      const id = `recheck-${r.serial}`;
+      const submit = (e: Event) => {
+        e.preventDefault();
+        const parsed = parseMarks(field(id), r.codes);
+        ctx.act(async () => {
+          if ("unknown" in parsed) throw { problems: [{ code: "review.not_asked", params: { code: parsed.unknown, codes: r.codes.join(", ") } }] };
+          ctx.info(describe(await ctx.api.recheckEntry(s.id, r.serial, parsed)));
+        });
+      };
+      return h(
+        "form",
+        { class: "row recheck", "data-serial": r.serial, onsubmit: submit },
+        h("strong", {}, r.serial),
+        h("span", {}, r.codes.map((c) => `${c} ${plans.find((p) => p.code === c)?.title ?? ""}`).join(" · ")),
+        h("label", {}, t("paperui.recheck_marks"), h("input", { id, class: "recheck-marks", size: 20 })),
+        h("button", { type: "submit", class: "recheck-save" }, t("action.save")),
+      );
+    }),
   );
 }
 
 export async function tallyTab(ctx: Ctx, s: Selection, rule: string, setRule: (r: string) => void): Promise<HTMLElement> {
   const settings = await ctx.api.paperSettings(s.id);
   if (!settings) return h("p", { class: "msg error" }, t("paperui.no_style_yet"));
-  const [view, queue] = await Promise.all([ctx.api.tally(s.id, rule, lang()), ctx.api.reconciliationQueue(s.id)]);
-  const resolve = (serial: string, keep: number | null) => ctx.act(() => ctx.api.resolveDifference(s.id, serial, keep));
+  const [view, queue, reviews, progress] = await Promise.all([ctx.api.tally(s.id, rule, lang()), ctx.api.reconciliationQueue(s.id), ctx.api.reviews(s.id), ctx.api.progress(s.id, lang())]);
+  const resolve = (serial: string, how: "keep_first" | "keep_second" | "discard_both" | "recheck") => ctx.act(() => ctx.api.resolve(s.id, serial, how));
+  const closeCount = () =>
+    ctx.act(async () => {
+      if (!confirm(t("paperui.confirm_close"))) return;
+      await ctx.api.closeCount(s.id);
+      ctx.info(t("paperui.count_closed"));
+    });
+  const exportRecords = () => ctx.act(async () => ctx.info(t("paperui.exported", { paths: (await ctx.api.exportRecords(s.id)).join(", ") })));
   return h(
     "div",
     {},
+    h(
+      "div",
+      { class: "row toolbar" },
+      progress.closed
+        ? h("span", { class: "badge", id: "count-state" }, t("status.closed"))
+        : h("button", { id: "close-count", onclick: closeCount }, t("paperui.close_count")),
+      h("button", { id: "export-records", class: "secondary", onclick: exportRecords }, t("paperui.export")),
+      h("button", { id: "open-progress", class: "secondary", onclick: () => ctx.act(() => ctx.api.openViewWindow("progress", s.id)) }, t("paperui.open_progress")),
+    ),
     h(
       "div",
       { class: "card" },
@@ -188,14 +404,16 @@ export async function tallyTab(ctx: Ctx, s: Selection, rule: string, setRule: (r
                   "tr",
                   { "data-serial": serial },
                   h("td", {}, serial),
-                  h("td", {}, h("button", { class: "secondary keep1", onclick: () => resolve(serial, 1) }, t("paperui.keep1")), " ",
-                    h("button", { class: "secondary keep2", onclick: () => resolve(serial, 2) }, t("paperui.keep2")), " ",
-                    h("button", { class: "danger discard", onclick: () => resolve(serial, null) }, t("paperui.discard"))),
+                  h("td", {}, h("button", { class: "secondary keep1", onclick: () => resolve(serial, "keep_first") }, t("paperui.keep1")), " ",
+                    h("button", { class: "secondary keep2", onclick: () => resolve(serial, "keep_second") }, t("paperui.keep2")), " ",
+                    h("button", { class: "secondary recheck", onclick: () => resolve(serial, "recheck") }, t("paperui.send_back")), " ",
+                    h("button", { class: "danger discard", onclick: () => resolve(serial, "discard_both") }, t("paperui.discard"))),
                 ),
               ),
             ),
           ),
     ),
+    reviews.length ? reviewCard(ctx, s, reviews) : null,
     h(
       "div",
       { class: "card" },
@@ -236,5 +454,88 @@ export async function tallyTab(ctx: Ctx, s: Selection, rule: string, setRule: (r
       h("h2", {}, t("paperui.explanation")),
       h("ol", { id: "explanation" }, [...view.ties, ...view.explanation].map((line) => h("li", {}, line))),
     ),
+  );
+}
+
+/** Doubtful ballots for the committee, and warnings the coordinator explains. */
+function reviewCard(ctx: Ctx, s: Selection, reviews: import("./bindings").ReviewItem[]): HTMLElement {
+  return h(
+    "div",
+    { class: "card", id: "reviews" },
+    h("h2", {}, t("paperui.reviews")),
+    h(
+      "table",
+      {},
+      h(
+        "tbody",
+        {},
+        reviews.map((r, i) => {
+          const id = `review-${i}`;
+          const actions =
+            r.kind === "doubtful"
+              ? [
+                  h("button", { class: "secondary accept", onclick: () => ctx.act(() => ctx.api.decideDoubtful(s.id, r.serial, true, field(id))) }, t("paperui.accept")),
+                  " ",
+                  h("button", { class: "danger reject", onclick: () => ctx.act(() => ctx.api.decideDoubtful(s.id, r.serial, false, field(id))) }, t("paperui.reject")),
+                ]
+              : [h("button", { class: "secondary explain", onclick: () => ctx.act(() => ctx.api.explainWarning(s.id, r.serial, r.code, field(id))) }, t("paperui.save_explanation"))];
+          return h(
+            "tr",
+            { "data-serial": r.serial, "data-kind": r.kind, "data-code": r.code },
+            h("td", {}, r.serial),
+            h("td", {}, r.kind === "doubtful" ? t("paperui.doubtful_short") : t("paperui.warning_short"), ": ", r.code, r.detail ? ` (${r.detail})` : ""),
+            h("td", { class: "decision" }, r.decision ? t(`paperui.decided_${r.decision}`) : "", r.explanation ? h("div", { class: "muted" }, `${r.explanation} — ${r.by ?? ""}`) : null),
+            h("td", {}, h("input", { id, class: "review-explanation", placeholder: t("paperui.explanation_ph"), size: 28 }), " ", actions),
+          );
+        }),
+      ),
+    ),
+  );
+}
+
+/** The read-only progress screen for a projector or second screen. */
+export function progressScreen(v: ProgressView): HTMLElement {
+  const num = (label: string, value: number, id: string) => h("div", { class: "big-num", id }, h("span", { class: "n" }, value), h("span", { class: "l" }, label));
+  return h(
+    "div",
+    { class: "progress-screen", id: "progress-screen" },
+    h("h1", {}, `${v.wijk} — ${v.edition}`),
+    v.paused ? h("p", { class: "msg info" }, t("paperui.paused")) : null,
+    h(
+      "div",
+      { class: "big-row" },
+      num(t("paperui.p_entered"), v.entered, "p-entered"),
+      num(t("paperui.p_settled"), v.settled, "p-settled"),
+      num(t("paperui.p_waiting"), v.waiting, "p-waiting"),
+      num(t("paperui.p_queue"), v.queue, "p-queue"),
+      num(t("paperui.p_doubtful"), v.doubtful_open, "p-doubtful"),
+    ),
+    v.boxes.length
+      ? h(
+          "table",
+          { id: "p-boxes" },
+          h("thead", {}, h("tr", {}, ["box", "expected", "entered", "settled", "status"].map((k) => h("th", { class: k === "box" || k === "status" ? "" : "num" }, t(`paperui.box_${k}`))))),
+          h(
+            "tbody",
+            {},
+            v.boxes.map((b) =>
+              h("tr", { "data-box-id": b.id }, h("td", {}, b.name), h("td", { class: "num" }, b.expected), h("td", { class: "num" }, b.entered), h("td", { class: "num" }, b.settled), h("td", {}, b.closed ? t("paperui.box_closed") : t("paperui.box_open"))),
+            ),
+          ),
+        )
+      : null,
+    v.results
+      ? h(
+          "div",
+          { id: "p-results" },
+          h("h2", {}, t("paperui.results")),
+          h(
+            "table",
+            {},
+            h("tbody", {}, v.results.plans.map((p) => h("tr", { class: p.funded ? "funded" : "", "data-plan-code": p.code }, h("td", {}, p.code), h("td", {}, p.title), h("td", { class: "num" }, p.votes), h("td", {}, p.funded ? t("paperui.funded") : "")))),
+          ),
+          h("p", {}, t("paperui.funded_total", { total: formatEuro(v.results.funded_cost_cents, lang()), budget: formatEuro(v.results.budget_cents, lang()) })),
+        )
+      : h("p", { class: "muted", id: "p-no-results" }, t("paperui.no_results_yet")),
   );
 }

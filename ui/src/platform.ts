@@ -1,6 +1,12 @@
 // The one place the UI talks to the backend. Everything else imports `api`,
 // so tests can swap in a mock platform without a Tauri window.
 import type {
+  BoxInput,
+  BoxView,
+  ProgressView,
+  Recheck,
+  Resolution,
+  ReviewItem,
   EntryReceipt,
   Marks,
   PaperSettings,
@@ -52,12 +58,33 @@ export function makeApi(p: Platform) {
     setPaperSettings: (selectionId: number, settings: PaperSettings) => p.call<null>("set_paper_settings", { selectionId, settings }),
     printBallots: (selectionId: number, count: number, perPage: number, lang: string) =>
       p.call<string>("print_ballots", { selectionId, count, perPage, lang }),
-    enterBallot: (selectionId: number, scan: string, marks: Marks, doubtful: string | null) =>
-      p.call<EntryReceipt>("enter_ballot", { selectionId, scan, marks, doubtful }),
+    enterBallot: (selectionId: number, boxId: number | null, scan: string, marks: Marks, doubtful: string | null) =>
+      p.call<EntryReceipt>("enter_ballot", { selectionId, boxId, scan, marks, doubtful }),
     reconciliationQueue: (selectionId: number) => p.call<string[]>("reconciliation_queue", { selectionId }),
-    resolveDifference: (selectionId: number, serial: string, keep: number | null) =>
-      p.call<null>("resolve_difference", { selectionId, serial, keep }),
+    resolve: (selectionId: number, serial: string, how: Resolution) => p.call<null>("resolve", { selectionId, serial, how }),
     tally: (selectionId: number, rule: string, lang: string) => p.call<TallyView>("tally", { selectionId, rule, lang }),
+    listBoxes: (selectionId: number) => p.call<BoxView[]>("list_boxes", { selectionId }),
+    createBox: (selectionId: number, input: BoxInput) => p.call<BoxView>("create_box", { selectionId, input }),
+    closeBox: (selectionId: number, boxId: number, overrideReason: string | null) =>
+      p.call<BoxView>("close_box", { selectionId, boxId, overrideReason }),
+    reopenBox: (selectionId: number, boxId: number, reason: string) => p.call<BoxView>("reopen_box", { selectionId, boxId, reason }),
+    printBoxCover: (selectionId: number, boxId: number, lang: string) => p.call<string>("print_box_cover", { selectionId, boxId, lang }),
+    boxScan: (scan: string) => p.call<[number, number] | null>("box_scan", { scan }),
+    setEntryPaused: (selectionId: number, paused: boolean) => p.call<null>("set_entry_paused", { selectionId, paused }),
+    saveDraft: (selectionId: number, draft: string) => p.call<null>("save_draft", { selectionId, draft }),
+    getDraft: (selectionId: number) => p.call<string | null>("get_draft", { selectionId }),
+    clearDraft: (selectionId: number) => p.call<null>("clear_draft", { selectionId }),
+    progress: (selectionId: number, lang: string) => p.call<ProgressView>("progress", { selectionId, lang }),
+    closeCount: (selectionId: number) => p.call<null>("close_count", { selectionId }),
+    rechecks: (selectionId: number) => p.call<Recheck[]>("rechecks", { selectionId }),
+    recheckEntry: (selectionId: number, serial: string, marks: Marks) => p.call<EntryReceipt>("recheck_entry", { selectionId, serial, marks }),
+    reviews: (selectionId: number) => p.call<ReviewItem[]>("reviews", { selectionId }),
+    decideDoubtful: (selectionId: number, serial: string, accept: boolean, explanation: string) =>
+      p.call<null>("decide_doubtful", { selectionId, serial, accept, explanation }),
+    explainWarning: (selectionId: number, serial: string, code: string, explanation: string) =>
+      p.call<null>("explain_warning", { selectionId, serial, code, explanation }),
+    exportRecords: (selectionId: number) => p.call<string[]>("export_records", { selectionId }),
+    openViewWindow: (view: "progress" | "projector", selectionId: number) => p.call<null>("open_view_window", { view, selectionId }),
   };
 }
 

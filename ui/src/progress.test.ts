@@ -1,0 +1,53 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from "vitest";
+import type { ProgressView, TallyView } from "./bindings";
+import { startProgressView } from "./main";
+import { makeApi, type Platform } from "./platform";
+
+const results: TallyView = {
+  printed: 10, valid: 3, blank: 0, invalid: 1, doubtful: 0, reconciliation_queue: 0,
+  plans: [
+    { code: "MM01", title: "Bankjes", cost_cents: 100000, votes: 3, points: 3, funded: true },
+    { code: "MM02", title: "Moestuin", cost_cents: 50000, votes: 0, points: 0, funded: false },
+  ],
+  funded_cost_cents: 100000, budget_cents: 120000, explanation: [], ties: [],
+};
+
+function view(closed: boolean, entered: number): ProgressView {
+  return {
+    edition: "Wijkbudget 2026", wijk: "Muide", closed, paused: false,
+    boxes: [{ id: 1, name: "Bus 1", location: "", expected: 5, entered, settled: entered, waiting: 0, differences: 0, closed, override_reason: null }],
+    printed: 10, entered, settled: entered, waiting: 0, queue: 0, doubtful_open: 0,
+    results: closed ? results : null,
+  };
+}
+
+class Mock implements Platform {
+  calls: string[] = [];
+  constructor(private next: () => ProgressView) {}
+  async call<T>(command: string): Promise<T> {
+    this.calls.push(command);
+    if (command !== "progress") throw new Error(`the view window called ${command}`);
+    return this.next() as T;
+  }
+}
+
+describe("progress view (second screen)", () => {
+  it("shows counts but no result while counting, the result once closed, and only reads", async () => {
+    let state = view(false, 2);
+    const mock = new Mock(() => state);
+    const root = document.createElement("div");
+    document.body.append(root);
+    const stop = await startProgressView(makeApi(mock), root, 1, 10);
+    expect(root.querySelector("#p-entered .n")?.textContent).toBe("2");
+    expect(root.querySelector("#p-results")).toBeNull();
+    expect(root.querySelector("#p-no-results")).not.toBeNull();
+    expect(root.textContent).not.toContain("Bankjes");
+    state = view(true, 5);
+    await new Promise((r) => setTimeout(r, 60));
+    stop();
+    expect(root.querySelector("#p-entered .n")?.textContent).toBe("5");
+    expect(root.querySelector("#p-results tr.funded")?.getAttribute("data-plan-code")).toBe("MM01");
+    expect(new Set(mock.calls)).toEqual(new Set(["progress"]));
+  });
+});
