@@ -38,6 +38,9 @@ const COMMANDS: &[&str] = &[
     "export_records",
     "open_view_window",
     "resolve",
+    "export_bundle",
+    "export_public_key",
+    "verify_bundle",
 ];
 
 fn main() {

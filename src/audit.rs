@@ -3,7 +3,7 @@
 //! from that point on, and `verify` says where.
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
@@ -11,7 +11,7 @@ use ts_rs::TS;
 /// The chain starts from this value so an empty log has a defined head.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct AuditEvent {
     #[ts(type = "number")]
     pub seq: i64,
@@ -126,4 +126,26 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<ChainReport> {
         expected_seq += 1;
     }
     Ok(ChainReport { events, head: prev, broken_at: None })
+}
+
+/// Check a chain given as events (from a bundle's `audit.jsonl`), oldest first.
+pub fn verify_events(events: &[AuditEvent]) -> ChainReport {
+    let mut prev = GENESIS.to_string();
+    for (i, e) in events.iter().enumerate() {
+        let brk = |kind: &str| ChainBreak { seq: e.seq, kind: kind.to_string() };
+        let broken = if e.seq != i as i64 + 1 {
+            Some(brk("gap"))
+        } else if e.prev_hash != prev {
+            Some(brk("prev_hash"))
+        } else if event_hash(&prev, e.seq, &e.at, &e.operator, &e.action, &e.entity, e.before.as_deref(), e.after.as_deref()) != e.hash {
+            Some(brk("hash"))
+        } else {
+            None
+        };
+        if broken.is_some() {
+            return ChainReport { events: i as i64 + 1, head: prev, broken_at: broken };
+        }
+        prev = e.hash.clone();
+    }
+    ChainReport { events: events.len() as i64, head: prev, broken_at: None }
 }

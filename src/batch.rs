@@ -18,7 +18,7 @@ fn p(code: &str) -> Problem {
 }
 
 /// One ballot box as the screens show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct BoxView {
     #[ts(type = "number")]
     pub id: i64,

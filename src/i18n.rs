@@ -12,6 +12,13 @@ pub enum Lang {
 }
 
 impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+
     /// `en` for English, anything else Dutch.
     pub fn from_code(code: &str) -> Lang {
         if code.eq_ignore_ascii_case("en") {

@@ -11,6 +11,7 @@
 pub mod audit;
 pub mod ballot;
 pub mod batch;
+pub mod bundle;
 pub mod csv_import;
 pub mod cvr;
 pub mod demo;
@@ -20,10 +21,12 @@ pub mod pabulib;
 pub mod paper;
 pub mod pdf;
 pub mod problem;
+pub mod report;
 pub mod review;
 pub mod rules;
 pub mod selection;
 pub mod session;
+pub mod signing;
 pub mod store;
 
 pub use problem::Problem;

@@ -51,6 +51,49 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Print the result report (proces-verbaal) of a closed count as PDF
+    Report {
+        selection: i64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The signed result bundle
+    Bundle {
+        #[command(subcommand)]
+        command: BundleCommand,
+    },
+    /// Check a result bundle: signature, every hash, the audit chain, the
+    /// result recomputed from the ballots; exit code 0 only when all holds
+    Verify {
+        bundle: PathBuf,
+        /// The public key to trust (minisign .pub file); default: this laptop's key
+        #[arg(long)]
+        pubkey: Option<PathBuf>,
+    },
+    /// The signing key (created on first use; passphrase from WIJKSTEM_KEY_PASSPHRASE)
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BundleCommand {
+    /// Write the signed bundle (zip) of a closed count
+    Export {
+        selection: i64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Print the public key (minisign format) and its id; --out writes it to a file
+    Export {
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -265,18 +308,67 @@ fn open(cli: &Cli) -> Result<Session, Failure> {
     Ok(s)
 }
 
+/// Commands that change data are recorded under the operator; reading ones
+/// leave no trace in the audit log.
 fn needs_operator(c: &Command) -> bool {
-    matches!(
-        c,
-        Command::Demo
-            | Command::Plans { command: PlansCommand::Import { .. } }
-            | Command::Ballots { command: BallotsCommand::Style { .. } | BallotsCommand::Print { .. } | BallotsCommand::Enter { .. } | BallotsCommand::Reconcile { keep: Some(_), .. } }
-    )
+    match c {
+        Command::Demo | Command::Plans { command: PlansCommand::Import { .. } } => true,
+        Command::Ballots { command } => !matches!(
+            command,
+            BallotsCommand::Tally { .. }
+                | BallotsCommand::Progress { .. }
+                | BallotsCommand::Reviews { .. }
+                | BallotsCommand::Export { .. }
+                | BallotsCommand::Reconcile { keep: None, .. }
+                | BallotsCommand::Recheck { serial: None, .. }
+                | BallotsCommand::Box { command: BoxCommand::List { .. } }
+        ),
+        _ => false,
+    }
+}
+
+fn signer() -> Result<wijkstem::signing::Signer, Failure> {
+    let pass = std::env::var("WIJKSTEM_KEY_PASSPHRASE").ok();
+    Ok(wijkstem::signing::Signer::load_or_create(&wijkstem::signing::key_dir(), pass.as_deref())?)
+}
+
+fn verify(bundle: &std::path::Path, pubkey: Option<&std::path::Path>, lang: Lang) -> Result<ExitCode, Failure> {
+    use wijkstem::Problem;
+    let bytes = std::fs::read(bundle).map_err(|e| Failure::from(Problem::new("store.open").with("path", bundle.display()).with("detail", e)))?;
+    let key_text = match pubkey {
+        Some(p) => Some(std::fs::read_to_string(p).map_err(|e| Failure::from(Problem::new("store.open").with("path", p.display()).with("detail", e)))?),
+        None => std::fs::read_to_string(wijkstem::signing::key_dir().join("wijkstem.pub")).ok(),
+    };
+    let pk = match key_text {
+        Some(t) => Some(wijkstem::signing::public_key_from_file_text(&t).ok_or_else(|| Failure::from(Problem::new("key.damaged").with("path", pubkey.map(|p| p.display().to_string()).unwrap_or_default())))?),
+        None => None,
+    };
+    let report = wijkstem::bundle::verify(&bytes, pk.as_ref());
+    for p in &report.passed {
+        println!("✓ {}", p.render(lang));
+    }
+    for p in &report.problems {
+        println!("✗ {}", p.render(lang));
+    }
+    Ok(if report.ok() { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }
 
 fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
     if let Command::Pb { command } = &cli.command {
         return pb(command, lang);
+    }
+    if let Command::Verify { bundle, pubkey } = &cli.command {
+        return verify(bundle, pubkey.as_deref(), lang);
+    }
+    if let Command::Key { command: KeyCommand::Export { out } } = &cli.command {
+        let k = signer()?;
+        let text = wijkstem::signing::public_key_file(&k.pk);
+        match out {
+            Some(path) => write_file(path, text.as_bytes())?,
+            None => print!("{text}"),
+        }
+        eprintln!("key id {}", k.key_id());
+        return Ok(ExitCode::SUCCESS);
     }
     let mut s = open(&cli)?;
     match &cli.command {
@@ -325,7 +417,18 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
             p.insert("count".to_string(), report.imported.to_string());
             println!("{}", wijkstem::i18n::tr(lang, "selection.imported", &p));
         }
-        Command::Pb { .. } => unreachable!("handled before opening the database"),
+        Command::Pb { .. } | Command::Verify { .. } | Command::Key { .. } => unreachable!("handled before opening the database"),
+        Command::Report { selection, out } => {
+            let k = signer()?;
+            let parts = s.store().bundle_parts(*selection, &k.key_id(), lang)?;
+            write_file(out, &parts.files[wijkstem::bundle::REPORT])?;
+            println!("{}\t{}", out.display(), parts.footer.content_hash);
+        }
+        Command::Bundle { command: BundleCommand::Export { selection, out } } => {
+            let k = signer()?;
+            write_file(out, &s.store().export_bundle(*selection, &k, lang)?)?;
+            println!("{}\tkey {}", out.display(), k.key_id());
+        }
         Command::Ballots { command } => return ballots(&mut s, command, lang),
         Command::Audit { command: AuditCommand::Verify } => {
             let r = s.audit_verify()?;

@@ -348,42 +348,8 @@ impl Store {
         let counted = self.counted_entries(selection_id)?;
         let printed: i64 = self.conn().query_row("SELECT count(*) FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
         let queue = self.reconciliation_queue(selection_id)?.len();
-        let index: BTreeMap<&str, u32> = plans.iter().enumerate().map(|(i, p)| (p.code.as_str(), i as u32)).collect();
-        let mut merged: BTreeMap<Vec<(u32, u64)>, u64> = BTreeMap::new();
-        let (mut valid, mut blank, mut invalid, mut doubtful) = (0, 0, 0, 0);
-        for b in &counted {
-            let Some(verdict) = b.counts_as() else {
-                // The committee decides doubtful ballots; until then they do not count.
-                doubtful += 1;
-                continue;
-            };
-            match verdict {
-                Verdict::Valid => valid += 1,
-                Verdict::Blank => {
-                    blank += 1;
-                    continue;
-                }
-                Verdict::Invalid => {
-                    invalid += 1;
-                    continue;
-                }
-            }
-            let mut items: Vec<(u32, u64)> = b
-                .marks
-                .marks
-                .iter()
-                .filter(|(_, v)| *v > 0)
-                .filter_map(|(c, v)| index.get(c.as_str()).map(|&i| (i, if matches!(settings.style, BallotStyle::Points { .. }) { *v as u64 } else { 1 })))
-                .collect();
-            items.sort();
-            *merged.entry(items).or_default() += 1;
-        }
-        let election = Election {
-            budget: sel.budget_cents,
-            projects: plans.iter().map(|p| Project { id: p.code.clone(), cost: p.cost_cents }).collect(),
-            ballots: merged.into_iter().map(|(items, weight)| Ballot { weight, items }).collect(),
-            unit_scale: 100,
-        };
+        let (election, counts) = count_ballots(sel.budget_cents, &plans, &settings.style, counted.iter().map(|b| (b.counts_as(), &b.marks)));
+        let Counts { valid, blank, invalid, doubtful } = counts;
         let outcome = rules::run(&election, rule, tb);
         Ok(Tally {
             printed: printed as u64,
@@ -398,6 +364,51 @@ impl Store {
             election,
         })
     }
+}
+
+/// How many ballots counted which way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub valid: u64,
+    pub blank: u64,
+    pub invalid: u64,
+    /// Waiting for the committee: not counted.
+    pub doubtful: u64,
+}
+
+/// The election the rules see from settled ballots, each with how it counts
+/// (`None` = doubtful, undecided). Pure: the bundle verifier recomputes a
+/// result with the same function from the exported records.
+pub fn count_ballots<'a>(budget_cents: i64, plans: &[Plan], style: &BallotStyle, ballots: impl Iterator<Item = (Option<Verdict>, &'a Marks)>) -> (Election, Counts) {
+    let index: BTreeMap<&str, u32> = plans.iter().enumerate().map(|(i, p)| (p.code.as_str(), i as u32)).collect();
+    let mut merged: BTreeMap<Vec<(u32, u64)>, u64> = BTreeMap::new();
+    let mut c = Counts::default();
+    for (verdict, marks) in ballots {
+        match verdict {
+            // The committee decides doubtful ballots; until then they do not count.
+            None => c.doubtful += 1,
+            Some(Verdict::Blank) => c.blank += 1,
+            Some(Verdict::Invalid) => c.invalid += 1,
+            Some(Verdict::Valid) => {
+                c.valid += 1;
+                let mut items: Vec<(u32, u64)> = marks
+                    .marks
+                    .iter()
+                    .filter(|(_, v)| *v > 0)
+                    .filter_map(|(code, v)| index.get(code.as_str()).map(|&i| (i, if matches!(style, BallotStyle::Points { .. }) { *v as u64 } else { 1 })))
+                    .collect();
+                items.sort();
+                *merged.entry(items).or_default() += 1;
+            }
+        }
+    }
+    let election = Election {
+        budget: budget_cents,
+        projects: plans.iter().map(|p| Project { id: p.code.clone(), cost: p.cost_cents }).collect(),
+        ballots: merged.into_iter().map(|(items, weight)| Ballot { weight, items }).collect(),
+        unit_scale: 100,
+    };
+    (election, c)
 }
 
 /// Marks in one canonical form (sorted by code, zero marks dropped), so two

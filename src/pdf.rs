@@ -8,6 +8,7 @@ use printpdf::{
     Color, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
 };
 use qrcode::{EcLevel, QrCode};
+use sha2::Digest;
 
 use crate::ballot::{qr_payload, BallotStyle, Serial};
 use crate::i18n::{tr, Lang};
@@ -138,8 +139,11 @@ impl Doc {
     pub fn new(title: &str) -> Doc {
         let mut pdf = PdfDocument::new(title);
         let (r, b) = fonts();
-        let regular = pdf.add_font(r);
-        let bold = pdf.add_font(b);
+        // Fixed font ids (printpdf draws random ones) keep the output byte-stable.
+        let regular = printpdf::FontId("F1WijkstemRegular".into());
+        let bold = printpdf::FontId("F2WijkstemBold".into());
+        pdf.resources.fonts.map.insert(regular.clone(), printpdf::font::PdfFont::new(r.clone()));
+        pdf.resources.fonts.map.insert(bold.clone(), printpdf::font::PdfFont::new(b.clone()));
         Doc { pdf, regular, bold, pages: Vec::new() }
     }
 
@@ -149,11 +153,54 @@ impl Doc {
         self.pages.push(PdfPage::new(Mm(A4_W), Mm(A4_H), c.ops));
     }
 
+    /// A blank canvas for a page to be added with `push`.
+    pub fn canvas(&self) -> Canvas {
+        Canvas { ops: Vec::new(), regular: self.regular.clone(), bold: self.bold.clone() }
+    }
+
+    pub fn push(&mut self, c: Canvas) {
+        self.pages.push(PdfPage::new(Mm(A4_W), Mm(A4_H), c.ops));
+    }
+
     pub fn finish(mut self) -> Vec<u8> {
         let pages = std::mem::take(&mut self.pages);
         self.pdf.with_pages(pages);
         self.pdf.save(&PdfSaveOptions::default(), &mut Vec::new())
     }
+
+    /// Like `finish`, but the same content always gives the same bytes:
+    /// printpdf writes a random document id into the trailer, which is
+    /// replaced by one derived from the content (same length, so no offset
+    /// moves). A report can then be regenerated and compared byte for byte.
+    pub fn finish_stable(self) -> Vec<u8> {
+        let mut bytes = self.finish();
+        if let Some(at) = find_last(&bytes, b"/ID") {
+            let mut spans = Vec::new();
+            let mut i = at;
+            while spans.len() < 2 && i < bytes.len() {
+                if bytes[i] == b'(' {
+                    let start = i + 1;
+                    let end = start + bytes[start..].iter().position(|&b| b == b')').unwrap_or(0);
+                    spans.push((start, end));
+                    i = end;
+                }
+                i += 1;
+            }
+            for &(s, e) in &spans {
+                bytes[s..e].fill(b'0');
+            }
+            let digest = hex::encode(sha2::Sha256::digest(&bytes));
+            for &(s, e) in &spans {
+                let n = e - s;
+                bytes[s..e].copy_from_slice(&digest.as_bytes()[..n.min(64)].repeat(n.div_ceil(64))[..n]);
+            }
+        }
+        bytes
+    }
+}
+
+fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
 fn p1(k: &str, v: impl ToString) -> std::collections::BTreeMap<String, String> {

@@ -21,7 +21,7 @@ fn p(code: &str) -> Problem {
 
 /// A ballot the committee or coordinator looks at: doubtful, or counted with
 /// a warning.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ReviewItem {
     pub serial: String,
     /// `doubtful` or `warning`.

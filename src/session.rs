@@ -275,6 +275,76 @@ impl Session {
     }
 }
 
+/// What an export of the result wrote.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct BundleExport {
+    pub bundle_path: String,
+    pub report_path: String,
+    pub key_id: String,
+    pub content_hash: String,
+}
+
+/// The outcome of checking a bundle, for the screen.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct VerifyView {
+    pub ok: bool,
+    pub passed: Vec<Problem>,
+    pub problems: Vec<Problem>,
+}
+
+impl Session {
+    /// Sign and export the result of a closed count: the bundle (zip) and
+    /// the report (PDF), into the export folder.
+    pub fn export_bundle_to_files(&self, selection_id: i64, passphrase: Option<&str>, lang: crate::i18n::Lang) -> Res<BundleExport> {
+        let signer = crate::signing::Signer::load_or_create(&crate::signing::key_dir(), passphrase.filter(|p| !p.is_empty()))?;
+        let zip = self.store.export_bundle(selection_id, &signer, lang)?;
+        let files = crate::bundle::verify(&zip, Some(&signer.pk));
+        // Never hand out a bundle that does not verify.
+        if !files.ok() {
+            return Err(Failure { problems: files.problems });
+        }
+        let manifest = files.manifest.expect("a verified bundle has a manifest");
+        let sel = self.store.get_selection(selection_id)?;
+        let stem = format!("{}-{}", slug(&sel.wijk), crate::audit::now().replace(':', ""));
+        let report = {
+            let mut z = zip::ZipArchive::new(std::io::Cursor::new(&zip)).expect("our own zip");
+            let mut f = z.by_name(crate::bundle::REPORT).expect("report in bundle");
+            let mut b = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut b).expect("readable");
+            b
+        };
+        Ok(BundleExport {
+            bundle_path: write_export(&format!("uitslag-{stem}.zip"), &zip)?,
+            report_path: write_export(&format!("proces-verbaal-{stem}.pdf"), &report)?,
+            key_id: manifest.key_id,
+            content_hash: manifest.content_hash,
+        })
+    }
+
+    /// Write this laptop's public key (minisign format) into the export folder.
+    pub fn export_public_key(&self, passphrase: Option<&str>) -> Res<String> {
+        let signer = crate::signing::Signer::load_or_create(&crate::signing::key_dir(), passphrase.filter(|p| !p.is_empty()))?;
+        write_export(&format!("wijkstem-{}.pub", signer.key_id()), crate::signing::public_key_file(&signer.pk).as_bytes())
+    }
+}
+
+/// Check a bundle given as base64 (from a file the user picked) against a
+/// given public key, else this laptop's own.
+pub fn verify_bundle(bundle_base64: &str, pubkey: Option<&str>) -> Res<VerifyView> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(bundle_base64.trim()).map_err(|e| Failure::from(Problem::new("bundle.not_zip").with("detail", e)))?;
+    let key_text = match pubkey.filter(|k| !k.trim().is_empty()) {
+        Some(k) => Some(k.to_string()),
+        None => std::fs::read_to_string(crate::signing::key_dir().join("wijkstem.pub")).ok(),
+    };
+    let pk = match key_text {
+        Some(t) => Some(crate::signing::public_key_from_file_text(&t).ok_or_else(|| Failure::from(Problem::new("key.damaged").with("path", "")))?),
+        None => None,
+    };
+    let r = crate::bundle::verify(&bytes, pk.as_ref());
+    Ok(VerifyView { ok: r.ok(), passed: r.passed, problems: r.problems })
+}
+
 /// A file name part from a wijk name: lower case, dashes for the rest.
 pub fn slug(text: &str) -> String {
     text.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect()

@@ -16,7 +16,7 @@ use wijkstem::paper::{EntryReceipt, PaperSettings, TallyView};
 use wijkstem::review::{Recheck, Resolution, ReviewItem};
 use wijkstem::problem::Failure;
 use wijkstem::selection::{Plan, PlanInput, Selection, SelectionInput};
-use wijkstem::session::{Res, Session, StartupInfo};
+use wijkstem::session::{BundleExport, Res, Session, StartupInfo, VerifyView};
 use wijkstem::store::Store;
 
 struct App {
@@ -214,6 +214,21 @@ fn export_records(app: State<'_, App>, selection_id: i64) -> Res<Vec<String>> {
     with(&app, |s| s.export_records(selection_id))
 }
 
+#[tauri::command]
+fn export_bundle(app: State<'_, App>, selection_id: i64, passphrase: Option<String>, lang: String) -> Res<BundleExport> {
+    with(&app, |s| s.export_bundle_to_files(selection_id, passphrase.as_deref(), Lang::from_code(&lang)))
+}
+
+#[tauri::command]
+fn export_public_key(app: State<'_, App>, passphrase: Option<String>) -> Res<String> {
+    with(&app, |s| s.export_public_key(passphrase.as_deref()))
+}
+
+#[tauri::command]
+fn verify_bundle(bundle: String, pubkey: Option<String>) -> Res<VerifyView> {
+    wijkstem::session::verify_bundle(&bundle, pubkey.as_deref())
+}
+
 /// Open (or bring forward) the read-only view window for a projector or a
 /// second screen. Its capability allows reading only.
 #[tauri::command]
@@ -307,7 +322,10 @@ fn main() {
             decide_doubtful,
             explain_warning,
             export_records,
-            open_view_window
+            open_view_window,
+            export_bundle,
+            export_public_key,
+            verify_bundle
         ])
         .run(tauri::generate_context!())
         .expect("Wijkstem could not start its window");

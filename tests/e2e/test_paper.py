@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import tempfile
 import unittest
+import zipfile
 
 from wd import APP, Driver, TauriDriver
 
@@ -39,7 +40,8 @@ class PaperBallotsTest(unittest.TestCase):
                 raise unittest.SkipTest(f"{tool} missing")
         cls.tmp = tempfile.TemporaryDirectory()
         cls.exports = os.path.join(cls.tmp.name, "exports")
-        cls.td = TauriDriver(env={"WIJKSTEM_EXPORT_DIR": cls.exports})
+        cls.keys = os.path.join(cls.tmp.name, "keys")
+        cls.td = TauriDriver(env={"WIJKSTEM_EXPORT_DIR": cls.exports, "WIJKSTEM_KEY_DIR": cls.keys})
         cls.d = Driver(cls.td.port)
         cls.d.start(["--db", os.path.join(cls.tmp.name, "paper.sqlite")])
 
@@ -227,6 +229,33 @@ class PaperBallotsTest(unittest.TestCase):
         d.wait_text("#p-results", lambda t: "MM01" in t)
         d.screenshot("15-progress-result.png")
         d.switch_to(main)
+
+        # Sign the result: report and bundle; the standard tool checks the signature.
+        d.click("#export-bundle")
+        msg = d.wait_text("#messages", lambda t: "Klaar." in t, timeout=60)
+        zips = glob.glob(os.path.join(self.exports, "uitslag-*.zip"))
+        reports = glob.glob(os.path.join(self.exports, "proces-verbaal-*.pdf"))
+        self.assertEqual((len(zips), len(reports)), (1, 1), msg)
+        text = subprocess.run(["pdftotext", reports[0], "-"], capture_output=True, text=True).stdout
+        self.assertIn("Gefinancierd: MM01, MM03, MM05", text)
+        key_id = re.search(r"Sleutel ([0-9A-F]{16})", msg).group(1)
+        self.assertIn(key_id, text)
+        unpacked = os.path.join(self.tmp.name, "bundle")
+        with zipfile.ZipFile(zips[0]) as z:
+            z.extractall(unpacked)
+        if shutil.which("minisign"):
+            ok = subprocess.run(["minisign", "-Vm", os.path.join(unpacked, "manifest.json"), "-p", os.path.join(self.keys, "wijkstem.pub")], capture_output=True, text=True)
+            self.assertEqual(ok.returncode, 0, ok.stderr)
+        d.screenshot("16-bundle.png")
+
+        # Anyone can check it in the app: pick the bundle, see every check hold.
+        d.click("#back")
+        d.find("#verify-file")
+        self.d.s("POST", f"/element/{d.find('#verify-file')}/value", {"text": zips[0]})
+        d.click("#verify-run")
+        d.wait_text("#verify-result", lambda t: "Alles klopt" in t, timeout=30)
+        self.assertEqual(d.text("#verify-result").count("✓"), 5)
+        d.screenshot("17-verify.png")
 
 
 if __name__ == "__main__":

@@ -106,7 +106,11 @@ class Driver:
         return [e[ELEMENT] for e in self.s("POST", "/elements", {"using": "css selector", "value": css})]
 
     def click(self, css):
-        self.s("POST", f"/element/{self.find(css)}/click", {})
+        el = self.find(css)
+        # Bring the element to the middle of the window first, as a user would
+        # scroll to it; a click at the edge of the viewport can miss.
+        self.s("POST", "/execute/sync", {"script": "arguments[0].scrollIntoView({block: 'center', inline: 'center'});", "args": [{ELEMENT: el}]})
+        self.s("POST", f"/element/{el}/click", {})
 
     def type(self, css, text, clear=True):
         el = self.find(css)

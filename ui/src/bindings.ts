@@ -143,3 +143,7 @@ code: string, detail: string,
  */
 decision: string | null, explanation: string | null, by: string | null, };
 
+export type BundleExport = { bundle_path: string, report_path: string, key_id: string, content_hash: string, };
+
+export type VerifyView = { ok: boolean, passed: Array<Problem>, problems: Array<Problem>, };
+

@@ -189,6 +189,42 @@ export class App {
             h("tbody", {}, rows),
           ),
       h("div", { class: "card" }, h("h2", {}, t("home.new")), this.selectionForm("new", {}, create, t("action.create"))),
+      this.verifyCard(),
+    );
+  }
+
+  private verified: import("./bindings").VerifyView | null = null;
+
+  /** Check a result bundle someone hands over: signature, hashes, audit chain, recount. */
+  private verifyCard(): HTMLElement {
+    const run = () =>
+      this.act(async () => {
+        const bundle = (document.getElementById("verify-file") as HTMLInputElement).files?.[0];
+        if (!bundle) throw { problems: [{ code: "bundle.no_manifest", params: {} }] };
+        const key = (document.getElementById("verify-key") as HTMLInputElement).files?.[0];
+        this.verified = await this.api.verifyBundle(toBase64(new Uint8Array(await bundle.arrayBuffer())), key ? await key.text() : null);
+      });
+    const v = this.verified;
+    return h(
+      "div",
+      { class: "card", id: "verify-card" },
+      h("h2", {}, t("home.verify")),
+      h("p", { class: "muted" }, t("home.verify_help")),
+      h(
+        "div",
+        { class: "row" },
+        h("label", {}, t("home.verify_bundle"), h("input", { id: "verify-file", type: "file", accept: ".zip" })),
+        h("label", {}, t("home.verify_key"), h("input", { id: "verify-key", type: "file", accept: ".pub,.txt" })),
+        h("button", { id: "verify-run", onclick: run }, t("home.verify_run")),
+      ),
+      v
+        ? h(
+            "div",
+            { id: "verify-result", class: v.ok ? "ok" : "bad" },
+            h("p", { class: `msg ${v.ok ? "info" : "error"}` }, v.ok ? t("home.verify_ok") : t("home.verify_bad")),
+            h("ul", {}, v.passed.map((p) => h("li", { class: "pass" }, "✓ ", problemText(p))), v.problems.map((p) => h("li", { class: "fail" }, "✗ ", problemText(p)))),
+          )
+        : null,
     );
   }
 
@@ -315,6 +351,12 @@ export class App {
       h("div", { class: "card" }, h("h2", {}, t("selection.edit_title")), this.selectionForm("edit", s, save, t("action.save"))),
     );
   }
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
 }
 
 /** The second-screen window: reads the progress once a second, never writes. */

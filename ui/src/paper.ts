@@ -120,8 +120,7 @@ async function boxesCard(ctx: Ctx, s: Selection): Promise<HTMLElement> {
         b.closed
           ? h("button", { class: "secondary reopen-box", type: "button", onclick: () => ctx.act(() => ctx.api.reopenBox(s.id, b.id, field(`box-reason-${b.id}`))) }, t("paperui.reopen_box"))
           : h("button", { class: "close-box", type: "button", onclick: () => ctx.act(() => ctx.api.closeBox(s.id, b.id, field(`box-reason-${b.id}`) || null)) }, t("paperui.close_box")),
-        " ",
-        h("input", { id: `box-reason-${b.id}`, class: "box-reason", placeholder: t("paperui.box_reason"), size: 24 }),
+        h("div", {}, h("input", { id: `box-reason-${b.id}`, class: "box-reason", placeholder: t("paperui.box_reason"), size: 28 })),
       ),
     );
   return h(
@@ -413,6 +412,7 @@ export async function tallyTab(ctx: Ctx, s: Selection, rule: string, setRule: (r
             ),
           ),
     ),
+    progress.closed ? bundleCard(ctx, s) : null,
     reviews.length ? reviewCard(ctx, s, reviews) : null,
     h(
       "div",
@@ -537,5 +537,28 @@ export function progressScreen(v: ProgressView): HTMLElement {
           h("p", {}, t("paperui.funded_total", { total: formatEuro(v.results.funded_cost_cents, lang()), budget: formatEuro(v.results.budget_cents, lang()) })),
         )
       : h("p", { class: "muted", id: "p-no-results" }, t("paperui.no_results_yet")),
+  );
+}
+
+/** After the count: sign and export the result bundle and the report. */
+function bundleCard(ctx: Ctx, s: Selection): HTMLElement {
+  const exportBundle = () =>
+    ctx.act(async () => {
+      const r = await ctx.api.exportBundle(s.id, field("key-passphrase") || null, lang());
+      ctx.info(t("paperui.bundle_done", { bundle: r.bundle_path, report: r.report_path, key: r.key_id, hash: r.content_hash }));
+    });
+  const exportKey = () => ctx.act(async () => ctx.info(t("paperui.key_done", { path: await ctx.api.exportPublicKey(field("key-passphrase") || null) })));
+  return h(
+    "div",
+    { class: "card", id: "bundle-card" },
+    h("h2", {}, t("paperui.bundle")),
+    h("p", { class: "muted" }, t("paperui.bundle_help")),
+    h(
+      "div",
+      { class: "row" },
+      h("label", {}, t("paperui.passphrase"), h("input", { id: "key-passphrase", type: "password", autocomplete: "off", size: 20 })),
+      h("button", { id: "export-bundle", onclick: exportBundle }, t("paperui.export_bundle")),
+      h("button", { id: "export-key", class: "secondary", onclick: exportKey }, t("paperui.export_key")),
+    ),
   );
 }

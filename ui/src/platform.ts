@@ -1,6 +1,8 @@
 // The one place the UI talks to the backend. Everything else imports `api`,
 // so tests can swap in a mock platform without a Tauri window.
 import type {
+  BundleExport,
+  VerifyView,
   BoxInput,
   BoxView,
   ProgressView,
@@ -85,6 +87,9 @@ export function makeApi(p: Platform) {
       p.call<null>("explain_warning", { selectionId, serial, code, explanation }),
     exportRecords: (selectionId: number) => p.call<string[]>("export_records", { selectionId }),
     openViewWindow: (view: "progress" | "projector", selectionId: number) => p.call<null>("open_view_window", { view, selectionId }),
+    exportBundle: (selectionId: number, passphrase: string | null, lang: string) => p.call<BundleExport>("export_bundle", { selectionId, passphrase, lang }),
+    exportPublicKey: (passphrase: string | null) => p.call<string>("export_public_key", { passphrase }),
+    verifyBundle: (bundle: string, pubkey: string | null) => p.call<VerifyView>("verify_bundle", { bundle, pubkey }),
   };
 }
 

@@ -1,0 +1,377 @@
+//! The signed result bundle: one zip anyone can check years later without
+//! trusting the laptop. `manifest.json` lists the SHA-256 of every other
+//! file and is signed with minisign (Ed25519); `verify` checks the
+//! signature, every hash, the audit chain, recomputes the result from the
+//! raw records and regenerates the report byte for byte.
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Write};
+
+use minisign::PublicKey;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::audit::AuditEvent;
+use crate::i18n::Lang;
+use crate::problem::{Failure, Problem};
+use crate::report::{self, Footer, ReportData, SelectionDef};
+use crate::review::ReviewItem;
+use crate::selection::Method;
+use crate::signing::{self, Signer};
+use crate::store::Store;
+
+pub const BUNDLE_FORMAT: &str = "wijkstem-bundle/1";
+pub const MANIFEST: &str = "manifest.json";
+pub const SIGNATURE: &str = "manifest.json.minisig";
+pub const REPORT: &str = "report.pdf";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: String,
+    pub selection_id: i64,
+    pub wijk: String,
+    pub edition: String,
+    pub created_at: String,
+    /// SHA-256 over the data files (all but the report): printed on the report.
+    pub content_hash: String,
+    pub key_id: String,
+    pub public_key: String,
+    pub files: Vec<FileEntry>,
+}
+
+fn sha(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The content hash: SHA-256 of `sha256  path` lines of the data files, sorted by path.
+pub fn content_hash(files: &BTreeMap<String, Vec<u8>>) -> String {
+    let mut lines = String::new();
+    for (path, bytes) in files.iter().filter(|(p, _)| p.as_str() != REPORT) {
+        lines.push_str(&format!("{}  {path}\n", sha(bytes)));
+    }
+    sha(lines.as_bytes())
+}
+
+fn p(code: &str) -> Problem {
+    Problem::new(code)
+}
+
+/// The files of a bundle before signing, and what the report footer prints.
+pub struct Parts {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub report: ReportData,
+    pub footer: Footer,
+}
+
+impl Store {
+    /// Everything the result depends on, as `selection.json` holds it.
+    pub fn selection_def(&self, selection_id: i64, rule: &str, lang: Lang) -> Result<SelectionDef, Failure> {
+        let sel = self.get_selection(selection_id)?;
+        let plans = self.list_plans(selection_id)?;
+        let printed: i64 = self.conn().query_row("SELECT count(*) FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
+        Ok(SelectionDef {
+            format: "wijkstem-selection/1".into(),
+            id: sel.id,
+            edition: sel.edition,
+            wijk: sel.wijk,
+            method: sel.method.as_str().to_string(),
+            budget_cents: sel.budget_cents,
+            status: sel.status.as_str().to_string(),
+            plans: plans
+                .into_iter()
+                .map(|p| report::PlanDef { code: p.code, title: p.title, description: p.description, cost_cents: p.cost_cents, initiator: p.initiator })
+                .collect(),
+            paper: self.paper_settings(selection_id)?,
+            printed: printed as u64,
+            boxes: self.list_boxes(selection_id)?,
+            rule: rule.to_string(),
+            tie_break: "lexicographic".into(),
+            lang: lang.code().to_string(),
+        })
+    }
+
+    /// Every entry ever made for the selection, kept or discarded: who, when, what.
+    pub fn export_entries(&self, selection_id: i64) -> Result<String, Failure> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let io = |e: csv::Error| Failure::from(p("export.failed").with("detail", e));
+        w.write_record(["serial", "entry_no", "operator", "at", "marks", "verdict", "findings", "doubtful", "status", "resolved", "box_id"]).map_err(io)?;
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT serial, entry_no, operator, at, marks, verdict, findings, coalesce(doubtful, ''), status, resolved, coalesce(box_id, '') FROM ballot_entry WHERE selection_id = ?1 ORDER BY id")
+            .map_err(|e| self.sql_err(e))?;
+        let rows = stmt
+            .query_map([selection_id], |r| (0..11).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect::<Result<Vec<_>, _>>())
+            .map_err(|e| self.sql_err(e))?;
+        for row in rows {
+            let row = row.map_err(|e| self.sql_err(e))?;
+            let cells: Vec<String> = row
+                .into_iter()
+                .map(|v| match v {
+                    rusqlite::types::Value::Integer(i) => i.to_string(),
+                    rusqlite::types::Value::Text(t) => t,
+                    rusqlite::types::Value::Real(f) => f.to_string(),
+                    _ => String::new(),
+                })
+                .collect();
+            w.write_record(&cells).map_err(io)?;
+        }
+        Ok(String::from_utf8(w.into_inner().map_err(|e| Failure::from(p("export.failed").with("detail", e)))?).expect("utf-8"))
+    }
+
+    /// The whole audit log as JSON lines, oldest first (the chain needs all of it).
+    pub fn export_audit(&self) -> Result<String, Failure> {
+        let events = crate::audit::list(self.conn(), i64::MAX).map_err(|e| Failure::from(self.sql_err(e)))?;
+        let mut out = String::new();
+        for e in events.iter().rev() {
+            out.push_str(&serde_json::to_string(e).expect("event serialises"));
+            out.push('\n');
+        }
+        Ok(out)
+    }
+
+    /// Build the bundle's files and the report for a closed count.
+    pub fn bundle_parts(&self, selection_id: i64, key_id: &str, lang: Lang) -> Result<Parts, Failure> {
+        let sel = self.get_selection(selection_id)?;
+        if sel.method != Method::Ballots {
+            return Err(p("bundle.method_not_ready").with("method", sel.method.as_str()).into());
+        }
+        if sel.status != crate::selection::Status::Closed {
+            return Err(p("bundle.not_closed").into());
+        }
+        let def = self.selection_def(selection_id, "greedy", lang)?;
+        let cvr = self.export_cvr(selection_id)?;
+        let reviews = self.reviews(selection_id)?;
+        let rows = report::parse_cvr(&cvr).map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;
+        let data = report::compute(&def, &rows, &reviews).map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;
+        // The report is computed from the exported records; it must agree with the live count.
+        let settings = def.paper.as_ref().expect("ballots have a style");
+        let live = self.tally(selection_id, &crate::paper::rule_by_name(&def.rule, &settings.style).expect("known rule"), &def.tie_break())?;
+        let mut live_funded: Vec<String> = live.outcome.ids(&live.election).into_iter().map(String::from).collect();
+        live_funded.sort();
+        if live_funded != data.funded || live.valid != data.counts[2].1 {
+            return Err(p("bundle.recompute_failed").with("detail", "export and live count differ").into());
+        }
+        let mut files = BTreeMap::new();
+        files.insert("selection.json".to_string(), serde_json::to_vec_pretty(&def).expect("serialises"));
+        files.insert("records/ballots.csv".to_string(), cvr.into_bytes());
+        files.insert("records/entries.csv".to_string(), self.export_entries(selection_id)?.into_bytes());
+        files.insert("records/reviews.json".to_string(), serde_json::to_vec_pretty(&reviews).expect("serialises"));
+        files.insert("results.json".to_string(), serde_json::to_vec_pretty(&data).expect("serialises"));
+        files.insert("audit.jsonl".to_string(), self.export_audit()?.into_bytes());
+        files.insert("selection.pb".to_string(), self.export_pabulib(selection_id)?.into_bytes());
+        let footer = Footer { content_hash: content_hash(&files), key_id: key_id.to_string() };
+        files.insert(REPORT.to_string(), report::render(&data, &footer));
+        Ok(Parts { files, report: data, footer })
+    }
+
+    /// The signed bundle (zip bytes) of a closed count.
+    pub fn export_bundle(&self, selection_id: i64, signer: &Signer, lang: Lang) -> Result<Vec<u8>, Failure> {
+        let parts = self.bundle_parts(selection_id, &signer.key_id(), lang)?;
+        let sel = self.get_selection(selection_id)?;
+        let manifest = Manifest {
+            format: BUNDLE_FORMAT.into(),
+            selection_id,
+            wijk: sel.wijk,
+            edition: sel.edition,
+            created_at: crate::audit::now(),
+            content_hash: parts.footer.content_hash.clone(),
+            key_id: signer.key_id(),
+            public_key: signer.pk.to_base64(),
+            files: parts.files.iter().map(|(path, b)| FileEntry { path: path.clone(), sha256: sha(b), size: b.len() as u64 }).collect(),
+        };
+        let manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("serialises");
+        let comment = format!("{BUNDLE_FORMAT} selection={selection_id} content={}", manifest.content_hash);
+        let signature = signer.sign(&manifest_bytes, &comment)?;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let zerr = |e: zip::result::ZipError| Failure::from(p("export.failed").with("detail", e));
+        let ioerr = |e: std::io::Error| Failure::from(p("export.failed").with("detail", e));
+        for (name, bytes) in [(MANIFEST.to_string(), manifest_bytes.clone()), (SIGNATURE.to_string(), signature.into_bytes())].into_iter().chain(parts.files) {
+            zip.start_file(name, opts).map_err(zerr)?;
+            zip.write_all(&bytes).map_err(ioerr)?;
+        }
+        Ok(zip.finish().map_err(zerr)?.into_inner())
+    }
+}
+
+/// The outcome of checking a bundle: what held, and every problem found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    pub passed: Vec<Problem>,
+    pub problems: Vec<Problem>,
+    pub manifest: Option<Manifest>,
+}
+
+impl VerifyReport {
+    pub fn ok(&self) -> bool {
+        self.problems.is_empty() && !self.passed.is_empty()
+    }
+}
+
+/// Check a bundle against the public key the checker trusts (the one printed
+/// on the report or published by the organisers).
+pub fn verify(bytes: &[u8], trusted: Option<&PublicKey>) -> VerifyReport {
+    let mut r = VerifyReport { passed: vec![], problems: vec![], manifest: None };
+    let mut zip = match zip::ZipArchive::new(Cursor::new(bytes)) {
+        Ok(z) => z,
+        Err(e) => {
+            r.problems.push(p("bundle.not_zip").with("detail", e));
+            return r;
+        }
+    };
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = match zip.by_index(i) {
+            Ok(f) => f,
+            Err(e) => {
+                r.problems.push(p("bundle.not_zip").with("detail", e));
+                return r;
+            }
+        };
+        let name = f.name().to_string();
+        let mut buf = Vec::new();
+        if let Err(e) = f.read_to_end(&mut buf) {
+            r.problems.push(p("bundle.file_unreadable").with("path", &name).with("detail", e));
+            continue;
+        }
+        if files.insert(name.clone(), buf).is_some() {
+            r.problems.push(p("bundle.file_twice").with("path", name));
+        }
+    }
+    let (Some(manifest_bytes), Some(signature)) = (files.remove(MANIFEST), files.remove(SIGNATURE)) else {
+        r.problems.push(p("bundle.no_manifest"));
+        return r;
+    };
+    let signature = String::from_utf8_lossy(&signature).to_string();
+
+    // 1. The signature, by the trusted key.
+    let signed_by = signing::signature_key_id(&signature).unwrap_or_else(|| "?".into());
+    match trusted {
+        None => r.problems.push(p("bundle.no_trusted_key").with("signed_by", &signed_by)),
+        Some(pk) if signing::key_id(pk) != signed_by => {
+            r.problems.push(p("bundle.wrong_key").with("signed_by", &signed_by).with("expected", signing::key_id(pk)));
+        }
+        Some(pk) => match signing::verify(pk, &manifest_bytes, &signature) {
+            Ok(_) => r.passed.push(p("bundle.ok_signature").with("key", signing::key_id(pk))),
+            Err(e) => r.problems.push(p("bundle.bad_signature").with("detail", e)),
+        },
+    }
+    let manifest: Manifest = match serde_json::from_slice(&manifest_bytes) {
+        Ok(m) => m,
+        Err(e) => {
+            r.problems.push(p("bundle.bad_manifest").with("detail", e));
+            return r;
+        }
+    };
+
+    // 2. Every file: listed, present, unchanged; nothing extra.
+    let before = r.problems.len();
+    for f in &manifest.files {
+        match files.get(&f.path) {
+            None => r.problems.push(p("bundle.file_missing").with("path", &f.path)),
+            Some(b) if sha(b) != f.sha256 || b.len() as u64 != f.size => r.problems.push(p("bundle.file_changed").with("path", &f.path)),
+            Some(_) => {}
+        }
+    }
+    for path in files.keys() {
+        if !manifest.files.iter().any(|f| &f.path == path) {
+            r.problems.push(p("bundle.file_extra").with("path", path));
+        }
+    }
+    let data_files: BTreeMap<String, Vec<u8>> = files.iter().filter(|(k, _)| manifest.files.iter().any(|f| &f.path == *k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    if content_hash(&data_files) != manifest.content_hash {
+        r.problems.push(p("bundle.content_hash"));
+    }
+    if r.problems.len() == before {
+        r.passed.push(p("bundle.ok_files").with("count", manifest.files.len()));
+    }
+
+    // 3. The audit chain.
+    match files.get("audit.jsonl").map(|b| String::from_utf8_lossy(b).lines().map(serde_json::from_str::<AuditEvent>).collect::<Result<Vec<_>, _>>()) {
+        None => {}
+        Some(Err(e)) => r.problems.push(p("bundle.audit_unreadable").with("detail", e)),
+        Some(Ok(events)) => {
+            let chain = crate::audit::verify_events(&events);
+            match chain.broken_at {
+                Some(b) => r.problems.push(p("bundle.audit_broken").with("seq", b.seq).with("kind", b.kind)),
+                None => r.passed.push(p("bundle.ok_audit").with("events", chain.events)),
+            }
+        }
+    }
+
+    // 4. The result, recomputed from the raw records.
+    let text = |path: &str| files.get(path).map(|b| String::from_utf8_lossy(b).to_string());
+    let recomputed = (|| -> Result<(ReportData, ReportData), String> {
+        let def: SelectionDef = serde_json::from_str(&text("selection.json").ok_or("selection.json")?).map_err(|e| format!("selection.json: {e}"))?;
+        let rows = report::parse_cvr(&text("records/ballots.csv").ok_or("records/ballots.csv")?).map_err(|e| format!("records/ballots.csv: {e}"))?;
+        let reviews: Vec<ReviewItem> = serde_json::from_str(&text("records/reviews.json").ok_or("records/reviews.json")?).map_err(|e| format!("records/reviews.json: {e}"))?;
+        let recorded: ReportData = serde_json::from_str(&text("results.json").ok_or("results.json")?).map_err(|e| format!("results.json: {e}"))?;
+        Ok((report::compute(&def, &rows, &reviews)?, recorded))
+    })();
+    match recomputed {
+        Err(d) => r.problems.push(p("bundle.recompute_failed").with("detail", d)),
+        Ok((again, recorded)) => {
+            let diffs = differences(&recorded, &again);
+            if diffs.is_empty() {
+                r.passed.push(p("bundle.ok_result").with("funded", again.funded.join(", ")));
+            }
+            r.problems.extend(diffs);
+            // 5. The report, regenerated from the recorded result, byte for byte.
+            let footer = Footer { content_hash: manifest.content_hash.clone(), key_id: manifest.key_id.clone() };
+            match files.get(REPORT) {
+                Some(pdf) if *pdf == report::render(&recorded, &footer) => r.passed.push(p("bundle.ok_report")),
+                Some(_) => r.problems.push(p("bundle.report_differs")),
+                None => {}
+            }
+        }
+    }
+    if manifest.key_id != signed_by {
+        r.problems.push(p("bundle.manifest_key").with("manifest", &manifest.key_id).with("signed_by", &signed_by));
+    }
+    r.manifest = Some(manifest);
+    r
+}
+
+/// Every way the recorded result differs from the recomputed one, in words.
+fn differences(recorded: &ReportData, again: &ReportData) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let diff = |what: String, rec: String, new: String| p("bundle.result_differs").with("what", what).with("recorded", rec).with("recomputed", new);
+    for ((k, a), (_, b)) in recorded.counts.iter().zip(&again.counts) {
+        if a != b {
+            out.push(diff(k.clone(), a.to_string(), b.to_string()));
+        }
+    }
+    for plan in &again.plans {
+        match recorded.plans.iter().find(|x| x.code == plan.code) {
+            None => out.push(diff(plan.code.clone(), "—".into(), "plan".into())),
+            Some(x) => {
+                if x.votes != plan.votes {
+                    out.push(diff(format!("{} votes", plan.code), x.votes.to_string(), plan.votes.to_string()));
+                }
+                if x.points != plan.points {
+                    out.push(diff(format!("{} points", plan.code), x.points.to_string(), plan.points.to_string()));
+                }
+                if x.cost_cents != plan.cost_cents {
+                    out.push(diff(format!("{} cost", plan.code), x.cost_cents.to_string(), plan.cost_cents.to_string()));
+                }
+            }
+        }
+    }
+    if recorded.funded != again.funded {
+        out.push(diff("funded".into(), recorded.funded.join(", "), again.funded.join(", ")));
+    }
+    if recorded.funded_cost_cents != again.funded_cost_cents {
+        out.push(diff("funded cost".into(), recorded.funded_cost_cents.to_string(), again.funded_cost_cents.to_string()));
+    }
+    if out.is_empty() && recorded != again {
+        out.push(diff("text".into(), "…".into(), "…".into()));
+    }
+    out
+}
