@@ -13,3 +13,5 @@ say "Rules engine against pabutools (peer times from ../shared/data/pabulib/expe
 (cd "$ROOT" && cargo bench --quiet --bench rules)
 say "Paper ballots: durable save of one entry, printing 1,000 ballots"
 (cd "$ROOT" && cargo bench --quiet --bench paper)
+say "Result bundle: export and verify with 100,000 ballots"
+(cd "$ROOT" && cargo bench --quiet --bench bundle)

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::ballot::Serial;
 use crate::i18n::Lang;
 use crate::paper::TallyView;
 use crate::problem::{Failure, Problem};
@@ -141,10 +142,20 @@ impl Store {
     }
 
     pub fn list_boxes(&self, selection_id: i64) -> Result<Vec<BoxView>, Failure> {
+        let counted = self.counted_entries(selection_id)?;
+        self.list_boxes_with(selection_id, &counted)
+    }
+
+    /// `list_boxes` with the settled ballots already read.
+    pub fn list_boxes_with(&self, selection_id: i64, counted: &[crate::paper::CountedBallot]) -> Result<Vec<BoxView>, Failure> {
+        let n: i64 = self.conn().query_row("SELECT count(*) FROM ballot_box WHERE selection_id = ?1", [selection_id], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
+        if n == 0 {
+            return Ok(vec![]);
+        }
         let double = self.paper_settings(selection_id)?.is_some_and(|s| s.double_entry);
         let queue = self.reconciliation_queue(selection_id)?;
-        let rechecks: Vec<String> = self.rechecks(selection_id)?.into_iter().map(|r| r.serial).collect();
-        let settled: Vec<(String, Option<i64>)> = self.counted_entries(selection_id)?.into_iter().map(|b| (b.serial, b.box_id)).collect();
+        let rechecks: Vec<String> = self.rechecks(selection_id)?.into_iter().map(|r| Serial::parse(&r.serial).map(|s| s.0).unwrap_or(r.serial)).collect();
+        let settled: Vec<(String, Option<i64>)> = counted.iter().map(|b| (b.serial.clone(), b.box_id)).collect();
         // Per serial: its box and how many active entries it has.
         let mut stmt = self
             .conn()
@@ -156,6 +167,8 @@ impl Store {
             .collect::<Result<_, _>>()
             .map_err(|e| self.sql_err(e))?;
         let resolved: std::collections::HashSet<String> = settled.iter().map(|(s, _)| s.clone()).collect();
+        let queue: std::collections::HashSet<String> = queue.into_iter().collect();
+        let rechecks: std::collections::HashSet<String> = rechecks.into_iter().collect();
         let mut stmt = self
             .conn()
             .prepare("SELECT id, name, location, expected, status, override_reason FROM ballot_box WHERE selection_id = ?1 ORDER BY id")

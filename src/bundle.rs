@@ -73,6 +73,11 @@ pub struct Parts {
 impl Store {
     /// Everything the result depends on, as `selection.json` holds it.
     pub fn selection_def(&self, selection_id: i64, rule: &str, lang: Lang) -> Result<SelectionDef, Failure> {
+        let ci = self.count_inputs(selection_id)?;
+        self.selection_def_with(selection_id, rule, lang, &ci)
+    }
+
+    fn selection_def_with(&self, selection_id: i64, rule: &str, lang: Lang, ci: &crate::cvr::CountInputs) -> Result<SelectionDef, Failure> {
         let sel = self.get_selection(selection_id)?;
         let plans = self.list_plans(selection_id)?;
         let printed: i64 = self.conn().query_row("SELECT count(*) FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
@@ -90,7 +95,7 @@ impl Store {
                 .collect(),
             paper: self.paper_settings(selection_id)?,
             printed: printed as u64,
-            boxes: self.list_boxes(selection_id)?,
+            boxes: self.list_boxes_with(selection_id, &ci.counted)?,
             rule: rule.to_string(),
             tie_break: "lexicographic".into(),
             lang: lang.code().to_string(),
@@ -145,17 +150,20 @@ impl Store {
         if sel.status != crate::selection::Status::Closed {
             return Err(p("bundle.not_closed").into());
         }
-        let def = self.selection_def(selection_id, "greedy", lang)?;
-        let cvr = self.export_cvr(selection_id)?;
-        let reviews = self.reviews(selection_id)?;
+        let ci = self.count_inputs(selection_id)?;
+        let def = self.selection_def_with(selection_id, "greedy", lang, &ci)?;
+        let cvr = crate::cvr::cvr_csv(&ci)?;
+        let reviews = self.reviews_with(selection_id, &ci.counted)?;
         let rows = report::parse_cvr(&cvr).map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;
         let data = report::compute(&def, &rows, &reviews).map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;
-        // The report is computed from the exported records; it must agree with the live count.
-        let settings = def.paper.as_ref().expect("ballots have a style");
-        let live = self.tally(selection_id, &crate::paper::rule_by_name(&def.rule, &settings.style).expect("known rule"), &def.tie_break())?;
-        let mut live_funded: Vec<String> = live.outcome.ids(&live.election).into_iter().map(String::from).collect();
+        // The report is computed from the exported records; it must agree
+        // with the count straight from the stored entries.
+        let (live, counts) = crate::paper::count_ballots(ci.sel.budget_cents, &ci.plans, &ci.settings.style, ci.counted.iter().map(|b| (b.counts_as(), &b.marks)));
+        let rule = crate::paper::rule_by_name(&def.rule, &ci.settings.style).expect("known rule");
+        let outcome = crate::rules::run(&live, &rule, &def.tie_break());
+        let mut live_funded: Vec<String> = outcome.ids(&live).into_iter().map(String::from).collect();
         live_funded.sort();
-        if live_funded != data.funded || live.valid != data.counts[2].1 {
+        if live_funded != data.funded || counts.valid != data.counts[2].1 {
             return Err(p("bundle.recompute_failed").with("detail", "export and live count differ").into());
         }
         let mut files = BTreeMap::new();
@@ -165,7 +173,7 @@ impl Store {
         files.insert("records/reviews.json".to_string(), serde_json::to_vec_pretty(&reviews).expect("serialises"));
         files.insert("results.json".to_string(), serde_json::to_vec_pretty(&data).expect("serialises"));
         files.insert("audit.jsonl".to_string(), self.export_audit()?.into_bytes());
-        files.insert("selection.pb".to_string(), self.export_pabulib(selection_id)?.into_bytes());
+        files.insert("selection.pb".to_string(), crate::cvr::pabulib_text(&ci)?.into_bytes());
         let footer = Footer { content_hash: content_hash(&files), key_id: key_id.to_string() };
         files.insert(REPORT.to_string(), report::render(&data, &footer));
         Ok(Parts { files, report: data, footer })
@@ -190,7 +198,8 @@ impl Store {
         let comment = format!("{BUNDLE_FORMAT} selection={selection_id} content={}", manifest.content_hash);
         let signature = signer.sign(&manifest_bytes, &comment)?;
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        // Fast deflate: the bundle is written while people wait; size matters less.
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).compression_level(Some(1));
         let zerr = |e: zip::result::ZipError| Failure::from(p("export.failed").with("detail", e));
         let ioerr = |e: std::io::Error| Failure::from(p("export.failed").with("detail", e));
         for (name, bytes) in [(MANIFEST.to_string(), manifest_bytes.clone()), (SIGNATURE.to_string(), signature.into_bytes())].into_iter().chain(parts.files) {

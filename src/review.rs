@@ -57,10 +57,16 @@ pub enum Resolution {
 impl Store {
     /// Doubtful ballots and ballots with warnings, with what was decided.
     pub fn reviews(&self, selection_id: i64) -> Result<Vec<ReviewItem>, Failure> {
+        let counted = self.counted_entries(selection_id)?;
+        self.reviews_with(selection_id, &counted)
+    }
+
+    /// `reviews` with the settled ballots already read.
+    pub fn reviews_with(&self, selection_id: i64, counted: &[crate::paper::CountedBallot]) -> Result<Vec<ReviewItem>, Failure> {
         let decided = self.review_rows(selection_id)?;
         let latest = |serial: &str, kind: &str, code: &str| decided.iter().rev().find(|r| r.0 == serial && r.1 == kind && (kind == "doubtful" || r.2 == code));
         let mut out = Vec::new();
-        for b in self.counted_entries(selection_id)? {
+        for b in counted {
             if let Some(reason) = &b.doubtful {
                 let d = latest(&b.serial, "doubtful", "");
                 out.push(ReviewItem {

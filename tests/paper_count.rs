@@ -137,6 +137,9 @@ fn differing_marks_are_sent_back_and_re_entered_blind() {
     assert_eq!(rc.len(), 1);
     assert_eq!(rc[0].codes, ["MM02", "MM03"], "only the plans that differ are asked again");
     assert!(s.reconciliation_queue(MUIDE).unwrap().is_empty(), "it left the coordinator's queue");
+    let b = s.boxes(MUIDE).unwrap().remove(0);
+    assert_eq!((b.settled, b.waiting, b.differences), (0, 1, 1), "a ballot waiting for re-entry is still a difference in its box");
+    assert!(!b.reconciles());
     // While it waits, it cannot be entered normally, and only the asked plans can be re-entered.
     as_op(&mut s, "Chris");
     assert_eq!(codes(&s.enter_ballot(MUIDE, Some(bx.id), &q[0], &m("MM01"), None).unwrap_err()), ["paper.recheck_pending"]);
