@@ -365,7 +365,9 @@ export async function startProgressView(api: Api, root: HTMLElement, selectionId
   if (saved === "en" || saved === "nl") setLang(saved);
   document.body.classList.add("view-window");
   let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const tick = async () => {
+    if (stopped) return;
     busy(1);
     try {
       root.replaceChildren(progressScreen(await api.progress(selectionId, lang())));
@@ -374,10 +376,13 @@ export async function startProgressView(api: Api, root: HTMLElement, selectionId
     } finally {
       busy(-1);
     }
-    if (!stopped) setTimeout(tick, everyMs);
+    if (!stopped) timer = setTimeout(tick, everyMs);
   };
   await tick();
-  return () => { stopped = true; };
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }
 
 if (typeof window !== "undefined" && document.getElementById("app")) {
