@@ -41,6 +41,7 @@ const COMMANDS: &[&str] = &[
     "export_bundle",
     "export_public_key",
     "verify_bundle",
+    "set_location",
 ];
 
 fn main() {

@@ -373,6 +373,26 @@ pub struct StartupInfo {
     pub demo_loaded: bool,
     /// Set when the database could not be opened; the UI shows it instead of the app.
     pub failure: Option<Failure>,
+    /// Set when the previous run did not end normally (crash, power cut, killed).
+    pub recovered: Option<Recovery>,
+}
+
+/// Where the operator was when the app stopped unexpectedly, and what was
+/// left unfinished. Everything acknowledged is in the database.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct Recovery {
+    pub operator: Option<String>,
+    pub location: Option<Location>,
+    /// One problem-style line per unfinished thing (codes under `recovery.`).
+    pub unfinished: Vec<Problem>,
+}
+
+/// A place in the app the UI can return to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct Location {
+    #[ts(type = "number | null")]
+    pub selection_id: Option<i64>,
+    pub tab: String,
 }
 
 impl Session {
@@ -381,8 +401,72 @@ impl Session {
     pub fn start(path: &Path) -> (Result<Session, Failure>, StartupInfo) {
         let db_path = path.display().to_string();
         match Session::open(path).and_then(|mut s| s.load_demo_if_empty().map(|d| (s, d))) {
-            Ok((s, demo_loaded)) => (Ok(s), StartupInfo { db_path, demo_loaded, failure: None }),
-            Err(f) => (Err(f.clone()), StartupInfo { db_path, demo_loaded: false, failure: Some(f) }),
+            Ok((mut s, demo_loaded)) => {
+                let recovered = s.begin_run().unwrap_or(None);
+                (Ok(s), StartupInfo { db_path, demo_loaded, failure: None, recovered })
+            }
+            Err(f) => (Err(f.clone()), StartupInfo { db_path, demo_loaded: false, failure: Some(f), recovered: None }),
         }
+    }
+
+    /// Mark the run as started; if the previous one never said goodbye,
+    /// say where it was and what is unfinished.
+    pub fn begin_run(&mut self) -> Res<Option<Recovery>> {
+        let crashed = self.store.state("running")?.as_deref() == Some("1");
+        self.store.set_state("running", "1")?;
+        if !crashed {
+            return Ok(None);
+        }
+        let location: Option<Location> = self.store.state("location")?.and_then(|l| serde_json::from_str(&l).ok());
+        let operator = self.store.state("operator")?;
+        let mut unfinished = Vec::new();
+        for sel in self.store.list_selections()? {
+            if sel.method != crate::selection::Method::Ballots || sel.status == crate::selection::Status::Closed {
+                continue;
+            }
+            let Ok(v) = self.store.progress(sel.id, "greedy", crate::i18n::Lang::Nl) else { continue };
+            let line = |code: &str, n: u64| Problem::new(code).with("wijk", &sel.wijk).with("count", n);
+            if v.entered > 0 {
+                unfinished.push(line("recovery.entered", v.settled));
+            }
+            if v.waiting > 0 {
+                unfinished.push(line("recovery.waiting", v.waiting));
+            }
+            if v.queue > 0 {
+                unfinished.push(line("recovery.queue", v.queue));
+            }
+            if v.doubtful_open > 0 {
+                unfinished.push(line("recovery.doubtful", v.doubtful_open));
+            }
+            for b in v.boxes.iter().filter(|b| !b.closed) {
+                unfinished.push(Problem::new("recovery.box_open").with("wijk", &sel.wijk).with("box", &b.name).with("entered", b.entered).with("expected", b.expected));
+            }
+            if v.paused {
+                unfinished.push(Problem::new("recovery.paused").with("wijk", &sel.wijk));
+            }
+            let drafts: Vec<String> = {
+                let mut stmt = self.store.conn().prepare("SELECT operator FROM entry_draft WHERE selection_id = ?1").map_err(|e| Failure::from(self.store.sql_err(e)))?;
+                let rows = stmt.query_map([sel.id], |r| r.get(0)).map_err(|e| Failure::from(self.store.sql_err(e)))?;
+                rows.filter_map(Result::ok).collect()
+            };
+            for who in drafts {
+                unfinished.push(Problem::new("recovery.draft").with("wijk", &sel.wijk).with("who", who));
+            }
+        }
+        Ok(Some(Recovery { operator, location, unfinished }))
+    }
+
+    /// The app is closing normally.
+    pub fn end_run(&mut self) -> Res<()> {
+        Ok(self.store.set_state("running", "0")?)
+    }
+
+    /// Remember where the operator is, to come back after a crash.
+    pub fn set_location(&mut self, location: &Location) -> Res<()> {
+        self.store.set_state("location", &serde_json::to_string(location).expect("serialises"))?;
+        if let Some(op) = &self.operator {
+            self.store.set_state("operator", op)?;
+        }
+        Ok(())
     }
 }

@@ -127,6 +127,14 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (selection_id, operator)
     );
     "#,
+    // 4: the app's own state (where the operator was, whether the last run
+    // ended cleanly, backup settings). Not election data, so not audited.
+    r#"
+    CREATE TABLE app_state (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    "#,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -286,6 +294,20 @@ impl Store {
         let out = f(&mut change)?;
         change.tx.commit().map_err(|e| StoreError::from_sql(e, &path))?;
         Ok(out)
+    }
+}
+
+impl Store {
+    pub fn state(&self, key: &str) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        self.conn.query_row("SELECT value FROM app_state WHERE key = ?1", [key], |r| r.get(0)).optional().map_err(|e| self.sql_err(e))
+    }
+
+    pub fn set_state(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute("INSERT INTO app_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
+            .map(|_| ())
+            .map_err(|e| self.sql_err(e))
     }
 }
 

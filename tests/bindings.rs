@@ -7,7 +7,7 @@ use wijkstem::audit::{AuditEvent, ChainBreak, ChainReport};
 use wijkstem::csv_import::ImportReport;
 use wijkstem::problem::{Failure, Problem};
 use wijkstem::selection::{Method, Plan, PlanInput, Selection, SelectionInput, Status};
-use wijkstem::session::{BundleExport, StartupInfo, VerifyView};
+use wijkstem::session::{BundleExport, Location, Recovery, StartupInfo, VerifyView};
 use wijkstem::ballot::{BallotStyle, EntryRules, Finding, Marks, Treat, Verdict};
 use wijkstem::batch::{BoxInput, BoxView, ProgressView};
 use wijkstem::review::{Recheck, Resolution, ReviewItem};
@@ -46,6 +46,8 @@ fn generated() -> String {
         ReviewItem::decl(),
         BundleExport::decl(),
         VerifyView::decl(),
+        Recovery::decl(),
+        Location::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust core by tests/bindings.rs. Do not edit:\n// run `UPDATE_BINDINGS=1 cargo test --test bindings` after changing a Rust type.\n\n",

@@ -16,7 +16,7 @@ use wijkstem::paper::{EntryReceipt, PaperSettings, TallyView};
 use wijkstem::review::{Recheck, Resolution, ReviewItem};
 use wijkstem::problem::Failure;
 use wijkstem::selection::{Plan, PlanInput, Selection, SelectionInput};
-use wijkstem::session::{BundleExport, Res, Session, StartupInfo, VerifyView};
+use wijkstem::session::{BundleExport, Location, Res, Session, StartupInfo, VerifyView};
 use wijkstem::store::Store;
 
 struct App {
@@ -229,6 +229,11 @@ fn verify_bundle(bundle: String, pubkey: Option<String>) -> Res<VerifyView> {
     wijkstem::session::verify_bundle(&bundle, pubkey.as_deref())
 }
 
+#[tauri::command]
+fn set_location(app: State<'_, App>, location: Location) -> Res<()> {
+    with(&app, |s| s.set_location(&location))
+}
+
 /// Open (or bring forward) the read-only view window for a projector or a
 /// second screen. Its capability allows reading only.
 #[tauri::command]
@@ -325,8 +330,18 @@ fn main() {
             open_view_window,
             export_bundle,
             export_public_key,
-            verify_bundle
+            verify_bundle,
+            set_location
         ])
-        .run(tauri::generate_context!())
-        .expect("Wijkstem could not start its window");
+        .build(tauri::generate_context!())
+        .expect("Wijkstem could not start its window")
+        .run(|handle, event| {
+            // A normal exit is recorded, so the next start knows whether the
+            // last run ended in a crash or power cut.
+            if let tauri::RunEvent::Exit = event {
+                use tauri::Manager;
+                let app = handle.state::<App>();
+                let _ = with(&app, |s| s.end_run());
+            }
+        });
 }

@@ -13,7 +13,11 @@ export type StartupInfo = { db_path: string, demo_loaded: boolean,
 /**
  * Set when the database could not be opened; the UI shows it instead of the app.
  */
-failure: Failure | null, };
+failure: Failure | null, 
+/**
+ * Set when the previous run did not end normally (crash, power cut, killed).
+ */
+recovered: Recovery | null, };
 
 export type Method = "tables" | "ballots" | "panel";
 
@@ -146,4 +150,12 @@ decision: string | null, explanation: string | null, by: string | null, };
 export type BundleExport = { bundle_path: string, report_path: string, key_id: string, content_hash: string, };
 
 export type VerifyView = { ok: boolean, passed: Array<Problem>, problems: Array<Problem>, };
+
+export type Recovery = { operator: string | null, location: Location | null, 
+/**
+ * One problem-style line per unfinished thing (codes under `recovery.`).
+ */
+unfinished: Array<Problem>, };
+
+export type Location = { selection_id: number | null, tab: string, };
 

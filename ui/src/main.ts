@@ -7,7 +7,7 @@ import { entryTab, progressScreen, setupTab, tallyTab, type Ctx } from "./paper"
 
 type Tab = "plans" | "setup" | "entry" | "tally";
 type View = { kind: "home" } | { kind: "selection"; id: number };
-type Message = { kind: "error" | "info"; text: string };
+type Message = { kind: "error" | "info" | "warn"; text: string };
 
 const METHODS: Method[] = ["ballots", "tables", "panel"];
 
@@ -27,6 +27,8 @@ export class App {
   private messages: Message[] = [];
   private tab: Tab = "plans";
   private rule = "greedy";
+  private resumeAt: import("./bindings").Location | null = null;
+  private lastLocation = "";
 
   private ctx(): Ctx {
     return { api: this.api, act: (fn) => this.act(fn), info: (text) => this.info(text) };
@@ -39,6 +41,13 @@ export class App {
     if (saved === "en" || saved === "nl") setLang(saved);
     this.startup = await this.api.startupInfo();
     if (this.startup.demo_loaded) this.info(t("home.demo_loaded"));
+    const rec = this.startup.recovered;
+    if (rec) {
+      // After a crash: say so, say what is unfinished, and go back to where the operator was.
+      this.messages.push({ kind: "warn", text: t("app.recovered") });
+      for (const p of rec.unfinished) this.messages.push({ kind: "warn", text: problemText(p) });
+      this.resumeAt = rec.location;
+    }
     await this.render();
   }
 
@@ -75,12 +84,23 @@ export class App {
     try {
       document.documentElement.lang = lang();
       const body = await this.body();
+      this.remember();
       this.root.replaceChildren(this.header(), h("main", {}, this.messageBox(), body));
       const focus = this.root.querySelector<HTMLElement>("[autofocus]");
       focus?.focus();
     } finally {
       busy(-1);
     }
+  }
+
+  /** Tell the core where the operator is, so a restart after a crash comes back here. */
+  private remember() {
+    if (!this.operator) return;
+    const loc = { selection_id: this.view.kind === "selection" ? this.view.id : null, tab: this.view.kind === "selection" ? this.tab : "home" };
+    const key = JSON.stringify(loc);
+    if (key === this.lastLocation) return;
+    this.lastLocation = key;
+    this.api.setLocation(loc).catch(() => undefined);
   }
 
   private header(): HTMLElement {
@@ -118,14 +138,22 @@ export class App {
   private signIn(): HTMLElement {
     const submit = (e: Event) => {
       e.preventDefault();
-      this.act(async () => { this.operator = await this.api.signIn(field("operator-name")); });
+      this.act(async () => {
+        this.operator = await this.api.signIn(field("operator-name"));
+        const at = this.resumeAt;
+        this.resumeAt = null;
+        if (at?.selection_id != null) {
+          this.view = { kind: "selection", id: at.selection_id };
+          if (["plans", "setup", "entry", "tally"].includes(at.tab)) this.tab = at.tab as Tab;
+        }
+      });
     };
     return h(
       "form",
       { class: "card signin", id: "signin-form", onsubmit: submit },
       h("h2", {}, t("signin.title")),
       h("p", { class: "muted" }, t("signin.explain")),
-      h("label", {}, t("signin.name"), h("input", { id: "operator-name", autocomplete: "off", autofocus: true })),
+      h("label", {}, t("signin.name"), h("input", { id: "operator-name", autocomplete: "off", autofocus: true, value: this.startup?.recovered?.operator ?? undefined })),
       h("p", {}, h("button", { id: "sign-in", type: "submit" }, t("signin.button"))),
     );
   }

@@ -1,6 +1,7 @@
 // The one place the UI talks to the backend. Everything else imports `api`,
 // so tests can swap in a mock platform without a Tauri window.
 import type {
+  Location,
   BundleExport,
   VerifyView,
   BoxInput,
@@ -90,6 +91,7 @@ export function makeApi(p: Platform) {
     exportBundle: (selectionId: number, passphrase: string | null, lang: string) => p.call<BundleExport>("export_bundle", { selectionId, passphrase, lang }),
     exportPublicKey: (passphrase: string | null) => p.call<string>("export_public_key", { passphrase }),
     verifyBundle: (bundle: string, pubkey: string | null) => p.call<VerifyView>("verify_bundle", { bundle, pubkey }),
+    setLocation: (location: Location) => p.call<null>("set_location", { location }),
   };
 }
 
