@@ -42,6 +42,11 @@ const COMMANDS: &[&str] = &[
     "export_public_key",
     "verify_bundle",
     "set_location",
+    "backup_status",
+    "set_backup_settings",
+    "backup_now",
+    "list_backups",
+    "restore_backup",
 ];
 
 fn main() {

@@ -9,6 +9,7 @@
 //! - Money is integer euro cents (`money::Cents`).
 
 pub mod audit;
+pub mod backup;
 pub mod ballot;
 pub mod batch;
 pub mod bundle;

@@ -7,7 +7,8 @@ use wijkstem::audit::{AuditEvent, ChainBreak, ChainReport};
 use wijkstem::csv_import::ImportReport;
 use wijkstem::problem::{Failure, Problem};
 use wijkstem::selection::{Method, Plan, PlanInput, Selection, SelectionInput, Status};
-use wijkstem::session::{BundleExport, Location, Recovery, StartupInfo, VerifyView};
+use wijkstem::backup::{BackupInfo, BackupSelection, BackupSettings};
+use wijkstem::session::{BackupStatus, BundleExport, Location, Recovery, StartupInfo, VerifyView};
 use wijkstem::ballot::{BallotStyle, EntryRules, Finding, Marks, Treat, Verdict};
 use wijkstem::batch::{BoxInput, BoxView, ProgressView};
 use wijkstem::review::{Recheck, Resolution, ReviewItem};
@@ -48,6 +49,10 @@ fn generated() -> String {
         VerifyView::decl(),
         Recovery::decl(),
         Location::decl(),
+        BackupSettings::decl(),
+        BackupInfo::decl(),
+        BackupSelection::decl(),
+        BackupStatus::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust core by tests/bindings.rs. Do not edit:\n// run `UPDATE_BINDINGS=1 cargo test --test bindings` after changing a Rust type.\n\n",

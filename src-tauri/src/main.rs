@@ -16,12 +16,14 @@ use wijkstem::paper::{EntryReceipt, PaperSettings, TallyView};
 use wijkstem::review::{Recheck, Resolution, ReviewItem};
 use wijkstem::problem::Failure;
 use wijkstem::selection::{Plan, PlanInput, Selection, SelectionInput};
-use wijkstem::session::{BundleExport, Location, Res, Session, StartupInfo, VerifyView};
+use wijkstem::backup::{BackupInfo, BackupSettings};
+use wijkstem::session::{BackupStatus, BundleExport, Location, Res, Session, StartupInfo, VerifyView};
 use wijkstem::store::Store;
 
 struct App {
     session: Mutex<Result<Session, Failure>>,
-    startup: StartupInfo,
+    startup: Mutex<StartupInfo>,
+    db_path: PathBuf,
 }
 
 fn with<T>(app: &State<'_, App>, f: impl FnOnce(&mut Session) -> Res<T>) -> Res<T> {
@@ -36,7 +38,49 @@ fn with<T>(app: &State<'_, App>, f: impl FnOnce(&mut Session) -> Res<T>) -> Res<
 
 #[tauri::command]
 fn startup_info(app: State<'_, App>) -> StartupInfo {
-    app.startup.clone()
+    app.startup.lock().unwrap_or_else(|p| p.into_inner()).clone()
+}
+
+#[tauri::command]
+fn backup_status(app: State<'_, App>) -> Res<BackupStatus> {
+    with(&app, |s| Ok(s.backup_tick()))
+}
+
+#[tauri::command]
+fn set_backup_settings(app: State<'_, App>, settings: BackupSettings) -> Res<()> {
+    with(&app, |s| s.set_backup_settings(&settings))
+}
+
+#[tauri::command]
+fn backup_now(app: State<'_, App>) -> Res<BackupInfo> {
+    with(&app, |s| s.backup_now())
+}
+
+#[tauri::command]
+fn list_backups(app: State<'_, App>, dir: Option<String>) -> Res<Vec<BackupInfo>> {
+    let mut guard = app.session.lock().unwrap_or_else(|p| p.into_inner());
+    Ok(match guard.as_mut() {
+        Ok(s) => s.list_backups(dir.as_deref()),
+        // The database does not open: look beside it.
+        Err(_) => wijkstem::session::backups_for_broken_db(&app.db_path, dir.as_deref()),
+    })
+}
+
+#[tauri::command]
+fn restore_backup(app: State<'_, App>, path: String) -> Res<String> {
+    let mut guard = app.session.lock().unwrap_or_else(|p| p.into_inner());
+    match guard.as_mut() {
+        Ok(s) => s.restore_backup(&path),
+        Err(_) => {
+            // The way forward from a damaged database: put a backup in its
+            // place (the damaged file is kept beside it) and open again.
+            let kept = wijkstem::backup::restore_file(std::path::Path::new(&path), &app.db_path).map_err(Failure::from)?;
+            let (session, info) = Session::start(&app.db_path);
+            *guard = session;
+            *app.startup.lock().unwrap_or_else(|p| p.into_inner()) = info;
+            Ok(kept.display().to_string())
+        }
+    }
 }
 
 #[tauri::command]
@@ -287,7 +331,7 @@ fn main() {
     let path = db_path_from_args();
     let (session, startup) = Session::start(&path);
     tauri::Builder::default()
-        .manage(App { session: Mutex::new(session), startup })
+        .manage(App { session: Mutex::new(session), startup: Mutex::new(startup), db_path: path.clone() })
         .invoke_handler(tauri::generate_handler![
             startup_info,
             sign_in,
@@ -331,7 +375,12 @@ fn main() {
             export_bundle,
             export_public_key,
             verify_bundle,
-            set_location
+            set_location,
+            backup_status,
+            set_backup_settings,
+            backup_now,
+            list_backups,
+            restore_backup
         ])
         .build(tauri::generate_context!())
         .expect("Wijkstem could not start its window")

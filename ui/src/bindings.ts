@@ -159,3 +159,31 @@ unfinished: Array<Problem>, };
 
 export type Location = { selection_id: number | null, tab: string, };
 
+export type BackupSettings = { 
+/**
+ * The folder backups go to; none until the user chooses one.
+ */
+dir: string | null, 
+/**
+ * How many backups to keep (oldest removed first).
+ */
+keep: number, 
+/**
+ * Minutes between automatic backups while a count is open.
+ */
+every_minutes: number, };
+
+export type BackupInfo = { path: string, file_name: string, size: number, 
+/**
+ * Time of the newest audit event in it.
+ */
+last_event_at: string | null, events: number, selections: Array<BackupSelection>, 
+/**
+ * Set when the file cannot be used (damaged, not ours).
+ */
+problem: Problem | null, };
+
+export type BackupSelection = { wijk: string, status: string, entries: number, };
+
+export type BackupStatus = { settings: BackupSettings, last_backup: string | null, warning: Problem | null, };
+

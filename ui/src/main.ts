@@ -28,6 +28,9 @@ export class App {
   private tab: Tab = "plans";
   private rule = "greedy";
   private resumeAt: import("./bindings").Location | null = null;
+  private backupWarning: import("./bindings").Problem | null = null;
+  private backups: import("./bindings").BackupInfo[] | null = null;
+  private backupTimer: ReturnType<typeof setInterval> | undefined;
   private lastLocation = "";
 
   private ctx(): Ctx {
@@ -47,6 +50,10 @@ export class App {
       this.messages.push({ kind: "warn", text: t("app.recovered") });
       for (const p of rec.unfinished) this.messages.push({ kind: "warn", text: problemText(p) });
       this.resumeAt = rec.location;
+    }
+    if (!this.startup.failure && !this.backupTimer) {
+      // Backups are made by the core when due; asking once a minute is the clock.
+      this.backupTimer = setInterval(() => this.checkBackup(), 60_000);
     }
     await this.render();
   }
@@ -85,11 +92,23 @@ export class App {
       document.documentElement.lang = lang();
       const body = await this.body();
       this.remember();
-      this.root.replaceChildren(this.header(), h("main", {}, this.messageBox(), body));
+      const banner = this.backupWarning ? h("div", { class: "msg warn banner", id: "backup-warning", role: "alert" }, problemText(this.backupWarning)) : null;
+      this.root.replaceChildren(this.header(), h("main", {}, banner, this.messageBox(), body));
       const focus = this.root.querySelector<HTMLElement>("[autofocus]");
       focus?.focus();
     } finally {
       busy(-1);
+    }
+  }
+
+  private async checkBackup() {
+    try {
+      const st = await this.api.backupStatus();
+      const changed = (st.warning?.code ?? null) !== (this.backupWarning?.code ?? null);
+      this.backupWarning = st.warning;
+      if (changed) await this.render();
+    } catch {
+      /* not signed in yet, or no database: nothing to back up */
     }
   }
 
@@ -123,7 +142,12 @@ export class App {
 
   private async body(): Promise<HTMLElement> {
     if (this.startup?.failure) {
-      return h("div", { class: "card", id: "startup-failure" }, this.startup.failure.problems.map((p) => h("p", { class: "msg error" }, problemText(p))));
+      return h(
+        "div",
+        {},
+        h("div", { class: "card", id: "startup-failure" }, this.startup.failure.problems.map((p) => h("p", { class: "msg error" }, problemText(p)))),
+        await this.backupList(true),
+      );
     }
     if (!this.operator) return this.signIn();
     try {
@@ -218,6 +242,81 @@ export class App {
           ),
       h("div", { class: "card" }, h("h2", {}, t("home.new")), this.selectionForm("new", {}, create, t("action.create"))),
       this.verifyCard(),
+      await this.backupCard(),
+    );
+  }
+
+  /** Backups to a second place (a USB stick): where, how often, how many; make one now. */
+  private async backupCard(): Promise<HTMLElement> {
+    const st = await this.api.backupStatus();
+    this.backupWarning = st.warning;
+    const save = (e: Event) => {
+      e.preventDefault();
+      this.act(async () => {
+        await this.api.setBackupSettings({ dir: field("backup-dir") || null, keep: Number(field("backup-keep")), every_minutes: Number(field("backup-every")) });
+        this.info(t("backup.saved"));
+      });
+    };
+    const now = () => this.act(async () => this.info(t("backup.made", { file: (await this.api.backupNow()).path })));
+    return h(
+      "div",
+      { class: "card", id: "backup-card" },
+      h("h2", {}, t("backup.title")),
+      h("p", { class: "muted" }, t("backup.help")),
+      h(
+        "form",
+        { class: "row", id: "backup-form", onsubmit: save },
+        h("label", {}, t("backup.dir"), h("input", { id: "backup-dir", size: 36, value: st.settings.dir ?? "" })),
+        h("label", {}, t("backup.keep"), h("input", { id: "backup-keep", size: 4, value: st.settings.keep })),
+        h("label", {}, t("backup.every"), h("input", { id: "backup-every", size: 4, value: st.settings.every_minutes })),
+        h("button", { id: "backup-save", type: "submit" }, t("action.save")),
+        h("button", { id: "backup-now", type: "button", class: "secondary", onclick: now, disabled: !st.settings.dir }, t("backup.now")),
+      ),
+      h("p", { class: "muted", id: "backup-last" }, st.last_backup ? t("backup.last", { at: st.last_backup.replace("T", " ").replace("Z", " UTC") }) : t("backup.none_yet")),
+      await this.backupList(false),
+    );
+  }
+
+  /** The backups found, each with what it holds, and a restore that asks first. */
+  private async backupList(broken: boolean): Promise<HTMLElement> {
+    const list = this.backups ?? (await this.api.listBackups(null).catch(() => []));
+    this.backups = null;
+    const restore = (b: import("./bindings").BackupInfo) =>
+      this.act(async () => {
+        const what = b.selections.map((x) => `${x.wijk}: ${x.entries}`).join(", ");
+        if (!confirm(t("backup.confirm", { file: b.file_name, what, at: b.last_event_at ?? "?" }))) return;
+        const kept = await this.api.restoreBackup(b.path);
+        this.info(t("backup.restored", { kept }));
+        if (broken) {
+          this.startup = await this.api.startupInfo();
+        }
+      });
+    const search = () => this.act(async () => { this.backups = await this.api.listBackups(field("backup-search-dir") || null); });
+    return h(
+      "div",
+      { class: broken ? "card" : "", id: "backups" },
+      broken ? h("h2", {}, t("backup.rescue")) : h("h3", {}, t("backup.list")),
+      broken ? h("p", {}, t("backup.rescue_help")) : null,
+      broken ? h("div", { class: "row" }, h("label", {}, t("backup.dir"), h("input", { id: "backup-search-dir", size: 36 })), h("button", { id: "backup-search", onclick: search }, t("backup.search"))) : null,
+      list.length === 0
+        ? h("p", { class: "muted" }, t("backup.none_found"))
+        : h(
+            "table",
+            {},
+            h(
+              "tbody",
+              {},
+              list.map((b) =>
+                h(
+                  "tr",
+                  { "data-file": b.file_name },
+                  h("td", {}, b.file_name),
+                  h("td", {}, b.problem ? h("span", { class: "msg error" }, problemText(b.problem)) : b.selections.map((x) => `${x.wijk}: ${x.entries}`).join(" · ")),
+                  h("td", {}, b.problem ? null : h("button", { class: "secondary restore", onclick: () => restore(b) }, t("backup.restore"))),
+                ),
+              ),
+            ),
+          ),
     );
   }
 

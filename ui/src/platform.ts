@@ -1,6 +1,9 @@
 // The one place the UI talks to the backend. Everything else imports `api`,
 // so tests can swap in a mock platform without a Tauri window.
 import type {
+  BackupInfo,
+  BackupSettings,
+  BackupStatus,
   Location,
   BundleExport,
   VerifyView,
@@ -92,6 +95,11 @@ export function makeApi(p: Platform) {
     exportPublicKey: (passphrase: string | null) => p.call<string>("export_public_key", { passphrase }),
     verifyBundle: (bundle: string, pubkey: string | null) => p.call<VerifyView>("verify_bundle", { bundle, pubkey }),
     setLocation: (location: Location) => p.call<null>("set_location", { location }),
+    backupStatus: () => p.call<BackupStatus>("backup_status"),
+    setBackupSettings: (settings: BackupSettings) => p.call<null>("set_backup_settings", { settings }),
+    backupNow: () => p.call<BackupInfo>("backup_now"),
+    listBackups: (dir: string | null) => p.call<BackupInfo[]>("list_backups", { dir }),
+    restoreBackup: (path: string) => p.call<string>("restore_backup", { path }),
   };
 }
 
