@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: core (cargo test), front end (vitest), and the real desktop
-# app end to end (tauri-driver + WebKitWebDriver under Xvfb).
+# app end to end (tauri-driver + WebKitWebDriver under Xvfb), then a bounded
+# fuzzing run of every parser (scripts/fuzz.sh).
 source "$(dirname "$0")/setup.sh"
 ensure_apt
 ensure_rust
@@ -17,4 +18,5 @@ say "Core: unit, integration and property tests"
 build_app
 say "Desktop app end to end under Xvfb"
 (cd "$ROOT" && xvfb-run -a -s "-screen 0 1280x900x24" python3 tests/e2e/run.py)
+"$ROOT/scripts/fuzz.sh"
 say "All tests passed"

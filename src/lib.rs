@@ -16,6 +16,7 @@ pub mod bundle;
 pub mod csv_import;
 pub mod cvr;
 pub mod demo;
+pub mod fuzzing;
 pub mod i18n;
 pub mod money;
 pub mod pabulib;

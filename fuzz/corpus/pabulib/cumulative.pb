@@ -1,0 +1,14 @@
+META
+key;value
+budget;100
+vote_type;cumulative
+num_projects;2
+num_votes;2
+PROJECTS
+project_id;cost;name
+A;60;Bankjes
+B;50;Moestuin
+VOTES
+voter_id;vote;points
+1;A,B;2,1
+2;B;3

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Fuzzes each target for a bounded time (FUZZ_SECONDS, default 15) with
+# cargo fuzz on the stable toolchain (RUSTC_BOOTSTRAP lets stable accept the
+# flags cargo fuzz passes; no sanitizer, so no nightly runtime is needed).
+# Seeds are read from fuzz/corpus/<target>; what the fuzzer learns goes to a
+# scratch folder. A crash is copied to fuzz/regressions/<target>/, where
+# tests/fuzz_regressions.rs replays it from then on, and fails this script.
+source "$(dirname "$0")/setup.sh"
+ensure_rust
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  say "Installing cargo-fuzz"
+  cargo install cargo-fuzz --version 0.13.2 --locked --quiet
+fi
+export RUSTC_BOOTSTRAP=1
+seconds="${FUZZ_SECONDS:-15}"
+targets=(qr serial pabulib csv bundle)
+cd "$ROOT"
+say "Building the fuzz targets"
+cargo fuzz build -s none --release >/dev/null
+status=0
+for t in "${targets[@]}"; do
+  scratch="$ROOT/fuzz/corpus-run/$t"
+  rm -rf "$scratch" "$ROOT/fuzz/artifacts/$t"
+  mkdir -p "$scratch"
+  max_len=4096
+  [ "$t" = bundle ] && max_len=65536
+  if cargo fuzz run -s none --release "$t" "$scratch" "fuzz/corpus/$t" -- \
+       -max_total_time="$seconds" -max_len="$max_len" -rss_limit_mb=2048 -print_final_stats=1 >"$scratch.log" 2>&1; then
+    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$scratch.log" | grep -o '[0-9]*$' || true)
+    say "fuzz $t: ${runs:-?} inputs in ${seconds}s, no crash"
+  else
+    mkdir -p "$ROOT/fuzz/regressions/$t"
+    cp "$ROOT/fuzz/artifacts/$t"/* "$ROOT/fuzz/regressions/$t/" 2>/dev/null || true
+    say "fuzz $t: CRASH, input kept in fuzz/regressions/$t/ (see $scratch.log)"
+    tail -30 "$scratch.log"
+    status=1
+  fi
+done
+exit $status
