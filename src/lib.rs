@@ -30,5 +30,6 @@ pub mod selection;
 pub mod session;
 pub mod signing;
 pub mod store;
+pub mod tables;
 
 pub use problem::Problem;

@@ -297,3 +297,50 @@ pub fn box_cover(sel: &Selection, box_id: i64, box_name: &str, location: &str, e
     });
     doc.finish()
 }
+
+/// One sheet per conversation table: round, table, facilitator, the plans it
+/// discusses with a box for the table's value, room for conditions and
+/// notes, and a QR code that opens this table in the entry screen.
+pub fn table_sheets(sel: &Selection, tables: &[crate::tables::TableView], plans: &[Plan], format: &crate::tables::VerdictFormat, lang: Lang) -> Vec<u8> {
+    let mut doc = Doc::new(&tr(lang, "print.table_title", &p1("wijk", &sel.wijk)));
+    for t in tables {
+        doc.page(|c| {
+            let left = 18.0;
+            let mut m = std::collections::BTreeMap::new();
+            m.insert("round".to_string(), t.round.to_string());
+            m.insert("table".to_string(), t.name.clone());
+            c.text(left, 275.0, 18.0, true, &tr(lang, "print.table_heading", &m));
+            c.text(left, 266.0, 12.0, false, &format!("{} — {}", sel.wijk, sel.edition));
+            let mut m2 = std::collections::BTreeMap::new();
+            m2.insert("facilitator".to_string(), t.facilitator.clone());
+            m2.insert("location".to_string(), t.location.clone());
+            c.text(left, 258.0, 10.0, false, &tr(lang, "print.table_facilitator", &m2));
+            c.qr(A4_W - 18.0 - 36.0, 240.0, 36.0, &t.qr);
+            let key = match format {
+                crate::tables::VerdictFormat::Points { .. } => "print.table_points",
+                crate::tables::VerdictFormat::Ranking => "print.table_ranking",
+                crate::tables::VerdictFormat::Support => "print.table_support",
+            };
+            let per = if let crate::tables::VerdictFormat::Points { per_participant } = format { *per_participant } else { 0 };
+            c.wrapped(left, 248.0, 125.0, 10.0, false, &tr(lang, key, &p1("per", per)));
+            c.text(left, 228.0, 11.0, true, &tr(lang, "print.table_participants", &Default::default()));
+            c.stroke(left + 60.0, 226.0, 20.0, 8.0, 1.0);
+            let mut y = 212.0;
+            for code in &t.plans {
+                let Some(pl) = plans.iter().find(|x| &x.code == code) else { continue };
+                c.text(left, y, 10.0, true, &pl.code);
+                let title: String = wrap(&pl.title, 80.0, 10.0).into_iter().next().unwrap_or_default();
+                c.text(left + 18.0, y, 10.0, false, &title);
+                c.text(left + 100.0, y, 10.0, false, &format_euro(pl.cost_cents, lang));
+                c.stroke(left + 132.0, y - 2.0, 14.0, 7.0, 1.0);
+                c.fill(left + 150.0, y - 1.6, 24.0, 0.3, 0.5);
+                y -= 10.0;
+            }
+            c.text(left, y - 4.0, 10.0, true, &tr(lang, "print.table_notes", &Default::default()));
+            for i in 0..5 {
+                c.fill(left, y - 14.0 - i as f32 * 9.0, A4_W - 2.0 * left, 0.3, 0.6);
+            }
+        });
+    }
+    doc.finish()
+}

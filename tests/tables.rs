@@ -1,0 +1,143 @@
+//! Gesprekstafels through the store: set-up, every entry check, the
+//! combination on a hand-checked example (uneven tables, a subset of plans,
+//! a drop-out between rounds, a tie), and the printed table sheets' QR codes.
+
+use std::process::Command;
+
+use wijkstem::i18n::Lang;
+use wijkstem::session::Session;
+use wijkstem::tables::{TableInput, TableSettings, VerdictFormat, VerdictInput};
+
+const ST: i64 = 2;
+
+fn verdict(participants: u32, values: &[(&str, u32)]) -> VerdictInput {
+    VerdictInput { participants, values: values.iter().map(|(c, v)| (c.to_string(), *v)).collect(), conditions: vec![], notes: String::new() }
+}
+
+fn table(s: &mut Session, round: u32, name: &str, plans: &[&str]) -> i64 {
+    s.add_table(ST, &TableInput { round, name: name.into(), facilitator: "Fatima".into(), location: "Oud Begijnhof".into(), plans: plans.iter().map(|c| c.to_string()).collect() })
+        .unwrap()
+        .id
+}
+
+fn codes(f: &wijkstem::problem::Failure) -> Vec<&str> {
+    f.problems.iter().map(|p| p.code.as_str()).collect()
+}
+
+#[test]
+fn two_rounds_of_tables_combine_into_a_funded_package() {
+    let mut s = Session::in_memory().unwrap();
+    s.sign_in("Moderator").unwrap();
+    s.load_demo().unwrap();
+    assert_eq!(codes(&s.set_table_settings(1, &TableSettings { format: VerdictFormat::Ranking, min_participants: 2, max_participants: 8 }).unwrap_err()), ["tables.not_tables"]);
+    s.set_table_settings(ST, &TableSettings { format: VerdictFormat::Points { per_participant: 10 }, min_participants: 2, max_participants: 8 }).unwrap();
+    // Round 1: three tables over subsets of the plans.
+    let t1 = table(&mut s, 1, "1", &["ST01", "ST02", "ST03"]);
+    let t2 = table(&mut s, 1, "2", &["ST03", "ST04", "ST05"]);
+    let t3 = table(&mut s, 1, "3", &["ST06", "ST07", "ST08", "ST09", "ST10"]);
+    assert_eq!(codes(&s.add_table(ST, &TableInput { round: 1, name: "1".into(), facilitator: String::new(), location: String::new(), plans: vec![] }).unwrap_err()), ["tables.name_taken"]);
+
+    // Every check, nothing saved on a refusal.
+    let e = s.enter_verdict(ST, t1, &verdict(4, &[("ST01", 20), ("ST02", 10), ("ST03", 5)])).unwrap_err();
+    assert_eq!(codes(&e), ["tables.points_sum"]);
+    assert!(e.render(Lang::Nl).contains("4 deelnemers × 10 punten = 40"));
+    assert_eq!(codes(&s.enter_verdict(ST, t1, &verdict(4, &[("ST01", 30), ("ST02", 10)])).unwrap_err()), ["tables.plan_missing"]);
+    assert_eq!(codes(&s.enter_verdict(ST, t1, &verdict(4, &[("ST01", 30), ("ST02", 5), ("ST03", 0), ("ST09", 5)])).unwrap_err()), ["tables.plan_not_discussed"]);
+    assert_eq!(codes(&s.enter_verdict(ST, t1, &verdict(9, &[("ST01", 90), ("ST02", 0), ("ST03", 0)])).unwrap_err()), ["tables.participants"]);
+    assert!(s.tables(ST).unwrap().iter().all(|t| t.verdict.is_none()));
+
+    // Hand-checked: T1 4 people: ST01 30, ST02 10, ST03 0 -> ST01 3, ST02 1.
+    // T2 8 people: ST03 40, ST04 20, ST05 20 -> ST03 4, ST04 2, ST05 2.
+    s.enter_verdict(ST, t1, &verdict(4, &[("ST01", 30), ("ST02", 10), ("ST03", 0)])).unwrap();
+    s.enter_verdict(ST, t2, &verdict(8, &[("ST03", 40), ("ST04", 20), ("ST05", 20)])).unwrap();
+    let e = s.enter_verdict(ST, t1, &verdict(4, &[("ST01", 30), ("ST02", 10), ("ST03", 0)])).unwrap_err();
+    assert_eq!(codes(&e), ["tables.already_entered"]);
+    assert!(e.render(Lang::Nl).contains("Moderator"));
+    let o = s.tables_overview(ST, Lang::Nl).unwrap();
+    assert_eq!(o.rounds[0].missing, ["3"], "table 3 still missing");
+    // T3 6 people: ST06 30, ST07 30, ST08 0, ST09 0, ST10 0 -> ST06 3, ST07 3 (a tie with ST01).
+    s.enter_verdict(ST, t3, &verdict(6, &[("ST06", 30), ("ST07", 30), ("ST08", 0), ("ST09", 0), ("ST10", 0)])).unwrap();
+    let o = s.tables_overview(ST, Lang::Nl).unwrap();
+    let score = |c: &str| o.ranking.iter().find(|r| r.code == c).unwrap().score.clone();
+    assert_eq!((score("ST03"), score("ST01"), score("ST06"), score("ST07"), score("ST04"), score("ST02")), ("4".into(), "3".into(), "3".into(), "3".into(), "2".into(), "1".into()));
+    assert_eq!(o.participants, 18);
+    assert!(o.ties.iter().any(|t| t.contains("ST01") && t.contains("ST06") && t.contains("ST07")), "{:?}", o.ties);
+
+    // Between rounds: plans under 2 drop out, after the moderator confirms.
+    assert_eq!(s.drop_preview(ST, 1, "2").unwrap(), ["ST02", "ST08", "ST09", "ST10"]);
+    assert_eq!(codes(&s.drop_preview(ST, 1, "twee").unwrap_err()), ["tables.bad_threshold"]);
+    s.confirm_drop(ST, 1, "2").unwrap();
+    assert_eq!(codes(&s.add_table(ST, &TableInput { round: 2, name: "A".into(), facilitator: String::new(), location: String::new(), plans: vec!["ST02".into()] }).unwrap_err()), ["tables.plan_dropped"]);
+    // Round 2: one table of 5 over all plans still in (empty list = all).
+    let r2 = s.add_table(ST, &TableInput { round: 2, name: "A".into(), facilitator: "Jan".into(), location: String::new(), plans: vec![] }).unwrap();
+    assert_eq!(r2.plans, ["ST01", "ST03", "ST04", "ST05", "ST06", "ST07"]);
+    s.enter_verdict(ST, r2.id, &verdict(5, &[("ST01", 0), ("ST03", 0), ("ST04", 25), ("ST05", 25), ("ST06", 0), ("ST07", 0)])).unwrap();
+    let o = s.tables_overview(ST, Lang::Nl).unwrap();
+    // ST04 2 + 2.5 = 4.5, ST05 2 + 2.5 = 4.5, ST03 4, then ST01/ST06/ST07 3.
+    let order: Vec<&str> = o.ranking.iter().filter(|r| !r.dropped).map(|r| r.code.as_str()).collect();
+    assert_eq!(&order[..3], ["ST04", "ST05", "ST03"]);
+    assert_eq!(o.rounds[0].dropped, ["ST02", "ST08", "ST09", "ST10"]);
+    let funded: Vec<&str> = o.ranking.iter().filter(|r| r.funded).map(|r| r.code.as_str()).collect();
+    assert!(o.funded_cost_cents <= o.budget_cents);
+    assert!(!funded.contains(&"ST02"), "a dropped plan is never funded");
+    // Costs: ST04 5.600, ST05 31.000, ST03 3.900, ST01 16.800, ST06 8.250, ST07 9.900 = 75.450 <= 90.000.
+    assert_eq!(funded.len(), 6, "{funded:?}");
+    assert_eq!(o.funded_cost_cents, 7_545_000);
+    assert!(s.audit_verify().unwrap().broken_at.is_none());
+}
+
+#[test]
+fn ranking_and_support_formats_check_their_sheets() {
+    let mut s = Session::in_memory().unwrap();
+    s.sign_in("M").unwrap();
+    s.load_demo().unwrap();
+    s.set_table_settings(ST, &TableSettings { format: VerdictFormat::Support, min_participants: 2, max_participants: 8 }).unwrap();
+    let t = table(&mut s, 1, "1", &["ST01", "ST02"]);
+    assert_eq!(codes(&s.enter_verdict(ST, t, &verdict(4, &[("ST01", 1), ("ST02", 3)])).unwrap_err()), ["tables.conditions_missing", "tables.support_level"]);
+    let mut v = verdict(4, &[("ST01", 1), ("ST02", 2)]);
+    v.conditions.push(("ST01".into(), "Alleen met onderhoud door de buren".into()));
+    s.enter_verdict(ST, t, &v).unwrap();
+    let o = s.tables_overview(ST, Lang::Nl).unwrap();
+    assert_eq!(o.ranking[0].code, "ST02");
+    assert!(s.set_table_settings(ST, &TableSettings { format: VerdictFormat::Ranking, min_participants: 2, max_participants: 8 }).is_err(), "locked once tables are in");
+
+    let mut s = Session::in_memory().unwrap();
+    s.sign_in("M").unwrap();
+    s.load_demo().unwrap();
+    s.set_table_settings(ST, &TableSettings { format: VerdictFormat::Ranking, min_participants: 2, max_participants: 8 }).unwrap();
+    let t = table(&mut s, 1, "1", &["ST01", "ST02", "ST03"]);
+    assert_eq!(codes(&s.enter_verdict(ST, t, &verdict(4, &[("ST01", 1), ("ST02", 1), ("ST03", 3)])).unwrap_err()), ["tables.ranks"]);
+    s.enter_verdict(ST, t, &verdict(4, &[("ST01", 2), ("ST02", 1), ("ST03", 3)])).unwrap();
+    let o = s.tables_overview(ST, Lang::Nl).unwrap();
+    assert_eq!(o.ranking.iter().take(3).map(|r| r.code.as_str()).collect::<Vec<_>>(), ["ST02", "ST01", "ST03"]);
+}
+
+#[test]
+fn table_sheets_print_with_a_qr_per_table_that_opens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::env::set_var("WIJKSTEM_EXPORT_DIR", dir.path());
+    let mut s = Session::in_memory().unwrap();
+    s.sign_in("M").unwrap();
+    s.load_demo().unwrap();
+    s.set_table_settings(ST, &TableSettings { format: VerdictFormat::Points { per_participant: 10 }, min_participants: 2, max_participants: 8 }).unwrap();
+    let ids: Vec<i64> = (1..=3).map(|i| table(&mut s, 1, &i.to_string(), &["ST01", "ST02", "ST03"])).collect();
+    let pdf = s.print_table_sheets(ST, Some(1), Lang::Nl).unwrap();
+    let have = |t: &str| Command::new("sh").arg("-c").arg(format!("command -v {t}")).output().unwrap().status.success();
+    if have("pdftoppm") && have("zbarimg") {
+        assert!(Command::new("pdftoppm").args(["-r", "150", "-png", &pdf]).arg(dir.path().join("p")).status().unwrap().success());
+        let mut found = Vec::new();
+        for png in std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "png")) {
+            let out = Command::new("zbarimg").args(["-q", "--raw"]).arg(&png).output().unwrap();
+            for line in String::from_utf8_lossy(&out.stdout).lines() {
+                found.push(s.table_scan(ST, line).unwrap());
+            }
+        }
+        found.sort();
+        assert_eq!(found, ids);
+        let text = String::from_utf8_lossy(&Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout).to_string();
+        assert!(text.contains("Ronde 1 — tafel 2") && text.contains("Buurtmoestuin op het Sluizekenplein"));
+    } else {
+        assert!(std::env::var_os("CI").is_none(), "pdftoppm and zbarimg are needed in CI");
+    }
+    assert_eq!(codes(&s.table_scan(ST, &wijkstem::tables::table_payload(1, 5)).unwrap_err()), ["paper.other_selection"]);
+}
