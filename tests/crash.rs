@@ -32,12 +32,14 @@ fn sigkill_at_random_moments_loses_no_acknowledged_entry() {
         s.set_paper_settings(1, &PaperSettings { style: style.clone(), double_entry: false, rules: EntryRules::default() }).unwrap();
         let plans: Vec<PrintedPlan> = s.plans(1).unwrap().into_iter().map(|p| PrintedPlan { code: p.code, title: p.title, cost_cents: p.cost_cents }).collect();
         let hash = style_hash(&style, &plans);
-        // Serials straight into the table: printing 4,000 PDF ballots is not what is tested here.
-        let conn = rusqlite::Connection::open(&db).unwrap();
-        let serials: Vec<Serial> = (0..4000u32).map(|i| Serial::from_random(i * 24_989 + 7)).collect();
+        // Serials straight into the table: printing 12,000 PDF ballots is not what is tested here.
+        let mut conn = rusqlite::Connection::open(&db).unwrap();
+        let serials: Vec<Serial> = (0..12_000u32).map(|i| Serial::from_random(i * 8_111 + 7)).collect();
+        let tx = conn.transaction().unwrap();
         for s in &serials {
-            conn.execute("INSERT INTO ballot (selection_id, serial, style_hash, batch) VALUES (1, ?1, ?2, 1)", [&s.0, &hash]).unwrap();
+            tx.execute("INSERT INTO ballot (selection_id, serial, style_hash, batch) VALUES (1, ?1, ?2, 1)", [&s.0, &hash]).unwrap();
         }
+        tx.commit().unwrap();
         serials.into_iter().map(|s| Serial(qr_payload(1, &s, &hash))).collect()
     };
     let marks = ["MM01", "MM02,MM03", "MM04,MM05,MM06", "-", "MM01,MM02,MM03,MM04"];
@@ -50,7 +52,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_entry() {
         while next < serials.len() && entered.contains(&display(&serials[next].0)) {
             next += 1;
         }
-        assert!(next < serials.len(), "ran out of ballots; raise the count");
+        assert!(next < serials.len(), "ran out of ballots; raise the count ({} entered)", entered.len());
         let mut child = Command::new(env!("CARGO_BIN_EXE_wijkstem"))
             .args(["--db", db.to_str().unwrap(), "ballots", "enter", "1"])
             .env("WIJKSTEM_OPERATOR", format!("Vrijwilliger {}", round % 3))
@@ -62,12 +64,18 @@ fn sigkill_at_random_moments_loses_no_acknowledged_entry() {
             .unwrap();
         let mut stdin = child.stdin.take().unwrap();
         let lines: Vec<String> = serials[next..(next + 400).min(serials.len())].iter().enumerate().map(|(i, s)| format!("{} {}\n", s.0, marks[i % marks.len()])).collect();
+        // Lines arrive at a volunteer's pace (well, a fast one), and the input
+        // stays open, so the kill always lands while the CLI is at work.
+        let pace: u64 = rng.random();
         let writer = std::thread::spawn(move || {
+            let mut rng = rand::rngs::StdRng::seed_from_u64(pace);
             for l in lines {
-                if stdin.write_all(l.as_bytes()).is_err() {
-                    break;
+                if stdin.write_all(l.as_bytes()).and_then(|_| stdin.flush()).is_err() {
+                    return;
                 }
+                std::thread::sleep(Duration::from_micros(rng.random_range(0..3000)));
             }
+            std::thread::sleep(Duration::from_secs(3));
         });
         let stdout = child.stdout.take().unwrap();
         let reader = std::thread::spawn(move || {
