@@ -47,6 +47,16 @@ const COMMANDS: &[&str] = &[
     "backup_now",
     "list_backups",
     "restore_backup",
+    "table_settings",
+    "set_table_settings",
+    "add_table",
+    "list_tables",
+    "enter_verdict",
+    "table_scan",
+    "drop_preview",
+    "confirm_drop",
+    "tables_overview",
+    "print_table_sheets",
 ];
 
 fn main() {

@@ -7,6 +7,7 @@ use wijkstem::audit::{AuditEvent, ChainBreak, ChainReport};
 use wijkstem::csv_import::ImportReport;
 use wijkstem::problem::{Failure, Problem};
 use wijkstem::selection::{Method, Plan, PlanInput, Selection, SelectionInput, Status};
+use wijkstem::tables::{RankedPlan, RoundView, TableInput, TableSettings, TableView, TablesOverview, VerdictFormat, VerdictInput};
 use wijkstem::backup::{BackupInfo, BackupSelection, BackupSettings};
 use wijkstem::session::{BackupStatus, BundleExport, Location, Recovery, StartupInfo, VerifyView};
 use wijkstem::ballot::{BallotStyle, EntryRules, Finding, Marks, Treat, Verdict};
@@ -53,6 +54,14 @@ fn generated() -> String {
         BackupInfo::decl(),
         BackupSelection::decl(),
         BackupStatus::decl(),
+        VerdictFormat::decl(),
+        TableSettings::decl(),
+        TableInput::decl(),
+        VerdictInput::decl(),
+        TableView::decl(),
+        RankedPlan::decl(),
+        RoundView::decl(),
+        TablesOverview::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust core by tests/bindings.rs. Do not edit:\n// run `UPDATE_BINDINGS=1 cargo test --test bindings` after changing a Rust type.\n\n",

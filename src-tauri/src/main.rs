@@ -19,6 +19,7 @@ use wijkstem::selection::{Plan, PlanInput, Selection, SelectionInput};
 use wijkstem::backup::{BackupInfo, BackupSettings};
 use wijkstem::session::{BackupStatus, BundleExport, Location, Res, Session, StartupInfo, VerifyView};
 use wijkstem::store::Store;
+use wijkstem::tables::{TableInput, TableSettings, TableView, TablesOverview, VerdictInput};
 
 struct App {
     session: Mutex<Result<Session, Failure>>,
@@ -278,6 +279,56 @@ fn set_location(app: State<'_, App>, location: Location) -> Res<()> {
     with(&app, |s| s.set_location(&location))
 }
 
+#[tauri::command]
+fn table_settings(app: State<'_, App>, selection_id: i64) -> Res<Option<TableSettings>> {
+    with(&app, |s| s.table_settings(selection_id))
+}
+
+#[tauri::command]
+fn set_table_settings(app: State<'_, App>, selection_id: i64, settings: TableSettings) -> Res<()> {
+    with(&app, |s| s.set_table_settings(selection_id, &settings))
+}
+
+#[tauri::command]
+fn add_table(app: State<'_, App>, selection_id: i64, input: TableInput) -> Res<TableView> {
+    with(&app, |s| s.add_table(selection_id, &input))
+}
+
+#[tauri::command]
+fn list_tables(app: State<'_, App>, selection_id: i64) -> Res<Vec<TableView>> {
+    with(&app, |s| s.tables(selection_id))
+}
+
+#[tauri::command]
+fn enter_verdict(app: State<'_, App>, selection_id: i64, table_id: i64, verdict: VerdictInput) -> Res<TableView> {
+    with(&app, |s| s.enter_verdict(selection_id, table_id, &verdict))
+}
+
+#[tauri::command]
+fn table_scan(app: State<'_, App>, selection_id: i64, scan: String) -> Res<i64> {
+    with(&app, |s| s.table_scan(selection_id, &scan))
+}
+
+#[tauri::command]
+fn drop_preview(app: State<'_, App>, selection_id: i64, after_round: u32, threshold: String) -> Res<Vec<String>> {
+    with(&app, |s| s.drop_preview(selection_id, after_round, &threshold))
+}
+
+#[tauri::command]
+fn confirm_drop(app: State<'_, App>, selection_id: i64, after_round: u32, threshold: String) -> Res<Vec<String>> {
+    with(&app, |s| s.confirm_drop(selection_id, after_round, &threshold))
+}
+
+#[tauri::command]
+fn tables_overview(app: State<'_, App>, selection_id: i64, lang: String) -> Res<TablesOverview> {
+    with(&app, |s| s.tables_overview(selection_id, Lang::from_code(&lang)))
+}
+
+#[tauri::command]
+fn print_table_sheets(app: State<'_, App>, selection_id: i64, round: Option<u32>, lang: String) -> Res<String> {
+    with(&app, |s| s.print_table_sheets(selection_id, round, Lang::from_code(&lang)))
+}
+
 /// Open (or bring forward) the read-only view window for a projector or a
 /// second screen. Its capability allows reading only.
 #[tauri::command]
@@ -380,7 +431,17 @@ fn main() {
             set_backup_settings,
             backup_now,
             list_backups,
-            restore_backup
+            restore_backup,
+            table_settings,
+            set_table_settings,
+            add_table,
+            list_tables,
+            enter_verdict,
+            table_scan,
+            drop_preview,
+            confirm_drop,
+            tables_overview,
+            print_table_sheets
         ])
         .build(tauri::generate_context!())
         .expect("Wijkstem could not start its window")

@@ -187,3 +187,39 @@ export type BackupSelection = { wijk: string, status: string, entries: number, }
 
 export type BackupStatus = { settings: BackupSettings, last_backup: string | null, warning: Problem | null, };
 
+export type VerdictFormat = { "kind": "points", per_participant: number, } | { "kind": "ranking" } | { "kind": "support" };
+
+export type TableSettings = { format: VerdictFormat, min_participants: number, max_participants: number, };
+
+export type TableInput = { round: number, name: string, facilitator: string, location: string, 
+/**
+ * Codes of the plans this table discusses; empty means all plans still in.
+ */
+plans: Array<string>, };
+
+export type VerdictInput = { participants: number, 
+/**
+ * Per discussed plan: points total, rank, or support level.
+ */
+values: Array<[string, number]>, 
+/**
+ * Conditions for "support with conditions".
+ */
+conditions: Array<[string, string]>, notes: string, };
+
+export type TableView = { id: number, round: number, name: string, facilitator: string, location: string, plans: Array<string>, verdict: VerdictInput | null, entered_by: string | null, qr: string, };
+
+export type RankedPlan = { code: string, title: string, cost_cents: number, 
+/**
+ * Exact score as a fraction, and rounded for the eye.
+ */
+score: string, score_text: string, dropped: boolean, 
+/**
+ * In rank order, the plan still fits in what is left of the budget.
+ */
+fits: boolean, funded: boolean, };
+
+export type RoundView = { round: number, tables: Array<string>, missing: Array<string>, dropped: Array<string>, };
+
+export type TablesOverview = { rounds: Array<RoundView>, ranking: Array<RankedPlan>, budget_cents: number, funded_cost_cents: number, explanation: Array<string>, ties: Array<string>, participants: number, };
+

@@ -4,8 +4,9 @@ import { lang, problemText, setLang, t, type Lang } from "./i18n";
 import { formatEuro, parseEuro } from "./money";
 import { asFailure, makeApi, TauriPlatform, type Api } from "./platform";
 import { entryTab, progressScreen, setupTab, tallyTab, type Ctx } from "./paper";
+import { tablesEntryTab, tablesOverviewTab, tablesSetupTab } from "./tables";
 
-type Tab = "plans" | "setup" | "entry" | "tally";
+type Tab = "plans" | "setup" | "entry" | "tally" | "tsetup" | "tentry" | "toverview";
 type View = { kind: "home" } | { kind: "selection"; id: number };
 type Message = { kind: "error" | "info" | "warn"; text: string };
 
@@ -34,7 +35,7 @@ export class App {
   private lastLocation = "";
 
   private ctx(): Ctx {
-    return { api: this.api, act: (fn) => this.act(fn), info: (text) => this.info(text) };
+    return { api: this.api, act: (fn) => this.act(fn), info: (text) => this.info(text), lastProblems: () => this.lastCodes };
   }
 
   constructor(private api: Api, private root: HTMLElement) {}
@@ -62,14 +63,18 @@ export class App {
     this.messages.push({ kind: "info", text });
   }
 
+  private lastCodes: string[] = [];
+
   private fail(e: unknown) {
     const f: Failure = asFailure(e);
+    this.lastCodes = f.problems.map((p) => p.code);
     for (const p of f.problems) this.messages.push({ kind: "error", text: problemText(p) });
   }
 
   /** Run an action; show its problems instead of throwing, then redraw. */
   private async act(fn: () => Promise<unknown>): Promise<boolean> {
     this.messages = [];
+    this.lastCodes = [];
     let ok = true;
     busy(1);
     try {
@@ -168,7 +173,7 @@ export class App {
         this.resumeAt = null;
         if (at?.selection_id != null) {
           this.view = { kind: "selection", id: at.selection_id };
-          if (["plans", "setup", "entry", "tally"].includes(at.tab)) this.tab = at.tab as Tab;
+          if (["plans", "setup", "entry", "tally", "tsetup", "tentry", "toverview"].includes(at.tab)) this.tab = at.tab as Tab;
         }
       });
     };
@@ -438,7 +443,7 @@ export class App {
       });
     };
     const over = s.total_cost_cents - s.budget_cents;
-    const tabs: Tab[] = s.method === "ballots" ? ["plans", "setup", "entry", "tally"] : ["plans"];
+    const tabs: Tab[] = s.method === "ballots" ? ["plans", "setup", "entry", "tally"] : s.method === "tables" ? ["plans", "tsetup", "tentry", "toverview"] : ["plans"];
     const tabBar = h(
       "div",
       { class: "tabs", role: "tablist" },
@@ -452,6 +457,10 @@ export class App {
       tabs.length > 1 ? tabBar : null,
     ];
     if (!tabs.includes(this.tab)) this.tab = "plans";
+    const wrap = (el: HTMLElement) => h("div", { id: "selection-view", "data-selection-id": id }, head, el);
+    if (this.tab === "tsetup") return wrap(await tablesSetupTab(this.ctx(), s, plans));
+    if (this.tab === "tentry") return wrap(await tablesEntryTab(this.ctx(), s, plans));
+    if (this.tab === "toverview") return wrap(await tablesOverviewTab(this.ctx(), s));
     if (this.tab === "setup") return h("div", { id: "selection-view", "data-selection-id": id }, head, await setupTab(this.ctx(), s));
     if (this.tab === "entry") return h("div", { id: "selection-view", "data-selection-id": id }, head, await entryTab(this.ctx(), s, plans));
     if (this.tab === "tally")

@@ -11,6 +11,8 @@ export interface Ctx {
   /** Run an action, show its problems, redraw. */
   act: (fn: () => Promise<unknown>) => Promise<boolean>;
   info: (text: string) => void;
+  /** Codes of the problems the last action showed. */
+  lastProblems: () => string[];
 }
 
 export async function setupTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
@@ -226,12 +228,15 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
   }
   const save = (e: Event) => {
     e.preventDefault();
+    // Kept until the save succeeds, so a refusal (a typo in a plan code) does not wipe the typing.
+    refused = readDraft();
     const parsed = parseMarks(field("marks-input"), codes);
     ctx.act(async () => {
       if ("unknown" in parsed) throw { problems: [{ code: "ballot.unknown_plan", params: { code: parsed.unknown } }] };
       const doubtful = (document.getElementById("doubtful") as HTMLInputElement).checked ? field("doubtful-reason") || "?" : null;
       const r = await ctx.api.enterBallot(s.id, boxId, field("scan"), parsed, doubtful);
       ctx.info(describe(r));
+      refused = null;
     });
   };
   const readDraft = (): Draft => ({
@@ -271,6 +276,13 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
   marksInput.addEventListener("input", reflect);
   const doubtfulBox = h("input", { type: "checkbox", id: "doubtful", tabindex: -1 }) as HTMLInputElement;
   const reasonInput = h("input", { id: "doubtful-reason", tabindex: -1 }) as HTMLInputElement;
+  if (refused && !resumeDraft) {
+    const d = refused;
+    refused = null;
+    // A refused ballot that the volunteer must set aside (duplicate, other
+    // selection...) starts clean; one with a typing error keeps the typing.
+    if (!ctx.lastProblems().some((c) => c.startsWith("paper.") && c !== "paper.bad_marks")) resumeDraft = JSON.stringify(d);
+  }
   // Coming back from a pause: what was typed but not saved is back in place.
   if (resumeDraft) {
     try {
@@ -332,6 +344,7 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
 }
 
 let resumeDraft: string | null = null;
+let refused: Draft | null = null;
 
 /** Differences sent back: only the differing plans are shown, not what either entry said. */
 function recheckCard(ctx: Ctx, s: Selection, rechecks: { serial: string; codes: string[] }[], plans: Plan[]): HTMLElement {

@@ -1,6 +1,11 @@
 // The one place the UI talks to the backend. Everything else imports `api`,
 // so tests can swap in a mock platform without a Tauri window.
 import type {
+  TableInput,
+  TableSettings,
+  TableView,
+  TablesOverview,
+  VerdictInput,
   BackupInfo,
   BackupSettings,
   BackupStatus,
@@ -100,6 +105,16 @@ export function makeApi(p: Platform) {
     backupNow: () => p.call<BackupInfo>("backup_now"),
     listBackups: (dir: string | null) => p.call<BackupInfo[]>("list_backups", { dir }),
     restoreBackup: (path: string) => p.call<string>("restore_backup", { path }),
+    tableSettings: (selectionId: number) => p.call<TableSettings | null>("table_settings", { selectionId }),
+    setTableSettings: (selectionId: number, settings: TableSettings) => p.call<null>("set_table_settings", { selectionId, settings }),
+    addTable: (selectionId: number, input: TableInput) => p.call<TableView>("add_table", { selectionId, input }),
+    listTables: (selectionId: number) => p.call<TableView[]>("list_tables", { selectionId }),
+    enterVerdict: (selectionId: number, tableId: number, verdict: VerdictInput) => p.call<TableView>("enter_verdict", { selectionId, tableId, verdict }),
+    tableScan: (selectionId: number, scan: string) => p.call<number>("table_scan", { selectionId, scan }),
+    dropPreview: (selectionId: number, afterRound: number, threshold: string) => p.call<string[]>("drop_preview", { selectionId, afterRound, threshold }),
+    confirmDrop: (selectionId: number, afterRound: number, threshold: string) => p.call<string[]>("confirm_drop", { selectionId, afterRound, threshold }),
+    tablesOverview: (selectionId: number, lang: string) => p.call<TablesOverview>("tables_overview", { selectionId, lang }),
+    printTableSheets: (selectionId: number, round: number | null, lang: string) => p.call<string>("print_table_sheets", { selectionId, round, lang }),
   };
 }
 
