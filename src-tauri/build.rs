@@ -57,6 +57,7 @@ const COMMANDS: &[&str] = &[
     "confirm_drop",
     "tables_overview",
     "print_table_sheets",
+    "close_tables",
 ];
 
 fn main() {

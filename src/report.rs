@@ -42,6 +42,9 @@ pub struct SelectionDef {
     pub rule: String,
     pub tie_break: String,
     pub lang: String,
+    /// Gesprekstafels: the verdict format.
+    #[serde(default)]
+    pub tables: Option<crate::tables::TableSettings>,
 }
 
 impl SelectionDef {
@@ -141,6 +144,10 @@ fn verdict_word(v: Option<Verdict>) -> &'static str {
 pub struct ReportPlan {
     pub code: String,
     pub title: String,
+    /// The exact score as shown, when it is not a whole number of votes or
+    /// points (gesprekstafels); `points` then holds hundredths, for the bar.
+    #[serde(default)]
+    pub score_text: Option<String>,
     pub cost_cents: i64,
     pub votes: u64,
     pub points: u64,
@@ -201,7 +208,7 @@ pub fn compute(def: &SelectionDef, cvr: &[CvrRow], reviews: &[ReviewItem]) -> Re
     let mut rows: Vec<ReportPlan> = plans
         .iter()
         .enumerate()
-        .map(|(i, p)| ReportPlan { code: p.code.clone(), title: p.title.clone(), cost_cents: p.cost_cents, votes: votes[i], points: points[i], funded: outcome.selected.contains(&i) })
+        .map(|(i, p)| ReportPlan { code: p.code.clone(), title: p.title.clone(), score_text: None, cost_cents: p.cost_cents, votes: votes[i], points: points[i], funded: outcome.selected.contains(&i) })
         .collect();
     rows.sort_by(|a, b| b.points.cmp(&a.points).then(b.votes.cmp(&a.votes)).then(a.code.cmp(&b.code)));
     let mut funded: Vec<String> = outcome.ids(&election).into_iter().map(String::from).collect();
@@ -361,7 +368,7 @@ pub fn render(d: &ReportData, footer: &Footer) -> Vec<u8> {
         c.text(LEFT + 86.0, y, 9.0, false, &format_euro(p.cost_cents, lang));
         let bar = 40.0 * score as f32 / max as f32;
         c.fill(LEFT + 116.0, y - 0.6, bar.max(0.3), 3.6, 0.35);
-        c.text(LEFT + 118.0 + bar, y, 9.0, false, &score.to_string());
+        c.text(LEFT + 118.0 + bar, y, 9.0, false, &p.score_text.clone().unwrap_or_else(|| score.to_string()));
         if p.funded {
             c.text(A4_W - LEFT - 10.0, y, 9.0, true, "✓");
         }
@@ -427,4 +434,95 @@ pub fn render(d: &ReportData, footer: &Footer) -> Vec<u8> {
     f.y -= 40.0;
     f.end_page();
     f.doc.finish_stable()
+}
+
+/// A confirmed drop-out between rounds: after which round, the threshold, the plans.
+pub type Drop = (u32, String, Vec<String>);
+
+/// The report of a gesprekstafels selection from its tables and drop-outs. Pure.
+pub fn compute_tables(def: &SelectionDef, tables: &[crate::tables::TableView], drops: &[Drop]) -> Result<ReportData, String> {
+    use crate::tables::{combine, package, Entered, VerdictFormat};
+    let lang = Lang::from_code(&def.lang);
+    let settings = def.tables.as_ref().ok_or("no verdict format")?;
+    let entered: Vec<Entered> = tables.iter().filter_map(|t| t.verdict.as_ref().map(|v| Entered { participants: v.participants, values: &v.values })).collect();
+    if entered.len() != tables.len() {
+        return Err("a table has no verdict".into());
+    }
+    let scores = combine(&settings.format, &entered);
+    let dropped: Vec<String> = drops.iter().flat_map(|d| d.2.clone()).collect();
+    let costs: Vec<(String, i64)> = def.plans.iter().map(|p| (p.code.clone(), p.cost_cents)).collect();
+    let tb = def.tie_break();
+    let (e, outcome) = package(def.budget_cents, &costs, &scores, &dropped, &tb);
+    let funded_ids: Vec<&str> = outcome.ids(&e);
+    let zero = num_rational::BigRational::from_integer(0.into());
+    let mut rows: Vec<(num_rational::BigRational, ReportPlan)> = def
+        .plans
+        .iter()
+        .map(|p| {
+            let s = scores.get(&p.code).cloned().unwrap_or_else(|| zero.clone());
+            let hundredths = (&s * num_rational::BigRational::from_integer(100.into())).floor().to_integer();
+            let plan = ReportPlan {
+                code: p.code.clone(),
+                title: p.title.clone(),
+                score_text: Some(if dropped.contains(&p.code) { format!("{} ({})", rules::decimal(&s, 2), t(lang, "tablesui.dropped_short")) } else { rules::decimal(&s, 2) }),
+                cost_cents: p.cost_cents,
+                votes: tables.iter().filter(|t| t.plans.contains(&p.code)).count() as u64,
+                points: hundredths.try_into().unwrap_or(0),
+                funded: funded_ids.contains(&p.code.as_str()),
+            };
+            (s, plan)
+        })
+        .collect();
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.code.cmp(&b.1.code)));
+    let mut funded: Vec<String> = funded_ids.iter().map(|s| s.to_string()).collect();
+    funded.sort();
+    let rounds = tables.iter().map(|t| t.round).max().unwrap_or(0);
+    let participants: u64 = tables.iter().filter_map(|t| t.verdict.as_ref()).map(|v| v.participants as u64).sum();
+    let mut notes = Vec::new();
+    for (after, threshold, codes) in drops {
+        let mut m = std::collections::BTreeMap::new();
+        m.insert("round".to_string(), after.to_string());
+        m.insert("threshold".to_string(), threshold.clone());
+        m.insert("codes".to_string(), if codes.is_empty() { "—".into() } else { codes.join(", ") });
+        notes.push(tr(lang, "report.note_drop", &m));
+    }
+    for tv in tables {
+        if let Some(v) = &tv.verdict {
+            for (code, cond) in &v.conditions {
+                let mut m = std::collections::BTreeMap::new();
+                m.insert("round".to_string(), tv.round.to_string());
+                m.insert("table".to_string(), tv.name.clone());
+                m.insert("code".to_string(), code.clone());
+                m.insert("conditions".to_string(), cond.clone());
+                notes.push(tr(lang, "report.note_conditions", &m));
+            }
+        }
+    }
+    let format_text = match settings.format {
+        VerdictFormat::Points { per_participant } => tr(lang, "print.table_points", &[("per".to_string(), per_participant.to_string())].into_iter().collect()),
+        VerdictFormat::Ranking => t(lang, "print.table_ranking"),
+        VerdictFormat::Support => t(lang, "print.table_support"),
+    };
+    Ok(ReportData {
+        format: REPORT_FORMAT.into(),
+        lang: def.lang.clone(),
+        selection_id: def.id,
+        edition: def.edition.clone(),
+        wijk: def.wijk.clone(),
+        method: def.method.clone(),
+        budget_cents: def.budget_cents,
+        rule: "tables".into(),
+        rule_text: t(lang, "tablesui.rule"),
+        tie_break_text: tb.describe(lang),
+        ballot_style: format_text,
+        counts: vec![("rounds".into(), rounds as u64), ("tables".into(), tables.len() as u64), ("participants".into(), participants)],
+        plans: rows.into_iter().map(|(_, p)| p).collect(),
+        funded,
+        funded_cost_cents: outcome.total_cost,
+        budget_left_cents: def.budget_cents - outcome.total_cost,
+        ties: outcome.ties.iter().map(|t| explain::render_tie(t, lang)).collect(),
+        explanation: outcome.steps.iter().map(|s| explain::render(&e, s, lang)).collect(),
+        boxes: vec![],
+        notes,
+    })
 }

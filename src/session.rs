@@ -328,6 +328,11 @@ impl Session {
         self.store.confirm_drop(&who, selection_id, after_round, threshold)
     }
 
+    pub fn close_tables(&mut self, selection_id: i64) -> Res<()> {
+        let who = self.who()?;
+        self.store.close_tables(&who, selection_id)
+    }
+
     pub fn tables_overview(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<crate::tables::TablesOverview> {
         self.store.tables_overview(selection_id, lang)
     }

@@ -72,9 +72,14 @@ pub struct VerdictInput {
     /// Conditions for "support with conditions".
     pub conditions: Vec<(String, String)>,
     pub notes: String,
+    /// Optional, points format only: one anonymous row per participant with
+    /// their own points. With rows from every table, the package is also
+    /// computed with the Method of Equal Shares over the participants.
+    #[serde(default)]
+    pub rows: Vec<Vec<(String, u32)>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct TableView {
     #[ts(type = "number")]
     pub id: i64,
@@ -125,6 +130,50 @@ pub struct TablesOverview {
     pub ties: Vec<String>,
     #[ts(type = "number")]
     pub participants: u64,
+    /// The Method of Equal Shares over the participants' own rows, when every
+    /// entered table has them (points format); shown beside greedy.
+    pub mes_funded: Option<Vec<String>>,
+}
+
+/// The funded package from the combined scores: greedy by score within the
+/// budget over the plans still in with a positive score. Pure.
+pub fn package(budget_cents: i64, plans: &[(String, i64)], scores: &BTreeMap<String, BigRational>, dropped: &[String], tb: &TieBreak) -> (Election, rules::Outcome) {
+    let eligible: Vec<&(String, i64)> = plans.iter().filter(|(c, _)| !dropped.contains(c) && scores.get(c).is_some_and(|s| !s.is_zero())).collect();
+    let e = Election { budget: budget_cents, projects: eligible.iter().map(|(c, cost)| Project { id: c.clone(), cost: *cost }).collect(), ballots: vec![], unit_scale: 100 };
+    let rank = tb.rank(&e);
+    let sc: Vec<Option<BigRational>> = eligible.iter().map(|(c, _)| Some(scores[c].clone())).collect();
+    let outcome = rules::greedy(&e, &sc, &rank, tb, GreedyMode::Skip, &[]);
+    (e, outcome)
+}
+
+/// The Method of Equal Shares (points satisfaction) over the participants'
+/// rows of all tables, plans dropped left out. `None` unless every table has rows.
+pub fn mes_over_rows(budget_cents: i64, plans: &[(String, i64)], verdicts: &[&VerdictInput], dropped: &[String], tb: &TieBreak) -> Option<Vec<String>> {
+    if verdicts.is_empty() || verdicts.iter().any(|v| v.rows.is_empty()) {
+        return None;
+    }
+    let kept: Vec<&(String, i64)> = plans.iter().filter(|(c, _)| !dropped.contains(c)).collect();
+    let index: BTreeMap<&str, u32> = kept.iter().enumerate().map(|(i, (c, _))| (c.as_str(), i as u32)).collect();
+    let mut merged: BTreeMap<Vec<(u32, u64)>, u64> = BTreeMap::new();
+    for v in verdicts {
+        for row in &v.rows {
+            let mut items: Vec<(u32, u64)> = row.iter().filter(|(_, x)| *x > 0).filter_map(|(c, x)| index.get(c.as_str()).map(|&i| (i, *x as u64))).collect();
+            items.sort();
+            if !items.is_empty() {
+                *merged.entry(items).or_default() += 1;
+            }
+        }
+    }
+    let e = Election {
+        budget: budget_cents,
+        projects: kept.iter().map(|(c, cost)| Project { id: c.clone(), cost: *cost }).collect(),
+        ballots: merged.into_iter().map(|(items, weight)| rules::Ballot { weight, items }).collect(),
+        unit_scale: 100,
+    };
+    let out = rules::mes(&e, rules::Satisfaction::Points, &tb.rank(&e), tb);
+    let mut ids: Vec<String> = out.ids(&e).into_iter().map(String::from).collect();
+    ids.sort();
+    Some(ids)
 }
 
 /// One entered table for the combination: participants and its verdict.
@@ -364,6 +413,28 @@ impl Store {
                 }
             }
         }
+        if problems.is_empty() && !v.rows.is_empty() {
+            match &settings.format {
+                VerdictFormat::Points { per_participant } => {
+                    if v.rows.len() != v.participants as usize {
+                        problems.push(p("tables.rows_count").with("rows", v.rows.len()).with("participants", v.participants));
+                    }
+                    for (i, row) in v.rows.iter().enumerate() {
+                        let sum: u64 = row.iter().map(|(_, x)| *x as u64).sum();
+                        if sum != *per_participant as u64 || row.iter().any(|(c, _)| !t.plans.contains(c)) {
+                            problems.push(p("tables.row_sum").with("row", i + 1).with("sum", sum).with("per", per_participant));
+                        }
+                    }
+                    for (c, total) in &v.values {
+                        let col: u64 = v.rows.iter().flat_map(|r| r.iter()).filter(|(rc, _)| rc == c).map(|(_, x)| *x as u64).sum();
+                        if col != *total as u64 {
+                            problems.push(p("tables.rows_total").with("code", c).with("rows", col).with("total", total));
+                        }
+                    }
+                }
+                _ => problems.push(p("tables.rows_points_only")),
+            }
+        }
         if !problems.is_empty() {
             return Err(Failure { problems });
         }
@@ -422,14 +493,15 @@ impl Store {
         let entered: Vec<Entered> = tables.iter().filter_map(|t| t.verdict.as_ref().map(|v| Entered { participants: v.participants, values: &v.values })).collect();
         let participants = entered.iter().map(|e| e.participants as u64).sum();
         let scores = combine(&settings.format, &entered);
-        // The funded package: greedy by score over the plans still in with a positive score.
-        let eligible: Vec<&crate::selection::Plan> = plans.iter().filter(|x| !dropped.contains(&x.code) && scores.get(&x.code).is_some_and(|s| !s.is_zero())).collect();
-        let e = Election { budget: sel.budget_cents, projects: eligible.iter().map(|x| Project { id: x.code.clone(), cost: x.cost_cents }).collect(), ballots: vec![], unit_scale: 100 };
+        let costs: Vec<(String, i64)> = plans.iter().map(|x| (x.code.clone(), x.cost_cents)).collect();
         let tb = TieBreak::Lexicographic;
-        let rank = tb.rank(&e);
-        let sc: Vec<Option<BigRational>> = eligible.iter().map(|x| Some(scores[&x.code].clone())).collect();
-        let outcome = rules::greedy(&e, &sc, &rank, &tb, GreedyMode::Skip, &[]);
+        let (e, outcome) = package(sel.budget_cents, &costs, &scores, &dropped, &tb);
         let funded: Vec<&str> = outcome.ids(&e);
+        let verdicts: Vec<&VerdictInput> = tables.iter().filter_map(|t| t.verdict.as_ref()).collect();
+        let mes_funded = match settings.format {
+            VerdictFormat::Points { .. } => mes_over_rows(sel.budget_cents, &costs, &verdicts, &dropped, &tb),
+            _ => None,
+        };
         let mut ranking: Vec<RankedPlan> = plans
             .iter()
             .map(|x| {
@@ -462,7 +534,35 @@ impl Store {
             explanation: outcome.steps.iter().map(|s| rules::explain::render(&e, s, lang)).collect(),
             ties: outcome.ties.iter().map(|t| rules::explain::render_tie(t, lang)).collect(),
             participants,
+            mes_funded,
         })
+    }
+
+    /// All tables entered: the result is final and can be signed.
+    pub fn close_tables(&mut self, operator: &str, selection_id: i64) -> Result<(), Failure> {
+        let sel = self.tables_selection(selection_id)?;
+        if sel.status == crate::selection::Status::Closed {
+            return Err(p("paper.count_closed").into());
+        }
+        let tables = self.tables(selection_id)?;
+        let missing: Vec<String> = tables.iter().filter(|t| t.verdict.is_none()).map(|t| format!("{}/{}", t.round, t.name)).collect();
+        if tables.is_empty() || !missing.is_empty() {
+            return Err(p("tables.not_complete").with("tables", if tables.is_empty() { "—".into() } else { missing.join(", ") }).into());
+        }
+        self.write(operator, |c| {
+            c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id]).map_err(|e| c.err(e))?;
+            c.audit("tables.close", &format!("selection/{selection_id}"), None, Some(&json!({ "tables": tables.len() })))
+        })?;
+        Ok(())
+    }
+
+    /// The drops confirmed so far: (after round, threshold, codes).
+    pub fn table_drops(&self, selection_id: i64) -> Result<Vec<(u32, String, Vec<String>)>, Failure> {
+        let mut stmt = self.conn().prepare("SELECT after_round, threshold, codes FROM table_drop WHERE selection_id = ?1 ORDER BY id").map_err(|e| self.sql_err(e))?;
+        let rows = stmt
+            .query_map([selection_id], |r| Ok((r.get(0)?, r.get(1)?, serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default())))
+            .map_err(|e| self.sql_err(e))?;
+        Ok(rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?)
     }
 }
 

@@ -11,7 +11,7 @@ use wijkstem::tables::{TableInput, TableSettings, VerdictFormat, VerdictInput};
 const ST: i64 = 2;
 
 fn verdict(participants: u32, values: &[(&str, u32)]) -> VerdictInput {
-    VerdictInput { participants, values: values.iter().map(|(c, v)| (c.to_string(), *v)).collect(), conditions: vec![], notes: String::new() }
+    VerdictInput { participants, values: values.iter().map(|(c, v)| (c.to_string(), *v)).collect(), conditions: vec![], notes: String::new(), rows: vec![] }
 }
 
 fn table(s: &mut Session, round: u32, name: &str, plans: &[&str]) -> i64 {
@@ -140,4 +140,97 @@ fn table_sheets_print_with_a_qr_per_table_that_opens_it() {
         assert!(std::env::var_os("CI").is_none(), "pdftoppm and zbarimg are needed in CI");
     }
     assert_eq!(codes(&s.table_scan(ST, &wijkstem::tables::table_payload(1, 5)).unwrap_err()), ["paper.other_selection"]);
+}
+
+#[test]
+fn participant_rows_are_checked_and_give_an_equal_shares_package() {
+    let mut s = Session::in_memory().unwrap();
+    s.sign_in("M").unwrap();
+    s.load_demo().unwrap();
+    s.set_table_settings(ST, &TableSettings { format: VerdictFormat::Points { per_participant: 10 }, min_participants: 2, max_participants: 8 }).unwrap();
+    let t1 = table(&mut s, 1, "1", &["ST01", "ST03", "ST05"]);
+    let t2 = table(&mut s, 1, "2", &["ST01", "ST03", "ST05"]);
+    let row = |a: u32, b: u32, c: u32| vec![("ST01".to_string(), a), ("ST03".to_string(), b), ("ST05".to_string(), c)];
+    let mut v = verdict(3, &[("ST01", 10), ("ST03", 0), ("ST05", 20)]);
+    v.rows = vec![row(10, 0, 0), row(0, 0, 10), row(0, 0, 9)];
+    let e = s.enter_verdict(ST, t1, &v).unwrap_err();
+    assert_eq!(codes(&e), ["tables.row_sum", "tables.rows_total"], "{e:?}");
+    v.rows = vec![row(10, 0, 0), row(0, 0, 10), row(0, 0, 10)];
+    s.enter_verdict(ST, t1, &v).unwrap();
+    let o = s.tables_overview(ST, Lang::Nl).unwrap();
+    // So far (one table, three participants with 30,000 each): ST05 by two, ST01 by one.
+    assert_eq!(o.mes_funded, Some(vec!["ST01".to_string(), "ST05".to_string()]));
+    let mut v2 = verdict(2, &[("ST01", 0), ("ST03", 20), ("ST05", 0)]);
+    v2.rows = vec![row(0, 10, 0), row(0, 10, 0)];
+    s.enter_verdict(ST, t2, &v2).unwrap();
+    let o = s.tables_overview(ST, Lang::Nl).unwrap();
+    // Five participants, budget 90,000: each has 18,000. ST05 (31,000) is
+    // wanted by two (36,000 together), ST03 (3,900) by two, ST01 (16,800) by one.
+    assert_eq!(o.mes_funded, Some(vec!["ST01".to_string(), "ST03".to_string(), "ST05".to_string()]));
+}
+
+#[test]
+fn a_closed_tables_selection_gives_a_bundle_that_verifies_and_recounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::in_memory().unwrap();
+    s.sign_in("M").unwrap();
+    s.load_demo().unwrap();
+    s.set_table_settings(ST, &TableSettings { format: VerdictFormat::Support, min_participants: 2, max_participants: 8 }).unwrap();
+    let t1 = table(&mut s, 1, "1", &["ST01", "ST02", "ST03"]);
+    let t2 = table(&mut s, 1, "2", &["ST01", "ST02", "ST03"]);
+    let mut v = verdict(6, &[("ST01", 2), ("ST02", 1), ("ST03", 0)]);
+    v.conditions.push(("ST02".into(), "Enkel ledlampen".into()));
+    s.enter_verdict(ST, t1, &v).unwrap();
+    assert_eq!(codes(&s.close_tables(ST).unwrap_err()), ["tables.not_complete"]);
+    s.enter_verdict(ST, t2, &verdict(4, &[("ST01", 2), ("ST02", 0), ("ST03", 2)])).unwrap();
+    s.close_tables(ST).unwrap();
+    assert_eq!(codes(&s.enter_verdict(ST, t2, &verdict(4, &[("ST01", 2), ("ST02", 0), ("ST03", 2)])).unwrap_err()), ["paper.count_closed"]);
+    let signer = wijkstem::signing::Signer::load_or_create(dir.path(), None).unwrap();
+    let zip = s.store().export_bundle(ST, &signer, Lang::Nl).unwrap();
+    let r = wijkstem::bundle::verify(&zip, Some(&signer.pk));
+    assert!(r.ok(), "{:?}", r.problems);
+    let parts = s.store().bundle_parts(ST, &signer.key_id(), Lang::Nl).unwrap();
+    assert!(parts.report.notes.iter().any(|n| n.contains("Enkel ledlampen")));
+    // Scores: T1 6 people over weights 2,1,0 -> ST01 4, ST02 2; T2 4 people over 2,2 -> ST01 2, ST03 2.
+    let score = |c: &str| parts.report.plans.iter().find(|p| p.code == c).unwrap().score_text.clone().unwrap();
+    assert_eq!((score("ST01"), score("ST02"), score("ST03")), ("6.00".into(), "2.00".into(), "2.00".into()));
+    // A verdict edited in the records (and re-hashed, re-signed) no longer recounts to the result.
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&zip)).unwrap();
+    let mut files = std::collections::BTreeMap::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut b).unwrap();
+        files.insert(f.name().to_string(), b);
+    }
+    let edited = String::from_utf8(files["records/tables.json"].clone()).unwrap().replacen("\"participants\": 4", "\"participants\": 8", 1);
+    files.insert("records/tables.json".into(), edited.into_bytes());
+    let mut manifest: wijkstem::bundle::Manifest = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    let data: std::collections::BTreeMap<String, Vec<u8>> = files.iter().filter(|(k, _)| !k.starts_with("manifest")).map(|(k, v)| (k.clone(), v.clone())).collect();
+    for f in &mut manifest.files {
+        f.sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&data[&f.path]));
+        f.size = data[&f.path].len() as u64;
+    }
+    manifest.content_hash = wijkstem::bundle::content_hash(&data);
+    let m = serde_json::to_vec_pretty(&manifest).unwrap();
+    files.insert("manifest.json.minisig".into(), signer.sign(&m, "edited").unwrap().into_bytes());
+    files.insert("manifest.json".into(), m);
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (n, b) in &files {
+        w.start_file(n.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut w, b).unwrap();
+    }
+    let r = wijkstem::bundle::verify(&w.finish().unwrap().into_inner(), Some(&signer.pk));
+    assert!(r.problems.iter().any(|p| p.code == "bundle.result_differs"), "{:?}", r.problems);
+}
+
+#[test]
+fn equal_shares_needs_rows_from_every_entered_table() {
+    let mut s = Session::in_memory().unwrap();
+    s.sign_in("M").unwrap();
+    s.load_demo().unwrap();
+    s.set_table_settings(ST, &TableSettings { format: VerdictFormat::Points { per_participant: 10 }, min_participants: 2, max_participants: 8 }).unwrap();
+    let t1 = table(&mut s, 1, "1", &["ST01", "ST03"]);
+    s.enter_verdict(ST, t1, &verdict(2, &[("ST01", 10), ("ST03", 10)])).unwrap();
+    assert_eq!(s.tables_overview(ST, Lang::Nl).unwrap().mes_funded, None, "a table without rows: no equal shares package");
 }

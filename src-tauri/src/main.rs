@@ -320,6 +320,11 @@ fn confirm_drop(app: State<'_, App>, selection_id: i64, after_round: u32, thresh
 }
 
 #[tauri::command]
+fn close_tables(app: State<'_, App>, selection_id: i64) -> Res<()> {
+    with(&app, |s| s.close_tables(selection_id))
+}
+
+#[tauri::command]
 fn tables_overview(app: State<'_, App>, selection_id: i64, lang: String) -> Res<TablesOverview> {
     with(&app, |s| s.tables_overview(selection_id, Lang::from_code(&lang)))
 }
@@ -441,7 +446,8 @@ fn main() {
             drop_preview,
             confirm_drop,
             tables_overview,
-            print_table_sheets
+            print_table_sheets,
+            close_tables
         ])
         .build(tauri::generate_context!())
         .expect("Wijkstem could not start its window")

@@ -26,7 +26,7 @@ class TablesTest(unittest.TestCase):
                 raise unittest.SkipTest(f"{tool} missing")
         cls.tmp = tempfile.TemporaryDirectory()
         cls.exports = os.path.join(cls.tmp.name, "exports")
-        cls.td = TauriDriver(env={"WIJKSTEM_EXPORT_DIR": cls.exports})
+        cls.td = TauriDriver(env={"WIJKSTEM_EXPORT_DIR": cls.exports, "WIJKSTEM_KEY_DIR": os.path.join(cls.tmp.name, "keys")})
         cls.d = Driver(cls.td.port)
         cls.d.start(["--db", os.path.join(cls.tmp.name, "tables.sqlite")])
 
@@ -149,6 +149,18 @@ class TablesTest(unittest.TestCase):
         self.assertEqual(d.text('#ranking tr[data-plan-code="ST02"] td.fits'), "afgevallen")
         self.assertIn("Gefinancierd: € 75.450,00 van € 90.000,00", d.text("#tables-funded"))
         d.screenshot("32-tables-overview.png")
+
+        # Close the result and sign it: report and bundle, checked by our verifier in the app's core.
+        d.script("window.confirm = () => true;")
+        d.click("#close-tables")
+        d.wait_text("#tables-state", lambda t: "fgesloten" in t)
+        d.click("#export-bundle")
+        msg = d.wait_text("#messages", lambda t: "Klaar." in t, timeout=60)
+        report = glob.glob(os.path.join(self.exports, "proces-verbaal-*.pdf"))[0]
+        text = subprocess.run(["pdftotext", report, "-"], capture_output=True, text=True).stdout
+        self.assertIn("Gefinancierd: ST01, ST03, ST04, ST05, ST06, ST07", text)
+        self.assertIn("Na ronde 1 vielen plannen met een score onder 2 af: ST02, ST08, ST09, ST10.", text)
+        self.assertIn(re.search(r"Sleutel ([0-9A-F]{16})", msg).group(1), text)
 
 
 if __name__ == "__main__":

@@ -205,7 +205,13 @@ values: Array<[string, number]>,
 /**
  * Conditions for "support with conditions".
  */
-conditions: Array<[string, string]>, notes: string, };
+conditions: Array<[string, string]>, notes: string, 
+/**
+ * Optional, points format only: one anonymous row per participant with
+ * their own points. With rows from every table, the package is also
+ * computed with the Method of Equal Shares over the participants.
+ */
+rows: Array<Array<[string, number]>>, };
 
 export type TableView = { id: number, round: number, name: string, facilitator: string, location: string, plans: Array<string>, verdict: VerdictInput | null, entered_by: string | null, qr: string, };
 
@@ -221,5 +227,10 @@ fits: boolean, funded: boolean, };
 
 export type RoundView = { round: number, tables: Array<string>, missing: Array<string>, dropped: Array<string>, };
 
-export type TablesOverview = { rounds: Array<RoundView>, ranking: Array<RankedPlan>, budget_cents: number, funded_cost_cents: number, explanation: Array<string>, ties: Array<string>, participants: number, };
+export type TablesOverview = { rounds: Array<RoundView>, ranking: Array<RankedPlan>, budget_cents: number, funded_cost_cents: number, explanation: Array<string>, ties: Array<string>, participants: number, 
+/**
+ * The Method of Equal Shares over the participants' own rows, when every
+ * entered table has them (points format); shown beside greedy.
+ */
+mes_funded: Array<string> | null, };
 

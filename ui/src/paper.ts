@@ -554,7 +554,7 @@ export function progressScreen(v: ProgressView): HTMLElement {
 }
 
 /** After the count: sign and export the result bundle and the report. */
-function bundleCard(ctx: Ctx, s: Selection): HTMLElement {
+export function bundleCard(ctx: Ctx, s: Selection): HTMLElement {
   const exportBundle = () =>
     ctx.act(async () => {
       const r = await ctx.api.exportBundle(s.id, field("key-passphrase") || null, lang());

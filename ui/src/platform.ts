@@ -114,6 +114,7 @@ export function makeApi(p: Platform) {
     dropPreview: (selectionId: number, afterRound: number, threshold: string) => p.call<string[]>("drop_preview", { selectionId, afterRound, threshold }),
     confirmDrop: (selectionId: number, afterRound: number, threshold: string) => p.call<string[]>("confirm_drop", { selectionId, afterRound, threshold }),
     tablesOverview: (selectionId: number, lang: string) => p.call<TablesOverview>("tables_overview", { selectionId, lang }),
+    closeTables: (selectionId: number) => p.call<null>("close_tables", { selectionId }),
     printTableSheets: (selectionId: number, round: number | null, lang: string) => p.call<string>("print_table_sheets", { selectionId, round, lang }),
   };
 }

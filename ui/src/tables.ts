@@ -4,7 +4,8 @@ import type { Plan, Selection, TableSettings, TableView, VerdictFormat, VerdictI
 import { h, field } from "./dom";
 import { lang, t } from "./i18n";
 import { formatEuro } from "./money";
-import type { Ctx } from "./paper";
+import { parseMarks } from "./marks";
+import { bundleCard, type Ctx } from "./paper";
 
 function formatOf(kind: string, per: number): VerdictFormat {
   return kind === "ranking" ? { kind: "ranking" } : kind === "support" ? { kind: "support" } : { kind: "points", per_participant: per };
@@ -133,7 +134,17 @@ export async function tablesEntryTab(ctx: Ctx, s: Selection, plans: Plan[]): Pro
       values: current.plans.filter((c) => field(`v-${c}`).trim() !== "").map((c) => [c, Number(field(`v-${c}`))] as [string, number]),
       conditions: current.plans.filter((c) => field(`c-${c}`).trim() !== "").map((c) => [c, field(`c-${c}`)] as [string, string]),
       notes: field("v-notes"),
+      rows: [],
     };
+    // Optional: one line per participant with their own points (e.g. "ST01=6 ST03=4").
+    for (const line of field("v-rows").split("\n").filter((l) => l.trim() !== "")) {
+      const parsed = parseMarks(line, current.plans);
+      if ("unknown" in parsed) {
+        ctx.act(async () => { throw { problems: [{ code: "tables.plan_not_discussed", params: { code: parsed.unknown, table: current.name } }] }; });
+        return;
+      }
+      verdict.rows.push(parsed.marks);
+    }
     const fields: Record<string, string> = {};
     document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>("#verdict-form input, #verdict-form textarea").forEach((el) => (fields[el.id] = el.value));
     typed = { tableId: current.id, fields };
@@ -168,6 +179,7 @@ export async function tablesEntryTab(ctx: Ctx, s: Selection, plans: Plan[]): Pro
           ),
         ),
       ),
+      kind === "points" ? h("label", {}, t("tablesui.rows"), h("textarea", { id: "v-rows", rows: 3, cols: 60, placeholder: "ST01=6 ST03=4" })) : null,
       h("label", {}, t("tablesui.notes"), h("textarea", { id: "v-notes", rows: 2, cols: 60 })),
       h("p", {}, h("button", { id: "save-verdict", type: "submit" }, t("action.save"))),
     );
@@ -187,6 +199,12 @@ export async function tablesOverviewTab(ctx: Ctx, s: Selection): Promise<HTMLEle
   const settings = await ctx.api.tableSettings(s.id);
   if (!settings) return h("p", { class: "msg error" }, t("problem.tables.no_settings"));
   const o = await ctx.api.tablesOverview(s.id, lang());
+  const close = () =>
+    ctx.act(async () => {
+      if (!confirm(t("tablesui.confirm_close"))) return;
+      await ctx.api.closeTables(s.id);
+      ctx.info(t("tablesui.closed"));
+    });
   const preview = () => ctx.act(async () => ctx.info(t("tablesui.would_drop", { codes: (await ctx.api.dropPreview(s.id, Number(field("drop-round")), field("drop-threshold"))).join(", ") || "—" })));
   const confirmDrop = () =>
     ctx.act(async () => {
@@ -197,6 +215,8 @@ export async function tablesOverviewTab(ctx: Ctx, s: Selection): Promise<HTMLEle
   return h(
     "div",
     {},
+    h("div", { class: "row toolbar" }, s.status === "closed" ? h("span", { class: "badge", id: "tables-state" }, t("status.closed")) : h("button", { id: "close-tables", onclick: close }, t("tablesui.close"))),
+    s.status === "closed" ? bundleCard(ctx, s) : null,
     h(
       "div",
       { class: "card", id: "rounds" },
@@ -239,6 +259,7 @@ export async function tablesOverviewTab(ctx: Ctx, s: Selection): Promise<HTMLEle
         ),
       ),
       h("p", { id: "tables-funded" }, t("paperui.funded_total", { total: formatEuro(o.funded_cost_cents, lang()), budget: formatEuro(o.budget_cents, lang()) })),
+      o.mes_funded ? h("p", { id: "tables-mes" }, t("tablesui.mes", { plans: o.mes_funded.join(", ") || "—" })) : null,
       h("h2", {}, t("paperui.explanation")),
       h("ol", {}, [...o.ties, ...o.explanation].map((l) => h("li", {}, l))),
     ),
