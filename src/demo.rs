@@ -1,4 +1,4 @@
-//! The built-in demo edition: two Ghent wijken with realistic plans, so the
+//! The built-in demo edition: three Ghent wijken (one per method) with realistic plans, so the
 //! app is never empty on first launch and a facilitator can practise.
 
 use crate::selection::{Method, PlanInput, Selection, SelectionError, SelectionInput};
@@ -36,10 +36,30 @@ const SLUIZEKEN: &[P] = &[
     ("ST10", "Ontmoetingsruimte voor senioren", "Inrichting van een lokaal met een toegankelijk toilet en een keukenhoek.", 27_300, "Dienstencentrum Sluizeken"),
 ];
 
-pub fn wijken() -> [(&'static str, i64, Method, &'static [P]); 2] {
+const BRUGSE_POORT: &[P] = &[
+    ("BP01", "Speelbos in het Rabotpark", "Boomstammen, een wilgentunnel en een zandzone voor kleine kinderen.", 21_000, "Ouders Rabot"),
+    ("BP02", "Fietsherstelpunt aan de Bevrijdingslaan", "Een pomp en gereedschap aan een paal, dag en nacht bruikbaar.", 3_800, "Fietsersbond Brugse Poort"),
+    ("BP03", "Buurtkeuken in de Vlaamse Kaai", "Een gedeelde keuken waar buren samen koken en eten.", 26_500, "Vzw Buurtkeuken"),
+    ("BP04", "Zonnepanelen op het buurthuis", "Panelen op het dak van het buurthuis, de winst gaat naar activiteiten.", 18_000, "Energiecoöperatie West"),
+    ("BP05", "Bankjes rond het Acaciaplein", "Acht zitbanken met schaduw rond het plein.", 7_200, "Bewoners Acaciastraat"),
+    ("BP06", "Kinderboerderij-uitstap voor scholen", "Busvervoer voor zes klassen naar de kinderboerderij.", 2_900, "Scholen Brugse Poort"),
+    ("BP07", "Muziekstudio voor jongeren", "Een kleine opnamestudio in het jeugdhuis.", 15_400, "Jeugdhuis Kompas"),
+    ("BP08", "Bloembakken in de Phoenixstraat", "Twintig bloembakken die bewoners zelf onderhouden.", 4_600, "Bewoners Phoenixstraat"),
+];
+
+/// Panel members of the demo: codes and pseudonyms, as drawn by lot.
+pub const PANEL: &[(&str, &str)] = &[
+    ("P01", "Amira"), ("P02", "Bart"), ("P03", "Chloë"), ("P04", "Dries"), ("P05", "Elif"),
+    ("P06", "Fien"), ("P07", "Gert"), ("P08", "Hanna"), ("P09", "Ilias"), ("P10", "Jana"),
+    ("P11", "Kobe"), ("P12", "Lotte"), ("P13", "Mehmet"), ("P14", "Nora"), ("P15", "Omar"),
+    ("P16", "Paulien"), ("P17", "Quinten"), ("P18", "Rania"), ("P19", "Sam"), ("P20", "Tine"),
+];
+
+pub fn wijken() -> [(&'static str, i64, Method, &'static [P]); 3] {
     [
         ("Muide-Meulestede-Afrikalaan", 120_000, Method::Ballots, MUIDE),
         ("Sluizeken-Tolhuis-Ham", 90_000, Method::Tables, SLUIZEKEN),
+        ("Watersportbaan-Ekkergem", 60_000, Method::Panel, BRUGSE_POORT),
     ]
 }
 
@@ -64,6 +84,12 @@ pub fn load(store: &mut Store, operator: &str) -> Result<Vec<Selection>, Selecti
                     initiator: initiator.to_string(),
                 },
             )?;
+        }
+        if method == Method::Panel {
+            for (code, name) in PANEL {
+                store.add_member(operator, s.id, code, name).map_err(|f| SelectionError::Demo(f.render(crate::i18n::Lang::Nl)))?;
+            }
+            store.set_quorum(operator, s.id, 12).map_err(|f| SelectionError::Demo(f.render(crate::i18n::Lang::Nl)))?;
         }
         out.push(store.get_selection(s.id)?);
     }

@@ -20,6 +20,7 @@ pub mod fuzzing;
 pub mod i18n;
 pub mod money;
 pub mod pabulib;
+pub mod panel;
 pub mod paper;
 pub mod pdf;
 pub mod problem;

@@ -127,6 +127,8 @@ pub enum SelectionError {
     CodeTaken(String),
     #[error("selection is closed")]
     Closed,
+    #[error("demo: {0}")]
+    Demo(String),
 }
 
 impl ToProblem for SelectionError {
@@ -136,6 +138,7 @@ impl ToProblem for SelectionError {
             SelectionError::Empty(f) => Problem::new("selection.empty").with("field", f),
             SelectionError::TooLong { field, max } => Problem::new("selection.too_long").with("field", field).with("max", max),
             SelectionError::AmountOutOfRange => Problem::new("selection.amount_out_of_range"),
+            SelectionError::Demo(d) => Problem::new("store.sql").with("detail", d),
             SelectionError::CodeTaken(c) => Problem::new("selection.code_taken").with("code", c),
             SelectionError::Closed => Problem::new("selection.closed"),
         }

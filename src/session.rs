@@ -350,6 +350,57 @@ impl Session {
     }
 }
 
+impl Session {
+    pub fn add_member(&mut self, selection_id: i64, code: &str, name: &str) -> Res<crate::panel::Member> {
+        let who = self.who()?;
+        self.store.add_member(&who, selection_id, code, name)
+    }
+
+    pub fn set_quorum(&mut self, selection_id: i64, quorum: u32) -> Res<()> {
+        let who = self.who()?;
+        self.store.set_quorum(&who, selection_id, quorum)
+    }
+
+    pub fn open_round(&mut self, selection_id: i64, format: &crate::panel::RoundFormat, present: &[String]) -> Res<u32> {
+        let who = self.who()?;
+        self.store.open_round(&who, selection_id, format, present)
+    }
+
+    pub fn cast_vote(&mut self, selection_id: i64, round: u32, member: &str, votes: &[(String, u32)]) -> Res<()> {
+        let who = self.who()?;
+        self.store.cast_vote(&who, selection_id, round, member, votes)
+    }
+
+    pub fn close_round(&mut self, selection_id: i64, round: u32, override_reason: Option<&str>) -> Res<()> {
+        let who = self.who()?;
+        self.store.close_round(&who, selection_id, round, override_reason)
+    }
+
+    pub fn set_frozen(&mut self, selection_id: i64, frozen: bool) -> Res<()> {
+        let who = self.who()?;
+        self.store.set_frozen(&who, selection_id, frozen)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn amend(&mut self, selection_id: i64, plan: &str, new_cost_cents: Option<i64>, withdraw: bool, merge_from: Option<&str>, reason: &str) -> Res<()> {
+        let who = self.who()?;
+        self.store.amend(&who, selection_id, plan, new_cost_cents, withdraw, merge_from, reason)
+    }
+
+    pub fn panel_state(&self, selection_id: i64) -> Res<crate::panel::PanelState> {
+        self.store.panel_state(selection_id)
+    }
+
+    pub fn projector(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<crate::panel::ProjectorView> {
+        self.store.projector(selection_id, lang)
+    }
+
+    pub fn panel_package(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<crate::panel::PanelPackage> {
+        let (funded, total_cost_cents, explanation) = self.store.panel_package(selection_id, lang)?;
+        Ok(crate::panel::PanelPackage { funded, total_cost_cents, explanation })
+    }
+}
+
 /// The state of automatic backups, for the screen.
 #[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 pub struct BackupStatus {

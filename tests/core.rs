@@ -198,13 +198,14 @@ fn demo_loads_once_on_an_empty_database() {
     assert!(s.load_demo_if_empty().unwrap());
     assert!(!s.load_demo_if_empty().unwrap());
     let sels = s.selections().unwrap();
-    assert_eq!(sels.len(), 2);
+    assert_eq!(sels.len(), 3);
     for sel in &sels {
         assert!((8..=15).contains(&sel.plan_count), "{sel:?}");
         assert!(sel.budget_cents > 0);
     }
     let wijken: Vec<&str> = sels.iter().map(|s| s.wijk.as_str()).collect();
-    assert_eq!(wijken, ["Muide-Meulestede-Afrikalaan", "Sluizeken-Tolhuis-Ham"]);
+    assert_eq!(wijken, ["Muide-Meulestede-Afrikalaan", "Sluizeken-Tolhuis-Ham", "Watersportbaan-Ekkergem"]);
+    assert_eq!(s.panel_state(3).unwrap().members.len(), 20);
 }
 
 fn cli(db: &std::path::Path, args: &[&str]) -> (bool, String, String) {

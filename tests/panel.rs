@@ -1,0 +1,95 @@
+//! Gelote wijkpanels: quorum, one vote per present member per round, limits,
+//! amendments that change costs or withdraw plans, the projector's budget
+//! line and movement, freeze and reveal, and the final package.
+
+use wijkstem::i18n::Lang;
+use wijkstem::panel::RoundFormat;
+use wijkstem::session::Session;
+
+const BP: i64 = 3;
+
+fn codes(f: &wijkstem::problem::Failure) -> Vec<&str> {
+    f.problems.iter().map(|p| p.code.as_str()).collect()
+}
+
+fn members(n: usize) -> Vec<String> {
+    (1..=n).map(|i| format!("P{i:02}")).collect()
+}
+
+fn v(pairs: &[(&str, u32)]) -> Vec<(String, u32)> {
+    pairs.iter().map(|(c, x)| (c.to_string(), *x)).collect()
+}
+
+#[test]
+fn rounds_quorum_votes_amendments_and_the_projector() {
+    let mut s = Session::in_memory().unwrap();
+    s.sign_in("Moderator").unwrap();
+    s.load_demo().unwrap();
+    // Round 1: points, 10 present (quorum is 12).
+    let r1 = s.open_round(BP, &RoundFormat::Points { per_member: 5 }, &members(10)).unwrap();
+    assert_eq!(r1, 1);
+    assert_eq!(codes(&s.open_round(BP, &RoundFormat::Ranking, &members(3)).unwrap_err()), ["panel.round_open"]);
+    s.cast_vote(BP, 1, "p01", &v(&[("BP01", 3), ("BP02", 2)])).unwrap();
+    assert_eq!(codes(&s.cast_vote(BP, 1, "P01", &v(&[("BP03", 5)])).unwrap_err()), ["panel.voted_twice"]);
+    assert_eq!(codes(&s.cast_vote(BP, 1, "P15", &v(&[("BP03", 5)])).unwrap_err()), ["panel.absent"]);
+    assert_eq!(codes(&s.cast_vote(BP, 1, "P99", &v(&[("BP03", 5)])).unwrap_err()), ["panel.unknown_member"]);
+    assert_eq!(codes(&s.cast_vote(BP, 1, "P02", &v(&[("BP03", 6)])).unwrap_err()), ["panel.points_over"]);
+    assert_eq!(codes(&s.cast_vote(BP, 1, "P02", &v(&[("XX01", 1)])).unwrap_err()), ["panel.plan_not_in"]);
+    for m in ["P02", "P03", "P04"] {
+        s.cast_vote(BP, 1, m, &v(&[("BP03", 5)])).unwrap();
+    }
+    s.cast_vote(BP, 1, "P05", &v(&[("BP02", 5)])).unwrap();
+    // BP03 15, BP02 7, BP01 3.
+    let p = s.projector(BP, Lang::Nl).unwrap();
+    assert_eq!(p.plans.iter().take(3).map(|x| x.code.as_str()).collect::<Vec<_>>(), ["BP03", "BP02", "BP01"]);
+    assert_eq!((p.votes, p.present, p.round), (5, 10, 1));
+    assert!(p.plans.iter().all(|x| x.moved.is_none()), "no movement in round 1");
+    assert_eq!(p.plans[0].bar, 1000);
+    // Budget 60,000: BP03 26,500 + BP02 3,800 + BP01 21,000 = 51,300 fit; unvoted plans are under the line.
+    assert!(p.plans[..3].iter().all(|x| x.fits));
+    assert!(p.plans[3..].iter().all(|x| !x.fits));
+    // Freeze while entering: the projector keeps the revealed picture.
+    s.set_frozen(BP, true).unwrap();
+    s.cast_vote(BP, 1, "P06", &v(&[("BP01", 5)])).unwrap();
+    let frozen = s.projector(BP, Lang::Nl).unwrap();
+    assert!(frozen.frozen && frozen.votes == 5);
+    s.set_frozen(BP, false).unwrap();
+    assert_eq!(s.projector(BP, Lang::Nl).unwrap().votes, 6);
+    // No quorum: closing needs a reason.
+    assert_eq!(codes(&s.close_round(BP, 1, None).unwrap_err()), ["panel.no_quorum"]);
+    s.close_round(BP, 1, Some("Twee leden ziek; panel beslist toch verder")).unwrap();
+    assert_eq!(codes(&s.cast_vote(BP, 1, "P07", &v(&[("BP01", 5)])).unwrap_err()), ["panel.round_closed"]);
+
+    // Between rounds: BP03 gets cheaper, BP05 is merged into BP08, reasons required.
+    assert_eq!(codes(&s.amend(BP, "BP03", Some(1_800_000), false, None, " ").unwrap_err()), ["panel.reason_required"]);
+    s.amend(BP, "BP03", Some(1_800_000), false, None, "Gedeelde keuken in bestaand lokaal").unwrap();
+    s.amend(BP, "BP08", Some(1_000_000), false, Some("BP05"), "Bankjes en bloembakken samen").unwrap();
+    s.amend(BP, "BP06", None, true, None, "Indiener trok het plan in").unwrap();
+    assert_eq!(s.panel_state(BP).unwrap().amendments.len(), 3);
+
+    // Round 2: approval up to 2, 12 present: quorum met.
+    s.open_round(BP, &RoundFormat::Approval { max: 2 }, &members(12)).unwrap();
+    assert_eq!(codes(&s.cast_vote(BP, 2, "P01", &v(&[("BP05", 1)])).unwrap_err()), ["panel.plan_not_in"], "merged away");
+    assert_eq!(codes(&s.cast_vote(BP, 2, "P01", &v(&[("BP01", 1), ("BP02", 1), ("BP03", 1)])).unwrap_err()), ["panel.approval_over"]);
+    for m in members(12) {
+        let pick = if m.as_str() < "P07" { v(&[("BP01", 1), ("BP08", 1)]) } else { v(&[("BP03", 1)]) };
+        s.cast_vote(BP, 2, &m, &pick).unwrap();
+    }
+    let p = s.projector(BP, Lang::Nl).unwrap();
+    let pos = |c: &str| p.plans.iter().position(|x| x.code == c).unwrap();
+    // BP01 6, BP08 6, BP03 6 -> tie broken by code: BP01, BP03, BP08.
+    assert_eq!((pos("BP01"), pos("BP03"), pos("BP08")), (0, 1, 2));
+    assert_eq!(p.plans[pos("BP01")].moved, Some(1), "BP01 climbed from second (8 points after P06) to first");
+    assert_eq!(p.plans[pos("BP03")].moved, Some(-1));
+    assert_eq!(p.plans[pos("BP03")].cost_cents, 1_800_000, "the amended cost");
+    assert!(!p.plans.iter().any(|x| x.code == "BP06" || x.code == "BP05"));
+    s.close_round(BP, 2, None).unwrap();
+    let pkg = s.panel_package(BP, Lang::Nl).unwrap();
+    // BP01 21,000 + BP03 18,000 + BP08 10,000 = 49,000 within 60,000.
+    assert_eq!(pkg.funded, ["BP01", "BP03", "BP08"]);
+    assert_eq!(pkg.total_cost_cents, 4_900_000);
+    assert!(s.audit_verify().unwrap().broken_at.is_none());
+    // The audit log says who voted, never how.
+    let votes: Vec<_> = s.audit_log(500).unwrap().into_iter().filter(|e| e.action == "panel.vote").collect();
+    assert!(votes.iter().all(|e| e.after.is_none()));
+}
