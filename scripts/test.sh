@@ -17,6 +17,6 @@ say "Core: unit, integration and property tests"
 
 build_app
 say "Desktop app end to end under Xvfb"
-(cd "$ROOT" && xvfb-run -a -s "-screen 0 1280x900x24" python3 tests/e2e/run.py)
+(cd "$ROOT" && xvfb-run -a -s "-screen 0 1920x1200x24" python3 tests/e2e/run.py)
 "$ROOT/scripts/fuzz.sh"
 say "All tests passed"

@@ -58,6 +58,16 @@ const COMMANDS: &[&str] = &[
     "tables_overview",
     "print_table_sheets",
     "close_tables",
+    "add_member",
+    "set_quorum",
+    "open_round",
+    "cast_vote",
+    "close_round",
+    "set_frozen",
+    "amend",
+    "panel_state",
+    "projector",
+    "panel_package",
 ];
 
 fn main() {

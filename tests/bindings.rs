@@ -7,6 +7,7 @@ use wijkstem::audit::{AuditEvent, ChainBreak, ChainReport};
 use wijkstem::csv_import::ImportReport;
 use wijkstem::problem::{Failure, Problem};
 use wijkstem::selection::{Method, Plan, PlanInput, Selection, SelectionInput, Status};
+use wijkstem::panel::{Member, PanelPackage, PanelState, ProjectedPlan, ProjectorView, RoundFormat, RoundState};
 use wijkstem::tables::{RankedPlan, RoundView, TableInput, TableSettings, TableView, TablesOverview, VerdictFormat, VerdictInput};
 use wijkstem::backup::{BackupInfo, BackupSelection, BackupSettings};
 use wijkstem::session::{BackupStatus, BundleExport, Location, Recovery, StartupInfo, VerifyView};
@@ -62,6 +63,13 @@ fn generated() -> String {
         RankedPlan::decl(),
         RoundView::decl(),
         TablesOverview::decl(),
+        RoundFormat::decl(),
+        Member::decl(),
+        RoundState::decl(),
+        PanelState::decl(),
+        ProjectedPlan::decl(),
+        ProjectorView::decl(),
+        PanelPackage::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust core by tests/bindings.rs. Do not edit:\n// run `UPDATE_BINDINGS=1 cargo test --test bindings` after changing a Rust type.\n\n",

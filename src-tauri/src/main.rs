@@ -18,6 +18,7 @@ use wijkstem::problem::Failure;
 use wijkstem::selection::{Plan, PlanInput, Selection, SelectionInput};
 use wijkstem::backup::{BackupInfo, BackupSettings};
 use wijkstem::session::{BackupStatus, BundleExport, Location, Res, Session, StartupInfo, VerifyView};
+use wijkstem::panel::{Member, PanelPackage, PanelState, ProjectorView, RoundFormat};
 use wijkstem::store::Store;
 use wijkstem::tables::{TableInput, TableSettings, TableView, TablesOverview, VerdictInput};
 
@@ -334,6 +335,56 @@ fn print_table_sheets(app: State<'_, App>, selection_id: i64, round: Option<u32>
     with(&app, |s| s.print_table_sheets(selection_id, round, Lang::from_code(&lang)))
 }
 
+#[tauri::command]
+fn add_member(app: State<'_, App>, selection_id: i64, code: String, name: String) -> Res<Member> {
+    with(&app, |s| s.add_member(selection_id, &code, &name))
+}
+
+#[tauri::command]
+fn set_quorum(app: State<'_, App>, selection_id: i64, quorum: u32) -> Res<()> {
+    with(&app, |s| s.set_quorum(selection_id, quorum))
+}
+
+#[tauri::command]
+fn open_round(app: State<'_, App>, selection_id: i64, format: RoundFormat, present: Vec<String>) -> Res<u32> {
+    with(&app, |s| s.open_round(selection_id, &format, &present))
+}
+
+#[tauri::command]
+fn cast_vote(app: State<'_, App>, selection_id: i64, round: u32, member: String, votes: Vec<(String, u32)>) -> Res<()> {
+    with(&app, |s| s.cast_vote(selection_id, round, &member, &votes))
+}
+
+#[tauri::command]
+fn close_round(app: State<'_, App>, selection_id: i64, round: u32, override_reason: Option<String>) -> Res<()> {
+    with(&app, |s| s.close_round(selection_id, round, override_reason.as_deref()))
+}
+
+#[tauri::command]
+fn set_frozen(app: State<'_, App>, selection_id: i64, frozen: bool) -> Res<()> {
+    with(&app, |s| s.set_frozen(selection_id, frozen))
+}
+
+#[tauri::command]
+fn amend(app: State<'_, App>, selection_id: i64, plan: String, new_cost_cents: Option<i64>, withdraw: bool, merge_from: Option<String>, reason: String) -> Res<()> {
+    with(&app, |s| s.amend(selection_id, &plan, new_cost_cents, withdraw, merge_from.as_deref(), &reason))
+}
+
+#[tauri::command]
+fn panel_state(app: State<'_, App>, selection_id: i64) -> Res<PanelState> {
+    with(&app, |s| s.panel_state(selection_id))
+}
+
+#[tauri::command]
+fn projector(app: State<'_, App>, selection_id: i64, lang: String) -> Res<ProjectorView> {
+    with(&app, |s| s.projector(selection_id, Lang::from_code(&lang)))
+}
+
+#[tauri::command]
+fn panel_package(app: State<'_, App>, selection_id: i64, lang: String) -> Res<PanelPackage> {
+    with(&app, |s| s.panel_package(selection_id, Lang::from_code(&lang)))
+}
+
 /// Open (or bring forward) the read-only view window for a projector or a
 /// second screen. Its capability allows reading only.
 #[tauri::command]
@@ -352,7 +403,12 @@ fn open_view_window(handle: tauri::AppHandle, view: String, selection_id: i64) -
             b = b.position(pos.x as f64, pos.y as f64).fullscreen(true);
         }
     }
-    b.build().map(|_| ()).map_err(|e| e.to_string())
+    let w = b.build().map_err(|e| e.to_string())?;
+    // A test or a moderator can ask for the projector's exact size (1920x1080).
+    if let Some((wd, ht)) = std::env::var("WIJKSTEM_VIEW_SIZE").ok().and_then(|v| v.split_once('x').and_then(|(a, b)| Some((a.parse::<f64>().ok()?, b.parse::<f64>().ok()?)))) {
+        let _ = w.set_size(tauri::LogicalSize::new(wd, ht));
+    }
+    Ok(())
 }
 
 #[tauri::command]
@@ -447,7 +503,17 @@ fn main() {
             confirm_drop,
             tables_overview,
             print_table_sheets,
-            close_tables
+            close_tables,
+            add_member,
+            set_quorum,
+            open_round,
+            cast_vote,
+            close_round,
+            set_frozen,
+            amend,
+            panel_state,
+            projector,
+            panel_package
         ])
         .build(tauri::generate_context!())
         .expect("Wijkstem could not start its window")

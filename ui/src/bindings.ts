@@ -234,3 +234,41 @@ export type TablesOverview = { rounds: Array<RoundView>, ranking: Array<RankedPl
  */
 mes_funded: Array<string> | null, };
 
+export type RoundFormat = { "kind": "points", per_member: number, } | { "kind": "approval", max: number, } | { "kind": "ranking" };
+
+export type Member = { id: number, code: string, name: string, };
+
+export type RoundState = { no: number, format: RoundFormat, present: Array<string>, 
+/**
+ * Member codes who voted, never what they voted.
+ */
+voted: Array<string>, closed: boolean, frozen: boolean, quorum_note: string | null, };
+
+export type PanelState = { members: Array<Member>, quorum: number, rounds: Array<RoundState>, amendments: Array<string>, };
+
+export type ProjectedPlan = { code: string, title: string, cost_cents: number, score_text: string, 
+/**
+ * Bar length, 0..=1000 of the highest score.
+ */
+bar: number, 
+/**
+ * Above the budget line: fits in rank order.
+ */
+fits: boolean, 
+/**
+ * Places gained (+) or lost (−) since the previous round; none in round 1.
+ */
+moved: number | null, };
+
+export type ProjectorView = { wijk: string, round: number, votes: number, present: number, budget_cents: number, plans: Array<ProjectedPlan>, 
+/**
+ * Frozen by the moderator: this is the last revealed picture.
+ */
+frozen: boolean, 
+/**
+ * Changes with every saved vote, so a screen can tell it is current.
+ */
+version: number, };
+
+export type PanelPackage = { funded: Array<string>, total_cost_cents: number, explanation: Array<string>, };
+

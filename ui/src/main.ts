@@ -5,8 +5,9 @@ import { formatEuro, parseEuro } from "./money";
 import { asFailure, makeApi, TauriPlatform, type Api } from "./platform";
 import { entryTab, progressScreen, setupTab, tallyTab, type Ctx } from "./paper";
 import { tablesEntryTab, tablesOverviewTab, tablesSetupTab } from "./tables";
+import { panelEntryTab, panelResultTab, panelSetupTab, projectorScreen } from "./panel";
 
-type Tab = "plans" | "setup" | "entry" | "tally" | "tsetup" | "tentry" | "toverview";
+type Tab = "plans" | "setup" | "entry" | "tally" | "tsetup" | "tentry" | "toverview" | "psetup" | "pentry" | "presult";
 type View = { kind: "home" } | { kind: "selection"; id: number };
 type Message = { kind: "error" | "info" | "warn"; text: string };
 
@@ -173,7 +174,7 @@ export class App {
         this.resumeAt = null;
         if (at?.selection_id != null) {
           this.view = { kind: "selection", id: at.selection_id };
-          if (["plans", "setup", "entry", "tally", "tsetup", "tentry", "toverview"].includes(at.tab)) this.tab = at.tab as Tab;
+          if (["plans", "setup", "entry", "tally", "tsetup", "tentry", "toverview", "psetup", "pentry", "presult"].includes(at.tab)) this.tab = at.tab as Tab;
         }
       });
     };
@@ -443,7 +444,7 @@ export class App {
       });
     };
     const over = s.total_cost_cents - s.budget_cents;
-    const tabs: Tab[] = s.method === "ballots" ? ["plans", "setup", "entry", "tally"] : s.method === "tables" ? ["plans", "tsetup", "tentry", "toverview"] : ["plans"];
+    const tabs: Tab[] = s.method === "ballots" ? ["plans", "setup", "entry", "tally"] : s.method === "tables" ? ["plans", "tsetup", "tentry", "toverview"] : ["plans", "psetup", "pentry", "presult"];
     const tabBar = h(
       "div",
       { class: "tabs", role: "tablist" },
@@ -459,6 +460,9 @@ export class App {
     if (!tabs.includes(this.tab)) this.tab = "plans";
     const wrap = (el: HTMLElement) => h("div", { id: "selection-view", "data-selection-id": id }, head, el);
     if (this.tab === "tsetup") return wrap(await tablesSetupTab(this.ctx(), s, plans));
+    if (this.tab === "psetup") return wrap(await panelSetupTab(this.ctx(), s, plans));
+    if (this.tab === "pentry") return wrap(await panelEntryTab(this.ctx(), s));
+    if (this.tab === "presult") return wrap(await panelResultTab(this.ctx(), s));
     if (this.tab === "tentry") return wrap(await tablesEntryTab(this.ctx(), s, plans));
     if (this.tab === "toverview") return wrap(await tablesOverviewTab(this.ctx(), s));
     if (this.tab === "setup") return h("div", { id: "selection-view", "data-selection-id": id }, head, await setupTab(this.ctx(), s));
@@ -487,6 +491,36 @@ export class App {
       h("div", { class: "card" }, h("h2", {}, t("selection.edit_title")), this.selectionForm("edit", s, save, t("action.save"))),
     );
   }
+}
+
+/** The projector window: asks for the ranking every 100 ms and redraws only
+ * when it changed, so an entry shows within 200 ms. Read-only. */
+export async function startProjectorView(api: Api, root: HTMLElement, selectionId: number, everyMs = 100): Promise<() => void> {
+  const saved = localStorage.getItem("wijkstem.lang");
+  if (saved === "en" || saved === "nl") setLang(saved);
+  document.body.classList.add("view-window", "projector-window");
+  let stopped = false;
+  let last = "";
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const tick = async () => {
+    if (stopped) return;
+    try {
+      const v = await api.projector(selectionId, lang());
+      const key = JSON.stringify(v);
+      if (key !== last) {
+        last = key;
+        root.replaceChildren(projectorScreen(v));
+      }
+    } catch (e) {
+      root.replaceChildren(h("div", { class: "msg error" }, asFailure(e).problems.map((p) => problemText(p)).join(" ")));
+    }
+    if (!stopped) timer = setTimeout(tick, everyMs);
+  };
+  await tick();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }
 
 function toBase64(bytes: Uint8Array): string {
@@ -524,8 +558,12 @@ export async function startProgressView(api: Api, root: HTMLElement, selectionId
 if (typeof window !== "undefined" && document.getElementById("app")) {
   const root = document.getElementById("app")!;
   const api = makeApi(new TauriPlatform());
-  const route = /^#progress\/(\d+)$/.exec(location.hash);
-  const started = route ? startProgressView(api, root, Number(route[1])) : new App(api, root).start();
+  const route = /^#(progress|projector)\/(\d+)$/.exec(location.hash);
+  const started = !route
+    ? new App(api, root).start()
+    : route[1] === "projector"
+      ? startProjectorView(api, root, Number(route[2]))
+      : startProgressView(api, root, Number(route[2]));
   started.catch((e) => {
     root.textContent = String(e);
   });

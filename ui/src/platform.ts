@@ -1,6 +1,11 @@
 // The one place the UI talks to the backend. Everything else imports `api`,
 // so tests can swap in a mock platform without a Tauri window.
 import type {
+  Member,
+  PanelPackage,
+  PanelState,
+  ProjectorView,
+  RoundFormat,
   TableInput,
   TableSettings,
   TableView,
@@ -114,6 +119,17 @@ export function makeApi(p: Platform) {
     dropPreview: (selectionId: number, afterRound: number, threshold: string) => p.call<string[]>("drop_preview", { selectionId, afterRound, threshold }),
     confirmDrop: (selectionId: number, afterRound: number, threshold: string) => p.call<string[]>("confirm_drop", { selectionId, afterRound, threshold }),
     tablesOverview: (selectionId: number, lang: string) => p.call<TablesOverview>("tables_overview", { selectionId, lang }),
+    addMember: (selectionId: number, code: string, name: string) => p.call<Member>("add_member", { selectionId, code, name }),
+    setQuorum: (selectionId: number, quorum: number) => p.call<null>("set_quorum", { selectionId, quorum }),
+    openRound: (selectionId: number, format: RoundFormat, present: string[]) => p.call<number>("open_round", { selectionId, format, present }),
+    castVote: (selectionId: number, round: number, member: string, votes: [string, number][]) => p.call<null>("cast_vote", { selectionId, round, member, votes }),
+    closeRound: (selectionId: number, round: number, overrideReason: string | null) => p.call<null>("close_round", { selectionId, round, overrideReason }),
+    setFrozen: (selectionId: number, frozen: boolean) => p.call<null>("set_frozen", { selectionId, frozen }),
+    amend: (selectionId: number, plan: string, newCostCents: number | null, withdraw: boolean, mergeFrom: string | null, reason: string) =>
+      p.call<null>("amend", { selectionId, plan, newCostCents, withdraw, mergeFrom, reason }),
+    panelState: (selectionId: number) => p.call<PanelState>("panel_state", { selectionId }),
+    projector: (selectionId: number, lang: string) => p.call<ProjectorView>("projector", { selectionId, lang }),
+    panelPackage: (selectionId: number, lang: string) => p.call<PanelPackage>("panel_package", { selectionId, lang }),
     closeTables: (selectionId: number) => p.call<null>("close_tables", { selectionId }),
     printTableSheets: (selectionId: number, round: number | null, lang: string) => p.call<string>("print_table_sheets", { selectionId, round, lang }),
   };

@@ -1,0 +1,107 @@
+"""End to end, gelote wijkpanels with two windows: the moderator opens a
+round and types members' votes in the grid; the projector window shows the
+ranking and the budget line, changes when a vote changes the order, holds
+still when frozen, and shows no individual vote. A 1920x1080 screenshot of
+the projector is kept."""
+
+import os
+import tempfile
+import unittest
+
+from wd import APP, Driver, TauriDriver
+
+
+class PanelTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if not os.path.exists(APP):
+            raise unittest.SkipTest(f"app not built at {APP}")
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.td = TauriDriver(env={"WIJKSTEM_VIEW_SIZE": "1920x1080"})
+        cls.d = Driver(cls.td.port)
+        cls.d.start(["--db", os.path.join(cls.tmp.name, "panel.sqlite")])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.quit()
+        cls.td.stop()
+        cls.tmp.cleanup()
+
+    def vote(self, member, cells):
+        d = self.d
+        for code, v in cells.items():
+            d.type(f"#g-{member}-{code}", str(v))
+        last = list(cells)[-1]
+        d.press_enter(f"#g-{member}-{last}")
+        d.wait_text("#messages", lambda t: f"Stem van {member} bewaard" in t)
+
+    def order(self):
+        return self.d.script("return [...document.querySelectorAll('#projector .pj-row')].map(r => r.dataset.planCode);")
+
+    def test_moderator_and_projector(self):
+        d = self.d
+        d.type("#operator-name", "Moderator")
+        d.click("#sign-in")
+        d.wait_text("#signed-in-as", lambda t: "Moderator" in t)
+        d.click('tr[data-selection-id="3"] button.open-selection')
+        d.wait_text("#selection-title", lambda t: "Watersportbaan" in t)
+        d.click("#tab-psetup")
+        # Points, 5 per member; P19 and P20 are absent.
+        d.click('#round-form input.present[value="P19"]')
+        d.click('#round-form input.present[value="P20"]')
+        d.click("#open-round")
+        d.wait_text("#messages", lambda t: "Ronde 1 is open" in t)
+        d.click("#tab-pentry")
+        self.assertEqual(d.find_all('#vote-grid tr[data-member="P19"]'), [], "absent members have no row")
+        self.vote("P01", {"BP03": 5})
+        self.vote("P02", {"BP03": 3, "BP02": 2})
+        self.vote("P03", {"BP01": 5})
+
+        main = d.window()
+        known = d.window_handles()
+        d.click("#open-projector")
+        view = d.wait_new_window(known)
+        d.switch_to(view)
+        d.wait_text("#projector", lambda t: "3 van 18 stemmen binnen" in t)
+        self.assertEqual(self.order()[:3], ["BP03", "BP01", "BP02"])
+        text = d.text("#projector")
+        self.assertIn("budget € 60.000,00", text)
+        self.assertNotIn("P01", text, "no member is shown")
+        # BP03 26.500 + BP01 21.000 + BP02 3.800 fit; the line comes after them.
+        after_line = d.script("const l = document.getElementById('budget-line'); return l.previousElementSibling.dataset.planCode;")
+        self.assertEqual(after_line, "BP02")
+
+        # A new vote changes the order: BP01 overtakes BP03.
+        d.switch_to(main)
+        self.vote("P04", {"BP01": 5})
+        d.switch_to(view)
+        d.wait_text("#projector", lambda t: "4 van 18" in t)
+        self.assertEqual(self.order()[:2], ["BP01", "BP03"])
+
+        # Frozen while entering: the projector holds still until revealed.
+        d.switch_to(main)
+        d.click("#freeze")
+        d.wait_text("#freeze", lambda t: "Tonen" in t)
+        self.vote("P05", {"BP02": 5})
+        self.vote("P06", {"BP02": 5})
+        d.switch_to(view)
+        d.wait_text("#projector", lambda t: "Even geduld" in t)
+        self.assertEqual(self.order()[:2], ["BP01", "BP03"])
+        d.switch_to(main)
+        d.click("#freeze")
+        d.switch_to(view)
+        d.wait_text("#projector", lambda t: "6 van 18" in t)
+        self.assertEqual(self.order()[0], "BP02")
+        d.screenshot("40-projector-1920x1080.png")
+        size = d.script("return [window.innerWidth, window.innerHeight];")
+        print("projector viewport", size)
+
+        d.switch_to(main)
+        d.click("#close-round")
+        d.wait_text("#messages", lambda t: "Ronde 1 is afgesloten" in t)
+        d.click("#tab-presult")
+        d.wait_text("#panel-funded", lambda t: "Gefinancierd: BP01, BP02, BP03" in t)
+
+
+if __name__ == "__main__":
+    unittest.main()

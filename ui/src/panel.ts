@@ -1,0 +1,175 @@
+// Gelote wijkpanels: members and rounds, the moderator's fast entry grid,
+// and the projector screen (a separate, read-only window).
+import type { Plan, ProjectorView, RoundFormat, Selection } from "./bindings";
+import { h, field } from "./dom";
+import { lang, t } from "./i18n";
+import { formatEuro, parseEuro } from "./money";
+import type { Ctx } from "./paper";
+
+export async function panelSetupTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<HTMLElement> {
+  const st = await ctx.api.panelState(s.id);
+  const current = st.rounds[st.rounds.length - 1];
+  const open = (e: Event) => {
+    e.preventDefault();
+    const kind = field("round-kind");
+    const n = Number(field("round-n"));
+    const format: RoundFormat = kind === "approval" ? { kind: "approval", max: n } : kind === "ranking" ? { kind: "ranking" } : { kind: "points", per_member: n };
+    const present = [...document.querySelectorAll<HTMLInputElement>("#round-form input.present:checked")].map((x) => x.value);
+    ctx.act(async () => ctx.info(t("panelui.round_opened", { round: await ctx.api.openRound(s.id, format, present) })));
+  };
+  const amend = (e: Event) => {
+    e.preventDefault();
+    const cost = field("amend-cost").trim() ? parseEuro(field("amend-cost")) : null;
+    ctx.act(async () => {
+      if (field("amend-cost").trim() && cost === null) throw { problems: [{ code: "selection.amount_out_of_range", params: {} }] };
+      await ctx.api.amend(s.id, field("amend-plan"), cost, (document.getElementById("amend-withdraw") as HTMLInputElement).checked, field("amend-merge") || null, field("amend-reason"));
+      ctx.info(t("panelui.amended"));
+    });
+  };
+  const addMember = (e: Event) => {
+    e.preventDefault();
+    ctx.act(async () => ctx.info(t("panelui.member_added", { member: (await ctx.api.addMember(s.id, field("member-code"), field("member-name"))).code })));
+  };
+  return h(
+    "div",
+    {},
+    h(
+      "div",
+      { class: "card" },
+      h("h2", {}, t("panelui.members", { n: st.members.length, quorum: st.quorum })),
+      h("p", { class: "muted" }, st.members.map((m) => `${m.code} ${m.name}`).join(" · ")),
+      h("form", { class: "row", id: "member-form", onsubmit: addMember }, h("label", {}, t("panelui.code"), h("input", { id: "member-code", size: 6 })), h("label", {}, t("panelui.name"), h("input", { id: "member-name", size: 16 })), h("button", { type: "submit", class: "secondary" }, t("panelui.add_member"))),
+    ),
+    h(
+      "form",
+      { class: "card", id: "round-form", onsubmit: open },
+      h("h2", {}, current && !current.closed ? t("panelui.round_is_open", { round: current.no }) : t("panelui.open_round", { round: st.rounds.length + 1 })),
+      h(
+        "div",
+        { class: "row" },
+        h("label", {}, t("panelui.format"), h("select", { id: "round-kind" }, (["points", "approval", "ranking"] as const).map((k) => h("option", { value: k }, t(`panelui.format_${k}`))))),
+        h("label", {}, t("panelui.format_n"), h("input", { id: "round-n", size: 4, value: 5 })),
+      ),
+      h("p", { class: "muted" }, t("panelui.present_help")),
+      h("div", { class: "row attendance" }, st.members.map((m) => h("label", { class: "inline" }, h("input", { type: "checkbox", class: "present", value: m.code, checked: true }), ` ${m.code}`))),
+      h("button", { id: "open-round", type: "submit", disabled: !!current && !current.closed }, t("panelui.open")),
+    ),
+    h(
+      "form",
+      { class: "card", id: "amend-form", onsubmit: amend },
+      h("h2", {}, t("panelui.amend")),
+      h(
+        "div",
+        { class: "row" },
+        h("label", {}, t("field.code"), h("select", { id: "amend-plan" }, plans.map((p) => h("option", { value: p.code }, p.code)))),
+        h("label", {}, t("panelui.new_cost"), h("input", { id: "amend-cost", size: 10 })),
+        h("label", {}, t("panelui.merge_from"), h("input", { id: "amend-merge", size: 6 })),
+        h("label", { class: "inline" }, h("input", { type: "checkbox", id: "amend-withdraw" }), ` ${t("panelui.withdraw")}`),
+        h("label", {}, t("panelui.reason"), h("input", { id: "amend-reason", size: 30 })),
+        h("button", { id: "amend-save", type: "submit", class: "secondary" }, t("action.save")),
+      ),
+      st.amendments.length ? h("ul", { id: "amendments" }, st.amendments.map((a) => h("li", {}, a.split("|").join(" · ")))) : null,
+    ),
+  );
+}
+
+/** The grid: present members by plans; type a member's votes, Enter saves the row. */
+export async function panelEntryTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
+  const [st, view] = await Promise.all([ctx.api.panelState(s.id), ctx.api.projector(s.id, lang())]);
+  const r = st.rounds[st.rounds.length - 1];
+  if (!r || r.closed) return h("p", { class: "msg info", id: "no-open-round" }, t("panelui.no_open_round"));
+  const codes = view.plans.map((p) => p.code).sort();
+  const save = (member: string) => {
+    const votes: [string, number][] = codes.map((c) => [c, Number(field(`g-${member}-${c}`) || 0)] as [string, number]).filter(([, v]) => v > 0);
+    ctx.act(async () => {
+      await ctx.api.castVote(s.id, r.no, member, votes);
+      ctx.info(t("panelui.vote_saved", { member }));
+    });
+  };
+  const row = (m: string) => {
+    const done = r.voted.includes(m);
+    return h(
+      "tr",
+      { "data-member": m, class: done ? "voted" : "" },
+      h("th", {}, m),
+      codes.map((c) => {
+        const input = h("input", { id: `g-${m}-${c}`, class: "cell", size: 2, disabled: done, inputmode: "numeric" }) as HTMLInputElement;
+        input.addEventListener("keydown", (e) => {
+          if ((e as KeyboardEvent).key === "Enter") {
+            e.preventDefault();
+            save(m);
+          }
+        });
+        return h("td", {}, input);
+      }),
+      h("td", {}, done ? "✓" : h("button", { class: "secondary save-row", type: "button", onclick: () => save(m) }, t("action.save"))),
+    );
+  };
+  const toggleFreeze = () => ctx.act(() => ctx.api.setFrozen(s.id, !r.frozen));
+  const close = () =>
+    ctx.act(async () => {
+      await ctx.api.closeRound(s.id, r.no, field("quorum-reason") || null);
+      ctx.info(t("panelui.round_closed", { round: r.no }));
+    });
+  return h(
+    "div",
+    {},
+    h(
+      "div",
+      { class: "row toolbar" },
+      h("strong", {}, t("panelui.round_status", { round: r.no, voted: r.voted.length, present: r.present.length })),
+      h("button", { id: "open-projector", class: "secondary", onclick: () => ctx.act(() => ctx.api.openViewWindow("projector", s.id)) }, t("panelui.projector")),
+      h("button", { id: "freeze", class: "secondary", onclick: toggleFreeze }, r.frozen ? t("panelui.reveal") : t("panelui.freeze")),
+    ),
+    h("table", { id: "vote-grid" }, h("thead", {}, h("tr", {}, h("th", {}, ""), codes.map((c) => h("th", {}, c)), h("th", {}, ""))), h("tbody", {}, r.present.map(row))),
+    h("div", { class: "card row" }, h("label", {}, t("panelui.quorum_reason"), h("input", { id: "quorum-reason", size: 40 })), h("button", { id: "close-round", onclick: close }, t("panelui.close_round"))),
+  );
+}
+
+export async function panelResultTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
+  const pkg = await ctx.api.panelPackage(s.id, lang()).catch(() => null);
+  if (!pkg) return h("p", { class: "msg info" }, t("problem.panel.no_closed_round"));
+  return h(
+    "div",
+    { class: "card", id: "panel-result" },
+    h("h2", {}, t("panelui.package")),
+    h("p", { id: "panel-funded" }, t("panelui.funded", { plans: pkg.funded.join(", ") || "—", total: formatEuro(pkg.total_cost_cents, lang()), budget: formatEuro(s.budget_cents, lang()) })),
+    h("ol", {}, pkg.explanation.map((l) => h("li", {}, l))),
+  );
+}
+
+function bar(permille: number): HTMLElement {
+  const el = h("span", { class: "pj-bar" });
+  // Through the style object: the strict CSP forbids style attributes.
+  el.style.width = `${permille / 10}%`;
+  return el;
+}
+
+/** The projector: large type, bars, the budget line, movement, no one's vote. */
+export function projectorScreen(v: ProjectorView): HTMLElement {
+  const lastFit = v.plans.reduce((acc, p, i) => (p.fits ? i : acc), -1);
+  const rows: HTMLElement[] = [];
+  v.plans.forEach((p, i) => {
+    const arrow = p.moved === null || p.moved === 0 ? "" : p.moved > 0 ? `▲${p.moved}` : `▼${-p.moved}`;
+    rows.push(
+      h(
+        "div",
+        { class: `pj-row ${p.fits ? "fits" : "out"}`, "data-plan-code": p.code },
+        h("span", { class: "pj-rank" }, i + 1),
+        h("span", { class: `pj-move ${p.moved && p.moved > 0 ? "up" : "down"}` }, arrow),
+        h("span", { class: "pj-title" }, `${p.code} ${p.title}`),
+        h("span", { class: "pj-barbox" }, bar(p.bar)),
+        h("span", { class: "pj-score" }, p.score_text),
+        h("span", { class: "pj-cost" }, formatEuro(p.cost_cents, lang())),
+      ),
+    );
+    if (i === lastFit) rows.push(h("div", { class: "pj-budget-line", id: "budget-line" }, t("panelui.budget_line", { budget: formatEuro(v.budget_cents, lang()) })));
+  });
+  return h(
+    "div",
+    { class: "projector", id: "projector", "data-version": v.version, "data-rendered-at": Date.now(), "data-frozen": v.frozen ? "1" : "0" },
+    h("h1", {}, `${v.wijk} — ${t("panelui.round")} ${v.round}`),
+    h("p", { class: "pj-sub" }, v.frozen ? t("panelui.frozen") : t("panelui.votes_in", { votes: v.votes, present: v.present })),
+    h("div", { class: "pj-list" }, rows),
+  );
+}
