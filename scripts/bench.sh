@@ -15,3 +15,5 @@ say "Paper ballots: durable save of one entry, printing 1,000 ballots"
 (cd "$ROOT" && cargo bench --quiet --bench paper)
 say "Result bundle: export and verify with 100,000 ballots"
 (cd "$ROOT" && cargo bench --quiet --bench bundle)
+say "Panel: saved vote to projector (two windows of the real app)"
+WIJKSTEM_APP="$ROOT/target/release/wijkstem-app" xvfb-run -a -s "-screen 0 1920x1200x24" python3 "$ROOT/benches/projector.py"
