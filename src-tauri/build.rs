@@ -68,6 +68,10 @@ const COMMANDS: &[&str] = &[
     "panel_state",
     "projector",
     "panel_package",
+    "record_consent",
+    "close_panel",
+    "print_round_cards",
+    "card_scan",
 ];
 
 fn main() {

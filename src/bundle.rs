@@ -145,14 +145,14 @@ impl Store {
     /// Build the bundle's files and the report for a closed count.
     pub fn bundle_parts(&self, selection_id: i64, key_id: &str, lang: Lang) -> Result<Parts, Failure> {
         let sel = self.get_selection(selection_id)?;
-        if sel.method == Method::Panel {
-            return Err(p("bundle.method_not_ready").with("method", sel.method.as_str()).into());
-        }
         if sel.status != crate::selection::Status::Closed {
             return Err(p("bundle.not_closed").into());
         }
         if sel.method == Method::Tables {
             return self.tables_bundle_parts(selection_id, key_id, lang);
+        }
+        if sel.method == Method::Panel {
+            return self.panel_bundle_parts(selection_id, key_id, lang);
         }
         let ci = self.count_inputs(selection_id)?;
         let def = self.selection_def_with(selection_id, "greedy", lang, &ci)?;
@@ -181,6 +181,44 @@ impl Store {
         let footer = Footer { content_hash: content_hash(&files), key_id: key_id.to_string() };
         files.insert(REPORT.to_string(), report::render(&data, &footer));
         Ok(Parts { files, report: data, footer })
+    }
+
+    fn panel_bundle_parts(&self, selection_id: i64, key_id: &str, lang: Lang) -> Result<Parts, Failure> {
+        let mut def = self.plain_def(selection_id, "panel", lang)?;
+        def.tables = None;
+        let (rounds, amendments) = self.panel_records(selection_id)?;
+        let data = report::compute_panel(&def, &rounds, &amendments).map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;
+        let mut files = BTreeMap::new();
+        files.insert("selection.json".to_string(), serde_json::to_vec_pretty(&def).expect("serialises"));
+        files.insert("records/rounds.json".to_string(), serde_json::to_vec_pretty(&rounds).expect("serialises"));
+        files.insert("records/amendments.json".to_string(), serde_json::to_vec_pretty(&amendments).expect("serialises"));
+        files.insert("results.json".to_string(), serde_json::to_vec_pretty(&data).expect("serialises"));
+        files.insert("audit.jsonl".to_string(), self.export_audit()?.into_bytes());
+        let footer = Footer { content_hash: content_hash(&files), key_id: key_id.to_string() };
+        files.insert(REPORT.to_string(), report::render(&data, &footer));
+        Ok(Parts { files, report: data, footer })
+    }
+
+    fn plain_def(&self, selection_id: i64, rule: &str, lang: Lang) -> Result<SelectionDef, Failure> {
+        let sel = self.get_selection(selection_id)?;
+        let plans = self.list_plans(selection_id)?;
+        Ok(SelectionDef {
+            format: "wijkstem-selection/1".into(),
+            id: sel.id,
+            edition: sel.edition,
+            wijk: sel.wijk,
+            method: sel.method.as_str().to_string(),
+            budget_cents: sel.budget_cents,
+            status: sel.status.as_str().to_string(),
+            plans: plans.into_iter().map(|p| report::PlanDef { code: p.code, title: p.title, description: p.description, cost_cents: p.cost_cents, initiator: p.initiator }).collect(),
+            paper: None,
+            printed: 0,
+            boxes: vec![],
+            rule: rule.into(),
+            tie_break: "lexicographic".into(),
+            lang: lang.code().to_string(),
+            tables: None,
+        })
     }
 
     fn tables_bundle_parts(&self, selection_id: i64, key_id: &str, lang: Lang) -> Result<Parts, Failure> {
@@ -357,6 +395,13 @@ pub fn verify(bytes: &[u8], trusted: Option<&PublicKey>) -> VerifyReport {
     let text = |path: &str| files.get(path).map(|b| String::from_utf8_lossy(b).to_string());
     let recomputed = (|| -> Result<(ReportData, ReportData), String> {
         let def: SelectionDef = serde_json::from_str(&text("selection.json").ok_or("selection.json")?).map_err(|e| format!("selection.json: {e}"))?;
+        if def.method == "panel" {
+            let rounds: Vec<crate::panel::RoundRecord> = serde_json::from_str(&text("records/rounds.json").ok_or("records/rounds.json")?).map_err(|e| format!("records/rounds.json: {e}"))?;
+            let amendments: Vec<crate::panel::AmendmentRecord> =
+                serde_json::from_str(&text("records/amendments.json").ok_or("records/amendments.json")?).map_err(|e| format!("records/amendments.json: {e}"))?;
+            let recorded: ReportData = serde_json::from_str(&text("results.json").ok_or("results.json")?).map_err(|e| format!("results.json: {e}"))?;
+            return Ok((report::compute_panel(&def, &rounds, &amendments)?, recorded));
+        }
         if def.method == "tables" {
             let tables: Vec<crate::tables::TableView> = serde_json::from_str(&text("records/tables.json").ok_or("records/tables.json")?).map_err(|e| format!("records/tables.json: {e}"))?;
             let drops: Vec<report::Drop> = serde_json::from_str(&text("records/drops.json").ok_or("records/drops.json")?).map_err(|e| format!("records/drops.json: {e}"))?;

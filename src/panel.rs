@@ -32,6 +32,35 @@ pub enum RoundFormat {
     Approval { max: u32 },
     /// Rank plans 1, 2, 3, … (k plans ranked give k, k−1, …, 1).
     Ranking,
+    /// The final round: consent (no objection) on the package of the last
+    /// voting round; objections are written down.
+    Consent,
+}
+
+/// One round as the bundle keeps it: its format and its votes, without
+/// who cast them (sorted, so the order says nothing either).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundRecord {
+    pub no: u32,
+    pub format: RoundFormat,
+    pub closed: bool,
+    pub present: u32,
+    pub quorum_note: Option<String>,
+    pub votes: Vec<Vec<(String, u32)>>,
+    /// Consent rounds: how many agreed, and the objections written down.
+    pub agreed: u32,
+    pub objections: Vec<String>,
+}
+
+/// An amendment as the bundle keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AmendmentRecord {
+    pub after_round: u32,
+    pub plan: String,
+    pub withdraw: bool,
+    pub merge_from: Option<String>,
+    pub detail: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -96,6 +125,9 @@ pub struct ProjectorView {
     pub plans: Vec<ProjectedPlan>,
     /// Frozen by the moderator: this is the last revealed picture.
     pub frozen: bool,
+    /// A consent round: (agreed, objections) so far.
+    #[ts(type = "[number, number] | null")]
+    pub consent: Option<(u32, u32)>,
     /// Changes with every saved vote, so a screen can tell it is current.
     #[ts(type = "number")]
     pub version: i64,
@@ -110,6 +142,24 @@ pub struct PanelPackage {
     pub explanation: Vec<String>,
 }
 
+/// A round card's QR text: `WSP1:<selection>:<round>:<member>:<check>`.
+pub fn card_payload(selection_id: i64, round: u32, member: &str) -> String {
+    use sha2::Digest;
+    let body = format!("WSP1:{selection_id}:{round}:{}", member.to_uppercase());
+    format!("{body}:{}", hex::encode_upper(&sha2::Sha256::digest(body.as_bytes())[..2]))
+}
+
+/// `Some((selection, round, member))` for a valid round card scan.
+pub fn parse_card(text: &str) -> Option<(i64, u32, String)> {
+    let up = text.trim().to_ascii_uppercase();
+    let parts: Vec<&str> = up.split(':').collect();
+    if parts.len() != 5 || parts[0] != "WSP1" {
+        return None;
+    }
+    let (sel, round): (i64, u32) = (parts[1].parse().ok()?, parts[2].parse().ok()?);
+    (card_payload(sel, round, parts[3]) == up).then(|| (sel, round, parts[3].to_string()))
+}
+
 /// A round's scores from its votes. Pure.
 pub fn scores(format: &RoundFormat, votes: &[Vec<(String, u32)>]) -> BTreeMap<String, BigRational> {
     let mut s: BTreeMap<String, BigRational> = BTreeMap::new();
@@ -120,6 +170,7 @@ pub fn scores(format: &RoundFormat, votes: &[Vec<(String, u32)>]) -> BTreeMap<St
                 RoundFormat::Points { .. } => *x as u64,
                 RoundFormat::Approval { .. } => u64::from(*x > 0),
                 RoundFormat::Ranking => (k + 1).saturating_sub(*x as u64),
+                RoundFormat::Consent => 0,
             };
             *s.entry(code.clone()).or_insert_with(BigRational::zero) += BigRational::from_integer(w.into());
         }
@@ -270,6 +321,7 @@ impl Store {
                     return Err(p("tables.ranks").with("count", r.len()).into());
                 }
             }
+            RoundFormat::Consent => return Err(p("panel.consent_round").into()),
         }
         let kept: Vec<(String, u32)> = marked.into_iter().cloned().collect();
         let text = serde_json::to_string(&kept).expect("serialises");
@@ -281,6 +333,82 @@ impl Store {
             c.audit("panel.vote", &format!("selection/{selection_id}/round/{round}/member/{member}"), None, None)
         })?;
         Ok(())
+    }
+
+    /// A consent round: the member agrees with the proposed package, or
+    /// objects and the objection is written down.
+    pub fn record_consent(&mut self, operator: &str, selection_id: i64, round: u32, member: &str, agree: bool, objection: &str) -> Result<(), Failure> {
+        let (rid, format, closed) = self.round_row(selection_id, round)?;
+        if format != RoundFormat::Consent {
+            return Err(p("panel.not_consent_round").with("round", round).into());
+        }
+        if closed {
+            return Err(p("panel.round_closed").with("round", round).into());
+        }
+        if !agree && objection.trim().is_empty() {
+            return Err(p("panel.objection_required").into());
+        }
+        let member = member.trim().to_uppercase();
+        let row: Option<(i64, i64)> = self
+            .conn()
+            .query_row(
+                "SELECT m.id, (SELECT count(*) FROM panel_attendance a WHERE a.round_id = ?1 AND a.member_id = m.id) FROM panel_member m WHERE m.selection_id = ?2 AND m.code = ?3",
+                params![rid, selection_id, member],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.sql_err(e))?;
+        let Some((mid, present)) = row else { return Err(p("panel.unknown_member").with("member", &member).into()) };
+        if present == 0 {
+            return Err(p("panel.absent").with("member", &member).with("round", round).into());
+        }
+        let text = json!({ "agree": agree, "objection": objection.trim() }).to_string();
+        self.write(operator, |c| {
+            c.tx.execute("INSERT INTO panel_vote (round_id, member_id, votes, operator, at) VALUES (?1,?2,?3,?4,?5)", params![rid, mid, text, operator, crate::audit::now()])
+                .map_err(|e| match e {
+                    rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => StoreError::Sql("UNIQUE".into()),
+                    e => c.err(e),
+                })?;
+            c.audit("panel.consent", &format!("selection/{selection_id}/round/{round}/member/{member}"), None, None)
+        })
+        .map_err(|e| if matches!(&e, StoreError::Sql(d) if d == "UNIQUE") { Failure::from(p("panel.voted_twice").with("member", &member).with("round", round).with("at", "")) } else { Failure::from(e) })?;
+        Ok(())
+    }
+
+    /// The bundle's records of every round, anonymous, and the amendments.
+    pub fn panel_records(&self, selection_id: i64) -> Result<(Vec<RoundRecord>, Vec<AmendmentRecord>), Failure> {
+        let state = self.panel_state(selection_id)?;
+        let mut rounds = Vec::new();
+        for r in &state.rounds {
+            let (rid, _, _) = self.round_row(selection_id, r.no)?;
+            let mut st = self.conn().prepare("SELECT votes FROM panel_vote WHERE round_id = ?1").map_err(|e| self.sql_err(e))?;
+            let raw: Vec<String> = st.query_map([rid], |x| x.get(0)).map_err(|e| self.sql_err(e))?.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?;
+            let (mut votes, mut agreed, mut objections) = (Vec::new(), 0, Vec::new());
+            for v in raw {
+                if r.format == RoundFormat::Consent {
+                    let c: serde_json::Value = serde_json::from_str(&v).unwrap_or_default();
+                    if c["agree"].as_bool() == Some(true) {
+                        agreed += 1;
+                    } else {
+                        objections.push(c["objection"].as_str().unwrap_or_default().to_string());
+                    }
+                } else {
+                    votes.push(serde_json::from_str::<Vec<(String, u32)>>(&v).unwrap_or_default());
+                }
+            }
+            votes.sort();
+            objections.sort();
+            rounds.push(RoundRecord { no: r.no, format: r.format.clone(), closed: r.closed, present: r.present.len() as u32, quorum_note: r.quorum_note.clone(), votes, agreed, objections });
+        }
+        let mut st = self.conn().prepare("SELECT after_round, plan, withdraw, merge_from, detail, reason FROM panel_amendment WHERE selection_id = ?1 ORDER BY id").map_err(|e| self.sql_err(e))?;
+        let amendments = st
+            .query_map([selection_id], |r| {
+                Ok(AmendmentRecord { after_round: r.get(0)?, plan: r.get(1)?, withdraw: r.get::<_, i64>(2)? != 0, merge_from: r.get(3)?, detail: r.get(4)?, reason: r.get(5)? })
+            })
+            .map_err(|e| self.sql_err(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sql_err(e))?;
+        Ok((rounds, amendments))
     }
 
     /// Close a round: its quorum must be met, or the moderator writes why not.
@@ -422,6 +550,10 @@ impl Store {
 
     fn ranked(&self, selection_id: i64, no: u32) -> Result<Vec<(String, BigRational)>, Failure> {
         let (_, format, _) = self.round_row(selection_id, no)?;
+        // A consent round is about the package of the round before it.
+        if format == RoundFormat::Consent && no > 1 {
+            return self.ranked(selection_id, no - 1);
+        }
         let s = scores(&format, &self.round_votes(selection_id, no)?);
         let mut v: Vec<(String, BigRational)> = self.live_plans(selection_id)?.into_iter().map(|(c, _, _)| (c.clone(), s.get(&c).cloned().unwrap_or_else(BigRational::zero))).collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -433,7 +565,7 @@ impl Store {
         let sel = self.panel_selection(selection_id)?;
         let state = self.panel_state(selection_id)?;
         let Some(r) = state.rounds.last() else {
-            return Ok(ProjectorView { wijk: sel.wijk, round: 0, votes: 0, present: 0, budget_cents: sel.budget_cents, plans: vec![], frozen: false, version: 0 });
+            return Ok(ProjectorView { wijk: sel.wijk, round: 0, votes: 0, present: 0, budget_cents: sel.budget_cents, plans: vec![], frozen: false, consent: None, version: 0 });
         };
         let now = self.ranked(selection_id, r.no)?;
         let before: Option<Vec<(String, BigRational)>> = if r.no > 1 { Some(self.ranked(selection_id, r.no - 1)?) } else { None };
@@ -455,7 +587,13 @@ impl Store {
             })
             .collect();
         let version: i64 = self.conn().query_row("SELECT count(*) FROM panel_vote", [], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
-        Ok(ProjectorView { wijk: sel.wijk, round: r.no, votes: r.voted.len() as u32, present: r.present.len() as u32, budget_cents: sel.budget_cents, plans, frozen: false, version })
+        let consent = if r.format == RoundFormat::Consent {
+            let (recs, _) = self.panel_records(selection_id)?;
+            recs.iter().find(|x| x.no == r.no).map(|x| (x.agreed, x.objections.len() as u32))
+        } else {
+            None
+        };
+        Ok(ProjectorView { wijk: sel.wijk, round: r.no, votes: r.voted.len() as u32, present: r.present.len() as u32, budget_cents: sel.budget_cents, plans, frozen: false, consent, version })
     }
 
     /// What the projector shows: live, or the frozen picture.
@@ -473,11 +611,29 @@ impl Store {
         self.projector_live(selection_id, lang)
     }
 
+    /// End the panel: every round closed and a voting round among them.
+    pub fn close_panel(&mut self, operator: &str, selection_id: i64) -> Result<(), Failure> {
+        let sel = self.panel_selection(selection_id)?;
+        if sel.status == Status::Closed {
+            return Err(p("paper.count_closed").into());
+        }
+        let state = self.panel_state(selection_id)?;
+        if let Some(r) = state.rounds.iter().find(|r| !r.closed) {
+            return Err(p("panel.round_open").with("round", r.no).into());
+        }
+        self.panel_package(selection_id, Lang::Nl)?;
+        self.write(operator, |c| {
+            c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id]).map_err(|e| c.err(e))?;
+            c.audit("panel.close", &format!("selection/{selection_id}"), None, None)
+        })?;
+        Ok(())
+    }
+
     /// The funded package from the last closed round: greedy by its scores.
     pub fn panel_package(&self, selection_id: i64, lang: Lang) -> Result<(Vec<String>, i64, Vec<String>), Failure> {
         let sel = self.panel_selection(selection_id)?;
         let state = self.panel_state(selection_id)?;
-        let last = state.rounds.iter().rev().find(|r| r.closed).ok_or_else(|| Failure::from(p("panel.no_closed_round")))?;
+        let last = state.rounds.iter().rev().find(|r| r.closed && r.format != RoundFormat::Consent).ok_or_else(|| Failure::from(p("panel.no_closed_round")))?;
         let ranked: BTreeMap<String, BigRational> = self.ranked(selection_id, last.no)?.into_iter().collect();
         let costs: Vec<(String, i64)> = self.live_plans(selection_id)?.into_iter().map(|(c, _, cost)| (c, cost)).collect();
         let (e, out) = crate::tables::package(sel.budget_cents, &costs, &ranked, &[], &TieBreak::Lexicographic);

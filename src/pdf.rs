@@ -344,3 +344,40 @@ pub fn table_sheets(sel: &Selection, tables: &[crate::tables::TableView], plans:
     }
     doc.finish()
 }
+
+/// One card per present member for a panel round: member, round, the plans
+/// with a box each, and a QR code that opens the member's row in the grid.
+pub fn round_cards(sel: &Selection, round: u32, members: &[(String, String)], plans: &[(String, String, i64)], format: &crate::panel::RoundFormat, lang: Lang) -> Vec<u8> {
+    let mut doc = Doc::new(&tr(lang, "print.card_title", &p1("round", round)));
+    for chunk in members.chunks(2) {
+        doc.page(|c| {
+            for (i, (code, name)) in chunk.iter().enumerate() {
+                let top = A4_H - 15.0 - i as f32 * (A4_H / 2.0);
+                let mut m = std::collections::BTreeMap::new();
+                m.insert("round".to_string(), round.to_string());
+                m.insert("member".to_string(), format!("{code} {name}"));
+                c.text(15.0, top, 15.0, true, &tr(lang, "print.card_heading", &m));
+                c.text(15.0, top - 7.0, 11.0, false, &sel.wijk);
+                let how = match format {
+                    crate::panel::RoundFormat::Points { per_member } => tr(lang, "print.card_points", &p1("n", per_member)),
+                    crate::panel::RoundFormat::Approval { max } => tr(lang, "print.card_approval", &p1("n", max)),
+                    crate::panel::RoundFormat::Ranking => tr(lang, "print.card_ranking", &Default::default()),
+                    crate::panel::RoundFormat::Consent => tr(lang, "print.card_consent", &Default::default()),
+                };
+                c.wrapped(15.0, top - 14.0, 140.0, 10.0, false, &how);
+                c.qr(A4_W - 15.0 - 30.0, top - 28.0, 30.0, &crate::panel::card_payload(sel.id, round, code));
+                let mut y = top - 36.0;
+                for (pc, title, cost) in plans {
+                    c.stroke(15.0, y - 1.5, 10.0, 6.0, 1.0);
+                    c.text(28.0, y, 10.0, true, pc);
+                    let t1: String = wrap(title, 90.0, 10.0).into_iter().next().unwrap_or_default();
+                    c.text(46.0, y, 10.0, false, &t1);
+                    c.text(A4_W - 45.0, y, 10.0, false, &format_euro(*cost, lang));
+                    y -= 8.5;
+                }
+            }
+            c.fill(5.0, A4_H / 2.0 - 0.2, A4_W - 10.0, 0.4, 0.6);
+        });
+    }
+    doc.finish()
+}

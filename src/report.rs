@@ -526,3 +526,97 @@ pub fn compute_tables(def: &SelectionDef, tables: &[crate::tables::TableView], d
         notes,
     })
 }
+
+/// The report of a panel from its rounds (anonymous votes) and amendments. Pure.
+pub fn compute_panel(def: &SelectionDef, rounds: &[crate::panel::RoundRecord], amendments: &[crate::panel::AmendmentRecord]) -> Result<ReportData, String> {
+    use crate::panel::{scores, RoundFormat};
+    let lang = Lang::from_code(&def.lang);
+    let last = rounds.iter().rev().find(|r| r.closed && r.format != RoundFormat::Consent).ok_or("no closed voting round")?;
+    let gone: Vec<String> = amendments.iter().flat_map(|a| (if a.withdraw { Some(a.plan.clone()) } else { None }).into_iter().chain(a.merge_from.clone())).collect();
+    let live: Vec<&PlanDef> = def.plans.iter().filter(|p| !gone.contains(&p.code)).collect();
+    let sc = scores(&last.format, &last.votes);
+    let costs: Vec<(String, i64)> = live.iter().map(|p| (p.code.clone(), p.cost_cents)).collect();
+    let tb = def.tie_break();
+    let (e, outcome) = crate::tables::package(def.budget_cents, &costs, &sc, &[], &tb);
+    let funded_ids: Vec<&str> = outcome.ids(&e);
+    let zero = num_rational::BigRational::from_integer(0.into());
+    let mut plans: Vec<ReportPlan> = live
+        .iter()
+        .map(|p| {
+            let s = sc.get(&p.code).cloned().unwrap_or_else(|| zero.clone());
+            ReportPlan {
+                code: p.code.clone(),
+                title: p.title.clone(),
+                score_text: None,
+                cost_cents: p.cost_cents,
+                votes: last.votes.iter().filter(|v| v.iter().any(|(c, x)| c == &p.code && *x > 0)).count() as u64,
+                points: s.to_integer().try_into().unwrap_or(0),
+                funded: funded_ids.contains(&p.code.as_str()),
+            }
+        })
+        .collect();
+    plans.sort_by(|a, b| b.points.cmp(&a.points).then(a.code.cmp(&b.code)));
+    let mut funded: Vec<String> = funded_ids.iter().map(|s| s.to_string()).collect();
+    funded.sort();
+    let mut notes = Vec::new();
+    for r in rounds {
+        let mut m = std::collections::BTreeMap::new();
+        m.insert("round".to_string(), r.no.to_string());
+        m.insert("present".to_string(), r.present.to_string());
+        m.insert("votes".to_string(), if r.format == RoundFormat::Consent { (r.agreed as usize + r.objections.len()).to_string() } else { r.votes.len().to_string() });
+        notes.push(tr(lang, "report.note_round", &m));
+        if let Some(q) = &r.quorum_note {
+            m.insert("reason".to_string(), q.clone());
+            notes.push(tr(lang, "report.note_quorum", &m));
+        }
+        if r.format == RoundFormat::Consent {
+            m.insert("agreed".to_string(), r.agreed.to_string());
+            m.insert("objections".to_string(), if r.objections.is_empty() { "—".into() } else { r.objections.join("; ") });
+            notes.push(tr(lang, "report.note_consent", &m));
+        }
+    }
+    for a in amendments {
+        let mut m = std::collections::BTreeMap::new();
+        m.insert("round".to_string(), a.after_round.to_string());
+        m.insert("plan".to_string(), a.plan.clone());
+        m.insert("reason".to_string(), a.reason.clone());
+        let what = if a.withdraw {
+            t(lang, "report.amend_withdraw")
+        } else if let Some(mf) = &a.merge_from {
+            format!("{} {mf}", t(lang, "report.amend_merge"))
+        } else {
+            t(lang, "report.amend_cost")
+        };
+        m.insert("what".to_string(), what);
+        notes.push(tr(lang, "report.note_amend", &m));
+    }
+    let format_text = match last.format {
+        RoundFormat::Points { per_member } => format!("{} ({per_member})", t(lang, "panelui.format_points")),
+        RoundFormat::Approval { max } => format!("{} (≤ {max})", t(lang, "panelui.format_approval")),
+        RoundFormat::Ranking => t(lang, "panelui.format_ranking"),
+        RoundFormat::Consent => String::new(),
+    };
+    let participants = last.present as u64;
+    Ok(ReportData {
+        format: REPORT_FORMAT.into(),
+        lang: def.lang.clone(),
+        selection_id: def.id,
+        edition: def.edition.clone(),
+        wijk: def.wijk.clone(),
+        method: def.method.clone(),
+        budget_cents: def.budget_cents,
+        rule: "panel".into(),
+        rule_text: t(lang, "report.rule_panel"),
+        tie_break_text: tb.describe(lang),
+        ballot_style: format_text,
+        counts: vec![("rounds".into(), rounds.len() as u64), ("participants".into(), participants), ("panel_votes".into(), last.votes.len() as u64)],
+        plans,
+        funded,
+        funded_cost_cents: outcome.total_cost,
+        budget_left_cents: def.budget_cents - outcome.total_cost,
+        ties: outcome.ties.iter().map(|t| explain::render_tie(t, lang)).collect(),
+        explanation: outcome.steps.iter().map(|s| explain::render(&e, s, lang)).collect(),
+        boxes: vec![],
+        notes,
+    })
+}

@@ -387,6 +387,26 @@ impl Session {
         self.store.amend(&who, selection_id, plan, new_cost_cents, withdraw, merge_from, reason)
     }
 
+    pub fn record_consent(&mut self, selection_id: i64, round: u32, member: &str, agree: bool, objection: &str) -> Res<()> {
+        let who = self.who()?;
+        self.store.record_consent(&who, selection_id, round, member, agree, objection)
+    }
+
+    /// Print the cards of the open round, one per present member.
+    pub fn print_round_cards(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<String> {
+        let sel = self.store.get_selection(selection_id)?;
+        let st = self.store.panel_state(selection_id)?;
+        let r = st.rounds.last().filter(|r| !r.closed).ok_or_else(|| Failure::from(Problem::new("panel.unknown_round").with("round", st.rounds.len() + 1)))?;
+        let members: Vec<(String, String)> = st.members.iter().filter(|m| r.present.contains(&m.code)).map(|m| (m.code.clone(), m.name.clone())).collect();
+        let pdf = crate::pdf::round_cards(&sel, r.no, &members, &self.store.live_plans(selection_id)?, &r.format, lang);
+        write_export(&format!("stemkaarten-{}-ronde{}.pdf", slug(&sel.wijk), r.no), &pdf)
+    }
+
+    pub fn close_panel(&mut self, selection_id: i64) -> Res<()> {
+        let who = self.who()?;
+        self.store.close_panel(&who, selection_id)
+    }
+
     pub fn panel_state(&self, selection_id: i64) -> Res<crate::panel::PanelState> {
         self.store.panel_state(selection_id)
     }

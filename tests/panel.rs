@@ -88,8 +88,62 @@ fn rounds_quorum_votes_amendments_and_the_projector() {
     // BP01 21,000 + BP03 18,000 + BP08 10,000 = 49,000 within 60,000.
     assert_eq!(pkg.funded, ["BP01", "BP03", "BP08"]);
     assert_eq!(pkg.total_cost_cents, 4_900_000);
+    // A final consent round on that package, with one objection written down.
+    s.open_round(BP, &RoundFormat::Consent, &members(12)).unwrap();
+    assert_eq!(codes(&s.cast_vote(BP, 3, "P01", &v(&[("BP01", 1)])).unwrap_err()), ["panel.consent_round"]);
+    assert_eq!(codes(&s.record_consent(BP, 3, "P01", false, "").unwrap_err()), ["panel.objection_required"]);
+    s.record_consent(BP, 3, "P01", false, "BP08 is te duur voor bloembakken").unwrap();
+    for m in members(12).into_iter().skip(1) {
+        s.record_consent(BP, 3, &m, true, "").unwrap();
+    }
+    assert_eq!(codes(&s.record_consent(BP, 3, "P02", true, "").unwrap_err()), ["panel.voted_twice"]);
+    assert_eq!(s.projector(BP, Lang::Nl).unwrap().consent, Some((11, 1)));
+    s.close_round(BP, 3, None).unwrap();
+    assert_eq!(s.panel_package(BP, Lang::Nl).unwrap().funded, ["BP01", "BP03", "BP08"], "consent keeps the voted package");
+    s.close_panel(BP).unwrap();
+
+    // The signed bundle: verifies, and recounts from the anonymous round records.
+    let dir = tempfile::tempdir().unwrap();
+    let signer = wijkstem::signing::Signer::load_or_create(dir.path(), None).unwrap();
+    let zip = s.store().export_bundle(BP, &signer, Lang::Nl).unwrap();
+    let r = wijkstem::bundle::verify(&zip, Some(&signer.pk));
+    assert!(r.ok(), "{:?}", r.problems);
+    let parts = s.store().bundle_parts(BP, &signer.key_id(), Lang::Nl).unwrap();
+    assert_eq!(parts.report.funded, ["BP01", "BP03", "BP08"]);
+    let notes = parts.report.notes.join("\n");
+    for want in ["Twee leden ziek", "Gedeelde keuken in bestaand lokaal", "samengevoegd met BP05", "BP08 is te duur", "11 akkoord"] {
+        assert!(notes.contains(want), "report notes lack {want:?}: {notes}");
+    }
+    let rounds = String::from_utf8(parts.files["records/rounds.json"].clone()).unwrap();
+    assert!(!rounds.contains("\"P0") && !rounds.contains("\"P1"), "no member code in the bundle's votes");
+
     assert!(s.audit_verify().unwrap().broken_at.is_none());
     // The audit log says who voted, never how.
     let votes: Vec<_> = s.audit_log(500).unwrap().into_iter().filter(|e| e.action == "panel.vote").collect();
     assert!(votes.iter().all(|e| e.after.is_none()));
+}
+
+#[test]
+fn round_cards_print_a_qr_per_present_member() {
+    let dir = tempfile::tempdir().unwrap();
+    std::env::set_var("WIJKSTEM_EXPORT_DIR", dir.path());
+    let mut s = Session::in_memory().unwrap();
+    s.sign_in("M").unwrap();
+    s.load_demo().unwrap();
+    s.open_round(BP, &RoundFormat::Approval { max: 2 }, &members(3)).unwrap();
+    let pdf = s.print_round_cards(BP, Lang::Nl).unwrap();
+    let have = |t: &str| std::process::Command::new("sh").arg("-c").arg(format!("command -v {t}")).output().unwrap().status.success();
+    if !(have("pdftoppm") && have("zbarimg")) {
+        assert!(std::env::var_os("CI").is_none(), "pdftoppm and zbarimg are needed in CI");
+        return;
+    }
+    assert!(std::process::Command::new("pdftoppm").args(["-r", "150", "-png", &pdf]).arg(dir.path().join("c")).status().unwrap().success());
+    let mut found = Vec::new();
+    for png in std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "png")) {
+        let out = std::process::Command::new("zbarimg").args(["-q", "--raw"]).arg(&png).output().unwrap();
+        found.extend(String::from_utf8_lossy(&out.stdout).lines().map(|l| wijkstem::panel::parse_card(l).expect("a valid card")));
+    }
+    found.sort();
+    assert_eq!(found, members(3).into_iter().map(|m| (BP, 1, m)).collect::<Vec<_>>());
+    assert_eq!(wijkstem::panel::parse_card(&wijkstem::panel::card_payload(BP, 1, "P01").replace("P01", "P02")), None);
 }

@@ -371,6 +371,26 @@ fn amend(app: State<'_, App>, selection_id: i64, plan: String, new_cost_cents: O
 }
 
 #[tauri::command]
+fn record_consent(app: State<'_, App>, selection_id: i64, round: u32, member: String, agree: bool, objection: String) -> Res<()> {
+    with(&app, |s| s.record_consent(selection_id, round, &member, agree, &objection))
+}
+
+#[tauri::command]
+fn print_round_cards(app: State<'_, App>, selection_id: i64, lang: String) -> Res<String> {
+    with(&app, |s| s.print_round_cards(selection_id, Lang::from_code(&lang)))
+}
+
+#[tauri::command]
+fn card_scan(selection_id: i64, scan: String) -> Option<(u32, String)> {
+    wijkstem::panel::parse_card(&scan).filter(|c| c.0 == selection_id).map(|c| (c.1, c.2))
+}
+
+#[tauri::command]
+fn close_panel(app: State<'_, App>, selection_id: i64) -> Res<()> {
+    with(&app, |s| s.close_panel(selection_id))
+}
+
+#[tauri::command]
 fn panel_state(app: State<'_, App>, selection_id: i64) -> Res<PanelState> {
     with(&app, |s| s.panel_state(selection_id))
 }
@@ -513,7 +533,11 @@ fn main() {
             amend,
             panel_state,
             projector,
-            panel_package
+            panel_package,
+            record_consent,
+            close_panel,
+            print_round_cards,
+            card_scan
         ])
         .build(tauri::generate_context!())
         .expect("Wijkstem could not start its window")

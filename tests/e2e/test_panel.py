@@ -4,7 +4,10 @@ ranking and the budget line, changes when a vote changes the order, holds
 still when frozen, and shows no individual vote. A 1920x1080 screenshot of
 the projector is kept."""
 
+import glob
 import os
+import re
+import subprocess
 import tempfile
 import unittest
 
@@ -17,7 +20,7 @@ class PanelTest(unittest.TestCase):
         if not os.path.exists(APP):
             raise unittest.SkipTest(f"app not built at {APP}")
         cls.tmp = tempfile.TemporaryDirectory()
-        cls.td = TauriDriver(env={"WIJKSTEM_VIEW_SIZE": "1920x1080"})
+        cls.td = TauriDriver(env={"WIJKSTEM_VIEW_SIZE": "1920x1080", "WIJKSTEM_EXPORT_DIR": os.path.join(cls.tmp.name, "exports"), "WIJKSTEM_KEY_DIR": os.path.join(cls.tmp.name, "keys")})
         cls.d = Driver(cls.td.port)
         cls.d.start(["--db", os.path.join(cls.tmp.name, "panel.sqlite")])
 
@@ -55,6 +58,19 @@ class PanelTest(unittest.TestCase):
         self.assertEqual(d.find_all('#vote-grid tr[data-member="P19"]'), [], "absent members have no row")
         self.vote("P01", {"BP03": 5})
         self.vote("P02", {"BP03": 3, "BP02": 2})
+        # A member's printed round card, scanned, jumps to that member's row.
+        d.click("#print-cards")
+        msg = d.wait_text("#messages", lambda t: "Stemkaarten klaar" in t)
+        pdf = re.search(r"(/\S+\.pdf)", msg).group(1)
+        subprocess.run(["pdftoppm", "-r", "150", "-png", pdf, os.path.join(self.tmp.name, "card")], check=True)
+        cards = []
+        for png in sorted(glob.glob(os.path.join(self.tmp.name, "card*.png"))):
+            cards += subprocess.run(["zbarimg", "-q", "--raw", png], capture_output=True, text=True).stdout.split()
+        self.assertEqual(len(cards), 18, "one card per present member")
+        card = next(c for c in cards if ":P03:" in c)
+        d.type("#card-scan", card)
+        d.press_enter("#card-scan")
+        self.assertTrue(d.script("return document.activeElement.id").startswith("g-P03-"))
         self.vote("P03", {"BP01": 5})
 
         main = d.window()
@@ -101,6 +117,34 @@ class PanelTest(unittest.TestCase):
         d.wait_text("#messages", lambda t: "Ronde 1 is afgesloten" in t)
         d.click("#tab-presult")
         d.wait_text("#panel-funded", lambda t: "Gefinancierd: BP01, BP02, BP03" in t)
+
+        # A final consent round on that package, one objection written down.
+        d.click("#tab-psetup")
+        d.script("const s = document.getElementById('round-kind'); s.value = 'consent';")
+        d.click("#open-round")
+        d.wait_text("#messages", lambda t: "Ronde 2 is open" in t)
+        d.click("#tab-pentry")
+        d.type("#obj-P01", "Eerst de buren van het Rabotpark horen")
+        d.click('#consent-grid tr[data-member="P01"] button.object')
+        d.wait_text("#messages", lambda t: "Stem van P01 bewaard" in t)
+        for m in ("P02", "P03"):
+            d.click(f'#consent-grid tr[data-member="{m}"] button.agree')
+            d.wait_text("#messages", lambda t, m=m: f"Stem van {m} bewaard" in t)
+        d.switch_to(view)
+        d.wait_text("#projector", lambda t: "2 akkoord, 1 bezwaar" in t)
+        d.switch_to(main)
+        d.click("#close-round")
+        d.wait_text("#messages", lambda t: "Ronde 2 is afgesloten" in t)
+        d.click("#tab-presult")
+        d.script("window.confirm = () => true;")
+        d.click("#close-panel")
+        d.wait_text("#panel-state", lambda t: "fgesloten" in t)
+        d.click("#export-bundle")
+        msg = d.wait_text("#messages", lambda t: "Klaar." in t, timeout=60)
+        report = re.search(r"Proces-verbaal: (/\S+\.pdf)", msg).group(1)
+        text = subprocess.run(["pdftotext", report, "-"], capture_output=True, text=True).stdout
+        self.assertIn("Gefinancierd: BP01, BP02, BP03", text)
+        self.assertIn("Eerst de buren van het Rabotpark horen", text)
 
 
 if __name__ == "__main__":

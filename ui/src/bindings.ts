@@ -234,7 +234,7 @@ export type TablesOverview = { rounds: Array<RoundView>, ranking: Array<RankedPl
  */
 mes_funded: Array<string> | null, };
 
-export type RoundFormat = { "kind": "points", per_member: number, } | { "kind": "approval", max: number, } | { "kind": "ranking" };
+export type RoundFormat = { "kind": "points", per_member: number, } | { "kind": "approval", max: number, } | { "kind": "ranking" } | { "kind": "consent" };
 
 export type Member = { id: number, code: string, name: string, };
 
@@ -265,6 +265,10 @@ export type ProjectorView = { wijk: string, round: number, votes: number, presen
  * Frozen by the moderator: this is the last revealed picture.
  */
 frozen: boolean, 
+/**
+ * A consent round: (agreed, objections) so far.
+ */
+consent: [number, number] | null, 
 /**
  * Changes with every saved vote, so a screen can tell it is current.
  */

@@ -4,7 +4,7 @@ import type { Plan, ProjectorView, RoundFormat, Selection } from "./bindings";
 import { h, field } from "./dom";
 import { lang, t } from "./i18n";
 import { formatEuro, parseEuro } from "./money";
-import type { Ctx } from "./paper";
+import { bundleCard, type Ctx } from "./paper";
 
 export async function panelSetupTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<HTMLElement> {
   const st = await ctx.api.panelState(s.id);
@@ -13,7 +13,8 @@ export async function panelSetupTab(ctx: Ctx, s: Selection, plans: Plan[]): Prom
     e.preventDefault();
     const kind = field("round-kind");
     const n = Number(field("round-n"));
-    const format: RoundFormat = kind === "approval" ? { kind: "approval", max: n } : kind === "ranking" ? { kind: "ranking" } : { kind: "points", per_member: n };
+    const format: RoundFormat =
+      kind === "approval" ? { kind: "approval", max: n } : kind === "ranking" ? { kind: "ranking" } : kind === "consent" ? { kind: "consent" } : { kind: "points", per_member: n };
     const present = [...document.querySelectorAll<HTMLInputElement>("#round-form input.present:checked")].map((x) => x.value);
     ctx.act(async () => ctx.info(t("panelui.round_opened", { round: await ctx.api.openRound(s.id, format, present) })));
   };
@@ -47,7 +48,7 @@ export async function panelSetupTab(ctx: Ctx, s: Selection, plans: Plan[]): Prom
       h(
         "div",
         { class: "row" },
-        h("label", {}, t("panelui.format"), h("select", { id: "round-kind" }, (["points", "approval", "ranking"] as const).map((k) => h("option", { value: k }, t(`panelui.format_${k}`))))),
+        h("label", {}, t("panelui.format"), h("select", { id: "round-kind" }, (["points", "approval", "ranking", "consent"] as const).map((k) => h("option", { value: k }, t(`panelui.format_${k}`))))),
         h("label", {}, t("panelui.format_n"), h("input", { id: "round-n", size: 4, value: 5 })),
       ),
       h("p", { class: "muted" }, t("panelui.present_help")),
@@ -79,6 +80,7 @@ export async function panelEntryTab(ctx: Ctx, s: Selection): Promise<HTMLElement
   const r = st.rounds[st.rounds.length - 1];
   if (!r || r.closed) return h("p", { class: "msg info", id: "no-open-round" }, t("panelui.no_open_round"));
   const codes = view.plans.map((p) => p.code).sort();
+  if (r.format.kind === "consent") return consentGrid(ctx, s, r.no, r.present, r.voted, view);
   const save = (member: string) => {
     const votes: [string, number][] = codes.map((c) => [c, Number(field(`g-${member}-${c}`) || 0)] as [string, number]).filter(([, v]) => v > 0);
     ctx.act(async () => {
@@ -106,6 +108,20 @@ export async function panelEntryTab(ctx: Ctx, s: Selection): Promise<HTMLElement
     );
   };
   const toggleFreeze = () => ctx.act(() => ctx.api.setFrozen(s.id, !r.frozen));
+  // A scanned round card jumps to that member's row.
+  const scan = h("input", { id: "card-scan", size: 28, autocomplete: "off", placeholder: t("panelui.scan_card") }) as HTMLInputElement;
+  scan.addEventListener("keydown", async (e) => {
+    if ((e as KeyboardEvent).key !== "Enter") return;
+    e.preventDefault();
+    const hit = await ctx.api.cardScan(s.id, scan.value).catch(() => null);
+    if (!hit || hit[0] !== r.no) {
+      await ctx.act(async () => { throw { problems: [{ code: "ballot.unreadable", params: {} }] }; });
+      return;
+    }
+    scan.value = "";
+    document.getElementById(`g-${hit[1]}-${codes[0]}`)?.focus();
+  });
+  const cards = () => ctx.act(async () => ctx.info(t("panelui.cards_printed", { path: await ctx.api.printRoundCards(s.id, lang()) })));
   const close = () =>
     ctx.act(async () => {
       await ctx.api.closeRound(s.id, r.no, field("quorum-reason") || null);
@@ -120,8 +136,43 @@ export async function panelEntryTab(ctx: Ctx, s: Selection): Promise<HTMLElement
       h("strong", {}, t("panelui.round_status", { round: r.no, voted: r.voted.length, present: r.present.length })),
       h("button", { id: "open-projector", class: "secondary", onclick: () => ctx.act(() => ctx.api.openViewWindow("projector", s.id)) }, t("panelui.projector")),
       h("button", { id: "freeze", class: "secondary", onclick: toggleFreeze }, r.frozen ? t("panelui.reveal") : t("panelui.freeze")),
+      h("button", { id: "print-cards", class: "secondary", onclick: cards }, t("panelui.cards")),
+      scan,
     ),
     h("table", { id: "vote-grid" }, h("thead", {}, h("tr", {}, h("th", {}, ""), codes.map((c) => h("th", {}, c)), h("th", {}, ""))), h("tbody", {}, r.present.map(row))),
+    h("div", { class: "card row" }, h("label", {}, t("panelui.quorum_reason"), h("input", { id: "quorum-reason", size: 40 })), h("button", { id: "close-round", onclick: close }, t("panelui.close_round"))),
+  );
+}
+
+function consentGrid(ctx: Ctx, s: Selection, round: number, present: string[], voted: string[], view: ProjectorView): HTMLElement {
+  const record = (m: string, agree: boolean) =>
+    ctx.act(async () => {
+      await ctx.api.recordConsent(s.id, round, m, agree, field(`obj-${m}`));
+      ctx.info(t("panelui.vote_saved", { member: m }));
+    });
+  const close = () => ctx.act(async () => { await ctx.api.closeRound(s.id, round, field("quorum-reason") || null); ctx.info(t("panelui.round_closed", { round })); });
+  return h(
+    "div",
+    {},
+    h("p", {}, t("panelui.consent_on", { plans: view.plans.filter((p) => p.fits).map((p) => p.code).join(", ") })),
+    h(
+      "table",
+      { id: "consent-grid" },
+      h(
+        "tbody",
+        {},
+        present.map((m) =>
+          h(
+            "tr",
+            { "data-member": m },
+            h("th", {}, m),
+            voted.includes(m)
+              ? h("td", {}, "✓")
+              : h("td", {}, h("button", { class: "agree", onclick: () => record(m, true) }, t("panelui.agree")), " ", h("input", { id: `obj-${m}`, placeholder: t("panelui.objection"), size: 30 }), " ", h("button", { class: "secondary object", onclick: () => record(m, false) }, t("panelui.object"))),
+          ),
+        ),
+      ),
+    ),
     h("div", { class: "card row" }, h("label", {}, t("panelui.quorum_reason"), h("input", { id: "quorum-reason", size: 40 })), h("button", { id: "close-round", onclick: close }, t("panelui.close_round"))),
   );
 }
@@ -129,12 +180,24 @@ export async function panelEntryTab(ctx: Ctx, s: Selection): Promise<HTMLElement
 export async function panelResultTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
   const pkg = await ctx.api.panelPackage(s.id, lang()).catch(() => null);
   if (!pkg) return h("p", { class: "msg info" }, t("problem.panel.no_closed_round"));
+  const close = () =>
+    ctx.act(async () => {
+      if (!confirm(t("tablesui.confirm_close"))) return;
+      await ctx.api.closePanel(s.id);
+      ctx.info(t("tablesui.closed"));
+    });
   return h(
+    "div",
+    {},
+    h("div", { class: "row toolbar" }, s.status === "closed" ? h("span", { class: "badge", id: "panel-state" }, t("status.closed")) : h("button", { id: "close-panel", onclick: close }, t("tablesui.close"))),
+    s.status === "closed" ? bundleCard(ctx, s) : null,
+    h(
     "div",
     { class: "card", id: "panel-result" },
     h("h2", {}, t("panelui.package")),
     h("p", { id: "panel-funded" }, t("panelui.funded", { plans: pkg.funded.join(", ") || "—", total: formatEuro(pkg.total_cost_cents, lang()), budget: formatEuro(s.budget_cents, lang()) })),
     h("ol", {}, pkg.explanation.map((l) => h("li", {}, l))),
+    ),
   );
 }
 
@@ -169,7 +232,11 @@ export function projectorScreen(v: ProjectorView): HTMLElement {
     "div",
     { class: "projector", id: "projector", "data-version": v.version, "data-rendered-at": Date.now(), "data-frozen": v.frozen ? "1" : "0" },
     h("h1", {}, `${v.wijk} — ${t("panelui.round")} ${v.round}`),
-    h("p", { class: "pj-sub" }, v.frozen ? t("panelui.frozen") : t("panelui.votes_in", { votes: v.votes, present: v.present })),
+    h(
+      "p",
+      { class: "pj-sub" },
+      v.frozen ? t("panelui.frozen") : v.consent ? t("panelui.consent_in", { agreed: v.consent[0], objections: v.consent[1], present: v.present }) : t("panelui.votes_in", { votes: v.votes, present: v.present }),
+    ),
     h("div", { class: "pj-list" }, rows),
   );
 }

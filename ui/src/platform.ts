@@ -127,6 +127,11 @@ export function makeApi(p: Platform) {
     setFrozen: (selectionId: number, frozen: boolean) => p.call<null>("set_frozen", { selectionId, frozen }),
     amend: (selectionId: number, plan: string, newCostCents: number | null, withdraw: boolean, mergeFrom: string | null, reason: string) =>
       p.call<null>("amend", { selectionId, plan, newCostCents, withdraw, mergeFrom, reason }),
+    recordConsent: (selectionId: number, round: number, member: string, agree: boolean, objection: string) =>
+      p.call<null>("record_consent", { selectionId, round, member, agree, objection }),
+    printRoundCards: (selectionId: number, lang: string) => p.call<string>("print_round_cards", { selectionId, lang }),
+    cardScan: (selectionId: number, scan: string) => p.call<[number, string] | null>("card_scan", { selectionId, scan }),
+    closePanel: (selectionId: number) => p.call<null>("close_panel", { selectionId }),
     panelState: (selectionId: number) => p.call<PanelState>("panel_state", { selectionId }),
     projector: (selectionId: number, lang: string) => p.call<ProjectorView>("projector", { selectionId, lang }),
     panelPackage: (selectionId: number, lang: string) => p.call<PanelPackage>("panel_package", { selectionId, lang }),
