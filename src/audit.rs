@@ -102,30 +102,8 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<ChainReport> {
     let mut stmt = conn.prepare(
         "SELECT seq, at, operator, action, entity, before, after, prev_hash, hash FROM audit_log ORDER BY seq",
     )?;
-    let mut rows = stmt.query([])?;
-    let mut prev = GENESIS.to_string();
-    let mut expected_seq = 1;
-    let mut events = 0;
-    while let Some(r) = rows.next()? {
-        let e = row_to_event(r)?;
-        events += 1;
-        let brk = |kind: &str| ChainBreak { seq: e.seq, kind: kind.to_string() };
-        let broken = if e.seq != expected_seq {
-            Some(brk("gap"))
-        } else if e.prev_hash != prev {
-            Some(brk("prev_hash"))
-        } else if event_hash(&prev, e.seq, &e.at, &e.operator, &e.action, &e.entity, e.before.as_deref(), e.after.as_deref()) != e.hash {
-            Some(brk("hash"))
-        } else {
-            None
-        };
-        if broken.is_some() {
-            return Ok(ChainReport { events, head: prev, broken_at: broken });
-        }
-        prev = e.hash;
-        expected_seq += 1;
-    }
-    Ok(ChainReport { events, head: prev, broken_at: None })
+    let events = stmt.query_map([], row_to_event)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(verify_events(&events))
 }
 
 /// Check a chain given as events (from a bundle's `audit.jsonl`), oldest first.

@@ -78,28 +78,12 @@ impl Store {
     }
 
     fn selection_def_with(&self, selection_id: i64, rule: &str, lang: Lang, ci: &crate::cvr::CountInputs) -> Result<SelectionDef, Failure> {
-        let sel = self.get_selection(selection_id)?;
-        let plans = self.list_plans(selection_id)?;
         let printed: i64 = self.conn().query_row("SELECT count(*) FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
         Ok(SelectionDef {
-            format: "wijkstem-selection/1".into(),
-            id: sel.id,
-            edition: sel.edition,
-            wijk: sel.wijk,
-            method: sel.method.as_str().to_string(),
-            budget_cents: sel.budget_cents,
-            status: sel.status.as_str().to_string(),
-            plans: plans
-                .into_iter()
-                .map(|p| report::PlanDef { code: p.code, title: p.title, description: p.description, cost_cents: p.cost_cents, initiator: p.initiator })
-                .collect(),
-            paper: self.paper_settings(selection_id)?,
+            paper: Some(ci.settings.clone()),
             printed: printed as u64,
             boxes: self.list_boxes_with(selection_id, &ci.counted)?,
-            rule: rule.to_string(),
-            tie_break: "lexicographic".into(),
-            lang: lang.code().to_string(),
-            tables: None,
+            ..self.plain_def(selection_id, rule, lang)?
         })
     }
 
@@ -184,8 +168,7 @@ impl Store {
     }
 
     fn panel_bundle_parts(&self, selection_id: i64, key_id: &str, lang: Lang) -> Result<Parts, Failure> {
-        let mut def = self.plain_def(selection_id, "panel", lang)?;
-        def.tables = None;
+        let def = self.plain_def(selection_id, "panel", lang)?;
         let (rounds, amendments) = self.panel_records(selection_id)?;
         let data = report::compute_panel(&def, &rounds, &amendments).map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;
         let mut files = BTreeMap::new();
@@ -222,25 +205,8 @@ impl Store {
     }
 
     fn tables_bundle_parts(&self, selection_id: i64, key_id: &str, lang: Lang) -> Result<Parts, Failure> {
-        let sel = self.get_selection(selection_id)?;
-        let plans = self.list_plans(selection_id)?;
-        let def = SelectionDef {
-            format: "wijkstem-selection/1".into(),
-            id: sel.id,
-            edition: sel.edition,
-            wijk: sel.wijk,
-            method: sel.method.as_str().to_string(),
-            budget_cents: sel.budget_cents,
-            status: sel.status.as_str().to_string(),
-            plans: plans.into_iter().map(|p| report::PlanDef { code: p.code, title: p.title, description: p.description, cost_cents: p.cost_cents, initiator: p.initiator }).collect(),
-            paper: None,
-            printed: 0,
-            boxes: vec![],
-            rule: "tables".into(),
-            tie_break: "lexicographic".into(),
-            lang: lang.code().to_string(),
-            tables: self.table_settings(selection_id)?,
-        };
+        let mut def = self.plain_def(selection_id, "tables", lang)?;
+        def.tables = self.table_settings(selection_id)?;
         let tables = self.tables(selection_id)?;
         let drops = self.table_drops(selection_id)?;
         let data = report::compute_tables(&def, &tables, &drops).map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;

@@ -20,7 +20,8 @@ fn pb_amount(cents: i64) -> String {
     }
 }
 
-fn verdict_word(v: Option<Verdict>) -> &'static str {
+/// How a record's `counts_as` column names a verdict (`None` = doubtful).
+pub fn verdict_word(v: Option<Verdict>) -> &'static str {
     match v {
         Some(Verdict::Valid) => "valid",
         Some(Verdict::Blank) => "blank",

@@ -257,6 +257,24 @@ impl Store {
         Ok((id, serde_json::from_str(&f).map_err(|e| Failure::from(p("store.sql").with("detail", e)))?, status == "closed"))
     }
 
+    /// The member's id, if the member exists and is present in the round.
+    fn present_member(&self, selection_id: i64, round_id: i64, round: u32, member: &str) -> Result<i64, Failure> {
+        let row: Option<(i64, i64)> = self
+            .conn()
+            .query_row(
+                "SELECT m.id, (SELECT count(*) FROM panel_attendance a WHERE a.round_id = ?1 AND a.member_id = m.id) FROM panel_member m WHERE m.selection_id = ?2 AND m.code = ?3",
+                params![round_id, selection_id, member],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.sql_err(e))?;
+        match row {
+            None => Err(p("panel.unknown_member").with("member", member).into()),
+            Some((_, 0)) => Err(p("panel.absent").with("member", member).with("round", round).into()),
+            Some((id, _)) => Ok(id),
+        }
+    }
+
     /// One member's vote in a round: present, once, within the round's limits.
     pub fn cast_vote(&mut self, operator: &str, selection_id: i64, round: u32, member: &str, votes: &[(String, u32)]) -> Result<(), Failure> {
         let sel = self.panel_selection(selection_id)?;
@@ -268,21 +286,7 @@ impl Store {
             return Err(p("panel.round_closed").with("round", round).into());
         }
         let member = member.trim().to_uppercase();
-        let mid: Option<(i64, i64)> = self
-            .conn()
-            .query_row(
-                "SELECT m.id, (SELECT count(*) FROM panel_attendance a WHERE a.round_id = ?1 AND a.member_id = m.id) FROM panel_member m WHERE m.selection_id = ?2 AND m.code = ?3",
-                params![rid, selection_id, member],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(|e| self.sql_err(e))?;
-        let Some((mid, present)) = mid else {
-            return Err(p("panel.unknown_member").with("member", &member).into());
-        };
-        if present == 0 {
-            return Err(p("panel.absent").with("member", &member).with("round", round).into());
-        }
+        let mid = self.present_member(selection_id, rid, round, &member)?;
         let already: Option<String> = self
             .conn()
             .query_row("SELECT at FROM panel_vote WHERE round_id = ?1 AND member_id = ?2", params![rid, mid], |r| r.get(0))
@@ -349,19 +353,7 @@ impl Store {
             return Err(p("panel.objection_required").into());
         }
         let member = member.trim().to_uppercase();
-        let row: Option<(i64, i64)> = self
-            .conn()
-            .query_row(
-                "SELECT m.id, (SELECT count(*) FROM panel_attendance a WHERE a.round_id = ?1 AND a.member_id = m.id) FROM panel_member m WHERE m.selection_id = ?2 AND m.code = ?3",
-                params![rid, selection_id, member],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(|e| self.sql_err(e))?;
-        let Some((mid, present)) = row else { return Err(p("panel.unknown_member").with("member", &member).into()) };
-        if present == 0 {
-            return Err(p("panel.absent").with("member", &member).with("round", round).into());
-        }
+        let mid = self.present_member(selection_id, rid, round, &member)?;
         let text = json!({ "agree": agree, "objection": objection.trim() }).to_string();
         self.write(operator, |c| {
             c.tx.execute("INSERT INTO panel_vote (round_id, member_id, votes, operator, at) VALUES (?1,?2,?3,?4,?5)", params![rid, mid, text, operator, crate::audit::now()])

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ballot::{self, BallotStyle, EntryRules, Marks, Verdict};
+use crate::cvr::verdict_word;
 use crate::batch::BoxView;
 use crate::i18n::{t, tr, Lang};
 use crate::money::format_euro;
@@ -129,15 +130,6 @@ pub fn recount_row(style: &BallotStyle, rules: &EntryRules, codes: &[String], ro
         (true, "invalid") => Some(Verdict::Invalid),
         (true, _) => Some(if row.marks.marks.iter().any(|(_, v)| *v > 0) { Verdict::Valid } else { Verdict::Blank }),
     })
-}
-
-fn verdict_word(v: Option<Verdict>) -> &'static str {
-    match v {
-        Some(Verdict::Valid) => "valid",
-        Some(Verdict::Blank) => "blank",
-        Some(Verdict::Invalid) => "invalid",
-        None => "doubtful",
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
