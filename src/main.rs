@@ -723,7 +723,7 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
                     "plans": e.projects.iter().enumerate().map(|(i, p)| serde_json::json!({"code": p.id, "votes": t.votes[i], "points": t.points[i], "cost_cents": p.cost})).collect::<Vec<_>>(),
                     "funded": t.outcome.ids(e),
                     "total_cost_cents": t.outcome.total_cost,
-                    "explanation": t.outcome.steps.iter().map(|st| explain::render(e, st, lang)).collect::<Vec<_>>(),
+                    "explanation": t.outcome.steps.iter().map(|st| explain::render_euro(e, st, lang)).collect::<Vec<_>>(),
                 });
                 println!("{}", serde_json::to_string_pretty(&v).unwrap());
             } else {
@@ -733,7 +733,7 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
                 }
                 println!("funded: {}", t.outcome.ids(e).join(" "));
                 for st in &t.outcome.steps {
-                    println!("  {}", explain::render(e, st, lang));
+                    println!("  {}", explain::render_euro(e, st, lang));
                 }
             }
         }

@@ -631,6 +631,6 @@ impl Store {
         let (e, out) = crate::tables::package(sel.budget_cents, &costs, &ranked, &[], &TieBreak::Lexicographic);
         let mut ids: Vec<String> = out.ids(&e).into_iter().map(String::from).collect();
         ids.sort();
-        Ok((ids, out.total_cost, out.steps.iter().map(|s| crate::rules::explain::render(&e, s, lang)).collect()))
+        Ok((ids, out.total_cost, out.steps.iter().map(|s| crate::rules::explain::render_euro(&e, s, lang)).collect()))
     }
 }

@@ -566,7 +566,7 @@ impl Tally {
             plans: rows,
             funded_cost_cents: self.outcome.total_cost,
             budget_cents: e.budget,
-            explanation: self.outcome.steps.iter().map(|s| rules::explain::render(e, s, lang)).collect(),
+            explanation: self.outcome.steps.iter().map(|s| rules::explain::render_euro(e, s, lang)).collect(),
             ties: self.outcome.ties.iter().map(|t| rules::explain::render_tie(t, lang)).collect(),
         }
     }

@@ -245,7 +245,7 @@ pub fn compute(def: &SelectionDef, cvr: &[CvrRow], reviews: &[ReviewItem]) -> Re
         funded_cost_cents: outcome.total_cost,
         budget_left_cents: def.budget_cents - outcome.total_cost,
         ties: outcome.ties.iter().map(|t| explain::render_tie(t, lang)).collect(),
-        explanation: outcome.steps.iter().map(|s| explain::render(&election, s, lang)).collect(),
+        explanation: outcome.steps.iter().map(|s| explain::render_euro(&election, s, lang)).collect(),
         boxes: def.boxes.iter().map(|b| (b.name.clone(), b.expected, b.settled, b.override_reason.clone())).collect(),
         notes,
     })
@@ -513,7 +513,7 @@ pub fn compute_tables(def: &SelectionDef, tables: &[crate::tables::TableView], d
         funded_cost_cents: outcome.total_cost,
         budget_left_cents: def.budget_cents - outcome.total_cost,
         ties: outcome.ties.iter().map(|t| explain::render_tie(t, lang)).collect(),
-        explanation: outcome.steps.iter().map(|s| explain::render(&e, s, lang)).collect(),
+        explanation: outcome.steps.iter().map(|s| explain::render_euro(&e, s, lang)).collect(),
         boxes: vec![],
         notes,
     })
@@ -607,7 +607,7 @@ pub fn compute_panel(def: &SelectionDef, rounds: &[crate::panel::RoundRecord], a
         funded_cost_cents: outcome.total_cost,
         budget_left_cents: def.budget_cents - outcome.total_cost,
         ties: outcome.ties.iter().map(|t| explain::render_tie(t, lang)).collect(),
-        explanation: outcome.steps.iter().map(|s| explain::render(&e, s, lang)).collect(),
+        explanation: outcome.steps.iter().map(|s| explain::render_euro(&e, s, lang)).collect(),
         boxes: vec![],
         notes,
     })

@@ -531,7 +531,7 @@ impl Store {
             ranking,
             budget_cents: sel.budget_cents,
             funded_cost_cents: outcome.total_cost,
-            explanation: outcome.steps.iter().map(|s| rules::explain::render(&e, s, lang)).collect(),
+            explanation: outcome.steps.iter().map(|s| rules::explain::render_euro(&e, s, lang)).collect(),
             ties: outcome.ties.iter().map(|t| rules::explain::render_tie(t, lang)).collect(),
             participants,
             mes_funded,

@@ -205,7 +205,7 @@ fn the_report_prints_the_hash_and_key_and_is_byte_stable() {
     std::fs::write(&pdf, &a.files["report.pdf"]).unwrap();
     if need("pdftotext") {
         let text = String::from_utf8_lossy(&Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout).to_string();
-        for want in ["Proces-verbaal", "Muide-Meulestede-Afrikalaan", "Gefinancierd: MM01, MM02, MM03, MM05", "€ 120.000,00", &a.footer.content_hash, &signer.key_id(), "Vlek raakt geen vakje", "Kiezer koos één plan", "Handtekeningen"] {
+        for want in ["Proces-verbaal", "Muide-Meulestede-Afrikalaan", "Gefinancierd: MM01, MM02, MM03, MM05", "€ 120.000,00", &a.footer.content_hash, &signer.key_id(), "Vlek raakt geen vakje", "Kiezer koos één plan", "Handtekeningen", "kost € 28.500,00"] {
             assert!(text.contains(want), "report lacks {want:?}");
         }
     }

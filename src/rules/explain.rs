@@ -18,6 +18,16 @@ pub fn amount(e: &Election, v: i64) -> String {
 }
 
 pub fn render(e: &Election, step: &Step, lang: Lang) -> String {
+    render_with(step, lang, &|v| amount(e, v))
+}
+
+/// Wijkstem's own selections count in euro cents: amounts read as "€ 28.500,00".
+pub fn render_euro(_e: &Election, step: &Step, lang: Lang) -> String {
+    render_with(step, lang, &|v| crate::money::format_euro(v, lang))
+}
+
+/// A step in words, with amounts written by `amount`.
+pub fn render_with(step: &Step, lang: Lang, amount: &dyn Fn(i64) -> String) -> String {
     let mut p = BTreeMap::new();
     let mut put = |k: &str, v: String| {
         p.insert(k.to_string(), v);
@@ -26,9 +36,9 @@ pub fn render(e: &Election, step: &Step, lang: Lang) -> String {
         Step::Greedy { project, score, cost, remaining_before, decision } => {
             put("project", project.clone());
             put("score", score.clone());
-            put("cost", amount(e, *cost));
-            put("remaining", amount(e, *remaining_before));
-            put("left", amount(e, remaining_before - cost));
+            put("cost", amount(*cost));
+            put("remaining", amount(*remaining_before));
+            put("left", amount(remaining_before - cost));
             match decision {
                 GreedyDecision::Funded => "explain.greedy_funded",
                 GreedyDecision::DoesNotFit => "explain.greedy_does_not_fit",
@@ -42,8 +52,8 @@ pub fn render(e: &Election, step: &Step, lang: Lang) -> String {
             put("project", project.clone());
             put("supporters", supporters.to_string());
             put("price", price_per_supporter.clone());
-            put("cost", amount(e, *cost));
-            put("left", amount(e, *remaining_after));
+            put("cost", amount(*cost));
+            put("left", amount(*remaining_after));
             "explain.mes_funded"
         }
         Step::Free { project } => {
