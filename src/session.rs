@@ -480,10 +480,7 @@ impl Session {
     /// The backups in the chosen folder (or `dir`), newest first, each with what it holds.
     pub fn list_backups(&self, dir: Option<&str>) -> Vec<crate::backup::BackupInfo> {
         let dir = dir.map(String::from).or(self.store.backup_settings().dir);
-        let Some(dir) = dir else { return vec![] };
-        let mut v: Vec<_> = crate::backup::backup_files(Path::new(&dir)).iter().map(|p| crate::backup::inspect(p)).collect();
-        v.reverse();
-        v
+        dir.map(|d| crate::backup::list(Path::new(&d))).unwrap_or_default()
     }
 
     /// Put a backup in place of the open database. The current file is kept
@@ -510,10 +507,7 @@ impl Session {
 /// location file next to it, if any.
 pub fn backups_for_broken_db(db: &Path, dir: Option<&str>) -> Vec<crate::backup::BackupInfo> {
     let dir = dir.map(String::from).or_else(|| std::fs::read_to_string(db.parent().unwrap_or(Path::new(".")).join(crate::backup::LOCATION_FILE)).ok().map(|s| s.trim().to_string()));
-    let Some(dir) = dir else { return vec![] };
-    let mut v: Vec<_> = crate::backup::backup_files(Path::new(&dir)).iter().map(|p| crate::backup::inspect(p)).collect();
-    v.reverse();
-    v
+    dir.map(|d| crate::backup::list(Path::new(&d))).unwrap_or_default()
 }
 
 /// What an export of the result wrote.
