@@ -327,7 +327,7 @@ impl Store {
             wijk: sel.wijk,
             closed,
             paused: paused != 0,
-            boxes: self.list_boxes(selection_id)?,
+            boxes: self.list_boxes_with(selection_id, &counted)?,
             printed: printed as u64,
             entered: entered as u64,
             settled: counted.len() as u64,
