@@ -275,10 +275,9 @@ impl Store {
         Ok(())
     }
 
+    /// Plans that dropped out after a round before `round`.
     fn dropped_before(&self, selection_id: i64, round: u32) -> Result<Vec<String>, Failure> {
-        let mut stmt = self.conn().prepare("SELECT codes FROM table_drop WHERE selection_id = ?1 AND after_round < ?2").map_err(|e| self.sql_err(e))?;
-        let rows: Vec<String> = stmt.query_map(params![selection_id, round], |r| r.get(0)).map_err(|e| self.sql_err(e))?.filter_map(Result::ok).collect();
-        Ok(rows.iter().flat_map(|r| serde_json::from_str::<Vec<String>>(r).unwrap_or_default()).collect())
+        Ok(self.table_drops(selection_id)?.into_iter().filter(|d| d.0 < round).flat_map(|d| d.2).collect())
     }
 
     pub fn add_table(&mut self, operator: &str, selection_id: i64, input: &TableInput) -> Result<TableView, Failure> {
@@ -453,8 +452,8 @@ impl Store {
     /// Which plans a threshold would drop after a round (a preview for the moderator).
     pub fn drop_preview(&self, selection_id: i64, after_round: u32, threshold: &str) -> Result<Vec<String>, Failure> {
         let t = parse_threshold(threshold).ok_or_else(|| Failure::from(p("tables.bad_threshold").with("value", threshold)))?;
-        let o = self.tables_overview_upto(selection_id, Some(after_round), Lang::Nl)?;
-        Ok(o.ranking.iter().filter(|r| !r.dropped && parse_fraction(&r.score) < t).map(|r| r.code.clone()).collect())
+        let (o, scores) = self.overview_scored(selection_id, Some(after_round), Lang::Nl)?;
+        Ok(o.ranking.iter().zip(&scores).filter(|(r, s)| !r.dropped && **s < t).map(|(r, _)| r.code.clone()).collect())
     }
 
     /// The moderator confirms: these plans drop out after `after_round`.
@@ -472,22 +471,25 @@ impl Store {
     }
 
     pub fn tables_overview(&self, selection_id: i64, lang: Lang) -> Result<TablesOverview, Failure> {
-        self.tables_overview_upto(selection_id, None, lang)
+        Ok(self.overview_scored(selection_id, None, lang)?.0)
     }
 
-    fn tables_overview_upto(&self, selection_id: i64, upto: Option<u32>, lang: Lang) -> Result<TablesOverview, Failure> {
+    /// The overview of the rounds up to `upto`, with each ranked plan's exact
+    /// score beside it (in ranking order).
+    fn overview_scored(&self, selection_id: i64, upto: Option<u32>, lang: Lang) -> Result<(TablesOverview, Vec<BigRational>), Failure> {
         let sel = self.tables_selection(selection_id)?;
         let settings = self.table_settings(selection_id)?.ok_or_else(|| Failure::from(p("tables.no_settings")))?;
         let plans = self.list_plans(selection_id)?;
         let tables: Vec<TableView> = self.tables(selection_id)?.into_iter().filter(|t| upto.is_none_or(|u| t.round <= u)).collect();
         let max_round = tables.iter().map(|t| t.round).max().unwrap_or(0);
-        let dropped = self.dropped_before(selection_id, u32::MAX)?;
+        let drops = self.table_drops(selection_id)?;
+        let dropped: Vec<String> = drops.iter().flat_map(|d| d.2.clone()).collect();
         let rounds = (1..=max_round)
             .map(|r| RoundView {
                 round: r,
                 tables: tables.iter().filter(|t| t.round == r).map(|t| t.name.clone()).collect(),
                 missing: tables.iter().filter(|t| t.round == r && t.verdict.is_none()).map(|t| t.name.clone()).collect(),
-                dropped: self.dropped_before(selection_id, r + 1).unwrap_or_default().into_iter().filter(|c| !self.dropped_before(selection_id, r).unwrap_or_default().contains(c)).collect(),
+                dropped: drops.iter().filter(|d| d.0 == r).flat_map(|d| d.2.clone()).collect(),
             })
             .collect();
         let entered: Vec<Entered> = tables.iter().filter_map(|t| t.verdict.as_ref().map(|v| Entered { participants: v.participants, values: &v.values })).collect();
@@ -502,11 +504,11 @@ impl Store {
             VerdictFormat::Points { .. } => mes_over_rows(sel.budget_cents, &costs, &verdicts, &dropped, &tb),
             _ => None,
         };
-        let mut ranking: Vec<RankedPlan> = plans
+        let mut ranked: Vec<(BigRational, RankedPlan)> = plans
             .iter()
             .map(|x| {
                 let s = scores.get(&x.code).cloned().unwrap_or_else(BigRational::zero);
-                RankedPlan {
+                let plan = RankedPlan {
                     code: x.code.clone(),
                     title: x.title.clone(),
                     cost_cents: x.cost_cents,
@@ -515,18 +517,20 @@ impl Store {
                     dropped: dropped.contains(&x.code),
                     fits: false,
                     funded: funded.contains(&x.code.as_str()),
-                }
+                };
+                (s, plan)
             })
             .collect();
-        ranking.sort_by(|a, b| parse_fraction(&b.score).cmp(&parse_fraction(&a.score)).then(a.dropped.cmp(&b.dropped)).then(a.code.cmp(&b.code)));
+        ranked.sort_by(|(sa, a), (sb, b)| sb.cmp(sa).then(a.dropped.cmp(&b.dropped)).then(a.code.cmp(&b.code)));
         let mut left = sel.budget_cents;
-        for r in ranking.iter_mut().filter(|r| !r.dropped) {
-            if r.cost_cents <= left && parse_fraction(&r.score) > BigRational::zero() {
+        for (s, r) in ranked.iter_mut().filter(|(_, r)| !r.dropped) {
+            if r.cost_cents <= left && *s > BigRational::zero() {
                 r.fits = true;
                 left -= r.cost_cents;
             }
         }
-        Ok(TablesOverview {
+        let (exact, ranking): (Vec<BigRational>, Vec<RankedPlan>) = ranked.into_iter().unzip();
+        let overview = TablesOverview {
             rounds,
             ranking,
             budget_cents: sel.budget_cents,
@@ -535,7 +539,8 @@ impl Store {
             ties: outcome.ties.iter().map(|t| rules::explain::render_tie(t, lang)).collect(),
             participants,
             mes_funded,
-        })
+        };
+        Ok((overview, exact))
     }
 
     /// All tables entered: the result is final and can be signed.
@@ -564,10 +569,6 @@ impl Store {
             .map_err(|e| self.sql_err(e))?;
         Ok(rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?)
     }
-}
-
-fn parse_fraction(s: &str) -> BigRational {
-    s.parse::<BigRational>().unwrap_or_else(|_| BigRational::zero())
 }
 
 #[cfg(test)]
