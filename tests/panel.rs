@@ -2,6 +2,8 @@
 //! amendments that change costs or withdraw plans, the projector's budget
 //! line and movement, freeze and reveal, and the final package.
 
+mod common;
+
 use wijkstem::i18n::Lang;
 use wijkstem::panel::RoundFormat;
 use wijkstem::session::Session;
@@ -132,18 +134,10 @@ fn round_cards_print_a_qr_per_present_member() {
     s.load_demo().unwrap();
     s.open_round(BP, &RoundFormat::Approval { max: 2 }, &members(3)).unwrap();
     let pdf = s.print_round_cards(BP, Lang::Nl).unwrap();
-    let have = |t: &str| std::process::Command::new("sh").arg("-c").arg(format!("command -v {t}")).output().unwrap().status.success();
-    if !(have("pdftoppm") && have("zbarimg")) {
-        assert!(std::env::var_os("CI").is_none(), "pdftoppm and zbarimg are needed in CI");
-        return;
+    if let Some(codes) = common::pdf_qr_codes(std::path::Path::new(&pdf), dir.path()) {
+        let mut found: Vec<_> = codes.iter().map(|l| wijkstem::panel::parse_card(l).expect("a valid card")).collect();
+        found.sort();
+        assert_eq!(found, members(3).into_iter().map(|m| (BP, 1, m)).collect::<Vec<_>>());
     }
-    assert!(std::process::Command::new("pdftoppm").args(["-r", "150", "-png", &pdf]).arg(dir.path().join("c")).status().unwrap().success());
-    let mut found = Vec::new();
-    for png in std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "png")) {
-        let out = std::process::Command::new("zbarimg").args(["-q", "--raw"]).arg(&png).output().unwrap();
-        found.extend(String::from_utf8_lossy(&out.stdout).lines().map(|l| wijkstem::panel::parse_card(l).expect("a valid card")));
-    }
-    found.sort();
-    assert_eq!(found, members(3).into_iter().map(|m| (BP, 1, m)).collect::<Vec<_>>());
     assert_eq!(wijkstem::panel::parse_card(&wijkstem::panel::card_payload(BP, 1, "P01").replace("P01", "P02")), None);
 }

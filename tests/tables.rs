@@ -2,7 +2,7 @@
 //! combination on a hand-checked example (uneven tables, a subset of plans,
 //! a drop-out between rounds, a tie), and the printed table sheets' QR codes.
 
-use std::process::Command;
+mod common;
 
 use wijkstem::i18n::Lang;
 use wijkstem::session::Session;
@@ -122,22 +122,13 @@ fn table_sheets_print_with_a_qr_per_table_that_opens_it() {
     s.set_table_settings(ST, &TableSettings { format: VerdictFormat::Points { per_participant: 10 }, min_participants: 2, max_participants: 8 }).unwrap();
     let ids: Vec<i64> = (1..=3).map(|i| table(&mut s, 1, &i.to_string(), &["ST01", "ST02", "ST03"])).collect();
     let pdf = s.print_table_sheets(ST, Some(1), Lang::Nl).unwrap();
-    let have = |t: &str| Command::new("sh").arg("-c").arg(format!("command -v {t}")).output().unwrap().status.success();
-    if have("pdftoppm") && have("zbarimg") {
-        assert!(Command::new("pdftoppm").args(["-r", "150", "-png", &pdf]).arg(dir.path().join("p")).status().unwrap().success());
-        let mut found = Vec::new();
-        for png in std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "png")) {
-            let out = Command::new("zbarimg").args(["-q", "--raw"]).arg(&png).output().unwrap();
-            for line in String::from_utf8_lossy(&out.stdout).lines() {
-                found.push(s.table_scan(ST, line).unwrap());
-            }
-        }
+    if let Some(codes) = common::pdf_qr_codes(std::path::Path::new(&pdf), dir.path()) {
+        let mut found: Vec<i64> = codes.iter().map(|line| s.table_scan(ST, line).unwrap()).collect();
         found.sort();
         assert_eq!(found, ids);
-        let text = String::from_utf8_lossy(&Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout).to_string();
+    }
+    if let Some(text) = common::pdf_text(std::path::Path::new(&pdf)) {
         assert!(text.contains("Ronde 1 — tafel 2") && text.contains("Buurtmoestuin op het Sluizekenplein"));
-    } else {
-        assert!(std::env::var_os("CI").is_none(), "pdftoppm and zbarimg are needed in CI");
     }
     assert_eq!(codes(&s.table_scan(ST, &wijkstem::tables::table_payload(1, 5)).unwrap_err()), ["paper.other_selection"]);
 }

@@ -4,14 +4,13 @@ ranking and the budget line, changes when a vote changes the order, holds
 still when frozen, and shows no individual vote. A 1920x1080 screenshot of
 the projector is kept."""
 
-import glob
 import os
 import re
 import subprocess
 import tempfile
 import unittest
 
-from wd import APP, Driver, TauriDriver
+from wd import APP, Driver, TauriDriver, pdf_qr_codes
 
 
 class PanelTest(unittest.TestCase):
@@ -43,9 +42,7 @@ class PanelTest(unittest.TestCase):
 
     def test_moderator_and_projector(self):
         d = self.d
-        d.type("#operator-name", "Moderator")
-        d.click("#sign-in")
-        d.wait_text("#signed-in-as", lambda t: "Moderator" in t)
+        d.sign_in("Moderator")
         d.click('tr[data-selection-id="3"] button.open-selection')
         d.wait_text("#selection-title", lambda t: "Watersportbaan" in t)
         d.click("#tab-psetup")
@@ -62,10 +59,7 @@ class PanelTest(unittest.TestCase):
         d.click("#print-cards")
         msg = d.wait_text("#messages", lambda t: "Stemkaarten klaar" in t)
         pdf = re.search(r"(/\S+\.pdf)", msg).group(1)
-        subprocess.run(["pdftoppm", "-r", "150", "-png", pdf, os.path.join(self.tmp.name, "card")], check=True)
-        cards = []
-        for png in sorted(glob.glob(os.path.join(self.tmp.name, "card*.png"))):
-            cards += subprocess.run(["zbarimg", "-q", "--raw", png], capture_output=True, text=True).stdout.split()
+        cards = pdf_qr_codes(pdf, self.tmp.name, "card")
         self.assertEqual(len(cards), 18, "one card per present member")
         card = next(c for c in cards if ":P03:" in c)
         d.type("#card-scan", card)

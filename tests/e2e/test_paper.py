@@ -14,7 +14,7 @@ import tempfile
 import unittest
 import zipfile
 
-from wd import APP, Driver, TauriDriver
+from wd import APP, Driver, TauriDriver, pdf_qr_codes
 
 DAMM = [[0,3,1,7,5,9,8,6,4,2],[7,0,9,2,1,5,4,8,6,3],[4,2,0,6,8,7,1,3,5,9],[1,7,5,0,9,8,3,4,2,6],[6,1,2,3,0,4,5,9,7,8],
         [3,6,7,4,2,0,9,5,8,1],[5,8,6,9,7,2,0,1,3,4],[8,9,4,5,3,6,2,0,1,7],[9,4,3,8,6,1,7,2,0,5],[2,5,8,1,4,3,6,7,9,0]]
@@ -52,12 +52,7 @@ class PaperBallotsTest(unittest.TestCase):
         cls.tmp.cleanup()
 
     def sign_in(self, name):
-        d = self.d
-        if d.find_all("#sign-out"):
-            d.click("#sign-out")
-        d.type("#operator-name", name)
-        d.click("#sign-in")
-        d.wait_text("#signed-in-as", lambda t: name in t)
+        self.d.sign_in(name)
 
     def open_muide(self, tab):
         d = self.d
@@ -74,12 +69,7 @@ class PaperBallotsTest(unittest.TestCase):
         return d.wait_text("#messages", lambda t: expect in t)
 
     def decode(self, pdf, prefix):
-        subprocess.run(["pdftoppm", "-r", "150", "-png", pdf, os.path.join(self.tmp.name, prefix)], check=True)
-        payloads = []
-        for png in sorted(glob.glob(os.path.join(self.tmp.name, prefix + "*.png"))):
-            out = subprocess.run(["zbarimg", "-q", "--raw", png], capture_output=True, text=True).stdout
-            payloads += [l for l in out.splitlines() if l]
-        return payloads
+        return pdf_qr_codes(pdf, self.tmp.name, prefix)
 
     def test_print_enter_double_entry_reconcile_count(self):
         d = self.d

@@ -42,14 +42,9 @@ class ResilienceTest(unittest.TestCase):
         except Exception:
             pass
 
-    def sign_in(self, d, name):
-        d.type("#operator-name", name)
-        d.click("#sign-in")
-        d.wait_text("#signed-in-as", lambda t: name in t)
-
     def test_backups_crash_recovery_and_rescue(self):
         d = self.start()
-        self.sign_in(d, "Anna")
+        d.sign_in("Anna")
         d.type("#backup-dir", self.usb)
         d.type("#backup-keep", "5")
         d.type("#backup-every", "5")
@@ -97,7 +92,7 @@ class ResilienceTest(unittest.TestCase):
         d.script("window.confirm = () => true;")
         d.click("#backups button.restore")
         d.wait_text("#messages", lambda t: "teruggezet" in t)
-        self.sign_in(d, "Anna")
+        d.sign_in("Anna")
         d.wait_text("#selections", lambda t: "Muide-Meulestede-Afrikalaan" in t)
         kept = [f for f in os.listdir(os.path.dirname(self.db)) if "voor-herstel" in f]
         self.assertTrue(kept, "the damaged file is kept beside the restored one")

@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 import unittest
 
-from wd import APP, Driver, TauriDriver
+from wd import APP, Driver, TauriDriver, pdf_qr_codes
 
 ROUND1 = {"1": ["ST01", "ST02", "ST03"], "2": ["ST03", "ST04", "ST05"], "3": ["ST06", "ST07", "ST08", "ST09", "ST10"]}
 
@@ -67,9 +67,7 @@ class TablesTest(unittest.TestCase):
 
     def test_two_rounds_of_tables(self):
         d = self.d
-        d.type("#operator-name", "Moderator")
-        d.click("#sign-in")
-        d.wait_text("#signed-in-as", lambda t: "Moderator" in t)
+        d.sign_in("Moderator")
         d.click('tr[data-selection-id="2"] button.open-selection')
         d.wait_text("#selection-title", lambda t: "Sluizeken" in t)
         d.click("#tab-tsetup")
@@ -80,11 +78,7 @@ class TablesTest(unittest.TestCase):
         d.click("#print-sheets")
         msg = d.wait_text("#messages", lambda t: "Tafelbladen klaar" in t)
         pdf = re.search(r"(/\S+\.pdf)", msg).group(1)
-        subprocess.run(["pdftoppm", "-r", "150", "-png", pdf, os.path.join(self.tmp.name, "s")], check=True)
-        sheets = []
-        for png in sorted(glob.glob(os.path.join(self.tmp.name, "s*.png"))):
-            out = subprocess.run(["zbarimg", "-q", "--raw", png], capture_output=True, text=True).stdout
-            sheets += [l for l in out.splitlines() if l]
+        sheets = pdf_qr_codes(pdf, self.tmp.name, "s")
         self.assertEqual(len(sheets), 3)
         ids = self.table_ids()
         d.screenshot("30-tables-setup.png")

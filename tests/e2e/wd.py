@@ -3,6 +3,7 @@ app through tauri-driver + WebKitWebDriver. Kept tiny on purpose: no browser
 downloads, nothing to install beyond Debian's webkit2gtk-driver."""
 
 import base64
+import glob
 import http.client
 import json
 import os
@@ -138,6 +139,14 @@ class Driver:
             time.sleep(0.1)
         raise AssertionError(f"{css}: text never matched; last seen {last!r}")
 
+    def sign_in(self, name):
+        """Sign in as `name`, signing out whoever is signed in first."""
+        if self.find_all("#sign-out"):
+            self.click("#sign-out")
+        self.type("#operator-name", name)
+        self.click("#sign-in")
+        self.wait_text("#signed-in-as", lambda t: name in t)
+
     def window_handles(self):
         return self.s("GET", "/window/handles")
 
@@ -168,6 +177,17 @@ class Driver:
         with open(path, "wb") as f:
             f.write(base64.b64decode(self.s("GET", "/screenshot")))
         return path
+
+
+def pdf_qr_codes(pdf, workdir, prefix):
+    """Every QR code in a PDF, read independently of the app: rendered at
+    150 dpi by pdftoppm and decoded by zbarimg, page by page."""
+    subprocess.run(["pdftoppm", "-r", "150", "-png", pdf, os.path.join(workdir, prefix)], check=True)
+    codes = []
+    for png in sorted(glob.glob(os.path.join(workdir, prefix + "*.png"))):
+        out = subprocess.run(["zbarimg", "-q", "--raw", png], capture_output=True, text=True).stdout
+        codes += [line for line in out.splitlines() if line]
+    return codes
 
 
 class TauriDriver:
