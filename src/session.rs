@@ -161,11 +161,6 @@ impl Session {
         self.store.reconciliation_queue(selection_id)
     }
 
-    pub fn resolve_difference(&mut self, selection_id: i64, serial: &str, keep: Option<u8>) -> Res<()> {
-        let who = self.who()?;
-        self.store.resolve_difference(&who, selection_id, serial, keep)
-    }
-
     pub fn resolve(&mut self, selection_id: i64, serial: &str, how: Resolution) -> Res<()> {
         let who = self.who()?;
         self.store.resolve(&who, selection_id, serial, how)
