@@ -24,7 +24,15 @@ fn main() {
     let mut s = Session::open(&dir.join("bench.sqlite")).unwrap();
     s.sign_in("Bench").unwrap();
     s.load_demo().unwrap();
-    s.set_paper_settings(1, &PaperSettings { style: BallotStyle::Approval { min: 1, max: 3 }, double_entry: false, rules: EntryRules::default() }).unwrap();
+    s.set_paper_settings(
+        1,
+        &PaperSettings {
+            style: BallotStyle::Approval { min: 1, max: 3 },
+            double_entry: false,
+            rules: EntryRules::default(),
+        },
+    )
+    .unwrap();
     let codes: Vec<String> = s.plans(1).unwrap().into_iter().map(|p| p.code).collect();
     let t = Instant::now();
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);

@@ -30,7 +30,15 @@ fn main() {
     let mut s = Session::open(&dir.join("bench.sqlite")).unwrap();
     s.sign_in("Bench").unwrap();
     s.load_demo().unwrap();
-    s.set_paper_settings(1, &PaperSettings { style: BallotStyle::Approval { min: 1, max: 3 }, double_entry: false, rules: EntryRules::default() }).unwrap();
+    s.set_paper_settings(
+        1,
+        &PaperSettings {
+            style: BallotStyle::Approval { min: 1, max: 3 },
+            double_entry: false,
+            rules: EntryRules::default(),
+        },
+    )
+    .unwrap();
     let (serials, _) = s.print_ballots(1, n, 2, Lang::Nl).unwrap();
     let hash: String = s.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
     let marks = parse_marks("MM01,MM03,MM07").unwrap();
@@ -55,17 +63,36 @@ fn main() {
 
     println!("| measure | wijkstem | bare SQLite insert (same disk, WAL, FULL) | target |");
     println!("|---|---:|---:|---|");
-    println!("| durable save of one entry, median ({n} entries) | {:.2} ms | {:.2} ms | < 5 ms |", pct(&mut ours, 0.5), pct(&mut bare, 0.5));
-    println!("| durable save of one entry, p99 | {:.2} ms | {:.2} ms | < 5 ms |", pct(&mut ours, 0.99), pct(&mut bare, 0.99));
+    println!(
+        "| durable save of one entry, median ({n} entries) | {:.2} ms | {:.2} ms | < 5 ms |",
+        pct(&mut ours, 0.5),
+        pct(&mut bare, 0.5)
+    );
+    println!(
+        "| durable save of one entry, p99 | {:.2} ms | {:.2} ms | < 5 ms |",
+        pct(&mut ours, 0.99),
+        pct(&mut bare, 0.99)
+    );
 
     let mut s = Session::in_memory().unwrap();
     s.sign_in("Bench").unwrap();
     s.load_demo().unwrap();
-    s.set_paper_settings(1, &PaperSettings { style: BallotStyle::Approval { min: 1, max: 3 }, double_entry: false, rules: EntryRules::default() }).unwrap();
+    s.set_paper_settings(
+        1,
+        &PaperSettings {
+            style: BallotStyle::Approval { min: 1, max: 3 },
+            double_entry: false,
+            rules: EntryRules::default(),
+        },
+    )
+    .unwrap();
     for per_page in [1u8, 2] {
         let t = Instant::now();
         let (_, pdf) = s.print_ballots(1, 1000, per_page, Lang::Nl).unwrap();
         let secs = t.elapsed().as_secs_f64();
-        println!("| print 1,000 ballots, {per_page} per page | {secs:.2} s, {:.2} MB | — | < 3 s, < 5 MB |", pdf.len() as f64 / 1e6);
+        println!(
+            "| print 1,000 ballots, {per_page} per page | {secs:.2} s, {:.2} MB | — | < 3 s, < 5 MB |",
+            pdf.len() as f64 / 1e6
+        );
     }
 }

@@ -13,7 +13,8 @@ use wijkstem::rules::{self, Rule, TieBreak};
 fn main() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/pabulib");
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
-    let expected: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).expect("expected.json")).unwrap();
+    let expected: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).expect("expected.json")).unwrap();
     println!("| file | voters | rule | parse s | wijkstem s | pabutools s | speed-up | same set |");
     println!("|---|---:|---|---:|---:|---:|---:|:---:|");
     let mut current: Option<(String, pabulib::PbFile, f64)> = None;
@@ -25,7 +26,8 @@ fn main() {
         }
         if current.as_ref().map(|x| x.0.as_str()) != Some(file) {
             let t = Instant::now();
-            let f = pabulib::read(std::io::BufReader::new(std::fs::File::open(dir.join(file)).unwrap()), false).unwrap();
+            let f =
+                pabulib::read(std::io::BufReader::new(std::fs::File::open(dir.join(file)).unwrap()), false).unwrap();
             current = Some((file.to_string(), f, t.elapsed().as_secs_f64()));
         }
         let (_, pb, parse) = current.as_ref().unwrap();
@@ -45,7 +47,8 @@ fn main() {
         times.sort_by(|a, b| a.partial_cmp(b).unwrap());
         let ours = times[times.len() / 2];
         let peer = c["seconds"].as_f64().unwrap();
-        let mut want: Vec<String> = c["selected"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+        let mut want: Vec<String> =
+            c["selected"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
         want.sort();
         selected.sort();
         if ours > worst {

@@ -77,6 +77,8 @@ const COMMANDS: &[&str] = &[
 fn main() {
     // Declaring the commands makes each one a permission, so the capability
     // file decides exactly what the webview may call.
-    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)))
-        .expect("tauri build script");
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script");
 }

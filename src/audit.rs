@@ -27,19 +27,33 @@ pub struct AuditEvent {
 
 /// The hash of one event. The fields are hashed as one JSON array so no two
 /// different events can produce the same input bytes.
-pub fn event_hash(prev_hash: &str, seq: i64, at: &str, operator: &str, action: &str, entity: &str, before: Option<&str>, after: Option<&str>) -> String {
+pub fn event_hash(
+    prev_hash: &str,
+    seq: i64,
+    at: &str,
+    operator: &str,
+    action: &str,
+    entity: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> String {
     let body = serde_json::to_string(&(prev_hash, seq, at, operator, action, entity, before, after))
         .expect("strings always serialise");
     hex::encode(Sha256::digest(body.as_bytes()))
 }
 
 pub fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .expect("UTC time formats")
+    time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).expect("UTC time formats")
 }
 
-pub(crate) fn append(tx: &Transaction<'_>, operator: &str, action: &str, entity: &str, before: Option<&Value>, after: Option<&Value>) -> rusqlite::Result<()> {
+pub(crate) fn append(
+    tx: &Transaction<'_>,
+    operator: &str,
+    action: &str,
+    entity: &str,
+    before: Option<&Value>,
+    after: Option<&Value>,
+) -> rusqlite::Result<()> {
     let head: Option<(i64, String)> = tx
         .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
@@ -115,7 +129,17 @@ pub fn verify_events(events: &[AuditEvent]) -> ChainReport {
             Some(brk("gap"))
         } else if e.prev_hash != prev {
             Some(brk("prev_hash"))
-        } else if event_hash(&prev, e.seq, &e.at, &e.operator, &e.action, &e.entity, e.before.as_deref(), e.after.as_deref()) != e.hash {
+        } else if event_hash(
+            &prev,
+            e.seq,
+            &e.at,
+            &e.operator,
+            &e.action,
+            &e.entity,
+            e.before.as_deref(),
+            e.after.as_deref(),
+        ) != e.hash
+        {
             Some(brk("hash"))
         } else {
             None

@@ -72,8 +72,12 @@ impl ToProblem for BackupError {
             BackupError::NoDir => Problem::new("backup.no_dir"),
             BackupError::DirMissing(d) => Problem::new("backup.dir_missing").with("dir", d),
             BackupError::Full(d) => Problem::new("backup.full").with("dir", d),
-            BackupError::Failed { dir, detail } => Problem::new("backup.failed").with("dir", dir).with("detail", detail),
-            BackupError::Unusable { path, detail } => Problem::new("backup.unusable").with("path", path).with("detail", detail),
+            BackupError::Failed { dir, detail } => {
+                Problem::new("backup.failed").with("dir", dir).with("detail", detail)
+            }
+            BackupError::Unusable { path, detail } => {
+                Problem::new("backup.unusable").with("path", path).with("detail", detail)
+            }
         }
     }
 }
@@ -107,8 +111,13 @@ impl Store {
         self.state("backup").ok().flatten().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default()
     }
 
-    pub fn set_backup_settings(&mut self, operator: &str, settings: &BackupSettings) -> Result<(), crate::problem::Failure> {
-        if settings.keep == 0 || settings.keep > 1000 || settings.every_minutes == 0 || settings.every_minutes > 24 * 60 {
+    pub fn set_backup_settings(
+        &mut self,
+        operator: &str,
+        settings: &BackupSettings,
+    ) -> Result<(), crate::problem::Failure> {
+        if settings.keep == 0 || settings.keep > 1000 || settings.every_minutes == 0 || settings.every_minutes > 24 * 60
+        {
             return Err(Problem::new("backup.bad_settings").into());
         }
         let json = serde_json::to_string(settings).expect("serialises");
@@ -137,7 +146,11 @@ impl Store {
             // SQLite reports a full disk during a backup step as SQLITE_FULL,
             // with "not an error" as its text: look at the code, not the words.
             let d = format!("{e:?}");
-            if is_full(&d) || d.contains("DiskFull") { BackupError::Full(shown.clone()) } else { BackupError::Failed { dir: shown.clone(), detail: d } }
+            if is_full(&d) || d.contains("DiskFull") {
+                BackupError::Full(shown.clone())
+            } else {
+                BackupError::Failed { dir: shown.clone(), detail: d }
+            }
         };
         let result = (|| -> Result<(), BackupError> {
             let mut dst = Connection::open(&part).map_err(|e| fail(&e))?;
@@ -175,7 +188,9 @@ pub fn backup_files(dir: &Path) -> Vec<PathBuf> {
         .map(|rd| {
             rd.filter_map(Result::ok)
                 .map(|e| e.path())
-                .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(PREFIX) && n.ends_with(SUFFIX)))
+                .filter(|p| {
+                    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(PREFIX) && n.ends_with(SUFFIX))
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -210,7 +225,9 @@ fn read_info(path: &Path, thorough: bool) -> BackupInfo {
         problem: None,
     };
     let r = (|| -> Result<(), String> {
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(|e| e.to_string())?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|e| e.to_string())?;
         let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|e| e.to_string())?;
         if app != crate::store::APPLICATION_ID {
             return Err("not a Wijkstem database".into());
@@ -226,7 +243,8 @@ fn read_info(path: &Path, thorough: bool) -> BackupInfo {
             }
         }
         info.events = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).map_err(|e| e.to_string())?;
-        info.last_event_at = conn.query_row("SELECT max(at) FROM audit_log", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+        info.last_event_at =
+            conn.query_row("SELECT max(at) FROM audit_log", [], |r| r.get(0)).map_err(|e| e.to_string())?;
         let mut stmt = conn
             .prepare("SELECT s.wijk, s.status, (SELECT count(*) FROM ballot_entry e WHERE e.selection_id = s.id AND e.status = 'active') FROM selection s ORDER BY s.id")
             .map_err(|e| e.to_string())?;
@@ -248,10 +266,17 @@ fn read_info(path: &Path, thorough: bool) -> BackupInfo {
 pub fn restore_file(backup: &Path, db: &Path) -> Result<PathBuf, BackupError> {
     let info = inspect(backup);
     if let Some(p) = info.problem {
-        return Err(BackupError::Unusable { path: info.path, detail: p.params.get("detail").cloned().unwrap_or_default() });
+        return Err(BackupError::Unusable {
+            path: info.path,
+            detail: p.params.get("detail").cloned().unwrap_or_default(),
+        });
     }
     let dir = db.parent().unwrap_or(Path::new("."));
-    let kept = dir.join(format!("{}.voor-herstel-{}", db.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(), stamp()));
+    let kept = dir.join(format!(
+        "{}.voor-herstel-{}",
+        db.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+        stamp()
+    ));
     let fail = |e: std::io::Error| BackupError::Failed { dir: dir.display().to_string(), detail: e.to_string() };
     let part = dir.join(".wijkstem-restore.part");
     std::fs::copy(backup, &part).map_err(fail)?;

@@ -115,8 +115,18 @@ pub fn qr_payload(selection_id: i64, serial: &Serial, style_hash: &str) -> Strin
 
 /// Belgian AZERTY keyboards turn a scanner's digits into these symbols when
 /// the scanner is set to another layout.
-const AZERTY_DIGITS: [(char, char); 10] =
-    [('&', '1'), ('é', '2'), ('"', '3'), ('\'', '4'), ('(', '5'), ('§', '6'), ('è', '7'), ('!', '8'), ('ç', '9'), ('à', '0')];
+const AZERTY_DIGITS: [(char, char); 10] = [
+    ('&', '1'),
+    ('é', '2'),
+    ('"', '3'),
+    ('\'', '4'),
+    ('(', '5'),
+    ('§', '6'),
+    ('è', '7'),
+    ('!', '8'),
+    ('ç', '9'),
+    ('à', '0'),
+];
 
 /// The QR text of a ballot-box cover sheet: `WSBOX1:<selection id>:<box id>:<check>`,
 /// check as for ballots. Scanning it in the entry field switches the box.
@@ -229,7 +239,12 @@ pub struct EntryRules {
 
 impl Default for EntryRules {
     fn default() -> Self {
-        EntryRules { overvote: Treat::Invalid, undervote: Treat::Valid, points_per_plan: Treat::Invalid, ranks: Treat::Invalid }
+        EntryRules {
+            overvote: Treat::Invalid,
+            undervote: Treat::Valid,
+            points_per_plan: Treat::Invalid,
+            ranks: Treat::Invalid,
+        }
     }
 }
 
@@ -251,7 +266,12 @@ impl EntryRules {
 
 /// `judge` under a selection's rules: the verdict, the findings, and the
 /// codes that send the ballot to the committee (empty when none do).
-pub fn judge_with(style: &BallotStyle, plan_codes: &[String], marks: &Marks, rules: &EntryRules) -> Result<(Verdict, Vec<Finding>, Vec<String>), BallotError> {
+pub fn judge_with(
+    style: &BallotStyle,
+    plan_codes: &[String],
+    marks: &Marks,
+    rules: &EntryRules,
+) -> Result<(Verdict, Vec<Finding>, Vec<String>), BallotError> {
     let (verdict, mut findings) = judge(style, plan_codes, marks)?;
     if verdict == Verdict::Blank {
         return Ok((verdict, findings, vec![]));
@@ -268,14 +288,19 @@ pub fn judge_with(style: &BallotStyle, plan_codes: &[String], marks: &Marks, rul
             }
         }
     }
-    let verdict = if findings.iter().any(|f| f.verdict == Verdict::Invalid) { Verdict::Invalid } else { Verdict::Valid };
+    let verdict =
+        if findings.iter().any(|f| f.verdict == Verdict::Invalid) { Verdict::Invalid } else { Verdict::Valid };
     Ok((verdict, findings, doubtful))
 }
 
 /// Check marks against the style. Over-votes make a ballot invalid (the
 /// voter's intent is unclear); under-votes are valid with a warning; an empty
 /// ballot is blank. Unknown plan codes are refused before anything is stored.
-pub fn judge(style: &BallotStyle, plan_codes: &[String], marks: &Marks) -> Result<(Verdict, Vec<Finding>), BallotError> {
+pub fn judge(
+    style: &BallotStyle,
+    plan_codes: &[String],
+    marks: &Marks,
+) -> Result<(Verdict, Vec<Finding>), BallotError> {
     for (code, _) in &marks.marks {
         if !plan_codes.contains(code) {
             return Err(BallotError::UnknownPlan(code.clone()));
@@ -289,42 +314,80 @@ pub fn judge(style: &BallotStyle, plan_codes: &[String], marks: &Marks) -> Resul
     }
     let marked: Vec<&(String, u32)> = marks.marks.iter().filter(|(_, v)| *v > 0).collect();
     if marked.is_empty() {
-        return Ok((Verdict::Blank, vec![Finding { code: "W_BLANK".into(), verdict: Verdict::Blank, detail: String::new() }]));
+        return Ok((
+            Verdict::Blank,
+            vec![Finding { code: "W_BLANK".into(), verdict: Verdict::Blank, detail: String::new() }],
+        ));
     }
     let mut findings = Vec::new();
     let n = marked.len() as u32;
     match style {
         BallotStyle::Approval { min, max } => {
             if n > *max {
-                findings.push(Finding { code: "E_OVERVOTE".into(), verdict: Verdict::Invalid, detail: format!("{n}>{max}") });
+                findings.push(Finding {
+                    code: "E_OVERVOTE".into(),
+                    verdict: Verdict::Invalid,
+                    detail: format!("{n}>{max}"),
+                });
             } else if n < *min {
-                findings.push(Finding { code: "W_UNDERVOTE".into(), verdict: Verdict::Valid, detail: format!("{n}<{min}") });
+                findings.push(Finding {
+                    code: "W_UNDERVOTE".into(),
+                    verdict: Verdict::Valid,
+                    detail: format!("{n}<{min}"),
+                });
             }
         }
         BallotStyle::Points { total, max_per_plan } => {
             let sum: u32 = marked.iter().map(|(_, v)| *v).sum();
             if let Some((code, v)) = marked.iter().find(|(_, v)| *v > *max_per_plan) {
-                findings.push(Finding { code: "E_POINTS_PER_PLAN".into(), verdict: Verdict::Invalid, detail: format!("{code}:{v}>{max_per_plan}") });
+                findings.push(Finding {
+                    code: "E_POINTS_PER_PLAN".into(),
+                    verdict: Verdict::Invalid,
+                    detail: format!("{code}:{v}>{max_per_plan}"),
+                });
             }
             if sum > *total {
-                findings.push(Finding { code: "E_OVERVOTE".into(), verdict: Verdict::Invalid, detail: format!("{sum}>{total}") });
+                findings.push(Finding {
+                    code: "E_OVERVOTE".into(),
+                    verdict: Verdict::Invalid,
+                    detail: format!("{sum}>{total}"),
+                });
             } else if sum < *total {
-                findings.push(Finding { code: "W_UNDERVOTE".into(), verdict: Verdict::Valid, detail: format!("{sum}<{total}") });
+                findings.push(Finding {
+                    code: "W_UNDERVOTE".into(),
+                    verdict: Verdict::Valid,
+                    detail: format!("{sum}<{total}"),
+                });
             }
         }
         BallotStyle::Ranking { top } => {
             let mut ranks: Vec<u32> = marked.iter().map(|(_, v)| *v).collect();
             ranks.sort();
             if n > *top || ranks.iter().any(|r| *r > *top) {
-                findings.push(Finding { code: "E_OVERVOTE".into(), verdict: Verdict::Invalid, detail: format!("{n}>{top}") });
-            } else if ranks.windows(2).any(|w| w[0] == w[1]) || ranks.iter().enumerate().any(|(i, r)| *r != i as u32 + 1) {
-                findings.push(Finding { code: "E_RANKS".into(), verdict: Verdict::Invalid, detail: format!("{ranks:?}") });
+                findings.push(Finding {
+                    code: "E_OVERVOTE".into(),
+                    verdict: Verdict::Invalid,
+                    detail: format!("{n}>{top}"),
+                });
+            } else if ranks.windows(2).any(|w| w[0] == w[1])
+                || ranks.iter().enumerate().any(|(i, r)| *r != i as u32 + 1)
+            {
+                findings.push(Finding {
+                    code: "E_RANKS".into(),
+                    verdict: Verdict::Invalid,
+                    detail: format!("{ranks:?}"),
+                });
             } else if n < *top {
-                findings.push(Finding { code: "W_UNDERVOTE".into(), verdict: Verdict::Valid, detail: format!("{n}<{top}") });
+                findings.push(Finding {
+                    code: "W_UNDERVOTE".into(),
+                    verdict: Verdict::Valid,
+                    detail: format!("{n}<{top}"),
+                });
             }
         }
     }
-    let verdict = if findings.iter().any(|f| f.verdict == Verdict::Invalid) { Verdict::Invalid } else { Verdict::Valid };
+    let verdict =
+        if findings.iter().any(|f| f.verdict == Verdict::Invalid) { Verdict::Invalid } else { Verdict::Valid };
     Ok((verdict, findings))
 }
 

@@ -100,7 +100,11 @@ impl Store {
         }
         let taken: i64 = self
             .conn()
-            .query_row("SELECT count(*) FROM ballot_box WHERE selection_id = ?1 AND name = ?2", params![selection_id, name], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM ballot_box WHERE selection_id = ?1 AND name = ?2",
+                params![selection_id, name],
+                |r| r.get(0),
+            )
             .map_err(|e| self.sql_err(e))?;
         if taken > 0 {
             return Err(p("box.name_taken").with("box", name).into());
@@ -119,19 +123,29 @@ impl Store {
     }
 
     pub(crate) fn box_name(&self, box_id: i64) -> Result<String, Failure> {
-        Ok(self.conn().query_row("SELECT name FROM ballot_box WHERE id = ?1", [box_id], |r| r.get(0)).map_err(|e| self.sql_err(e))?)
+        Ok(self
+            .conn()
+            .query_row("SELECT name FROM ballot_box WHERE id = ?1", [box_id], |r| r.get(0))
+            .map_err(|e| self.sql_err(e))?)
     }
 
     /// The box an entry goes into: required once a selection has boxes, and
     /// it must be open.
     pub(crate) fn entry_box(&self, selection_id: i64, box_id: Option<i64>) -> Result<Option<i64>, Failure> {
-        let boxes: i64 = self.conn().query_row("SELECT count(*) FROM ballot_box WHERE selection_id = ?1", [selection_id], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
+        let boxes: i64 = self
+            .conn()
+            .query_row("SELECT count(*) FROM ballot_box WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+            .map_err(|e| self.sql_err(e))?;
         let Some(id) = box_id else {
             return if boxes > 0 { Err(p("box.required").into()) } else { Ok(None) };
         };
         let row: Option<(String, String)> = self
             .conn()
-            .query_row("SELECT name, status FROM ballot_box WHERE id = ?1 AND selection_id = ?2", params![id, selection_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(
+                "SELECT name, status FROM ballot_box WHERE id = ?1 AND selection_id = ?2",
+                params![id, selection_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()
             .map_err(|e| self.sql_err(e))?;
         match row {
@@ -147,14 +161,25 @@ impl Store {
     }
 
     /// `list_boxes` with the settled ballots already read.
-    pub fn list_boxes_with(&self, selection_id: i64, counted: &[crate::paper::CountedBallot]) -> Result<Vec<BoxView>, Failure> {
-        let n: i64 = self.conn().query_row("SELECT count(*) FROM ballot_box WHERE selection_id = ?1", [selection_id], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
+    pub fn list_boxes_with(
+        &self,
+        selection_id: i64,
+        counted: &[crate::paper::CountedBallot],
+    ) -> Result<Vec<BoxView>, Failure> {
+        let n: i64 = self
+            .conn()
+            .query_row("SELECT count(*) FROM ballot_box WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+            .map_err(|e| self.sql_err(e))?;
         if n == 0 {
             return Ok(vec![]);
         }
         let double = self.paper_settings(selection_id)?.is_some_and(|s| s.double_entry);
         let queue = self.reconciliation_queue(selection_id)?;
-        let rechecks: Vec<String> = self.rechecks(selection_id)?.into_iter().map(|r| Serial::parse(&r.serial).map(|s| s.0).unwrap_or(r.serial)).collect();
+        let rechecks: Vec<String> = self
+            .rechecks(selection_id)?
+            .into_iter()
+            .map(|r| Serial::parse(&r.serial).map(|s| s.0).unwrap_or(r.serial))
+            .collect();
         let settled: Vec<(String, Option<i64>)> = counted.iter().map(|b| (b.serial.clone(), b.box_id)).collect();
         // Per serial: its box and how many active entries it has.
         let mut stmt = self
@@ -183,7 +208,12 @@ impl Store {
             .map(|(id, name, location, expected, status, override_reason)| {
                 let mine = entries.iter().filter(|(_, b, _)| *b == Some(id));
                 let entered = mine.clone().count() as u64;
-                let waiting = if double { mine.clone().filter(|(s, _, n)| *n == 1 && !resolved.contains(s) && !rechecks.contains(s)).count() as u64 } else { 0 };
+                let waiting = if double {
+                    mine.clone().filter(|(s, _, n)| *n == 1 && !resolved.contains(s) && !rechecks.contains(s)).count()
+                        as u64
+                } else {
+                    0
+                };
                 let differences = mine.filter(|(s, _, _)| queue.contains(s) || rechecks.contains(s)).count() as u64;
                 BoxView {
                     id,
@@ -210,7 +240,13 @@ impl Store {
 
     /// Close a box. Its counts must reconcile, or the coordinator writes why
     /// it closes anyway (for example a ballot taken home by a voter).
-    pub fn close_box(&mut self, operator: &str, selection_id: i64, box_id: i64, override_reason: Option<&str>) -> Result<BoxView, Failure> {
+    pub fn close_box(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        box_id: i64,
+        override_reason: Option<&str>,
+    ) -> Result<BoxView, Failure> {
         let b = self.get_box(selection_id, box_id)?;
         if b.closed {
             return Err(p("box.closed").with("box", &b.name).into());
@@ -244,7 +280,13 @@ impl Store {
     }
 
     /// Reopen a closed box, with the reason (for example a ballot found later).
-    pub fn reopen_box(&mut self, operator: &str, selection_id: i64, box_id: i64, reason: &str) -> Result<BoxView, Failure> {
+    pub fn reopen_box(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        box_id: i64,
+        reason: &str,
+    ) -> Result<BoxView, Failure> {
         let b = self.get_box(selection_id, box_id)?;
         let sel = self.get_selection(selection_id)?;
         if sel.status == Status::Closed {
@@ -268,8 +310,14 @@ impl Store {
     pub fn set_entry_paused(&mut self, operator: &str, selection_id: i64, paused: bool) -> Result<(), Failure> {
         self.get_selection(selection_id)?;
         self.write(operator, |c| {
-            c.tx.execute("UPDATE selection SET entry_paused = ?1 WHERE id = ?2", params![paused as i64, selection_id]).map_err(|e| c.err(e))?;
-            c.audit(if paused { "entry.pause" } else { "entry.resume" }, &format!("selection/{selection_id}"), None, None)
+            c.tx.execute("UPDATE selection SET entry_paused = ?1 WHERE id = ?2", params![paused as i64, selection_id])
+                .map_err(|e| c.err(e))?;
+            c.audit(
+                if paused { "entry.pause" } else { "entry.resume" },
+                &format!("selection/{selection_id}"),
+                None,
+                None,
+            )
         })?;
         Ok(())
     }
@@ -292,14 +340,22 @@ impl Store {
     pub fn draft(&self, operator: &str, selection_id: i64) -> Result<Option<String>, Failure> {
         Ok(self
             .conn()
-            .query_row("SELECT draft FROM entry_draft WHERE selection_id = ?1 AND operator = ?2", params![selection_id, operator], |r| r.get(0))
+            .query_row(
+                "SELECT draft FROM entry_draft WHERE selection_id = ?1 AND operator = ?2",
+                params![selection_id, operator],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(|e| self.sql_err(e))?)
     }
 
     pub fn clear_draft(&mut self, operator: &str, selection_id: i64) -> Result<(), Failure> {
         self.write(operator, |c| {
-            c.tx.execute("DELETE FROM entry_draft WHERE selection_id = ?1 AND operator = ?2", params![selection_id, operator]).map_err(|e| c.err(e))?;
+            c.tx.execute(
+                "DELETE FROM entry_draft WHERE selection_id = ?1 AND operator = ?2",
+                params![selection_id, operator],
+            )
+            .map_err(|e| c.err(e))?;
             Ok::<_, StoreError>(())
         })?;
         Ok(())
@@ -307,19 +363,37 @@ impl Store {
 
     pub fn progress(&self, selection_id: i64, rule_name: &str, lang: Lang) -> Result<ProgressView, Failure> {
         let sel = self.get_selection(selection_id)?;
-        let paused: i64 = self.conn().query_row("SELECT entry_paused FROM selection WHERE id = ?1", [selection_id], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
-        let printed: i64 = self.conn().query_row("SELECT count(*) FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
+        let paused: i64 = self
+            .conn()
+            .query_row("SELECT entry_paused FROM selection WHERE id = ?1", [selection_id], |r| r.get(0))
+            .map_err(|e| self.sql_err(e))?;
+        let printed: i64 = self
+            .conn()
+            .query_row("SELECT count(*) FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+            .map_err(|e| self.sql_err(e))?;
         let settings = self.paper_settings(selection_id)?;
         let entered: i64 = self
             .conn()
-            .query_row("SELECT count(DISTINCT serial) FROM ballot_entry WHERE selection_id = ?1 AND status = 'active'", [selection_id], |r| r.get(0))
+            .query_row(
+                "SELECT count(DISTINCT serial) FROM ballot_entry WHERE selection_id = ?1 AND status = 'active'",
+                [selection_id],
+                |r| r.get(0),
+            )
             .map_err(|e| self.sql_err(e))?;
         let (counted, queue, rechecks) = if settings.is_some() {
-            (self.counted_entries(selection_id)?, self.reconciliation_queue(selection_id)?.len(), self.rechecks(selection_id)?.len())
+            (
+                self.counted_entries(selection_id)?,
+                self.reconciliation_queue(selection_id)?.len(),
+                self.rechecks(selection_id)?.len(),
+            )
         } else {
             (vec![], 0, 0)
         };
-        let waiting = if settings.as_ref().is_some_and(|s| s.double_entry) { (entered as usize).saturating_sub(counted.len() + queue + rechecks) as u64 } else { 0 };
+        let waiting = if settings.as_ref().is_some_and(|s| s.double_entry) {
+            (entered as usize).saturating_sub(counted.len() + queue + rechecks) as u64
+        } else {
+            0
+        };
         let closed = sel.status == Status::Closed;
         let results = if closed { Some(self.tally_view(selection_id, rule_name, lang)?) } else { None };
         Ok(ProgressView {
@@ -367,16 +441,23 @@ impl Store {
             return Err(Failure { problems });
         }
         self.write(operator, |c| {
-            c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id]).map_err(|e| c.err(e))?;
-            c.audit("count.close", &format!("selection/{selection_id}"), None, Some(&json!({ "settled": v.settled, "entered": v.entered })))
+            c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])
+                .map_err(|e| c.err(e))?;
+            c.audit(
+                "count.close",
+                &format!("selection/{selection_id}"),
+                None,
+                Some(&json!({ "settled": v.settled, "entered": v.entered })),
+            )
         })?;
         Ok(())
     }
 
     pub fn tally_view(&self, selection_id: i64, rule_name: &str, lang: Lang) -> Result<TallyView, Failure> {
         let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
-        let rule = crate::paper::rule_by_name(rule_name, &settings.style)
-            .ok_or_else(|| Failure::from(p("cli.unknown_rule").with("rule", rule_name).with("choices", "greedy, mes, mes_add1")))?;
+        let rule = crate::paper::rule_by_name(rule_name, &settings.style).ok_or_else(|| {
+            Failure::from(p("cli.unknown_rule").with("rule", rule_name).with("choices", "greedy, mes, mes_add1"))
+        })?;
         let t = self.tally(selection_id, &rule, &crate::rules::TieBreak::Lexicographic)?;
         Ok(t.view(&self.list_plans(selection_id)?, lang))
     }

@@ -77,8 +77,17 @@ impl Store {
         self.selection_def_with(selection_id, rule, lang, &ci)
     }
 
-    fn selection_def_with(&self, selection_id: i64, rule: &str, lang: Lang, ci: &crate::cvr::CountInputs) -> Result<SelectionDef, Failure> {
-        let printed: i64 = self.conn().query_row("SELECT count(*) FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
+    fn selection_def_with(
+        &self,
+        selection_id: i64,
+        rule: &str,
+        lang: Lang,
+        ci: &crate::cvr::CountInputs,
+    ) -> Result<SelectionDef, Failure> {
+        let printed: i64 = self
+            .conn()
+            .query_row("SELECT count(*) FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+            .map_err(|e| self.sql_err(e))?;
         Ok(SelectionDef {
             paper: Some(ci.settings.clone()),
             printed: printed as u64,
@@ -91,13 +100,19 @@ impl Store {
     pub fn export_entries(&self, selection_id: i64) -> Result<String, Failure> {
         let mut w = csv::Writer::from_writer(Vec::new());
         let io = |e: csv::Error| Failure::from(p("export.failed").with("detail", e));
-        w.write_record(["serial", "entry_no", "operator", "at", "marks", "verdict", "findings", "doubtful", "status", "resolved", "box_id"]).map_err(io)?;
+        w.write_record([
+            "serial", "entry_no", "operator", "at", "marks", "verdict", "findings", "doubtful", "status", "resolved",
+            "box_id",
+        ])
+        .map_err(io)?;
         let mut stmt = self
             .conn()
             .prepare("SELECT serial, entry_no, operator, at, marks, verdict, findings, coalesce(doubtful, ''), status, resolved, coalesce(box_id, '') FROM ballot_entry WHERE selection_id = ?1 ORDER BY id")
             .map_err(|e| self.sql_err(e))?;
         let rows = stmt
-            .query_map([selection_id], |r| (0..11).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect::<Result<Vec<_>, _>>())
+            .query_map([selection_id], |r| {
+                (0..11).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect::<Result<Vec<_>, _>>()
+            })
             .map_err(|e| self.sql_err(e))?;
         for row in rows {
             let row = row.map_err(|e| self.sql_err(e))?;
@@ -112,7 +127,8 @@ impl Store {
                 .collect();
             w.write_record(&cells).map_err(io)?;
         }
-        Ok(String::from_utf8(w.into_inner().map_err(|e| Failure::from(p("export.failed").with("detail", e)))?).expect("utf-8"))
+        Ok(String::from_utf8(w.into_inner().map_err(|e| Failure::from(p("export.failed").with("detail", e)))?)
+            .expect("utf-8"))
     }
 
     /// The whole audit log as JSON lines, oldest first (the chain needs all of it).
@@ -142,11 +158,18 @@ impl Store {
         let def = self.selection_def_with(selection_id, "greedy", lang, &ci)?;
         let cvr = crate::cvr::cvr_csv(&ci)?;
         let reviews = self.reviews_with(selection_id, &ci.counted)?;
-        let rows = report::parse_cvr(&cvr).map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;
-        let data = report::compute(&def, &rows, &reviews).map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;
+        let rows =
+            report::parse_cvr(&cvr).map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;
+        let data = report::compute(&def, &rows, &reviews)
+            .map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;
         // The report is computed from the exported records; it must agree
         // with the count straight from the stored entries.
-        let (live, counts) = crate::paper::count_ballots(ci.sel.budget_cents, &ci.plans, &ci.settings.style, ci.counted.iter().map(|b| (b.counts_as(), &b.marks)));
+        let (live, counts) = crate::paper::count_ballots(
+            ci.sel.budget_cents,
+            &ci.plans,
+            &ci.settings.style,
+            ci.counted.iter().map(|b| (b.counts_as(), &b.marks)),
+        );
         let rule = crate::paper::rule_by_name(&def.rule, &ci.settings.style).expect("known rule");
         let outcome = crate::rules::run(&live, &rule, &def.tie_break());
         let mut live_funded: Vec<String> = outcome.ids(&live).into_iter().map(String::from).collect();
@@ -170,11 +193,13 @@ impl Store {
     fn panel_bundle_parts(&self, selection_id: i64, key_id: &str, lang: Lang) -> Result<Parts, Failure> {
         let def = self.plain_def(selection_id, "panel", lang)?;
         let (rounds, amendments) = self.panel_records(selection_id)?;
-        let data = report::compute_panel(&def, &rounds, &amendments).map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;
+        let data = report::compute_panel(&def, &rounds, &amendments)
+            .map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;
         let mut files = BTreeMap::new();
         files.insert("selection.json".to_string(), serde_json::to_vec_pretty(&def).expect("serialises"));
         files.insert("records/rounds.json".to_string(), serde_json::to_vec_pretty(&rounds).expect("serialises"));
-        files.insert("records/amendments.json".to_string(), serde_json::to_vec_pretty(&amendments).expect("serialises"));
+        files
+            .insert("records/amendments.json".to_string(), serde_json::to_vec_pretty(&amendments).expect("serialises"));
         files.insert("results.json".to_string(), serde_json::to_vec_pretty(&data).expect("serialises"));
         files.insert("audit.jsonl".to_string(), self.export_audit()?.into_bytes());
         let footer = Footer { content_hash: content_hash(&files), key_id: key_id.to_string() };
@@ -193,7 +218,16 @@ impl Store {
             method: sel.method.as_str().to_string(),
             budget_cents: sel.budget_cents,
             status: sel.status.as_str().to_string(),
-            plans: plans.into_iter().map(|p| report::PlanDef { code: p.code, title: p.title, description: p.description, cost_cents: p.cost_cents, initiator: p.initiator }).collect(),
+            plans: plans
+                .into_iter()
+                .map(|p| report::PlanDef {
+                    code: p.code,
+                    title: p.title,
+                    description: p.description,
+                    cost_cents: p.cost_cents,
+                    initiator: p.initiator,
+                })
+                .collect(),
             paper: None,
             printed: 0,
             boxes: vec![],
@@ -209,7 +243,8 @@ impl Store {
         def.tables = self.table_settings(selection_id)?;
         let tables = self.tables(selection_id)?;
         let drops = self.table_drops(selection_id)?;
-        let data = report::compute_tables(&def, &tables, &drops).map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;
+        let data = report::compute_tables(&def, &tables, &drops)
+            .map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;
         let mut files = BTreeMap::new();
         files.insert("selection.json".to_string(), serde_json::to_vec_pretty(&def).expect("serialises"));
         files.insert("records/tables.json".to_string(), serde_json::to_vec_pretty(&tables).expect("serialises"));
@@ -234,17 +269,27 @@ impl Store {
             content_hash: parts.footer.content_hash.clone(),
             key_id: signer.key_id(),
             public_key: signer.pk.to_base64(),
-            files: parts.files.iter().map(|(path, b)| FileEntry { path: path.clone(), sha256: sha(b), size: b.len() as u64 }).collect(),
+            files: parts
+                .files
+                .iter()
+                .map(|(path, b)| FileEntry { path: path.clone(), sha256: sha(b), size: b.len() as u64 })
+                .collect(),
         };
         let manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("serialises");
         let comment = format!("{BUNDLE_FORMAT} selection={selection_id} content={}", manifest.content_hash);
         let signature = signer.sign(&manifest_bytes, &comment)?;
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
         // Fast deflate: the bundle is written while people wait; size matters less.
-        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).compression_level(Some(1));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(1));
         let zerr = |e: zip::result::ZipError| Failure::from(p("export.failed").with("detail", e));
         let ioerr = |e: std::io::Error| Failure::from(p("export.failed").with("detail", e));
-        for (name, bytes) in [(MANIFEST.to_string(), manifest_bytes.clone()), (SIGNATURE.to_string(), signature.into_bytes())].into_iter().chain(parts.files) {
+        for (name, bytes) in
+            [(MANIFEST.to_string(), manifest_bytes.clone()), (SIGNATURE.to_string(), signature.into_bytes())]
+                .into_iter()
+                .chain(parts.files)
+        {
             zip.start_file(name, opts).map_err(zerr)?;
             zip.write_all(&bytes).map_err(ioerr)?;
         }
@@ -327,7 +372,9 @@ pub fn verify(bytes: &[u8], trusted: Option<&PublicKey>) -> VerifyReport {
     for f in &manifest.files {
         match files.get(&f.path) {
             None => r.problems.push(p("bundle.file_missing").with("path", &f.path)),
-            Some(b) if sha(b) != f.sha256 || b.len() as u64 != f.size => r.problems.push(p("bundle.file_changed").with("path", &f.path)),
+            Some(b) if sha(b) != f.sha256 || b.len() as u64 != f.size => {
+                r.problems.push(p("bundle.file_changed").with("path", &f.path))
+            }
             Some(_) => {}
         }
     }
@@ -336,7 +383,11 @@ pub fn verify(bytes: &[u8], trusted: Option<&PublicKey>) -> VerifyReport {
             r.problems.push(p("bundle.file_extra").with("path", path));
         }
     }
-    let data_files: BTreeMap<String, Vec<u8>> = files.iter().filter(|(k, _)| manifest.files.iter().any(|f| &f.path == *k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let data_files: BTreeMap<String, Vec<u8>> = files
+        .iter()
+        .filter(|(k, _)| manifest.files.iter().any(|f| &f.path == *k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     if content_hash(&data_files) != manifest.content_hash {
         r.problems.push(p("bundle.content_hash"));
     }
@@ -345,7 +396,9 @@ pub fn verify(bytes: &[u8], trusted: Option<&PublicKey>) -> VerifyReport {
     }
 
     // 3. The audit chain.
-    match files.get("audit.jsonl").map(|b| String::from_utf8_lossy(b).lines().map(serde_json::from_str::<AuditEvent>).collect::<Result<Vec<_>, _>>()) {
+    match files.get("audit.jsonl").map(|b| {
+        String::from_utf8_lossy(b).lines().map(serde_json::from_str::<AuditEvent>).collect::<Result<Vec<_>, _>>()
+    }) {
         None => {}
         Some(Err(e)) => r.problems.push(p("bundle.audit_unreadable").with("detail", e)),
         Some(Ok(events)) => {
@@ -360,23 +413,37 @@ pub fn verify(bytes: &[u8], trusted: Option<&PublicKey>) -> VerifyReport {
     // 4. The result, recomputed from the raw records.
     let text = |path: &str| files.get(path).map(|b| String::from_utf8_lossy(b).to_string());
     let recomputed = (|| -> Result<(ReportData, ReportData), String> {
-        let def: SelectionDef = serde_json::from_str(&text("selection.json").ok_or("selection.json")?).map_err(|e| format!("selection.json: {e}"))?;
+        let def: SelectionDef = serde_json::from_str(&text("selection.json").ok_or("selection.json")?)
+            .map_err(|e| format!("selection.json: {e}"))?;
         if def.method == "panel" {
-            let rounds: Vec<crate::panel::RoundRecord> = serde_json::from_str(&text("records/rounds.json").ok_or("records/rounds.json")?).map_err(|e| format!("records/rounds.json: {e}"))?;
+            let rounds: Vec<crate::panel::RoundRecord> =
+                serde_json::from_str(&text("records/rounds.json").ok_or("records/rounds.json")?)
+                    .map_err(|e| format!("records/rounds.json: {e}"))?;
             let amendments: Vec<crate::panel::AmendmentRecord> =
-                serde_json::from_str(&text("records/amendments.json").ok_or("records/amendments.json")?).map_err(|e| format!("records/amendments.json: {e}"))?;
-            let recorded: ReportData = serde_json::from_str(&text("results.json").ok_or("results.json")?).map_err(|e| format!("results.json: {e}"))?;
+                serde_json::from_str(&text("records/amendments.json").ok_or("records/amendments.json")?)
+                    .map_err(|e| format!("records/amendments.json: {e}"))?;
+            let recorded: ReportData = serde_json::from_str(&text("results.json").ok_or("results.json")?)
+                .map_err(|e| format!("results.json: {e}"))?;
             return Ok((report::compute_panel(&def, &rounds, &amendments)?, recorded));
         }
         if def.method == "tables" {
-            let tables: Vec<crate::tables::TableView> = serde_json::from_str(&text("records/tables.json").ok_or("records/tables.json")?).map_err(|e| format!("records/tables.json: {e}"))?;
-            let drops: Vec<report::Drop> = serde_json::from_str(&text("records/drops.json").ok_or("records/drops.json")?).map_err(|e| format!("records/drops.json: {e}"))?;
-            let recorded: ReportData = serde_json::from_str(&text("results.json").ok_or("results.json")?).map_err(|e| format!("results.json: {e}"))?;
+            let tables: Vec<crate::tables::TableView> =
+                serde_json::from_str(&text("records/tables.json").ok_or("records/tables.json")?)
+                    .map_err(|e| format!("records/tables.json: {e}"))?;
+            let drops: Vec<report::Drop> =
+                serde_json::from_str(&text("records/drops.json").ok_or("records/drops.json")?)
+                    .map_err(|e| format!("records/drops.json: {e}"))?;
+            let recorded: ReportData = serde_json::from_str(&text("results.json").ok_or("results.json")?)
+                .map_err(|e| format!("results.json: {e}"))?;
             return Ok((report::compute_tables(&def, &tables, &drops)?, recorded));
         }
-        let rows = report::parse_cvr(&text("records/ballots.csv").ok_or("records/ballots.csv")?).map_err(|e| format!("records/ballots.csv: {e}"))?;
-        let reviews: Vec<ReviewItem> = serde_json::from_str(&text("records/reviews.json").ok_or("records/reviews.json")?).map_err(|e| format!("records/reviews.json: {e}"))?;
-        let recorded: ReportData = serde_json::from_str(&text("results.json").ok_or("results.json")?).map_err(|e| format!("results.json: {e}"))?;
+        let rows = report::parse_cvr(&text("records/ballots.csv").ok_or("records/ballots.csv")?)
+            .map_err(|e| format!("records/ballots.csv: {e}"))?;
+        let reviews: Vec<ReviewItem> =
+            serde_json::from_str(&text("records/reviews.json").ok_or("records/reviews.json")?)
+                .map_err(|e| format!("records/reviews.json: {e}"))?;
+        let recorded: ReportData = serde_json::from_str(&text("results.json").ok_or("results.json")?)
+            .map_err(|e| format!("results.json: {e}"))?;
         Ok((report::compute(&def, &rows, &reviews)?, recorded))
     })();
     match recomputed {
@@ -406,7 +473,9 @@ pub fn verify(bytes: &[u8], trusted: Option<&PublicKey>) -> VerifyReport {
 /// Every way the recorded result differs from the recomputed one, in words.
 fn differences(recorded: &ReportData, again: &ReportData) -> Vec<Problem> {
     let mut out = Vec::new();
-    let diff = |what: String, rec: String, new: String| p("bundle.result_differs").with("what", what).with("recorded", rec).with("recomputed", new);
+    let diff = |what: String, rec: String, new: String| {
+        p("bundle.result_differs").with("what", what).with("recorded", rec).with("recomputed", new)
+    };
     for ((k, a), (_, b)) in recorded.counts.iter().zip(&again.counts) {
         if a != b {
             out.push(diff(k.clone(), a.to_string(), b.to_string()));
@@ -423,7 +492,11 @@ fn differences(recorded: &ReportData, again: &ReportData) -> Vec<Problem> {
                     out.push(diff(format!("{} points", plan.code), x.points.to_string(), plan.points.to_string()));
                 }
                 if x.cost_cents != plan.cost_cents {
-                    out.push(diff(format!("{} cost", plan.code), x.cost_cents.to_string(), plan.cost_cents.to_string()));
+                    out.push(diff(
+                        format!("{} cost", plan.code),
+                        x.cost_cents.to_string(),
+                        plan.cost_cents.to_string(),
+                    ));
                 }
             }
         }
@@ -432,7 +505,11 @@ fn differences(recorded: &ReportData, again: &ReportData) -> Vec<Problem> {
         out.push(diff("funded".into(), recorded.funded.join(", "), again.funded.join(", ")));
     }
     if recorded.funded_cost_cents != again.funded_cost_cents {
-        out.push(diff("funded cost".into(), recorded.funded_cost_cents.to_string(), again.funded_cost_cents.to_string()));
+        out.push(diff(
+            "funded cost".into(),
+            recorded.funded_cost_cents.to_string(),
+            again.funded_cost_cents.to_string(),
+        ));
     }
     if out.is_empty() && recorded != again {
         out.push(diff("text".into(), "…".into(), "…".into()));

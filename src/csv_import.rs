@@ -104,15 +104,10 @@ pub fn parse_plans(bytes: &[u8]) -> Result<Vec<PlanInput>, CsvError> {
     let text = std::str::from_utf8(bytes).map_err(|_| CsvError::NotText)?;
     let text = text.trim_start_matches('\u{feff}');
     let first_line = text.lines().find(|l| !l.trim().is_empty()).ok_or(CsvError::Empty)?;
-    let delimiter = [b';', b',', b'\t']
-        .into_iter()
-        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
-        .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let delimiter =
+        [b';', b',', b'\t'].into_iter().max_by_key(|d| first_line.bytes().filter(|b| b == d).count()).unwrap_or(b',');
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut records = reader.records();
     let header = match records.next() {
         Some(Ok(h)) => h,
@@ -182,9 +177,9 @@ pub fn parse_plans(bytes: &[u8]) -> Result<Vec<PlanInput>, CsvError> {
         };
         match input.validated() {
             Ok(v) => plans.push(v),
-            Err(SelectionError::TooLong { field, max }) => problems.push(
-                Problem::new("csv.too_long").with("row", row).with("column", field).with("max", max),
-            ),
+            Err(SelectionError::TooLong { field, max }) => {
+                problems.push(Problem::new("csv.too_long").with("row", row).with("column", field).with("max", max))
+            }
             Err(e) => problems.push(e.to_problem().with("row", row)),
         }
     }
@@ -200,7 +195,13 @@ pub fn parse_plans(bytes: &[u8]) -> Result<Vec<PlanInput>, CsvError> {
 impl Store {
     /// Import all plans of a CSV file into a selection in one transaction:
     /// either every row is added, or none is.
-    pub fn import_plans_csv(&mut self, operator: &str, selection_id: i64, bytes: &[u8], file_name: &str) -> Result<ImportReport, CsvError> {
+    pub fn import_plans_csv(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        bytes: &[u8],
+        file_name: &str,
+    ) -> Result<ImportReport, CsvError> {
         let plans = parse_plans(bytes)?;
         let existing: HashSet<String> = self.list_plans(selection_id)?.into_iter().map(|p| p.code).collect();
         let clashes: Vec<Problem> = plans

@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use crate::ballot::{BallotStyle, Serial, Verdict};
-use crate::paper::{CountedBallot, PaperSettings};
-use crate::selection::{Plan, Selection};
 use crate::pabulib::{PbFile, VoteType};
+use crate::paper::{CountedBallot, PaperSettings};
 use crate::problem::{Failure, Problem};
+use crate::selection::{Plan, Selection};
 use crate::store::Store;
 
 /// Euro cents as pabulib writes amounts: whole euros, or with two decimals.
@@ -41,7 +41,10 @@ pub struct CountInputs {
 
 impl Store {
     pub fn count_inputs(&self, selection_id: i64) -> Result<CountInputs, Failure> {
-        let mut stmt = self.conn().prepare("SELECT id, name FROM ballot_box WHERE selection_id = ?1").map_err(|e| self.sql_err(e))?;
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT id, name FROM ballot_box WHERE selection_id = ?1")
+            .map_err(|e| self.sql_err(e))?;
         let box_names = stmt
             .query_map([selection_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(|e| self.sql_err(e))?
@@ -50,7 +53,9 @@ impl Store {
         Ok(CountInputs {
             sel: self.get_selection(selection_id)?,
             plans: self.list_plans(selection_id)?,
-            settings: self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(Problem::new("paper.no_style")))?,
+            settings: self
+                .paper_settings(selection_id)?
+                .ok_or_else(|| Failure::from(Problem::new("paper.no_style")))?,
             counted: self.counted_entries(selection_id)?,
             box_names,
         })
@@ -73,7 +78,14 @@ impl Store {
 /// double entry is not settled are not records yet and are left out.
 pub fn cvr_csv(ci: &CountInputs) -> Result<String, Failure> {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    let mut header = vec!["serial".to_string(), "box".into(), "counts_as".into(), "doubtful".into(), "committee".into(), "findings".into()];
+    let mut header = vec![
+        "serial".to_string(),
+        "box".into(),
+        "counts_as".into(),
+        "doubtful".into(),
+        "committee".into(),
+        "findings".into(),
+    ];
     header.extend(ci.plans.iter().map(|p| p.code.clone()));
     let io = |e: csv::Error| Failure::from(Problem::new("export.failed").with("detail", e));
     w.write_record(&header).map_err(io)?;
@@ -87,22 +99,42 @@ pub fn cvr_csv(ci: &CountInputs) -> Result<String, Failure> {
             b.decision.map(|d| verdict_word(Some(d)).to_string()).unwrap_or_default(),
             b.findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>().join(" "),
         ];
-        row.extend(ci.plans.iter().map(|p| b.marks.marks.iter().find(|(c, _)| *c == p.code).map(|(_, v)| v.to_string()).unwrap_or_default()));
+        row.extend(
+            ci.plans.iter().map(|p| {
+                b.marks.marks.iter().find(|(c, _)| *c == p.code).map(|(_, v)| v.to_string()).unwrap_or_default()
+            }),
+        );
         w.write_record(&row).map_err(io)?;
     }
-    Ok(String::from_utf8(w.into_inner().map_err(|e| Failure::from(Problem::new("export.failed").with("detail", e)))?).expect("csv of strings"))
+    Ok(String::from_utf8(w.into_inner().map_err(|e| Failure::from(Problem::new("export.failed").with("detail", e)))?)
+        .expect("csv of strings"))
 }
 
 /// The counted valid ballots as a pabulib file. Voter ids are the ballot
 /// serials; nothing else about a voter is known or written.
 pub fn pabulib_text(ci: &CountInputs) -> Result<String, Failure> {
     let (sel, plans, settings) = (&ci.sel, &ci.plans, &ci.settings);
-    let (election, _) = crate::paper::count_ballots(sel.budget_cents, plans, &settings.style, ci.counted.iter().map(|b| (b.counts_as(), &b.marks)));
-    let outcome = crate::rules::run(&election, &crate::paper::default_rule(&settings.style), &crate::rules::TieBreak::Lexicographic);
+    let (election, _) = crate::paper::count_ballots(
+        sel.budget_cents,
+        plans,
+        &settings.style,
+        ci.counted.iter().map(|b| (b.counts_as(), &b.marks)),
+    );
+    let outcome = crate::rules::run(
+        &election,
+        &crate::paper::default_rule(&settings.style),
+        &crate::rules::TieBreak::Lexicographic,
+    );
     let (votes, points) = (election.approvals(), election.points());
     let (vote_type, extra_meta) = match settings.style {
-        BallotStyle::Approval { min, max } => (VoteType::Approval, vec![("min_length".to_string(), min.to_string()), ("max_length".into(), max.to_string())]),
-        BallotStyle::Points { total, max_per_plan } => (VoteType::Cumulative, vec![("max_sum_points".to_string(), total.to_string()), ("max_points".into(), max_per_plan.to_string())]),
+        BallotStyle::Approval { min, max } => (
+            VoteType::Approval,
+            vec![("min_length".to_string(), min.to_string()), ("max_length".into(), max.to_string())],
+        ),
+        BallotStyle::Points { total, max_per_plan } => (
+            VoteType::Cumulative,
+            vec![("max_sum_points".to_string(), total.to_string()), ("max_points".into(), max_per_plan.to_string())],
+        ),
         BallotStyle::Ranking { top } => (VoteType::Ordinal, vec![("max_length".to_string(), top.to_string())]),
     };
     let mut vote_rows = Vec::new();
@@ -144,7 +176,14 @@ pub fn pabulib_text(ci: &CountInputs) -> Result<String, Failure> {
     }
     let file = PbFile {
         meta,
-        project_columns: vec!["project_id".into(), "cost".into(), "votes".into(), "score".into(), "name".into(), "selected".into()],
+        project_columns: vec![
+            "project_id".into(),
+            "cost".into(),
+            "votes".into(),
+            "score".into(),
+            "name".into(),
+            "selected".into(),
+        ],
         project_rows: plans
             .iter()
             .enumerate()

@@ -38,7 +38,11 @@ pub fn pabulib(data: &[u8]) {
     if e.projects.len() > 200 || e.ballots.len() > 2000 {
         return;
     }
-    let out = crate::rules::run(&e, &crate::rules::Rule::Greedy { score: crate::rules::GreedyScore::Approvals }, &crate::rules::TieBreak::Lexicographic);
+    let out = crate::rules::run(
+        &e,
+        &crate::rules::Rule::Greedy { score: crate::rules::GreedyScore::Approvals },
+        &crate::rules::TieBreak::Lexicographic,
+    );
     assert!(out.total_cost <= e.budget.max(0) || e.budget < 0, "greedy stays within the budget");
     let mut bytes = Vec::new();
     f.write(&mut bytes).expect("writes to memory");
@@ -50,7 +54,15 @@ pub fn pabulib(data: &[u8]) {
 pub fn csv(data: &[u8]) {
     let mut store = crate::store::Store::open_in_memory().expect("in-memory database");
     let sel = store
-        .create_selection("fuzz", &crate::selection::SelectionInput { edition: "F".into(), wijk: "W".into(), budget_cents: 100_000, method: crate::selection::Method::Ballots })
+        .create_selection(
+            "fuzz",
+            &crate::selection::SelectionInput {
+                edition: "F".into(),
+                wijk: "W".into(),
+                budget_cents: 100_000,
+                method: crate::selection::Method::Ballots,
+            },
+        )
         .expect("selection");
     match store.import_plans_csv("fuzz", sel.id, data, "fuzz.csv") {
         Ok(report) => assert_eq!(store.list_plans(sel.id).unwrap().len(), report.imported),
@@ -64,7 +76,8 @@ pub fn csv(data: &[u8]) {
 /// A result bundle: never a panic, never accepted without a valid signature.
 pub fn bundle(data: &[u8]) {
     // A fixed public key nobody has the secret of: nothing may verify.
-    let pk = minisign::PublicKey::from_base64("RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3").expect("a valid key");
+    let pk = minisign::PublicKey::from_base64("RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3")
+        .expect("a valid key");
     let r = crate::bundle::verify(data, Some(&pk));
     assert!(!r.ok(), "a bundle verified against a key with no secret");
 }

@@ -66,9 +66,7 @@ fn lookup<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 /// Translate `key`, substituting `{name}` placeholders. A missing key falls
 /// back to Dutch, then to the key itself, so a message is never empty.
 pub fn tr(lang: Lang, key: &str, params: &BTreeMap<String, String>) -> String {
-    let template = lookup(table(lang), key)
-        .or_else(|| lookup(table(Lang::Nl), key))
-        .unwrap_or(key);
+    let template = lookup(table(lang), key).or_else(|| lookup(table(Lang::Nl), key)).unwrap_or(key);
     let mut out = template.to_string();
     for (k, v) in params {
         out = out.replace(&format!("{{{k}}}"), v);

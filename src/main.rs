@@ -334,13 +334,21 @@ fn signer() -> Result<wijkstem::signing::Signer, Failure> {
 
 fn verify(bundle: &std::path::Path, pubkey: Option<&std::path::Path>, lang: Lang) -> Result<ExitCode, Failure> {
     use wijkstem::Problem;
-    let bytes = std::fs::read(bundle).map_err(|e| Failure::from(Problem::new("store.open").with("path", bundle.display()).with("detail", e)))?;
+    let bytes = std::fs::read(bundle)
+        .map_err(|e| Failure::from(Problem::new("store.open").with("path", bundle.display()).with("detail", e)))?;
     let key_text = match pubkey {
-        Some(p) => Some(std::fs::read_to_string(p).map_err(|e| Failure::from(Problem::new("store.open").with("path", p.display()).with("detail", e)))?),
+        Some(p) => Some(
+            std::fs::read_to_string(p)
+                .map_err(|e| Failure::from(Problem::new("store.open").with("path", p.display()).with("detail", e)))?,
+        ),
         None => std::fs::read_to_string(wijkstem::signing::key_dir().join("wijkstem.pub")).ok(),
     };
     let pk = match key_text {
-        Some(t) => Some(wijkstem::signing::public_key_from_file_text(&t).ok_or_else(|| Failure::from(Problem::new("key.damaged").with("path", pubkey.map(|p| p.display().to_string()).unwrap_or_default())))?),
+        Some(t) => Some(wijkstem::signing::public_key_from_file_text(&t).ok_or_else(|| {
+            Failure::from(
+                Problem::new("key.damaged").with("path", pubkey.map(|p| p.display().to_string()).unwrap_or_default()),
+            )
+        })?),
         None => None,
     };
     let report = wijkstem::bundle::verify(&bytes, pk.as_ref());
@@ -417,7 +425,9 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
             p.insert("count".to_string(), report.imported.to_string());
             println!("{}", wijkstem::i18n::tr(lang, "selection.imported", &p));
         }
-        Command::Pb { .. } | Command::Verify { .. } | Command::Key { .. } => unreachable!("handled before opening the database"),
+        Command::Pb { .. } | Command::Verify { .. } | Command::Key { .. } => {
+            unreachable!("handled before opening the database")
+        }
         Command::Report { selection, out } => {
             let k = signer()?;
             let parts = s.store().bundle_parts(*selection, &k.key_id(), lang)?;
@@ -567,7 +577,8 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
             let treat = |t: &str| -> Result<Treat, Failure> {
                 serde_json::from_value(serde_json::json!(t)).map_err(|_| Failure::from(Problem::new("paper.bad_rules")))
             };
-            let rules = EntryRules { overvote: treat(overvote)?, undervote: treat(undervote)?, ..EntryRules::default() };
+            let rules =
+                EntryRules { overvote: treat(overvote)?, undervote: treat(undervote)?, ..EntryRules::default() };
             s.set_paper_settings(*selection, &PaperSettings { style, double_entry: *double_entry, rules })?;
             println!("{}", wijkstem::pdf::instruction(&s.paper_settings(*selection)?.unwrap().style, lang));
         }
@@ -579,14 +590,19 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
         BallotsCommand::Box { command } => match command {
             BoxCommand::List { selection } => print_boxes(&s.boxes(*selection)?),
             BoxCommand::Add { selection, name, location, expected, cover } => {
-                let b = s.create_box(*selection, &wijkstem::batch::BoxInput { name: name.clone(), location: location.clone(), expected: *expected })?;
+                let b = s.create_box(
+                    *selection,
+                    &wijkstem::batch::BoxInput { name: name.clone(), location: location.clone(), expected: *expected },
+                )?;
                 if let Some(out) = cover {
                     let sel = s.selection(*selection)?;
                     write_file(out, &wijkstem::pdf::box_cover(&sel, b.id, &b.name, &b.location, b.expected, lang))?;
                 }
                 print_boxes(&[b]);
             }
-            BoxCommand::Close { selection, box_id, override_reason } => print_boxes(&[s.close_box(*selection, *box_id, override_reason.as_deref())?]),
+            BoxCommand::Close { selection, box_id, override_reason } => {
+                print_boxes(&[s.close_box(*selection, *box_id, override_reason.as_deref())?])
+            }
             BoxCommand::Reopen { selection, box_id, why } => print_boxes(&[s.reopen_box(*selection, *box_id, why)?]),
         },
         BallotsCommand::Enter { selection, box_id } => {
@@ -615,7 +631,8 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
                     continue;
                 }
                 let marks_text = parts.next().unwrap_or("-");
-                let result = parse_marks(marks_text).and_then(|m| s.enter_ballot(*selection, box_id, scan, &m, doubtful));
+                let result =
+                    parse_marks(marks_text).and_then(|m| s.enter_ballot(*selection, box_id, scan, &m, doubtful));
                 match result {
                     Ok(r) => {
                         ok += 1;
@@ -681,7 +698,9 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
                 );
             }
         }
-        BallotsCommand::Decide { selection, serial, accept, why } => s.decide_doubtful(*selection, serial, *accept, why)?,
+        BallotsCommand::Decide { selection, serial, accept, why } => {
+            s.decide_doubtful(*selection, serial, *accept, why)?
+        }
         BallotsCommand::Explain { selection, serial, code, why } => s.explain_warning(*selection, serial, code, why)?,
         BallotsCommand::Pause { selection, resume } => s.set_entry_paused(*selection, !*resume)?,
         BallotsCommand::Progress { selection, json } => {
@@ -712,8 +731,15 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
             println!("{}\n{}", cvr.display(), pb.display());
         }
         BallotsCommand::Tally { selection, rule, json } => {
-            let settings = s.paper_settings(*selection)?.ok_or_else(|| Failure::from(Problem::new("paper.no_style")))?;
-            let r = wijkstem::paper::rule_by_name(rule, &settings.style).ok_or_else(|| Failure::from(Problem::new("cli.unknown_rule").with("rule", rule).with("choices", "greedy, mes, mes_add1, mes_add1_greedy")))?;
+            let settings =
+                s.paper_settings(*selection)?.ok_or_else(|| Failure::from(Problem::new("paper.no_style")))?;
+            let r = wijkstem::paper::rule_by_name(rule, &settings.style).ok_or_else(|| {
+                Failure::from(
+                    Problem::new("cli.unknown_rule")
+                        .with("rule", rule)
+                        .with("choices", "greedy, mes, mes_add1, mes_add1_greedy"),
+                )
+            })?;
             let t = s.tally(*selection, &r, &TieBreak::Lexicographic)?;
             let e = &t.election;
             if *json {
@@ -727,7 +753,10 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
                 });
                 println!("{}", serde_json::to_string_pretty(&v).unwrap());
             } else {
-                println!("printed {} valid {} blank {} invalid {} doubtful {} queue {}", t.printed, t.valid, t.blank, t.invalid, t.doubtful, t.reconciliation_queue);
+                println!(
+                    "printed {} valid {} blank {} invalid {} doubtful {} queue {}",
+                    t.printed, t.valid, t.blank, t.invalid, t.doubtful, t.reconciliation_queue
+                );
                 for (i, p) in e.projects.iter().enumerate() {
                     println!("{}\t{}\t{}", p.id, t.votes[i], t.points[i]);
                 }

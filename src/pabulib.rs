@@ -65,7 +65,9 @@ impl PbError {
 impl ToProblem for PbError {
     fn to_problem(&self) -> Problem {
         match self {
-            PbError::At { line, what, code } => Problem::new(&format!("pabulib.{code}")).with("line", line).with("detail", what),
+            PbError::At { line, what, code } => {
+                Problem::new(&format!("pabulib.{code}")).with("line", line).with("detail", what)
+            }
             PbError::Io(d) => Problem::new("pabulib.io").with("detail", d),
         }
     }
@@ -147,7 +149,11 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
                     Section::Votes => return Err(PbError::at(line, "section_order", "a section after VOTES")),
                 };
                 if next != expected {
-                    return Err(PbError::at(line, "section_order", format!("section {} out of order (META, PROJECTS, VOTES)", &record[0])));
+                    return Err(PbError::at(
+                        line,
+                        "section_order",
+                        format!("section {} out of order (META, PROJECTS, VOTES)", &record[0]),
+                    ));
                 }
                 if next == Section::Votes {
                     vote_type = Some(resolve_vote_type(&meta, line)?);
@@ -163,17 +169,26 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
         let Some(cols) = &header else {
             let h: Vec<String> = record.iter().map(|s| s.trim().to_string()).collect();
             match section {
-                Section::Meta if h != ["key", "value"] => return Err(PbError::at(line, "header", "the META header must be key;value")),
+                Section::Meta if h != ["key", "value"] => {
+                    return Err(PbError::at(line, "header", "the META header must be key;value"))
+                }
                 Section::Projects => {
                     for need in ["project_id", "cost"] {
                         if !h.iter().any(|c| c == need) {
-                            return Err(PbError::at(line, "header", format!("the PROJECTS header lacks column {need}")));
+                            return Err(PbError::at(
+                                line,
+                                "header",
+                                format!("the PROJECTS header lacks column {need}"),
+                            ));
                         }
                     }
                     project_columns = h.clone();
                 }
                 Section::Votes => {
-                    vote_col = h.iter().position(|c| c == "vote").ok_or_else(|| PbError::at(line, "header", "the VOTES header lacks column vote"))?;
+                    vote_col = h
+                        .iter()
+                        .position(|c| c == "vote")
+                        .ok_or_else(|| PbError::at(line, "header", "the VOTES header lacks column vote"))?;
                     if !h.iter().any(|c| c == "voter_id") {
                         return Err(PbError::at(line, "header", "the VOTES header lacks column voter_id"));
                     }
@@ -190,7 +205,11 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
             continue;
         };
         if record.len() != cols.len() {
-            return Err(PbError::at(line, "columns", format!("{} cells where the header has {}", record.len(), cols.len())));
+            return Err(PbError::at(
+                line,
+                "columns",
+                format!("{} cells where the header has {}", record.len(), cols.len()),
+            ));
         }
         match section {
             Section::Meta => meta.push((record[0].trim().to_string(), record[1].trim().to_string())),
@@ -206,7 +225,11 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
                 }
                 let cost_col = cols.iter().position(|c| c == "cost").unwrap();
                 if parse_decimal(&row[cost_col]).is_none() {
-                    return Err(PbError::at(line, "project", format!("cost {:?} of project {id} is not a number", row[cost_col])));
+                    return Err(PbError::at(
+                        line,
+                        "project",
+                        format!("cost {:?} of project {id} is not a number", row[cost_col]),
+                    ));
                 }
                 project_rows.push(row);
             }
@@ -221,7 +244,9 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
                 if !list.is_empty() {
                     for id in list.split(',') {
                         let id = id.trim();
-                        let p = *project_index.get(id).ok_or_else(|| PbError::at(line, "vote", format!("vote names unknown project {id:?}")))?;
+                        let p = *project_index
+                            .get(id)
+                            .ok_or_else(|| PbError::at(line, "vote", format!("vote names unknown project {id:?}")))?;
                         if ids.contains(&p) {
                             return Err(PbError::at(line, "vote", format!("vote names project {id} twice")));
                         }
@@ -235,11 +260,17 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
                     let pts_text = record[points_col.unwrap()].trim();
                     let pts: Vec<&str> = if pts_text.is_empty() { vec![] } else { pts_text.split(',').collect() };
                     if pts.len() != ids.len() {
-                        return Err(PbError::at(line, "vote", format!("{} projects but {} points", ids.len(), pts.len())));
+                        return Err(PbError::at(
+                            line,
+                            "vote",
+                            format!("{} projects but {} points", ids.len(), pts.len()),
+                        ));
                     }
                     let mut items = Vec::with_capacity(ids.len());
                     for (p, t) in ids.iter().zip(pts) {
-                        let v: u64 = t.trim().parse().map_err(|_| PbError::at(line, "vote", format!("points {t:?} are not a whole number ≥ 0")))?;
+                        let v: u64 = t.trim().parse().map_err(|_| {
+                            PbError::at(line, "vote", format!("points {t:?} are not a whole number ≥ 0"))
+                        })?;
                         items.push((*p, v));
                     }
                     items
@@ -275,7 +306,9 @@ fn resolve_vote_type(meta: &[(String, String)], line: u64) -> Result<VoteType, P
     let budget = meta.iter().find(|(k, _)| k == "budget").map(|(_, v)| v.as_str());
     match budget {
         None => Err(PbError::at(line, "meta", "META has no budget")),
-        Some(b) if parse_decimal(b).is_none() => Err(PbError::at(line, "meta", format!("budget {b:?} is not a number"))),
+        Some(b) if parse_decimal(b).is_none() => {
+            Err(PbError::at(line, "meta", format!("budget {b:?} is not a number")))
+        }
         _ => Ok(vt),
     }
 }
@@ -284,7 +317,11 @@ fn resolve_vote_type(meta: &[(String, String)], line: u64) -> Result<VoteType, P
 fn parse_decimal(s: &str) -> Option<(i128, u32)> {
     let s = s.trim();
     let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 6 {
+    if int.is_empty()
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 6
+    {
         return None;
     }
     let digits: i128 = format!("{int}{frac}").parse().ok()?;
@@ -329,7 +366,12 @@ impl PbFile {
         let ids = self.project_ids();
         Election {
             budget: scaled(budget_text),
-            projects: self.project_rows.iter().zip(ids).map(|(r, id)| Project { id: id.to_string(), cost: scaled(&r[cost_col]) }).collect(),
+            projects: self
+                .project_rows
+                .iter()
+                .zip(ids)
+                .map(|(r, id)| Project { id: id.to_string(), cost: scaled(&r[cost_col]) })
+                .collect(),
             ballots: self.ballots.clone(),
             unit_scale: scale as i64,
         }
@@ -416,7 +458,9 @@ impl PbFile {
 /// one (a voter prefers the outcome funding more of the cost they approved).
 fn compare_with_greedy(e: &Election, mes: Outcome, tb: &TieBreak) -> Outcome {
     let g = crate::rules::run(e, &Rule::Greedy { score: GreedyScore::Approvals }, tb);
-    let value = |sel: &[usize], b: &Ballot| -> i64 { b.items.iter().filter(|(p, _)| sel.contains(&(*p as usize))).map(|(p, _)| e.projects[*p as usize].cost).sum() };
+    let value = |sel: &[usize], b: &Ballot| -> i64 {
+        b.items.iter().filter(|(p, _)| sel.contains(&(*p as usize))).map(|(p, _)| e.projects[*p as usize].cost).sum()
+    };
     let (mut for_mes, mut for_greedy) = (0u64, 0u64);
     for b in &e.ballots {
         let (m, gr) = (value(&mes.selected, b), value(&g.selected, b));

@@ -193,14 +193,30 @@ impl Store {
         if code.is_empty() || code.len() > 12 {
             return Err(p("panel.bad_member").into());
         }
-        let taken: i64 = self.conn().query_row("SELECT count(*) FROM panel_member WHERE selection_id = ?1 AND code = ?2", params![selection_id, code], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
+        let taken: i64 = self
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM panel_member WHERE selection_id = ?1 AND code = ?2",
+                params![selection_id, code],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.sql_err(e))?;
         if taken > 0 {
             return Err(p("panel.member_taken").with("member", &code).into());
         }
         let id = self.write(operator, |c| {
-            c.tx.execute("INSERT INTO panel_member (selection_id, code, name) VALUES (?1, ?2, ?3)", params![selection_id, code, name.trim()]).map_err(|e| c.err(e))?;
+            c.tx.execute(
+                "INSERT INTO panel_member (selection_id, code, name) VALUES (?1, ?2, ?3)",
+                params![selection_id, code, name.trim()],
+            )
+            .map_err(|e| c.err(e))?;
             let id = c.tx.last_insert_rowid();
-            c.audit("panel.member", &format!("selection/{selection_id}/member/{code}"), None, Some(&json!({ "name": name.trim() })))?;
+            c.audit(
+                "panel.member",
+                &format!("selection/{selection_id}/member/{code}"),
+                None,
+                Some(&json!({ "name": name.trim() })),
+            )?;
             Ok::<_, StoreError>(id)
         })?;
         Ok(Member { id, code, name: name.trim().to_string() })
@@ -209,14 +225,21 @@ impl Store {
     pub fn set_quorum(&mut self, operator: &str, selection_id: i64, quorum: u32) -> Result<(), Failure> {
         self.panel_selection(selection_id)?;
         self.write(operator, |c| {
-            c.tx.execute("UPDATE selection SET panel_quorum = ?1 WHERE id = ?2", params![quorum, selection_id]).map_err(|e| c.err(e))?;
+            c.tx.execute("UPDATE selection SET panel_quorum = ?1 WHERE id = ?2", params![quorum, selection_id])
+                .map_err(|e| c.err(e))?;
             c.audit("panel.quorum", &format!("selection/{selection_id}"), None, Some(&json!({ "quorum": quorum })))
         })?;
         Ok(())
     }
 
     /// Open the next round with its format and who is present.
-    pub fn open_round(&mut self, operator: &str, selection_id: i64, format: &RoundFormat, present: &[String]) -> Result<u32, Failure> {
+    pub fn open_round(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        format: &RoundFormat,
+        present: &[String],
+    ) -> Result<u32, Failure> {
         let sel = self.panel_selection(selection_id)?;
         if sel.status == Status::Closed {
             return Err(p("paper.count_closed").into());
@@ -250,11 +273,19 @@ impl Store {
     fn round_row(&self, selection_id: i64, no: u32) -> Result<(i64, RoundFormat, bool), Failure> {
         let row: Option<(i64, String, String)> = self
             .conn()
-            .query_row("SELECT id, format, status FROM panel_round WHERE selection_id = ?1 AND no = ?2", params![selection_id, no], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_row(
+                "SELECT id, format, status FROM panel_round WHERE selection_id = ?1 AND no = ?2",
+                params![selection_id, no],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .optional()
             .map_err(|e| self.sql_err(e))?;
         let (id, f, status) = row.ok_or_else(|| Failure::from(p("panel.unknown_round").with("round", no)))?;
-        Ok((id, serde_json::from_str(&f).map_err(|e| Failure::from(p("store.sql").with("detail", e)))?, status == "closed"))
+        Ok((
+            id,
+            serde_json::from_str(&f).map_err(|e| Failure::from(p("store.sql").with("detail", e)))?,
+            status == "closed",
+        ))
     }
 
     /// The member's id, if the member exists and is present in the round.
@@ -276,7 +307,14 @@ impl Store {
     }
 
     /// One member's vote in a round: present, once, within the round's limits.
-    pub fn cast_vote(&mut self, operator: &str, selection_id: i64, round: u32, member: &str, votes: &[(String, u32)]) -> Result<(), Failure> {
+    pub fn cast_vote(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        round: u32,
+        member: &str,
+        votes: &[(String, u32)],
+    ) -> Result<(), Failure> {
         let sel = self.panel_selection(selection_id)?;
         if sel.status == Status::Closed {
             return Err(p("paper.count_closed").into());
@@ -289,7 +327,9 @@ impl Store {
         let mid = self.present_member(selection_id, rid, round, &member)?;
         let already: Option<String> = self
             .conn()
-            .query_row("SELECT at FROM panel_vote WHERE round_id = ?1 AND member_id = ?2", params![rid, mid], |r| r.get(0))
+            .query_row("SELECT at FROM panel_vote WHERE round_id = ?1 AND member_id = ?2", params![rid, mid], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(|e| self.sql_err(e))?;
         if let Some(at) = already {
@@ -332,8 +372,11 @@ impl Store {
         // The audit event records that the member voted, not how: the vote
         // itself lives in one place, like a ballot.
         self.write(operator, |c| {
-            c.tx.execute("INSERT INTO panel_vote (round_id, member_id, votes, operator, at) VALUES (?1,?2,?3,?4,?5)", params![rid, mid, text, operator, crate::audit::now()])
-                .map_err(|e| c.err(e))?;
+            c.tx.execute(
+                "INSERT INTO panel_vote (round_id, member_id, votes, operator, at) VALUES (?1,?2,?3,?4,?5)",
+                params![rid, mid, text, operator, crate::audit::now()],
+            )
+            .map_err(|e| c.err(e))?;
             c.audit("panel.vote", &format!("selection/{selection_id}/round/{round}/member/{member}"), None, None)
         })?;
         Ok(())
@@ -341,7 +384,15 @@ impl Store {
 
     /// A consent round: the member agrees with the proposed package, or
     /// objects and the objection is written down.
-    pub fn record_consent(&mut self, operator: &str, selection_id: i64, round: u32, member: &str, agree: bool, objection: &str) -> Result<(), Failure> {
+    pub fn record_consent(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        round: u32,
+        member: &str,
+        agree: bool,
+        objection: &str,
+    ) -> Result<(), Failure> {
         let (rid, format, closed) = self.round_row(selection_id, round)?;
         if format != RoundFormat::Consent {
             return Err(p("panel.not_consent_round").with("round", round).into());
@@ -356,14 +407,25 @@ impl Store {
         let mid = self.present_member(selection_id, rid, round, &member)?;
         let text = json!({ "agree": agree, "objection": objection.trim() }).to_string();
         self.write(operator, |c| {
-            c.tx.execute("INSERT INTO panel_vote (round_id, member_id, votes, operator, at) VALUES (?1,?2,?3,?4,?5)", params![rid, mid, text, operator, crate::audit::now()])
-                .map_err(|e| match e {
-                    rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => StoreError::Sql("UNIQUE".into()),
-                    e => c.err(e),
-                })?;
+            c.tx.execute(
+                "INSERT INTO panel_vote (round_id, member_id, votes, operator, at) VALUES (?1,?2,?3,?4,?5)",
+                params![rid, mid, text, operator, crate::audit::now()],
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                    StoreError::Sql("UNIQUE".into())
+                }
+                e => c.err(e),
+            })?;
             c.audit("panel.consent", &format!("selection/{selection_id}/round/{round}/member/{member}"), None, None)
         })
-        .map_err(|e| if matches!(&e, StoreError::Sql(d) if d == "UNIQUE") { Failure::from(p("panel.voted_twice").with("member", &member).with("round", round).with("at", "")) } else { Failure::from(e) })?;
+        .map_err(|e| {
+            if matches!(&e, StoreError::Sql(d) if d == "UNIQUE") {
+                Failure::from(p("panel.voted_twice").with("member", &member).with("round", round).with("at", ""))
+            } else {
+                Failure::from(e)
+            }
+        })?;
         Ok(())
     }
 
@@ -373,8 +435,13 @@ impl Store {
         let mut rounds = Vec::new();
         for r in &state.rounds {
             let (rid, _, _) = self.round_row(selection_id, r.no)?;
-            let mut st = self.conn().prepare("SELECT votes FROM panel_vote WHERE round_id = ?1").map_err(|e| self.sql_err(e))?;
-            let raw: Vec<String> = st.query_map([rid], |x| x.get(0)).map_err(|e| self.sql_err(e))?.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?;
+            let mut st =
+                self.conn().prepare("SELECT votes FROM panel_vote WHERE round_id = ?1").map_err(|e| self.sql_err(e))?;
+            let raw: Vec<String> = st
+                .query_map([rid], |x| x.get(0))
+                .map_err(|e| self.sql_err(e))?
+                .collect::<Result<_, _>>()
+                .map_err(|e| self.sql_err(e))?;
             let (mut votes, mut agreed, mut objections) = (Vec::new(), 0, Vec::new());
             for v in raw {
                 if r.format == RoundFormat::Consent {
@@ -390,12 +457,28 @@ impl Store {
             }
             votes.sort();
             objections.sort();
-            rounds.push(RoundRecord { no: r.no, format: r.format.clone(), closed: r.closed, present: r.present.len() as u32, quorum_note: r.quorum_note.clone(), votes, agreed, objections });
+            rounds.push(RoundRecord {
+                no: r.no,
+                format: r.format.clone(),
+                closed: r.closed,
+                present: r.present.len() as u32,
+                quorum_note: r.quorum_note.clone(),
+                votes,
+                agreed,
+                objections,
+            });
         }
         let mut st = self.conn().prepare("SELECT after_round, plan, withdraw, merge_from, detail, reason FROM panel_amendment WHERE selection_id = ?1 ORDER BY id").map_err(|e| self.sql_err(e))?;
         let amendments = st
             .query_map([selection_id], |r| {
-                Ok(AmendmentRecord { after_round: r.get(0)?, plan: r.get(1)?, withdraw: r.get::<_, i64>(2)? != 0, merge_from: r.get(3)?, detail: r.get(4)?, reason: r.get(5)? })
+                Ok(AmendmentRecord {
+                    after_round: r.get(0)?,
+                    plan: r.get(1)?,
+                    withdraw: r.get::<_, i64>(2)? != 0,
+                    merge_from: r.get(3)?,
+                    detail: r.get(4)?,
+                    reason: r.get(5)?,
+                })
             })
             .map_err(|e| self.sql_err(e))?
             .collect::<Result<_, _>>()
@@ -404,9 +487,19 @@ impl Store {
     }
 
     /// Close a round: its quorum must be met, or the moderator writes why not.
-    pub fn close_round(&mut self, operator: &str, selection_id: i64, round: u32, override_reason: Option<&str>) -> Result<(), Failure> {
+    pub fn close_round(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        round: u32,
+        override_reason: Option<&str>,
+    ) -> Result<(), Failure> {
         let state = self.panel_state(selection_id)?;
-        let r = state.rounds.iter().find(|r| r.no == round).ok_or_else(|| Failure::from(p("panel.unknown_round").with("round", round)))?;
+        let r = state
+            .rounds
+            .iter()
+            .find(|r| r.no == round)
+            .ok_or_else(|| Failure::from(p("panel.unknown_round").with("round", round)))?;
         if r.closed {
             return Err(p("panel.round_closed").with("round", round).into());
         }
@@ -427,18 +520,39 @@ impl Store {
     pub fn set_frozen(&mut self, operator: &str, selection_id: i64, frozen: bool) -> Result<(), Failure> {
         let state = self.panel_state(selection_id)?;
         let Some(r) = state.rounds.last() else { return Err(p("panel.unknown_round").with("round", 1).into()) };
-        let snapshot = if frozen { Some(serde_json::to_string(&self.projector_live(selection_id, Lang::Nl)?).expect("serialises")) } else { None };
+        let snapshot = if frozen {
+            Some(serde_json::to_string(&self.projector_live(selection_id, Lang::Nl)?).expect("serialises"))
+        } else {
+            None
+        };
         self.write(operator, |c| {
-            c.tx.execute("UPDATE panel_round SET frozen = ?1, snapshot = ?2 WHERE selection_id = ?3 AND no = ?4", params![frozen as i64, snapshot, selection_id, r.no])
-                .map_err(|e| c.err(e))?;
-            c.audit(if frozen { "panel.freeze" } else { "panel.reveal" }, &format!("selection/{selection_id}/round/{}", r.no), None, None)
+            c.tx.execute(
+                "UPDATE panel_round SET frozen = ?1, snapshot = ?2 WHERE selection_id = ?3 AND no = ?4",
+                params![frozen as i64, snapshot, selection_id, r.no],
+            )
+            .map_err(|e| c.err(e))?;
+            c.audit(
+                if frozen { "panel.freeze" } else { "panel.reveal" },
+                &format!("selection/{selection_id}/round/{}", r.no),
+                None,
+                None,
+            )
         })?;
         Ok(())
     }
 
     /// Amend a plan between rounds: a new cost, a withdrawal, or a merge of
     /// `other` into `plan` at a new cost. Always with a reason.
-    pub fn amend(&mut self, operator: &str, selection_id: i64, plan: &str, new_cost_cents: Option<i64>, withdraw: bool, merge_from: Option<&str>, reason: &str) -> Result<(), Failure> {
+    pub fn amend(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        plan: &str,
+        new_cost_cents: Option<i64>,
+        withdraw: bool,
+        merge_from: Option<&str>,
+        reason: &str,
+    ) -> Result<(), Failure> {
         let sel = self.panel_selection(selection_id)?;
         if sel.status == Status::Closed {
             return Err(p("paper.count_closed").into());
@@ -452,7 +566,9 @@ impl Store {
         }
         let live = self.live_plans(selection_id)?;
         let find = |c: &str| live.iter().find(|(x, _, _)| x == c).cloned();
-        let Some((code, _, old_cost)) = find(plan) else { return Err(p("panel.plan_not_in").with("code", plan).into()) };
+        let Some((code, _, old_cost)) = find(plan) else {
+            return Err(p("panel.plan_not_in").with("code", plan).into());
+        };
         if let Some(m) = merge_from {
             if find(m).is_none() || m == plan {
                 return Err(p("panel.plan_not_in").with("code", m).into());
@@ -479,25 +595,41 @@ impl Store {
 
     /// Plans still in the panel's choice (not withdrawn or merged away): code, title, cost.
     pub fn live_plans(&self, selection_id: i64) -> Result<Vec<(String, String, i64)>, Failure> {
-        let mut stmt = self.conn().prepare("SELECT plan, withdraw, merge_from FROM panel_amendment WHERE selection_id = ?1").map_err(|e| self.sql_err(e))?;
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT plan, withdraw, merge_from FROM panel_amendment WHERE selection_id = ?1")
+            .map_err(|e| self.sql_err(e))?;
         let gone: Vec<String> = stmt
-            .query_map([selection_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<String>>(2)?)))
+            .query_map([selection_id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<String>>(2)?))
+            })
             .map_err(|e| self.sql_err(e))?
             .filter_map(Result::ok)
             .flat_map(|(plan, w, m)| (if w != 0 { Some(plan) } else { None }).into_iter().chain(m))
             .collect();
-        Ok(self.list_plans(selection_id)?.into_iter().filter(|x| !gone.contains(&x.code)).map(|x| (x.code, x.title, x.cost_cents)).collect())
+        Ok(self
+            .list_plans(selection_id)?
+            .into_iter()
+            .filter(|x| !gone.contains(&x.code))
+            .map(|x| (x.code, x.title, x.cost_cents))
+            .collect())
     }
 
     pub fn panel_state(&self, selection_id: i64) -> Result<PanelState, Failure> {
         self.panel_selection(selection_id)?;
-        let mut stmt = self.conn().prepare("SELECT id, code, name FROM panel_member WHERE selection_id = ?1 ORDER BY code").map_err(|e| self.sql_err(e))?;
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT id, code, name FROM panel_member WHERE selection_id = ?1 ORDER BY code")
+            .map_err(|e| self.sql_err(e))?;
         let members: Vec<Member> = stmt
             .query_map([selection_id], |r| Ok(Member { id: r.get(0)?, code: r.get(1)?, name: r.get(2)? }))
             .map_err(|e| self.sql_err(e))?
             .collect::<Result<_, _>>()
             .map_err(|e| self.sql_err(e))?;
-        let quorum: Option<i64> = self.conn().query_row("SELECT panel_quorum FROM selection WHERE id = ?1", [selection_id], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
+        let quorum: Option<i64> = self
+            .conn()
+            .query_row("SELECT panel_quorum FROM selection WHERE id = ?1", [selection_id], |r| r.get(0))
+            .map_err(|e| self.sql_err(e))?;
         let mut stmt = self
             .conn()
             .prepare("SELECT id, no, format, status, frozen, quorum_note FROM panel_round WHERE selection_id = ?1 ORDER BY no")
@@ -509,7 +641,11 @@ impl Store {
             .map_err(|e| self.sql_err(e))?;
         let codes_of = |sql: &str, rid: i64| -> Result<Vec<String>, Failure> {
             let mut st = self.conn().prepare(sql).map_err(|e| self.sql_err(e))?;
-            let v = st.query_map([rid], |r| r.get(0)).map_err(|e| self.sql_err(e))?.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?;
+            let v = st
+                .query_map([rid], |r| r.get(0))
+                .map_err(|e| self.sql_err(e))?
+                .collect::<Result<_, _>>()
+                .map_err(|e| self.sql_err(e))?;
             Ok(v)
         };
         let mut rounds = Vec::new();
@@ -524,9 +660,22 @@ impl Store {
                 quorum_note: note,
             });
         }
-        let mut stmt = self.conn().prepare("SELECT after_round, plan, detail, reason FROM panel_amendment WHERE selection_id = ?1 ORDER BY id").map_err(|e| self.sql_err(e))?;
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT after_round, plan, detail, reason FROM panel_amendment WHERE selection_id = ?1 ORDER BY id",
+            )
+            .map_err(|e| self.sql_err(e))?;
         let amendments = stmt
-            .query_map([selection_id], |r| Ok(format!("{}|{}|{}|{}", r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))
+            .query_map([selection_id], |r| {
+                Ok(format!(
+                    "{}|{}|{}|{}",
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?
+                ))
+            })
             .map_err(|e| self.sql_err(e))?
             .collect::<Result<_, _>>()
             .map_err(|e| self.sql_err(e))?;
@@ -535,8 +684,13 @@ impl Store {
 
     fn round_votes(&self, selection_id: i64, no: u32) -> Result<Vec<Vec<(String, u32)>>, Failure> {
         let (rid, _, _) = self.round_row(selection_id, no)?;
-        let mut st = self.conn().prepare("SELECT votes FROM panel_vote WHERE round_id = ?1").map_err(|e| self.sql_err(e))?;
-        let v: Vec<String> = st.query_map([rid], |r| r.get(0)).map_err(|e| self.sql_err(e))?.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?;
+        let mut st =
+            self.conn().prepare("SELECT votes FROM panel_vote WHERE round_id = ?1").map_err(|e| self.sql_err(e))?;
+        let v: Vec<String> = st
+            .query_map([rid], |r| r.get(0))
+            .map_err(|e| self.sql_err(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sql_err(e))?;
         Ok(v.iter().map(|x| serde_json::from_str(x).unwrap_or_default()).collect())
     }
 
@@ -547,7 +701,11 @@ impl Store {
             return self.ranked(selection_id, no - 1);
         }
         let s = scores(&format, &self.round_votes(selection_id, no)?);
-        let mut v: Vec<(String, BigRational)> = self.live_plans(selection_id)?.into_iter().map(|(c, _, _)| (c.clone(), s.get(&c).cloned().unwrap_or_else(BigRational::zero))).collect();
+        let mut v: Vec<(String, BigRational)> = self
+            .live_plans(selection_id)?
+            .into_iter()
+            .map(|(c, _, _)| (c.clone(), s.get(&c).cloned().unwrap_or_else(BigRational::zero)))
+            .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         Ok(v)
     }
@@ -557,10 +715,21 @@ impl Store {
         let sel = self.panel_selection(selection_id)?;
         let state = self.panel_state(selection_id)?;
         let Some(r) = state.rounds.last() else {
-            return Ok(ProjectorView { wijk: sel.wijk, round: 0, votes: 0, present: 0, budget_cents: sel.budget_cents, plans: vec![], frozen: false, consent: None, version: 0 });
+            return Ok(ProjectorView {
+                wijk: sel.wijk,
+                round: 0,
+                votes: 0,
+                present: 0,
+                budget_cents: sel.budget_cents,
+                plans: vec![],
+                frozen: false,
+                consent: None,
+                version: 0,
+            });
         };
         let now = self.ranked(selection_id, r.no)?;
-        let before: Option<Vec<(String, BigRational)>> = if r.no > 1 { Some(self.ranked(selection_id, r.no - 1)?) } else { None };
+        let before: Option<Vec<(String, BigRational)>> =
+            if r.no > 1 { Some(self.ranked(selection_id, r.no - 1)?) } else { None };
         let live = self.live_plans(selection_id)?;
         let top = now.first().map(|x| x.1.clone()).filter(|x| !x.is_zero());
         let mut left = sel.budget_cents;
@@ -573,19 +742,46 @@ impl Store {
                 if fits {
                     left -= cost;
                 }
-                let bar = top.as_ref().map(|t| (s * BigRational::from_integer(1000.into()) / t).floor().to_integer().try_into().unwrap_or(0)).unwrap_or(0);
-                let moved = before.as_ref().and_then(|b| b.iter().position(|(c, _)| c == code)).map(|old| old as i32 - i as i32);
-                ProjectedPlan { code: code.clone(), title, cost_cents: cost, score_text: crate::rules::decimal(s, 0), bar, fits, moved }
+                let bar = top
+                    .as_ref()
+                    .map(|t| {
+                        (s * BigRational::from_integer(1000.into()) / t).floor().to_integer().try_into().unwrap_or(0)
+                    })
+                    .unwrap_or(0);
+                let moved = before
+                    .as_ref()
+                    .and_then(|b| b.iter().position(|(c, _)| c == code))
+                    .map(|old| old as i32 - i as i32);
+                ProjectedPlan {
+                    code: code.clone(),
+                    title,
+                    cost_cents: cost,
+                    score_text: crate::rules::decimal(s, 0),
+                    bar,
+                    fits,
+                    moved,
+                }
             })
             .collect();
-        let version: i64 = self.conn().query_row("SELECT count(*) FROM panel_vote", [], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
+        let version: i64 =
+            self.conn().query_row("SELECT count(*) FROM panel_vote", [], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
         let consent = if r.format == RoundFormat::Consent {
             let (recs, _) = self.panel_records(selection_id)?;
             recs.iter().find(|x| x.no == r.no).map(|x| (x.agreed, x.objections.len() as u32))
         } else {
             None
         };
-        Ok(ProjectorView { wijk: sel.wijk, round: r.no, votes: r.voted.len() as u32, present: r.present.len() as u32, budget_cents: sel.budget_cents, plans, frozen: false, consent, version })
+        Ok(ProjectorView {
+            wijk: sel.wijk,
+            round: r.no,
+            votes: r.voted.len() as u32,
+            present: r.present.len() as u32,
+            budget_cents: sel.budget_cents,
+            plans,
+            frozen: false,
+            consent,
+            version,
+        })
     }
 
     /// What the projector shows: live, or the frozen picture.
@@ -594,7 +790,11 @@ impl Store {
         if let Some(r) = state.rounds.last().filter(|r| r.frozen) {
             let snap: Option<String> = self
                 .conn()
-                .query_row("SELECT snapshot FROM panel_round WHERE selection_id = ?1 AND no = ?2", params![selection_id, r.no], |x| x.get(0))
+                .query_row(
+                    "SELECT snapshot FROM panel_round WHERE selection_id = ?1 AND no = ?2",
+                    params![selection_id, r.no],
+                    |x| x.get(0),
+                )
                 .map_err(|e| self.sql_err(e))?;
             if let Some(v) = snap.and_then(|s| serde_json::from_str::<ProjectorView>(&s).ok()) {
                 return Ok(ProjectorView { frozen: true, ..v });
@@ -615,7 +815,8 @@ impl Store {
         }
         self.panel_package(selection_id, Lang::Nl)?;
         self.write(operator, |c| {
-            c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id]).map_err(|e| c.err(e))?;
+            c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])
+                .map_err(|e| c.err(e))?;
             c.audit("panel.close", &format!("selection/{selection_id}"), None, None)
         })?;
         Ok(())
@@ -625,9 +826,15 @@ impl Store {
     pub fn panel_package(&self, selection_id: i64, lang: Lang) -> Result<(Vec<String>, i64, Vec<String>), Failure> {
         let sel = self.panel_selection(selection_id)?;
         let state = self.panel_state(selection_id)?;
-        let last = state.rounds.iter().rev().find(|r| r.closed && r.format != RoundFormat::Consent).ok_or_else(|| Failure::from(p("panel.no_closed_round")))?;
+        let last = state
+            .rounds
+            .iter()
+            .rev()
+            .find(|r| r.closed && r.format != RoundFormat::Consent)
+            .ok_or_else(|| Failure::from(p("panel.no_closed_round")))?;
         let ranked: BTreeMap<String, BigRational> = self.ranked(selection_id, last.no)?.into_iter().collect();
-        let costs: Vec<(String, i64)> = self.live_plans(selection_id)?.into_iter().map(|(c, _, cost)| (c, cost)).collect();
+        let costs: Vec<(String, i64)> =
+            self.live_plans(selection_id)?.into_iter().map(|(c, _, cost)| (c, cost)).collect();
         let (e, out) = crate::tables::package(sel.budget_cents, &costs, &ranked, &[], &TieBreak::Lexicographic);
         let mut ids: Vec<String> = out.ids(&e).into_iter().map(String::from).collect();
         ids.sort();

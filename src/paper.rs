@@ -49,24 +49,40 @@ fn sel_plans(store: &Store, selection_id: i64) -> Result<(Selection, Vec<Plan>),
 }
 
 fn printed(plans: &[Plan]) -> Vec<PrintedPlan> {
-    plans.iter().map(|p| PrintedPlan { code: p.code.clone(), title: p.title.clone(), cost_cents: p.cost_cents }).collect()
+    plans
+        .iter()
+        .map(|p| PrintedPlan { code: p.code.clone(), title: p.title.clone(), cost_cents: p.cost_cents })
+        .collect()
 }
 
 impl Store {
     pub fn paper_settings(&self, selection_id: i64) -> Result<Option<PaperSettings>, Failure> {
         let row: Option<(Option<String>, i64, Option<String>)> = self
             .conn()
-            .query_row("SELECT ballot_style, double_entry, entry_rules FROM selection WHERE id = ?1", [selection_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_row(
+                "SELECT ballot_style, double_entry, entry_rules FROM selection WHERE id = ?1",
+                [selection_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .optional()
             .map_err(|e| self.sql_err(e))?;
         let Some((style, double, rules)) = row else {
             return Err(StoreError::NotFound { what: "selection", id: selection_id.to_string() }.into());
         };
         let rules: EntryRules = rules.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default();
-        Ok(style.and_then(|s| serde_json::from_str(&s).ok()).map(|style| PaperSettings { style, double_entry: double != 0, rules }))
+        Ok(style.and_then(|s| serde_json::from_str(&s).ok()).map(|style| PaperSettings {
+            style,
+            double_entry: double != 0,
+            rules,
+        }))
     }
 
-    pub fn set_paper_settings(&mut self, operator: &str, selection_id: i64, settings: &PaperSettings) -> Result<(), Failure> {
+    pub fn set_paper_settings(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        settings: &PaperSettings,
+    ) -> Result<(), Failure> {
         let (sel, plans) = sel_plans(self, selection_id)?;
         if sel.method != Method::Ballots {
             return Err(p("paper.not_ballots").into());
@@ -97,7 +113,12 @@ impl Store {
                 params![style, settings.double_entry as i64, rules, selection_id],
             )
             .map_err(|e| c.err(e))?;
-            c.audit("paper.settings", &format!("selection/{selection_id}"), before.as_ref().map(|b| json!(b)).as_ref(), Some(&json!(settings)))
+            c.audit(
+                "paper.settings",
+                &format!("selection/{selection_id}"),
+                before.as_ref().map(|b| json!(b)).as_ref(),
+                Some(&json!(settings)),
+            )
         })?;
         Ok(())
     }
@@ -105,7 +126,14 @@ impl Store {
     /// Draw `count` new random serials, store them, and print them.
     /// Serials are drawn at random and printed in that order, so the print
     /// order says nothing about who got which ballot.
-    pub fn print_ballots(&mut self, operator: &str, selection_id: i64, count: u32, per_page: u8, lang: Lang) -> Result<(Vec<Serial>, Vec<u8>), Failure> {
+    pub fn print_ballots(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        count: u32,
+        per_page: u8,
+        lang: Lang,
+    ) -> Result<(Vec<Serial>, Vec<u8>), Failure> {
         let (sel, plans) = sel_plans(self, selection_id)?;
         let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
         if plans.is_empty() {
@@ -116,7 +144,10 @@ impl Store {
         }
         let hash = ballot::style_hash(&settings.style, &printed(&plans));
         let mut existing: HashSet<String> = {
-            let mut stmt = self.conn().prepare("SELECT serial FROM ballot WHERE selection_id = ?1").map_err(|e| self.sql_err(e))?;
+            let mut stmt = self
+                .conn()
+                .prepare("SELECT serial FROM ballot WHERE selection_id = ?1")
+                .map_err(|e| self.sql_err(e))?;
             let rows = stmt.query_map([selection_id], |r| r.get::<_, String>(0)).map_err(|e| self.sql_err(e))?;
             rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?
         };
@@ -133,23 +164,36 @@ impl Store {
         }
         let batch: i64 = self
             .conn()
-            .query_row("SELECT coalesce(max(batch), 0) + 1 FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+            .query_row("SELECT coalesce(max(batch), 0) + 1 FROM ballot WHERE selection_id = ?1", [selection_id], |r| {
+                r.get(0)
+            })
             .map_err(|e| self.sql_err(e))?;
         let pdf = crate::pdf::ballots(&sel, &plans, &settings.style, &hash, &serials, per_page, lang);
         self.write(operator, |c| {
             {
-                let mut ins = c.tx.prepare("INSERT INTO ballot (selection_id, serial, style_hash, batch) VALUES (?1, ?2, ?3, ?4)").map_err(|e| c.err(e))?;
+                let mut ins = c
+                    .tx
+                    .prepare("INSERT INTO ballot (selection_id, serial, style_hash, batch) VALUES (?1, ?2, ?3, ?4)")
+                    .map_err(|e| c.err(e))?;
                 for s in &serials {
                     ins.execute(params![selection_id, s.0, hash, batch]).map_err(|e| c.err(e))?;
                 }
             }
-            c.audit("ballots.print", &format!("selection/{selection_id}"), None, Some(&json!({ "batch": batch, "count": count, "style_hash": hash })))
+            c.audit(
+                "ballots.print",
+                &format!("selection/{selection_id}"),
+                None,
+                Some(&json!({ "batch": batch, "count": count, "style_hash": hash })),
+            )
         })?;
         Ok((serials, pdf))
     }
 
     pub(crate) fn entry_count(&self, selection_id: i64) -> Result<i64, Failure> {
-        Ok(self.conn().query_row("SELECT count(*) FROM ballot_entry WHERE selection_id = ?1", [selection_id], |r| r.get(0)).map_err(|e| self.sql_err(e))?)
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM ballot_entry WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+            .map_err(|e| self.sql_err(e))?)
     }
 
     /// Refuse entry when the count is closed or paused.
@@ -157,7 +201,10 @@ impl Store {
         if sel.status == crate::selection::Status::Closed {
             return Err(p("paper.count_closed").into());
         }
-        let paused: i64 = self.conn().query_row("SELECT entry_paused FROM selection WHERE id = ?1", [sel.id], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
+        let paused: i64 = self
+            .conn()
+            .query_row("SELECT entry_paused FROM selection WHERE id = ?1", [sel.id], |r| r.get(0))
+            .map_err(|e| self.sql_err(e))?;
         if paused != 0 {
             return Err(p("paper.paused").into());
         }
@@ -168,7 +215,15 @@ impl Store {
     /// into a ballot box when the selection has boxes.
     /// Every check happens before anything is written; a refused ballot
     /// leaves no trace but the message.
-    pub fn enter_ballot(&mut self, operator: &str, selection_id: i64, box_id: Option<i64>, scan: &str, marks: &Marks, doubtful: Option<&str>) -> Result<EntryReceipt, Failure> {
+    pub fn enter_ballot(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        box_id: Option<i64>,
+        scan: &str,
+        marks: &Marks,
+        doubtful: Option<&str>,
+    ) -> Result<EntryReceipt, Failure> {
         let (sel, plans) = sel_plans(self, selection_id)?;
         let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
         self.entry_open(&sel)?;
@@ -179,7 +234,11 @@ impl Store {
         }
         let stored: Option<String> = self
             .conn()
-            .query_row("SELECT style_hash FROM ballot WHERE selection_id = ?1 AND serial = ?2", params![selection_id, r.serial.0], |row| row.get(0))
+            .query_row(
+                "SELECT style_hash FROM ballot WHERE selection_id = ?1 AND serial = ?2",
+                params![selection_id, r.serial.0],
+                |row| row.get(0),
+            )
             .optional()
             .map_err(|e| self.sql_err(e))?;
         let Some(printed_hash) = stored else {
@@ -198,7 +257,9 @@ impl Store {
                 .prepare("SELECT entry_no, operator, at, marks, box_id FROM ballot_entry WHERE selection_id = ?1 AND serial = ?2 AND status = 'active' ORDER BY entry_no")
                 .map_err(|e| self.sql_err(e))?;
             let rows = stmt
-                .query_map(params![selection_id, r.serial.0], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))
+                .query_map(params![selection_id, r.serial.0], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+                })
                 .map_err(|e| self.sql_err(e))?;
             rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?
         };
@@ -209,14 +270,21 @@ impl Store {
         if let Some((.., first_box)) = active.first() {
             if *first_box != box_id {
                 let name = |b: Option<i64>| b.and_then(|b| self.box_name(b).ok()).unwrap_or_else(|| "—".into());
-                return Err(p("paper.box_mismatch").with("serial", r.serial.display()).with("box", name(*first_box)).into());
+                return Err(p("paper.box_mismatch")
+                    .with("serial", r.serial.display())
+                    .with("box", name(*first_box))
+                    .into());
             }
         }
         let marks_json = canonical_marks(marks);
         let (entry_no, double) = match (settings.double_entry, active.as_slice()) {
             (_, []) => (1u8, settings.double_entry.then(|| "waiting".to_string())),
             (false, [(_, who, at, ..), ..]) | (true, [_, (_, who, at, ..)]) => {
-                return Err(p("paper.already_entered").with("serial", r.serial.display()).with("who", who).with("at", at).into())
+                return Err(p("paper.already_entered")
+                    .with("serial", r.serial.display())
+                    .with("who", who)
+                    .with("at", at)
+                    .into())
             }
             (true, [(_, who, _, first_marks, _)]) => {
                 if who == operator {
@@ -224,7 +292,13 @@ impl Store {
                 }
                 (2, Some(if *first_marks == marks_json { "agreed" } else { "differs" }.to_string()))
             }
-            (true, _) => return Err(p("paper.already_entered").with("serial", r.serial.display()).with("who", "?").with("at", "?").into()),
+            (true, _) => {
+                return Err(p("paper.already_entered")
+                    .with("serial", r.serial.display())
+                    .with("who", "?")
+                    .with("at", "?")
+                    .into())
+            }
         };
         let verdict_s = match verdict {
             Verdict::Valid => "valid",
@@ -275,7 +349,13 @@ impl Store {
 
     /// The coordinator settles a difference: keep entry 1 or 2, or discard
     /// both (the ballot is then entered again, twice).
-    pub fn resolve_difference(&mut self, operator: &str, selection_id: i64, serial: &str, keep: Option<u8>) -> Result<(), Failure> {
+    pub fn resolve_difference(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        serial: &str,
+        keep: Option<u8>,
+    ) -> Result<(), Failure> {
         let serial = Serial::parse(serial)?.0;
         if !self.reconciliation_queue(selection_id)?.contains(&serial) {
             return Err(p("paper.nothing_to_resolve").with("serial", serial).into());
@@ -334,7 +414,13 @@ impl Store {
                     },
                     doubtful: r.get(3)?,
                     box_id: r.get(4)?,
-                    decision: r.get::<_, Option<String>>(5)?.map(|d| if d == "valid" { Verdict::Valid } else { Verdict::Invalid }),
+                    decision: r.get::<_, Option<String>>(5)?.map(|d| {
+                        if d == "valid" {
+                            Verdict::Valid
+                        } else {
+                            Verdict::Invalid
+                        }
+                    }),
                     findings: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
                 })
             })
@@ -346,9 +432,13 @@ impl Store {
         let (sel, plans) = sel_plans(self, selection_id)?;
         let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
         let counted = self.counted_entries(selection_id)?;
-        let printed: i64 = self.conn().query_row("SELECT count(*) FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
+        let printed: i64 = self
+            .conn()
+            .query_row("SELECT count(*) FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+            .map_err(|e| self.sql_err(e))?;
         let queue = self.reconciliation_queue(selection_id)?.len();
-        let (election, counts) = count_ballots(sel.budget_cents, &plans, &settings.style, counted.iter().map(|b| (b.counts_as(), &b.marks)));
+        let (election, counts) =
+            count_ballots(sel.budget_cents, &plans, &settings.style, counted.iter().map(|b| (b.counts_as(), &b.marks)));
         let Counts { valid, blank, invalid, doubtful } = counts;
         let outcome = rules::run(&election, rule, tb);
         Ok(Tally {
@@ -379,7 +469,12 @@ pub struct Counts {
 /// The election the rules see from settled ballots, each with how it counts
 /// (`None` = doubtful, undecided). Pure: the bundle verifier recomputes a
 /// result with the same function from the exported records.
-pub fn count_ballots<'a>(budget_cents: i64, plans: &[Plan], style: &BallotStyle, ballots: impl Iterator<Item = (Option<Verdict>, &'a Marks)>) -> (Election, Counts) {
+pub fn count_ballots<'a>(
+    budget_cents: i64,
+    plans: &[Plan],
+    style: &BallotStyle,
+    ballots: impl Iterator<Item = (Option<Verdict>, &'a Marks)>,
+) -> (Election, Counts) {
     let index: BTreeMap<&str, u32> = plans.iter().enumerate().map(|(i, p)| (p.code.as_str(), i as u32)).collect();
     let mut merged: BTreeMap<Vec<(u32, u64)>, u64> = BTreeMap::new();
     let mut c = Counts::default();
@@ -395,7 +490,11 @@ pub fn count_ballots<'a>(budget_cents: i64, plans: &[Plan], style: &BallotStyle,
                     .marks
                     .iter()
                     .filter(|(_, v)| *v > 0)
-                    .filter_map(|(code, v)| index.get(code.as_str()).map(|&i| (i, if matches!(style, BallotStyle::Points { .. }) { *v as u64 } else { 1 })))
+                    .filter_map(|(code, v)| {
+                        index
+                            .get(code.as_str())
+                            .map(|&i| (i, if matches!(style, BallotStyle::Points { .. }) { *v as u64 } else { 1 }))
+                    })
                     .collect();
                 items.sort();
                 *merged.entry(items).or_default() += 1;
@@ -439,7 +538,9 @@ impl CountedBallot {
             (None, _) => Some(self.verdict),
             (Some(_), None) => None,
             (Some(_), Some(Verdict::Invalid)) => Some(Verdict::Invalid),
-            (Some(_), Some(_)) => Some(if self.marks.marks.iter().any(|(_, v)| *v > 0) { Verdict::Valid } else { Verdict::Blank }),
+            (Some(_), Some(_)) => {
+                Some(if self.marks.marks.iter().any(|(_, v)| *v > 0) { Verdict::Valid } else { Verdict::Blank })
+            }
         }
     }
 }
@@ -491,7 +592,10 @@ pub fn parse_marks(text: &str) -> Result<Marks, Failure> {
     for part in t.split(',') {
         let part = part.trim();
         let (code, v) = match part.split_once('=') {
-            Some((c, v)) => (c.trim(), v.trim().parse::<u32>().map_err(|_| Failure::from(p("paper.bad_marks").with("marks", part)))?),
+            Some((c, v)) => (
+                c.trim(),
+                v.trim().parse::<u32>().map_err(|_| Failure::from(p("paper.bad_marks").with("marks", part)))?,
+            ),
             None => (part, 1),
         };
         if code.is_empty() {

@@ -65,7 +65,14 @@ impl Canvas {
     pub fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, grey: f32) {
         self.ops.push(Op::SetFillColor { col: Color::Rgb(Rgb { r: grey, g: grey, b: grey, icc_profile: None }) });
         self.ops.push(Op::DrawRectangle {
-            rectangle: Rect { x: pt(x), y: pt(y), width: pt(w), height: pt(h), mode: Some(printpdf::PaintMode::Fill), winding_order: None },
+            rectangle: Rect {
+                x: pt(x),
+                y: pt(y),
+                width: pt(w),
+                height: pt(h),
+                mode: Some(printpdf::PaintMode::Fill),
+                winding_order: None,
+            },
         });
         self.ops.push(Op::SetFillColor { col: Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None }) });
     }
@@ -73,7 +80,14 @@ impl Canvas {
     pub fn stroke(&mut self, x: f32, y: f32, w: f32, h: f32, thickness: f32) {
         self.ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
         self.ops.push(Op::DrawRectangle {
-            rectangle: Rect { x: pt(x), y: pt(y), width: pt(w), height: pt(h), mode: Some(printpdf::PaintMode::Stroke), winding_order: None },
+            rectangle: Rect {
+                x: pt(x),
+                y: pt(y),
+                width: pt(w),
+                height: pt(h),
+                mode: Some(printpdf::PaintMode::Stroke),
+                winding_order: None,
+            },
         });
     }
 
@@ -231,7 +245,17 @@ pub fn instruction(style: &BallotStyle, lang: Lang) -> String {
 }
 
 /// Draw one ballot in the band [y0, y0 + height) of the page.
-fn draw_ballot(c: &mut Canvas, y0: f32, height: f32, sel: &Selection, plans: &[Plan], style: &BallotStyle, style_hash: &str, serial: &Serial, lang: Lang) {
+fn draw_ballot(
+    c: &mut Canvas,
+    y0: f32,
+    height: f32,
+    sel: &Selection,
+    plans: &[Plan],
+    style: &BallotStyle,
+    style_hash: &str,
+    serial: &Serial,
+    lang: Lang,
+) {
     let top = y0 + height - 12.0;
     let left = 15.0;
     c.text(left, top, 16.0, true, &tr(lang, "print.ballot_title", &p1("edition", &sel.edition)));
@@ -240,7 +264,13 @@ fn draw_ballot(c: &mut Canvas, y0: f32, height: f32, sel: &Selection, plans: &[P
     // QR and serial, top right.
     let qr_size = 32.0;
     c.qr(A4_W - 15.0 - qr_size, top - qr_size + 6.0, qr_size, &qr_payload(sel.id, serial, style_hash));
-    c.text(A4_W - 15.0 - qr_size + 2.0, top - qr_size + 2.0, 9.0, false, &tr(lang, "print.serial", &p1("serial", serial.display())));
+    c.text(
+        A4_W - 15.0 - qr_size + 2.0,
+        top - qr_size + 2.0,
+        9.0,
+        false,
+        &tr(lang, "print.serial", &p1("serial", serial.display())),
+    );
 
     // The plans, one row each, with a box to mark.
     let row_h = ((height - 68.0) / plans.len().max(1) as f32).clamp(6.0, 11.0);
@@ -263,7 +293,15 @@ fn draw_ballot(c: &mut Canvas, y0: f32, height: f32, sel: &Selection, plans: &[P
 }
 
 /// Ballots for `serials`, one or two per A4 page (two: cut along the line).
-pub fn ballots(sel: &Selection, plans: &[Plan], style: &BallotStyle, style_hash: &str, serials: &[Serial], per_page: u8, lang: Lang) -> Vec<u8> {
+pub fn ballots(
+    sel: &Selection,
+    plans: &[Plan],
+    style: &BallotStyle,
+    style_hash: &str,
+    serials: &[Serial],
+    per_page: u8,
+    lang: Lang,
+) -> Vec<u8> {
     let mut doc = Doc::new(&tr(lang, "print.ballot_title", &p1("edition", &sel.edition)));
     let per_page = per_page.clamp(1, 2) as usize;
     for chunk in serials.chunks(per_page) {
@@ -301,7 +339,13 @@ pub fn box_cover(sel: &Selection, box_id: i64, box_name: &str, location: &str, e
 /// One sheet per conversation table: round, table, facilitator, the plans it
 /// discusses with a box for the table's value, room for conditions and
 /// notes, and a QR code that opens this table in the entry screen.
-pub fn table_sheets(sel: &Selection, tables: &[crate::tables::TableView], plans: &[Plan], format: &crate::tables::VerdictFormat, lang: Lang) -> Vec<u8> {
+pub fn table_sheets(
+    sel: &Selection,
+    tables: &[crate::tables::TableView],
+    plans: &[Plan],
+    format: &crate::tables::VerdictFormat,
+    lang: Lang,
+) -> Vec<u8> {
     let mut doc = Doc::new(&tr(lang, "print.table_title", &p1("wijk", &sel.wijk)));
     for t in tables {
         doc.page(|c| {
@@ -321,7 +365,11 @@ pub fn table_sheets(sel: &Selection, tables: &[crate::tables::TableView], plans:
                 crate::tables::VerdictFormat::Ranking => "print.table_ranking",
                 crate::tables::VerdictFormat::Support => "print.table_support",
             };
-            let per = if let crate::tables::VerdictFormat::Points { per_participant } = format { *per_participant } else { 0 };
+            let per = if let crate::tables::VerdictFormat::Points { per_participant } = format {
+                *per_participant
+            } else {
+                0
+            };
             c.wrapped(left, 248.0, 125.0, 10.0, false, &tr(lang, key, &p1("per", per)));
             c.text(left, 228.0, 11.0, true, &tr(lang, "print.table_participants", &Default::default()));
             c.stroke(left + 60.0, 226.0, 20.0, 8.0, 1.0);
@@ -347,7 +395,14 @@ pub fn table_sheets(sel: &Selection, tables: &[crate::tables::TableView], plans:
 
 /// One card per present member for a panel round: member, round, the plans
 /// with a box each, and a QR code that opens the member's row in the grid.
-pub fn round_cards(sel: &Selection, round: u32, members: &[(String, String)], plans: &[(String, String, i64)], format: &crate::panel::RoundFormat, lang: Lang) -> Vec<u8> {
+pub fn round_cards(
+    sel: &Selection,
+    round: u32,
+    members: &[(String, String)],
+    plans: &[(String, String, i64)],
+    format: &crate::panel::RoundFormat,
+    lang: Lang,
+) -> Vec<u8> {
     let mut doc = Doc::new(&tr(lang, "print.card_title", &p1("round", round)));
     for chunk in members.chunks(2) {
         doc.page(|c| {
@@ -359,7 +414,9 @@ pub fn round_cards(sel: &Selection, round: u32, members: &[(String, String)], pl
                 c.text(15.0, top, 15.0, true, &tr(lang, "print.card_heading", &m));
                 c.text(15.0, top - 7.0, 11.0, false, &sel.wijk);
                 let how = match format {
-                    crate::panel::RoundFormat::Points { per_member } => tr(lang, "print.card_points", &p1("n", per_member)),
+                    crate::panel::RoundFormat::Points { per_member } => {
+                        tr(lang, "print.card_points", &p1("n", per_member))
+                    }
                     crate::panel::RoundFormat::Approval { max } => tr(lang, "print.card_approval", &p1("n", max)),
                     crate::panel::RoundFormat::Ranking => tr(lang, "print.card_ranking", &Default::default()),
                     crate::panel::RoundFormat::Consent => tr(lang, "print.card_consent", &Default::default()),

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ballot::{self, BallotStyle, EntryRules, Marks, Verdict};
-use crate::cvr::verdict_word;
 use crate::batch::BoxView;
+use crate::cvr::verdict_word;
 use crate::i18n::{t, tr, Lang};
 use crate::money::format_euro;
 use crate::paper::{count_ballots, rule_by_name, PaperSettings};
@@ -69,7 +69,10 @@ impl SelectionDef {
         match self.tie_break.as_str() {
             "cost_then_votes" => TieBreak::CostThenVotes,
             "given" => TieBreak::Given,
-            s => s.strip_prefix("lottery:").map(|seed| TieBreak::Lottery { seed: seed.to_string() }).unwrap_or(TieBreak::Lexicographic),
+            s => s
+                .strip_prefix("lottery:")
+                .map(|seed| TieBreak::Lottery { seed: seed.to_string() })
+                .unwrap_or(TieBreak::Lexicographic),
         }
     }
 }
@@ -121,7 +124,12 @@ pub fn parse_cvr(text: &str) -> Result<Vec<CvrRow>, String> {
 
 /// How a record counts, worked out again from its marks and the selection's
 /// rules, the volunteer's doubt and the committee's decision.
-pub fn recount_row(style: &BallotStyle, rules: &EntryRules, codes: &[String], row: &CvrRow) -> Result<Option<Verdict>, String> {
+pub fn recount_row(
+    style: &BallotStyle,
+    rules: &EntryRules,
+    codes: &[String],
+    row: &CvrRow,
+) -> Result<Option<Verdict>, String> {
     let (verdict, _, rule_doubt) = ballot::judge_with(style, codes, &row.marks, rules).map_err(|e| e.to_string())?;
     let doubtful = !row.doubtful.is_empty() || !rule_doubt.is_empty();
     Ok(match (doubtful, row.committee.as_str()) {
@@ -188,7 +196,12 @@ pub fn compute(def: &SelectionDef, cvr: &[CvrRow], reviews: &[ReviewItem]) -> Re
     for row in cvr {
         let v = recount_row(&paper.style, &paper.rules, &codes, row).map_err(|e| format!("{}: {e}", row.serial))?;
         if verdict_word(v) != row.counts_as {
-            return Err(format!("{}: recorded as {}, its marks and decisions make it {}", row.serial, row.counts_as, verdict_word(v)));
+            return Err(format!(
+                "{}: recorded as {}, its marks and decisions make it {}",
+                row.serial,
+                row.counts_as,
+                verdict_word(v)
+            ));
         }
         counted.push((v, &row.marks));
     }
@@ -200,7 +213,15 @@ pub fn compute(def: &SelectionDef, cvr: &[CvrRow], reviews: &[ReviewItem]) -> Re
     let mut rows: Vec<ReportPlan> = plans
         .iter()
         .enumerate()
-        .map(|(i, p)| ReportPlan { code: p.code.clone(), title: p.title.clone(), score_text: None, cost_cents: p.cost_cents, votes: votes[i], points: points[i], funded: outcome.selected.contains(&i) })
+        .map(|(i, p)| ReportPlan {
+            code: p.code.clone(),
+            title: p.title.clone(),
+            score_text: None,
+            cost_cents: p.cost_cents,
+            votes: votes[i],
+            points: points[i],
+            funded: outcome.selected.contains(&i),
+        })
         .collect();
     rows.sort_by(|a, b| b.points.cmp(&a.points).then(b.votes.cmp(&a.votes)).then(a.code.cmp(&b.code)));
     let mut funded: Vec<String> = outcome.ids(&election).into_iter().map(String::from).collect();
@@ -214,7 +235,9 @@ pub fn compute(def: &SelectionDef, cvr: &[CvrRow], reviews: &[ReviewItem]) -> Re
             p.insert("explanation".to_string(), r.explanation.clone().unwrap_or_default());
             p.insert("by".to_string(), r.by.clone().unwrap_or_default());
             match (r.kind.as_str(), r.decision.as_deref()) {
-                ("doubtful", Some(d)) => Some(tr(lang, if d == "valid" { "report.note_accepted" } else { "report.note_rejected" }, &p)),
+                ("doubtful", Some(d)) => {
+                    Some(tr(lang, if d == "valid" { "report.note_accepted" } else { "report.note_rejected" }, &p))
+                }
                 ("warning", _) if r.explanation.is_some() => Some(tr(lang, "report.note_warning", &p)),
                 _ => None,
             }
@@ -338,7 +361,8 @@ pub fn render(d: &ReportData, footer: &Footer) -> Vec<u8> {
     f.line(10.0, false, &kv("report.tie_break", &d.tie_break_text));
     f.line(10.0, false, &kv("report.budget", &format_euro(d.budget_cents, lang)));
     f.gap(2.0);
-    let counts: Vec<String> = d.counts.iter().map(|(k, v)| format!("{} {v}", t(lang, &format!("report.count_{k}")))).collect();
+    let counts: Vec<String> =
+        d.counts.iter().map(|(k, v)| format!("{} {v}", t(lang, &format!("report.count_{k}")))).collect();
     f.line(10.0, true, &counts.join(" · "));
     f.gap(4.0);
 
@@ -432,11 +456,18 @@ pub fn render(d: &ReportData, footer: &Footer) -> Vec<u8> {
 pub type Drop = (u32, String, Vec<String>);
 
 /// The report of a gesprekstafels selection from its tables and drop-outs. Pure.
-pub fn compute_tables(def: &SelectionDef, tables: &[crate::tables::TableView], drops: &[Drop]) -> Result<ReportData, String> {
+pub fn compute_tables(
+    def: &SelectionDef,
+    tables: &[crate::tables::TableView],
+    drops: &[Drop],
+) -> Result<ReportData, String> {
     use crate::tables::{combine, package, Entered, VerdictFormat};
     let lang = Lang::from_code(&def.lang);
     let settings = def.tables.as_ref().ok_or("no verdict format")?;
-    let entered: Vec<Entered> = tables.iter().filter_map(|t| t.verdict.as_ref().map(|v| Entered { participants: v.participants, values: &v.values })).collect();
+    let entered: Vec<Entered> = tables
+        .iter()
+        .filter_map(|t| t.verdict.as_ref().map(|v| Entered { participants: v.participants, values: &v.values }))
+        .collect();
     if entered.len() != tables.len() {
         return Err("a table has no verdict".into());
     }
@@ -456,7 +487,11 @@ pub fn compute_tables(def: &SelectionDef, tables: &[crate::tables::TableView], d
             let plan = ReportPlan {
                 code: p.code.clone(),
                 title: p.title.clone(),
-                score_text: Some(if dropped.contains(&p.code) { format!("{} ({})", rules::decimal(&s, 2), t(lang, "tablesui.dropped_short")) } else { rules::decimal(&s, 2) }),
+                score_text: Some(if dropped.contains(&p.code) {
+                    format!("{} ({})", rules::decimal(&s, 2), t(lang, "tablesui.dropped_short"))
+                } else {
+                    rules::decimal(&s, 2)
+                }),
                 cost_cents: p.cost_cents,
                 votes: tables.iter().filter(|t| t.plans.contains(&p.code)).count() as u64,
                 points: hundredths.try_into().unwrap_or(0),
@@ -491,7 +526,9 @@ pub fn compute_tables(def: &SelectionDef, tables: &[crate::tables::TableView], d
         }
     }
     let format_text = match settings.format {
-        VerdictFormat::Points { per_participant } => tr(lang, "print.table_points", &[("per".to_string(), per_participant.to_string())].into_iter().collect()),
+        VerdictFormat::Points { per_participant } => {
+            tr(lang, "print.table_points", &[("per".to_string(), per_participant.to_string())].into_iter().collect())
+        }
         VerdictFormat::Ranking => t(lang, "print.table_ranking"),
         VerdictFormat::Support => t(lang, "print.table_support"),
     };
@@ -507,7 +544,11 @@ pub fn compute_tables(def: &SelectionDef, tables: &[crate::tables::TableView], d
         rule_text: t(lang, "tablesui.rule"),
         tie_break_text: tb.describe(lang),
         ballot_style: format_text,
-        counts: vec![("rounds".into(), rounds as u64), ("tables".into(), tables.len() as u64), ("participants".into(), participants)],
+        counts: vec![
+            ("rounds".into(), rounds as u64),
+            ("tables".into(), tables.len() as u64),
+            ("participants".into(), participants),
+        ],
         plans: rows.into_iter().map(|(_, p)| p).collect(),
         funded,
         funded_cost_cents: outcome.total_cost,
@@ -520,11 +561,19 @@ pub fn compute_tables(def: &SelectionDef, tables: &[crate::tables::TableView], d
 }
 
 /// The report of a panel from its rounds (anonymous votes) and amendments. Pure.
-pub fn compute_panel(def: &SelectionDef, rounds: &[crate::panel::RoundRecord], amendments: &[crate::panel::AmendmentRecord]) -> Result<ReportData, String> {
+pub fn compute_panel(
+    def: &SelectionDef,
+    rounds: &[crate::panel::RoundRecord],
+    amendments: &[crate::panel::AmendmentRecord],
+) -> Result<ReportData, String> {
     use crate::panel::{scores, RoundFormat};
     let lang = Lang::from_code(&def.lang);
-    let last = rounds.iter().rev().find(|r| r.closed && r.format != RoundFormat::Consent).ok_or("no closed voting round")?;
-    let gone: Vec<String> = amendments.iter().flat_map(|a| (if a.withdraw { Some(a.plan.clone()) } else { None }).into_iter().chain(a.merge_from.clone())).collect();
+    let last =
+        rounds.iter().rev().find(|r| r.closed && r.format != RoundFormat::Consent).ok_or("no closed voting round")?;
+    let gone: Vec<String> = amendments
+        .iter()
+        .flat_map(|a| (if a.withdraw { Some(a.plan.clone()) } else { None }).into_iter().chain(a.merge_from.clone()))
+        .collect();
     let live: Vec<&PlanDef> = def.plans.iter().filter(|p| !gone.contains(&p.code)).collect();
     let sc = scores(&last.format, &last.votes);
     let costs: Vec<(String, i64)> = live.iter().map(|p| (p.code.clone(), p.cost_cents)).collect();
@@ -555,7 +604,14 @@ pub fn compute_panel(def: &SelectionDef, rounds: &[crate::panel::RoundRecord], a
         let mut m = std::collections::BTreeMap::new();
         m.insert("round".to_string(), r.no.to_string());
         m.insert("present".to_string(), r.present.to_string());
-        m.insert("votes".to_string(), if r.format == RoundFormat::Consent { (r.agreed as usize + r.objections.len()).to_string() } else { r.votes.len().to_string() });
+        m.insert(
+            "votes".to_string(),
+            if r.format == RoundFormat::Consent {
+                (r.agreed as usize + r.objections.len()).to_string()
+            } else {
+                r.votes.len().to_string()
+            },
+        );
         notes.push(tr(lang, "report.note_round", &m));
         if let Some(q) = &r.quorum_note {
             m.insert("reason".to_string(), q.clone());
@@ -563,7 +619,10 @@ pub fn compute_panel(def: &SelectionDef, rounds: &[crate::panel::RoundRecord], a
         }
         if r.format == RoundFormat::Consent {
             m.insert("agreed".to_string(), r.agreed.to_string());
-            m.insert("objections".to_string(), if r.objections.is_empty() { "—".into() } else { r.objections.join("; ") });
+            m.insert(
+                "objections".to_string(),
+                if r.objections.is_empty() { "—".into() } else { r.objections.join("; ") },
+            );
             notes.push(tr(lang, "report.note_consent", &m));
         }
     }
@@ -601,7 +660,11 @@ pub fn compute_panel(def: &SelectionDef, rounds: &[crate::panel::RoundRecord], a
         rule_text: t(lang, "report.rule_panel"),
         tie_break_text: tb.describe(lang),
         ballot_style: format_text,
-        counts: vec![("rounds".into(), rounds.len() as u64), ("participants".into(), participants), ("panel_votes".into(), last.votes.len() as u64)],
+        counts: vec![
+            ("rounds".into(), rounds.len() as u64),
+            ("participants".into(), participants),
+            ("panel_votes".into(), last.votes.len() as u64),
+        ],
         plans,
         funded,
         funded_cost_cents: outcome.total_cost,

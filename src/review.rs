@@ -62,9 +62,15 @@ impl Store {
     }
 
     /// `reviews` with the settled ballots already read.
-    pub fn reviews_with(&self, selection_id: i64, counted: &[crate::paper::CountedBallot]) -> Result<Vec<ReviewItem>, Failure> {
+    pub fn reviews_with(
+        &self,
+        selection_id: i64,
+        counted: &[crate::paper::CountedBallot],
+    ) -> Result<Vec<ReviewItem>, Failure> {
         let decided = self.review_rows(selection_id)?;
-        let latest = |serial: &str, kind: &str, code: &str| decided.iter().rev().find(|r| r.0 == serial && r.1 == kind && (kind == "doubtful" || r.2 == code));
+        let latest = |serial: &str, kind: &str, code: &str| {
+            decided.iter().rev().find(|r| r.0 == serial && r.1 == kind && (kind == "doubtful" || r.2 == code))
+        };
         let mut out = Vec::new();
         for b in counted {
             if let Some(reason) = &b.doubtful {
@@ -97,7 +103,10 @@ impl Store {
     }
 
     #[allow(clippy::type_complexity)]
-    fn review_rows(&self, selection_id: i64) -> Result<Vec<(String, String, String, Option<String>, String, String)>, Failure> {
+    fn review_rows(
+        &self,
+        selection_id: i64,
+    ) -> Result<Vec<(String, String, String, Option<String>, String, String)>, Failure> {
         let mut stmt = self
             .conn()
             .prepare("SELECT serial, kind, code, decision, explanation, operator FROM review WHERE selection_id = ?1 ORDER BY id")
@@ -109,7 +118,14 @@ impl Store {
     }
 
     /// The committee decides a doubtful ballot: it counts (`accept`) or is invalid.
-    pub fn decide_doubtful(&mut self, operator: &str, selection_id: i64, serial: &str, accept: bool, explanation: &str) -> Result<(), Failure> {
+    pub fn decide_doubtful(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        serial: &str,
+        accept: bool,
+        explanation: &str,
+    ) -> Result<(), Failure> {
         let serial = Serial::parse(serial)?;
         let sel = self.get_selection(selection_id)?;
         if sel.status == crate::selection::Status::Closed {
@@ -136,7 +152,14 @@ impl Store {
     }
 
     /// The coordinator explains why a warning was accepted; it prints in the report.
-    pub fn explain_warning(&mut self, operator: &str, selection_id: i64, serial: &str, code: &str, explanation: &str) -> Result<(), Failure> {
+    pub fn explain_warning(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        serial: &str,
+        code: &str,
+        explanation: &str,
+    ) -> Result<(), Failure> {
         let serial = Serial::parse(serial)?;
         let explanation = explanation.trim();
         if explanation.is_empty() {
@@ -169,7 +192,11 @@ impl Store {
         let rows = stmt
             .query_map([selection_id], |r| {
                 let codes: String = r.get(1)?;
-                Ok(Recheck { serial: Serial(r.get(0)?).display(), codes: serde_json::from_str(&codes).unwrap_or_default(), requested_by: r.get(2)? })
+                Ok(Recheck {
+                    serial: Serial(r.get(0)?).display(),
+                    codes: serde_json::from_str(&codes).unwrap_or_default(),
+                    requested_by: r.get(2)?,
+                })
             })
             .map_err(|e| self.sql_err(e))?;
         Ok(rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?)
@@ -179,7 +206,11 @@ impl Store {
         Ok(self.rechecks(selection_id)?.into_iter().find(|r| r.serial == Serial(serial.to_string()).display()))
     }
 
-    fn active_entries(&self, selection_id: i64, serial: &str) -> Result<Vec<(u8, Marks, Option<String>, Option<i64>)>, Failure> {
+    fn active_entries(
+        &self,
+        selection_id: i64,
+        serial: &str,
+    ) -> Result<Vec<(u8, Marks, Option<String>, Option<i64>)>, Failure> {
         let mut stmt = self
             .conn()
             .prepare("SELECT entry_no, marks, doubtful, box_id FROM ballot_entry WHERE selection_id = ?1 AND serial = ?2 AND status = 'active' ORDER BY entry_no")
@@ -205,9 +236,15 @@ impl Store {
                     return Err(p("paper.nothing_to_resolve").with("serial", serial.display()).into());
                 }
                 let entries = self.active_entries(selection_id, &serial.0)?;
-                let value = |m: &Marks, code: &str| m.marks.iter().find(|(c, _)| c == code).map(|(_, v)| *v).unwrap_or(0);
-                let all: BTreeSet<&str> = entries.iter().flat_map(|(_, m, ..)| m.marks.iter().map(|(c, _)| c.as_str())).collect();
-                let codes: Vec<String> = all.into_iter().filter(|c| value(&entries[0].1, c) != value(&entries[1].1, c)).map(String::from).collect();
+                let value =
+                    |m: &Marks, code: &str| m.marks.iter().find(|(c, _)| c == code).map(|(_, v)| *v).unwrap_or(0);
+                let all: BTreeSet<&str> =
+                    entries.iter().flat_map(|(_, m, ..)| m.marks.iter().map(|(c, _)| c.as_str())).collect();
+                let codes: Vec<String> = all
+                    .into_iter()
+                    .filter(|c| value(&entries[0].1, c) != value(&entries[1].1, c))
+                    .map(String::from)
+                    .collect();
                 self.write(operator, |c| {
                     c.tx.execute(
                         "INSERT INTO recheck (selection_id, serial, codes, requested_by, requested_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -225,7 +262,13 @@ impl Store {
     /// plans (a plan left out counts as unmarked). The re-read values settle
     /// them; the plans both entries agreed on keep their value. The result is
     /// judged afresh and becomes the ballot's one counted entry.
-    pub fn recheck_entry(&mut self, operator: &str, selection_id: i64, serial: &str, marks: &Marks) -> Result<crate::paper::EntryReceipt, Failure> {
+    pub fn recheck_entry(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        serial: &str,
+        marks: &Marks,
+    ) -> Result<crate::paper::EntryReceipt, Failure> {
         let serial = Serial::parse(serial)?;
         let sel = self.get_selection(selection_id)?;
         self.entry_open(&sel)?;
@@ -240,7 +283,8 @@ impl Store {
         let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
         let entries = self.active_entries(selection_id, &serial.0)?;
         let (first, doubtful, box_id) = (&entries[0].1, entries.iter().find_map(|e| e.2.clone()), entries[0].3);
-        let mut merged: Vec<(String, u32)> = first.marks.iter().filter(|(c, _)| !rc.codes.contains(c)).cloned().collect();
+        let mut merged: Vec<(String, u32)> =
+            first.marks.iter().filter(|(c, _)| !rc.codes.contains(c)).cloned().collect();
         merged.extend(marks.marks.iter().cloned());
         let merged = Marks { marks: merged };
         let codes: Vec<String> = self.list_plans(selection_id)?.into_iter().map(|p| p.code).collect();
@@ -264,6 +308,13 @@ impl Store {
                 .map_err(|e| c.err(e))?;
             c.audit("ballot.recheck_enter", &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "codes": rc.codes, "verdict": verdict_s })))
         })?;
-        Ok(crate::paper::EntryReceipt { serial: serial.display(), entry_no: 1, verdict, findings, double_entry: Some("agreed".into()), doubtful })
+        Ok(crate::paper::EntryReceipt {
+            serial: serial.display(),
+            entry_no: 1,
+            verdict,
+            findings,
+            double_entry: Some("agreed".into()),
+            doubtful,
+        })
     }
 }

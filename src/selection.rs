@@ -136,7 +136,9 @@ impl ToProblem for SelectionError {
         match self {
             SelectionError::Store(e) => e.to_problem(),
             SelectionError::Empty(f) => Problem::new("selection.empty").with("field", f),
-            SelectionError::TooLong { field, max } => Problem::new("selection.too_long").with("field", field).with("max", max),
+            SelectionError::TooLong { field, max } => {
+                Problem::new("selection.too_long").with("field", field).with("max", max)
+            }
             SelectionError::AmountOutOfRange => Problem::new("selection.amount_out_of_range"),
             SelectionError::Demo(d) => Problem::new("store.sql").with("detail", d),
             SelectionError::CodeTaken(c) => Problem::new("selection.code_taken").with("code", c),
@@ -249,11 +251,14 @@ fn ensure_editable(s: &Selection) -> Result<(), SelectionError> {
 
 /// Insert one plan inside an open change; used by single adds and CSV import.
 pub(crate) fn insert_plan(c: &Change<'_>, selection_id: i64, p: &PlanInput) -> Result<Plan, SelectionError> {
-    let taken: bool = c
-        .tx
-        .query_row("SELECT count(*) FROM plan WHERE selection_id = ?1 AND code = ?2", params![selection_id, p.code], |r| r.get::<_, i64>(0))
+    let taken: bool =
+        c.tx.query_row(
+            "SELECT count(*) FROM plan WHERE selection_id = ?1 AND code = ?2",
+            params![selection_id, p.code],
+            |r| r.get::<_, i64>(0),
+        )
         .map_err(|e| c.err(e))?
-        > 0;
+            > 0;
     if taken {
         return Err(SelectionError::CodeTaken(p.code.clone()));
     }
@@ -309,7 +314,12 @@ impl Store {
         })
     }
 
-    pub fn update_selection(&mut self, operator: &str, id: i64, input: &SelectionInput) -> Result<Selection, SelectionError> {
+    pub fn update_selection(
+        &mut self,
+        operator: &str,
+        id: i64,
+        input: &SelectionInput,
+    ) -> Result<Selection, SelectionError> {
         let v = input.validated()?;
         self.write(operator, |c| {
             let before = get_selection_tx(c, id)?;

@@ -7,12 +7,12 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::audit::{self, AuditEvent, ChainReport};
+use crate::batch::{BoxInput, BoxView, ProgressView};
 use crate::csv_import::{CsvError, ImportReport};
 use crate::demo;
-use crate::batch::{BoxInput, BoxView, ProgressView};
 use crate::paper::{EntryReceipt, PaperSettings};
-use crate::review::{Recheck, Resolution, ReviewItem};
 use crate::problem::{Failure, Problem};
+use crate::review::{Recheck, Resolution, ReviewItem};
 use crate::selection::{Plan, PlanInput, Selection, SelectionInput};
 use crate::store::Store;
 
@@ -52,7 +52,9 @@ impl Session {
         if name.chars().count() > 60 {
             return Err(Problem::new("session.name_too_long").into());
         }
-        self.store.write(name, |c| c.audit("operator.sign_in", &format!("operator/{name}"), None, Some(&json!({ "name": name }))))?;
+        self.store.write(name, |c| {
+            c.audit("operator.sign_in", &format!("operator/{name}"), None, Some(&json!({ "name": name })))
+        })?;
         self.operator = Some(name.to_string());
         Ok(name.to_string())
     }
@@ -71,7 +73,8 @@ impl Session {
     /// Load the demo edition if the database has never held anything.
     /// Returns whether it did.
     pub fn load_demo_if_empty(&mut self) -> Res<bool> {
-        let empty = self.store.list_selections()?.is_empty() && audit::verify(self.store.conn()).map(|r| r.events == 0).unwrap_or(false);
+        let empty = self.store.list_selections()?.is_empty()
+            && audit::verify(self.store.conn()).map(|r| r.events == 0).unwrap_or(false);
         if empty {
             demo::load(&mut self.store, demo::DEMO_OPERATOR)?;
         }
@@ -136,24 +139,56 @@ impl Session {
         self.store.set_paper_settings(&who, selection_id, settings)
     }
 
-    pub fn print_ballots(&mut self, selection_id: i64, count: u32, per_page: u8, lang: crate::i18n::Lang) -> Res<(Vec<crate::ballot::Serial>, Vec<u8>)> {
+    pub fn print_ballots(
+        &mut self,
+        selection_id: i64,
+        count: u32,
+        per_page: u8,
+        lang: crate::i18n::Lang,
+    ) -> Res<(Vec<crate::ballot::Serial>, Vec<u8>)> {
         let who = self.who()?;
         self.store.print_ballots(&who, selection_id, count, per_page, lang)
     }
 
-    pub fn enter_ballot(&mut self, selection_id: i64, box_id: Option<i64>, scan: &str, marks: &crate::ballot::Marks, doubtful: Option<&str>) -> Res<EntryReceipt> {
+    pub fn enter_ballot(
+        &mut self,
+        selection_id: i64,
+        box_id: Option<i64>,
+        scan: &str,
+        marks: &crate::ballot::Marks,
+        doubtful: Option<&str>,
+    ) -> Res<EntryReceipt> {
         let who = self.who()?;
         self.store.enter_ballot(&who, selection_id, box_id, scan, marks, doubtful)
     }
 
     /// Print ballots into the export folder; returns the PDF's path.
-    pub fn print_ballots_to_file(&mut self, selection_id: i64, count: u32, per_page: u8, lang: crate::i18n::Lang) -> Res<String> {
+    pub fn print_ballots_to_file(
+        &mut self,
+        selection_id: i64,
+        count: u32,
+        per_page: u8,
+        lang: crate::i18n::Lang,
+    ) -> Res<String> {
         let (serials, pdf) = self.print_ballots(selection_id, count, per_page, lang)?;
         let sel = self.store.get_selection(selection_id)?;
-        write_export(&format!("stembiljetten-{}-{}-{}.pdf", slug(&sel.wijk), serials.len(), crate::audit::now().replace(':', "")), &pdf)
+        write_export(
+            &format!(
+                "stembiljetten-{}-{}-{}.pdf",
+                slug(&sel.wijk),
+                serials.len(),
+                crate::audit::now().replace(':', "")
+            ),
+            &pdf,
+        )
     }
 
-    pub fn tally_view(&self, selection_id: i64, rule_name: &str, lang: crate::i18n::Lang) -> Res<crate::paper::TallyView> {
+    pub fn tally_view(
+        &self,
+        selection_id: i64,
+        rule_name: &str,
+        lang: crate::i18n::Lang,
+    ) -> Res<crate::paper::TallyView> {
         self.store.tally_view(selection_id, rule_name, lang)
     }
 
@@ -170,7 +205,12 @@ impl Session {
         self.store.rechecks(selection_id)
     }
 
-    pub fn recheck_entry(&mut self, selection_id: i64, serial: &str, marks: &crate::ballot::Marks) -> Res<EntryReceipt> {
+    pub fn recheck_entry(
+        &mut self,
+        selection_id: i64,
+        serial: &str,
+        marks: &crate::ballot::Marks,
+    ) -> Res<EntryReceipt> {
         let who = self.who()?;
         self.store.recheck_entry(&who, selection_id, serial, marks)
     }
@@ -264,7 +304,12 @@ impl Session {
         ])
     }
 
-    pub fn tally(&self, selection_id: i64, rule: &crate::rules::Rule, tb: &crate::rules::TieBreak) -> Res<crate::paper::Tally> {
+    pub fn tally(
+        &self,
+        selection_id: i64,
+        rule: &crate::rules::Rule,
+        tb: &crate::rules::TieBreak,
+    ) -> Res<crate::paper::Tally> {
         self.store.tally(selection_id, rule, tb)
     }
 
@@ -296,7 +341,12 @@ impl Session {
         self.store.tables(selection_id)
     }
 
-    pub fn enter_verdict(&mut self, selection_id: i64, table_id: i64, verdict: &crate::tables::VerdictInput) -> Res<crate::tables::TableView> {
+    pub fn enter_verdict(
+        &mut self,
+        selection_id: i64,
+        table_id: i64,
+        verdict: &crate::tables::VerdictInput,
+    ) -> Res<crate::tables::TableView> {
         let who = self.who()?;
         self.store.enter_verdict(&who, selection_id, table_id, verdict)
     }
@@ -335,13 +385,25 @@ impl Session {
     /// Print the table sheets of a round (or all rounds) into the export folder.
     pub fn print_table_sheets(&self, selection_id: i64, round: Option<u32>, lang: crate::i18n::Lang) -> Res<String> {
         let sel = self.store.get_selection(selection_id)?;
-        let settings = self.store.table_settings(selection_id)?.ok_or_else(|| Failure::from(Problem::new("tables.no_settings")))?;
-        let tables: Vec<_> = self.store.tables(selection_id)?.into_iter().filter(|t| round.is_none_or(|r| t.round == r)).collect();
+        let settings = self
+            .store
+            .table_settings(selection_id)?
+            .ok_or_else(|| Failure::from(Problem::new("tables.no_settings")))?;
+        let tables: Vec<_> =
+            self.store.tables(selection_id)?.into_iter().filter(|t| round.is_none_or(|r| t.round == r)).collect();
         if tables.is_empty() {
             return Err(Problem::new("tables.bad_table").into());
         }
-        let pdf = crate::pdf::table_sheets(&sel, &tables, &self.store.list_plans(selection_id)?, &settings.format, lang);
-        write_export(&format!("tafelbladen-{}-{}.pdf", slug(&sel.wijk), round.map(|r| format!("ronde{r}")).unwrap_or_else(|| "alle".into())), &pdf)
+        let pdf =
+            crate::pdf::table_sheets(&sel, &tables, &self.store.list_plans(selection_id)?, &settings.format, lang);
+        write_export(
+            &format!(
+                "tafelbladen-{}-{}.pdf",
+                slug(&sel.wijk),
+                round.map(|r| format!("ronde{r}")).unwrap_or_else(|| "alle".into())
+            ),
+            &pdf,
+        )
     }
 }
 
@@ -356,7 +418,12 @@ impl Session {
         self.store.set_quorum(&who, selection_id, quorum)
     }
 
-    pub fn open_round(&mut self, selection_id: i64, format: &crate::panel::RoundFormat, present: &[String]) -> Res<u32> {
+    pub fn open_round(
+        &mut self,
+        selection_id: i64,
+        format: &crate::panel::RoundFormat,
+        present: &[String],
+    ) -> Res<u32> {
         let who = self.who()?;
         self.store.open_round(&who, selection_id, format, present)
     }
@@ -377,12 +444,27 @@ impl Session {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub fn amend(&mut self, selection_id: i64, plan: &str, new_cost_cents: Option<i64>, withdraw: bool, merge_from: Option<&str>, reason: &str) -> Res<()> {
+    pub fn amend(
+        &mut self,
+        selection_id: i64,
+        plan: &str,
+        new_cost_cents: Option<i64>,
+        withdraw: bool,
+        merge_from: Option<&str>,
+        reason: &str,
+    ) -> Res<()> {
         let who = self.who()?;
         self.store.amend(&who, selection_id, plan, new_cost_cents, withdraw, merge_from, reason)
     }
 
-    pub fn record_consent(&mut self, selection_id: i64, round: u32, member: &str, agree: bool, objection: &str) -> Res<()> {
+    pub fn record_consent(
+        &mut self,
+        selection_id: i64,
+        round: u32,
+        member: &str,
+        agree: bool,
+        objection: &str,
+    ) -> Res<()> {
         let who = self.who()?;
         self.store.record_consent(&who, selection_id, round, member, agree, objection)
     }
@@ -391,8 +473,17 @@ impl Session {
     pub fn print_round_cards(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<String> {
         let sel = self.store.get_selection(selection_id)?;
         let st = self.store.panel_state(selection_id)?;
-        let r = st.rounds.last().filter(|r| !r.closed).ok_or_else(|| Failure::from(Problem::new("panel.unknown_round").with("round", st.rounds.len() + 1)))?;
-        let members: Vec<(String, String)> = st.members.iter().filter(|m| r.present.contains(&m.code)).map(|m| (m.code.clone(), m.name.clone())).collect();
+        let r = st
+            .rounds
+            .last()
+            .filter(|r| !r.closed)
+            .ok_or_else(|| Failure::from(Problem::new("panel.unknown_round").with("round", st.rounds.len() + 1)))?;
+        let members: Vec<(String, String)> = st
+            .members
+            .iter()
+            .filter(|m| r.present.contains(&m.code))
+            .map(|m| (m.code.clone(), m.name.clone()))
+            .collect();
         let pdf = crate::pdf::round_cards(&sel, r.no, &members, &self.store.live_plans(selection_id)?, &r.format, lang);
         write_export(&format!("stemkaarten-{}-ronde{}.pdf", slug(&sel.wijk), r.no), &pdf)
     }
@@ -457,7 +548,11 @@ impl Session {
     /// count is open. Never fails: a problem becomes the warning shown.
     pub fn backup_tick(&mut self) -> BackupStatus {
         let settings = self.store.backup_settings();
-        let open = self.store.list_selections().map(|l| l.iter().any(|s| s.status != crate::selection::Status::Closed)).unwrap_or(false);
+        let open = self
+            .store
+            .list_selections()
+            .map(|l| l.iter().any(|s| s.status != crate::selection::Status::Closed))
+            .unwrap_or(false);
         let last = self.store.state("last_backup").ok().flatten();
         let due = match (&settings.dir, &last) {
             (None, _) => false,
@@ -469,7 +564,11 @@ impl Session {
         if due && open {
             let _ = self.backup_now();
         }
-        BackupStatus { settings, last_backup: self.store.state("last_backup").ok().flatten(), warning: self.backup_warning.clone() }
+        BackupStatus {
+            settings,
+            last_backup: self.store.state("last_backup").ok().flatten(),
+            warning: self.backup_warning.clone(),
+        }
     }
 
     /// The backups in the chosen folder (or `dir`), newest first, each with what it holds.
@@ -492,7 +591,12 @@ impl Session {
         self.store = Store::open(&db)?;
         let kept = restored?;
         self.store.write(&who, |c| {
-            c.audit("backup.restore", "app/backup", None, Some(&json!({ "from": backup, "previous_kept_as": kept.display().to_string() })))
+            c.audit(
+                "backup.restore",
+                "app/backup",
+                None,
+                Some(&json!({ "from": backup, "previous_kept_as": kept.display().to_string() })),
+            )
         })?;
         Ok(kept.display().to_string())
     }
@@ -501,7 +605,11 @@ impl Session {
 /// Backups beside a database that does not open: the folder named in the
 /// location file next to it, if any.
 pub fn backups_for_broken_db(db: &Path, dir: Option<&str>) -> Vec<crate::backup::BackupInfo> {
-    let dir = dir.map(String::from).or_else(|| std::fs::read_to_string(db.parent().unwrap_or(Path::new(".")).join(crate::backup::LOCATION_FILE)).ok().map(|s| s.trim().to_string()));
+    let dir = dir.map(String::from).or_else(|| {
+        std::fs::read_to_string(db.parent().unwrap_or(Path::new(".")).join(crate::backup::LOCATION_FILE))
+            .ok()
+            .map(|s| s.trim().to_string())
+    });
     dir.map(|d| crate::backup::list(Path::new(&d))).unwrap_or_default()
 }
 
@@ -525,8 +633,14 @@ pub struct VerifyView {
 impl Session {
     /// Sign and export the result of a closed count: the bundle (zip) and
     /// the report (PDF), into the export folder.
-    pub fn export_bundle_to_files(&self, selection_id: i64, passphrase: Option<&str>, lang: crate::i18n::Lang) -> Res<BundleExport> {
-        let signer = crate::signing::Signer::load_or_create(&crate::signing::key_dir(), passphrase.filter(|p| !p.is_empty()))?;
+    pub fn export_bundle_to_files(
+        &self,
+        selection_id: i64,
+        passphrase: Option<&str>,
+        lang: crate::i18n::Lang,
+    ) -> Res<BundleExport> {
+        let signer =
+            crate::signing::Signer::load_or_create(&crate::signing::key_dir(), passphrase.filter(|p| !p.is_empty()))?;
         let zip = self.store.export_bundle(selection_id, &signer, lang)?;
         let files = crate::bundle::verify(&zip, Some(&signer.pk));
         // Never hand out a bundle that does not verify.
@@ -553,8 +667,12 @@ impl Session {
 
     /// Write this laptop's public key (minisign format) into the export folder.
     pub fn export_public_key(&self, passphrase: Option<&str>) -> Res<String> {
-        let signer = crate::signing::Signer::load_or_create(&crate::signing::key_dir(), passphrase.filter(|p| !p.is_empty()))?;
-        write_export(&format!("wijkstem-{}.pub", signer.key_id()), crate::signing::public_key_file(&signer.pk).as_bytes())
+        let signer =
+            crate::signing::Signer::load_or_create(&crate::signing::key_dir(), passphrase.filter(|p| !p.is_empty()))?;
+        write_export(
+            &format!("wijkstem-{}.pub", signer.key_id()),
+            crate::signing::public_key_file(&signer.pk).as_bytes(),
+        )
     }
 }
 
@@ -562,13 +680,18 @@ impl Session {
 /// given public key, else this laptop's own.
 pub fn verify_bundle(bundle_base64: &str, pubkey: Option<&str>) -> Res<VerifyView> {
     use base64::Engine;
-    let bytes = base64::engine::general_purpose::STANDARD.decode(bundle_base64.trim()).map_err(|e| Failure::from(Problem::new("bundle.not_zip").with("detail", e)))?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(bundle_base64.trim())
+        .map_err(|e| Failure::from(Problem::new("bundle.not_zip").with("detail", e)))?;
     let key_text = match pubkey.filter(|k| !k.trim().is_empty()) {
         Some(k) => Some(k.to_string()),
         None => std::fs::read_to_string(crate::signing::key_dir().join("wijkstem.pub")).ok(),
     };
     let pk = match key_text {
-        Some(t) => Some(crate::signing::public_key_from_file_text(&t).ok_or_else(|| Failure::from(Problem::new("key.damaged").with("path", "")))?),
+        Some(t) => Some(
+            crate::signing::public_key_from_file_text(&t)
+                .ok_or_else(|| Failure::from(Problem::new("key.damaged").with("path", "")))?,
+        ),
         None => None,
     };
     let r = crate::bundle::verify(&bytes, pk.as_ref());
@@ -669,13 +792,23 @@ impl Session {
                 unfinished.push(line("recovery.doubtful", v.doubtful_open));
             }
             for b in v.boxes.iter().filter(|b| !b.closed) {
-                unfinished.push(Problem::new("recovery.box_open").with("wijk", &sel.wijk).with("box", &b.name).with("entered", b.entered).with("expected", b.expected));
+                unfinished.push(
+                    Problem::new("recovery.box_open")
+                        .with("wijk", &sel.wijk)
+                        .with("box", &b.name)
+                        .with("entered", b.entered)
+                        .with("expected", b.expected),
+                );
             }
             if v.paused {
                 unfinished.push(Problem::new("recovery.paused").with("wijk", &sel.wijk));
             }
             let drafts: Vec<String> = {
-                let mut stmt = self.store.conn().prepare("SELECT operator FROM entry_draft WHERE selection_id = ?1").map_err(|e| Failure::from(self.store.sql_err(e)))?;
+                let mut stmt = self
+                    .store
+                    .conn()
+                    .prepare("SELECT operator FROM entry_draft WHERE selection_id = ?1")
+                    .map_err(|e| Failure::from(self.store.sql_err(e)))?;
                 let rows = stmt.query_map([sel.id], |r| r.get(0)).map_err(|e| Failure::from(self.store.sql_err(e)))?;
                 rows.filter_map(Result::ok).collect()
             };

@@ -79,7 +79,8 @@ impl Signer {
         let pass = passphrase.unwrap_or("").to_string();
         if sk_path.exists() {
             let text = std::fs::read_to_string(&sk_path).map_err(io)?;
-            let boxed = SecretKeyBox::from_string(&text).map_err(|_| KeyError::Damaged { path: sk_path.display().to_string() })?;
+            let boxed = SecretKeyBox::from_string(&text)
+                .map_err(|_| KeyError::Damaged { path: sk_path.display().to_string() })?;
             let sk = SecretKey::from_box(boxed, Some(pass)).map_err(|e| {
                 if e.to_string().contains("password") {
                     KeyError::Passphrase
@@ -88,11 +89,13 @@ impl Signer {
                 }
             })?;
             let pk_text = std::fs::read_to_string(dir.join(PUBLIC)).map_err(io)?;
-            let pk = public_key_from_file_text(&pk_text).ok_or_else(|| KeyError::Damaged { path: dir.join(PUBLIC).display().to_string() })?;
+            let pk = public_key_from_file_text(&pk_text)
+                .ok_or_else(|| KeyError::Damaged { path: dir.join(PUBLIC).display().to_string() })?;
             return Ok(Signer { sk, pk });
         }
         std::fs::create_dir_all(dir).map_err(io)?;
-        let KeyPair { pk, sk } = KeyPair::generate_encrypted_keypair(Some(pass)).map_err(|e| KeyError::Sign(e.to_string()))?;
+        let KeyPair { pk, sk } =
+            KeyPair::generate_encrypted_keypair(Some(pass)).map_err(|e| KeyError::Sign(e.to_string()))?;
         let sk_text = sk.to_box(Some("Wijkstem signing key")).map_err(|e| KeyError::Sign(e.to_string()))?.into_string();
         write_private(&sk_path, sk_text.as_bytes()).map_err(io)?;
         std::fs::write(dir.join(PUBLIC), public_key_file(&pk)).map_err(io)?;
@@ -106,8 +109,14 @@ impl Signer {
     /// A minisign signature (prehashed, the current standard) of `data`,
     /// with a trusted comment that is itself signed.
     pub fn sign(&self, data: &[u8], trusted_comment: &str) -> Result<String, KeyError> {
-        let sig = minisign::sign(Some(&self.pk), &self.sk, Cursor::new(data), Some(trusted_comment), Some("Wijkstem result bundle signature"))
-            .map_err(|e| KeyError::Sign(e.to_string()))?;
+        let sig = minisign::sign(
+            Some(&self.pk),
+            &self.sk,
+            Cursor::new(data),
+            Some(trusted_comment),
+            Some("Wijkstem result bundle signature"),
+        )
+        .map_err(|e| KeyError::Sign(e.to_string()))?;
         Ok(sig.into_string())
     }
 }

@@ -265,7 +265,9 @@ impl ToProblem for StoreError {
             StoreError::Open { path, detail } => Problem::new("store.open").with("path", path).with("detail", detail),
             StoreError::NotADatabase { path } => Problem::new("store.not_a_database").with("path", path),
             StoreError::Corrupt { path } => Problem::new("store.corrupt").with("path", path),
-            StoreError::TooNew { found, known } => Problem::new("store.too_new").with("found", found).with("known", known),
+            StoreError::TooNew { found, known } => {
+                Problem::new("store.too_new").with("found", found).with("known", known)
+            }
             StoreError::ReadOnly => Problem::new("store.read_only"),
             StoreError::DiskFull => Problem::new("store.disk_full"),
             StoreError::Busy => Problem::new("store.busy"),
@@ -293,7 +295,8 @@ impl Store {
         let shown = path.display().to_string();
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
             }
         }
         let conn = Connection::open_with_flags(
@@ -361,11 +364,7 @@ impl Store {
 
     /// Run one change and its audit event(s) atomically. The closure gets a
     /// `Change` to write through; it returns before anything is acknowledged.
-    pub fn write<T, E>(
-        &mut self,
-        operator: &str,
-        f: impl FnOnce(&mut Change<'_>) -> Result<T, E>,
-    ) -> Result<T, E>
+    pub fn write<T, E>(&mut self, operator: &str, f: impl FnOnce(&mut Change<'_>) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError>,
     {
@@ -381,7 +380,10 @@ impl Store {
 impl Store {
     pub fn state(&self, key: &str) -> Result<Option<String>, StoreError> {
         use rusqlite::OptionalExtension;
-        self.conn.query_row("SELECT value FROM app_state WHERE key = ?1", [key], |r| r.get(0)).optional().map_err(|e| self.sql_err(e))
+        self.conn
+            .query_row("SELECT value FROM app_state WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.sql_err(e))
     }
 
     pub fn set_state(&self, key: &str, value: &str) -> Result<(), StoreError> {
@@ -411,7 +413,13 @@ impl Change<'_> {
         StoreError::from_sql(e, &self.path)
     }
 
-    pub fn audit(&self, action: &str, entity: &str, before: Option<&Value>, after: Option<&Value>) -> Result<(), StoreError> {
+    pub fn audit(
+        &self,
+        action: &str,
+        entity: &str,
+        before: Option<&Value>,
+        after: Option<&Value>,
+    ) -> Result<(), StoreError> {
         audit::append(&self.tx, &self.operator, action, entity, before, after).map_err(|e| self.err(e))
     }
 }

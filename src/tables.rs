@@ -137,9 +137,21 @@ pub struct TablesOverview {
 
 /// The funded package from the combined scores: greedy by score within the
 /// budget over the plans still in with a positive score. Pure.
-pub fn package(budget_cents: i64, plans: &[(String, i64)], scores: &BTreeMap<String, BigRational>, dropped: &[String], tb: &TieBreak) -> (Election, rules::Outcome) {
-    let eligible: Vec<&(String, i64)> = plans.iter().filter(|(c, _)| !dropped.contains(c) && scores.get(c).is_some_and(|s| !s.is_zero())).collect();
-    let e = Election { budget: budget_cents, projects: eligible.iter().map(|(c, cost)| Project { id: c.clone(), cost: *cost }).collect(), ballots: vec![], unit_scale: 100 };
+pub fn package(
+    budget_cents: i64,
+    plans: &[(String, i64)],
+    scores: &BTreeMap<String, BigRational>,
+    dropped: &[String],
+    tb: &TieBreak,
+) -> (Election, rules::Outcome) {
+    let eligible: Vec<&(String, i64)> =
+        plans.iter().filter(|(c, _)| !dropped.contains(c) && scores.get(c).is_some_and(|s| !s.is_zero())).collect();
+    let e = Election {
+        budget: budget_cents,
+        projects: eligible.iter().map(|(c, cost)| Project { id: c.clone(), cost: *cost }).collect(),
+        ballots: vec![],
+        unit_scale: 100,
+    };
     let rank = tb.rank(&e);
     let sc: Vec<Option<BigRational>> = eligible.iter().map(|(c, _)| Some(scores[c].clone())).collect();
     let outcome = rules::greedy(&e, &sc, &rank, tb, GreedyMode::Skip, &[]);
@@ -148,7 +160,13 @@ pub fn package(budget_cents: i64, plans: &[(String, i64)], scores: &BTreeMap<Str
 
 /// The Method of Equal Shares (points satisfaction) over the participants'
 /// rows of all tables, plans dropped left out. `None` unless every table has rows.
-pub fn mes_over_rows(budget_cents: i64, plans: &[(String, i64)], verdicts: &[&VerdictInput], dropped: &[String], tb: &TieBreak) -> Option<Vec<String>> {
+pub fn mes_over_rows(
+    budget_cents: i64,
+    plans: &[(String, i64)],
+    verdicts: &[&VerdictInput],
+    dropped: &[String],
+    tb: &TieBreak,
+) -> Option<Vec<String>> {
     if verdicts.is_empty() || verdicts.iter().any(|v| v.rows.is_empty()) {
         return None;
     }
@@ -157,7 +175,11 @@ pub fn mes_over_rows(budget_cents: i64, plans: &[(String, i64)], verdicts: &[&Ve
     let mut merged: BTreeMap<Vec<(u32, u64)>, u64> = BTreeMap::new();
     for v in verdicts {
         for row in &v.rows {
-            let mut items: Vec<(u32, u64)> = row.iter().filter(|(_, x)| *x > 0).filter_map(|(c, x)| index.get(c.as_str()).map(|&i| (i, *x as u64))).collect();
+            let mut items: Vec<(u32, u64)> = row
+                .iter()
+                .filter(|(_, x)| *x > 0)
+                .filter_map(|(c, x)| index.get(c.as_str()).map(|&i| (i, *x as u64)))
+                .collect();
             items.sort();
             if !items.is_empty() {
                 *merged.entry(items).or_default() += 1;
@@ -249,7 +271,9 @@ impl Store {
         self.tables_selection(selection_id)?;
         Ok(self
             .conn()
-            .query_row("SELECT table_format FROM selection WHERE id = ?1", [selection_id], |r| r.get::<_, Option<String>>(0))
+            .query_row("SELECT table_format FROM selection WHERE id = ?1", [selection_id], |r| {
+                r.get::<_, Option<String>>(0)
+            })
             .map_err(|e| self.sql_err(e))?
             .and_then(|s| serde_json::from_str(&s).ok()))
     }
@@ -263,13 +287,17 @@ impl Store {
         if !ok {
             return Err(p("tables.bad_settings").into());
         }
-        let entered: i64 = self.conn().query_row("SELECT count(*) FROM table_verdict WHERE selection_id = ?1", [selection_id], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
+        let entered: i64 = self
+            .conn()
+            .query_row("SELECT count(*) FROM table_verdict WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+            .map_err(|e| self.sql_err(e))?;
         if entered > 0 && self.table_settings(selection_id)?.as_ref() != Some(s) {
             return Err(p("tables.settings_locked").into());
         }
         let text = serde_json::to_string(s).expect("serialises");
         self.write(operator, |c| {
-            c.tx.execute("UPDATE selection SET table_format = ?1 WHERE id = ?2", params![text, selection_id]).map_err(|e| c.err(e))?;
+            c.tx.execute("UPDATE selection SET table_format = ?1 WHERE id = ?2", params![text, selection_id])
+                .map_err(|e| c.err(e))?;
             c.audit("tables.settings", &format!("selection/{selection_id}"), None, Some(&json!(s)))
         })?;
         Ok(())
@@ -291,7 +319,11 @@ impl Store {
         }
         let all: Vec<String> = self.list_plans(selection_id)?.into_iter().map(|x| x.code).collect();
         let dropped = self.dropped_before(selection_id, input.round)?;
-        let mut plans: Vec<String> = if input.plans.is_empty() { all.iter().filter(|c| !dropped.contains(c)).cloned().collect() } else { input.plans.clone() };
+        let mut plans: Vec<String> = if input.plans.is_empty() {
+            all.iter().filter(|c| !dropped.contains(c)).cloned().collect()
+        } else {
+            input.plans.clone()
+        };
         plans.sort();
         plans.dedup();
         for c in &plans {
@@ -307,7 +339,11 @@ impl Store {
         }
         let taken: i64 = self
             .conn()
-            .query_row("SELECT count(*) FROM conv_table WHERE selection_id = ?1 AND round = ?2 AND name = ?3", params![selection_id, input.round, name], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM conv_table WHERE selection_id = ?1 AND round = ?2 AND name = ?3",
+                params![selection_id, input.round, name],
+                |r| r.get(0),
+            )
             .map_err(|e| self.sql_err(e))?;
         if taken > 0 {
             return Err(p("tables.name_taken").with("table", name).with("round", input.round).into());
@@ -322,7 +358,10 @@ impl Store {
             c.audit("tables.add", &format!("selection/{selection_id}/table/{id}"), None, Some(&json!(input)))?;
             Ok::<_, StoreError>(id)
         })?;
-        self.tables(selection_id)?.into_iter().find(|t| t.id == id).ok_or_else(|| StoreError::NotFound { what: "table", id: id.to_string() }.into())
+        self.tables(selection_id)?
+            .into_iter()
+            .find(|t| t.id == id)
+            .ok_or_else(|| StoreError::NotFound { what: "table", id: id.to_string() }.into())
     }
 
     pub fn tables(&self, selection_id: i64) -> Result<Vec<TableView>, Failure> {
@@ -355,24 +394,46 @@ impl Store {
     }
 
     /// Enter a table's verdict. Every check comes before anything is written.
-    pub fn enter_verdict(&mut self, operator: &str, selection_id: i64, table_id: i64, v: &VerdictInput) -> Result<TableView, Failure> {
+    pub fn enter_verdict(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        table_id: i64,
+        v: &VerdictInput,
+    ) -> Result<TableView, Failure> {
         let sel = self.tables_selection(selection_id)?;
         if sel.status == crate::selection::Status::Closed {
             return Err(p("paper.count_closed").into());
         }
         let settings = self.table_settings(selection_id)?.ok_or_else(|| Failure::from(p("tables.no_settings")))?;
-        let t = self.tables(selection_id)?.into_iter().find(|t| t.id == table_id).ok_or_else(|| Failure::from(p("tables.unknown_table").with("table", table_id)))?;
+        let t = self
+            .tables(selection_id)?
+            .into_iter()
+            .find(|t| t.id == table_id)
+            .ok_or_else(|| Failure::from(p("tables.unknown_table").with("table", table_id)))?;
         if t.verdict.is_some() {
             let at: Option<String> = self
                 .conn()
-                .query_row("SELECT at FROM table_verdict WHERE table_id = ?1 AND status = 'active'", [table_id], |r| r.get(0))
+                .query_row("SELECT at FROM table_verdict WHERE table_id = ?1 AND status = 'active'", [table_id], |r| {
+                    r.get(0)
+                })
                 .optional()
                 .map_err(|e| self.sql_err(e))?;
-            return Err(p("tables.already_entered").with("table", &t.name).with("round", t.round).with("who", t.entered_by.unwrap_or_default()).with("at", at.unwrap_or_default()).into());
+            return Err(p("tables.already_entered")
+                .with("table", &t.name)
+                .with("round", t.round)
+                .with("who", t.entered_by.unwrap_or_default())
+                .with("at", at.unwrap_or_default())
+                .into());
         }
         let mut problems = Vec::new();
         if v.participants < settings.min_participants || v.participants > settings.max_participants {
-            problems.push(p("tables.participants").with("min", settings.min_participants).with("max", settings.max_participants).with("given", v.participants));
+            problems.push(
+                p("tables.participants")
+                    .with("min", settings.min_participants)
+                    .with("max", settings.max_participants)
+                    .with("given", v.participants),
+            );
         }
         let mut seen = std::collections::BTreeSet::new();
         for (c, _) in &v.values {
@@ -391,7 +452,13 @@ impl Store {
                     let sum: u64 = v.values.iter().map(|(_, x)| *x as u64).sum();
                     let want = *per_participant as u64 * v.participants as u64;
                     if sum != want {
-                        problems.push(p("tables.points_sum").with("sum", sum).with("expected", want).with("participants", v.participants).with("per", per_participant));
+                        problems.push(
+                            p("tables.points_sum")
+                                .with("sum", sum)
+                                .with("expected", want)
+                                .with("participants", v.participants)
+                                .with("per", per_participant),
+                        );
                     }
                 }
                 VerdictFormat::Ranking => {
@@ -416,18 +483,29 @@ impl Store {
             match &settings.format {
                 VerdictFormat::Points { per_participant } => {
                     if v.rows.len() != v.participants as usize {
-                        problems.push(p("tables.rows_count").with("rows", v.rows.len()).with("participants", v.participants));
+                        problems.push(
+                            p("tables.rows_count").with("rows", v.rows.len()).with("participants", v.participants),
+                        );
                     }
                     for (i, row) in v.rows.iter().enumerate() {
                         let sum: u64 = row.iter().map(|(_, x)| *x as u64).sum();
                         if sum != *per_participant as u64 || row.iter().any(|(c, _)| !t.plans.contains(c)) {
-                            problems.push(p("tables.row_sum").with("row", i + 1).with("sum", sum).with("per", per_participant));
+                            problems.push(
+                                p("tables.row_sum").with("row", i + 1).with("sum", sum).with("per", per_participant),
+                            );
                         }
                     }
                     for (c, total) in &v.values {
-                        let col: u64 = v.rows.iter().flat_map(|r| r.iter()).filter(|(rc, _)| rc == c).map(|(_, x)| *x as u64).sum();
+                        let col: u64 = v
+                            .rows
+                            .iter()
+                            .flat_map(|r| r.iter())
+                            .filter(|(rc, _)| rc == c)
+                            .map(|(_, x)| *x as u64)
+                            .sum();
                         if col != *total as u64 {
-                            problems.push(p("tables.rows_total").with("code", c).with("rows", col).with("total", total));
+                            problems
+                                .push(p("tables.rows_total").with("code", c).with("rows", col).with("total", total));
                         }
                     }
                 }
@@ -451,13 +529,20 @@ impl Store {
 
     /// Which plans a threshold would drop after a round (a preview for the moderator).
     pub fn drop_preview(&self, selection_id: i64, after_round: u32, threshold: &str) -> Result<Vec<String>, Failure> {
-        let t = parse_threshold(threshold).ok_or_else(|| Failure::from(p("tables.bad_threshold").with("value", threshold)))?;
+        let t = parse_threshold(threshold)
+            .ok_or_else(|| Failure::from(p("tables.bad_threshold").with("value", threshold)))?;
         let (o, scores) = self.overview_scored(selection_id, Some(after_round), Lang::Nl)?;
         Ok(o.ranking.iter().zip(&scores).filter(|(r, s)| !r.dropped && **s < t).map(|(r, _)| r.code.clone()).collect())
     }
 
     /// The moderator confirms: these plans drop out after `after_round`.
-    pub fn confirm_drop(&mut self, operator: &str, selection_id: i64, after_round: u32, threshold: &str) -> Result<Vec<String>, Failure> {
+    pub fn confirm_drop(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        after_round: u32,
+        threshold: &str,
+    ) -> Result<Vec<String>, Failure> {
         let codes = self.drop_preview(selection_id, after_round, threshold)?;
         self.write(operator, |c| {
             c.tx.execute(
@@ -476,11 +561,17 @@ impl Store {
 
     /// The overview of the rounds up to `upto`, with each ranked plan's exact
     /// score beside it (in ranking order).
-    fn overview_scored(&self, selection_id: i64, upto: Option<u32>, lang: Lang) -> Result<(TablesOverview, Vec<BigRational>), Failure> {
+    fn overview_scored(
+        &self,
+        selection_id: i64,
+        upto: Option<u32>,
+        lang: Lang,
+    ) -> Result<(TablesOverview, Vec<BigRational>), Failure> {
         let sel = self.tables_selection(selection_id)?;
         let settings = self.table_settings(selection_id)?.ok_or_else(|| Failure::from(p("tables.no_settings")))?;
         let plans = self.list_plans(selection_id)?;
-        let tables: Vec<TableView> = self.tables(selection_id)?.into_iter().filter(|t| upto.is_none_or(|u| t.round <= u)).collect();
+        let tables: Vec<TableView> =
+            self.tables(selection_id)?.into_iter().filter(|t| upto.is_none_or(|u| t.round <= u)).collect();
         let max_round = tables.iter().map(|t| t.round).max().unwrap_or(0);
         let drops = self.table_drops(selection_id)?;
         let dropped: Vec<String> = drops.iter().flat_map(|d| d.2.clone()).collect();
@@ -488,11 +579,18 @@ impl Store {
             .map(|r| RoundView {
                 round: r,
                 tables: tables.iter().filter(|t| t.round == r).map(|t| t.name.clone()).collect(),
-                missing: tables.iter().filter(|t| t.round == r && t.verdict.is_none()).map(|t| t.name.clone()).collect(),
+                missing: tables
+                    .iter()
+                    .filter(|t| t.round == r && t.verdict.is_none())
+                    .map(|t| t.name.clone())
+                    .collect(),
                 dropped: drops.iter().filter(|d| d.0 == r).flat_map(|d| d.2.clone()).collect(),
             })
             .collect();
-        let entered: Vec<Entered> = tables.iter().filter_map(|t| t.verdict.as_ref().map(|v| Entered { participants: v.participants, values: &v.values })).collect();
+        let entered: Vec<Entered> = tables
+            .iter()
+            .filter_map(|t| t.verdict.as_ref().map(|v| Entered { participants: v.participants, values: &v.values }))
+            .collect();
         let participants = entered.iter().map(|e| e.participants as u64).sum();
         let scores = combine(&settings.format, &entered);
         let costs: Vec<(String, i64)> = plans.iter().map(|x| (x.code.clone(), x.cost_cents)).collect();
@@ -550,22 +648,36 @@ impl Store {
             return Err(p("paper.count_closed").into());
         }
         let tables = self.tables(selection_id)?;
-        let missing: Vec<String> = tables.iter().filter(|t| t.verdict.is_none()).map(|t| format!("{}/{}", t.round, t.name)).collect();
+        let missing: Vec<String> =
+            tables.iter().filter(|t| t.verdict.is_none()).map(|t| format!("{}/{}", t.round, t.name)).collect();
         if tables.is_empty() || !missing.is_empty() {
-            return Err(p("tables.not_complete").with("tables", if tables.is_empty() { "—".into() } else { missing.join(", ") }).into());
+            return Err(p("tables.not_complete")
+                .with("tables", if tables.is_empty() { "—".into() } else { missing.join(", ") })
+                .into());
         }
         self.write(operator, |c| {
-            c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id]).map_err(|e| c.err(e))?;
-            c.audit("tables.close", &format!("selection/{selection_id}"), None, Some(&json!({ "tables": tables.len() })))
+            c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])
+                .map_err(|e| c.err(e))?;
+            c.audit(
+                "tables.close",
+                &format!("selection/{selection_id}"),
+                None,
+                Some(&json!({ "tables": tables.len() })),
+            )
         })?;
         Ok(())
     }
 
     /// The drops confirmed so far: (after round, threshold, codes).
     pub fn table_drops(&self, selection_id: i64) -> Result<Vec<(u32, String, Vec<String>)>, Failure> {
-        let mut stmt = self.conn().prepare("SELECT after_round, threshold, codes FROM table_drop WHERE selection_id = ?1 ORDER BY id").map_err(|e| self.sql_err(e))?;
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT after_round, threshold, codes FROM table_drop WHERE selection_id = ?1 ORDER BY id")
+            .map_err(|e| self.sql_err(e))?;
         let rows = stmt
-            .query_map([selection_id], |r| Ok((r.get(0)?, r.get(1)?, serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default())))
+            .query_map([selection_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default()))
+            })
             .map_err(|e| self.sql_err(e))?;
         Ok(rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?)
     }
@@ -588,7 +700,10 @@ mod tests {
         // Table 1: 4 people, 10 points each = 40: A 30, B 10. Table 2: 8 people: A 0, B 80.
         let t1 = v(&[("A", 30), ("B", 10)]);
         let t2 = v(&[("A", 0), ("B", 80)]);
-        let s = combine(&VerdictFormat::Points { per_participant: 10 }, &[Entered { participants: 4, values: &t1 }, Entered { participants: 8, values: &t2 }]);
+        let s = combine(
+            &VerdictFormat::Points { per_participant: 10 },
+            &[Entered { participants: 4, values: &t1 }, Entered { participants: 8, values: &t2 }],
+        );
         assert_eq!(s["A"], r(3, 1)); // 4 * 30/40
         assert_eq!(s["B"], r(9, 1)); // 4 * 10/40 + 8 * 80/80
         assert_eq!(&s["A"] + &s["B"], r(12, 1), "12 participants, 12 shares");
@@ -599,7 +714,10 @@ mod tests {
         // Ranking of 3 plans by 6 people: weights 3,2,1 of 6. A table of 5 ranks only C and D.
         let t1 = v(&[("A", 1), ("B", 2), ("C", 3)]);
         let t2 = v(&[("D", 1), ("C", 2)]);
-        let s = combine(&VerdictFormat::Ranking, &[Entered { participants: 6, values: &t1 }, Entered { participants: 5, values: &t2 }]);
+        let s = combine(
+            &VerdictFormat::Ranking,
+            &[Entered { participants: 6, values: &t1 }, Entered { participants: 5, values: &t2 }],
+        );
         assert_eq!(s["A"], r(3, 1));
         assert_eq!(s["B"], r(2, 1));
         assert_eq!(s["C"], r(1, 1) + r(5, 3));
@@ -611,7 +729,10 @@ mod tests {
     fn support_levels_and_a_table_that_supports_nothing() {
         let t1 = v(&[("A", 2), ("B", 1), ("C", 0)]);
         let t2 = v(&[("A", 0), ("B", 0)]);
-        let s = combine(&VerdictFormat::Support, &[Entered { participants: 6, values: &t1 }, Entered { participants: 4, values: &t2 }]);
+        let s = combine(
+            &VerdictFormat::Support,
+            &[Entered { participants: 6, values: &t1 }, Entered { participants: 4, values: &t2 }],
+        );
         assert_eq!((s["A"].clone(), s["B"].clone(), s["C"].clone()), (r(4, 1), r(2, 1), r(0, 1)));
     }
 

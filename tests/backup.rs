@@ -22,9 +22,18 @@ impl Room {
         let mut s = Session::open(db).unwrap();
         s.sign_in("Anna").unwrap();
         s.load_demo().unwrap();
-        s.set_paper_settings(1, &PaperSettings { style: BallotStyle::Approval { min: 1, max: 3 }, double_entry: false, rules: EntryRules::default() }).unwrap();
+        s.set_paper_settings(
+            1,
+            &PaperSettings {
+                style: BallotStyle::Approval { min: 1, max: 3 },
+                double_entry: false,
+                rules: EntryRules::default(),
+            },
+        )
+        .unwrap();
         let (serials, _) = s.print_ballots(1, 30, 2, Lang::Nl).unwrap();
-        let hash: String = s.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
+        let hash: String =
+            s.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
         let scans = serials.iter().map(|x| qr_payload(1, x, &hash)).collect();
         Room { s, scans, next: 0 }
     }
@@ -63,7 +72,11 @@ fn backups_keep_the_last_n_and_show_what_they_hold() {
     assert_eq!(list[0].selections[0].wijk, "Muide-Meulestede-Afrikalaan");
     // Each backup is a sound database on its own, checked by sqlite3 itself.
     if Command::new("sh").arg("-c").arg("command -v sqlite3").output().unwrap().status.success() {
-        let out = Command::new("sqlite3").arg(&list[0].path).arg("PRAGMA integrity_check; SELECT count(*) FROM ballot_entry;").output().unwrap();
+        let out = Command::new("sqlite3")
+            .arg(&list[0].path)
+            .arg("PRAGMA integrity_check; SELECT count(*) FROM ballot_entry;")
+            .output()
+            .unwrap();
         assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok\n10");
     }
     // The automatic tick: not due right after a backup.
@@ -83,7 +96,8 @@ fn a_pulled_usb_stick_or_a_full_one_warns_and_the_count_goes_on() {
     let usb = dir.path().join("usb");
     std::fs::create_dir(&usb).unwrap();
     let mut r = Room::new(&dir.path().join("w.sqlite"));
-    r.s.set_backup_settings(&BackupSettings { dir: Some(usb.display().to_string()), keep: 5, every_minutes: 1 }).unwrap();
+    r.s.set_backup_settings(&BackupSettings { dir: Some(usb.display().to_string()), keep: 5, every_minutes: 1 })
+        .unwrap();
     r.enter(1);
     assert!(r.s.backup_tick().warning.is_none());
     std::fs::remove_dir_all(&usb).unwrap(); // the stick is pulled
@@ -93,14 +107,24 @@ fn a_pulled_usb_stick_or_a_full_one_warns_and_the_count_goes_on() {
     r.enter(3);
     assert_eq!(r.entries(), 4, "entry goes on");
     let st = r.s.backup_tick();
-    assert_eq!(st.warning.map(|w| w.code), Some("backup.dir_missing".to_string()), "the warning stays until a backup works");
+    assert_eq!(
+        st.warning.map(|w| w.code),
+        Some("backup.dir_missing".to_string()),
+        "the warning stays until a backup works"
+    );
 
     // A full stick: a tiny tmpfs (needs root; skipped where mounting is not allowed).
     let small = dir.path().join("small");
     std::fs::create_dir(&small).unwrap();
-    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=16k", "tmpfs"]).arg(&small).status().map(|s| s.success()).unwrap_or(false);
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=16k", "tmpfs"])
+        .arg(&small)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
     if mounted {
-        r.s.set_backup_settings(&BackupSettings { dir: Some(small.display().to_string()), keep: 5, every_minutes: 1 }).unwrap();
+        r.s.set_backup_settings(&BackupSettings { dir: Some(small.display().to_string()), keep: 5, every_minutes: 1 })
+            .unwrap();
         let e = r.s.backup_now().unwrap_err();
         let _ = Command::new("umount").arg(&small).status();
         assert_eq!(e.problems[0].code, "backup.full", "{e:?}");
@@ -119,7 +143,8 @@ fn restore_shows_first_keeps_the_current_file_and_rescues_a_broken_database() {
     std::fs::create_dir(&usb).unwrap();
     let db = dir.path().join("w.sqlite");
     let mut r = Room::new(&db);
-    r.s.set_backup_settings(&BackupSettings { dir: Some(usb.display().to_string()), keep: 5, every_minutes: 5 }).unwrap();
+    r.s.set_backup_settings(&BackupSettings { dir: Some(usb.display().to_string()), keep: 5, every_minutes: 5 })
+        .unwrap();
     r.enter(4);
     let snap = r.s.backup_now().unwrap();
     r.enter(2);
@@ -140,7 +165,10 @@ fn restore_shows_first_keeps_the_current_file_and_rescues_a_broken_database() {
     assert!(!found.is_empty() && found[0].problem.is_none());
     backup::restore_file(std::path::Path::new(&found[0].path), &db).unwrap();
     let s = Session::open(&db).unwrap();
-    assert_eq!(s.store().conn().query_row::<i64, _, _>("SELECT count(*) FROM ballot_entry", [], |r| r.get(0)).unwrap(), 4);
+    assert_eq!(
+        s.store().conn().query_row::<i64, _, _>("SELECT count(*) FROM ballot_entry", [], |r| r.get(0)).unwrap(),
+        4
+    );
 
     // A damaged backup is shown as such and refused.
     let bad = usb.join("wijkstem-99999999-999999-999.sqlite");

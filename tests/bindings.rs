@@ -4,17 +4,19 @@
 
 use ts_rs::TS;
 use wijkstem::audit::{AuditEvent, ChainBreak, ChainReport};
-use wijkstem::csv_import::ImportReport;
-use wijkstem::problem::{Failure, Problem};
-use wijkstem::selection::{Method, Plan, PlanInput, Selection, SelectionInput, Status};
-use wijkstem::panel::{Member, PanelPackage, PanelState, ProjectedPlan, ProjectorView, RoundFormat, RoundState};
-use wijkstem::tables::{RankedPlan, RoundView, TableInput, TableSettings, TableView, TablesOverview, VerdictFormat, VerdictInput};
 use wijkstem::backup::{BackupInfo, BackupSelection, BackupSettings};
-use wijkstem::session::{BackupStatus, BundleExport, Location, Recovery, StartupInfo, VerifyView};
 use wijkstem::ballot::{BallotStyle, EntryRules, Finding, Marks, Treat, Verdict};
 use wijkstem::batch::{BoxInput, BoxView, ProgressView};
-use wijkstem::review::{Recheck, Resolution, ReviewItem};
+use wijkstem::csv_import::ImportReport;
+use wijkstem::panel::{Member, PanelPackage, PanelState, ProjectedPlan, ProjectorView, RoundFormat, RoundState};
 use wijkstem::paper::{EntryReceipt, PaperSettings, TallyPlan, TallyView};
+use wijkstem::problem::{Failure, Problem};
+use wijkstem::review::{Recheck, Resolution, ReviewItem};
+use wijkstem::selection::{Method, Plan, PlanInput, Selection, SelectionInput, Status};
+use wijkstem::session::{BackupStatus, BundleExport, Location, Recovery, StartupInfo, VerifyView};
+use wijkstem::tables::{
+    RankedPlan, RoundView, TableInput, TableSettings, TableView, TablesOverview, VerdictFormat, VerdictInput,
+};
 
 fn generated() -> String {
     let decls = [

@@ -24,7 +24,15 @@ fn closed_count() -> Session {
     let mut s = Session::in_memory().unwrap();
     s.sign_in("Anna").unwrap();
     s.load_demo().unwrap();
-    s.set_paper_settings(1, &PaperSettings { style: BallotStyle::Approval { min: 2, max: 3 }, double_entry: false, rules: EntryRules::default() }).unwrap();
+    s.set_paper_settings(
+        1,
+        &PaperSettings {
+            style: BallotStyle::Approval { min: 2, max: 3 },
+            double_entry: false,
+            rules: EntryRules::default(),
+        },
+    )
+    .unwrap();
     let (serials, _) = s.print_ballots(1, 8, 2, Lang::Nl).unwrap();
     let hash: String = s.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
     let marks = ["MM01,MM03", "MM01,MM02", "MM03,MM05,MM01", "MM02", "MM01,MM02,MM03,MM04", "-", "MM05,MM03"];
@@ -114,8 +122,10 @@ fn a_bundle_verifies_with_ours_and_with_minisign_and_every_change_is_named() {
         let r = bundle::verify(&rezip(&changed), Some(&signer.pk));
         assert!(!r.ok(), "{name}: a changed byte went unnoticed");
         let named = r.problems.iter().any(|p| p.params.get("path") == Some(name))
-            || (name == MANIFEST && r.problems.iter().any(|p| p.code == "bundle.bad_signature" || p.code == "bundle.bad_manifest"))
-            || (name == SIGNATURE && r.problems.iter().any(|p| p.code == "bundle.bad_signature" || p.code == "bundle.wrong_key"));
+            || (name == MANIFEST
+                && r.problems.iter().any(|p| p.code == "bundle.bad_signature" || p.code == "bundle.bad_manifest"))
+            || (name == SIGNATURE
+                && r.problems.iter().any(|p| p.code == "bundle.bad_signature" || p.code == "bundle.wrong_key"));
         assert!(named, "{name}: {:?}", codes(&r));
         let text = r.problems.iter().map(|p| p.render(Lang::Nl)).collect::<Vec<_>>().join(" ");
         assert!(!text.contains("problem."), "every message has words: {text}");
@@ -149,7 +159,8 @@ fn forge(files: &BTreeMap<String, Vec<u8>>, with: &Signer) -> Vec<u8> {
     results["funded"] = serde_json::json!(["MM01", "MM04"]);
     files.insert("results.json".into(), serde_json::to_vec_pretty(&results).unwrap());
     let mut manifest: Manifest = serde_json::from_slice(&files[MANIFEST]).unwrap();
-    let data: BTreeMap<String, Vec<u8>> = files.iter().filter(|(k, _)| *k != MANIFEST && *k != SIGNATURE).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let data: BTreeMap<String, Vec<u8>> =
+        files.iter().filter(|(k, _)| *k != MANIFEST && *k != SIGNATURE).map(|(k, v)| (k.clone(), v.clone())).collect();
     for f in &mut manifest.files {
         f.sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&data[&f.path]));
         f.size = data[&f.path].len() as u64;
@@ -179,9 +190,16 @@ fn edited_results_fail_on_the_key_or_on_the_recount() {
 
     // Even with the right key (a stolen laptop), the recount disagrees.
     let r = bundle::verify(&forge(&files, &signer), Some(&signer.pk));
-    let diffs: Vec<String> = r.problems.iter().filter(|p| p.code == "bundle.result_differs").map(|p| p.render(Lang::Nl)).collect();
-    assert!(diffs.iter().any(|d| d.contains("funded") && d.contains("MM01, MM04") && d.contains("MM01, MM02, MM03, MM05")), "{diffs:?}");
-    assert!(codes(&r).contains(&"bundle.report_differs".to_string()) || codes(&r).contains(&"bundle.result_differs".to_string()));
+    let diffs: Vec<String> =
+        r.problems.iter().filter(|p| p.code == "bundle.result_differs").map(|p| p.render(Lang::Nl)).collect();
+    assert!(
+        diffs.iter().any(|d| d.contains("funded") && d.contains("MM01, MM04") && d.contains("MM01, MM02, MM03, MM05")),
+        "{diffs:?}"
+    );
+    assert!(
+        codes(&r).contains(&"bundle.report_differs".to_string())
+            || codes(&r).contains(&"bundle.result_differs".to_string())
+    );
 }
 
 #[test]
@@ -195,7 +213,18 @@ fn the_report_prints_the_hash_and_key_and_is_byte_stable() {
     let pdf = dir.path().join("report.pdf");
     std::fs::write(&pdf, &a.files["report.pdf"]).unwrap();
     if let Some(text) = common::pdf_text(&pdf) {
-        for want in ["Proces-verbaal", "Muide-Meulestede-Afrikalaan", "Gefinancierd: MM01, MM02, MM03, MM05", "€ 120.000,00", &a.footer.content_hash, &signer.key_id(), "Vlek raakt geen vakje", "Kiezer koos één plan", "Handtekeningen", "kost € 28.500,00"] {
+        for want in [
+            "Proces-verbaal",
+            "Muide-Meulestede-Afrikalaan",
+            "Gefinancierd: MM01, MM02, MM03, MM05",
+            "€ 120.000,00",
+            &a.footer.content_hash,
+            &signer.key_id(),
+            "Vlek raakt geen vakje",
+            "Kiezer koos één plan",
+            "Handtekeningen",
+            "kost € 28.500,00",
+        ] {
             assert!(text.contains(want), "report lacks {want:?}");
         }
     }
@@ -238,7 +267,15 @@ fn a_count_that_is_not_closed_cannot_be_bundled() {
     s.load_demo().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let signer = Signer::load_or_create(dir.path(), None).unwrap();
-    s.set_paper_settings(1, &PaperSettings { style: BallotStyle::Approval { min: 1, max: 3 }, double_entry: false, rules: EntryRules::default() }).unwrap();
+    s.set_paper_settings(
+        1,
+        &PaperSettings {
+            style: BallotStyle::Approval { min: 1, max: 3 },
+            double_entry: false,
+            rules: EntryRules::default(),
+        },
+    )
+    .unwrap();
     let e = s.store().export_bundle(1, &signer, Lang::Nl).unwrap_err();
     assert_eq!(e.problems[0].code, "bundle.not_closed");
     for other in [2, 3] {
@@ -270,9 +307,18 @@ fn the_cli_exports_reports_and_verifies_with_exit_codes() {
         let mut s = Session::open(&db).unwrap();
         s.sign_in("Anna").unwrap();
         s.load_demo().unwrap();
-        s.set_paper_settings(1, &PaperSettings { style: BallotStyle::Approval { min: 1, max: 3 }, double_entry: false, rules: EntryRules::default() }).unwrap();
+        s.set_paper_settings(
+            1,
+            &PaperSettings {
+                style: BallotStyle::Approval { min: 1, max: 3 },
+                double_entry: false,
+                rules: EntryRules::default(),
+            },
+        )
+        .unwrap();
         let (serials, _) = s.print_ballots(1, 2, 1, Lang::Nl).unwrap();
-        let hash: String = s.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
+        let hash: String =
+            s.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
         s.enter_ballot(1, None, &qr_payload(1, &serials[0], &hash), &parse_marks("MM01").unwrap(), None).unwrap();
         let (code, out) = run(&["bundle", "export", "1", "--out", dir.path().join("early.zip").to_str().unwrap()]);
         assert_eq!(code, Some(1), "{out}");
@@ -288,7 +334,10 @@ fn the_cli_exports_reports_and_verifies_with_exit_codes() {
     assert_eq!(code, Some(0), "{out}");
     assert_eq!(out.matches('✓').count(), 5, "{out}");
     // The report printed alone is the one inside the bundle.
-    assert_eq!(unzip(&std::fs::read(&zip_path).unwrap())["report.pdf"], std::fs::read(dir.path().join("r.pdf")).unwrap());
+    assert_eq!(
+        unzip(&std::fs::read(&zip_path).unwrap())["report.pdf"],
+        std::fs::read(dir.path().join("r.pdf")).unwrap()
+    );
     // A tampered bundle: exit code 2 and the problem in words.
     let mut files = unzip(&std::fs::read(&zip_path).unwrap());
     let csv = String::from_utf8(files["records/ballots.csv"].clone()).unwrap().replace(",1,", ",0,");
@@ -300,7 +349,8 @@ fn the_cli_exports_reports_and_verifies_with_exit_codes() {
     // Another key given on the command line: fails on the key.
     let other = tempfile::tempdir().unwrap();
     let o = Signer::load_or_create(other.path(), None).unwrap();
-    let (code, out) = run(&["verify", zip_path.to_str().unwrap(), "--pubkey", other.path().join("wijkstem.pub").to_str().unwrap()]);
+    let (code, out) =
+        run(&["verify", zip_path.to_str().unwrap(), "--pubkey", other.path().join("wijkstem.pub").to_str().unwrap()]);
     assert_eq!(code, Some(2));
     assert!(out.contains(&o.key_id()) && out.contains("niet met de verwachte sleutel"), "{out}");
 }

@@ -14,7 +14,12 @@ fn signed_in() -> Session {
 }
 
 fn input(wijk: &str, budget: i64) -> SelectionInput {
-    SelectionInput { edition: "Wijkbudget 2026".into(), wijk: wijk.into(), budget_cents: budget, method: Method::Ballots }
+    SelectionInput {
+        edition: "Wijkbudget 2026".into(),
+        wijk: wijk.into(),
+        budget_cents: budget,
+        method: Method::Ballots,
+    }
 }
 
 fn codes(f: &Failure) -> Vec<String> {
@@ -39,18 +44,54 @@ fn selection_budget_edit_and_plan_crud_keep_totals_right() {
     let mut s = signed_in();
     let sel = s.create_selection(&input("Ham", 5_000_000)).unwrap();
     let a = s
-        .add_plan(sel.id, &PlanInput { code: "A1".into(), title: "Bankjes".into(), description: "".into(), cost_cents: 120_000, initiator: "X".into() })
+        .add_plan(
+            sel.id,
+            &PlanInput {
+                code: "A1".into(),
+                title: "Bankjes".into(),
+                description: "".into(),
+                cost_cents: 120_000,
+                initiator: "X".into(),
+            },
+        )
         .unwrap();
-    s.add_plan(sel.id, &PlanInput { code: "A2".into(), title: "Bomen".into(), description: "".into(), cost_cents: 80_050, initiator: "".into() })
-        .unwrap();
+    s.add_plan(
+        sel.id,
+        &PlanInput {
+            code: "A2".into(),
+            title: "Bomen".into(),
+            description: "".into(),
+            cost_cents: 80_050,
+            initiator: "".into(),
+        },
+    )
+    .unwrap();
     let dup = s
-        .add_plan(sel.id, &PlanInput { code: "A1".into(), title: "Nog eens".into(), description: "".into(), cost_cents: 1, initiator: "".into() })
+        .add_plan(
+            sel.id,
+            &PlanInput {
+                code: "A1".into(),
+                title: "Nog eens".into(),
+                description: "".into(),
+                cost_cents: 1,
+                initiator: "".into(),
+            },
+        )
         .unwrap_err();
     assert_eq!(codes(&dup), ["selection.code_taken"]);
     assert_eq!(s.selection(sel.id).unwrap().total_cost_cents, 200_050);
 
-    s.update_plan(a.id, &PlanInput { code: "A1".into(), title: "Bankjes".into(), description: "d".into(), cost_cents: 100_000, initiator: "X".into() })
-        .unwrap();
+    s.update_plan(
+        a.id,
+        &PlanInput {
+            code: "A1".into(),
+            title: "Bankjes".into(),
+            description: "d".into(),
+            cost_cents: 100_000,
+            initiator: "X".into(),
+        },
+    )
+    .unwrap();
     assert_eq!(s.selection(sel.id).unwrap().total_cost_cents, 180_050);
     s.remove_plan(a.id).unwrap();
     let after = s.selection(sel.id).unwrap();
@@ -81,7 +122,14 @@ fn csv_import_adds_every_row_with_exact_costs() {
     assert_eq!(r.imported, 3);
     let plans = s.plans(sel.id).unwrap();
     let got: Vec<(&str, &str, i64)> = plans.iter().map(|p| (p.code.as_str(), p.title.as_str(), p.cost_cents)).collect();
-    assert_eq!(got, [("P1", "Groene speelplaats", 1_250_000), ("P2", "Zitbanken; met leuning", 980_050), ("P3", "Buurtfeest", 650_000)]);
+    assert_eq!(
+        got,
+        [
+            ("P1", "Groene speelplaats", 1_250_000),
+            ("P2", "Zitbanken; met leuning", 980_050),
+            ("P3", "Buurtfeest", 650_000)
+        ]
+    );
     assert_eq!(s.selection(sel.id).unwrap().total_cost_cents, 2_880_050);
 }
 
@@ -98,7 +146,13 @@ A,Dubbel,,5,x\n";
     let got: Vec<(String, String, String)> = err
         .problems
         .iter()
-        .map(|p| (p.code.clone(), p.params.get("row").cloned().unwrap_or_default(), p.params.get("column").cloned().unwrap_or_default()))
+        .map(|p| {
+            (
+                p.code.clone(),
+                p.params.get("row").cloned().unwrap_or_default(),
+                p.params.get("column").cloned().unwrap_or_default(),
+            )
+        })
         .collect();
     assert_eq!(
         got,
@@ -149,7 +203,8 @@ fn audit_chain_detects_an_edited_or_removed_event() {
     let conn = Connection::open(&path).unwrap();
     let edit = conn.execute("UPDATE audit_log SET operator = 'Mallory' WHERE seq = 5", []);
     assert!(edit.is_err(), "the append-only trigger refuses edits");
-    conn.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET operator = 'Mallory' WHERE seq = 5;").unwrap();
+    conn.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET operator = 'Mallory' WHERE seq = 5;")
+        .unwrap();
     drop(conn);
     let s = Session::open(&path).unwrap();
     let r = s.audit_verify().unwrap();
@@ -249,7 +304,8 @@ fn cli_demo_selections_import_and_audit_verify() {
     assert!(ok, "{out}");
     assert!(out.contains("ongewijzigd"));
     let conn = Connection::open(&db).unwrap();
-    let who: String = conn.query_row("SELECT operator FROM audit_log WHERE action = 'plans.import'", [], |r| r.get(0)).unwrap();
+    let who: String =
+        conn.query_row("SELECT operator FROM audit_log WHERE action = 'plans.import'", [], |r| r.get(0)).unwrap();
     assert_eq!(who, "coördinator");
     conn.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = '{}' WHERE seq = 3;").unwrap();
     let (ok, _, err) = cli(&db, &["audit", "verify"]);

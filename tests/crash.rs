@@ -29,15 +29,28 @@ fn sigkill_at_random_moments_loses_no_acknowledged_entry() {
         let mut s = Session::open(&db).unwrap();
         s.sign_in("Opzet").unwrap();
         s.load_demo().unwrap();
-        s.set_paper_settings(1, &PaperSettings { style: style.clone(), double_entry: false, rules: EntryRules::default() }).unwrap();
-        let plans: Vec<PrintedPlan> = s.plans(1).unwrap().into_iter().map(|p| PrintedPlan { code: p.code, title: p.title, cost_cents: p.cost_cents }).collect();
+        s.set_paper_settings(
+            1,
+            &PaperSettings { style: style.clone(), double_entry: false, rules: EntryRules::default() },
+        )
+        .unwrap();
+        let plans: Vec<PrintedPlan> = s
+            .plans(1)
+            .unwrap()
+            .into_iter()
+            .map(|p| PrintedPlan { code: p.code, title: p.title, cost_cents: p.cost_cents })
+            .collect();
         let hash = style_hash(&style, &plans);
         // Serials straight into the table: printing 12,000 PDF ballots is not what is tested here.
         let mut conn = rusqlite::Connection::open(&db).unwrap();
         let serials: Vec<Serial> = (0..12_000u32).map(|i| Serial::from_random(i * 8_111 + 7)).collect();
         let tx = conn.transaction().unwrap();
         for s in &serials {
-            tx.execute("INSERT INTO ballot (selection_id, serial, style_hash, batch) VALUES (1, ?1, ?2, 1)", [&s.0, &hash]).unwrap();
+            tx.execute(
+                "INSERT INTO ballot (selection_id, serial, style_hash, batch) VALUES (1, ?1, ?2, 1)",
+                [&s.0, &hash],
+            )
+            .unwrap();
         }
         tx.commit().unwrap();
         serials.into_iter().map(|s| Serial(qr_payload(1, &s, &hash))).collect()
@@ -63,7 +76,11 @@ fn sigkill_at_random_moments_loses_no_acknowledged_entry() {
             .spawn()
             .unwrap();
         let mut stdin = child.stdin.take().unwrap();
-        let lines: Vec<String> = serials[next..(next + 400).min(serials.len())].iter().enumerate().map(|(i, s)| format!("{} {}\n", s.0, marks[i % marks.len()])).collect();
+        let lines: Vec<String> = serials[next..(next + 400).min(serials.len())]
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{} {}\n", s.0, marks[i % marks.len()]))
+            .collect();
         // Lines arrive at a volunteer's pace (well, a fast one), and the input
         // stays open, so the kill always lands while the CLI is at work.
         let pace: u64 = rng.random();
@@ -130,7 +147,8 @@ fn check(db: &std::path::Path, acked: &[String], round: usize, seed: u64) {
         .unwrap();
     assert_eq!(dupes, 0, "{ctx}: a ballot was stored twice");
     let entries: i64 = conn.query_row("SELECT count(*) FROM ballot_entry", [], |r| r.get(0)).unwrap();
-    let events: i64 = conn.query_row("SELECT count(*) FROM audit_log WHERE action = 'ballot.enter'", [], |r| r.get(0)).unwrap();
+    let events: i64 =
+        conn.query_row("SELECT count(*) FROM audit_log WHERE action = 'ballot.enter'", [], |r| r.get(0)).unwrap();
     assert_eq!(entries, events, "{ctx}: every entry has exactly its audit event");
     let chain = wijkstem::audit::verify(&conn).unwrap();
     assert!(chain.broken_at.is_none(), "{ctx}: audit chain broken at {:?}", chain.broken_at);
@@ -144,10 +162,19 @@ fn after_a_crash_the_app_says_where_it_was_and_what_is_unfinished() {
     let mut s = s.unwrap();
     assert!(info.demo_loaded && info.recovered.is_none(), "a first start is not a recovery");
     s.sign_in("Anna").unwrap();
-    s.set_paper_settings(1, &PaperSettings { style: BallotStyle::Approval { min: 1, max: 3 }, double_entry: true, rules: EntryRules::default() }).unwrap();
+    s.set_paper_settings(
+        1,
+        &PaperSettings {
+            style: BallotStyle::Approval { min: 1, max: 3 },
+            double_entry: true,
+            rules: EntryRules::default(),
+        },
+    )
+    .unwrap();
     let (serials, _) = s.print_ballots(1, 2, 1, wijkstem::i18n::Lang::Nl).unwrap();
     let hash: String = s.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
-    s.enter_ballot(1, None, &qr_payload(1, &serials[0], &hash), &wijkstem::paper::parse_marks("MM01").unwrap(), None).unwrap();
+    s.enter_ballot(1, None, &qr_payload(1, &serials[0], &hash), &wijkstem::paper::parse_marks("MM01").unwrap(), None)
+        .unwrap();
     s.set_location(&wijkstem::session::Location { selection_id: Some(1), tab: "entry".into() }).unwrap();
     drop(s); // no end_run: the power went out
 

@@ -16,7 +16,12 @@ struct Mount(std::path::PathBuf);
 impl Mount {
     fn tmpfs(dir: &Path, size: &str) -> Option<Mount> {
         std::fs::create_dir_all(dir).unwrap();
-        let ok = Command::new("mount").args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"]).arg(dir).status().map(|s| s.success()).unwrap_or(false);
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
         ok.then(|| Mount(dir.to_path_buf()))
     }
 }
@@ -42,7 +47,15 @@ fn a_full_or_read_only_disk_refuses_clearly_and_loses_nothing() {
     let mut s = Session::open(&db).unwrap();
     s.sign_in("Anna").unwrap();
     s.load_demo().unwrap();
-    s.set_paper_settings(1, &PaperSettings { style: BallotStyle::Approval { min: 1, max: 3 }, double_entry: false, rules: EntryRules::default() }).unwrap();
+    s.set_paper_settings(
+        1,
+        &PaperSettings {
+            style: BallotStyle::Approval { min: 1, max: 3 },
+            double_entry: false,
+            rules: EntryRules::default(),
+        },
+    )
+    .unwrap();
     let (serials, _) = s.print_ballots(1, 40, 2, Lang::Nl).unwrap();
     let hash: String = s.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
     let scans: Vec<String> = serials.iter().map(|x| qr_payload(1, x, &hash)).collect();

@@ -54,12 +54,20 @@ fn writing_back_reads_the_same() {
 #[test]
 fn real_files_round_trip() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/pabulib");
-    for name in ["Poland_Gdansk_2020_Olszynka.pb", "Worldwide_Mechanical_Turk_Ranking_value_money_3.pb", "Poland_Zabrze_2020_Konczyce.pb"] {
+    for name in [
+        "Poland_Gdansk_2020_Olszynka.pb",
+        "Worldwide_Mechanical_Turk_Ranking_value_money_3.pb",
+        "Poland_Zabrze_2020_Konczyce.pb",
+    ] {
         let f = pabulib::read(std::fs::File::open(dir.join(name)).unwrap(), true).unwrap();
         let mut out = Vec::new();
         f.write(&mut out).unwrap();
         let g = pabulib::read(&out[..], true).unwrap();
-        assert_eq!((g.meta.clone(), g.project_rows.clone(), g.ballots.clone()), (f.meta.clone(), f.project_rows.clone(), f.ballots.clone()), "{name}");
+        assert_eq!(
+            (g.meta.clone(), g.project_rows.clone(), g.ballots.clone()),
+            (f.meta.clone(), f.project_rows.clone(), f.ballots.clone()),
+            "{name}"
+        );
     }
 }
 

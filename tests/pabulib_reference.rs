@@ -47,10 +47,19 @@ fn every_file_and_rule_matches_pabutools() {
             let t = std::time::Instant::now();
             let out = rules::run(&e, &rule, &TieBreak::Lexicographic);
             let ours: BTreeSet<String> = out.ids(&e).into_iter().map(String::from).collect();
-            let want: BTreeSet<String> = c["selected"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
-            eprintln!("{file:<60} {name:<22} {:>8.3}s {}", t.elapsed().as_secs_f64(), if ours == want { "ok" } else { "DIFF" });
+            let want: BTreeSet<String> =
+                c["selected"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+            eprintln!(
+                "{file:<60} {name:<22} {:>8.3}s {}",
+                t.elapsed().as_secs_f64(),
+                if ours == want { "ok" } else { "DIFF" }
+            );
             if ours != want {
-                failures.push(format!("{file} {name}: ours-only {:?}, pabutools-only {:?}", ours.difference(&want).collect::<Vec<_>>(), want.difference(&ours).collect::<Vec<_>>()));
+                failures.push(format!(
+                    "{file} {name}: ours-only {:?}, pabutools-only {:?}",
+                    ours.difference(&want).collect::<Vec<_>>(),
+                    want.difference(&ours).collect::<Vec<_>>()
+                ));
             }
             assert!(out.total_cost <= e.budget, "{file} {name}: over budget");
             checked += 1;
@@ -64,13 +73,19 @@ fn every_file_and_rule_matches_pabutools() {
 fn official_procedure_reproduces_the_cities_funded_sets() {
     let mut checked = 0;
     let mut failures = Vec::new();
-    let mut names: Vec<_> = std::fs::read_dir(data_dir()).unwrap().map(|d| d.unwrap().file_name().into_string().unwrap()).filter(|n| n.ends_with(".pb")).collect();
+    let mut names: Vec<_> = std::fs::read_dir(data_dir())
+        .unwrap()
+        .map(|d| d.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".pb"))
+        .collect();
     names.sort();
     for file in names {
         let pb = load(&file);
         let Some(official) = pb.official_selected() else { continue };
         let rule = pb.meta("rule").unwrap_or("unknown").to_string();
-        if !["greedy", "greedy-no-skip", "greedy-threshold", "equalshares/add1", "equalshares/add1-comparison"].contains(&rule.as_str()) {
+        if !["greedy", "greedy-no-skip", "greedy-threshold", "equalshares/add1", "equalshares/add1-comparison"]
+            .contains(&rule.as_str())
+        {
             continue;
         }
         let e = pb.election();
@@ -78,7 +93,11 @@ fn official_procedure_reproduces_the_cities_funded_sets() {
         let ours: BTreeSet<String> = out.ids(&e).into_iter().map(String::from).collect();
         let want: BTreeSet<String> = official.into_iter().collect();
         if ours != want {
-            failures.push(format!("{file} ({rule}): ours-only {:?}, city-only {:?}", ours.difference(&want).collect::<Vec<_>>(), want.difference(&ours).collect::<Vec<_>>()));
+            failures.push(format!(
+                "{file} ({rule}): ours-only {:?}, city-only {:?}",
+                ours.difference(&want).collect::<Vec<_>>(),
+                want.difference(&ours).collect::<Vec<_>>()
+            ));
         }
         checked += 1;
     }

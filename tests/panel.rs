@@ -71,8 +71,15 @@ fn rounds_quorum_votes_amendments_and_the_projector() {
 
     // Round 2: approval up to 2, 12 present: quorum met.
     s.open_round(BP, &RoundFormat::Approval { max: 2 }, &members(12)).unwrap();
-    assert_eq!(codes(&s.cast_vote(BP, 2, "P01", &v(&[("BP05", 1)])).unwrap_err()), ["panel.plan_not_in"], "merged away");
-    assert_eq!(codes(&s.cast_vote(BP, 2, "P01", &v(&[("BP01", 1), ("BP02", 1), ("BP03", 1)])).unwrap_err()), ["panel.approval_over"]);
+    assert_eq!(
+        codes(&s.cast_vote(BP, 2, "P01", &v(&[("BP05", 1)])).unwrap_err()),
+        ["panel.plan_not_in"],
+        "merged away"
+    );
+    assert_eq!(
+        codes(&s.cast_vote(BP, 2, "P01", &v(&[("BP01", 1), ("BP02", 1), ("BP03", 1)])).unwrap_err()),
+        ["panel.approval_over"]
+    );
     for m in members(12) {
         let pick = if m.as_str() < "P07" { v(&[("BP01", 1), ("BP08", 1)]) } else { v(&[("BP03", 1)]) };
         s.cast_vote(BP, 2, &m, &pick).unwrap();
@@ -101,7 +108,11 @@ fn rounds_quorum_votes_amendments_and_the_projector() {
     assert_eq!(codes(&s.record_consent(BP, 3, "P02", true, "").unwrap_err()), ["panel.voted_twice"]);
     assert_eq!(s.projector(BP, Lang::Nl).unwrap().consent, Some((11, 1)));
     s.close_round(BP, 3, None).unwrap();
-    assert_eq!(s.panel_package(BP, Lang::Nl).unwrap().funded, ["BP01", "BP03", "BP08"], "consent keeps the voted package");
+    assert_eq!(
+        s.panel_package(BP, Lang::Nl).unwrap().funded,
+        ["BP01", "BP03", "BP08"],
+        "consent keeps the voted package"
+    );
     s.close_panel(BP).unwrap();
 
     // The signed bundle: verifies, and recounts from the anonymous round records.
@@ -113,7 +124,13 @@ fn rounds_quorum_votes_amendments_and_the_projector() {
     let parts = s.store().bundle_parts(BP, &signer.key_id(), Lang::Nl).unwrap();
     assert_eq!(parts.report.funded, ["BP01", "BP03", "BP08"]);
     let notes = parts.report.notes.join("\n");
-    for want in ["Twee leden ziek", "Gedeelde keuken in bestaand lokaal", "samengevoegd met BP05", "BP08 is te duur", "11 akkoord"] {
+    for want in [
+        "Twee leden ziek",
+        "Gedeelde keuken in bestaand lokaal",
+        "samengevoegd met BP05",
+        "BP08 is te duur",
+        "11 akkoord",
+    ] {
         assert!(notes.contains(want), "report notes lack {want:?}: {notes}");
     }
     let rounds = String::from_utf8(parts.files["records/rounds.json"].clone()).unwrap();

@@ -42,7 +42,10 @@ fn golden_qr_payloads_are_byte_exact() {
         let payload = qr_payload(g["selection_id"].as_i64().unwrap(), &serial, g["style_hash"].as_str().unwrap());
         assert_eq!(payload, g["payload"].as_str().unwrap());
         let back = parse_scan(&payload.to_lowercase(), 0).unwrap();
-        assert_eq!((back.selection_id, back.serial, back.style_hash.unwrap()), (g["selection_id"].as_i64().unwrap(), serial, g["style_hash"].as_str().unwrap().to_string()));
+        assert_eq!(
+            (back.selection_id, back.serial, back.style_hash.unwrap()),
+            (g["selection_id"].as_i64().unwrap(), serial, g["style_hash"].as_str().unwrap().to_string())
+        );
     }
 }
 
@@ -84,13 +87,19 @@ fn print_enter_double_check_and_tally() {
     assert!(out.contains("minstens 1 en hoogstens 3"));
 
     let pdf = dir.path().join("ballots.pdf");
-    let (ok, _, err) = cli(&db, "Anna", &["ballots", "print", "1", "--count", "8", "--out", pdf.to_str().unwrap(), "--per-page", "2"], None);
+    let (ok, _, err) = cli(
+        &db,
+        "Anna",
+        &["ballots", "print", "1", "--count", "8", "--out", pdf.to_str().unwrap(), "--per-page", "2"],
+        None,
+    );
     assert!(ok, "{err}");
 
     // The serials the database holds are exactly the ones printed.
     let conn = rusqlite::Connection::open(&db).unwrap();
     let mut stmt = conn.prepare("SELECT serial, style_hash FROM ballot WHERE selection_id = 1").unwrap();
-    let stored: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect();
+    let stored: Vec<(String, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect();
     assert_eq!(stored.len(), 8);
 
     let mut payloads: Vec<String> = stored.iter().map(|(s, h)| qr_payload(1, &Serial(s.clone()), h)).collect();
@@ -112,7 +121,8 @@ fn print_enter_double_check_and_tally() {
 
     payloads.sort();
     let (p0, p1, p2, p3) = (&payloads[0], &payloads[1], &payloads[2], &payloads[3]);
-    let typed = Serial(stored.iter().find(|(s, h)| &qr_payload(1, &Serial(s.clone()), h) == p3).unwrap().0.clone()).display();
+    let typed =
+        Serial(stored.iter().find(|(s, h)| &qr_payload(1, &Serial(s.clone()), h) == p3).unwrap().0.clone()).display();
     let foreign = qr_payload(2, &Serial::from_random(1), "00000000");
     let input = format!(
         "{p0} MM01,MM03\n{p1} MM01,MM02,MM03,MM04\n{p2} -\n{typed} MM05 ! vlek op het biljet\n{p0} MM02\n{foreign} MM01\n0000-0000-1 MM01\n{p1} MM99\n"
@@ -144,16 +154,28 @@ fn print_enter_double_check_and_tally() {
     assert_eq!(queue.trim(), serial_diff);
     let (_, tally, _) = cli(&db, "Anna", &["ballots", "tally", "1", "--json"], None);
     let t: serde_json::Value = serde_json::from_str(&tally).unwrap();
-    assert_eq!((t["valid"].as_u64(), t["invalid"].as_u64(), t["blank"].as_u64(), t["reconciliation_queue"].as_u64()), (Some(1), Some(1), Some(1), Some(1)));
+    assert_eq!(
+        (t["valid"].as_u64(), t["invalid"].as_u64(), t["blank"].as_u64(), t["reconciliation_queue"].as_u64()),
+        (Some(1), Some(1), Some(1), Some(1))
+    );
     let (ok, _, err) = cli(&db, "Anna", &["ballots", "reconcile", "1", "--serial", &serial_diff, "--keep", "2"], None);
     assert!(ok, "{err}");
     let (_, tally, _) = cli(&db, "Anna", &["ballots", "tally", "1", "--json"], None);
     let t: serde_json::Value = serde_json::from_str(&tally).unwrap();
     assert_eq!(t["reconciliation_queue"].as_u64(), Some(0));
     assert_eq!(t["doubtful"].as_u64(), Some(1), "the kept entry was flagged doubtful");
-    let votes: Vec<(String, u64)> = t["plans"].as_array().unwrap().iter().map(|p| (p["code"].as_str().unwrap().to_string(), p["votes"].as_u64().unwrap())).collect();
-    assert_eq!(votes.iter().filter(|(_, v)| *v > 0).cloned().collect::<Vec<_>>(), [("MM01".to_string(), 1), ("MM03".to_string(), 1)]);
-    let mut funded: Vec<String> = t["funded"].as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_string()).collect();
+    let votes: Vec<(String, u64)> = t["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["code"].as_str().unwrap().to_string(), p["votes"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        votes.iter().filter(|(_, v)| *v > 0).cloned().collect::<Vec<_>>(),
+        [("MM01".to_string(), 1), ("MM03".to_string(), 1)]
+    );
+    let mut funded: Vec<String> =
+        t["funded"].as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_string()).collect();
     funded.sort();
     assert!(funded.contains(&"MM01".to_string()) && funded.contains(&"MM03".to_string()), "{funded:?}");
     assert!(t["total_cost_cents"].as_i64().unwrap() <= 12_000_000);

@@ -15,7 +15,11 @@ fn setup(double: bool, rules: EntryRules) -> (Session, Vec<String>) {
     let mut s = Session::in_memory().unwrap();
     s.sign_in("Anna").unwrap();
     s.load_demo().unwrap();
-    s.set_paper_settings(MUIDE, &PaperSettings { style: BallotStyle::Approval { min: 2, max: 3 }, double_entry: double, rules }).unwrap();
+    s.set_paper_settings(
+        MUIDE,
+        &PaperSettings { style: BallotStyle::Approval { min: 2, max: 3 }, double_entry: double, rules },
+    )
+    .unwrap();
     let (serials, _) = s.print_ballots(MUIDE, 12, 2, wijkstem::i18n::Lang::Nl).unwrap();
     let hash: String = s.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
     (s, serials.iter().map(|x| qr_payload(MUIDE, x, &hash)).collect())
@@ -37,9 +41,16 @@ fn as_op(s: &mut Session, who: &str) {
 #[test]
 fn boxes_must_reconcile_before_closing_and_the_count_before_results() {
     let (mut s, q) = setup(false, EntryRules::default());
-    let a = s.create_box(MUIDE, &BoxInput { name: "Bus 1".into(), location: "Wijkcentrum".into(), expected: 3 }).unwrap();
-    let b = s.create_box(MUIDE, &BoxInput { name: "Bus 2".into(), location: "Bibliotheek".into(), expected: 2 }).unwrap();
-    assert_eq!(codes(&s.create_box(MUIDE, &BoxInput { name: "Bus 1".into(), location: String::new(), expected: 1 }).unwrap_err()), ["box.name_taken"]);
+    let a =
+        s.create_box(MUIDE, &BoxInput { name: "Bus 1".into(), location: "Wijkcentrum".into(), expected: 3 }).unwrap();
+    let b =
+        s.create_box(MUIDE, &BoxInput { name: "Bus 2".into(), location: "Bibliotheek".into(), expected: 2 }).unwrap();
+    assert_eq!(
+        codes(
+            &s.create_box(MUIDE, &BoxInput { name: "Bus 1".into(), location: String::new(), expected: 1 }).unwrap_err()
+        ),
+        ["box.name_taken"]
+    );
     // Once a selection has boxes, an entry must name one.
     assert_eq!(codes(&s.enter_ballot(MUIDE, None, &q[0], &m("MM01,MM02"), None).unwrap_err()), ["box.required"]);
     s.enter_ballot(MUIDE, Some(a.id), &q[0], &m("MM01,MM02"), None).unwrap();
@@ -47,7 +58,11 @@ fn boxes_must_reconcile_before_closing_and_the_count_before_results() {
     // Only two of the three expected: closing needs an explanation.
     let err = s.close_box(MUIDE, a.id, None).unwrap_err();
     assert_eq!(codes(&err), ["box.not_reconciled"]);
-    assert!(err.render(wijkstem::i18n::Lang::Nl).contains("verwacht 3, ingevoerd 2"), "{}", err.render(wijkstem::i18n::Lang::Nl));
+    assert!(
+        err.render(wijkstem::i18n::Lang::Nl).contains("verwacht 3, ingevoerd 2"),
+        "{}",
+        err.render(wijkstem::i18n::Lang::Nl)
+    );
     let closed = s.close_box(MUIDE, a.id, Some("Eén kiezer nam het biljet mee naar huis")).unwrap();
     assert!(closed.closed && closed.override_reason.as_deref() == Some("Eén kiezer nam het biljet mee naar huis"));
     assert_eq!(codes(&s.enter_ballot(MUIDE, Some(a.id), &q[2], &m("MM01,MM02"), None).unwrap_err()), ["box.closed"]);
@@ -65,7 +80,10 @@ fn boxes_must_reconcile_before_closing_and_the_count_before_results() {
     let p = s.progress(MUIDE, "greedy", wijkstem::i18n::Lang::Nl).unwrap();
     let r = p.results.expect("results once closed");
     assert_eq!((r.valid, r.invalid), (4, 0), "an under-vote counts as valid by default");
-    assert_eq!(codes(&s.enter_ballot(MUIDE, Some(b.id), &q[4], &m("MM01,MM02"), None).unwrap_err()), ["paper.count_closed"]);
+    assert_eq!(
+        codes(&s.enter_ballot(MUIDE, Some(b.id), &q[4], &m("MM01,MM02"), None).unwrap_err()),
+        ["paper.count_closed"]
+    );
     // A plan nobody voted for is not funded, even though it would fit.
     let funded: Vec<&str> = r.plans.iter().filter(|p| p.funded).map(|p| p.code.as_str()).collect();
     assert!(r.plans.iter().filter(|p| p.votes == 0).all(|p| !p.funded), "{funded:?}");
@@ -85,7 +103,11 @@ fn invalidity_rules_and_the_committee_decide() {
     assert_eq!(r.doubtful.as_deref(), Some("scheur in het biljet"));
     s.enter_ballot(MUIDE, None, &q[3], &m("MM02,MM03"), None).unwrap();
     // Rules cannot change once ballots are in.
-    let changed = PaperSettings { style: BallotStyle::Approval { min: 2, max: 3 }, double_entry: false, rules: EntryRules::default() };
+    let changed = PaperSettings {
+        style: BallotStyle::Approval { min: 2, max: 3 },
+        double_entry: false,
+        rules: EntryRules::default(),
+    };
     assert_eq!(codes(&s.set_paper_settings(MUIDE, &changed).unwrap_err()), ["paper.settings_locked"]);
 
     let t = s.tally_view(MUIDE, "greedy", wijkstem::i18n::Lang::Nl).unwrap();
@@ -99,7 +121,11 @@ fn invalidity_rules_and_the_committee_decide() {
     let t = s.tally_view(MUIDE, "greedy", wijkstem::i18n::Lang::Nl).unwrap();
     assert_eq!((t.valid, t.invalid, t.doubtful), (2, 2, 0));
     let reviews = s.reviews(MUIDE).unwrap();
-    let d: Vec<_> = reviews.iter().filter(|r| r.kind == "doubtful").map(|r| (r.serial.clone(), r.decision.clone().unwrap())).collect();
+    let d: Vec<_> = reviews
+        .iter()
+        .filter(|r| r.kind == "doubtful")
+        .map(|r| (r.serial.clone(), r.decision.clone().unwrap()))
+        .collect();
     assert_eq!(d.len(), 2);
     assert!(d.contains(&(serial(1), "invalid".into())) && d.contains(&(serial(2), "valid".into())));
     s.close_count(MUIDE).unwrap();
@@ -138,16 +164,29 @@ fn differing_marks_are_sent_back_and_re_entered_blind() {
     assert_eq!(rc[0].codes, ["MM02", "MM03"], "only the plans that differ are asked again");
     assert!(s.reconciliation_queue(MUIDE).unwrap().is_empty(), "it left the coordinator's queue");
     let b = s.boxes(MUIDE).unwrap().remove(0);
-    assert_eq!((b.settled, b.waiting, b.differences), (0, 1, 1), "a ballot waiting for re-entry is still a difference in its box");
+    assert_eq!(
+        (b.settled, b.waiting, b.differences),
+        (0, 1, 1),
+        "a ballot waiting for re-entry is still a difference in its box"
+    );
     assert!(!b.reconciles());
     // While it waits, it cannot be entered normally, and only the asked plans can be re-entered.
     as_op(&mut s, "Chris");
-    assert_eq!(codes(&s.enter_ballot(MUIDE, Some(bx.id), &q[0], &m("MM01"), None).unwrap_err()), ["paper.recheck_pending"]);
+    assert_eq!(
+        codes(&s.enter_ballot(MUIDE, Some(bx.id), &q[0], &m("MM01"), None).unwrap_err()),
+        ["paper.recheck_pending"]
+    );
     assert_eq!(codes(&s.recheck_entry(MUIDE, &serial.display(), &m("MM01")).unwrap_err()), ["review.not_asked"]);
     let r = s.recheck_entry(MUIDE, &serial.display(), &m("MM02")).unwrap();
     assert_eq!(r.verdict, Verdict::Valid);
     assert!(s.rechecks(MUIDE).unwrap().is_empty());
-    let t = s.tally(MUIDE, &wijkstem::paper::default_rule(&BallotStyle::Approval { min: 2, max: 3 }), &wijkstem::rules::TieBreak::Lexicographic).unwrap();
+    let t = s
+        .tally(
+            MUIDE,
+            &wijkstem::paper::default_rule(&BallotStyle::Approval { min: 2, max: 3 }),
+            &wijkstem::rules::TieBreak::Lexicographic,
+        )
+        .unwrap();
     // Agreed MM01, MM05 kept; MM02 re-read as marked, MM03 as not.
     let counted = s.store().counted_entries(MUIDE).unwrap();
     assert_eq!(counted.len(), 1);
@@ -163,7 +202,10 @@ fn differing_marks_are_sent_back_and_re_entered_blind() {
     as_op(&mut s, "Anna");
     s.enter_ballot(MUIDE, Some(other.id), &q[2], &m("MM03,MM04"), None).unwrap();
     as_op(&mut s, "Bram");
-    assert_eq!(codes(&s.enter_ballot(MUIDE, Some(bx.id), &q[2], &m("MM03,MM04"), None).unwrap_err()), ["paper.box_mismatch"]);
+    assert_eq!(
+        codes(&s.enter_ballot(MUIDE, Some(bx.id), &q[2], &m("MM03,MM04"), None).unwrap_err()),
+        ["paper.box_mismatch"]
+    );
     assert!(s.audit_verify().unwrap().broken_at.is_none());
     let actions: Vec<String> = s.audit_log(200).unwrap().into_iter().map(|e| e.action).collect();
     assert!(actions.contains(&"ballot.recheck".to_string()) && actions.contains(&"ballot.recheck_enter".to_string()));
@@ -177,9 +219,18 @@ fn pause_keeps_the_unsaved_ballot_and_refuses_entry() {
         let mut s = Session::open(&db).unwrap();
         s.sign_in("Anna").unwrap();
         s.load_demo().unwrap();
-        s.set_paper_settings(MUIDE, &PaperSettings { style: BallotStyle::Approval { min: 1, max: 3 }, double_entry: false, rules: EntryRules::default() }).unwrap();
+        s.set_paper_settings(
+            MUIDE,
+            &PaperSettings {
+                style: BallotStyle::Approval { min: 1, max: 3 },
+                double_entry: false,
+                rules: EntryRules::default(),
+            },
+        )
+        .unwrap();
         let (serials, _) = s.print_ballots(MUIDE, 2, 1, wijkstem::i18n::Lang::Nl).unwrap();
-        let hash: String = s.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
+        let hash: String =
+            s.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
         let q: Vec<String> = serials.iter().map(|x| qr_payload(MUIDE, x, &hash)).collect();
         s.save_draft(MUIDE, &format!("{{\"scan\":\"{}\",\"marks\":\"MM01\"}}", q[0])).unwrap();
         s.set_entry_paused(MUIDE, true).unwrap();
@@ -227,8 +278,14 @@ fn exports_hold_the_counted_ballots_and_read_back() {
     let e = file.election();
     let tb = wijkstem::rules::TieBreak::Lexicographic;
     for rule in ["greedy", "mes", "mes_add1"] {
-        let ours = s.tally(MUIDE, &wijkstem::paper::rule_by_name(rule, &BallotStyle::Approval { min: 2, max: 3 }).unwrap(), &tb).unwrap();
-        let back = wijkstem::rules::run(&e, &wijkstem::paper::rule_by_name(rule, &BallotStyle::Approval { min: 2, max: 3 }).unwrap(), &tb);
+        let ours = s
+            .tally(MUIDE, &wijkstem::paper::rule_by_name(rule, &BallotStyle::Approval { min: 2, max: 3 }).unwrap(), &tb)
+            .unwrap();
+        let back = wijkstem::rules::run(
+            &e,
+            &wijkstem::paper::rule_by_name(rule, &BallotStyle::Approval { min: 2, max: 3 }).unwrap(),
+            &tb,
+        );
         assert_eq!(back.ids(&e), ours.outcome.ids(&ours.election), "{rule}");
     }
     let sel = file.official_selected().unwrap();

@@ -30,13 +30,17 @@ fn naive_mes(e: &Election, sat: Satisfaction, b0: BigRational) -> Vec<usize> {
     let mut voters: Vec<Vec<(usize, i64)>> = Vec::new();
     for b in &e.ballots {
         for _ in 0..b.weight {
-            voters.push(b.items.iter().map(|&(p, pts)| (p as usize, util(p as usize, pts))).filter(|x| x.1 > 0).collect());
+            voters.push(
+                b.items.iter().map(|&(p, pts)| (p as usize, util(p as usize, pts))).filter(|x| x.1 > 0).collect(),
+            );
         }
     }
     let mut budget: Vec<BigRational> = vec![b0; voters.len()];
     let s = |v: usize, p: usize| voters[v].iter().find(|x| x.0 == p).map(|x| x.1).unwrap_or(0);
-    let mut selected: Vec<usize> = (0..e.projects.len()).filter(|&p| e.projects[p].cost == 0 && (0..voters.len()).any(|v| s(v, p) > 0)).collect();
-    let mut remaining: Vec<usize> = (0..e.projects.len()).filter(|&p| e.projects[p].cost > 0 && (0..voters.len()).any(|v| s(v, p) > 0)).collect();
+    let mut selected: Vec<usize> =
+        (0..e.projects.len()).filter(|&p| e.projects[p].cost == 0 && (0..voters.len()).any(|v| s(v, p) > 0)).collect();
+    let mut remaining: Vec<usize> =
+        (0..e.projects.len()).filter(|&p| e.projects[p].cost > 0 && (0..voters.len()).any(|v| s(v, p) > 0)).collect();
     loop {
         let mut best: Option<(BigRational, usize)> = None;
         remaining.retain(|&p| {
@@ -218,15 +222,20 @@ proptest! {
 fn add1_with_a_billion_in_cents_takes_a_few_runs_not_one_per_cent() {
     // 1,000,000,000 euro in cents: pabutools would rerun MES once per unit
     // step of the per-voter budget. The search needs a few dozen runs.
-    let projects: Vec<Project> = (0..12).map(|i| Project { id: format!("P{i:02}"), cost: (5 + i * 7) * 1_000_000_000 }).collect();
+    let projects: Vec<Project> =
+        (0..12).map(|i| Project { id: format!("P{i:02}"), cost: (5 + i * 7) * 1_000_000_000 }).collect();
     let ballots: Vec<Ballot> = (0..40u32)
-        .map(|v| Ballot { weight: 1 + (v % 3) as u64, items: (0..12).filter(|p| (v + p) % 3 != 0).map(|p| (p, 1)).collect() })
+        .map(|v| Ballot {
+            weight: 1 + (v % 3) as u64,
+            items: (0..12).filter(|p| (v + p) % 3 != 0).map(|p| (p, 1)).collect(),
+        })
         .collect();
     let e = Election { budget: 100_000_000_000, projects, ballots, unit_scale: 100 };
     for variant in [Add1Variant::Pabutools, Add1Variant::Official] {
         let rank = TieBreak::Lexicographic.rank(&e);
         let out = rules::mes_add1(&e, Satisfaction::Cost, variant, &rank, &TieBreak::Lexicographic);
-        let runs = out.steps.iter().find_map(|s| if let Step::Add1 { runs, .. } = s { Some(*runs) } else { None }).unwrap();
+        let runs =
+            out.steps.iter().find_map(|s| if let Step::Add1 { runs, .. } = s { Some(*runs) } else { None }).unwrap();
         assert!(runs <= 80, "{variant:?}: {runs} MES runs");
         assert!(out.total_cost <= e.budget);
         let plain = rules::run(&e, &Rule::Mes { sat: Satisfaction::Cost }, &TieBreak::Lexicographic);
@@ -236,7 +245,11 @@ fn add1_with_a_billion_in_cents_takes_a_few_runs_not_one_per_cent() {
 
 #[test]
 fn ties_are_recorded_and_the_lottery_is_reproducible() {
-    let projects = vec![Project { id: "A".into(), cost: 50 }, Project { id: "B".into(), cost: 50 }, Project { id: "C".into(), cost: 50 }];
+    let projects = vec![
+        Project { id: "A".into(), cost: 50 },
+        Project { id: "B".into(), cost: 50 },
+        Project { id: "C".into(), cost: 50 },
+    ];
     let ballots = vec![Ballot { weight: 2, items: vec![(0, 1), (1, 1), (2, 1)] }];
     let e = Election { budget: 100, projects, ballots, unit_scale: 1 };
     let rule = Rule::Greedy { score: GreedyScore::Approvals };

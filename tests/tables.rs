@@ -11,13 +11,28 @@ use wijkstem::tables::{TableInput, TableSettings, VerdictFormat, VerdictInput};
 const ST: i64 = 2;
 
 fn verdict(participants: u32, values: &[(&str, u32)]) -> VerdictInput {
-    VerdictInput { participants, values: values.iter().map(|(c, v)| (c.to_string(), *v)).collect(), conditions: vec![], notes: String::new(), rows: vec![] }
+    VerdictInput {
+        participants,
+        values: values.iter().map(|(c, v)| (c.to_string(), *v)).collect(),
+        conditions: vec![],
+        notes: String::new(),
+        rows: vec![],
+    }
 }
 
 fn table(s: &mut Session, round: u32, name: &str, plans: &[&str]) -> i64 {
-    s.add_table(ST, &TableInput { round, name: name.into(), facilitator: "Fatima".into(), location: "Oud Begijnhof".into(), plans: plans.iter().map(|c| c.to_string()).collect() })
-        .unwrap()
-        .id
+    s.add_table(
+        ST,
+        &TableInput {
+            round,
+            name: name.into(),
+            facilitator: "Fatima".into(),
+            location: "Oud Begijnhof".into(),
+            plans: plans.iter().map(|c| c.to_string()).collect(),
+        },
+    )
+    .unwrap()
+    .id
 }
 
 fn codes(f: &wijkstem::problem::Failure) -> Vec<&str> {
@@ -29,21 +44,64 @@ fn two_rounds_of_tables_combine_into_a_funded_package() {
     let mut s = Session::in_memory().unwrap();
     s.sign_in("Moderator").unwrap();
     s.load_demo().unwrap();
-    assert_eq!(codes(&s.set_table_settings(1, &TableSettings { format: VerdictFormat::Ranking, min_participants: 2, max_participants: 8 }).unwrap_err()), ["tables.not_tables"]);
-    s.set_table_settings(ST, &TableSettings { format: VerdictFormat::Points { per_participant: 10 }, min_participants: 2, max_participants: 8 }).unwrap();
+    assert_eq!(
+        codes(
+            &s.set_table_settings(
+                1,
+                &TableSettings { format: VerdictFormat::Ranking, min_participants: 2, max_participants: 8 }
+            )
+            .unwrap_err()
+        ),
+        ["tables.not_tables"]
+    );
+    s.set_table_settings(
+        ST,
+        &TableSettings {
+            format: VerdictFormat::Points { per_participant: 10 },
+            min_participants: 2,
+            max_participants: 8,
+        },
+    )
+    .unwrap();
     // Round 1: three tables over subsets of the plans.
     let t1 = table(&mut s, 1, "1", &["ST01", "ST02", "ST03"]);
     let t2 = table(&mut s, 1, "2", &["ST03", "ST04", "ST05"]);
     let t3 = table(&mut s, 1, "3", &["ST06", "ST07", "ST08", "ST09", "ST10"]);
-    assert_eq!(codes(&s.add_table(ST, &TableInput { round: 1, name: "1".into(), facilitator: String::new(), location: String::new(), plans: vec![] }).unwrap_err()), ["tables.name_taken"]);
+    assert_eq!(
+        codes(
+            &s.add_table(
+                ST,
+                &TableInput {
+                    round: 1,
+                    name: "1".into(),
+                    facilitator: String::new(),
+                    location: String::new(),
+                    plans: vec![]
+                }
+            )
+            .unwrap_err()
+        ),
+        ["tables.name_taken"]
+    );
 
     // Every check, nothing saved on a refusal.
     let e = s.enter_verdict(ST, t1, &verdict(4, &[("ST01", 20), ("ST02", 10), ("ST03", 5)])).unwrap_err();
     assert_eq!(codes(&e), ["tables.points_sum"]);
     assert!(e.render(Lang::Nl).contains("4 deelnemers × 10 punten = 40"));
-    assert_eq!(codes(&s.enter_verdict(ST, t1, &verdict(4, &[("ST01", 30), ("ST02", 10)])).unwrap_err()), ["tables.plan_missing"]);
-    assert_eq!(codes(&s.enter_verdict(ST, t1, &verdict(4, &[("ST01", 30), ("ST02", 5), ("ST03", 0), ("ST09", 5)])).unwrap_err()), ["tables.plan_not_discussed"]);
-    assert_eq!(codes(&s.enter_verdict(ST, t1, &verdict(9, &[("ST01", 90), ("ST02", 0), ("ST03", 0)])).unwrap_err()), ["tables.participants"]);
+    assert_eq!(
+        codes(&s.enter_verdict(ST, t1, &verdict(4, &[("ST01", 30), ("ST02", 10)])).unwrap_err()),
+        ["tables.plan_missing"]
+    );
+    assert_eq!(
+        codes(
+            &s.enter_verdict(ST, t1, &verdict(4, &[("ST01", 30), ("ST02", 5), ("ST03", 0), ("ST09", 5)])).unwrap_err()
+        ),
+        ["tables.plan_not_discussed"]
+    );
+    assert_eq!(
+        codes(&s.enter_verdict(ST, t1, &verdict(9, &[("ST01", 90), ("ST02", 0), ("ST03", 0)])).unwrap_err()),
+        ["tables.participants"]
+    );
     assert!(s.tables(ST).unwrap().iter().all(|t| t.verdict.is_none()));
 
     // Hand-checked: T1 4 people: ST01 30, ST02 10, ST03 0 -> ST01 3, ST02 1.
@@ -59,7 +117,10 @@ fn two_rounds_of_tables_combine_into_a_funded_package() {
     s.enter_verdict(ST, t3, &verdict(6, &[("ST06", 30), ("ST07", 30), ("ST08", 0), ("ST09", 0), ("ST10", 0)])).unwrap();
     let o = s.tables_overview(ST, Lang::Nl).unwrap();
     let score = |c: &str| o.ranking.iter().find(|r| r.code == c).unwrap().score.clone();
-    assert_eq!((score("ST03"), score("ST01"), score("ST06"), score("ST07"), score("ST04"), score("ST02")), ("4".into(), "3".into(), "3".into(), "3".into(), "2".into(), "1".into()));
+    assert_eq!(
+        (score("ST03"), score("ST01"), score("ST06"), score("ST07"), score("ST04"), score("ST02")),
+        ("4".into(), "3".into(), "3".into(), "3".into(), "2".into(), "1".into())
+    );
     assert_eq!(o.participants, 18);
     assert!(o.ties.iter().any(|t| t.contains("ST01") && t.contains("ST06") && t.contains("ST07")), "{:?}", o.ties);
 
@@ -67,11 +128,42 @@ fn two_rounds_of_tables_combine_into_a_funded_package() {
     assert_eq!(s.drop_preview(ST, 1, "2").unwrap(), ["ST02", "ST08", "ST09", "ST10"]);
     assert_eq!(codes(&s.drop_preview(ST, 1, "twee").unwrap_err()), ["tables.bad_threshold"]);
     s.confirm_drop(ST, 1, "2").unwrap();
-    assert_eq!(codes(&s.add_table(ST, &TableInput { round: 2, name: "A".into(), facilitator: String::new(), location: String::new(), plans: vec!["ST02".into()] }).unwrap_err()), ["tables.plan_dropped"]);
+    assert_eq!(
+        codes(
+            &s.add_table(
+                ST,
+                &TableInput {
+                    round: 2,
+                    name: "A".into(),
+                    facilitator: String::new(),
+                    location: String::new(),
+                    plans: vec!["ST02".into()]
+                }
+            )
+            .unwrap_err()
+        ),
+        ["tables.plan_dropped"]
+    );
     // Round 2: one table of 5 over all plans still in (empty list = all).
-    let r2 = s.add_table(ST, &TableInput { round: 2, name: "A".into(), facilitator: "Jan".into(), location: String::new(), plans: vec![] }).unwrap();
+    let r2 = s
+        .add_table(
+            ST,
+            &TableInput {
+                round: 2,
+                name: "A".into(),
+                facilitator: "Jan".into(),
+                location: String::new(),
+                plans: vec![],
+            },
+        )
+        .unwrap();
     assert_eq!(r2.plans, ["ST01", "ST03", "ST04", "ST05", "ST06", "ST07"]);
-    s.enter_verdict(ST, r2.id, &verdict(5, &[("ST01", 0), ("ST03", 0), ("ST04", 25), ("ST05", 25), ("ST06", 0), ("ST07", 0)])).unwrap();
+    s.enter_verdict(
+        ST,
+        r2.id,
+        &verdict(5, &[("ST01", 0), ("ST03", 0), ("ST04", 25), ("ST05", 25), ("ST06", 0), ("ST07", 0)]),
+    )
+    .unwrap();
     let o = s.tables_overview(ST, Lang::Nl).unwrap();
     // ST04 2 + 2.5 = 4.5, ST05 2 + 2.5 = 4.5, ST03 4, then ST01/ST06/ST07 3.
     let order: Vec<&str> = o.ranking.iter().filter(|r| !r.dropped).map(|r| r.code.as_str()).collect();
@@ -91,22 +183,43 @@ fn ranking_and_support_formats_check_their_sheets() {
     let mut s = Session::in_memory().unwrap();
     s.sign_in("M").unwrap();
     s.load_demo().unwrap();
-    s.set_table_settings(ST, &TableSettings { format: VerdictFormat::Support, min_participants: 2, max_participants: 8 }).unwrap();
+    s.set_table_settings(
+        ST,
+        &TableSettings { format: VerdictFormat::Support, min_participants: 2, max_participants: 8 },
+    )
+    .unwrap();
     let t = table(&mut s, 1, "1", &["ST01", "ST02"]);
-    assert_eq!(codes(&s.enter_verdict(ST, t, &verdict(4, &[("ST01", 1), ("ST02", 3)])).unwrap_err()), ["tables.conditions_missing", "tables.support_level"]);
+    assert_eq!(
+        codes(&s.enter_verdict(ST, t, &verdict(4, &[("ST01", 1), ("ST02", 3)])).unwrap_err()),
+        ["tables.conditions_missing", "tables.support_level"]
+    );
     let mut v = verdict(4, &[("ST01", 1), ("ST02", 2)]);
     v.conditions.push(("ST01".into(), "Alleen met onderhoud door de buren".into()));
     s.enter_verdict(ST, t, &v).unwrap();
     let o = s.tables_overview(ST, Lang::Nl).unwrap();
     assert_eq!(o.ranking[0].code, "ST02");
-    assert!(s.set_table_settings(ST, &TableSettings { format: VerdictFormat::Ranking, min_participants: 2, max_participants: 8 }).is_err(), "locked once tables are in");
+    assert!(
+        s.set_table_settings(
+            ST,
+            &TableSettings { format: VerdictFormat::Ranking, min_participants: 2, max_participants: 8 }
+        )
+        .is_err(),
+        "locked once tables are in"
+    );
 
     let mut s = Session::in_memory().unwrap();
     s.sign_in("M").unwrap();
     s.load_demo().unwrap();
-    s.set_table_settings(ST, &TableSettings { format: VerdictFormat::Ranking, min_participants: 2, max_participants: 8 }).unwrap();
+    s.set_table_settings(
+        ST,
+        &TableSettings { format: VerdictFormat::Ranking, min_participants: 2, max_participants: 8 },
+    )
+    .unwrap();
     let t = table(&mut s, 1, "1", &["ST01", "ST02", "ST03"]);
-    assert_eq!(codes(&s.enter_verdict(ST, t, &verdict(4, &[("ST01", 1), ("ST02", 1), ("ST03", 3)])).unwrap_err()), ["tables.ranks"]);
+    assert_eq!(
+        codes(&s.enter_verdict(ST, t, &verdict(4, &[("ST01", 1), ("ST02", 1), ("ST03", 3)])).unwrap_err()),
+        ["tables.ranks"]
+    );
     s.enter_verdict(ST, t, &verdict(4, &[("ST01", 2), ("ST02", 1), ("ST03", 3)])).unwrap();
     let o = s.tables_overview(ST, Lang::Nl).unwrap();
     assert_eq!(o.ranking.iter().take(3).map(|r| r.code.as_str()).collect::<Vec<_>>(), ["ST02", "ST01", "ST03"]);
@@ -119,7 +232,15 @@ fn table_sheets_print_with_a_qr_per_table_that_opens_it() {
     let mut s = Session::in_memory().unwrap();
     s.sign_in("M").unwrap();
     s.load_demo().unwrap();
-    s.set_table_settings(ST, &TableSettings { format: VerdictFormat::Points { per_participant: 10 }, min_participants: 2, max_participants: 8 }).unwrap();
+    s.set_table_settings(
+        ST,
+        &TableSettings {
+            format: VerdictFormat::Points { per_participant: 10 },
+            min_participants: 2,
+            max_participants: 8,
+        },
+    )
+    .unwrap();
     let ids: Vec<i64> = (1..=3).map(|i| table(&mut s, 1, &i.to_string(), &["ST01", "ST02", "ST03"])).collect();
     let pdf = s.print_table_sheets(ST, Some(1), Lang::Nl).unwrap();
     if let Some(codes) = common::pdf_qr_codes(std::path::Path::new(&pdf), dir.path()) {
@@ -130,7 +251,10 @@ fn table_sheets_print_with_a_qr_per_table_that_opens_it() {
     if let Some(text) = common::pdf_text(std::path::Path::new(&pdf)) {
         assert!(text.contains("Ronde 1 — tafel 2") && text.contains("Buurtmoestuin op het Sluizekenplein"));
     }
-    assert_eq!(codes(&s.table_scan(ST, &wijkstem::tables::table_payload(1, 5)).unwrap_err()), ["paper.other_selection"]);
+    assert_eq!(
+        codes(&s.table_scan(ST, &wijkstem::tables::table_payload(1, 5)).unwrap_err()),
+        ["paper.other_selection"]
+    );
 }
 
 #[test]
@@ -138,7 +262,15 @@ fn participant_rows_are_checked_and_give_an_equal_shares_package() {
     let mut s = Session::in_memory().unwrap();
     s.sign_in("M").unwrap();
     s.load_demo().unwrap();
-    s.set_table_settings(ST, &TableSettings { format: VerdictFormat::Points { per_participant: 10 }, min_participants: 2, max_participants: 8 }).unwrap();
+    s.set_table_settings(
+        ST,
+        &TableSettings {
+            format: VerdictFormat::Points { per_participant: 10 },
+            min_participants: 2,
+            max_participants: 8,
+        },
+    )
+    .unwrap();
     let t1 = table(&mut s, 1, "1", &["ST01", "ST03", "ST05"]);
     let t2 = table(&mut s, 1, "2", &["ST01", "ST03", "ST05"]);
     let row = |a: u32, b: u32, c: u32| vec![("ST01".to_string(), a), ("ST03".to_string(), b), ("ST05".to_string(), c)];
@@ -166,7 +298,11 @@ fn a_closed_tables_selection_gives_a_bundle_that_verifies_and_recounts() {
     let mut s = Session::in_memory().unwrap();
     s.sign_in("M").unwrap();
     s.load_demo().unwrap();
-    s.set_table_settings(ST, &TableSettings { format: VerdictFormat::Support, min_participants: 2, max_participants: 8 }).unwrap();
+    s.set_table_settings(
+        ST,
+        &TableSettings { format: VerdictFormat::Support, min_participants: 2, max_participants: 8 },
+    )
+    .unwrap();
     let t1 = table(&mut s, 1, "1", &["ST01", "ST02", "ST03"]);
     let t2 = table(&mut s, 1, "2", &["ST01", "ST02", "ST03"]);
     let mut v = verdict(6, &[("ST01", 2), ("ST02", 1), ("ST03", 0)]);
@@ -175,7 +311,10 @@ fn a_closed_tables_selection_gives_a_bundle_that_verifies_and_recounts() {
     assert_eq!(codes(&s.close_tables(ST).unwrap_err()), ["tables.not_complete"]);
     s.enter_verdict(ST, t2, &verdict(4, &[("ST01", 2), ("ST02", 0), ("ST03", 2)])).unwrap();
     s.close_tables(ST).unwrap();
-    assert_eq!(codes(&s.enter_verdict(ST, t2, &verdict(4, &[("ST01", 2), ("ST02", 0), ("ST03", 2)])).unwrap_err()), ["paper.count_closed"]);
+    assert_eq!(
+        codes(&s.enter_verdict(ST, t2, &verdict(4, &[("ST01", 2), ("ST02", 0), ("ST03", 2)])).unwrap_err()),
+        ["paper.count_closed"]
+    );
     let signer = wijkstem::signing::Signer::load_or_create(dir.path(), None).unwrap();
     let zip = s.store().export_bundle(ST, &signer, Lang::Nl).unwrap();
     let r = wijkstem::bundle::verify(&zip, Some(&signer.pk));
@@ -194,10 +333,15 @@ fn a_closed_tables_selection_gives_a_bundle_that_verifies_and_recounts() {
         std::io::Read::read_to_end(&mut f, &mut b).unwrap();
         files.insert(f.name().to_string(), b);
     }
-    let edited = String::from_utf8(files["records/tables.json"].clone()).unwrap().replacen("\"participants\": 4", "\"participants\": 8", 1);
+    let edited = String::from_utf8(files["records/tables.json"].clone()).unwrap().replacen(
+        "\"participants\": 4",
+        "\"participants\": 8",
+        1,
+    );
     files.insert("records/tables.json".into(), edited.into_bytes());
     let mut manifest: wijkstem::bundle::Manifest = serde_json::from_slice(&files["manifest.json"]).unwrap();
-    let data: std::collections::BTreeMap<String, Vec<u8>> = files.iter().filter(|(k, _)| !k.starts_with("manifest")).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let data: std::collections::BTreeMap<String, Vec<u8>> =
+        files.iter().filter(|(k, _)| !k.starts_with("manifest")).map(|(k, v)| (k.clone(), v.clone())).collect();
     for f in &mut manifest.files {
         f.sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&data[&f.path]));
         f.size = data[&f.path].len() as u64;
@@ -220,8 +364,20 @@ fn equal_shares_needs_rows_from_every_entered_table() {
     let mut s = Session::in_memory().unwrap();
     s.sign_in("M").unwrap();
     s.load_demo().unwrap();
-    s.set_table_settings(ST, &TableSettings { format: VerdictFormat::Points { per_participant: 10 }, min_participants: 2, max_participants: 8 }).unwrap();
+    s.set_table_settings(
+        ST,
+        &TableSettings {
+            format: VerdictFormat::Points { per_participant: 10 },
+            min_participants: 2,
+            max_participants: 8,
+        },
+    )
+    .unwrap();
     let t1 = table(&mut s, 1, "1", &["ST01", "ST03"]);
     s.enter_verdict(ST, t1, &verdict(2, &[("ST01", 10), ("ST03", 10)])).unwrap();
-    assert_eq!(s.tables_overview(ST, Lang::Nl).unwrap().mes_funded, None, "a table without rows: no equal shares package");
+    assert_eq!(
+        s.tables_overview(ST, Lang::Nl).unwrap().mes_funded,
+        None,
+        "a table without rows: no equal shares package"
+    );
 }

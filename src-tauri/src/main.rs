@@ -8,17 +8,17 @@ use std::sync::Mutex;
 
 use tauri::State;
 use wijkstem::audit::ChainReport;
+use wijkstem::backup::{BackupInfo, BackupSettings};
 use wijkstem::ballot::Marks;
+use wijkstem::batch::{BoxInput, BoxView, ProgressView};
 use wijkstem::csv_import::ImportReport;
 use wijkstem::i18n::Lang;
-use wijkstem::batch::{BoxInput, BoxView, ProgressView};
-use wijkstem::paper::{EntryReceipt, PaperSettings, TallyView};
-use wijkstem::review::{Recheck, Resolution, ReviewItem};
-use wijkstem::problem::Failure;
-use wijkstem::selection::{Plan, PlanInput, Selection, SelectionInput};
-use wijkstem::backup::{BackupInfo, BackupSettings};
-use wijkstem::session::{BackupStatus, BundleExport, Location, Res, Session, StartupInfo, VerifyView};
 use wijkstem::panel::{Member, PanelPackage, PanelState, ProjectorView, RoundFormat};
+use wijkstem::paper::{EntryReceipt, PaperSettings, TallyView};
+use wijkstem::problem::Failure;
+use wijkstem::review::{Recheck, Resolution, ReviewItem};
+use wijkstem::selection::{Plan, PlanInput, Selection, SelectionInput};
+use wijkstem::session::{BackupStatus, BundleExport, Location, Res, Session, StartupInfo, VerifyView};
 use wijkstem::store::Store;
 use wijkstem::tables::{TableInput, TableSettings, TableView, TablesOverview, VerdictInput};
 
@@ -76,7 +76,8 @@ fn restore_backup(app: State<'_, App>, path: String) -> Res<String> {
         Err(_) => {
             // The way forward from a damaged database: put a backup in its
             // place (the damaged file is kept beside it) and open again.
-            let kept = wijkstem::backup::restore_file(std::path::Path::new(&path), &app.db_path).map_err(Failure::from)?;
+            let kept =
+                wijkstem::backup::restore_file(std::path::Path::new(&path), &app.db_path).map_err(Failure::from)?;
             let (session, info) = Session::start(&app.db_path);
             *guard = session;
             *app.startup.lock().unwrap_or_else(|p| p.into_inner()) = info;
@@ -161,7 +162,14 @@ fn print_ballots(app: State<'_, App>, selection_id: i64, count: u32, per_page: u
 }
 
 #[tauri::command]
-fn enter_ballot(app: State<'_, App>, selection_id: i64, box_id: Option<i64>, scan: String, marks: Marks, doubtful: Option<String>) -> Res<EntryReceipt> {
+fn enter_ballot(
+    app: State<'_, App>,
+    selection_id: i64,
+    box_id: Option<i64>,
+    scan: String,
+    marks: Marks,
+    doubtful: Option<String>,
+) -> Res<EntryReceipt> {
     with(&app, |s| s.enter_ballot(selection_id, box_id, &scan, &marks, doubtful.as_deref()))
 }
 
@@ -246,12 +254,24 @@ fn reviews(app: State<'_, App>, selection_id: i64) -> Res<Vec<ReviewItem>> {
 }
 
 #[tauri::command]
-fn decide_doubtful(app: State<'_, App>, selection_id: i64, serial: String, accept: bool, explanation: String) -> Res<()> {
+fn decide_doubtful(
+    app: State<'_, App>,
+    selection_id: i64,
+    serial: String,
+    accept: bool,
+    explanation: String,
+) -> Res<()> {
     with(&app, |s| s.decide_doubtful(selection_id, &serial, accept, &explanation))
 }
 
 #[tauri::command]
-fn explain_warning(app: State<'_, App>, selection_id: i64, serial: String, code: String, explanation: String) -> Res<()> {
+fn explain_warning(
+    app: State<'_, App>,
+    selection_id: i64,
+    serial: String,
+    code: String,
+    explanation: String,
+) -> Res<()> {
     with(&app, |s| s.explain_warning(selection_id, &serial, &code, &explanation))
 }
 
@@ -261,7 +281,12 @@ fn export_records(app: State<'_, App>, selection_id: i64) -> Res<Vec<String>> {
 }
 
 #[tauri::command]
-fn export_bundle(app: State<'_, App>, selection_id: i64, passphrase: Option<String>, lang: String) -> Res<BundleExport> {
+fn export_bundle(
+    app: State<'_, App>,
+    selection_id: i64,
+    passphrase: Option<String>,
+    lang: String,
+) -> Res<BundleExport> {
     with(&app, |s| s.export_bundle_to_files(selection_id, passphrase.as_deref(), Lang::from_code(&lang)))
 }
 
@@ -366,12 +391,27 @@ fn set_frozen(app: State<'_, App>, selection_id: i64, frozen: bool) -> Res<()> {
 }
 
 #[tauri::command]
-fn amend(app: State<'_, App>, selection_id: i64, plan: String, new_cost_cents: Option<i64>, withdraw: bool, merge_from: Option<String>, reason: String) -> Res<()> {
+fn amend(
+    app: State<'_, App>,
+    selection_id: i64,
+    plan: String,
+    new_cost_cents: Option<i64>,
+    withdraw: bool,
+    merge_from: Option<String>,
+    reason: String,
+) -> Res<()> {
     with(&app, |s| s.amend(selection_id, &plan, new_cost_cents, withdraw, merge_from.as_deref(), &reason))
 }
 
 #[tauri::command]
-fn record_consent(app: State<'_, App>, selection_id: i64, round: u32, member: String, agree: bool, objection: String) -> Res<()> {
+fn record_consent(
+    app: State<'_, App>,
+    selection_id: i64,
+    round: u32,
+    member: String,
+    agree: bool,
+    objection: String,
+) -> Res<()> {
     with(&app, |s| s.record_consent(selection_id, round, &member, agree, &objection))
 }
 
@@ -415,7 +455,9 @@ fn open_view_window(handle: tauri::AppHandle, view: String, selection_id: i64) -
     if let Some(w) = handle.get_webview_window(label) {
         let _ = w.close();
     }
-    let mut b = tauri::WebviewWindowBuilder::new(&handle, label, tauri::WebviewUrl::App(route.into())).title("Wijkstem").inner_size(1280.0, 800.0);
+    let mut b = tauri::WebviewWindowBuilder::new(&handle, label, tauri::WebviewUrl::App(route.into()))
+        .title("Wijkstem")
+        .inner_size(1280.0, 800.0);
     // On a second display, fill it: that is the projector.
     if let Ok(monitors) = handle.available_monitors() {
         if let Some(m) = monitors.get(1) {
@@ -425,7 +467,10 @@ fn open_view_window(handle: tauri::AppHandle, view: String, selection_id: i64) -
     }
     let w = b.build().map_err(|e| e.to_string())?;
     // A test or a moderator can ask for the projector's exact size (1920x1080).
-    if let Some((wd, ht)) = std::env::var("WIJKSTEM_VIEW_SIZE").ok().and_then(|v| v.split_once('x').and_then(|(a, b)| Some((a.parse::<f64>().ok()?, b.parse::<f64>().ok()?)))) {
+    if let Some((wd, ht)) = std::env::var("WIJKSTEM_VIEW_SIZE")
+        .ok()
+        .and_then(|v| v.split_once('x').and_then(|(a, b)| Some((a.parse::<f64>().ok()?, b.parse::<f64>().ok()?))))
+    {
         let _ = w.set_size(tauri::LogicalSize::new(wd, ht));
     }
     Ok(())

@@ -21,7 +21,14 @@ pub const WITHDRAWN_COST: i64 = 999_999_999;
 
 /// `scores[p]`: `None` means infinitely good (a supported plan that costs nothing).
 /// `already`: plans funded before greedy starts (e.g. by MES); they are kept.
-pub fn greedy(e: &Election, scores: &[Option<BigRational>], rank: &[usize], tb: &TieBreak, mode: GreedyMode, already: &[usize]) -> Outcome {
+pub fn greedy(
+    e: &Election,
+    scores: &[Option<BigRational>],
+    rank: &[usize],
+    tb: &TieBreak,
+    mode: GreedyMode,
+    already: &[usize],
+) -> Outcome {
     let mut order: Vec<usize> = (0..e.projects.len()).filter(|p| !already.contains(p)).collect();
     // Higher score first; None (infinite) before everything; ties by rank.
     order.sort_by(|&a, &b| {
@@ -77,7 +84,13 @@ pub fn greedy(e: &Election, scores: &[Option<BigRational>], rank: &[usize], tb: 
         } else {
             GreedyDecision::DoesNotFit
         };
-        steps.push(Step::Greedy { project: e.projects[p].id.clone(), score: score_text(&scores[p]), cost, remaining_before: remaining, decision });
+        steps.push(Step::Greedy {
+            project: e.projects[p].id.clone(),
+            score: score_text(&scores[p]),
+            cost,
+            remaining_before: remaining,
+            decision,
+        });
         if decision == GreedyDecision::Funded {
             selected.push(p);
             remaining -= cost;

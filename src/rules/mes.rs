@@ -285,11 +285,13 @@ impl<'p, 'a> Run<'p, 'a> {
         let mid = |b: Iv| (b.lo + b.hi) * 0.5;
         let mut is_poor = vec![false; live.len()];
         loop {
-            let den: u128 = live.iter().zip(&is_poor).filter(|(_, &p)| !p).map(|(&(g, s, _), _)| w[g] as u128 * s as u128).sum();
+            let den: u128 =
+                live.iter().zip(&is_poor).filter(|(_, &p)| !p).map(|(&(g, s, _), _)| w[g] as u128 * s as u128).sum();
             if den == 0 {
                 break;
             }
-            let paid: f64 = live.iter().zip(&is_poor).filter(|(_, &p)| p).map(|(&(g, _, b), _)| w[g] as f64 * mid(b)).sum();
+            let paid: f64 =
+                live.iter().zip(&is_poor).filter(|(_, &p)| p).map(|(&(g, _, b), _)| w[g] as f64 * mid(b)).sum();
             let rho = (cost as f64 - paid) / den as f64;
             let mut changed = false;
             for (i, &(_, s, b)) in live.iter().enumerate() {
@@ -329,7 +331,8 @@ impl<'p, 'a> Run<'p, 'a> {
         };
         let (rho, is_poor) = exact;
         let den = live.iter().zip(&is_poor).filter(|(_, &p)| !p).map(|(&(g, s, _), _)| w[g] as u128 * s as u128).sum();
-        let mut poor: Vec<u32> = live.iter().zip(&is_poor).filter(|(_, &p)| p).map(|(&(g, _, _), _)| g as u32).collect();
+        let mut poor: Vec<u32> =
+            live.iter().zip(&is_poor).filter(|(_, &p)| p).map(|(&(g, _, _), _)| g as u32).collect();
         poor.sort_unstable();
         Some(Afford { iv: Iv::of(&rho), cost, den, poor, exact: Some(rho) })
     }
@@ -370,7 +373,8 @@ impl<'p, 'a> Run<'p, 'a> {
     /// ρ = (cost − what the poor pay) / (utility of the rest), exactly.
     fn rho_for(&self, cost: i64, live: &[(usize, u64, Iv)], is_poor: &[bool]) -> Option<BigRational> {
         let w = &self.prep.weights;
-        let den: u128 = live.iter().zip(is_poor).filter(|(_, &p)| !p).map(|(&(g, s, _), _)| w[g] as u128 * s as u128).sum();
+        let den: u128 =
+            live.iter().zip(is_poor).filter(|(_, &p)| !p).map(|(&(g, s, _), _)| w[g] as u128 * s as u128).sum();
         if den == 0 {
             return None;
         }
@@ -379,7 +383,12 @@ impl<'p, 'a> Run<'p, 'a> {
     }
 
     /// Exact check of a partition (see `proven_by_intervals`).
-    fn verify_partition(&self, cost: i64, live: &[(usize, u64, Iv)], is_poor: &[bool]) -> Option<(BigRational, Vec<bool>)> {
+    fn verify_partition(
+        &self,
+        cost: i64,
+        live: &[(usize, u64, Iv)],
+        is_poor: &[bool],
+    ) -> Option<(BigRational, Vec<bool>)> {
         let rho = self.rho_for(cost, live, is_poor)?;
         if rho <= rat(0) {
             return None;
@@ -675,7 +684,13 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
 
 /// The add1 completion exactly as specified, one MES run per unit: the
 /// reference the fast search is tested against on small elections.
-pub fn mes_add1_linear(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[usize], tb: &TieBreak) -> Vec<usize> {
+pub fn mes_add1_linear(
+    e: &Election,
+    sat: Satisfaction,
+    variant: Add1Variant,
+    rank: &[usize],
+    tb: &TieBreak,
+) -> Vec<usize> {
     let prep = Prep::new(e, sat);
     if prep.n == 0 {
         return vec![];

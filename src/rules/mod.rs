@@ -144,7 +144,15 @@ pub enum Step {
     /// Greedy looked at a plan.
     Greedy { project: String, score: String, cost: i64, remaining_before: i64, decision: GreedyDecision },
     /// MES funded a plan: each supporter paid at most `price_per_supporter`.
-    Mes { round: usize, project: String, supporters: u64, price_per_supporter: String, affordability: String, cost: i64, remaining_after: i64 },
+    Mes {
+        round: usize,
+        project: String,
+        supporters: u64,
+        price_per_supporter: String,
+        affordability: String,
+        cost: i64,
+        remaining_after: i64,
+    },
     /// Plans that cost nothing and have support are funded first.
     Free { project: String },
     /// The add1 completion settled on this budget per voter.

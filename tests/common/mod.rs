@@ -26,8 +26,18 @@ pub fn pdf_qr_codes(pdf: &Path, work: &Path) -> Option<Vec<String>> {
         return None;
     }
     let dir = tempfile::tempdir_in(work).unwrap();
-    assert!(Command::new("pdftoppm").args(["-r", "150", "-png"]).arg(pdf).arg(dir.path().join("page")).status().unwrap().success());
-    let mut pages: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "png")).collect();
+    assert!(Command::new("pdftoppm")
+        .args(["-r", "150", "-png"])
+        .arg(pdf)
+        .arg(dir.path().join("page"))
+        .status()
+        .unwrap()
+        .success());
+    let mut pages: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "png"))
+        .collect();
     pages.sort();
     let mut codes = Vec::new();
     for page in pages {
@@ -39,5 +49,7 @@ pub fn pdf_qr_codes(pdf: &Path, work: &Path) -> Option<Vec<String>> {
 
 /// The text of a PDF as pdftotext reads it; `None` when it is missing (outside CI only).
 pub fn pdf_text(pdf: &Path) -> Option<String> {
-    need("pdftotext").then(|| String::from_utf8_lossy(&Command::new("pdftotext").arg(pdf).arg("-").output().unwrap().stdout).to_string())
+    need("pdftotext").then(|| {
+        String::from_utf8_lossy(&Command::new("pdftotext").arg(pdf).arg("-").output().unwrap().stdout).to_string()
+    })
 }
