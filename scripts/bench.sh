@@ -1,5 +1,37 @@
 #!/usr/bin/env bash
 # Benchmarks print tables; they are never timed tests.
+case "${1:-}" in
+  -h | --help)
+    cat <<'HELP'
+Usage: scripts/bench.sh
+
+Runs the benchmarks and prints tables (they are never timed tests):
+desktop start-up time and memory, the rules engine against pabutools
+(peer times from tests/data/pabulib/expected.json), paper-ballot entry and
+printing, result bundle export/verify with 100,000 ballots, and a saved
+panel vote to the projector. Builds the app in release mode first.
+
+Options:
+  -h, --help  show this help and exit (installs and builds nothing).
+Environment:
+  RUNS   start-ups measured (default 5);  VOTES  panel votes timed (default 15).
+
+What it installs, each only when missing (it says what before it does):
+  - Debian/Ubuntu packages with apt-get, through sudo when not root
+    (list in scripts/setup.sh);
+  - Node.js and npm (apt-get), and the front-end packages in ui/node_modules
+    with `npm ci` (versions from ui/package-lock.json);
+  - tauri-driver 2.1.0 with `cargo install`.
+Rust (cargo) must already be installed.
+HELP
+    exit 0
+    ;;
+  "") ;;
+  *)
+    echo "Unknown argument: $1 (see $0 --help)" >&2
+    exit 2
+    ;;
+esac
 source "$(dirname "$0")/setup.sh"
 ensure_apt
 ensure_rust
@@ -9,7 +41,7 @@ build_ui
 build_app --release
 say "Desktop start-up and memory"
 WIJKSTEM_APP="$ROOT/target/release/wijkstem-app" xvfb-run -a -s "-screen 0 1280x900x24" python3 "$ROOT/benches/startup.py"
-say "Rules engine against pabutools (peer times from ../shared/data/pabulib/expected.json)"
+say "Rules engine against pabutools (peer times from tests/data/pabulib/expected.json)"
 (cd "$ROOT" && cargo bench --quiet --bench rules)
 say "Paper ballots: durable save of one entry, printing 1,000 ballots"
 (cd "$ROOT" && cargo bench --quiet --bench paper)

@@ -5,10 +5,37 @@
 # Seeds are read from fuzz/corpus/<target>; what the fuzzer learns goes to a
 # scratch folder. A crash is copied to fuzz/regressions/<target>/, where
 # tests/fuzz_regressions.rs replays it from then on, and fails this script.
+case "${1:-}" in
+  -h | --help)
+    cat <<'HELP'
+Usage: scripts/fuzz.sh
+
+Fuzzes each parser (qr, serial, pabulib, csv, bundle) for a bounded time with
+cargo fuzz on the stable toolchain. Seeds come from fuzz/corpus/<target>;
+a crash is copied to fuzz/regressions/<target>/ (replayed by
+tests/fuzz_regressions.rs from then on) and makes this script fail.
+Called by scripts/test.sh.
+
+Options:
+  -h, --help  show this help and exit (installs and builds nothing).
+Environment:
+  FUZZ_SECONDS  seconds per target (default 15).
+
+What it installs when missing: cargo-fuzz 0.13.2 with `cargo install`
+(into ~/.cargo/bin). Rust (cargo) must already be installed.
+HELP
+    exit 0
+    ;;
+  "") ;;
+  *)
+    echo "Unknown argument: $1 (see $0 --help)" >&2
+    exit 2
+    ;;
+esac
 source "$(dirname "$0")/setup.sh"
 ensure_rust
 if ! cargo fuzz --version >/dev/null 2>&1; then
-  say "Installing cargo-fuzz"
+  say "Installing cargo-fuzz 0.13.2 (fuzzing driver) with cargo install into ~/.cargo/bin"
   cargo install cargo-fuzz --version 0.13.2 --locked --quiet
 fi
 export RUSTC_BOOTSTRAP=1

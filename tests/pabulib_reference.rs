@@ -1,4 +1,4 @@
-//! Every real election in ../shared/data/pabulib, every rule in its
+//! Every real election in tests/data/pabulib, every rule in its
 //! expected.json: our selected set must equal pabutools' exactly. And every
 //! file with a `selected` column and a known META rule: our official
 //! procedure must reproduce the city's announced set. No per-file cases.
@@ -11,7 +11,7 @@ use wijkstem::pabulib;
 use wijkstem::rules::{self, Rule, TieBreak};
 
 fn data_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/pabulib")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/pabulib")
 }
 
 fn load(file: &str) -> pabulib::PbFile {
@@ -20,7 +20,7 @@ fn load(file: &str) -> pabulib::PbFile {
 }
 
 fn expected() -> Vec<Value> {
-    let text = std::fs::read_to_string(data_dir().join("expected.json")).expect("../shared/data/pabulib/expected.json");
+    let text = std::fs::read_to_string(data_dir().join("expected.json")).expect("tests/data/pabulib/expected.json");
     serde_json::from_str(&text).unwrap()
 }
 
