@@ -203,6 +203,7 @@ pub fn pabulib_text(ci: &CountInputs) -> Result<String, Failure> {
         num_votes: vote_rows.len() as u64,
         vote_columns,
         vote_rows,
+        warnings: Vec::new(),
     };
     let mut out = Vec::new();
     file.write(&mut out).map_err(|e| Failure::from(Problem::new("export.failed").with("detail", e)))?;

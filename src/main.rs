@@ -284,6 +284,7 @@ enum AuditCommand {
 }
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     let lang = Lang::from_env();
     match run(cli, lang) {
@@ -293,6 +294,24 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `wijkstem … | head -1`: when the reader goes away, stop quietly instead of
+/// panicking on the next line printed (every command prints with `println!`).
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if text.starts_with("failed printing to stdout") && text.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }
 
 fn open(cli: &Cli) -> Result<Session, Failure> {
@@ -468,6 +487,9 @@ fn pb(command: &PbCommand, lang: Lang) -> Result<ExitCode, Failure> {
     let f = std::fs::File::open(file)
         .map_err(|e| Failure::from(Problem::new("pabulib.io").with("detail", format!("{}: {e}", file.display()))))?;
     let pbf = wijkstem::pabulib::read(std::io::BufReader::new(f), false)?;
+    for w in &pbf.warnings {
+        eprintln!("{}", w.render(lang));
+    }
     let e = pbf.election();
     let tb = match tie_break.as_str() {
         "lexicographic" => TieBreak::Lexicographic,
@@ -478,14 +500,17 @@ fn pb(command: &PbCommand, lang: Lang) -> Result<ExitCode, Failure> {
     };
     let variant = match variant.as_str() {
         "official" => Add1Variant::Official,
-        _ => Add1Variant::Pabutools,
+        "pabutools" => Add1Variant::Pabutools,
+        other => return Err(Problem::new("cli.bad_variant").with("value", other).into()),
     };
     let (rule_desc, out) = if rule == "official" {
         (format!("official ({})", pbf.meta("rule").unwrap_or("unknown")), pbf.official_outcome()?)
     } else {
         let r = match rule.as_str() {
             "greedy-threshold" | "greedy_threshold" => {
-                let min = threshold.or_else(|| pbf.meta("min_project_score_threshold").and_then(|t| t.parse().ok())).unwrap_or(0);
+                let min = threshold
+                    .or_else(|| pbf.meta("min_project_score_threshold").and_then(|t| t.parse().ok()))
+                    .unwrap_or(0);
                 Rule::GreedyThreshold { score: GreedyScore::Approvals, min_score: min }
             }
             name => match Rule::parse(name) {
@@ -495,7 +520,11 @@ fn pb(command: &PbCommand, lang: Lang) -> Result<ExitCode, Failure> {
                 None => {
                     return Err(Problem::new("cli.unknown_rule")
                         .with("rule", name)
-                        .with("choices", "greedy, greedy-no-skip, greedy-threshold, greedy_points, greedy_card, mes, mes_card, mes_cost_add1, mes_card_add1, mes_cost_add1_greedy, mes_card_add1_greedy, official")
+                        .with("choices", {
+                            let mut names: Vec<&str> = Rule::NAMES.to_vec();
+                            names.extend(["greedy-threshold", "greedy_threshold", "official"]);
+                            names.join(", ")
+                        })
                         .into())
                 }
             },
@@ -505,6 +534,7 @@ fn pb(command: &PbCommand, lang: Lang) -> Result<ExitCode, Failure> {
     if *json {
         let v = serde_json::json!({
             "file": file.display().to_string(),
+            "warnings": pbf.warnings.iter().map(|w| w.render(lang)).collect::<Vec<_>>(),
             "rule": rule_desc,
             "tie_break": tb,
             "budget": explain::amount(&e, e.budget),

@@ -48,25 +48,32 @@ impl VoteType {
     }
 }
 
+/// What is wrong with a file: a stable code (the message key
+/// `pabulib.<code>` in `locales/`) and its named values, so every word of
+/// the message is in the user's language.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PbError {
-    #[error("line {line}: {what}")]
-    At { line: u64, what: String, code: &'static str },
+    #[error("line {line}: {code} {params:?}")]
+    At { line: u64, code: &'static str, params: Vec<(&'static str, String)> },
     #[error("cannot read the file: {0}")]
     Io(String),
 }
 
 impl PbError {
-    fn at(line: u64, code: &'static str, what: impl Into<String>) -> PbError {
-        PbError::At { line, what: what.into(), code }
+    fn at(line: u64, code: &'static str, params: &[(&'static str, &dyn std::fmt::Display)]) -> PbError {
+        PbError::At { line, code, params: params.iter().map(|(k, v)| (*k, v.to_string())).collect() }
     }
 }
 
 impl ToProblem for PbError {
     fn to_problem(&self) -> Problem {
         match self {
-            PbError::At { line, what, code } => {
-                Problem::new(&format!("pabulib.{code}")).with("line", line).with("detail", what)
+            PbError::At { line, code, params } => {
+                let mut p = Problem::new(&format!("pabulib.{code}")).with("line", line);
+                for (k, v) in params {
+                    p = p.with(k, v);
+                }
+                p
             }
             PbError::Io(d) => Problem::new("pabulib.io").with("detail", d),
         }
@@ -88,6 +95,8 @@ pub struct PbFile {
     pub vote_columns: Vec<String>,
     /// All vote rows, only when read with `keep_votes`.
     pub vote_rows: Vec<Vec<String>>,
+    /// What was read leniently, as the cities read it (each names its line).
+    pub warnings: Vec<Problem>,
 }
 
 #[derive(PartialEq)]
@@ -116,6 +125,7 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
     let mut voter_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut record = csv::StringRecord::new();
     let mut last_line = 0;
+    let mut warnings: Vec<Problem> = Vec::new();
     loop {
         match rdr.read_record(&mut record) {
             Ok(false) => break,
@@ -123,9 +133,9 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(last_line + 1);
                 return Err(match e.kind() {
-                    csv::ErrorKind::Utf8 { .. } => PbError::at(line, "not_utf8", "not UTF-8 text"),
+                    csv::ErrorKind::Utf8 { .. } => PbError::at(line, "not_utf8", &[]),
                     csv::ErrorKind::Io(io) => PbError::Io(io.to_string()),
-                    _ => PbError::at(line, "syntax", e.to_string()),
+                    _ => PbError::at(line, "syntax", &[]),
                 });
             }
         }
@@ -146,14 +156,10 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
                     Section::None => Section::Meta,
                     Section::Meta => Section::Projects,
                     Section::Projects => Section::Votes,
-                    Section::Votes => return Err(PbError::at(line, "section_order", "a section after VOTES")),
+                    Section::Votes => return Err(PbError::at(line, "section_after_votes", &[])),
                 };
                 if next != expected {
-                    return Err(PbError::at(
-                        line,
-                        "section_order",
-                        format!("section {} out of order (META, PROJECTS, VOTES)", &record[0]),
-                    ));
+                    return Err(PbError::at(line, "section_order", &[("section", &record[0].trim())]));
                 }
                 if next == Section::Votes {
                     vote_type = Some(resolve_vote_type(&meta, line)?);
@@ -164,38 +170,39 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
             }
         }
         if section == Section::None {
-            return Err(PbError::at(line, "no_meta", "the file must start with a line META"));
+            return Err(PbError::at(line, "no_meta", &[]));
         }
         let Some(cols) = &header else {
             let h: Vec<String> = record.iter().map(|s| s.trim().to_string()).collect();
             match section {
-                Section::Meta if h != ["key", "value"] => {
-                    return Err(PbError::at(line, "header", "the META header must be key;value"))
-                }
+                Section::Meta if h != ["key", "value"] => return Err(PbError::at(line, "meta_header", &[])),
                 Section::Projects => {
                     for need in ["project_id", "cost"] {
                         if !h.iter().any(|c| c == need) {
                             return Err(PbError::at(
                                 line,
-                                "header",
-                                format!("the PROJECTS header lacks column {need}"),
+                                "header_lacks",
+                                &[("section", &"PROJECTS"), ("column", &need)],
                             ));
                         }
                     }
                     project_columns = h.clone();
                 }
                 Section::Votes => {
-                    vote_col = h
-                        .iter()
-                        .position(|c| c == "vote")
-                        .ok_or_else(|| PbError::at(line, "header", "the VOTES header lacks column vote"))?;
+                    vote_col = h.iter().position(|c| c == "vote").ok_or_else(|| {
+                        PbError::at(line, "header_lacks", &[("section", &"VOTES"), ("column", &"vote")])
+                    })?;
                     if !h.iter().any(|c| c == "voter_id") {
-                        return Err(PbError::at(line, "header", "the VOTES header lacks column voter_id"));
+                        return Err(PbError::at(
+                            line,
+                            "header_lacks",
+                            &[("section", &"VOTES"), ("column", &"voter_id")],
+                        ));
                     }
                     points_col = h.iter().position(|c| c == "points");
                     let vt = vote_type.expect("set when VOTES starts");
                     if vt.has_points() && points_col.is_none() {
-                        return Err(PbError::at(line, "header", "cumulative votes need a points column"));
+                        return Err(PbError::at(line, "points_column", &[]));
                     }
                     vote_columns = h.clone();
                 }
@@ -205,11 +212,7 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
             continue;
         };
         if record.len() != cols.len() {
-            return Err(PbError::at(
-                line,
-                "columns",
-                format!("{} cells where the header has {}", record.len(), cols.len()),
-            ));
+            return Err(PbError::at(line, "columns", &[("cells", &record.len()), ("header", &cols.len())]));
         }
         match section {
             Section::Meta => meta.push((record[0].trim().to_string(), record[1].trim().to_string())),
@@ -218,18 +221,19 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
                 let id_col = cols.iter().position(|c| c == "project_id").unwrap();
                 let id = row[id_col].clone();
                 if id.is_empty() {
-                    return Err(PbError::at(line, "project", "empty project_id"));
+                    return Err(PbError::at(line, "project_empty_id", &[]));
                 }
                 if project_index.insert(id.clone(), project_rows.len() as u32).is_some() {
-                    return Err(PbError::at(line, "project", format!("project {id} appears twice")));
+                    return Err(PbError::at(line, "project_twice", &[("id", &id)]));
                 }
                 let cost_col = cols.iter().position(|c| c == "cost").unwrap();
                 if parse_decimal(&row[cost_col]).is_none() {
-                    return Err(PbError::at(
-                        line,
-                        "project",
-                        format!("cost {:?} of project {id} is not a number", row[cost_col]),
-                    ));
+                    let code = if row[cost_col].starts_with('-') && parse_decimal(&row[cost_col][1..]).is_some() {
+                        "cost_negative"
+                    } else {
+                        "cost_not_number"
+                    };
+                    return Err(PbError::at(line, code, &[("id", &id), ("cost", &row[cost_col])]));
                 }
                 project_rows.push(row);
             }
@@ -237,7 +241,7 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
                 let vt = vote_type.unwrap();
                 let voter = record[cols.iter().position(|c| c == "voter_id").unwrap()].trim().to_string();
                 if !voter_ids.insert(voter.clone()) {
-                    return Err(PbError::at(line, "vote", format!("voter {voter} appears twice")));
+                    return Err(PbError::at(line, "voter_twice", &[("voter", &voter)]));
                 }
                 let list = record[vote_col].trim();
                 let mut ids: Vec<u32> = Vec::new();
@@ -246,15 +250,21 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
                         let id = id.trim();
                         let p = *project_index
                             .get(id)
-                            .ok_or_else(|| PbError::at(line, "vote", format!("vote names unknown project {id:?}")))?;
+                            .ok_or_else(|| PbError::at(line, "unknown_project", &[("id", &id)]))?;
                         if ids.contains(&p) {
-                            return Err(PbError::at(line, "vote", format!("vote names project {id} twice")));
+                            if vt.has_points() {
+                                // Which of the two numbers of points counts is anybody's guess.
+                                return Err(PbError::at(line, "project_twice_points", &[("id", &id)]));
+                            }
+                            // As pabutools and the cities read it: once.
+                            warnings.push(PbError::at(line, "project_twice_in_vote", &[("id", &id)]).to_problem());
+                            continue;
                         }
                         ids.push(p);
                     }
                 }
                 if vt == VoteType::Choose1 && ids.len() != 1 {
-                    return Err(PbError::at(line, "vote", "a choose-1 vote names exactly one project"));
+                    return Err(PbError::at(line, "choose1", &[]));
                 }
                 let items: Vec<(u32, u64)> = if vt.has_points() {
                     let pts_text = record[points_col.unwrap()].trim();
@@ -262,15 +272,14 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
                     if pts.len() != ids.len() {
                         return Err(PbError::at(
                             line,
-                            "vote",
-                            format!("{} projects but {} points", ids.len(), pts.len()),
+                            "points_count",
+                            &[("projects", &ids.len()), ("points", &pts.len())],
                         ));
                     }
                     let mut items = Vec::with_capacity(ids.len());
                     for (p, t) in ids.iter().zip(pts) {
-                        let v: u64 = t.trim().parse().map_err(|_| {
-                            PbError::at(line, "vote", format!("points {t:?} are not a whole number ≥ 0"))
-                        })?;
+                        let v: u64 =
+                            t.trim().parse().map_err(|_| PbError::at(line, "points_not_whole", &[("points", &t)]))?;
                         items.push((*p, v));
                     }
                     items
@@ -294,21 +303,38 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
     }
     let vote_type = match vote_type {
         Some(v) => v,
-        None => return Err(PbError::at(last_line + 1, "section_order", "the file has no VOTES section")),
+        None => return Err(PbError::at(last_line + 1, "no_votes", &[])),
     };
+    // A file cut short must not give a result from what came before the cut.
+    let counted = |key: &str| meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_string());
+    for (key, read) in [("num_projects", project_rows.len() as u64), ("num_votes", num_votes)] {
+        if let Some(said) = counted(key) {
+            match said.parse::<u64>() {
+                Ok(n) if n == read => {}
+                Ok(n) => {
+                    let code = match (key, n < read) {
+                        ("num_votes", false) => "votes_missing",
+                        ("num_votes", true) => "votes_extra",
+                        (_, false) => "projects_missing",
+                        (_, true) => "projects_extra",
+                    };
+                    return Err(PbError::at(last_line, code, &[("said", &n), ("read", &read)]));
+                }
+                Err(_) => return Err(PbError::at(0, "meta_count", &[("key", &key), ("value", &said)])),
+            }
+        }
+    }
     let ballots = merged_order.into_iter().map(|items| Ballot { weight: merged[&items], items }).collect();
-    Ok(PbFile { meta, project_columns, project_rows, vote_type, ballots, num_votes, vote_columns, vote_rows })
+    Ok(PbFile { meta, project_columns, project_rows, vote_type, ballots, num_votes, vote_columns, vote_rows, warnings })
 }
 
 fn resolve_vote_type(meta: &[(String, String)], line: u64) -> Result<VoteType, PbError> {
     let vt = meta.iter().find(|(k, _)| k == "vote_type").map(|(_, v)| v.as_str()).unwrap_or("approval");
-    let vt = VoteType::parse(vt).ok_or_else(|| PbError::at(line, "meta", format!("unknown vote_type {vt:?}")))?;
+    let vt = VoteType::parse(vt).ok_or_else(|| PbError::at(line, "vote_type", &[("value", &vt)]))?;
     let budget = meta.iter().find(|(k, _)| k == "budget").map(|(_, v)| v.as_str());
     match budget {
-        None => Err(PbError::at(line, "meta", "META has no budget")),
-        Some(b) if parse_decimal(b).is_none() => {
-            Err(PbError::at(line, "meta", format!("budget {b:?} is not a number")))
-        }
+        None => Err(PbError::at(line, "no_budget", &[])),
+        Some(b) if parse_decimal(b).is_none() => Err(PbError::at(line, "budget_not_number", &[("value", &b)])),
         _ => Ok(vt),
     }
 }
@@ -428,7 +454,7 @@ impl PbFile {
                     r
                 }
             }
-            other => return Err(PbError::at(0, "rule", format!("no official procedure for rule {other:?}"))),
+            other => return Err(PbError::at(0, "rule", &[("rule", &other)])),
         })
     }
 

@@ -16,7 +16,7 @@ fn read(s: &str) -> Result<pabulib::PbFile, PbError> {
 
 fn err_line(s: &str) -> (u64, String) {
     match read(s).unwrap_err() {
-        PbError::At { line, what, .. } => (line, what),
+        e @ PbError::At { line, .. } => (line, e.to_problem().render(wijkstem::i18n::Lang::En)),
         other => panic!("{other:?}"),
     }
 }
@@ -53,7 +53,7 @@ fn writing_back_reads_the_same() {
 
 #[test]
 fn real_files_round_trip() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/pabulib");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pabulib");
     for name in [
         "Poland_Gdansk_2020_Olszynka.pb",
         "Worldwide_Mechanical_Turk_Ranking_value_money_3.pb",
@@ -76,8 +76,8 @@ fn malformed_files_name_the_line_and_the_problem() {
     let cases: Vec<(String, u64, &str)> = vec![
         (GOOD.replace("1;A,B;3,2", "1;A,Z;3,2"), 17, "unknown project \"Z\""),
         (GOOD.replace("1;A,B;3,2", "1;A,B;3"), 17, "2 projects but 1 points"),
-        (GOOD.replace("2;A,C;4,1", "2;A,C;4,x"), 18, "points \"x\""),
-        (GOOD.replace("B;60.25;", "B;zestig;"), 13, "cost \"zestig\""),
+        (GOOD.replace("2;A,C;4,1", "2;A,C;4,x"), 18, "points \"x\" are not"),
+        (GOOD.replace("B;60.25;", "B;zestig;"), 13, "cost ‘zestig’ of project B is not a number"),
         (GOOD.replace("C;40;1;1;", "A;40;1;1;"), 14, "project A appears twice"),
         (GOOD.replace("4;A;1", "1;A;1"), 20, "voter 1 appears twice"),
         (GOOD.replace("key;value", "sleutel;waarde"), 2, "key;value"),
@@ -85,8 +85,13 @@ fn malformed_files_name_the_line_and_the_problem() {
         (GOOD.replace("3;B,A;2,1", "3;B;A;2,1"), 19, "cells where the header has"),
         (GOOD.replace("PROJECTS\n", "VOTES\n"), 10, "out of order"),
         (GOOD.replace("1;A,B;3,2", "1;A,A;3,2"), 17, "twice"),
-        ("hello\n".to_string(), 1, "start with a line META"),
+        ("hello\n".to_string(), 1, "starts with a line META"),
         (GOOD.split("VOTES").next().unwrap().to_string(), 15, "no VOTES"),
+        (GOOD.replace("B;60.25;", "B;-60.25;"), 13, "cost ‘-60.25’ of project B is negative"),
+        // Cut short in VOTES: META's count gives it away.
+        (GOOD.split("3;B,A").next().unwrap().to_string(), 18, "META says 4 votes, the file holds 2"),
+        (GOOD.replace("num_projects;3", "num_projects;4"), 20, "META says 4 projects, the file holds 3"),
+        (GOOD.replace("num_votes;4", "num_votes;vier"), 0, "num_votes ‘vier’ is not a whole number"),
     ];
     for (text, line, needle) in cases {
         let (got_line, what) = err_line(&text);
@@ -99,6 +104,101 @@ fn malformed_files_name_the_line_and_the_problem() {
     assert!(matches!(pabulib::read(&bytes[..], false), Err(PbError::At { code: "not_utf8", .. })));
 }
 
+#[test]
+fn a_vote_naming_a_plan_twice_counts_it_once_with_a_warning_naming_the_line() {
+    let approval = "META\nkey;value\nnum_projects;2\nnum_votes;3\nbudget;100\nvote_type;approval\n\
+PROJECTS\nproject_id;cost\nA;60\nB;50\nVOTES\nvoter_id;vote\n1;A,B,A\n2;A,B\n3;B\n";
+    let f = read(approval).unwrap();
+    // Read as "A,B": merged with voter 2's identical ballot.
+    assert_eq!(f.ballots.len(), 2);
+    assert_eq!(f.ballots[0].items, [(0, 1), (1, 1)]);
+    assert_eq!(f.ballots[0].weight, 2);
+    assert_eq!(f.warnings.len(), 1);
+    let nl = f.warnings[0].render(wijkstem::i18n::Lang::Nl);
+    assert!(nl.starts_with("Regel 13:") && nl.contains("project A twee keer"), "{nl}");
+    // With points, which number counts is unclear: refused.
+    let cumulative = approval.replace("approval", "cumulative").replace("voter_id;vote\n", "voter_id;vote;points\n");
+    let cumulative = cumulative.replace("1;A,B,A\n2;A,B\n3;B\n", "1;A,B,A;1,1,1\n2;A,B;1,1\n3;B;2\n");
+    let (line, what) = err_line(&cumulative);
+    assert_eq!(line, 13);
+    assert!(what.contains("names project A twice with points"), "{what}");
+}
+
+#[test]
+fn every_word_of_a_pabulib_message_is_dutch_by_default() {
+    let bad = [
+        GOOD.replace("B;60.25;", "B;-60.25;"),
+        GOOD.replace("1;A,B;3,2", "1;A,Z;3,2"),
+        GOOD.replace("num_votes;4", "num_votes;7"),
+        GOOD.replace("3;B,A;2,1", "3;B;A;2,1"),
+        GOOD.replace("vote_type;cumulative", "vote_type;borda"),
+        GOOD.replace("key;value", "sleutel;waarde"),
+    ];
+    for text in bad {
+        let p = read(&text).unwrap_err().to_problem();
+        let nl = p.render(wijkstem::i18n::Lang::Nl);
+        let en = p.render(wijkstem::i18n::Lang::En);
+        assert!(nl.starts_with("Regel "), "{nl}");
+        for english in [" the ", " not ", " of project", " where ", " says ", "unknown", " cost ", " appears"] {
+            assert!(!nl.contains(english), "English {english:?} in {nl:?}");
+        }
+        assert_ne!(nl, en);
+    }
+    // The CLI with no language set speaks Dutch.
+    let tmp = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(tmp.path(), GOOD.replace("B;60.25;", "B;-60.25;")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_wijkstem"))
+        .args(["pb", "tally", tmp.path().to_str().unwrap(), "--rule", "greedy"])
+        .env_remove("WIJKSTEM_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("Regel 13: de kost ‘-60.25’ van project B is negatief."), "{err}");
+}
+
+#[test]
+fn cli_refuses_unknown_variants_and_lists_every_rule_name() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pabulib");
+    let assen = dir.join("Netherlands_Assen_2024.pb");
+    let assen = assen.to_str().unwrap();
+    let (ok, out, err) = cli(&["pb", "tally", assen, "--rule", "mes_cost_add1", "--variant", "offical"], "nl");
+    assert!(!ok && out.is_empty(), "{out}");
+    assert!(err.contains("‘offical’: kies --variant pabutools of official."), "{err}");
+    let (ok, _, err) = cli(&["pb", "tally", assen, "--rule", "mes-add1"], "en");
+    assert!(!ok);
+    for name in wijkstem::rules::Rule::NAMES.iter().chain(&["greedy-threshold", "official"]) {
+        assert!(err.contains(name), "{name} missing from {err}");
+        if *name != "greedy-threshold" && *name != "greedy_threshold" && *name != "official" {
+            assert!(wijkstem::rules::Rule::parse(name).is_some(), "{name} is listed but not accepted");
+        }
+    }
+}
+
+#[test]
+fn cli_output_into_a_closed_pipe_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pabulib");
+    let file = dir.join("Poland_Warszawa_2018_rejon_6.pb");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wijkstem"))
+        .args(["pb", "tally", file.to_str().unwrap(), "--rule", "mes_cost_add1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Like `| head -1`: read one line, then go away.
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(!first.is_empty());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
+    assert!(out.status.success(), "{:?} {err}", out.status);
+}
+
 fn cli(args: &[&str], lang: &str) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_wijkstem")).args(args).env("WIJKSTEM_LANG", lang).output().unwrap();
     (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
@@ -106,7 +206,7 @@ fn cli(args: &[&str], lang: &str) -> (bool, String, String) {
 
 #[test]
 fn cli_pb_tally_prints_plans_total_and_explanation() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/pabulib");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pabulib");
     let assen = dir.join("Netherlands_Assen_2024.pb");
     let (ok, out, err) = cli(&["pb", "tally", assen.to_str().unwrap(), "--rule", "mes_cost_add1", "--json"], "nl");
     assert!(ok, "{err}");

@@ -19,6 +19,8 @@ use serde::Serialize;
 
 use super::{decimal, Election, Outcome, Step, Tie, TieAt, TieBreak};
 
+mod cert;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Satisfaction {
@@ -69,6 +71,22 @@ impl Iv {
     }
     fn add(self, o: Iv) -> Iv {
         Iv { lo: (self.lo + o.lo).next_down(), hi: (self.hi + o.hi).next_up() }
+    }
+    /// An integer, exactly when it fits an f64 and within an ulp otherwise.
+    fn of_i128(c: i128) -> Iv {
+        let f = c as f64;
+        if c.unsigned_abs() < (1u128 << 53) {
+            Iv::exact(f)
+        } else {
+            Iv { lo: f.next_down(), hi: f.next_up() }
+        }
+    }
+    /// Multiply by a non-negative integer of any size.
+    fn mul_u128(self, k: u128) -> Iv {
+        let kf = Iv::of_i128(k.min(i128::MAX as u128) as i128);
+        let lo = if self.lo >= 0.0 { self.lo * kf.lo } else { self.lo * kf.hi };
+        let hi = if self.hi >= 0.0 { self.hi * kf.hi } else { self.hi * kf.lo };
+        Iv { lo: lo.next_down(), hi: hi.next_up() }
     }
     /// Multiply by a non-negative integer (exact as f64 below 2^53).
     fn scale(self, k: u64) -> Iv {
@@ -166,12 +184,17 @@ struct Run<'p, 'a> {
     /// The funded plan's price of each round.
     rounds: Vec<Afford>,
     rho_exact: std::cell::RefCell<Vec<Option<BigRational>>>,
+    /// When set, the run also works out how far along the add1 schedule its
+    /// decisions stay the same (see `cert`).
+    cert: Option<cert::Cert>,
 }
 
 struct RunResult {
     selected: Vec<usize>,
     steps: Vec<Step>,
     ties: Vec<Tie>,
+    /// For a certifying run: the last add1 step with the same decisions.
+    reach: Option<i64>,
 }
 
 /// x / d as a guaranteed interval (d may be too large for an exact f64).
@@ -192,6 +215,7 @@ impl<'p, 'a> Run<'p, 'a> {
             budget_iv: vec![b0_iv; groups],
             rounds: Vec::new(),
             rho_exact: std::cell::RefCell::new(Vec::new()),
+            cert: None,
         }
     }
 
@@ -407,6 +431,7 @@ impl<'p, 'a> Run<'p, 'a> {
     /// Charge the supporters of `q` at its price: the poor pay all they have,
     /// the others ρ·s.
     fn pay(&mut self, q: usize, a: Afford) {
+        self.certify_pay(q, &a);
         let round = self.rounds.len() as u16;
         for &(g, s) in &self.prep.supporters[q] {
             let g = g as usize;
@@ -473,6 +498,9 @@ impl<'p, 'a> Run<'p, 'a> {
                     }
                 }
             }
+            for &q in &gone {
+                self.certify_gone(q);
+            }
             remaining.retain(|p| !gone.contains(p));
             if cands.is_empty() {
                 break;
@@ -501,6 +529,7 @@ impl<'p, 'a> Run<'p, 'a> {
                 });
             }
             remaining.retain(|&p| p != chosen);
+            self.certify_round(chosen, &afford, &remaining, rank);
             selected.push(chosen);
             spent_money += e.projects[chosen].cost;
             if record {
@@ -523,7 +552,7 @@ impl<'p, 'a> Run<'p, 'a> {
             }
             self.pay(chosen, afford);
         }
-        RunResult { selected, steps, ties }
+        RunResult { selected, steps, ties, reach: self.cert.as_ref().map(|c| c.hi) }
     }
 }
 
@@ -582,6 +611,19 @@ impl<'p, 'a> Add1<'p, 'a> {
         Run::new(self.prep, self.budget_at(k)).execute(rank, tb, record)
     }
 
+    /// A run at step k that also reports the last step with the same
+    /// decisions (so the same outcome).
+    fn run_certified(&self, k: i64, rank: &[usize], tb: &TieBreak) -> RunResult {
+        let mut run = Run::new(self.prep, self.budget_at(k));
+        let base = match self.variant {
+            Add1Variant::Pabutools => self.start.clone(),
+            Add1Variant::Official => rat(self.whole),
+        };
+        let sched = cert::Schedule { k, k_max: self.k_max, bk: self.budget_at(k), base, inc: self.inc };
+        run.cert = Some(cert::Cert::new(sched, self.prep.weights.len()));
+        run.execute(rank, tb, true)
+    }
+
     fn feasible(&self, sel: &[usize]) -> bool {
         self.prep.e.cost_of(sel) <= self.prep.e.budget
     }
@@ -600,84 +642,55 @@ impl<'p, 'a> Add1<'p, 'a> {
     }
 }
 
-/// MES with the add1 completion, searching the per-voter budget.
+/// MES with the add1 completion: the outcome of the literal procedure (raise
+/// the per-voter budget one unit at a time, stop at the first step whose
+/// outcome is over budget, keeping the step before, or, for pabutools,
+/// exhaustive), without one MES run per unit.
 ///
-/// The procedure raises the budget one unit at a time and stops at the first
-/// step whose outcome is over budget (or, for pabutools, exhaustive). Instead
-/// of one MES run per unit, this gallops and bisects for that first step,
-/// which finds it whenever the stop condition, once reached, stays reached for
-/// higher budgets. That held on every real election we test against; on rare
-/// contrived elections where an outcome flips back, the search returns a
-/// later genuine stopping point. `mes_add1_linear` is the literal procedure.
+/// Each run certifies the last step up to which its decisions, hence its
+/// outcome, stay the same (`cert`), and the next run starts just past it.
+/// Every step from 0 up to the stopping step is covered by a run or by a
+/// certificate, in order, so the first stopping step is found exactly as
+/// the literal procedure finds it, however the outcome moves with the
+/// budget; `mes_add1_linear` is that procedure, the reference in tests.
 pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[usize], tb: &TieBreak) -> Outcome {
     let prep = Prep::new(e, sat);
     if prep.n == 0 {
         return Outcome { selected: vec![], total_cost: 0, ties: vec![], steps: vec![] };
     }
     let add1 = Add1::new(&prep, variant);
-    let k_max = add1.k_max;
-
-    // Runs are independent, so probes go two at a time, one per core.
     let mut runs = 0usize;
-    let mut done: std::collections::HashMap<i64, RunResult> = std::collections::HashMap::new();
-    let mut probe = |ks: &[i64], done: &mut std::collections::HashMap<i64, RunResult>| {
-        let todo: Vec<i64> = ks.iter().copied().filter(|k| !done.contains_key(k)).collect();
-        runs += todo.len();
-        let results: Vec<(i64, RunResult)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = todo
-                .iter()
-                .map(|&k| {
-                    let add1 = &add1;
-                    scope.spawn(move || (k, add1.run(k, rank, tb, true)))
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().expect("MES run")).collect()
-        });
-        done.extend(results);
-    };
-
-    // Gallop (0, 1, 2, 4, 8, ...) for a step where the procedure stops ...
-    let mut lo: i64 = -1; // greatest probed step known not to stop
-    let mut hi: i64 = -1; // least probed step known to stop
-    let mut next = 0i64;
-    while hi < 0 {
-        let pair = [next.min(k_max), (if next == 0 { 1 } else { next * 2 }).min(k_max)];
-        probe(&pair, &mut done);
-        for k in pair {
-            if hi < 0 {
-                if add1.stop(&done[&k].selected) || k == k_max {
-                    hi = k;
-                } else {
-                    lo = k;
-                }
+    let mut k = 0i64;
+    // The last run before k, and the last step its outcome reaches.
+    let mut prev: Option<(i64, RunResult)> = None;
+    let (k_final, result, reason) = loop {
+        let res = add1.run_certified(k, rank, tb);
+        runs += 1;
+        let reach = res.reach.unwrap_or(k).clamp(k, add1.k_max);
+        if add1.stop(&res.selected) || k >= add1.k_max {
+            if add1.feasible(&res.selected) {
+                let reason = if variant == Add1Variant::Pabutools { "exhaustive" } else { "all plans funded" };
+                break (k, Some(res), reason);
             }
+            // Step 0 is plain MES, which never overspends, so k > 0 here
+            // and the previous run's outcome reaches step k − 1.
+            let (pk, pres) = prev.take().expect("plain MES stays within budget");
+            let keep = if pk == k - 1 { Some(pres) } else { None };
+            break (k - 1, keep, "next step over budget");
         }
-        next = pair[1] * 2;
-    }
-    // ... then narrow (lo, hi] to one step, cutting it in three per round.
-    while hi - lo > 1 {
-        let third = ((hi - lo) / 3).max(1);
-        let ks: Vec<i64> = [lo + third, lo + 2 * third].into_iter().filter(|&k| k > lo && k < hi).collect();
-        probe(&ks, &mut done);
-        for k in ks {
-            if add1.stop(&done[&k].selected) {
-                hi = hi.min(k);
-            } else if k < hi {
-                lo = lo.max(k);
-            }
-        }
-    }
-    let found = &done[&hi].selected;
-    let (k_final, reason) = if add1.feasible(found) {
-        (hi, if variant == Add1Variant::Pabutools { "exhaustive" } else { "all plans funded" })
-    } else {
-        (hi - 1, "next step over budget")
+        prev = Some((k, res));
+        k = reach + 1;
     };
-    // Step -1 does not exist: at step 0 MES never overspends.
-    let k_final = k_final.max(0);
-    probe(&[k_final], &mut done);
+    // The explanation's prices are those of the step kept.
+    let result = match result {
+        Some(r) => r,
+        None => {
+            runs += 1;
+            add1.run(k_final, rank, tb, true)
+        }
+    };
     let per_voter = decimal(&add1.budget_at(k_final), 4);
-    let mut out = outcome(e, done.remove(&k_final).expect("probed"));
+    let mut out = outcome(e, result);
     out.steps.push(Step::Add1 { per_voter_budget: per_voter, runs, reason: reason.to_string() });
     out
 }

@@ -100,6 +100,25 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Every name `parse` accepts, for messages that list the choices.
+    pub const NAMES: &'static [&'static str] = &[
+        "greedy",
+        "greedy_cost",
+        "greedy_points",
+        "greedy_card",
+        "greedy-no-skip",
+        "greedy_no_skip",
+        "mes",
+        "mes_cost",
+        "mes_card",
+        "mes_add1",
+        "mes_cost_add1",
+        "mes_card_add1",
+        "mes_add1_greedy",
+        "mes_cost_add1_greedy",
+        "mes_card_add1_greedy",
+    ];
+
     /// The names used by the reference outcomes (`expected.json`) and the CLI.
     pub fn parse(name: &str) -> Option<Rule> {
         use Add1Variant::Pabutools as P;
