@@ -9,8 +9,10 @@ Usage: scripts/test.sh
 
 Runs every test: front end (tsc, vitest), core (cargo test: unit,
 integration and property tests), the real desktop app end to end under Xvfb
-(tauri-driver + WebKitWebDriver), then a bounded fuzzing run of every parser
-(scripts/fuzz.sh). Stops at the first failure.
+(tauri-driver + WebKitWebDriver), the installable .deb (built from the debug
+build, installed, its `wijkstem --version` run and its app started), then a
+bounded fuzzing run of every parser (scripts/fuzz.sh). Stops at the first
+failure.
 
 Options:
   -h, --help  show this help and exit (installs and builds nothing).
@@ -50,5 +52,11 @@ say "Core: unit, integration and property tests"
 build_app
 say "Desktop app end to end under Xvfb"
 (cd "$ROOT" && xvfb-run -a -s "-screen 0 1920x1200x24" python3 tests/e2e/run.py)
+
+say "Installable package: build the .deb (of the debug build), install it, start it"
+"$ROOT/scripts/package.sh" --debug
+deb="$(ls -t "$ROOT"/target/debug/bundle/deb/*.deb | head -1)"
+(cd "$ROOT" && xvfb-run -a -s "-screen 0 1366x768x24" python3 tests/package/check_installed.py "$deb")
+
 "$ROOT/scripts/fuzz.sh"
 say "All tests passed"

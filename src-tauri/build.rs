@@ -1,5 +1,6 @@
 const COMMANDS: &[&str] = &[
     "startup_info",
+    "about_info",
     "sign_in",
     "sign_out",
     "list_selections",

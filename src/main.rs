@@ -29,6 +29,8 @@ struct Cli {
 enum Command {
     /// Load the demo edition (two wijken with plans)
     Demo,
+    /// Where things are: version, database, backups, signing key, exports
+    About,
     /// List selections with their ids
     Selections,
     /// Plans of a selection
@@ -403,6 +405,17 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
             for sel in s.load_demo()? {
                 println!("{}\t{}\t{}", sel.id, sel.wijk, format_euro(sel.budget_cents, lang));
             }
+        }
+        Command::About => {
+            let a = s.about();
+            let label = |k: &str| t(lang, &format!("about.{k}"));
+            println!("Wijkstem {}", a.version);
+            println!("{}: {}", label("database"), a.db_path);
+            println!("{}: {}", label("backups"), a.backup_dir.unwrap_or_else(|| label("no_backup_dir")));
+            println!("{}: {}", label("key_file"), a.key_file);
+            println!("{}: {}", label("public_key_file"), a.public_key_file);
+            println!("{}: {}", label("key_id"), a.key_id.unwrap_or_else(|| label("no_key")));
+            println!("{}: {}", label("exports"), a.export_dir);
         }
         Command::Selections => {
             println!(

@@ -719,6 +719,42 @@ pub fn write_export(name: &str, bytes: &[u8]) -> Res<String> {
     Ok(path.display().to_string())
 }
 
+/// Where things are: for the "Over Wijkstem" view and `wijkstem about`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct AboutInfo {
+    pub version: String,
+    pub db_path: String,
+    /// The backup folder chosen in the backup settings, if any.
+    pub backup_dir: Option<String>,
+    /// The signing key's files (secret and public key).
+    pub key_file: String,
+    pub public_key_file: String,
+    /// The signing key's id (as minisign prints it), once a key exists.
+    pub key_id: Option<String>,
+    /// Where printed PDFs and exports go.
+    pub export_dir: String,
+}
+
+impl Session {
+    pub fn about(&self) -> AboutInfo {
+        let dir = crate::signing::key_dir();
+        let public = dir.join("wijkstem.pub");
+        let key_id = std::fs::read_to_string(&public)
+            .ok()
+            .and_then(|t| crate::signing::public_key_from_file_text(&t))
+            .map(|pk| crate::signing::key_id(&pk));
+        AboutInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            db_path: self.store.path().to_string(),
+            backup_dir: self.store.backup_settings().dir,
+            key_file: dir.join("wijkstem.key").display().to_string(),
+            public_key_file: public.display().to_string(),
+            key_id,
+            export_dir: crate::paper::export_dir().display().to_string(),
+        }
+    }
+}
+
 /// What the front end needs to know when it starts.
 #[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 pub struct StartupInfo {

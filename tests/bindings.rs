@@ -13,7 +13,7 @@ use wijkstem::paper::{EntryReceipt, PaperSettings, TallyPlan, TallyView};
 use wijkstem::problem::{Failure, Problem};
 use wijkstem::review::{Recheck, Resolution, ReviewItem};
 use wijkstem::selection::{Method, Plan, PlanInput, Selection, SelectionInput, Status};
-use wijkstem::session::{BackupStatus, BundleExport, Location, Recovery, StartupInfo, VerifyView};
+use wijkstem::session::{AboutInfo, BackupStatus, BundleExport, Location, Recovery, StartupInfo, VerifyView};
 use wijkstem::tables::{
     RankedPlan, RoundView, TableInput, TableSettings, TableView, TablesOverview, VerdictFormat, VerdictInput,
 };
@@ -23,6 +23,7 @@ fn generated() -> String {
         Problem::decl(),
         Failure::decl(),
         StartupInfo::decl(),
+        AboutInfo::decl(),
         Method::decl(),
         Status::decl(),
         Selection::decl(),

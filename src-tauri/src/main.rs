@@ -44,6 +44,11 @@ fn startup_info(app: State<'_, App>) -> StartupInfo {
 }
 
 #[tauri::command]
+fn about_info(app: State<'_, App>) -> Res<wijkstem::session::AboutInfo> {
+    with(&app, |s| Ok(s.about()))
+}
+
+#[tauri::command]
 fn backup_status(app: State<'_, App>) -> Res<BackupStatus> {
     with(&app, |s| Ok(s.backup_tick()))
 }
@@ -511,6 +516,7 @@ fn main() {
         .manage(App { session: Mutex::new(session), startup: Mutex::new(startup), db_path: path.clone() })
         .invoke_handler(tauri::generate_handler![
             startup_info,
+            about_info,
             sign_in,
             sign_out,
             list_selections,

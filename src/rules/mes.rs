@@ -9,8 +9,12 @@
 //! - every comparison is first made on a guaranteed float interval around the
 //!   exact value and falls back to exact rationals only when the interval
 //!   cannot decide. No float ever decides an outcome.
-//! - the add1 completion searches the per-voter budget instead of raising it
-//!   one currency unit per MES run.
+//! - the add1 completion gives the outcome of the literal procedure (one MES
+//!   run per currency unit of per-voter budget) without assuming anything
+//!   about how the outcome moves with the budget: each certifying run also
+//!   proves how many further steps its decisions stay the same for
+//!   (`cert`), and those steps are skipped; where certificates stay short
+//!   the steps are run one by one, two at a time.
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -530,6 +534,10 @@ impl<'p, 'a> Run<'p, 'a> {
             }
             remaining.retain(|&p| p != chosen);
             self.certify_round(chosen, &afford, &remaining, rank);
+            if self.cert.as_ref().is_some_and(|c| c.closed()) {
+                // Short: give up the certificate (the run's own step stands).
+                self.cert = None;
+            }
             selected.push(chosen);
             spent_money += e.projects[chosen].cost;
             if record {
@@ -552,7 +560,7 @@ impl<'p, 'a> Run<'p, 'a> {
             }
             self.pay(chosen, afford);
         }
-        RunResult { selected, steps, ties, reach: self.cert.as_ref().map(|c| c.hi) }
+        RunResult { selected, steps, ties, reach: self.cert.as_ref().map(|c| c.reach()) }
     }
 }
 
@@ -661,25 +669,60 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
     let add1 = Add1::new(&prep, variant);
     let mut runs = 0usize;
     let mut k = 0i64;
-    // The last run before k, and the last step its outcome reaches.
+    // The run whose outcome reaches the step before k, and its own step.
     let mut prev: Option<(i64, RunResult)> = None;
-    let (k_final, result, reason) = loop {
-        let res = add1.run_certified(k, rank, tb);
-        runs += 1;
-        let reach = res.reach.unwrap_or(k).clamp(k, add1.k_max);
-        if add1.stop(&res.selected) || k >= add1.k_max {
-            if add1.feasible(&res.selected) {
-                let reason = if variant == Add1Variant::Pabutools { "exhaustive" } else { "all plans funded" };
-                break (k, Some(res), reason);
+    // A certifying run costs a few plain runs. Where the outcome's
+    // certificates stay short (large elections, where some supporter
+    // changes sides at almost every unit), the next steps are run plainly,
+    // two at a time, and a certificate is tried again after them; the
+    // stretch doubles while certificates stay short.
+    let mut plain_left = 0i64;
+    let mut stretch = 2i64;
+    let (k_final, result, reason) = 'search: loop {
+        // Each entry: the run's step, the last step its outcome reaches, the run.
+        let batch: Vec<(i64, i64, RunResult)> = if plain_left > 0 {
+            let ks: Vec<i64> = (k..=(k + 1).min(add1.k_max)).collect();
+            plain_left -= ks.len() as i64;
+            runs += ks.len();
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = ks
+                    .iter()
+                    .map(|&k| {
+                        let add1 = &add1;
+                        scope.spawn(move || (k, k, add1.run(k, rank, tb, true)))
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().expect("MES run")).collect()
+            })
+        } else {
+            runs += 1;
+            let res = add1.run_certified(k, rank, tb);
+            let reach = res.reach.unwrap_or(k).clamp(k, add1.k_max);
+            if reach - k < 2 {
+                plain_left = stretch;
+                stretch = (stretch * 2).min(64);
+            } else {
+                stretch = 2;
             }
-            // Step 0 is plain MES, which never overspends, so k > 0 here
-            // and the previous run's outcome reaches step k − 1.
-            let (pk, pres) = prev.take().expect("plain MES stays within budget");
-            let keep = if pk == k - 1 { Some(pres) } else { None };
-            break (k - 1, keep, "next step over budget");
+            vec![(k, reach, res)]
+        };
+        for (at, reach, res) in batch {
+            if add1.stop(&res.selected) || k >= add1.k_max {
+                if add1.feasible(&res.selected) {
+                    let reason = if variant == Add1Variant::Pabutools { "exhaustive" } else { "all plans funded" };
+                    break 'search (k, Some(res), reason);
+                }
+                // Step 0 is plain MES, which never overspends, so k > 0 here
+                // and the previous run's outcome reaches step k − 1.
+                // Its explanation shows that step's prices: rerun unless it was run there.
+                let (pk, pres) = prev.take().expect("plain MES stays within budget");
+                let keep = if pk == k - 1 { Some(pres) } else { None };
+                break 'search (k - 1, keep, "next step over budget");
+            }
+            debug_assert_eq!(at, k);
+            prev = Some((if reach == at { at } else { -1 }, res));
+            k = reach + 1;
         }
-        prev = Some((k, res));
-        k = reach + 1;
     };
     // The explanation's prices are those of the step kept.
     let result = match result {

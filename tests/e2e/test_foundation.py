@@ -80,6 +80,14 @@ class FoundationTest(unittest.TestCase):
         self.assertEqual(d.text("#total-cost"), "€11,150.50")
         d.click("#lang-switch")
 
+        # "Over Wijkstem" says where the data lives: this test's database.
+        d.click("#about-open")
+        path = d.wait_text("#about-database", lambda t: t.endswith("e2e.sqlite"))
+        self.assertEqual(path, self.db)
+        self.assertIn("Versie", d.text("#about-card"))
+        self.assertRegex(d.text("#about-version"), r"^\d+\.\d+\.\d+$")
+        d.screenshot("04-about.png")
+
         # What the UI showed is what the database holds, with who did it.
         con = sqlite3.connect(self.db)
         try:

@@ -19,6 +19,24 @@ failure: Failure | null,
  */
 recovered: Recovery | null, };
 
+export type AboutInfo = { version: string, db_path: string, 
+/**
+ * The backup folder chosen in the backup settings, if any.
+ */
+backup_dir: string | null, 
+/**
+ * The signing key's files (secret and public key).
+ */
+key_file: string, public_key_file: string, 
+/**
+ * The signing key's id (as minisign prints it), once a key exists.
+ */
+key_id: string | null, 
+/**
+ * Where printed PDFs and exports go.
+ */
+export_dir: string, };
+
 export type Method = "tables" | "ballots" | "panel";
 
 export type Status = "draft" | "open" | "closed";

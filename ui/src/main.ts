@@ -138,6 +138,9 @@ export class App {
       this.operator
         ? h("button", { id: "sign-out", onclick: () => this.act(async () => { await this.api.signOut(); this.operator = null; this.view = { kind: "home" }; }) }, t("signin.sign_out"))
         : null,
+      this.operator
+        ? h("button", { id: "about-open", class: "secondary", onclick: async () => { this.view = { kind: "home" }; await this.render(); document.getElementById("about-card")?.scrollIntoView(); } }, t("about.open"))
+        : null,
       h("button", { id: "lang-switch", onclick: () => { setLang(other); localStorage.setItem("wijkstem.lang", other); this.render(); } }, t("lang.switch")),
     );
   }
@@ -249,6 +252,34 @@ export class App {
       h("div", { class: "card" }, h("h2", {}, t("home.new")), this.selectionForm("new", {}, create, t("action.create"))),
       this.verifyCard(),
       await this.backupCard(),
+      await this.aboutCard(),
+    );
+  }
+
+  /** Where things are: version, database, backups, signing key, exports. */
+  private async aboutCard(): Promise<HTMLElement> {
+    const a = await this.api.aboutInfo();
+    const row = (id: string, label: string, value: string) =>
+      h("tr", {}, h("th", { scope: "row" }, label), h("td", { id: `about-${id}`, class: "path" }, value));
+    return h(
+      "div",
+      { class: "card", id: "about-card" },
+      h("h2", {}, t("about.title")),
+      h(
+        "table",
+        { class: "about" },
+        h(
+          "tbody",
+          {},
+          row("version", t("about.version"), a.version),
+          row("database", t("about.database"), a.db_path),
+          row("backups", t("about.backups"), a.backup_dir ?? t("about.no_backup_dir")),
+          row("key-file", t("about.key_file"), a.key_file),
+          row("public-key-file", t("about.public_key_file"), a.public_key_file),
+          row("key-id", t("about.key_id"), a.key_id ?? t("about.no_key")),
+          row("exports", t("about.exports"), a.export_dir),
+        ),
+      ),
     );
   }
 

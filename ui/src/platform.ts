@@ -35,6 +35,7 @@ import type {
   Selection,
   SelectionInput,
   StartupInfo,
+  AboutInfo,
 } from "./bindings";
 
 export interface Platform {
@@ -57,6 +58,7 @@ export function asFailure(e: unknown): Failure {
 export function makeApi(p: Platform) {
   return {
     startupInfo: () => p.call<StartupInfo>("startup_info"),
+    aboutInfo: () => p.call<AboutInfo>("about_info"),
     signIn: (name: string) => p.call<string>("sign_in", { name }),
     signOut: () => p.call<null>("sign_out"),
     listSelections: () => p.call<Selection[]>("list_selections"),

@@ -131,9 +131,20 @@ impl Cert {
         }
     }
 
-    /// Nothing more can be learnt: the interval is down to the current step.
+    /// The last step certified: only a certificate that was followed to the
+    /// end counts; a closed one certifies the run's own step alone.
+    pub fn reach(&self) -> i64 {
+        if self.closed() {
+            self.sched.k
+        } else {
+            self.hi
+        }
+    }
+
+    /// Not worth going on: the interval is down to the current step and the
+    /// next (the caller then runs the steps one by one anyway).
     pub fn closed(&self) -> bool {
-        self.hi <= self.sched.k
+        self.hi <= self.sched.k + 1
     }
 
     /// The last step whose budget is ≤ x (or < x when strict), exactly.
@@ -291,6 +302,28 @@ impl Run<'_, '_> {
         if self.cert().closed() {
             return;
         }
+        let before = self.cert().hi;
+        self.narrow_by_inner(cond, rho, chosen, rho_exact);
+        if std::env::var_os("WIJKSTEM_CERT_DEBUG").is_some() && self.cert().hi < before {
+            eprintln!(
+                "round {} kind {} groups {} strict {} -> hi {} (k {})",
+                self.rounds.len(),
+                if cond.rho != 0 && cond.groups.len() == 1 && cond.konst == 0 {
+                    "split"
+                } else if cond.rho == 0 {
+                    "gone"
+                } else {
+                    "other"
+                },
+                cond.groups.len(),
+                cond.strict,
+                self.cert().hi,
+                self.cert().sched.k
+            );
+        }
+    }
+
+    fn narrow_by_inner(&mut self, cond: &Cond, rho: Aff, chosen: Option<&Afford>, rho_exact: &mut Option<Exact>) {
         let f = self.float_of(cond, rho);
         let c = self.cert();
         if let Some(k) = c.float_reach(f, cond.strict) {
