@@ -621,14 +621,14 @@ impl<'p, 'a> Add1<'p, 'a> {
 
     /// A run at step k that also reports the last step with the same
     /// decisions (so the same outcome).
-    fn run_certified(&self, k: i64, rank: &[usize], tb: &TieBreak) -> RunResult {
+    fn run_certified(&self, k: i64, target: i64, rank: &[usize], tb: &TieBreak) -> RunResult {
         let mut run = Run::new(self.prep, self.budget_at(k));
         let base = match self.variant {
             Add1Variant::Pabutools => self.start.clone(),
             Add1Variant::Official => rat(self.whole),
         };
         let sched = cert::Schedule { k, k_max: self.k_max, bk: self.budget_at(k), base, inc: self.inc };
-        run.cert = Some(cert::Cert::new(sched, self.prep.weights.len()));
+        run.cert = Some(cert::Cert::new(sched, self.prep.weights.len(), target));
         run.execute(rank, tb, true)
     }
 
@@ -671,13 +671,16 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
     let mut k = 0i64;
     // The run whose outcome reaches the step before k, and its own step.
     let mut prev: Option<(i64, RunResult)> = None;
-    // A certifying run costs a few plain runs. Where the outcome's
-    // certificates stay short (large elections, where some supporter
-    // changes sides at almost every unit), the next steps are run plainly,
-    // two at a time, and a certificate is tried again after them; the
-    // stretch doubles while certificates stay short.
+    // A certifying run costs more than a plain one. Where even two steps
+    // cannot be certified (the outcome changes at almost every unit, as in
+    // the largest elections), the next steps are run plainly, two at a
+    // time, and a certificate is tried again after them; the stretch
+    // doubles while certificates stay that short.
     let mut plain_left = 0i64;
     let mut stretch = 2i64;
+    // How far the next certifying run aims (see `cert`): doubled when it
+    // holds, cut when it does not.
+    let mut jump = 16i64;
     let (k_final, result, reason) = 'search: loop {
         // Each entry: the run's step, the last step its outcome reaches, the run.
         let batch: Vec<(i64, i64, RunResult)> = if plain_left > 0 {
@@ -696,12 +699,16 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
             })
         } else {
             runs += 1;
-            let res = add1.run_certified(k, rank, tb);
+            let aimed = jump;
+            let res = add1.run_certified(k, k.saturating_add(aimed), rank, tb);
             let reach = res.reach.unwrap_or(k).clamp(k, add1.k_max);
-            if reach - k < 2 {
+            let held = reach >= k.saturating_add(aimed);
+            jump = if held { aimed.saturating_mul(2) } else { (aimed / 4).max(2) };
+            if !held && aimed <= 2 && reach - k < 2 {
+                // Even two steps do not hold: the outcome changes densely here.
                 plain_left = stretch;
                 stretch = (stretch * 2).min(64);
-            } else {
+            } else if held {
                 stretch = 2;
             }
             vec![(k, reach, res)]

@@ -114,6 +114,7 @@ class PanelTest(unittest.TestCase):
 
         # A final consent round on that package, one objection written down.
         d.click("#tab-psetup")
+        d.wait_text("#round-kind", lambda t: True)  # the tab draws asynchronously
         d.script("const s = document.getElementById('round-kind'); s.value = 'consent';")
         d.click("#open-round")
         d.wait_text("#messages", lambda t: "Ronde 2 is open" in t)

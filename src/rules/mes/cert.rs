@@ -36,6 +36,22 @@
 //!   always, so `cost_q − ρ_c·Σ w·u_i > 0` (or `≥ 0` for a won tie) proves it
 //!   as well.
 
+//!
+//! A second, independent certificate covers large elections, where some
+//! supporter changes sides at almost every unit and the affine one stays
+//! short. It proves that the sequence of chosen plans stays the same up to
+//! a target step `K` (per-voter budget `b + Δ`). Holding that sequence
+//! fixed, every budget only rises with the start budget (more money, lower
+//! prices), so each group's rise `δ_i` has an upper bound `D_i`: `Δ` at the
+//! start; in a round with price ρ, split P/R and `U_R = Σ_R w·u`, the price
+//! falls by at most `dρ = Σ_{not R} w·D / U_R` (the supporters pay the same
+//! cost), a supporter in R rises by at most `D_i + u_i·dρ`, and one who paid
+//! all it had by at most `max(0, D_i + u_i·dρ − (ρ·u_i − B_i))`. Plan `q`
+//! is then still not chosen while `Σ w·min(B_i + D_i, ρ_c·u_i) < cost_q`
+//! (the chosen price only falls), and an unaffordable plan stays so while
+//! `Σ w·(B_i + D_i) < cost_q`. The bounds rise with `Δ`, so what holds at
+//! `K` holds before it. The reach is the larger of the two certificates.
+
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::Signed;
@@ -105,6 +121,11 @@ pub(super) struct Cert {
     /// Per round: the price paid, as an affine function of b.
     pub round_aff: Vec<Aff>,
     round_exact: std::cell::RefCell<Vec<Option<Exact>>>,
+    /// The step the second certificate aims at, and whether it still holds.
+    target: i64,
+    target_holds: bool,
+    /// Per group: the bound `D_i` on its budget's rise at the target step.
+    rise: Vec<f64>,
 }
 
 /// One inequality `konst + rho·ρ_c + Σ m·B_g  (> 0 | ≥ 0)`.
@@ -116,10 +137,14 @@ struct Cond {
 }
 
 impl Cert {
-    pub fn new(sched: Schedule, groups: usize) -> Cert {
+    pub fn new(sched: Schedule, groups: usize, target: i64) -> Cert {
         let bk_iv = Iv::of(&sched.bk);
         let base_iv = Iv::of(&sched.base);
         let hi = sched.k_max.max(sched.k);
+        let target = target.clamp(sched.k, sched.k_max.max(sched.k));
+        // Δ = b_target − b_k, rounded up.
+        let delta = ((base_iv.hi + target as f64 * sched.inc as f64).next_up() - bk_iv.lo).next_up().max(0.0);
+        let target_holds = target >= sched.k + 2 && delta.is_finite();
         Cert {
             sched,
             bk_iv,
@@ -128,23 +153,32 @@ impl Cert {
             aff: vec![Aff::IDENT; groups],
             round_aff: Vec::new(),
             round_exact: std::cell::RefCell::new(Vec::new()),
+            target,
+            target_holds,
+            rise: vec![delta; groups],
         }
     }
 
     /// The last step certified: only a certificate that was followed to the
     /// end counts; a closed one certifies the run's own step alone.
     pub fn reach(&self) -> i64 {
-        if self.closed() {
-            self.sched.k
-        } else {
-            self.hi
-        }
+        let affine = if self.aff_closed() { self.sched.k } else { self.hi };
+        let lip = if self.lip_closed() { self.sched.k } else { self.target };
+        affine.max(lip).min(self.sched.k_max.max(self.sched.k))
     }
 
-    /// Not worth going on: the interval is down to the current step and the
-    /// next (the caller then runs the steps one by one anyway).
+    /// Neither certificate is worth going on with: both are down to the
+    /// current step and the next (the caller then runs steps one by one).
     pub fn closed(&self) -> bool {
+        self.aff_closed() && self.lip_closed()
+    }
+
+    fn aff_closed(&self) -> bool {
         self.hi <= self.sched.k + 1
+    }
+
+    fn lip_closed(&self) -> bool {
+        !self.target_holds
     }
 
     /// The last step whose budget is ≤ x (or < x when strict), exactly.
@@ -299,31 +333,9 @@ impl Run<'_, '_> {
     /// whose chosen plan's price is `rho` (floats) and `chosen` (for the
     /// exact price, computed at most once per round into `rho_exact`).
     fn narrow_by(&mut self, cond: &Cond, rho: Aff, chosen: Option<&Afford>, rho_exact: &mut Option<Exact>) {
-        if self.cert().closed() {
+        if self.cert().aff_closed() {
             return;
         }
-        let before = self.cert().hi;
-        self.narrow_by_inner(cond, rho, chosen, rho_exact);
-        if std::env::var_os("WIJKSTEM_CERT_DEBUG").is_some() && self.cert().hi < before {
-            eprintln!(
-                "round {} kind {} groups {} strict {} -> hi {} (k {})",
-                self.rounds.len(),
-                if cond.rho != 0 && cond.groups.len() == 1 && cond.konst == 0 {
-                    "split"
-                } else if cond.rho == 0 {
-                    "gone"
-                } else {
-                    "other"
-                },
-                cond.groups.len(),
-                cond.strict,
-                self.cert().hi,
-                self.cert().sched.k
-            );
-        }
-    }
-
-    fn narrow_by_inner(&mut self, cond: &Cond, rho: Aff, chosen: Option<&Afford>, rho_exact: &mut Option<Exact>) {
         let f = self.float_of(cond, rho);
         let c = self.cert();
         if let Some(k) = c.float_reach(f, cond.strict) {
@@ -358,6 +370,18 @@ impl Run<'_, '_> {
             return;
         }
         let prep = self.prep;
+        if !self.cert().lip_closed() {
+            let c = self.cert();
+            let mut have = 0.0f64;
+            for &(g, _) in &prep.supporters[q] {
+                let g = g as usize;
+                let b = if self.exhausted[g] { 0.0 } else { self.budget_iv[g].hi };
+                have = (have + (prep.weights[g] as f64 * (b + c.rise[g]).next_up()).next_up()).next_up();
+            }
+            if !(have < prep.e.projects[q].cost as f64) {
+                self.cert.as_mut().expect("certifying run").target_holds = false;
+            }
+        }
         let groups: Vec<(usize, i128)> = prep.supporters[q]
             .iter()
             .filter(|&&(g, _)| !self.exhausted[g as usize])
@@ -376,8 +400,12 @@ impl Run<'_, '_> {
         let prep = self.prep;
         let rho = self.price_aff(a);
         let mut rho_exact: Option<Exact> = None;
+        self.lip_round(chosen, a, others);
         // The chosen plan's split holds.
         for &(g, s) in &prep.supporters[chosen] {
+            if self.cert().aff_closed() {
+                break;
+            }
             let g = g as usize;
             if self.exhausted[g] {
                 continue;
@@ -390,9 +418,9 @@ impl Run<'_, '_> {
                 Cond { konst: 0, rho: -s, groups: vec![(g, 1)], strict: false }
             };
             self.narrow_by(&cond, rho, Some(a), &mut rho_exact);
-            if self.cert().closed() {
-                return;
-            }
+        }
+        if self.cert().aff_closed() {
+            return;
         }
         // No other plan is preferred.
         let rho_mid = 0.5 * (a.iv.lo + a.iv.hi);
@@ -443,7 +471,36 @@ impl Run<'_, '_> {
             }
             let cond = Cond { konst: cost, rho: -u_rest, groups, strict: !(won_tie && u_rest > 0) };
             self.narrow_by(&cond, rho, Some(a), &mut rho_exact);
-            if self.cert().closed() {
+            if self.cert().aff_closed() {
+                return;
+            }
+        }
+    }
+
+    /// The second certificate's part of a round (see the module text).
+    fn lip_round(&mut self, chosen: usize, a: &Afford, others: &[usize]) {
+        let prep = self.prep;
+        let rho_hi = a.iv.hi;
+        let _ = chosen;
+        for &q in others {
+            let c = self.cert();
+            if c.lip_closed() {
+                return;
+            }
+            let cost = prep.e.projects[q].cost as f64;
+            // Cheap: Σ w·min(·, ρ·u) ≤ ρ·Σ w·u.
+            if (rho_hi * prep.total_sat[q] as f64).next_up().next_up() < cost {
+                continue;
+            }
+            let mut f = 0.0f64;
+            for &(g, s) in &prep.supporters[q] {
+                let g = g as usize;
+                let b = if self.exhausted[g] { 0.0 } else { self.budget_iv[g].hi };
+                let term = (b + c.rise[g]).next_up().min((rho_hi * s as f64).next_up());
+                f = (f + (prep.weights[g] as f64 * term).next_up()).next_up();
+            }
+            if !(f < cost) {
+                self.cert.as_mut().expect("certifying run").target_holds = false;
                 return;
             }
         }
@@ -472,6 +529,33 @@ impl Run<'_, '_> {
         let prep = self.prep;
         let rho = self.price_aff(a);
         let c = self.cert.as_mut().expect("certifying run");
+        if !c.lip_closed() {
+            // dρ ≤ Σ_{not rich} w·D / Σ_{rich} w·u; then each supporter's bound.
+            let mut moved = 0.0f64;
+            for &(g, _) in &prep.supporters[q] {
+                let g = g as usize;
+                if self.exhausted[g] || a.poor.binary_search(&(g as u32)).is_ok() {
+                    moved = (moved + (prep.weights[g] as f64 * c.rise[g]).next_up()).next_up();
+                }
+            }
+            let drho = (moved / (a.den as f64).next_down()).next_up();
+            let rho_lo = a.iv.lo;
+            for &(g, s) in &prep.supporters[q] {
+                let g = g as usize;
+                let up = (c.rise[g] + (s as f64 * drho).next_up()).next_up();
+                let rich = !self.exhausted[g] && a.poor.binary_search(&(g as u32)).is_err();
+                c.rise[g] = if rich {
+                    up
+                } else {
+                    let b = if self.exhausted[g] { 0.0 } else { self.budget_iv[g].hi };
+                    let gap = ((rho_lo * s as f64).next_down() - b).next_down().max(0.0);
+                    (up - gap).next_up().max(0.0)
+                };
+                if !c.rise[g].is_finite() {
+                    c.target_holds = false;
+                }
+            }
+        }
         for &(g, s) in &prep.supporters[q] {
             let g = g as usize;
             if self.exhausted[g] {
