@@ -4,6 +4,7 @@
 //! scene quickly; export and verify run the real code paths.
 //!
 //! Run: `cargo bench --bench bundle`.
+#![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 use std::time::Instant;
 

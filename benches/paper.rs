@@ -8,6 +8,7 @@
 //!
 //! Run: `cargo bench --bench paper`. The database lives in the target
 //! directory (a real disk), not in /tmp (often RAM).
+#![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 use std::time::Instant;
 

@@ -4,6 +4,7 @@
 //! excluded, identical ballots merged, as here). Prints a table.
 //!
 //! Run: `cargo bench --bench rules` (add `-- FILTER` to run some files).
+#![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 use std::time::Instant;
 

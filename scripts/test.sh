@@ -7,7 +7,8 @@ case "${1:-}" in
     cat <<'HELP'
 Usage: scripts/test.sh
 
-Runs every test: front end (tsc, vitest), core (cargo test: unit,
+Runs every test: front end (tsc, vitest), formatting and lints (cargo fmt
+--check, cargo clippy with warnings as errors), core (cargo test: unit,
 integration and property tests), the real desktop app end to end under Xvfb
 (tauri-driver + WebKitWebDriver), the installable .deb (built from the debug
 build, installed, its `wijkstem --version` run and its app started), then a
@@ -46,6 +47,10 @@ say "Front end: type check and unit tests"
 (cd "$ROOT/ui" && npx tsc --noEmit && npx vitest run)
 
 build_ui
+say "Formatting and lints (cargo fmt --check, cargo clippy -D warnings)"
+(cd "$ROOT" && cargo fmt --all --check && (cd fuzz && cargo fmt --check))
+(cd "$ROOT" && cargo clippy --workspace --all-targets --quiet -- -D warnings)
+
 say "Core: unit, integration and property tests"
 (cd "$ROOT" && cargo test --quiet -p wijkstem)
 

@@ -26,7 +26,7 @@ pub fn serial(data: &[u8]) {
     if let Ok(s) = Serial::parse(text) {
         assert_eq!(s.0.len(), ballot::SERIAL_DIGITS + 1);
         assert_eq!(ballot::damm(&s.0), Some(0));
-        assert_eq!(Serial::parse(&s.display()).unwrap(), s);
+        assert_eq!(Serial::parse(&s.display()).expect("a displayed serial parses back"), s);
     }
 }
 
@@ -65,10 +65,10 @@ pub fn csv(data: &[u8]) {
         )
         .expect("selection");
     match store.import_plans_csv("fuzz", sel.id, data, "fuzz.csv") {
-        Ok(report) => assert_eq!(store.list_plans(sel.id).unwrap().len(), report.imported),
+        Ok(report) => assert_eq!(store.list_plans(sel.id).expect("plans list").len(), report.imported),
         Err(e) => {
             assert!(!e.problems().is_empty(), "a refusal says why");
-            assert!(store.list_plans(sel.id).unwrap().is_empty(), "nothing imported on refusal");
+            assert!(store.list_plans(sel.id).expect("plans list").is_empty(), "nothing imported on refusal");
         }
     }
 }

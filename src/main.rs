@@ -557,7 +557,7 @@ fn pb(command: &PbCommand, lang: Lang) -> Result<ExitCode, Failure> {
             "explanation": out.steps.iter().map(|s| explain::render(&e, s, lang)).collect::<Vec<_>>(),
             "steps": out.steps,
         });
-        println!("{}", serde_json::to_string_pretty(&v).unwrap());
+        println!("{}", serde_json::to_string_pretty(&v).expect("JSON values serialise"));
         return Ok(ExitCode::SUCCESS);
     }
     let label = |k: &str| t(lang, &format!("pb.{k}"));
@@ -623,7 +623,9 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
             let rules =
                 EntryRules { overvote: treat(overvote)?, undervote: treat(undervote)?, ..EntryRules::default() };
             s.set_paper_settings(*selection, &PaperSettings { style, double_entry: *double_entry, rules })?;
-            println!("{}", wijkstem::pdf::instruction(&s.paper_settings(*selection)?.unwrap().style, lang));
+            let settings =
+                s.paper_settings(*selection)?.ok_or_else(|| Failure::from(Problem::new("paper.no_style")))?;
+            println!("{}", wijkstem::pdf::instruction(&settings.style, lang));
         }
         BallotsCommand::Print { selection, count, out, per_page } => {
             let (serials, pdf) = s.print_ballots(*selection, *count, *per_page, lang)?;
@@ -749,7 +751,7 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
         BallotsCommand::Progress { selection, json } => {
             let v = s.progress(*selection, "greedy", lang)?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&v).unwrap());
+                println!("{}", serde_json::to_string_pretty(&v).expect("JSON values serialise"));
             } else {
                 println!(
                     "{} — {}: printed {} entered {} settled {} waiting {} queue {} doubtful {}{}{}",
@@ -794,7 +796,7 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
                     "total_cost_cents": t.outcome.total_cost,
                     "explanation": t.outcome.steps.iter().map(|st| explain::render_euro(e, st, lang)).collect::<Vec<_>>(),
                 });
-                println!("{}", serde_json::to_string_pretty(&v).unwrap());
+                println!("{}", serde_json::to_string_pretty(&v).expect("JSON values serialise"));
             } else {
                 println!(
                     "printed {} valid {} blank {} invalid {} doubtful {} queue {}",

@@ -31,7 +31,7 @@ pub fn parse_euro(input: &str) -> Option<Cents> {
         (None, None) => (s.clone(), String::new()),
         (Some(d), Some(c)) => {
             let (dec, thou) = if d > c { ('.', ',') } else { (',', '.') };
-            let pos = s.rfind(dec).unwrap();
+            let pos = s.rfind(dec).expect("the separator was found above");
             let int = &s[..pos];
             if int.contains(dec) || !thousands_ok(int, thou) {
                 return None;
@@ -41,7 +41,7 @@ pub fn parse_euro(input: &str) -> Option<Cents> {
         (Some(_), None) | (None, Some(_)) => {
             let sep = if last_dot.is_some() { '.' } else { ',' };
             let parts: Vec<&str> = s.split(sep).collect();
-            let last = parts.last().unwrap();
+            let last = parts.last().expect("split gives at least one part");
             if parts.len() == 2 && (last.len() == 1 || last.len() == 2) {
                 (parts[0].to_string(), last.to_string())
             } else if thousands_ok(&s, sep) {
@@ -92,7 +92,7 @@ pub fn format_euro(cents: Cents, lang: Lang) -> String {
     let digits = euros.to_string();
     let mut grouped = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(thou);
         }
         grouped.push(ch);

@@ -218,7 +218,7 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
             Section::Meta => meta.push((record[0].trim().to_string(), record[1].trim().to_string())),
             Section::Projects => {
                 let row: Vec<String> = record.iter().map(|s| s.trim().to_string()).collect();
-                let id_col = cols.iter().position(|c| c == "project_id").unwrap();
+                let id_col = cols.iter().position(|c| c == "project_id").expect("header checked");
                 let id = row[id_col].clone();
                 if id.is_empty() {
                     return Err(PbError::at(line, "project_empty_id", &[]));
@@ -226,7 +226,7 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
                 if project_index.insert(id.clone(), project_rows.len() as u32).is_some() {
                     return Err(PbError::at(line, "project_twice", &[("id", &id)]));
                 }
-                let cost_col = cols.iter().position(|c| c == "cost").unwrap();
+                let cost_col = cols.iter().position(|c| c == "cost").expect("header checked");
                 if parse_decimal(&row[cost_col]).is_none() {
                     let code = if row[cost_col].starts_with('-') && parse_decimal(&row[cost_col][1..]).is_some() {
                         "cost_negative"
@@ -238,8 +238,9 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
                 project_rows.push(row);
             }
             Section::Votes => {
-                let vt = vote_type.unwrap();
-                let voter = record[cols.iter().position(|c| c == "voter_id").unwrap()].trim().to_string();
+                let vt = vote_type.expect("set when VOTES starts");
+                let voter =
+                    record[cols.iter().position(|c| c == "voter_id").expect("header checked")].trim().to_string();
                 if !voter_ids.insert(voter.clone()) {
                     return Err(PbError::at(line, "voter_twice", &[("voter", &voter)]));
                 }
@@ -267,7 +268,7 @@ pub fn read(input: impl Read, keep_votes: bool) -> Result<PbFile, PbError> {
                     return Err(PbError::at(line, "choose1", &[]));
                 }
                 let items: Vec<(u32, u64)> = if vt.has_points() {
-                    let pts_text = record[points_col.unwrap()].trim();
+                    let pts_text = record[points_col.expect("checked with the header")].trim();
                     let pts: Vec<&str> = if pts_text.is_empty() { vec![] } else { pts_text.split(',').collect() };
                     if pts.len() != ids.len() {
                         return Err(PbError::at(
@@ -364,21 +365,21 @@ impl PbFile {
     }
 
     pub fn project_ids(&self) -> Vec<&str> {
-        let c = self.column("project_id").unwrap();
+        let c = self.column("project_id").expect("checked when read");
         self.project_rows.iter().map(|r| r[c].as_str()).collect()
     }
 
     /// The plans the city funded (`selected` column = 1), if the file says.
     pub fn official_selected(&self) -> Option<Vec<String>> {
         let sel = self.column("selected")?;
-        let id = self.column("project_id").unwrap();
+        let id = self.column("project_id").expect("checked when read");
         Some(self.project_rows.iter().filter(|r| r[sel].trim() == "1").map(|r| r[id].clone()).collect())
     }
 
     /// The election for the rules. Amounts are scaled to whole numbers (a
     /// budget of 2372571.24 becomes 237257124 with `unit_scale` 100).
     pub fn election(&self) -> Election {
-        let cost_col = self.column("cost").unwrap();
+        let cost_col = self.column("cost").expect("checked when read");
         let budget_text = self.meta("budget").unwrap_or("0");
         let mut decimals = parse_decimal(budget_text).map(|d| d.1).unwrap_or(0);
         for r in &self.project_rows {

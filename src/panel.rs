@@ -246,7 +246,9 @@ impl Store {
         }
         let state = self.panel_state(selection_id)?;
         if state.rounds.last().is_some_and(|r| !r.closed) {
-            return Err(p("panel.round_open").with("round", state.rounds.last().unwrap().no).into());
+            return Err(p("panel.round_open")
+                .with("round", state.rounds.last().expect("an open round exists").no)
+                .into());
         }
         for code in present {
             if !state.members.iter().any(|m| &m.code == code) {

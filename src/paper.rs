@@ -105,8 +105,8 @@ impl Store {
         if before.as_ref().is_some_and(|b| b != settings) && self.entry_count(selection_id)? > 0 {
             return Err(p("paper.settings_locked").into());
         }
-        let style = serde_json::to_string(&settings.style).unwrap();
-        let rules = serde_json::to_string(&settings.rules).unwrap();
+        let style = serde_json::to_string(&settings.style).expect("plain data serialises");
+        let rules = serde_json::to_string(&settings.rules).expect("plain data serialises");
         self.write(operator, |c| {
             c.tx.execute(
                 "UPDATE selection SET ballot_style = ?1, double_entry = ?2, entry_rules = ?3 WHERE id = ?4",
@@ -305,7 +305,7 @@ impl Store {
             Verdict::Blank => "blank",
             Verdict::Invalid => "invalid",
         };
-        let findings_json = serde_json::to_string(&findings).unwrap();
+        let findings_json = serde_json::to_string(&findings).expect("plain data serialises");
         let serial = r.serial.0.clone();
         // A volunteer's reason comes first; a rule that sends the ballot to
         // the committee names its finding codes.
@@ -515,7 +515,7 @@ pub fn count_ballots<'a>(
 pub fn canonical_marks(m: &Marks) -> String {
     let mut v: Vec<(String, u32)> = m.marks.iter().filter(|(_, x)| *x > 0).cloned().collect();
     v.sort();
-    serde_json::to_string(&Marks { marks: v }).unwrap()
+    serde_json::to_string(&Marks { marks: v }).expect("plain data serialises")
 }
 
 #[derive(Debug, Clone)]

@@ -303,7 +303,7 @@ impl Flow<'_> {
             self.y = A4_H - 20.0;
             self.pages += 1;
         }
-        self.page.as_mut().unwrap()
+        self.page.as_mut().expect("a page is open")
     }
 
     fn need(&mut self, mm: f32) {

@@ -19,6 +19,9 @@ fn p(code: &str) -> Problem {
     Problem::new(code)
 }
 
+/// One entry of a ballot: entry number, marks, doubt, box.
+type EntryRow = (u8, Marks, Option<String>, Option<i64>);
+
 /// A ballot the committee or coordinator looks at: doubtful, or counted with
 /// a warning.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -136,7 +139,7 @@ impl Store {
             return Err(p("review.explanation_required").into());
         }
         let b = self.counted_entries(selection_id)?.into_iter().find(|b| b.serial == serial.0);
-        if !b.is_some_and(|b| b.doubtful.is_some()) {
+        if b.is_none_or(|b| b.doubtful.is_none()) {
             return Err(p("review.not_doubtful").with("serial", serial.display()).into());
         }
         let decision = if accept { "valid" } else { "invalid" };
@@ -206,11 +209,7 @@ impl Store {
         Ok(self.rechecks(selection_id)?.into_iter().find(|r| r.serial == Serial(serial.to_string()).display()))
     }
 
-    fn active_entries(
-        &self,
-        selection_id: i64,
-        serial: &str,
-    ) -> Result<Vec<(u8, Marks, Option<String>, Option<i64>)>, Failure> {
+    fn active_entries(&self, selection_id: i64, serial: &str) -> Result<Vec<EntryRow>, Failure> {
         let mut stmt = self
             .conn()
             .prepare("SELECT entry_no, marks, doubtful, box_id FROM ballot_entry WHERE selection_id = ?1 AND serial = ?2 AND status = 'active' ORDER BY entry_no")
@@ -248,7 +247,7 @@ impl Store {
                 self.write(operator, |c| {
                     c.tx.execute(
                         "INSERT INTO recheck (selection_id, serial, codes, requested_by, requested_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![selection_id, serial.0, serde_json::to_string(&codes).unwrap(), operator, crate::audit::now()],
+                        params![selection_id, serial.0, serde_json::to_string(&codes).expect("plain data serialises"), operator, crate::audit::now()],
                     )
                     .map_err(|e| c.err(e))?;
                     c.audit("ballot.recheck", &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "codes": codes })))
@@ -301,7 +300,7 @@ impl Store {
                 .map_err(|e| c.err(e))?;
             c.tx.execute(
                 "INSERT INTO ballot_entry (selection_id, serial, entry_no, operator, at, marks, verdict, findings, doubtful, box_id, resolved) VALUES (?1,?2,1,?3,?4,?5,?6,?7,?8,?9,1)",
-                params![selection_id, serial.0, operator, now, canonical_marks(&merged), verdict_s, serde_json::to_string(&findings).unwrap(), doubtful, box_id],
+                params![selection_id, serial.0, operator, now, canonical_marks(&merged), verdict_s, serde_json::to_string(&findings).expect("plain data serialises"), doubtful, box_id],
             )
             .map_err(|e| c.err(e))?;
             c.tx.execute("UPDATE recheck SET done_by = ?1, done_at = ?2 WHERE selection_id = ?3 AND serial = ?4 AND done_at IS NULL", params![operator, now, selection_id, serial.0])

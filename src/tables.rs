@@ -351,7 +351,7 @@ impl Store {
         let id = self.write(operator, |c| {
             c.tx.execute(
                 "INSERT INTO conv_table (selection_id, round, name, facilitator, location, plans) VALUES (?1,?2,?3,?4,?5,?6)",
-                params![selection_id, input.round, name, input.facilitator.trim(), input.location.trim(), serde_json::to_string(&plans).unwrap()],
+                params![selection_id, input.round, name, input.facilitator.trim(), input.location.trim(), serde_json::to_string(&plans).expect("plain data serialises")],
             )
             .map_err(|e| c.err(e))?;
             let id = c.tx.last_insert_rowid();
@@ -547,7 +547,7 @@ impl Store {
         self.write(operator, |c| {
             c.tx.execute(
                 "INSERT INTO table_drop (selection_id, after_round, threshold, codes, operator, at) VALUES (?1,?2,?3,?4,?5,?6)",
-                params![selection_id, after_round, threshold.trim(), serde_json::to_string(&codes).unwrap(), operator, crate::audit::now()],
+                params![selection_id, after_round, threshold.trim(), serde_json::to_string(&codes).expect("plain data serialises"), operator, crate::audit::now()],
             )
             .map_err(|e| c.err(e))?;
             c.audit("tables.drop", &format!("selection/{selection_id}"), None, Some(&json!({ "after_round": after_round, "threshold": threshold.trim(), "codes": codes })))

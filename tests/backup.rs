@@ -1,6 +1,7 @@
 //! Backups: consistent snapshots to a second folder, the last N kept, a
 //! restore that shows what a backup holds first and keeps the current file;
 //! a missing or full backup folder warns and the count goes on.
+#![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 use std::process::Command;
 

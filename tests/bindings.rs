@@ -1,6 +1,7 @@
 //! The TypeScript types at the IPC boundary are generated from the Rust types.
 //! This test fails when `ui/src/bindings.ts` drifts from them; regenerate with
 //! `UPDATE_BINDINGS=1 cargo test --test bindings`.
+#![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 use ts_rs::TS;
 use wijkstem::audit::{AuditEvent, ChainBreak, ChainReport};

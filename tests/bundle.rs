@@ -3,6 +3,7 @@
 //! named; results edited and re-signed with another key fail on the key, and
 //! re-signed with the right key fail on the recomputation. The report's text
 //! and QR code are read with pdftotext and zbarimg.
+#![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};

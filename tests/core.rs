@@ -1,4 +1,5 @@
 //! Integration tests of the core: storage, audit chain, selections, CSV import, CLI.
+#![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 use std::process::Command;
 

@@ -4,6 +4,7 @@
 //! passes `PRAGMA integrity_check`, every entry has its audit event and the
 //! audit chain verifies. The seed is printed so a failure can be replayed
 //! (`WIJKSTEM_CRASH_SEED`); `WIJKSTEM_CRASH_KILLS` sets the number of kills.
+#![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};

@@ -2,6 +2,7 @@
 //! a count: the entry is refused with a clear message, nothing is half
 //! saved, and once there is room again entry goes on. Uses a small tmpfs
 //! (needs root; the case is skipped, and says so, where mounting is not allowed).
+#![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 use std::path::Path;
 use std::process::Command;

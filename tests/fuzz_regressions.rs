@@ -2,6 +2,7 @@
 //! (`fuzz/corpus/<target>`, `fuzz/regressions/<target>`) replayed through
 //! the same checks the fuzz targets run. A crasher found by `cargo fuzz` is
 //! copied into `fuzz/regressions/<target>/` and stays a test forever.
+#![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 use std::path::Path;
 

@@ -1,5 +1,6 @@
 //! The pabulib reader and writer: malformed files are refused with the line
 //! and what is wrong; a file written back reads the same.
+#![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 use std::process::Command;
 

@@ -1,6 +1,7 @@
 //! Gelote wijkpanels: quorum, one vote per present member per round, limits,
 //! amendments that change costs or withdraw plans, the projector's budget
 //! line and movement, freeze and reveal, and the final package.
+#![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 mod common;
 

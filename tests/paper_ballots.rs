@@ -2,6 +2,7 @@
 //! with independent tools (pdftotext, pdftoppm + zbarimg), enter ballots
 //! with every kind of problem, double entry with a planted difference, and
 //! the tally.
+#![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 use std::io::Write;
 use std::path::Path;

@@ -2,6 +2,7 @@
 //! reconcile, invalidity rules, the committee's decisions, differences sent
 //! back for re-entry, pause with a kept draft, the progress view that shows
 //! no result until the count is closed, and the exports.
+#![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 use wijkstem::ballot::{qr_payload, BallotStyle, EntryRules, Marks, Serial, Treat, Verdict};
 use wijkstem::batch::BoxInput;

@@ -1,6 +1,7 @@
 //! Property tests of the rules engine on random small elections, checked
 //! against invariants and against independent, deliberately naive reference
 //! implementations (no intervals, no lazy evaluation, no search).
+#![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -74,10 +75,10 @@ fn naive_mes(e: &Election, sat: Satisfaction, b0: BigRational) -> Vec<usize> {
         let Some((rho, p)) = best else { return selected };
         selected.push(p);
         remaining.retain(|&q| q != p);
-        for v in 0..voters.len() {
+        for (v, b) in budget.iter_mut().enumerate() {
             let pay = &rho * r(s(v, p));
-            let pay = if pay > budget[v] { budget[v].clone() } else { pay };
-            budget[v] -= pay;
+            let pay = if pay > *b { b.clone() } else { pay };
+            *b -= pay;
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The project stands alone: no test, benchmark, script or fuzz target reads
 //! a path outside the repository (a fresh clone has nothing beside it).
+#![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {

@@ -149,8 +149,8 @@ impl<'a> Prep<'a> {
             .collect();
         let mut eligible = Vec::new();
         let mut free = Vec::new();
-        for p in 0..e.projects.len() {
-            if total_sat[p] > 0 {
+        for (p, &sat_p) in total_sat.iter().enumerate() {
+            if sat_p > 0 {
                 if e.projects[p].cost > 0 {
                     eligible.push(p);
                 } else {
@@ -519,12 +519,16 @@ impl<'p, 'a> Run<'p, 'a> {
                     a.iv = Iv::of(&x);
                     a.exact = Some(x);
                 }
-                let min = close.iter().map(|(_, a)| a.exact.clone().unwrap()).min().unwrap();
+                let min = close.iter().filter_map(|(_, a)| a.exact.clone()).min().expect("exact prices were just set");
                 close.iter().filter(|(_, a)| a.exact.as_ref() == Some(&min)).map(|(p, _)| *p).collect()
             };
             tied.sort_by_key(|&p| rank[p]);
             let chosen = tied[0];
-            let afford = close.into_iter().find(|(p, _)| *p == chosen).map(|(_, a)| a).unwrap();
+            let afford = close
+                .into_iter()
+                .find(|(p, _)| *p == chosen)
+                .map(|(_, a)| a)
+                .expect("the chosen plan is among the close ones");
             if tied.len() > 1 && record {
                 ties.push(Tie {
                     at: TieAt::MesRound { round: self.rounds.len() + 1 },

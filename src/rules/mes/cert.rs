@@ -378,7 +378,8 @@ impl Run<'_, '_> {
                 let b = if self.exhausted[g] { 0.0 } else { self.budget_iv[g].hi };
                 have = (have + (prep.weights[g] as f64 * (b + c.rise[g]).next_up()).next_up()).next_up();
             }
-            if !(have < prep.e.projects[q].cost as f64) {
+            // Not surely below (NaN included): the target does not hold.
+            if have.partial_cmp(&(prep.e.projects[q].cost as f64)) != Some(std::cmp::Ordering::Less) {
                 self.cert.as_mut().expect("certifying run").target_holds = false;
             }
         }
@@ -499,7 +500,7 @@ impl Run<'_, '_> {
                 let term = (b + c.rise[g]).next_up().min((rho_hi * s as f64).next_up());
                 f = (f + (prep.weights[g] as f64 * term).next_up()).next_up();
             }
-            if !(f < cost) {
+            if f.partial_cmp(&cost) != Some(std::cmp::Ordering::Less) {
                 self.cert.as_mut().expect("certifying run").target_holds = false;
                 return;
             }
