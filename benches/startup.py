@@ -45,6 +45,75 @@ def mem_tree_kb(root_pid, field):
     return total
 
 
+def pss_by_process(root_pid):
+    """PSS in MiB per process name (the app, WebKitWebProcess, WebKitNetworkProcess)."""
+    children = {}
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(pid))
+            except (OSError, IndexError, ValueError):
+                pass
+    out, stack = {}, [root_pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                kb = sum(int(l.split()[1]) for l in f if l.startswith("Pss:"))
+            out[name] = out.get(name, 0) + kb / 1024
+        except OSError:
+            pass
+        stack.extend(children.get(p, []))
+    return out
+
+
+SETTINGS = [
+    ("as shipped", {}),
+    ("WEBKIT_DISABLE_DMABUF_RENDERER=1", {"WEBKIT_DISABLE_DMABUF_RENDERER": "1"}),
+    ("WEBKIT_DISABLE_COMPOSITING_MODE=1", {"WEBKIT_DISABLE_COMPOSITING_MODE": "1"}),
+]
+
+
+def memory_by_setting(runs=2):
+    """Where the memory goes, per process, for each WebKit setting tried; and
+    whether WebDriver can still take a screenshot (the end-to-end tests need it)."""
+    rows = []
+    for label, env in SETTINGS:
+        td = wd.TauriDriver(env=env)
+        per, shot = [], "yes"
+        try:
+            for _ in range(runs):
+                d = wd.Driver(td.port)
+                d.start(["--db", os.path.join(tempfile.mkdtemp(), "bench.sqlite")])
+                d.find("#operator-name", timeout=30)
+                time.sleep(1.0)
+                pid = app_pid()
+                per.append(pss_by_process(pid) if pid else {})
+                try:
+                    d.screenshot(f"startup-{len(rows)}.png")
+                except Exception:  # noqa: BLE001 - reported in the table
+                    shot = "no"
+                d.quit()
+                time.sleep(0.5)
+        finally:
+            td.stop()
+        names = sorted({n for p in per for n in p})
+        med = {n: statistics.median(p.get(n, 0) for p in per) for n in names}
+        rows.append((label, med, shot))
+    print("\nMemory (PSS, MiB) by process and WebKit setting (median of", runs, "starts)\n")
+    print("| setting | " + " | ".join(["app", "WebKitWebProcess", "WebKitNetworkProcess", "total"]) + " | screenshot works |")
+    print("|---|---:|---:|---:|---:|:---:|")
+    for label, med, shot in rows:
+        app = sum(v for n, v in med.items() if n.startswith("wijkstem"))
+        web = sum(v for n, v in med.items() if n.startswith("WebKitWebProces"))
+        net = sum(v for n, v in med.items() if n.startswith("WebKitNetworkPr"))
+        print(f"| {label} | {app:.0f} | {web:.0f} | {net:.0f} | {sum(med.values()):.0f} | {shot} |")
+
+
 def app_pid():
     for pid in os.listdir("/proc"):
         if pid.isdigit():
@@ -90,6 +159,7 @@ def main():
     print(f"|{'-'*57}|{'-'*11}|{'-'*11}|{'-'*10}|")
     for r in rows:
         print(f"| {r[0]:<55} | {r[1]:>9} | {r[2]:>9} | {r[3]:>8} |")
+    memory_by_setting()
 
 
 if __name__ == "__main__":

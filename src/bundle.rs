@@ -297,6 +297,38 @@ impl Store {
     }
 }
 
+/// The largest manifest or signature a reader accepts (a real one is a few KiB).
+const MAX_MANIFEST: u64 = 16 * 1024 * 1024;
+
+/// The number of entries the zip's end-of-central-directory record states
+/// (zip64 when the 16-bit count is saturated), or `None` if there is none.
+fn central_directory_entries(bytes: &[u8]) -> Option<u64> {
+    const EOCD: [u8; 4] = [0x50, 0x4b, 0x05, 0x06];
+    const ZIP64_LOCATOR: [u8; 4] = [0x50, 0x4b, 0x06, 0x07];
+    const ZIP64_EOCD: [u8; 4] = [0x50, 0x4b, 0x06, 0x06];
+    if bytes.len() < 22 {
+        return None;
+    }
+    // The record is at most 22 bytes plus a 65,535-byte comment from the end.
+    let from = bytes.len().saturating_sub(22 + 65_535);
+    let at = (from..=bytes.len() - 22).rev().find(|&i| bytes[i..i + 4] == EOCD)?;
+    let le16 = |i: usize| u16::from_le_bytes([bytes[i], bytes[i + 1]]);
+    let total = le16(at + 10);
+    if total != 0xFFFF {
+        return Some(total as u64);
+    }
+    let loc = at.checked_sub(20)?;
+    if bytes[loc..loc + 4] != ZIP64_LOCATOR {
+        return Some(total as u64);
+    }
+    let le64 = |i: usize| -> Option<u64> { Some(u64::from_le_bytes(bytes.get(i..i + 8)?.try_into().ok()?)) };
+    let rec = usize::try_from(le64(loc + 8)?).ok()?;
+    if bytes.get(rec..rec + 4)? != ZIP64_EOCD {
+        return None;
+    }
+    le64(rec + 32)
+}
+
 /// The outcome of checking a bundle: what held, and every problem found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
@@ -322,29 +354,70 @@ pub fn verify(bytes: &[u8], trusted: Option<&PublicKey>) -> VerifyReport {
             return r;
         }
     };
-    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for i in 0..zip.len() {
-        let mut f = match zip.by_index(i) {
-            Ok(f) => f,
-            Err(e) => {
-                r.problems.push(p("bundle.not_zip").with("detail", e));
-                return r;
-            }
-        };
-        let name = f.name().to_string();
-        let mut buf = Vec::new();
-        if let Err(e) = f.read_to_end(&mut buf) {
-            r.problems.push(p("bundle.file_unreadable").with("path", &name).with("detail", e));
-            continue;
+    // The zip reader keeps one entry per name: a second entry of the same name
+    // (a forged file first, the original last) would go unseen. The central
+    // directory's own count of entries must match the names read.
+    match central_directory_entries(bytes) {
+        Some(n) if n == zip.len() as u64 => {}
+        Some(n) => {
+            r.problems.push(p("bundle.entries_twice").with("entries", n).with("names", zip.len()));
+            return r;
         }
-        if files.insert(name.clone(), buf).is_some() {
-            r.problems.push(p("bundle.file_twice").with("path", name));
+        None => {
+            r.problems.push(p("bundle.not_zip").with("detail", "end of central directory"));
+            return r;
         }
     }
-    let (Some(manifest_bytes), Some(signature)) = (files.remove(MANIFEST), files.remove(SIGNATURE)) else {
+    // The manifest and its signature first (small), then only the files it
+    // names, each read to at most its stated size plus one byte.
+    let read_entry = |zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str, limit: u64| -> Result<Vec<u8>, Problem> {
+        let f = zip.by_name(name).map_err(|e| p("bundle.file_unreadable").with("path", name).with("detail", e))?;
+        let mut buf = Vec::new();
+        f.take(limit.saturating_add(1))
+            .read_to_end(&mut buf)
+            .map_err(|e| p("bundle.file_unreadable").with("path", name).with("detail", e))?;
+        Ok(buf)
+    };
+    let names: Vec<String> = zip.file_names().map(str::to_string).collect();
+    let (Some(manifest_bytes), Some(signature)) = (
+        names
+            .iter()
+            .any(|n| n == MANIFEST)
+            .then(|| read_entry(&mut zip, MANIFEST, MAX_MANIFEST))
+            .transpose()
+            .ok()
+            .flatten(),
+        names
+            .iter()
+            .any(|n| n == SIGNATURE)
+            .then(|| read_entry(&mut zip, SIGNATURE, MAX_MANIFEST))
+            .transpose()
+            .ok()
+            .flatten(),
+    ) else {
         r.problems.push(p("bundle.no_manifest"));
         return r;
     };
+    if manifest_bytes.len() as u64 > MAX_MANIFEST || signature.len() as u64 > MAX_MANIFEST {
+        r.problems.push(p("bundle.bad_manifest").with("detail", "too large"));
+        return r;
+    }
+    let stated: Option<Manifest> = serde_json::from_slice(&manifest_bytes).ok();
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for name in names.iter().filter(|n| *n != MANIFEST && *n != SIGNATURE) {
+        let size = stated.as_ref().and_then(|m| m.files.iter().find(|f| &f.path == name)).map(|f| f.size);
+        let Some(size) = size else {
+            // Not in the manifest: named as extra below, never read.
+            files.insert(name.clone(), Vec::new());
+            continue;
+        };
+        match read_entry(&mut zip, name, size) {
+            Ok(buf) => {
+                files.insert(name.clone(), buf);
+            }
+            Err(problem) => r.problems.push(problem),
+        }
+    }
     let signature = String::from_utf8_lossy(&signature).to_string();
 
     // 1. The signature, by the trusted key.

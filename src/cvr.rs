@@ -76,6 +76,17 @@ impl Store {
 /// decision and the volunteer's doubt, the finding codes, and one column
 /// per plan (1 for a cross, the points, or the rank). Ballots whose
 /// double entry is not settled are not records yet and are left out.
+/// A cell a spreadsheet would take as a formula (`=`, `+`, `-`, `@`, tab,
+/// carriage return first) gets a leading apostrophe, so opening the export
+/// never runs what someone typed into a box name or a doubt.
+pub fn spreadsheet_safe(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
 pub fn cvr_csv(ci: &CountInputs) -> Result<String, Failure> {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     let mut header = vec![
@@ -88,7 +99,7 @@ pub fn cvr_csv(ci: &CountInputs) -> Result<String, Failure> {
     ];
     header.extend(ci.plans.iter().map(|p| p.code.clone()));
     let io = |e: csv::Error| Failure::from(Problem::new("export.failed").with("detail", e));
-    w.write_record(&header).map_err(io)?;
+    w.write_record(header.iter().map(|c| spreadsheet_safe(c))).map_err(io)?;
     for b in &ci.counted {
         let box_name = b.box_id.and_then(|id| ci.box_names.get(&id)).cloned().unwrap_or_default();
         let mut row = vec![
@@ -104,7 +115,7 @@ pub fn cvr_csv(ci: &CountInputs) -> Result<String, Failure> {
                 b.marks.marks.iter().find(|(c, _)| *c == p.code).map(|(_, v)| v.to_string()).unwrap_or_default()
             }),
         );
-        w.write_record(&row).map_err(io)?;
+        w.write_record(row.iter().map(|c| spreadsheet_safe(c))).map_err(io)?;
     }
     Ok(String::from_utf8(w.into_inner().map_err(|e| Failure::from(Problem::new("export.failed").with("detail", e)))?)
         .expect("csv of strings"))

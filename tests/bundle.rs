@@ -355,3 +355,55 @@ fn the_cli_exports_reports_and_verifies_with_exit_codes() {
     assert_eq!(code, Some(2));
     assert!(out.contains(&o.key_id()) && out.contains("niet met de verwachte sleutel"), "{out}");
 }
+
+/// Rewrites a bundle with Python's zipfile, which (unlike ours) writes a
+/// name twice or a huge entry when asked: what an attacker's tool would do.
+fn python_zip(src: &[u8], script: &str) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("in.zip"), dir.path().join("out.zip"));
+    std::fs::write(&a, src).unwrap();
+    let code = format!(
+        "import zipfile, sys, warnings\nwarnings.simplefilter('ignore')\nsrc = zipfile.ZipFile(sys.argv[1])\nout = zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED)\n{script}\nout.close()\n"
+    );
+    let st = Command::new("python3").arg("-c").arg(code).arg(&a).arg(&b).status().unwrap();
+    assert!(st.success());
+    std::fs::read(&b).unwrap()
+}
+
+#[test]
+fn a_name_twice_or_an_oversized_entry_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let signer = Signer::load_or_create(&dir.path().join("key"), None).unwrap();
+    let s = closed_count();
+    let zip_bytes = s.store().export_bundle(1, &signer, Lang::Nl).unwrap();
+    assert!(bundle::verify(&zip_bytes, Some(&signer.pk)).ok());
+
+    // A forged results.json first, the signed original after it.
+    let twice = python_zip(
+        &zip_bytes,
+        "out.writestr('results.json', b'{\"funded\": [\"MM04\"]}')\nfor n in src.namelist():\n    out.writestr(n, src.read(n))",
+    );
+    let r = bundle::verify(&twice, Some(&signer.pk));
+    assert!(!r.ok());
+    assert_eq!(codes(&r), ["bundle.entries_twice"]);
+    assert!(r.problems[0].render(Lang::Nl).contains("meer dan eens"), "{}", r.problems[0].render(Lang::Nl));
+
+    // The same with the original first: still refused.
+    let twice = python_zip(
+        &zip_bytes,
+        "for n in src.namelist():\n    out.writestr(n, src.read(n))\nout.writestr('results.json', b'{}')",
+    );
+    assert_eq!(codes(&bundle::verify(&twice, Some(&signer.pk))), ["bundle.entries_twice"]);
+
+    // A listed file replaced by 64 MiB of zeros, and an unlisted one of the
+    // same: the first is read only up to its stated size + 1 byte and named
+    // changed, the second is named extra without being read.
+    let big = python_zip(
+        &zip_bytes,
+        "for n in src.namelist():\n    out.writestr(n, bytes(64 << 20) if n == 'results.json' else src.read(n))\nout.writestr('extra.bin', bytes(64 << 20))",
+    );
+    let r = bundle::verify(&big, Some(&signer.pk));
+    let c = codes(&r);
+    assert!(c.contains(&"bundle.file_changed".to_string()), "{c:?}");
+    assert!(c.contains(&"bundle.file_extra".to_string()), "{c:?}");
+}

@@ -309,3 +309,26 @@ fn box_cover_qr_switches_the_box_and_is_byte_exact() {
     }
     let _ = Serial::from_random(1);
 }
+
+#[test]
+fn the_cast_vote_records_never_hand_a_spreadsheet_a_formula() {
+    let (mut s, q) = setup(false, EntryRules::default());
+    s.enter_ballot(MUIDE, None, &q[0], &m("MM01,MM02"), Some("=HYPERLINK(\"http://x\",\"klik\")")).unwrap();
+    s.enter_ballot(MUIDE, None, &q[1], &m("MM02,MM03"), Some("+X1")).unwrap();
+    s.enter_ballot(MUIDE, None, &q[2], &m("MM02,MM03"), Some("@SUM(A1)")).unwrap();
+    s.enter_ballot(MUIDE, None, &q[3], &m("MM02,MM03"), Some("gewoon een vlek")).unwrap();
+    let cvr = s.store().export_cvr(MUIDE).unwrap();
+    let mut rdr = csv::Reader::from_reader(cvr.as_bytes());
+    let doubts: Vec<String> = rdr.records().map(|r| r.unwrap().get(3).unwrap().to_string()).collect();
+    assert!(doubts.contains(&"'=HYPERLINK(\"http://x\",\"klik\")".to_string()), "{doubts:?}");
+    assert!(doubts.contains(&"'+X1".to_string()), "{doubts:?}");
+    assert!(doubts.contains(&"'@SUM(A1)".to_string()), "{doubts:?}");
+    assert!(doubts.contains(&"gewoon een vlek".to_string()), "{doubts:?}");
+    for cell in cvr.split([',', '\n']) {
+        let c = cell.trim_start_matches('"');
+        assert!(!c.starts_with(['=', '+', '@']), "formula cell {cell:?} in {cvr}");
+    }
+    assert_eq!(wijkstem::cvr::spreadsheet_safe("-1"), "'-1");
+    assert_eq!(wijkstem::cvr::spreadsheet_safe("\tx"), "'\tx");
+    assert_eq!(wijkstem::cvr::spreadsheet_safe("4619-5275-9"), "4619-5275-9");
+}

@@ -85,7 +85,8 @@ impl Iv {
             Iv { lo: f.next_down(), hi: f.next_up() }
         }
     }
-    /// Multiply by a non-negative integer of any size.
+    /// Multiply by a non-negative integer (any u128 up to i128::MAX, which
+    /// rounds to the same f64 as anything above it).
     fn mul_u128(self, k: u128) -> Iv {
         let kf = Iv::of_i128(k.min(i128::MAX as u128) as i128);
         let lo = if self.lo >= 0.0 { self.lo * kf.lo } else { self.lo * kf.hi };
@@ -94,6 +95,9 @@ impl Iv {
     }
     /// Multiply by a non-negative integer (exact as f64 below 2^53).
     fn scale(self, k: u64) -> Iv {
+        if k >= 1 << 53 {
+            return self.mul_u128(k as u128);
+        }
         let k = k as f64;
         Iv { lo: (self.lo * k).next_down(), hi: (self.hi * k).next_up() }
     }
@@ -203,8 +207,11 @@ struct RunResult {
 
 /// x / d as a guaranteed interval (d may be too large for an exact f64).
 fn div_iv(x: Iv, d: u128) -> Iv {
-    let df = d as f64;
-    Iv { lo: (x.lo / df).next_down().next_down(), hi: (x.hi / df).next_up().next_up() }
+    // d as f64 is within half an ulp; above 2^53 take both neighbours.
+    let df = Iv::of_i128(d.min(i128::MAX as u128) as i128);
+    let lo = if x.lo >= 0.0 { x.lo / df.hi } else { x.lo / df.lo };
+    let hi = if x.hi >= 0.0 { x.hi / df.lo } else { x.hi / df.hi };
+    Iv { lo: lo.next_down().next_down(), hi: hi.next_up().next_up() }
 }
 
 impl<'p, 'a> Run<'p, 'a> {
@@ -300,7 +307,7 @@ impl<'p, 'a> Run<'p, 'a> {
         for &(g, _, b) in &live {
             avail = avail.add(b.scale(w[g]));
         }
-        let affordable = match iv_cmp(avail, Iv::exact(cost as f64)) {
+        let affordable = match iv_cmp(avail, Iv::of_i128(cost as i128)) {
             Some(o) => o != std::cmp::Ordering::Less,
             None => self.exact_sum(live.iter().map(|x| x.0)) >= rat(cost),
         };
@@ -382,7 +389,7 @@ impl<'p, 'a> Run<'p, 'a> {
         if den == 0 {
             return None;
         }
-        let rho = div_iv(Iv::exact(cost as f64).sub(paid), den);
+        let rho = div_iv(Iv::of_i128(cost as i128).sub(paid), den);
         if rho.lo <= 0.0 {
             return None;
         }
@@ -436,7 +443,7 @@ impl<'p, 'a> Run<'p, 'a> {
     /// the others ρ·s.
     fn pay(&mut self, q: usize, a: Afford) {
         self.certify_pay(q, &a);
-        let round = self.rounds.len() as u16;
+        let round = u16::try_from(self.rounds.len()).expect("fewer than 65,536 plans funded");
         for &(g, s) in &self.prep.supporters[q] {
             let g = g as usize;
             if self.exhausted[g] {
@@ -480,7 +487,7 @@ impl<'p, 'a> Run<'p, 'a> {
         // recomputing every plan each round).
         let mut stale_lo: Vec<f64> = vec![f64::INFINITY; e.projects.len()];
         for &p in &prep.eligible {
-            stale_lo[p] = div_iv(Iv::exact(e.projects[p].cost as f64), prep.total_sat[p]).lo;
+            stale_lo[p] = div_iv(Iv::of_i128(e.projects[p].cost as i128), prep.total_sat[p]).lo;
         }
         let mut remaining: Vec<usize> = prep.eligible.clone();
         let mut spent_money: i64 = e.cost_of(&selected);
@@ -704,6 +711,7 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
         } else {
             runs += 1;
             let aimed = jump;
+            debug_assert!(k <= add1.k_max, "add1 stops at k_max at the latest");
             let res = add1.run_certified(k, k.saturating_add(aimed), rank, tb);
             let reach = res.reach.unwrap_or(k).clamp(k, add1.k_max);
             let held = reach >= k.saturating_add(aimed);

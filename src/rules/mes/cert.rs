@@ -379,7 +379,8 @@ impl Run<'_, '_> {
                 have = (have + (prep.weights[g] as f64 * (b + c.rise[g]).next_up()).next_up()).next_up();
             }
             // Not surely below (NaN included): the target does not hold.
-            if have.partial_cmp(&(prep.e.projects[q].cost as f64)) != Some(std::cmp::Ordering::Less) {
+            let cost_lo = Iv::of_i128(prep.e.projects[q].cost as i128).lo;
+            if have.partial_cmp(&cost_lo) != Some(std::cmp::Ordering::Less) {
                 self.cert.as_mut().expect("certifying run").target_holds = false;
             }
         }
@@ -488,9 +489,9 @@ impl Run<'_, '_> {
             if c.lip_closed() {
                 return;
             }
-            let cost = prep.e.projects[q].cost as f64;
+            let cost = Iv::of_i128(prep.e.projects[q].cost as i128).lo;
             // Cheap: Σ w·min(·, ρ·u) ≤ ρ·Σ w·u.
-            if (rho_hi * prep.total_sat[q] as f64).next_up().next_up() < cost {
+            if Iv::exact(rho_hi).mul_u128(prep.total_sat[q]).hi < cost {
                 continue;
             }
             let mut f = 0.0f64;
@@ -550,7 +551,12 @@ impl Run<'_, '_> {
                 } else {
                     let b = if self.exhausted[g] { 0.0 } else { self.budget_iv[g].hi };
                     let gap = ((rho_lo * s as f64).next_down() - b).next_down().max(0.0);
-                    (up - gap).next_up().max(0.0)
+                    let v = (up - gap).next_up();
+                    if v.is_nan() {
+                        f64::INFINITY
+                    } else {
+                        v.max(0.0)
+                    }
                 };
                 if !c.rise[g].is_finite() {
                     c.target_holds = false;
