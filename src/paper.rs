@@ -107,23 +107,26 @@ impl Store {
         }
         let style = serde_json::to_string(&settings.style).expect("plain data serialises");
         let rules = serde_json::to_string(&settings.rules).expect("plain data serialises");
-        self.write(operator, |c| {
+        self.write(operator, |c| -> Result<(), Failure> {
+            refuse_closed(c, selection_id)?;
             c.tx.execute(
                 "UPDATE selection SET ballot_style = ?1, double_entry = ?2, entry_rules = ?3 WHERE id = ?4",
                 params![style, settings.double_entry as i64, rules, selection_id],
             )
             .map_err(|e| c.err(e))?;
-            c.audit(
+            Ok(c.audit(
                 "paper.settings",
                 &format!("selection/{selection_id}"),
                 before.as_ref().map(|b| json!(b)).as_ref(),
                 Some(&json!(settings)),
-            )
+            )?)
         })?;
         Ok(())
     }
 
     /// Draw `count` new random serials, store them, and print them.
+    /// Refused once the count is closed: the signed result states how many
+    /// ballots were printed.
     /// Serials are drawn at random and printed in that order, so the print
     /// order says nothing about who got which ballot.
     pub fn print_ballots(
@@ -169,7 +172,8 @@ impl Store {
             })
             .map_err(|e| self.sql_err(e))?;
         let pdf = crate::pdf::ballots(&sel, &plans, &settings.style, &hash, &serials, per_page, lang);
-        self.write(operator, |c| {
+        self.write(operator, |c| -> Result<(), Failure> {
+            refuse_closed(c, selection_id)?;
             {
                 let mut ins = c
                     .tx
@@ -179,12 +183,12 @@ impl Store {
                     ins.execute(params![selection_id, s.0, hash, batch]).map_err(|e| c.err(e))?;
                 }
             }
-            c.audit(
+            Ok(c.audit(
                 "ballots.print",
                 &format!("selection/{selection_id}"),
                 None,
                 Some(&json!({ "batch": batch, "count": count, "style_hash": hash })),
-            )
+            )?)
         })?;
         Ok((serials, pdf))
     }
@@ -684,4 +688,17 @@ pub fn export_dir() -> std::path::PathBuf {
     directories::UserDirs::new()
         .and_then(|u| u.document_dir().map(|d| d.join("Wijkstem")))
         .unwrap_or_else(|| std::env::temp_dir().join("Wijkstem"))
+}
+
+/// A closed count is closed for every front end: checked inside the write's
+/// transaction, so nothing can close it between the check and the write.
+fn refuse_closed(c: &crate::store::Change<'_>, selection_id: i64) -> Result<(), Failure> {
+    let status: String =
+        c.tx.query_row("SELECT status FROM selection WHERE id = ?1", [selection_id], |r| r.get(0))
+            .map_err(|e| c.err(e))?;
+    if status == "closed" {
+        Err(p("paper.count_closed").into())
+    } else {
+        Ok(())
+    }
 }

@@ -369,7 +369,12 @@ impl Store {
         E: From<StoreError>,
     {
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| StoreError::from_sql(e, &path))?;
+        // IMMEDIATE: the write lock is taken before the checks run, so no other
+        // writer (the CLI on the same file) can change what they read.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::from_sql(e, &path))?;
         let mut change = Change { tx, operator: operator.to_string(), path: path.clone() };
         let out = f(&mut change)?;
         change.tx.commit().map_err(|e| StoreError::from_sql(e, &path))?;

@@ -407,3 +407,21 @@ fn a_name_twice_or_an_oversized_entry_is_refused() {
     assert!(c.contains(&"bundle.file_changed".to_string()), "{c:?}");
     assert!(c.contains(&"bundle.file_extra".to_string()), "{c:?}");
 }
+
+#[test]
+fn a_closed_count_stays_closed_for_printing_and_the_ballot_style() {
+    let mut s = closed_count();
+    let printed: i64 = s.store().conn().query_row("SELECT count(*) FROM ballot", [], |r| r.get(0)).unwrap();
+    let err = s.print_ballots(1, 50, 2, Lang::Nl).unwrap_err();
+    assert_eq!(err.problems[0].code, "paper.count_closed");
+    let style = PaperSettings {
+        style: BallotStyle::Approval { min: 1, max: 3 },
+        double_entry: false,
+        rules: EntryRules::default(),
+    };
+    // Refused either way (the entries already lock the style).
+    let code = s.set_paper_settings(1, &style).unwrap_err().problems[0].code.clone();
+    assert!(["paper.count_closed", "paper.settings_locked"].contains(&code.as_str()), "{code}");
+    let after: i64 = s.store().conn().query_row("SELECT count(*) FROM ballot", [], |r| r.get(0)).unwrap();
+    assert_eq!(printed, after, "no ballot was added to a closed count");
+}
