@@ -127,6 +127,10 @@ pub enum SelectionError {
     CodeTaken(String),
     #[error("selection is closed")]
     Closed,
+    #[error("field {field} holds a control or direction character")]
+    BadChar { field: &'static str, code_point: u32 },
+    #[error("plan code {0} holds other characters than letters, digits, - and _")]
+    BadCode(String),
     #[error("demo: {0}")]
     Demo(String),
 }
@@ -143,6 +147,10 @@ impl ToProblem for SelectionError {
             SelectionError::Demo(d) => Problem::new("store.sql").with("detail", d),
             SelectionError::CodeTaken(c) => Problem::new("selection.code_taken").with("code", c),
             SelectionError::Closed => Problem::new("selection.closed"),
+            SelectionError::BadChar { field, code_point } => {
+                Problem::new("selection.bad_char").with("field", field).with("char", format!("U+{code_point:04X}"))
+            }
+            SelectionError::BadCode(c) => Problem::new("selection.bad_code").with("code", c),
         }
     }
 }
@@ -151,7 +159,21 @@ pub const MAX_TITLE: usize = 200;
 pub const MAX_DESCRIPTION: usize = 4000;
 pub const MAX_SHORT: usize = 100;
 
+/// Characters that have no place in a name, a title or a code: control
+/// characters (a line break only in a description) and the invisible
+/// format and direction marks that make text show other than it is stored
+/// (U+202E shows a title reversed on the ballot).
+fn forbidden(c: char, multi_line: bool) -> bool {
+    (c.is_control() && !(multi_line && (c == '\n' || c == '\r' || c == '\t')))
+        || matches!(c as u32,
+            0x00AD | 0x061C | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064
+            | 0x2066..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB)
+}
+
 fn check_text(value: &str, field: &'static str, max: usize, required: bool) -> Result<String, SelectionError> {
+    if let Some(c) = value.chars().find(|&c| forbidden(c, field == "description")) {
+        return Err(SelectionError::BadChar { field, code_point: c as u32 });
+    }
     let v = value.trim();
     if required && v.is_empty() {
         return Err(SelectionError::Empty(field));
@@ -160,6 +182,16 @@ fn check_text(value: &str, field: &'static str, max: usize, required: bool) -> R
         return Err(SelectionError::TooLong { field, max });
     }
     Ok(v.to_string())
+}
+
+/// A plan code: letters, digits, `-` and `_` (it is typed at the entry
+/// screen, written in marks like `MM01,MM03` and in pabulib vote lists).
+fn check_code(value: &str) -> Result<String, SelectionError> {
+    let v = check_text(value, "code", 20, true)?;
+    if !v.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+        return Err(SelectionError::BadCode(v));
+    }
+    Ok(v)
 }
 
 fn check_amount(c: Cents) -> Result<Cents, SelectionError> {
@@ -184,7 +216,7 @@ impl SelectionInput {
 impl PlanInput {
     pub fn validated(&self) -> Result<PlanInput, SelectionError> {
         Ok(PlanInput {
-            code: check_text(&self.code, "code", 20, true)?,
+            code: check_code(&self.code)?,
             title: check_text(&self.title, "title", MAX_TITLE, true)?,
             description: check_text(&self.description, "description", MAX_DESCRIPTION, false)?,
             cost_cents: check_amount(self.cost_cents)?,

@@ -336,3 +336,39 @@ fn every_problem_code_in_the_sources_is_translated() {
         assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
     }
 }
+
+#[test]
+fn control_and_direction_characters_and_odd_codes_are_refused() {
+    let mut s = signed_in();
+    let sel = s.create_selection(&input("Ledeberg", 1_000_000)).unwrap();
+    let plan = |code: &str, title: &str, description: &str| PlanInput {
+        code: code.into(),
+        title: title.into(),
+        description: description.into(),
+        cost_cents: 1000,
+        initiator: String::new(),
+    };
+    // U+202E shows the title reversed on the ballot; NUL and other control
+    // characters break files; a zero-width space hides in a code.
+    for (p, field, ch) in [
+        (plan("A1", "Bankjes \u{202E}tkraM", ""), "title", "U+202E"),
+        (plan("A1", "Bank\u{0}jes", ""), "title", "U+0000"),
+        (plan("A1", "Bankjes", "lijn\u{7}"), "description", "U+0007"),
+        (plan("A\u{200B}1", "Bankjes", ""), "code", "U+200B"),
+    ] {
+        let f = s.add_plan(sel.id, &p).unwrap_err();
+        assert_eq!(codes(&f), ["selection.bad_char"]);
+        assert_eq!(f.problems[0].params["field"], field);
+        assert_eq!(f.problems[0].params["char"], ch);
+        assert!(f.render(wijkstem::i18n::Lang::Nl).contains("onzichtbaar of stuurteken"));
+    }
+    for code in ["A,B", "A B", "A;1", "A'1"] {
+        let f = s.add_plan(sel.id, &plan(code, "Bankjes", "")).unwrap_err();
+        assert_eq!(codes(&f), ["selection.bad_code"], "{code}");
+    }
+    // A wijk name with a direction mark is refused as well.
+    assert_eq!(codes(&s.create_selection(&input("Lede\u{202E}berg", 1)).unwrap_err()), ["selection.bad_char"]);
+    // What is fine stays fine: accents, a line break in a description, - and _.
+    s.add_plan(sel.id, &plan("LB-01_a", "Café ‘De Hoek’ – zitbanken", "Twee lijnen\nin de uitleg")).unwrap();
+    assert_eq!(s.plans(sel.id).unwrap().len(), 1);
+}
