@@ -20,6 +20,10 @@ pub enum KeyError {
     Damaged { path: String },
     #[error("signing failed: {0}")]
     Sign(String),
+    #[error("a public key exists at {path} but its secret key is missing")]
+    SecretMissing { path: String },
+    #[error("the public key at {path} does not belong to the secret key")]
+    PublicMismatch { path: String },
 }
 
 impl ToProblem for KeyError {
@@ -29,6 +33,8 @@ impl ToProblem for KeyError {
             KeyError::Passphrase => Problem::new("key.passphrase"),
             KeyError::Damaged { path } => Problem::new("key.damaged").with("path", path),
             KeyError::Sign(d) => Problem::new("key.sign").with("detail", d),
+            KeyError::SecretMissing { path } => Problem::new("key.secret_missing").with("path", path),
+            KeyError::PublicMismatch { path } => Problem::new("key.public_mismatch").with("path", path),
         }
     }
 }
@@ -88,10 +94,29 @@ impl Signer {
                     KeyError::Damaged { path: sk_path.display().to_string() }
                 }
             })?;
-            let pk_text = std::fs::read_to_string(dir.join(PUBLIC)).map_err(io)?;
-            let pk = public_key_from_file_text(&pk_text)
-                .ok_or_else(|| KeyError::Damaged { path: dir.join(PUBLIC).display().to_string() })?;
+            // The public key is derived from the secret one; a .pub file beside
+            // it that says otherwise is refused, and a missing one is rewritten.
+            let pk = PublicKey::from_secret_key(&sk).map_err(|e| KeyError::Sign(e.to_string()))?;
+            let pub_path = dir.join(PUBLIC);
+            match std::fs::read_to_string(&pub_path) {
+                Ok(text) => {
+                    let on_file = public_key_from_file_text(&text)
+                        .ok_or_else(|| KeyError::Damaged { path: pub_path.display().to_string() })?;
+                    if on_file.keynum() != pk.keynum() || on_file.to_base64() != pk.to_base64() {
+                        return Err(KeyError::PublicMismatch { path: pub_path.display().to_string() });
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    std::fs::write(&pub_path, public_key_file(&pk)).map_err(io)?;
+                }
+                Err(e) => return Err(io(e)),
+            }
             return Ok(Signer { sk, pk });
+        }
+        // Never a new key where one was published: results signed with it
+        // would no longer match what people check against.
+        if dir.join(PUBLIC).exists() {
+            return Err(KeyError::SecretMissing { path: dir.join(PUBLIC).display().to_string() });
         }
         std::fs::create_dir_all(dir).map_err(io)?;
         let KeyPair { pk, sk } =

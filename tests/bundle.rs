@@ -425,3 +425,34 @@ fn a_closed_count_stays_closed_for_printing_and_the_ballot_style() {
     let after: i64 = s.store().conn().query_row("SELECT count(*) FROM ballot", [], |r| r.get(0)).unwrap();
     assert_eq!(printed, after, "no ballot was added to a closed count");
 }
+
+#[test]
+fn a_lost_secret_key_is_never_silently_replaced_and_the_public_key_must_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    let first = Signer::load_or_create(&a, None).unwrap();
+    let published = std::fs::read_to_string(a.join("wijkstem.pub")).unwrap();
+
+    // The .pub file went missing: it is derived again from the secret key.
+    std::fs::remove_file(a.join("wijkstem.pub")).unwrap();
+    let again = Signer::load_or_create(&a, None).unwrap();
+    assert_eq!(again.key_id(), first.key_id());
+    assert_eq!(std::fs::read_to_string(a.join("wijkstem.pub")).unwrap(), published);
+
+    // Another laptop's public key put beside this secret key: refused.
+    let b = dir.path().join("b");
+    Signer::load_or_create(&b, None).unwrap();
+    std::fs::copy(b.join("wijkstem.pub"), a.join("wijkstem.pub")).unwrap();
+    let err = Signer::load_or_create(&a, None).err().expect("mismatch refused");
+    assert_eq!(wijkstem::problem::ToProblem::to_problem(&err).code, "key.public_mismatch");
+    std::fs::write(a.join("wijkstem.pub"), &published).unwrap();
+
+    // The secret key deleted while its public key was published: no new key.
+    std::fs::remove_file(a.join("wijkstem.key")).unwrap();
+    let err = Signer::load_or_create(&a, None).err().expect("no silent new key");
+    let problem = wijkstem::problem::ToProblem::to_problem(&err);
+    assert_eq!(problem.code, "key.secret_missing");
+    assert!(problem.render(Lang::Nl).contains("Er wordt geen nieuwe sleutel gemaakt"));
+    assert!(!a.join("wijkstem.key").exists(), "nothing was made");
+    assert_eq!(std::fs::read_to_string(a.join("wijkstem.pub")).unwrap(), published, "the published key is untouched");
+}
