@@ -147,7 +147,9 @@ pub fn parse_box_scan(text: &str) -> Option<(i64, i64)> {
     if hex::encode_upper(&Sha256::digest(body.as_bytes())[..2]) != parts[3] {
         return None;
     }
-    Some((parts[1].parse().ok()?, parts[2].parse().ok()?))
+    let (sel, b) = (parts[1].parse().ok()?, parts[2].parse().ok()?);
+    // Only the exact printed form counts.
+    (box_payload(sel, b) == upper).then_some((sel, b))
 }
 
 /// Read what the scanner or the volunteer typed: a QR payload or a serial.
@@ -180,6 +182,11 @@ pub fn parse_scan(text: &str, selection_id: i64) -> Result<BallotRef, BallotErro
     let sel: i64 = parts[1].parse().map_err(|_| BallotError::Unreadable)?;
     let serial = Serial::parse(parts[2]).map_err(|_| BallotError::Unreadable)?;
     if parts[3].len() != 8 || !parts[3].chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(BallotError::Unreadable);
+    }
+    // Only the exact printed form counts (no spaces in the serial, no "+1" or
+    // "01" for the selection): one ballot, one QR text.
+    if qr_payload(sel, &serial, parts[3]) != upper {
         return Err(BallotError::Unreadable);
     }
     Ok(BallotRef { selection_id: sel, serial, style_hash: Some(parts[3].to_string()) })

@@ -680,13 +680,16 @@ impl Tally {
     }
 }
 
-/// Where printed PDFs go: `WIJKSTEM_EXPORT_DIR`, else Documents/Wijkstem.
+/// Where printed PDFs go: `WIJKSTEM_EXPORT_DIR`, else Documents/Wijkstem
+/// (the home folder's Wijkstem when there is no Documents folder).
 pub fn export_dir() -> std::path::PathBuf {
     if let Some(d) = std::env::var_os("WIJKSTEM_EXPORT_DIR") {
         return d.into();
     }
+    // Documents/Wijkstem; without a Documents folder, Wijkstem in the home
+    // folder (never the temporary folder, which a restart empties).
     directories::UserDirs::new()
-        .and_then(|u| u.document_dir().map(|d| d.join("Wijkstem")))
+        .and_then(|u| u.document_dir().map(|d| d.join("Wijkstem")).or_else(|| Some(u.home_dir().join("Wijkstem"))))
         .unwrap_or_else(|| std::env::temp_dir().join("Wijkstem"))
 }
 
