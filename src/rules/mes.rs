@@ -187,14 +187,50 @@ struct Run<'p, 'a> {
     exhausted: Vec<bool>,
     /// Per group: (round, utility) for each round it paid ρ·s in. Kept after
     /// the group is exhausted: a round's exact price may need it later.
-    spent: Vec<Vec<(u16, u64)>>,
+    spent: Spent,
     budget_iv: Vec<Iv>,
     /// The funded plan's price of each round.
     rounds: Vec<Afford>,
     rho_exact: std::cell::RefCell<Vec<Option<BigRational>>>,
+    /// A reused buffer for `affordability`.
+    scratch: std::cell::RefCell<Vec<(usize, u64, Iv)>>,
     /// When set, the run also works out how far along the add1 schedule its
     /// decisions stay the same (see `cert`).
     cert: Option<cert::Cert>,
+}
+
+/// Per group, the (round, utility) of each round it paid ρ·s in: one list per
+/// group, all kept in one flat vector (a run on a large election would
+/// otherwise allocate and free a small vector per group).
+struct Spent {
+    head: Vec<u32>,
+    nodes: Vec<(u16, u64, u32)>,
+}
+
+impl Spent {
+    const NONE: u32 = u32::MAX;
+
+    fn new(groups: usize) -> Spent {
+        Spent { head: vec![Spent::NONE; groups], nodes: Vec::new() }
+    }
+
+    fn push(&mut self, g: usize, round: u16, s: u64) {
+        let at = u32::try_from(self.nodes.len()).expect("fewer than 2^32 payments in one run");
+        self.nodes.push((round, s, self.head[g]));
+        self.head[g] = at;
+    }
+
+    fn of(&self, g: usize) -> impl Iterator<Item = (u16, u64)> + '_ {
+        let mut at = self.head[g];
+        std::iter::from_fn(move || {
+            if at == Spent::NONE {
+                return None;
+            }
+            let (r, s, next) = self.nodes[at as usize];
+            at = next;
+            Some((r, s))
+        })
+    }
 }
 
 struct RunResult {
@@ -222,10 +258,11 @@ impl<'p, 'a> Run<'p, 'a> {
             prep,
             b0,
             exhausted: vec![false; groups],
-            spent: vec![Vec::new(); groups],
+            spent: Spent::new(groups),
             budget_iv: vec![b0_iv; groups],
             rounds: Vec::new(),
             rho_exact: std::cell::RefCell::new(Vec::new()),
+            scratch: std::cell::RefCell::new(Vec::new()),
             cert: None,
         }
     }
@@ -252,7 +289,7 @@ impl<'p, 'a> Run<'p, 'a> {
             return rat(0);
         }
         let mut b = self.b0.clone();
-        for &(r, s) in &self.spent[g] {
+        for (r, s) in self.spent.of(g) {
             b -= self.exact_rho(r as usize) * rat(s);
         }
         b
@@ -266,7 +303,7 @@ impl<'p, 'a> Run<'p, 'a> {
         for g in groups {
             let w = self.prep.weights[g] as u128;
             w_total += w;
-            for &(r, s) in &self.spent[g] {
+            for (r, s) in self.spent.of(g) {
                 per_round[r as usize] += w * s as u128;
             }
         }
@@ -294,17 +331,28 @@ impl<'p, 'a> Run<'p, 'a> {
     /// utility at which its supporters can pay for it, the poorest paying all
     /// they have), or `None` if its supporters together cannot afford it.
     fn affordability(&self, q: usize) -> Option<Afford> {
+        // One buffer reused across calls: a large election calls this
+        // thousands of times per run.
+        let mut live = std::mem::take(&mut *self.scratch.borrow_mut());
+        live.clear();
+        live.extend(
+            self.prep.supporters[q]
+                .iter()
+                .filter(|&&(g, _)| !self.exhausted[g as usize])
+                .map(|&(g, s)| (g as usize, s, self.budget_iv[g as usize])),
+        );
+        let out = self.affordability_of(q, &live);
+        *self.scratch.borrow_mut() = live;
+        out
+    }
+
+    fn affordability_of(&self, q: usize, live: &[(usize, u64, Iv)]) -> Option<Afford> {
         let cost = self.prep.e.projects[q].cost;
         let w = &self.prep.weights;
-        let live: Vec<(usize, u64, Iv)> = self.prep.supporters[q]
-            .iter()
-            .filter(|&&(g, _)| !self.exhausted[g as usize])
-            .map(|&(g, s)| (g as usize, s, self.budget_iv[g as usize]))
-            .collect();
 
         // Can they pay for it at all?
         let mut avail = Iv::exact(0.0);
-        for &(g, _, b) in &live {
+        for &(g, _, b) in live {
             avail = avail.add(b.scale(w[g]));
         }
         let affordable = match iv_cmp(avail, Iv::of_i128(cost as i128)) {
@@ -453,7 +501,7 @@ impl<'p, 'a> Run<'p, 'a> {
                 self.exhausted[g] = true;
                 self.budget_iv[g] = Iv::exact(0.0);
             } else {
-                self.spent[g].push((round, s));
+                self.spent.push(g, round, s);
                 self.budget_iv[g] = self.budget_iv[g].sub(a.iv.scale(s));
             }
         }

@@ -284,7 +284,7 @@ impl Run<'_, '_> {
                 continue;
             }
             m_total += m;
-            for &(r, s) in &self.spent[g] {
+            for (r, s) in self.spent.of(g) {
                 per_round[r as usize] += m * s as i128;
             }
         }
