@@ -387,17 +387,17 @@ impl<'p, 'a> Run<'p, 'a> {
                 break;
             }
         }
-        if let Some(a) = self.proven_by_intervals(cost, &live, &is_poor) {
+        if let Some(a) = self.proven_by_intervals(cost, live, &is_poor) {
             return Some(a);
         }
         // The intervals cannot decide (a near or exact tie of a budget with
         // the price): settle it exactly.
-        let exact = match self.verify_partition(cost, &live, &is_poor) {
+        let exact = match self.verify_partition(cost, live, &is_poor) {
             Some(x) => x,
             None => {
                 let mut is_poor = vec![false; live.len()];
                 loop {
-                    let rho = self.rho_for(cost, &live, &is_poor)?;
+                    let rho = self.rho_for(cost, live, &is_poor)?;
                     let rho_iv = Iv::of(&rho);
                     let mut changed = false;
                     for (i, &(g, s, _)) in live.iter().enumerate() {
