@@ -81,7 +81,18 @@ impl Session {
         Ok(empty)
     }
 
+    /// Load the demo edition; refused (nothing added) when it is there already.
     pub fn load_demo(&mut self) -> Res<Vec<Selection>> {
+        let there: Vec<String> = self
+            .store
+            .list_selections()?
+            .iter()
+            .filter(|s| s.edition == demo::DEMO_EDITION)
+            .map(|s| s.id.to_string())
+            .collect();
+        if !there.is_empty() {
+            return Err(Problem::new("demo.already_loaded").with("ids", there.join(", ")).into());
+        }
         let who = self.operator.clone().unwrap_or_else(|| demo::DEMO_OPERATOR.to_string());
         Ok(demo::load(&mut self.store, &who)?)
     }

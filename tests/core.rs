@@ -283,6 +283,10 @@ fn cli_demo_selections_import_and_audit_verify() {
     let (ok, out, _) = cli(&db, &["demo"]);
     assert!(ok);
     assert!(out.contains("Muide-Meulestede-Afrikalaan"));
+    // A second `demo` adds nothing and says so.
+    let (ok, out, err) = cli(&db, &["demo"]);
+    assert!(!ok && out.is_empty(), "{out}");
+    assert!(err.contains("al geladen"), "{err}");
     let (ok, out, _) = cli(&db, &["selections"]);
     assert!(ok);
     let line = out.lines().find(|l| l.contains("Sluizeken")).unwrap();
