@@ -318,6 +318,11 @@ fn quiet_on_closed_pipe() {
 
 fn open(cli: &Cli) -> Result<Session, Failure> {
     let path = cli.db.clone().unwrap_or_else(Store::default_path);
+    // A mistyped --db must not quietly make a new, empty database: only
+    // `demo` and `about` may start one.
+    if !path.exists() && !matches!(cli.command, Command::Demo | Command::About) {
+        return Err(wijkstem::Problem::new("cli.no_database").with("path", path.display()).into());
+    }
     let mut s = Session::open(&path)?;
     let who = cli
         .operator

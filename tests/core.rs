@@ -283,6 +283,12 @@ fn cli_demo_selections_import_and_audit_verify() {
     let (ok, out, _) = cli(&db, &["demo"]);
     assert!(ok);
     assert!(out.contains("Muide-Meulestede-Afrikalaan"));
+    // A mistyped --db makes nothing: no folder, no empty database.
+    let typo = dir.path().join("tyop").join("w.sqlite");
+    let (ok, out, err) = cli(&typo, &["selections"]);
+    assert!(!ok && out.is_empty(), "{out}");
+    assert!(err.contains("Er is geen databank"), "{err}");
+    assert!(!typo.parent().unwrap().exists());
     // A second `demo` adds nothing and says so.
     let (ok, out, err) = cli(&db, &["demo"]);
     assert!(!ok && out.is_empty(), "{out}");
