@@ -291,7 +291,7 @@ impl Store {
                     .into())
             }
             (true, [(_, who, _, first_marks, _)]) => {
-                if who == operator {
+                if same_person(who, operator) {
                     return Err(p("paper.same_operator").with("serial", r.serial.display()).into());
                 }
                 (2, Some(if *first_marks == marks_json { "agreed" } else { "differs" }.to_string()))
@@ -704,4 +704,12 @@ fn refuse_closed(c: &crate::store::Change<'_>, selection_id: i64) -> Result<(), 
     } else {
         Ok(())
     }
+}
+
+/// Two sign-in names of one person: "Anna", "anna" and " Anna  " are the same
+/// volunteer for double entry (compared after trimming, folding runs of
+/// spaces and case).
+pub fn same_person(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    norm(a) == norm(b)
 }

@@ -332,3 +332,21 @@ fn the_cast_vote_records_never_hand_a_spreadsheet_a_formula() {
     assert_eq!(wijkstem::cvr::spreadsheet_safe("\tx"), "'\tx");
     assert_eq!(wijkstem::cvr::spreadsheet_safe("4619-5275-9"), "4619-5275-9");
 }
+
+#[test]
+fn anna_and_anna_in_lower_case_are_one_volunteer_for_double_entry() {
+    let (mut s, q) = setup(true, EntryRules::default());
+    s.enter_ballot(MUIDE, None, &q[0], &m("MM01,MM02"), None).unwrap();
+    for same in ["anna", " ANNA ", "Anna"] {
+        as_op(&mut s, same);
+        assert_eq!(
+            codes(&s.enter_ballot(MUIDE, None, &q[0], &m("MM01,MM02"), None).unwrap_err()),
+            ["paper.same_operator"],
+            "{same}"
+        );
+    }
+    as_op(&mut s, "Anne");
+    s.enter_ballot(MUIDE, None, &q[0], &m("MM01,MM02"), None).unwrap();
+    assert!(wijkstem::paper::same_person("Jan  de Wit", "jan de wit"));
+    assert!(!wijkstem::paper::same_person("Jan de Wit", "Jan de Wilde"));
+}
