@@ -402,10 +402,13 @@ pub fn verify(bytes: &[u8], trusted: Option<&PublicKey>) -> VerifyReport {
         r.problems.push(p("bundle.bad_manifest").with("detail", "too large"));
         return r;
     }
-    let stated: Option<Manifest> = serde_json::from_slice(&manifest_bytes).ok();
+    // Parsed once: the sizes steer the reading; a bad manifest is reported
+    // below, after the signature.
+    let parsed: Result<Manifest, serde_json::Error> = serde_json::from_slice(&manifest_bytes);
+    let stated = parsed.as_ref().ok();
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for name in names.iter().filter(|n| *n != MANIFEST && *n != SIGNATURE) {
-        let size = stated.as_ref().and_then(|m| m.files.iter().find(|f| &f.path == name)).map(|f| f.size);
+        let size = stated.and_then(|m| m.files.iter().find(|f| &f.path == name)).map(|f| f.size);
         let Some(size) = size else {
             // Not in the manifest: named as extra below, never read.
             files.insert(name.clone(), Vec::new());
@@ -432,7 +435,7 @@ pub fn verify(bytes: &[u8], trusted: Option<&PublicKey>) -> VerifyReport {
             Err(e) => r.problems.push(p("bundle.bad_signature").with("detail", e)),
         },
     }
-    let manifest: Manifest = match serde_json::from_slice(&manifest_bytes) {
+    let manifest: Manifest = match parsed {
         Ok(m) => m,
         Err(e) => {
             r.problems.push(p("bundle.bad_manifest").with("detail", e));

@@ -336,16 +336,8 @@ impl Run<'_, '_> {
         if self.cert().aff_closed() {
             return;
         }
-        let f = self.float_of(cond, rho);
-        let c = self.cert();
-        if let Some(k) = c.float_reach(f, cond.strict) {
-            if k >= c.hi {
-                return;
-            }
-            if k > c.sched.k {
-                self.cert.as_mut().expect("certifying run").hi = k;
-                return;
-            }
+        if self.float_settles(cond, rho) {
+            return;
         }
         let (mut alpha, mut beta) = self.exact_groups(&cond.groups, true);
         alpha += rat(cond.konst);
@@ -402,7 +394,7 @@ impl Run<'_, '_> {
         let prep = self.prep;
         let rho = self.price_aff(a);
         let mut rho_exact: Option<Exact> = None;
-        self.lip_round(chosen, a, others);
+        self.lip_round(a, others);
         // The chosen plan's split holds.
         for &(g, s) in &prep.supporters[chosen] {
             if self.cert().aff_closed() {
@@ -435,43 +427,19 @@ impl Run<'_, '_> {
                 continue;
             }
             // g_A(ρ_c) against the cost, A split on float midpoints.
-            let mut groups = Vec::new();
-            let mut u_rest: i128 = 0;
-            for &(g, s) in &prep.supporters[q] {
-                let g = g as usize;
-                if self.exhausted[g] {
-                    continue;
-                }
-                let w = prep.weights[g] as i128;
-                let b = self.budget_iv[g];
-                if 0.5 * (b.lo + b.hi) < rho_mid * s as f64 {
-                    groups.push((g, -w));
-                } else {
-                    u_rest += w * s as i128;
-                }
-            }
-            let cond = Cond { konst: cost, rho: -u_rest, groups, strict: !(won_tie && u_rest > 0) };
+            let cond = self.competitor(q, won_tie, |run, g, s| {
+                let b = run.budget_iv[g];
+                0.5 * (b.lo + b.hi) < rho_mid * s as f64
+            });
             if self.float_settles(&cond, rho) {
                 continue;
             }
             // Near a tie: split exactly.
             let rho_now = self.exact_of(a);
             let rho_now_iv = Iv::of(&rho_now);
-            let mut groups = Vec::new();
-            let mut u_rest: i128 = 0;
-            for &(g, s) in &prep.supporters[q] {
-                let g = g as usize;
-                if self.exhausted[g] {
-                    continue;
-                }
-                let w = prep.weights[g] as i128;
-                if self.cmp_budget(g, &rho_now, rho_now_iv, s) == std::cmp::Ordering::Less {
-                    groups.push((g, -w));
-                } else {
-                    u_rest += w * s as i128;
-                }
-            }
-            let cond = Cond { konst: cost, rho: -u_rest, groups, strict: !(won_tie && u_rest > 0) };
+            let cond = self.competitor(q, won_tie, |run, g, s| {
+                run.cmp_budget(g, &rho_now, rho_now_iv, s) == std::cmp::Ordering::Less
+            });
             self.narrow_by(&cond, rho, Some(a), &mut rho_exact);
             if self.cert().aff_closed() {
                 return;
@@ -479,11 +447,33 @@ impl Run<'_, '_> {
         }
     }
 
+    /// `cost_q − Σ_A w·B − ρ_c·Σ_{not A} w·u` for plan `q`, with A the live
+    /// supporters `in_a` picks (those paying all they have at ρ_c); strict
+    /// unless `c` wins a tie with `q` and the rest is not empty.
+    fn competitor(&self, q: usize, won_tie: bool, in_a: impl Fn(&Self, usize, u64) -> bool) -> Cond {
+        let prep = self.prep;
+        let mut groups = Vec::new();
+        let mut u_rest: i128 = 0;
+        for &(g, s) in &prep.supporters[q] {
+            let g = g as usize;
+            if self.exhausted[g] {
+                continue;
+            }
+            let w = prep.weights[g] as i128;
+            if in_a(self, g, s) {
+                groups.push((g, -w));
+            } else {
+                u_rest += w * s as i128;
+            }
+        }
+        let cost = prep.e.projects[q].cost as i128;
+        Cond { konst: cost, rho: -u_rest, groups, strict: !(won_tie && u_rest > 0) }
+    }
+
     /// The second certificate's part of a round (see the module text).
-    fn lip_round(&mut self, chosen: usize, a: &Afford, others: &[usize]) {
+    fn lip_round(&mut self, a: &Afford, others: &[usize]) {
         let prep = self.prep;
         let rho_hi = a.iv.hi;
-        let _ = chosen;
         for &q in others {
             let c = self.cert();
             if c.lip_closed() {
