@@ -16,10 +16,8 @@ import wd  # noqa: E402
 RUNS = int(os.environ.get("RUNS", "5"))
 
 
-def mem_tree_kb(root_pid, field):
-    """A memory figure (VmRSS from status, or Pss from smaps_rollup) summed over
-    a process and all its descendants, in KiB. RSS counts shared libraries once
-    per process; PSS splits them, so the PSS sum is what the app really costs."""
+def process_tree(root_pid):
+    """The process and all its descendants."""
     children = {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
@@ -30,44 +28,42 @@ def mem_tree_kb(root_pid, field):
             children.setdefault(ppid, []).append(int(pid))
         except (OSError, IndexError, ValueError):
             pass
-    total, stack = 0, [root_pid]
+    out, stack = [], [root_pid]
     while stack:
         p = stack.pop()
-        try:
-            src = f"/proc/{p}/status" if field == "VmRSS:" else f"/proc/{p}/smaps_rollup"
-            with open(src) as f:
-                for line in f:
-                    if line.startswith(field):
-                        total += int(line.split()[1])
-        except OSError:
-            pass
+        out.append(p)
         stack.extend(children.get(p, []))
-    return total
+    return out
+
+
+def mem_kb(pid, field):
+    """A memory figure of one process in KiB: VmRSS from status, or Pss from
+    smaps_rollup (0 when the process is gone)."""
+    src = f"/proc/{pid}/status" if field == "VmRSS:" else f"/proc/{pid}/smaps_rollup"
+    try:
+        with open(src) as f:
+            return sum(int(line.split()[1]) for line in f if line.startswith(field))
+    except OSError:
+        return 0
+
+
+def mem_tree_kb(root_pid, field):
+    """A memory figure summed over a process and all its descendants, in KiB.
+    RSS counts shared libraries once per process; PSS splits them, so the PSS
+    sum is what the app really costs."""
+    return sum(mem_kb(p, field) for p in process_tree(root_pid))
 
 
 def pss_by_process(root_pid):
     """PSS in MiB per process name (the app, WebKitWebProcess, WebKitNetworkProcess)."""
-    children = {}
-    for pid in os.listdir("/proc"):
-        if pid.isdigit():
-            try:
-                with open(f"/proc/{pid}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-                children.setdefault(ppid, []).append(int(pid))
-            except (OSError, IndexError, ValueError):
-                pass
-    out, stack = {}, [root_pid]
-    while stack:
-        p = stack.pop()
+    out = {}
+    for p in process_tree(root_pid):
         try:
             with open(f"/proc/{p}/comm") as f:
                 name = f.read().strip()
-            with open(f"/proc/{p}/smaps_rollup") as f:
-                kb = sum(int(l.split()[1]) for l in f if l.startswith("Pss:"))
-            out[name] = out.get(name, 0) + kb / 1024
         except OSError:
-            pass
-        stack.extend(children.get(p, []))
+            continue
+        out[name] = out.get(name, 0) + mem_kb(p, "Pss:") / 1024
     return out
 
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks print tables; they are never timed tests.
-case "${1:-}" in
-  -h | --help)
-    cat <<'HELP'
+source "$(dirname "$0")/setup.sh"
+usage() {
+  cat <<'HELP'
 Usage: scripts/bench.sh
 
 Runs the benchmarks and prints tables (they are never timed tests):
@@ -16,23 +16,10 @@ Options:
 Environment:
   RUNS   start-ups measured (default 5);  VOTES  panel votes timed (default 15).
 
-What it installs, each only when missing (it says what before it does):
-  - Debian/Ubuntu packages with apt-get, through sudo when not root
-    (list in scripts/setup.sh);
-  - Node.js and npm (apt-get), and the front-end packages in ui/node_modules
-    with `npm ci` (versions from ui/package-lock.json);
-  - tauri-driver 2.1.0 with `cargo install`.
-Rust (cargo) must already be installed.
 HELP
-    exit 0
-    ;;
-  "") ;;
-  *)
-    echo "Unknown argument: $1 (see $0 --help)" >&2
-    exit 2
-    ;;
-esac
-source "$(dirname "$0")/setup.sh"
+  installs_help apt npm tauri-driver
+}
+help_or_no_arguments "$@"
 ensure_apt
 ensure_rust
 ensure_npm

@@ -5,9 +5,9 @@
 # Seeds are read from fuzz/corpus/<target>; what the fuzzer learns goes to a
 # scratch folder. A crash is copied to fuzz/regressions/<target>/, where
 # tests/fuzz_regressions.rs replays it from then on, and fails this script.
-case "${1:-}" in
-  -h | --help)
-    cat <<'HELP'
+source "$(dirname "$0")/setup.sh"
+usage() {
+  cat <<'HELP'
 Usage: scripts/fuzz.sh
 
 Fuzzes each parser (qr, serial, pabulib, csv, bundle) for a bounded time with
@@ -21,23 +21,12 @@ Options:
 Environment:
   FUZZ_SECONDS  seconds per target (default 15).
 
-What it installs when missing: cargo-fuzz 0.13.2 with `cargo install`
-(into ~/.cargo/bin). Rust (cargo) must already be installed.
 HELP
-    exit 0
-    ;;
-  "") ;;
-  *)
-    echo "Unknown argument: $1 (see $0 --help)" >&2
-    exit 2
-    ;;
-esac
-source "$(dirname "$0")/setup.sh"
+  installs_help cargo-fuzz
+}
+help_or_no_arguments "$@"
 ensure_rust
-if ! cargo fuzz --version >/dev/null 2>&1; then
-  say "Installing cargo-fuzz 0.13.2 (fuzzing driver) with cargo install into ~/.cargo/bin"
-  cargo install cargo-fuzz --version 0.13.2 --locked --quiet
-fi
+ensure_cargo_fuzz
 export RUSTC_BOOTSTRAP=1
 seconds="${FUZZ_SECONDS:-15}"
 targets=(qr serial pabulib csv bundle)

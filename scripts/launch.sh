@@ -2,10 +2,9 @@
 # Installs what is missing, builds, and opens Wijkstem.
 # Any arguments go to the app, e.g. `--db /media/usb/wijkbudget.sqlite`.
 # With no database yet, the app opens on the built-in demo edition.
-for arg in "$@"; do
-  case "$arg" in
-    -h | --help)
-      cat <<'HELP'
+source "$(dirname "$0")/setup.sh"
+usage() {
+  cat <<'HELP'
 Usage: scripts/launch.sh [--db FILE]
 
 Installs what is missing, builds Wijkstem (release build) and opens it.
@@ -18,18 +17,15 @@ Options:
               starts with the built-in demo edition.
   -h, --help  show this help and exit (installs and builds nothing).
 
-What it installs, each only when missing (it says what before it does):
-  - Debian/Ubuntu packages with apt-get, through sudo when not root
-    (WebKitGTK and build tools, Xvfb, ...; list in scripts/setup.sh);
-  - Node.js and npm (apt-get), and the front-end packages in ui/node_modules
-    with `npm ci` (versions from ui/package-lock.json).
-Rust (cargo) must already be installed. The first build takes several minutes.
 HELP
-      exit 0
-      ;;
+  installs_help apt npm
+  echo "The first build takes several minutes."
+}
+for arg in "$@"; do
+  case "$arg" in
+    -h | --help) usage; exit 0 ;;
   esac
 done
-source "$(dirname "$0")/setup.sh"
 ensure_apt
 ensure_rust
 ensure_npm

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Builds the installable packages (.deb and .rpm) with the Tauri bundler.
+source "$(dirname "$0")/setup.sh"
 usage() {
   cat <<'USAGE'
 Usage: scripts/package.sh [--debug]
@@ -10,18 +11,16 @@ npm package @tauri-apps/cli; nothing is downloaded from elsewhere):
   target/release/bundle/rpm/Wijkstem-<version>-1.x86_64.rpm
 Each holds the app (wijkstem-app, with a menu entry in Dutch and English and
 an icon) and the command line (wijkstem), and declares the system libraries
-it needs (WebKitGTK 4.1, GTK 3).
+it needs (WebKitGTK 4.1, GTK 3). Windows and macOS installers are made by
+.github/workflows/release.yml.
 
 Options:
   --debug     package a debug build instead (faster to build; what the test
               command installs and starts); output under target/debug/bundle/.
   -h, --help  show this help and exit (installs and builds nothing).
 
-What it installs, each only when missing (it says what before it does):
-Debian/Ubuntu build packages with apt-get (through sudo when not root),
-Node.js and npm, and the front-end packages with `npm ci`.
-Windows and macOS installers are made by .github/workflows/release.yml.
 USAGE
+  installs_help apt npm
 }
 profile=release
 for a in "$@"; do
@@ -31,8 +30,6 @@ for a in "$@"; do
     *) usage >&2; exit 2 ;;
   esac
 done
-
-source "$(dirname "$0")/setup.sh"
 ensure_apt
 ensure_rust
 ensure_npm

@@ -43,6 +43,42 @@ APT_PACKAGES=(
 
 say() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
 
+TAURI_DRIVER_VERSION=2.1.0
+CARGO_FUZZ_VERSION=0.13.2
+
+# For a script's --help: what the steps it calls install (apt, npm,
+# tauri-driver, cargo-fuzz), in the words of the functions below.
+installs_help() {
+  echo "What it installs, each only when missing (it says what before it does):"
+  local what
+  for what in "$@"; do
+    case "$what" in
+      apt)
+        echo "  - Debian/Ubuntu packages with apt-get, through sudo when not root"
+        echo "    (WebKitGTK and build tools, Xvfb, WebKitWebDriver, poppler-utils,"
+        echo "    zbar-tools, qpdf, minisign, ...; the list is APT_PACKAGES in scripts/setup.sh);"
+        ;;
+      npm)
+        echo "  - Node.js and npm (apt-get), and the front-end packages in ui/node_modules"
+        echo "    with \`npm ci\` (versions from ui/package-lock.json);"
+        ;;
+      tauri-driver) echo "  - tauri-driver $TAURI_DRIVER_VERSION with \`cargo install\` into ~/.cargo/bin;" ;;
+      cargo-fuzz) echo "  - cargo-fuzz $CARGO_FUZZ_VERSION with \`cargo install\` into ~/.cargo/bin;" ;;
+    esac
+  done
+  echo "Rust (cargo) must already be installed."
+}
+
+# For scripts that take no arguments: -h/--help prints the script's `usage`
+# and exits; anything else is refused. Nothing is installed before this.
+help_or_no_arguments() {
+  case "${1:-}" in
+    -h | --help) usage; exit 0 ;;
+    "") ;;
+    *) echo "Unknown argument: $1 (see $0 --help)" >&2; exit 2 ;;
+  esac
+}
+
 # How system packages get installed: directly as root, else through sudo.
 # Without either, apt_install stops with a clear message, but only when
 # something is actually missing.
@@ -137,8 +173,14 @@ ensure_npm() {
 
 ensure_tauri_driver() {
   command -v tauri-driver >/dev/null && return 0
-  say "Installing tauri-driver 2.1.0 (WebDriver bridge for the end-to-end tests) with cargo install into ~/.cargo/bin"
-  cargo install tauri-driver --version 2.1.0 --locked --quiet
+  say "Installing tauri-driver $TAURI_DRIVER_VERSION (WebDriver bridge for the end-to-end tests) with cargo install into ~/.cargo/bin"
+  cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --quiet
+}
+
+ensure_cargo_fuzz() {
+  cargo fuzz --version >/dev/null 2>&1 && return 0
+  say "Installing cargo-fuzz $CARGO_FUZZ_VERSION (fuzzing driver) with cargo install into ~/.cargo/bin"
+  cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --quiet
 }
 
 build_ui() {

@@ -2,9 +2,9 @@
 # Runs every test: core (cargo test), front end (vitest), and the real desktop
 # app end to end (tauri-driver + WebKitWebDriver under Xvfb), then a bounded
 # fuzzing run of every parser (scripts/fuzz.sh).
-case "${1:-}" in
-  -h | --help)
-    cat <<'HELP'
+source "$(dirname "$0")/setup.sh"
+usage() {
+  cat <<'HELP'
 Usage: scripts/test.sh
 
 Runs every test: front end (tsc, vitest), formatting and lints (cargo fmt
@@ -20,24 +20,10 @@ Options:
 Environment:
   FUZZ_SECONDS  seconds of fuzzing per target (default 15).
 
-What it installs, each only when missing (it says what before it does):
-  - Debian/Ubuntu packages with apt-get, through sudo when not root
-    (WebKitGTK and build tools, Xvfb, WebKitWebDriver, poppler-utils,
-    zbar-tools, qpdf, minisign, ...; list in scripts/setup.sh);
-  - Node.js and npm (apt-get), and the front-end packages in ui/node_modules
-    with `npm ci` (versions from ui/package-lock.json);
-  - tauri-driver 2.1.0 and cargo-fuzz 0.13.2 with `cargo install`.
-Rust (cargo) must already be installed.
 HELP
-    exit 0
-    ;;
-  "") ;;
-  *)
-    echo "Unknown argument: $1 (see $0 --help)" >&2
-    exit 2
-    ;;
-esac
-source "$(dirname "$0")/setup.sh"
+  installs_help apt npm tauri-driver cargo-fuzz
+}
+help_or_no_arguments "$@"
 ensure_apt
 ensure_rust
 ensure_npm
