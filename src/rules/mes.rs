@@ -85,10 +85,14 @@ impl Iv {
             Iv { lo: f.next_down(), hi: f.next_up() }
         }
     }
-    /// Multiply by a non-negative integer (any u128 up to i128::MAX, which
-    /// rounds to the same f64 as anything above it).
+    /// A non-negative integer of any size (above i128::MAX it rounds to the
+    /// same f64 as i128::MAX does).
+    fn of_u128(k: u128) -> Iv {
+        Iv::of_i128(k.min(i128::MAX as u128) as i128)
+    }
+    /// Multiply by a non-negative integer.
     fn mul_u128(self, k: u128) -> Iv {
-        let kf = Iv::of_i128(k.min(i128::MAX as u128) as i128);
+        let kf = Iv::of_u128(k);
         let lo = if self.lo >= 0.0 { self.lo * kf.lo } else { self.lo * kf.hi };
         let hi = if self.hi >= 0.0 { self.hi * kf.hi } else { self.hi * kf.lo };
         Iv { lo: lo.next_down(), hi: hi.next_up() }
@@ -244,7 +248,7 @@ struct RunResult {
 /// x / d as a guaranteed interval (d may be too large for an exact f64).
 fn div_iv(x: Iv, d: u128) -> Iv {
     // d as f64 is within half an ulp; above 2^53 take both neighbours.
-    let df = Iv::of_i128(d.min(i128::MAX as u128) as i128);
+    let df = Iv::of_u128(d);
     let lo = if x.lo >= 0.0 { x.lo / df.hi } else { x.lo / df.lo };
     let hi = if x.hi >= 0.0 { x.hi / df.lo } else { x.hi / df.hi };
     Iv { lo: lo.next_down().next_down(), hi: hi.next_up().next_up() }
@@ -728,7 +732,8 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
     let add1 = Add1::new(&prep, variant);
     let mut runs = 0usize;
     let mut k = 0i64;
-    // The run whose outcome reaches the step before k, and its own step.
+    // The run whose outcome reaches the step before k, and the step it was
+    // run at (its explanation's prices are that step's).
     let mut prev: Option<(i64, RunResult)> = None;
     // A certifying run costs more than a plain one. Where even two steps
     // cannot be certified (the outcome changes at almost every unit, as in
@@ -787,7 +792,7 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
                 break 'search (k - 1, keep, "next step over budget");
             }
             debug_assert_eq!(at, k);
-            prev = Some((if reach == at { at } else { -1 }, res));
+            prev = Some((at, res));
             k = reach + 1;
         }
     };
