@@ -367,7 +367,7 @@ fn verify(bundle: &std::path::Path, pubkey: Option<&std::path::Path>, lang: Lang
             std::fs::read_to_string(p)
                 .map_err(|e| Failure::from(Problem::new("store.open").with("path", p.display()).with("detail", e)))?,
         ),
-        None => std::fs::read_to_string(wijkstem::signing::key_dir().join("wijkstem.pub")).ok(),
+        None => std::fs::read_to_string(wijkstem::signing::key_dir().join(wijkstem::signing::PUBLIC)).ok(),
     };
     let pk = match key_text {
         Some(t) => Some(wijkstem::signing::public_key_from_file_text(&t).ok_or_else(|| {

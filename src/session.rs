@@ -696,7 +696,7 @@ pub fn verify_bundle(bundle_base64: &str, pubkey: Option<&str>) -> Res<VerifyVie
         .map_err(|e| Failure::from(Problem::new("bundle.not_zip").with("detail", e)))?;
     let key_text = match pubkey.filter(|k| !k.trim().is_empty()) {
         Some(k) => Some(k.to_string()),
-        None => std::fs::read_to_string(crate::signing::key_dir().join("wijkstem.pub")).ok(),
+        None => std::fs::read_to_string(crate::signing::key_dir().join(crate::signing::PUBLIC)).ok(),
     };
     let pk = match key_text {
         Some(t) => Some(
@@ -749,7 +749,7 @@ pub struct AboutInfo {
 impl Session {
     pub fn about(&self) -> AboutInfo {
         let dir = crate::signing::key_dir();
-        let public = dir.join("wijkstem.pub");
+        let public = dir.join(crate::signing::PUBLIC);
         let key_id = std::fs::read_to_string(&public)
             .ok()
             .and_then(|t| crate::signing::public_key_from_file_text(&t))
@@ -758,7 +758,7 @@ impl Session {
             version: env!("CARGO_PKG_VERSION").to_string(),
             db_path: self.store.path().to_string(),
             backup_dir: self.store.backup_settings().dir,
-            key_file: dir.join("wijkstem.key").display().to_string(),
+            key_file: dir.join(crate::signing::SECRET).display().to_string(),
             public_key_file: public.display().to_string(),
             key_id,
             export_dir: crate::paper::export_dir().display().to_string(),

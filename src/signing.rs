@@ -52,8 +52,9 @@ pub struct Signer {
     pub pk: PublicKey,
 }
 
-const SECRET: &str = "wijkstem.key";
-const PUBLIC: &str = "wijkstem.pub";
+/// The key files in the key folder.
+pub const SECRET: &str = "wijkstem.key";
+pub const PUBLIC: &str = "wijkstem.pub";
 
 /// The key id minisign prints: the 8-byte key number as 16 hex digits.
 pub fn key_id(pk: &PublicKey) -> String {
