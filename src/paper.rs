@@ -171,7 +171,7 @@ impl Store {
                 r.get(0)
             })
             .map_err(|e| self.sql_err(e))?;
-        let pdf = crate::pdf::ballots(&sel, &plans, &settings.style, &hash, &serials, per_page, lang);
+        let pdf = crate::pdf::ballots(&sel, &plans, &settings.style, &hash, &serials, per_page, lang)?;
         self.write(operator, |c| -> Result<(), Failure> {
             refuse_closed(c, selection_id)?;
             {

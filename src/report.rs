@@ -328,7 +328,7 @@ impl Flow<'_> {
     }
 
     fn line(&mut self, size: f32, bold: bool, text: &str) {
-        let lines = crate::pdf::wrap(text, A4_W - 2.0 * LEFT, size);
+        let lines = crate::pdf::layout::wrap(text, A4_W - 2.0 * LEFT, size, bold);
         for l in lines {
             let h = size * 0.3528 * 1.45;
             self.need(h);
@@ -379,7 +379,8 @@ pub fn render(d: &ReportData, footer: &Footer) -> Vec<u8> {
             c.fill(LEFT - 1.5, y - 2.0, A4_W - 2.0 * LEFT + 3.0, 6.2, 0.9);
         }
         c.text(LEFT, y, 9.0, p.funded, &p.code);
-        let title: String = crate::pdf::wrap(&p.title, 62.0, 9.0).into_iter().next().unwrap_or_default();
+        let title: String =
+            crate::pdf::layout::wrap(&p.title, 62.0, 9.0, p.funded).into_iter().next().unwrap_or_default();
         c.text(LEFT + 16.0, y, 9.0, p.funded, &title);
         c.text(LEFT + 86.0, y, 9.0, false, &format_euro(p.cost_cents, lang));
         let bar = 40.0 * score as f32 / max as f32;

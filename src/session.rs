@@ -406,7 +406,7 @@ impl Session {
             return Err(Problem::new("tables.bad_table").into());
         }
         let pdf =
-            crate::pdf::table_sheets(&sel, &tables, &self.store.list_plans(selection_id)?, &settings.format, lang);
+            crate::pdf::table_sheets(&sel, &tables, &self.store.list_plans(selection_id)?, &settings.format, lang)?;
         write_export(
             &format!(
                 "tafelbladen-{}-{}.pdf",
@@ -495,7 +495,8 @@ impl Session {
             .filter(|m| r.present.contains(&m.code))
             .map(|m| (m.code.clone(), m.name.clone()))
             .collect();
-        let pdf = crate::pdf::round_cards(&sel, r.no, &members, &self.store.live_plans(selection_id)?, &r.format, lang);
+        let pdf =
+            crate::pdf::round_cards(&sel, r.no, &members, &self.store.live_plans(selection_id)?, &r.format, lang)?;
         write_export(&format!("stemkaarten-{}-ronde{}.pdf", slug(&sel.wijk), r.no), &pdf)
     }
 

@@ -4,7 +4,7 @@ import { h, field } from "./dom";
 import { lang, t } from "./i18n";
 import { parseMarks } from "./marks";
 import { formatEuro } from "./money";
-import type { Api } from "./platform";
+import { asFailure, type Api } from "./platform";
 
 export interface Ctx {
   api: Api;
@@ -40,8 +40,14 @@ export async function setupTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
   const print = (e: Event) => {
     e.preventDefault();
     ctx.act(async () => {
-      const path = await ctx.api.printBallots(s.id, num("print-count"), num("print-per-page"), lang());
-      ctx.info(t("paperui.printed", { count: field("print-count"), path }));
+      try {
+        const path = await ctx.api.printBallots(s.id, num("print-count"), num("print-per-page"), lang());
+        ctx.info(t("paperui.printed", { count: field("print-count"), path }));
+      } catch (err) {
+        // The plans do not fit half a page: the message says so, and the form now offers one per page.
+        if (asFailure(err).problems.some((p) => p.code === "print.two_per_page_too_many")) perPage = 1;
+        throw err;
+      }
     });
   };
   return h(
@@ -80,12 +86,15 @@ export async function setupTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
       "form",
       { class: "card row", id: "print-form", onsubmit: print },
       h("label", {}, t("paperui.count"), h("input", { id: "print-count", size: 6, value: 100 })),
-      h("label", {}, t("paperui.per_page"), h("select", { id: "print-per-page" }, h("option", { value: 1 }, "1"), h("option", { value: 2, selected: true }, "2"))),
+      h("label", {}, t("paperui.per_page"), h("select", { id: "print-per-page" }, h("option", { value: 1, selected: perPage === 1 }, "1"), h("option", { value: 2, selected: perPage === 2 }, "2"))),
       h("button", { id: "print-ballots", type: "submit", disabled: !settings }, t("paperui.print")),
     ),
     await boxesCard(ctx, s),
   );
 }
+
+/** Ballots per page offered in the print form (one after two did not fit). */
+let perPage = 2;
 
 const DEFAULT_RULES: EntryRules = { overvote: "invalid", undervote: "valid", points_per_plan: "invalid", ranks: "invalid" };
 

@@ -1,0 +1,618 @@
+//! Printing: ballots and ballot-box cover sheets as PDF (A4), with an embedded
+//! font (full diacritics) and QR codes drawn as vector squares.
+//! What to print comes from the callers; where it goes is measured by
+//! [`layout`], and a list that cannot be printed legibly is refused before
+//! any page is drawn.
+
+pub mod layout;
+
+use std::sync::OnceLock;
+
+use printpdf::{
+    Color, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
+};
+use qrcode::{EcLevel, QrCode};
+use sha2::Digest;
+
+use crate::ballot::{qr_payload, BallotStyle, Serial};
+use crate::i18n::{tr, Lang};
+use crate::money::format_euro;
+use crate::problem::Problem;
+use crate::selection::{Plan, Selection};
+
+use layout::{line_height, paragraph, paragraph_height, place, Area, ListRow, MarkBox, Placement, PT_MM};
+
+const REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+fn fonts() -> &'static (ParsedFont, ParsedFont) {
+    static F: OnceLock<(ParsedFont, ParsedFont)> = OnceLock::new();
+    F.get_or_init(|| {
+        let r = ParsedFont::from_bytes(REGULAR_TTF, 0, &mut Vec::new()).expect("embedded regular font parses");
+        let b = ParsedFont::from_bytes(BOLD_TTF, 0, &mut Vec::new()).expect("embedded bold font parses");
+        (r, b)
+    })
+}
+
+pub const A4_W: f32 = 210.0;
+pub const A4_H: f32 = 297.0;
+
+fn pt(mm: f32) -> Pt {
+    Mm(mm).into()
+}
+
+/// A page being drawn, coordinates in mm from the bottom-left corner.
+pub struct Canvas {
+    ops: Vec<Op>,
+    regular: printpdf::FontId,
+    bold: printpdf::FontId,
+}
+
+impl Canvas {
+    /// One line of text. Each line gets its own text section: a second cursor
+    /// move inside one section would be relative to the first.
+    pub fn text(&mut self, x: f32, y: f32, size: f32, bold: bool, s: &str) {
+        let font = PdfFontHandle::External(if bold { self.bold.clone() } else { self.regular.clone() });
+        self.ops.push(Op::StartTextSection);
+        self.ops.push(Op::SetFont { font, size: Pt(size) });
+        self.ops.push(Op::SetTextCursor { pos: Point { x: pt(x), y: pt(y) } });
+        self.ops.push(Op::ShowText { items: vec![TextItem::Text(s.to_string())] });
+        self.ops.push(Op::EndTextSection);
+    }
+
+    /// Text wrapped to `width` mm (measured); returns the y below the last line.
+    pub fn wrapped(&mut self, x: f32, y: f32, width: f32, size: f32, bold: bool, s: &str) -> f32 {
+        paragraph(self, x, y, width, size, bold, s)
+    }
+
+    /// One line of text ending at `right`.
+    pub fn text_right(&mut self, right: f32, y: f32, size: f32, bold: bool, s: &str) {
+        self.text(right - layout::width(s, size, bold), y, size, bold, s);
+    }
+
+    pub fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, grey: f32) {
+        self.ops.push(Op::SetFillColor { col: Color::Rgb(Rgb { r: grey, g: grey, b: grey, icc_profile: None }) });
+        self.ops.push(Op::DrawRectangle {
+            rectangle: Rect {
+                x: pt(x),
+                y: pt(y),
+                width: pt(w),
+                height: pt(h),
+                mode: Some(printpdf::PaintMode::Fill),
+                winding_order: None,
+            },
+        });
+        self.ops.push(Op::SetFillColor { col: Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None }) });
+    }
+
+    pub fn stroke(&mut self, x: f32, y: f32, w: f32, h: f32, thickness: f32) {
+        self.ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
+        self.ops.push(Op::DrawRectangle {
+            rectangle: Rect {
+                x: pt(x),
+                y: pt(y),
+                width: pt(w),
+                height: pt(h),
+                mode: Some(printpdf::PaintMode::Stroke),
+                winding_order: None,
+            },
+        });
+    }
+
+    /// A QR code at level H, `size` mm wide including its 4-module quiet zone,
+    /// one filled square per dark module.
+    pub fn qr(&mut self, x: f32, y: f32, size: f32, payload: &str) {
+        let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::H).expect("payload fits a QR code");
+        let n = code.width();
+        let module = size / (n as f32 + 8.0);
+        let colors = code.to_colors();
+        self.ops.push(Op::SetFillColor { col: Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None }) });
+        for row in 0..n {
+            for col in 0..n {
+                if colors[row * n + col] == qrcode::Color::Dark {
+                    let mx = x + (col as f32 + 4.0) * module;
+                    let my = y + size - (row as f32 + 5.0) * module;
+                    self.ops.push(Op::DrawRectangle {
+                        rectangle: Rect {
+                            x: pt(mx),
+                            y: pt(my),
+                            // A hair wider so neighbouring squares leave no white seams.
+                            width: pt(module * 1.02),
+                            height: pt(module * 1.02),
+                            mode: Some(printpdf::PaintMode::Fill),
+                            winding_order: None,
+                        },
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// A document of A4 pages drawn with the embedded fonts.
+pub struct Doc {
+    pdf: PdfDocument,
+    regular: printpdf::FontId,
+    bold: printpdf::FontId,
+    pages: Vec<PdfPage>,
+}
+
+impl Doc {
+    pub fn new(title: &str) -> Doc {
+        let mut pdf = PdfDocument::new(title);
+        let (r, b) = fonts();
+        // Fixed font ids (printpdf draws random ones) keep the output byte-stable.
+        let regular = printpdf::FontId("F1WijkstemRegular".into());
+        let bold = printpdf::FontId("F2WijkstemBold".into());
+        pdf.resources.fonts.map.insert(regular.clone(), printpdf::font::PdfFont::new(r.clone()));
+        pdf.resources.fonts.map.insert(bold.clone(), printpdf::font::PdfFont::new(b.clone()));
+        Doc { pdf, regular, bold, pages: Vec::new() }
+    }
+
+    pub fn page(&mut self, draw: impl FnOnce(&mut Canvas)) {
+        let mut c = Canvas { ops: Vec::new(), regular: self.regular.clone(), bold: self.bold.clone() };
+        draw(&mut c);
+        self.pages.push(PdfPage::new(Mm(A4_W), Mm(A4_H), c.ops));
+    }
+
+    /// A blank canvas for a page to be added with `push`.
+    pub fn canvas(&self) -> Canvas {
+        Canvas { ops: Vec::new(), regular: self.regular.clone(), bold: self.bold.clone() }
+    }
+
+    pub fn push(&mut self, c: Canvas) {
+        self.pages.push(PdfPage::new(Mm(A4_W), Mm(A4_H), c.ops));
+    }
+
+    pub fn finish(mut self) -> Vec<u8> {
+        let pages = std::mem::take(&mut self.pages);
+        self.pdf.with_pages(pages);
+        self.pdf.save(&PdfSaveOptions::default(), &mut Vec::new())
+    }
+
+    /// Like `finish`, but the same content always gives the same bytes:
+    /// printpdf writes a random document id into the trailer, which is
+    /// replaced by one derived from the content (same length, so no offset
+    /// moves). A report can then be regenerated and compared byte for byte.
+    pub fn finish_stable(self) -> Vec<u8> {
+        let mut bytes = self.finish();
+        if let Some(at) = find_last(&bytes, b"/ID") {
+            let mut spans = Vec::new();
+            let mut i = at;
+            while spans.len() < 2 && i < bytes.len() {
+                if bytes[i] == b'(' {
+                    let start = i + 1;
+                    let end = start + bytes[start..].iter().position(|&b| b == b')').unwrap_or(0);
+                    spans.push((start, end));
+                    i = end;
+                }
+                i += 1;
+            }
+            for &(s, e) in &spans {
+                bytes[s..e].fill(b'0');
+            }
+            let digest = hex::encode(sha2::Sha256::digest(&bytes));
+            for &(s, e) in &spans {
+                let n = e - s;
+                bytes[s..e].copy_from_slice(&digest.as_bytes()[..n.min(64)].repeat(n.div_ceil(64))[..n]);
+            }
+        }
+        bytes
+    }
+}
+
+fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+fn p1(k: &str, v: impl ToString) -> std::collections::BTreeMap<String, String> {
+    let mut m = std::collections::BTreeMap::new();
+    m.insert(k.to_string(), v.to_string());
+    m
+}
+
+pub fn instruction(style: &BallotStyle, lang: Lang) -> String {
+    let mut m = std::collections::BTreeMap::new();
+    let key = match style {
+        BallotStyle::Approval { min, max } => {
+            m.insert("min".to_string(), min.to_string());
+            m.insert("max".to_string(), max.to_string());
+            "print.instruction_approval"
+        }
+        BallotStyle::Points { total, max_per_plan } => {
+            m.insert("total".to_string(), total.to_string());
+            m.insert("max".to_string(), max_per_plan.to_string());
+            "print.instruction_points"
+        }
+        BallotStyle::Ranking { top } => {
+            m.insert("top".to_string(), top.to_string());
+            "print.instruction_ranking"
+        }
+    };
+    tr(lang, key, &m)
+}
+
+/// Most plans one printed list shows (row numbers stay two digits).
+pub const MAX_LIST_PLANS: usize = 99;
+/// Most sheets one ballot, table sheet or round card may take.
+pub const MAX_SHEETS: usize = 6;
+const MARGIN: f32 = 12.0;
+const TOP_MARGIN: f32 = 9.0;
+const QR_SIZE: f32 = 28.0;
+/// The tick box on a ballot: at least 6 mm, as the standard for hand marks asks.
+const TICK: MarkBox = MarkBox { w: 6.5, h: 6.5 };
+/// A box to write a number in (points, a rank).
+const NUMBER_BOX: MarkBox = MarkBox { w: 11.0, h: 7.0 };
+const SMALL: f32 = 8.5;
+
+/// The fixed parts of one printed item with a plan list (a ballot, a table's
+/// sheet, a member's card), repeated on each of its sheets.
+struct Item {
+    title: String,
+    subtitle: String,
+    instruction: String,
+    /// A label with a box to write a number in (a table's participants).
+    field: Option<String>,
+    /// Ruled lines for notes, above the small print.
+    ruled: usize,
+    /// Small print at the bottom: what to do after a mistake, how to hand it in.
+    foot: Vec<String>,
+    qr: String,
+    /// Under the QR code: the serial, ...
+    under_qr: Vec<String>,
+}
+
+/// Where an item's parts go, in mm from the bottom of its band.
+struct Frame {
+    band_h: f32,
+    placement: Placement,
+}
+
+fn text_w() -> f32 {
+    A4_W - 2.0 * MARGIN - QR_SIZE - 6.0
+}
+
+impl Item {
+    fn header_h(&self) -> f32 {
+        let w = text_w();
+        let mut left = paragraph_height(&self.title, w, 15.0, true)
+            + paragraph_height(&self.subtitle, w, 11.0, false)
+            + 1.5
+            + paragraph_height(&self.instruction, w, 9.5, false);
+        if self.field.is_some() {
+            left += 10.0;
+        }
+        let right = QR_SIZE + 1.0 + (self.under_qr.len() + 1) as f32 * line_height(9.0);
+        TOP_MARGIN + left.max(right) + 3.0
+    }
+
+    fn footer_h(&self) -> f32 {
+        let w = A4_W - 2.0 * MARGIN;
+        let small: f32 = self.foot.iter().map(|s| paragraph_height(s, w, SMALL, false)).sum();
+        let ruled = if self.ruled > 0 { 9.0 + self.ruled as f32 * 8.0 } else { 0.0 };
+        6.0 + small + ruled + 2.0
+    }
+
+    /// Place `rows` in a band of `band_h` mm on at most `max_sheets` sheets.
+    fn frame(&self, band_h: f32, rows: &[ListRow], mark: MarkBox, max_sheets: usize) -> Option<Frame> {
+        let header_h = self.header_h();
+        let area =
+            Area { x: MARGIN, top: band_h - header_h, w: A4_W - 2.0 * MARGIN, h: band_h - header_h - self.footer_h() };
+        if area.h < 20.0 {
+            return None;
+        }
+        place(rows, mark, area, max_sheets).map(|placement| Frame { band_h, placement })
+    }
+
+    /// Draw sheet `k` of this item in the band starting `y0` mm from the page's bottom.
+    fn draw(&self, c: &mut Canvas, y0: f32, frame: &Frame, k: usize, rows: &[ListRow], lang: Lang) {
+        let top = y0 + frame.band_h - TOP_MARGIN;
+        let w = text_w();
+        let mut y = top - 15.0 * PT_MM * 0.8;
+        y = paragraph(c, MARGIN, y, w, 15.0, true, &self.title);
+        y = paragraph(c, MARGIN, y, w, 11.0, false, &self.subtitle) - 1.5;
+        y = paragraph(c, MARGIN, y, w, 9.5, false, &self.instruction);
+        if let Some(label) = &self.field {
+            let y = y - 5.0;
+            c.text(MARGIN, y, 10.0, true, label);
+            let lw = layout::width(label, 10.0, true);
+            c.stroke(MARGIN + lw + 3.0, y - 2.0, 20.0, 8.0, 1.0);
+        }
+        let qx = A4_W - MARGIN - QR_SIZE;
+        c.qr(qx, top - QR_SIZE, QR_SIZE, &self.qr);
+        let n = frame.placement.sheets.len();
+        let mut under = self.under_qr.clone();
+        if n > 1 {
+            let mut m = std::collections::BTreeMap::new();
+            m.insert("sheet".to_string(), (k + 1).to_string());
+            m.insert("sheets".to_string(), n.to_string());
+            under.push(tr(lang, "print.sheet_of", &m));
+        }
+        let mut uy = top - QR_SIZE - 1.0 - 9.0 * PT_MM;
+        for s in &under {
+            c.text_right(A4_W - MARGIN - 1.0, uy, 9.0, true, s);
+            uy -= line_height(9.0);
+        }
+
+        frame.placement.draw(c, k, rows, y0);
+
+        let fw = A4_W - 2.0 * MARGIN;
+        let mut fy = y0 + 6.0;
+        for s in self.foot.iter().rev() {
+            let h = paragraph_height(s, fw, SMALL, false);
+            paragraph(c, MARGIN, fy + h - SMALL * PT_MM * 0.9, fw, SMALL, false, s);
+            fy += h;
+        }
+        if self.ruled > 0 && k + 1 == n {
+            for i in 0..self.ruled {
+                c.fill(MARGIN, fy + 2.0 + i as f32 * 8.0, fw, 0.3, 0.6);
+            }
+            c.text(
+                MARGIN,
+                fy + 2.0 + self.ruled as f32 * 8.0,
+                10.0,
+                true,
+                &tr(lang, "print.table_notes", &Default::default()),
+            );
+        }
+    }
+}
+
+fn list_rows(plans: impl Iterator<Item = (String, String, i64)>, numbered: bool, lang: Lang) -> Vec<ListRow> {
+    plans
+        .enumerate()
+        .map(|(i, (code, title, cost))| ListRow {
+            number: numbered.then_some(i + 1),
+            code,
+            title,
+            right: format_euro(cost, lang),
+        })
+        .collect()
+}
+
+fn too_many(rows: &[ListRow]) -> Result<(), Problem> {
+    if rows.len() > MAX_LIST_PLANS {
+        return Err(Problem::new("print.too_many_plans").with("count", rows.len()).with("max", MAX_LIST_PLANS));
+    }
+    Ok(())
+}
+
+fn too_long(rows: &[ListRow]) -> Problem {
+    Problem::new("print.too_long").with("count", rows.len()).with("sheets", MAX_SHEETS)
+}
+
+/// What the ballot says around its list; the serial is filled in per ballot.
+fn ballot_item(sel: &Selection, style: &BallotStyle, lang: Lang) -> Item {
+    Item {
+        title: tr(lang, "print.ballot_title", &p1("edition", &sel.edition)),
+        subtitle: sel.wijk.clone(),
+        instruction: instruction(style, lang),
+        field: None,
+        ruled: 0,
+        foot: vec![tr(lang, "print.mistake", &Default::default()), tr(lang, "print.fold", &Default::default())],
+        qr: String::new(),
+        under_qr: vec![tr(lang, "print.serial", &p1("serial", "0000-0000-0"))],
+    }
+}
+
+/// How ballots of this selection would be laid out, or why they cannot be
+/// printed: more than [`MAX_LIST_PLANS`] plans, more than [`MAX_SHEETS`]
+/// sheets per ballot, or two per page when the plans do not fit half a page.
+pub fn ballot_layout(
+    sel: &Selection,
+    plans: &[Plan],
+    style: &BallotStyle,
+    per_page: u8,
+    lang: Lang,
+) -> Result<(usize, usize), Problem> {
+    let rows = list_rows(plans.iter().map(|p| (p.code.clone(), p.title.clone(), p.cost_cents)), true, lang);
+    let f = ballot_frame(sel, &rows, style, per_page, lang)?;
+    Ok((f.placement.columns, f.placement.sheets.len()))
+}
+
+fn ballot_frame(
+    sel: &Selection,
+    rows: &[ListRow],
+    style: &BallotStyle,
+    per_page: u8,
+    lang: Lang,
+) -> Result<Frame, Problem> {
+    too_many(rows)?;
+    let item = ballot_item(sel, style, lang);
+    if per_page >= 2 {
+        return item
+            .frame(A4_H / 2.0, rows, TICK, 1)
+            .ok_or_else(|| Problem::new("print.two_per_page_too_many").with("count", rows.len()));
+    }
+    item.frame(A4_H, rows, TICK, MAX_SHEETS).ok_or_else(|| too_long(rows))
+}
+
+/// Ballots for `serials`, one or two per A4 page (two: cut along the line).
+/// A ballot whose plans need more than one sheet gets continuation sheets
+/// with the same serial and QR code ("blad 1 van 2"), so entry still takes
+/// one scan. Refused (no PDF) when the plans cannot be printed legibly.
+pub fn ballots(
+    sel: &Selection,
+    plans: &[Plan],
+    style: &BallotStyle,
+    style_hash: &str,
+    serials: &[Serial],
+    per_page: u8,
+    lang: Lang,
+) -> Result<Vec<u8>, Problem> {
+    let rows = list_rows(plans.iter().map(|p| (p.code.clone(), p.title.clone(), p.cost_cents)), true, lang);
+    let per_page = per_page.clamp(1, 2);
+    let frame = ballot_frame(sel, &rows, style, per_page, lang)?;
+    let mut item = ballot_item(sel, style, lang);
+    let mut doc = Doc::new(&item.title);
+    let sheets = frame.placement.sheets.len();
+    let mut fill = |c: &mut Canvas, serial: &Serial, y0: f32, k: usize| {
+        item.qr = qr_payload(sel.id, serial, style_hash);
+        item.under_qr = vec![tr(lang, "print.serial", &p1("serial", serial.display()))];
+        item.draw(c, y0, &frame, k, &rows, lang);
+    };
+    if per_page == 2 {
+        for chunk in serials.chunks(2) {
+            let mut c = doc.canvas();
+            for (i, serial) in chunk.iter().enumerate() {
+                fill(&mut c, serial, A4_H / 2.0 * (1 - i) as f32, 0);
+            }
+            c.fill(5.0, A4_H / 2.0 - 0.2, A4_W - 10.0, 0.4, 0.6);
+            doc.push(c);
+        }
+    } else {
+        for serial in serials {
+            for k in 0..sheets {
+                let mut c = doc.canvas();
+                fill(&mut c, serial, 0.0, k);
+                doc.push(c);
+            }
+        }
+    }
+    Ok(doc.finish())
+}
+
+/// A cover sheet for a ballot box: where it stood, how many ballots it should
+/// hold, and a QR code naming the box.
+pub fn box_cover(sel: &Selection, box_id: i64, box_name: &str, location: &str, expected: u64, lang: Lang) -> Vec<u8> {
+    let mut doc = Doc::new(&tr(lang, "print.box_title", &p1("box", box_name)));
+    doc.page(|c| {
+        let w = A4_W - 40.0;
+        let mut y = paragraph(c, 20.0, 270.0, w, 22.0, true, &tr(lang, "print.box_title", &p1("box", box_name)));
+        y = paragraph(c, 20.0, y - 2.0, w, 14.0, false, &format!("{} — {}", sel.wijk, sel.edition));
+        y = paragraph(c, 20.0, y - 2.0, w, 12.0, false, &tr(lang, "print.box_location", &p1("location", location)));
+        paragraph(c, 20.0, y, w, 12.0, false, &tr(lang, "print.box_expected", &p1("expected", expected)));
+        c.qr(20.0, 150.0, 70.0, &crate::ballot::box_payload(sel.id, box_id));
+        c.text(20.0, 140.0, 11.0, false, &tr(lang, "print.box_signatures", &Default::default()));
+        c.stroke(20.0, 100.0, 80.0, 30.0, 0.8);
+        c.stroke(110.0, 100.0, 80.0, 30.0, 0.8);
+    });
+    doc.finish()
+}
+
+/// One sheet per conversation table (continued on more sheets when its plans
+/// need them): round, table, facilitator, the plans it discusses with a box
+/// for the table's value, room for conditions and notes, and a QR code that
+/// opens this table in the entry screen.
+pub fn table_sheets(
+    sel: &Selection,
+    tables: &[crate::tables::TableView],
+    plans: &[Plan],
+    format: &crate::tables::VerdictFormat,
+    lang: Lang,
+) -> Result<Vec<u8>, Problem> {
+    let key = match format {
+        crate::tables::VerdictFormat::Points { .. } => "print.table_points",
+        crate::tables::VerdictFormat::Ranking => "print.table_ranking",
+        crate::tables::VerdictFormat::Support => "print.table_support",
+    };
+    let per = if let crate::tables::VerdictFormat::Points { per_participant } = format { *per_participant } else { 0 };
+    let mut items = Vec::new();
+    for t in tables {
+        let rows = list_rows(
+            t.plans
+                .iter()
+                .filter_map(|code| plans.iter().find(|x| &x.code == code))
+                .map(|p| (p.code.clone(), p.title.clone(), p.cost_cents)),
+            false,
+            lang,
+        );
+        too_many(&rows)?;
+        let mut m = std::collections::BTreeMap::new();
+        m.insert("round".to_string(), t.round.to_string());
+        m.insert("table".to_string(), t.name.clone());
+        let mut m2 = std::collections::BTreeMap::new();
+        m2.insert("facilitator".to_string(), t.facilitator.clone());
+        m2.insert("location".to_string(), t.location.clone());
+        let item = Item {
+            title: tr(lang, "print.table_heading", &m),
+            subtitle: format!("{} — {}. {}", sel.wijk, sel.edition, tr(lang, "print.table_facilitator", &m2)),
+            instruction: tr(lang, key, &p1("per", per)),
+            field: Some(tr(lang, "print.table_participants", &Default::default())),
+            ruled: 5,
+            foot: vec![],
+            qr: t.qr.clone(),
+            under_qr: vec![],
+        };
+        let frame = item.frame(A4_H, &rows, NUMBER_BOX, MAX_SHEETS).ok_or_else(|| too_long(&rows))?;
+        items.push((item, frame, rows));
+    }
+    let mut doc = Doc::new(&tr(lang, "print.table_title", &p1("wijk", &sel.wijk)));
+    for (item, frame, rows) in &items {
+        for k in 0..frame.placement.sheets.len() {
+            let mut c = doc.canvas();
+            item.draw(&mut c, 0.0, frame, k, rows, lang);
+            doc.push(c);
+        }
+    }
+    Ok(doc.finish())
+}
+
+/// One card per present member for a panel round: member, round, the plans
+/// with a box each, and a QR code that opens the member's row in the grid.
+/// Two cards per page when the plans fit half a page, otherwise one per page
+/// (continued on more sheets when needed).
+pub fn round_cards(
+    sel: &Selection,
+    round: u32,
+    members: &[(String, String)],
+    plans: &[(String, String, i64)],
+    format: &crate::panel::RoundFormat,
+    lang: Lang,
+) -> Result<Vec<u8>, Problem> {
+    let rows = list_rows(plans.iter().cloned(), false, lang);
+    too_many(&rows)?;
+    let how = match format {
+        crate::panel::RoundFormat::Points { per_member } => tr(lang, "print.card_points", &p1("n", per_member)),
+        crate::panel::RoundFormat::Approval { max } => tr(lang, "print.card_approval", &p1("n", max)),
+        crate::panel::RoundFormat::Ranking => tr(lang, "print.card_ranking", &Default::default()),
+        crate::panel::RoundFormat::Consent => tr(lang, "print.card_consent", &Default::default()),
+    };
+    let mark = match format {
+        crate::panel::RoundFormat::Approval { .. } | crate::panel::RoundFormat::Consent => TICK,
+        _ => NUMBER_BOX,
+    };
+    let card = |code: &str, name: &str| {
+        let mut m = std::collections::BTreeMap::new();
+        m.insert("round".to_string(), round.to_string());
+        m.insert("member".to_string(), format!("{code} {name}"));
+        Item {
+            title: tr(lang, "print.card_heading", &m),
+            subtitle: format!("{} — {}", sel.wijk, sel.edition),
+            instruction: how.clone(),
+            field: None,
+            ruled: 0,
+            foot: vec![],
+            qr: crate::panel::card_payload(sel.id, round, code),
+            under_qr: vec![],
+        }
+    };
+    // The longest member name decides whether two cards fit on a page.
+    let widest = members.iter().max_by_key(|(c, n)| c.chars().count() + n.chars().count());
+    let probe = widest.map(|(c, n)| card(c, n)).unwrap_or_else(|| card("", ""));
+    let two = probe.frame(A4_H / 2.0, &rows, mark, 1).is_some();
+    let mut doc = Doc::new(&tr(lang, "print.card_title", &p1("round", round)));
+    if two {
+        for chunk in members.chunks(2) {
+            let mut c = doc.canvas();
+            for (i, (code, name)) in chunk.iter().enumerate() {
+                let item = card(code, name);
+                let frame = item.frame(A4_H / 2.0, &rows, mark, 1).ok_or_else(|| too_long(&rows))?;
+                item.draw(&mut c, A4_H / 2.0 * (1 - i) as f32, &frame, 0, &rows, lang);
+            }
+            c.fill(5.0, A4_H / 2.0 - 0.2, A4_W - 10.0, 0.4, 0.6);
+            doc.push(c);
+        }
+    } else {
+        for (code, name) in members {
+            let item = card(code, name);
+            let frame = item.frame(A4_H, &rows, mark, MAX_SHEETS).ok_or_else(|| too_long(&rows))?;
+            for k in 0..frame.placement.sheets.len() {
+                let mut c = doc.canvas();
+                item.draw(&mut c, 0.0, &frame, k, &rows, lang);
+                doc.push(c);
+            }
+        }
+    }
+    Ok(doc.finish())
+}

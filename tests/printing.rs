@@ -1,0 +1,424 @@
+//! Printing at real sizes: ballots, table sheets and round cards for 5 to 60
+//! plans with titles up to the longest a plan may have, checked with tools
+//! that do not share our code: `pdftotext` (every code and full title, once
+//! per ballot), `pdftotext -bbox` (every word inside the page, inside its own
+//! ballot's half, no two words on top of each other) and `pdftoppm` +
+//! `zbarimg` (the QR code on every sheet). Above the limit the CLI refuses
+//! with the message and writes no file.
+//!
+//! `WIJKSTEM_KEEP_PDF=<dir>` keeps the PDFs to look at.
+#![allow(clippy::unwrap_used)] // tests may panic on what they did not expect
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use wijkstem::ballot::{qr_payload, BallotStyle, PrintedPlan, Serial};
+use wijkstem::i18n::Lang;
+use wijkstem::paper::PaperSettings;
+use wijkstem::selection::{Method, PlanInput, SelectionInput, MAX_TITLE};
+use wijkstem::session::Session;
+
+mod common;
+
+const WORDS: &[&str] = &[
+    "Groene",
+    "speelplek",
+    "aan",
+    "de",
+    "Sleepstraat",
+    "met",
+    "bankjes",
+    "voor",
+    "café",
+    "en",
+    "overdekte",
+    "fietsenstalling",
+    "bij",
+    "het",
+    "Rabotpark",
+    "veilige",
+    "oversteek",
+    "naar",
+    "école",
+    "buurtmoestuin",
+    "Meulestedebrug",
+    "zeventig",
+    "bomen",
+    "één",
+    "straatfeest",
+];
+
+/// A title of about `len` characters that starts with a word no other title
+/// has, so each can be searched for exactly.
+fn title(i: usize, len: usize) -> String {
+    let mut t = format!("Idee{i:02}");
+    let mut k = i;
+    while t.chars().count() < len {
+        let w = WORDS[k % WORDS.len()];
+        if t.chars().count() + 1 + w.chars().count() > len {
+            break;
+        }
+        t.push(' ');
+        t.push_str(w);
+        k += 7;
+    }
+    t
+}
+
+fn plans(n: usize, len: usize) -> Vec<(String, String, i64)> {
+    (1..=n).map(|i| (format!("P{i:02}"), title(i, len), 1_000_000 + i as i64 * 12_345)).collect()
+}
+
+fn session_with(db: Option<&Path>, n: usize, len: usize) -> (Session, i64) {
+    let mut s = match db {
+        Some(p) => Session::open(p).unwrap(),
+        None => Session::in_memory().unwrap(),
+    };
+    s.sign_in("Anna").unwrap();
+    let sel = s
+        .create_selection(&SelectionInput {
+            edition: "Wijkbudget 2026".into(),
+            wijk: "Brugse Poort – Rabot".into(),
+            budget_cents: 100_000_000,
+            method: Method::Ballots,
+        })
+        .unwrap();
+    for (code, title, cost) in plans(n, len) {
+        s.add_plan(
+            sel.id,
+            &PlanInput { code, title, description: String::new(), cost_cents: cost, initiator: String::new() },
+        )
+        .unwrap();
+    }
+    s.set_paper_settings(
+        sel.id,
+        &PaperSettings {
+            style: BallotStyle::Approval { min: 1, max: 3 },
+            double_entry: false,
+            rules: Default::default(),
+        },
+    )
+    .unwrap();
+    (s, sel.id)
+}
+
+fn keep(pdf: &[u8], name: &str, dir: &Path) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, pdf).unwrap();
+    if let Some(k) = std::env::var_os("WIJKSTEM_KEEP_PDF") {
+        std::fs::create_dir_all(&k).unwrap();
+        std::fs::write(Path::new(&k).join(name), pdf).unwrap();
+    }
+    path
+}
+
+/// A word and its box as `pdftotext -bbox` reads them (points, top-left origin).
+#[derive(Debug, Clone)]
+struct Word {
+    page: usize,
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    y1: f32,
+    /// Read only by the failure messages.
+    #[allow(dead_code)]
+    text: String,
+}
+
+fn attr(tag: &str, name: &str) -> f32 {
+    let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+    tag[at..at + tag[at..].find('"').unwrap()].parse().unwrap()
+}
+
+/// Every word with its position, and each page's size.
+fn words(pdf: &Path) -> (Vec<(f32, f32)>, Vec<Word>) {
+    let out = Command::new("pdftotext").arg("-bbox").arg(pdf).arg("-").output().unwrap();
+    assert!(out.status.success());
+    let html = String::from_utf8(out.stdout).unwrap();
+    let (mut pages, mut words) = (Vec::new(), Vec::new());
+    for tag in html.split('<').skip(1) {
+        if tag.starts_with("page ") {
+            pages.push((attr(tag, "width"), attr(tag, "height")));
+        } else if tag.starts_with("word ") {
+            let text = tag[tag.find('>').unwrap() + 1..].to_string();
+            words.push(Word {
+                page: pages.len() - 1,
+                x0: attr(tag, "xMin"),
+                y0: attr(tag, "yMin"),
+                x1: attr(tag, "xMax"),
+                y1: attr(tag, "yMax"),
+                text,
+            });
+        }
+    }
+    (pages, words)
+}
+
+/// The text of one page (or the part of it between `top` and `bottom`
+/// points), words joined by single spaces.
+fn text_of(pdf: &Path, page: usize, crop: Option<(f32, f32)>) -> String {
+    let mut cmd = Command::new("pdftotext");
+    cmd.args(["-f", &(page + 1).to_string(), "-l", &(page + 1).to_string()]);
+    if let Some((top, bottom)) = crop {
+        let (top, height) = (top.round() as i64, (bottom - top).round() as i64);
+        cmd.args(["-x", "0", "-y", &top.to_string(), "-W", "1000", "-H", &height.to_string()]);
+    }
+    let out = cmd.arg(pdf).arg("-").output().unwrap();
+    String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn count(hay: &str, needle: &str) -> usize {
+    hay.matches(needle).count()
+}
+
+fn count_token(hay: &str, token: &str) -> usize {
+    hay.split(' ').filter(|w| *w == token).count()
+}
+
+/// Every word inside the page with a printer's margin, no two words on top
+/// of each other, and (for two per page) no word across the cut line.
+fn check_positions(pages: &[(f32, f32)], words: &[Word], halves: bool) {
+    const MARGIN_PT: f32 = 14.0; // 5 mm: what a printer leaves blank
+    for w in words {
+        let (pw, ph) = pages[w.page];
+        assert!(
+            w.x0 >= MARGIN_PT && w.x1 <= pw - MARGIN_PT && w.y0 >= MARGIN_PT && w.y1 <= ph - MARGIN_PT,
+            "{w:?} outside the printable page"
+        );
+        if halves {
+            assert!(w.y1 <= ph / 2.0 || w.y0 >= ph / 2.0, "{w:?} lies across the cut between two ballots");
+        }
+    }
+    for page in 0..pages.len() {
+        let on: Vec<&Word> = words.iter().filter(|w| w.page == page).collect();
+        for (i, a) in on.iter().enumerate() {
+            for b in &on[i + 1..] {
+                let ox = a.x1.min(b.x1) - a.x0.max(b.x0);
+                let oy = a.y1.min(b.y1) - a.y0.max(b.y0);
+                assert!(ox <= 0.5 || oy <= 0.5, "{a:?} and {b:?} overlap");
+            }
+        }
+    }
+}
+
+/// The QR codes of each page, decoded from a 150 dpi rendering.
+fn qr_per_page(pdf: &Path, work: &Path, pages: usize) -> Option<Vec<Vec<String>>> {
+    if !(common::need("pdftoppm") && common::need("zbarimg")) {
+        return None;
+    }
+    let mut out = Vec::new();
+    for k in 1..=pages {
+        let prefix = work.join(format!("qr-{k}"));
+        let ok = Command::new("pdftoppm")
+            .args(["-r", "150", "-png", "-singlefile", "-f", &k.to_string(), "-l", &k.to_string()])
+            .arg(pdf)
+            .arg(&prefix)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let png = prefix.with_extension("png");
+        let z = Command::new("zbarimg").args(["-q", "--raw"]).arg(&png).output().unwrap();
+        let mut codes: Vec<String> =
+            String::from_utf8_lossy(&z.stdout).lines().filter(|l| !l.is_empty()).map(String::from).collect();
+        codes.sort();
+        out.push(codes);
+        std::fs::remove_file(png).unwrap();
+    }
+    Some(out)
+}
+
+#[test]
+fn ballots_of_5_to_60_plans_print_whole_and_scan_on_every_sheet() {
+    if !common::need("pdftotext") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (n, len) in [(5, 40), (15, 120), (30, 60), (30, 120), (45, 120), (60, 120), (60, MAX_TITLE)] {
+        for per_page in [1u8, 2] {
+            let (mut s, id) = session_with(None, n, len);
+            let sel = s.selection(id).unwrap();
+            let all = s.plans(id).unwrap();
+            let fits_two =
+                wijkstem::pdf::ballot_layout(&sel, &all, &BallotStyle::Approval { min: 1, max: 3 }, 2, Lang::Nl);
+            let printed = s.print_ballots(id, 3, per_page, Lang::Nl);
+            if per_page == 2 && fits_two.is_err() {
+                let e = printed.unwrap_err();
+                assert_eq!(e.problems[0].code, "print.two_per_page_too_many", "{n} plans");
+                assert!(e.problems[0].render(Lang::Nl).contains("1 per blad"));
+                continue;
+            }
+            let (serials, pdf) = printed.unwrap_or_else(|e| panic!("{n} plans of {len}, {per_page} per page: {e:?}"));
+            let path = keep(&pdf, &format!("ballots-{n}-plans-{len}-chars-{per_page}-per-page.pdf"), dir.path());
+            let (pages, ws) = words(&path);
+            check_positions(&pages, &ws, per_page == 2);
+            let printed_plans: Vec<PrintedPlan> = all
+                .iter()
+                .map(|p| PrintedPlan { code: p.code.clone(), title: p.title.clone(), cost_cents: p.cost_cents })
+                .collect();
+            let hash = wijkstem::ballot::style_hash(&BallotStyle::Approval { min: 1, max: 3 }, &printed_plans);
+            // Which page (and which half) holds which ballot.
+            let sheets = if per_page == 2 { 1 } else { pages.len() / serials.len() };
+            assert_eq!(pages.len(), if per_page == 2 { 2 } else { serials.len() * sheets }, "{n} plans");
+            let codes = qr_per_page(&path, dir.path(), pages.len());
+            for (b, serial) in serials.iter().enumerate() {
+                let ph = pages[0].1;
+                let text: String = if per_page == 2 {
+                    let (top, bottom) = if b % 2 == 0 { (0.0, ph / 2.0) } else { (ph / 2.0, ph) };
+                    text_of(&path, b / 2, Some((top, bottom)))
+                } else {
+                    (0..sheets).map(|k| text_of(&path, b * sheets + k, None)).collect::<Vec<_>>().join(" ")
+                };
+                for (i, p) in all.iter().enumerate() {
+                    assert_eq!(count_token(&text, &p.code), 1, "{n} plans, ballot {b}: code {} once", p.code);
+                    assert_eq!(count(&text, &p.title), 1, "{n} plans, ballot {b}: full title of {} once", p.code);
+                    assert!(count_token(&text, &(i + 1).to_string()) >= 1, "row number {}", i + 1);
+                }
+                // Its own serial, once per sheet, and no other ballot's.
+                assert_eq!(count(&text, &serial.display()), sheets, "{n} plans: serial on every sheet");
+                for other in serials.iter().filter(|o| *o != serial) {
+                    assert_eq!(count(&text, &other.display()), 0, "another ballot's serial inside ballot {b}");
+                }
+                if sheets > 1 {
+                    for k in 1..=sheets {
+                        assert!(text.contains(&format!("Blad {k} van {sheets}")), "{n} plans: sheet {k} of {sheets}");
+                    }
+                }
+                assert!(text.contains("Vraag een nieuw stembiljet"), "what to do after a mistake");
+                if let Some(codes) = &codes {
+                    let payload = qr_payload(id, serial, &hash);
+                    if per_page == 2 {
+                        assert!(codes[b / 2].contains(&payload), "{n} plans: QR of ballot {b} decodes");
+                        assert_eq!(codes[b / 2].len(), 2.min(serials.len() - b / 2 * 2));
+                    } else {
+                        for k in 0..sheets {
+                            assert_eq!(codes[b * sheets + k], vec![payload.clone()], "QR on sheet {k} of ballot {b}");
+                        }
+                    }
+                }
+            }
+            let _: Vec<Serial> = serials;
+        }
+    }
+}
+
+#[test]
+fn beyond_the_limit_the_cli_refuses_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for (n, per_page, expect) in [(100, "1", "hoogstens 99 plannen"), (40, "2", "1 per blad")] {
+        let db = dir.path().join(format!("w{n}.sqlite"));
+        drop(session_with(Some(&db), n, 60));
+        let out_pdf = dir.path().join(format!("ballots-{n}.pdf"));
+        let out = Command::new(env!("CARGO_BIN_EXE_wijkstem"))
+            .arg("--db")
+            .arg(&db)
+            .args(["ballots", "print", "1", "--count", "5", "--per-page", per_page, "--out"])
+            .arg(&out_pdf)
+            .env("WIJKSTEM_LANG", "nl")
+            .env("WIJKSTEM_OPERATOR", "Anna")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{n} plans: refused");
+        assert!(err.contains(expect), "{n} plans: {err}");
+        assert!(!out_pdf.exists(), "no file written");
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let printed: i64 = conn.query_row("SELECT count(*) FROM ballot", [], |r| r.get(0)).unwrap();
+        assert_eq!(printed, 0, "nothing recorded as printed");
+    }
+}
+
+fn table_view(round: u32, name: &str, codes: &[String]) -> wijkstem::tables::TableView {
+    wijkstem::tables::TableView {
+        id: 1,
+        round,
+        name: name.into(),
+        facilitator: "Fatima El Amrani".into(),
+        location: "Wijkcentrum De Vlier, zaal 2".into(),
+        plans: codes.to_vec(),
+        verdict: None,
+        entered_by: None,
+        qr: format!("WST1:1:{round}:{name}"),
+    }
+}
+
+#[test]
+fn table_sheets_and_round_cards_print_whole_at_every_size() {
+    if !common::need("pdftotext") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (n, len) in [(5, 40), (15, 120), (30, 120), (45, 120), (60, MAX_TITLE)] {
+        let (s, id) = session_with(None, n, len);
+        let sel = s.selection(id).unwrap();
+        let all = s.plans(id).unwrap();
+        let codes: Vec<String> = all.iter().map(|p| p.code.clone()).collect();
+        // Two tables: one with every plan, one with the first half.
+        let tables = vec![table_view(1, "A", &codes), table_view(1, "B", &codes[..n / 2])];
+        let pdf = wijkstem::pdf::table_sheets(
+            &sel,
+            &tables,
+            &all,
+            &wijkstem::tables::VerdictFormat::Points { per_participant: 10 },
+            Lang::Nl,
+        )
+        .unwrap();
+        let path = keep(&pdf, &format!("tables-{n}-plans-{len}.pdf"), dir.path());
+        let (pages, ws) = words(&path);
+        check_positions(&pages, &ws, false);
+        let all_text: String = (0..pages.len()).map(|k| text_of(&path, k, None)).collect::<Vec<_>>().join(" ");
+        for (i, p) in all.iter().enumerate() {
+            let times = if i < n / 2 { 2 } else { 1 };
+            assert_eq!(count_token(&all_text, &p.code), times, "{n} plans: {}", p.code);
+            assert_eq!(count(&all_text, &p.title), times, "{n} plans: title of {}", p.code);
+        }
+        if let Some(qr) = qr_per_page(&path, dir.path(), pages.len()) {
+            for (k, codes) in qr.iter().enumerate() {
+                assert_eq!(codes.len(), 1, "one table's QR on sheet {k}");
+                assert!(codes[0] == tables[0].qr || codes[0] == tables[1].qr);
+            }
+            assert!(qr.iter().any(|c| c[0] == tables[1].qr));
+        }
+
+        let members = vec![("M01".to_string(), "Anouk".to_string()), ("M02".to_string(), "Mohamed".to_string())];
+        let plan_list: Vec<(String, String, i64)> =
+            all.iter().map(|p| (p.code.clone(), p.title.clone(), p.cost_cents)).collect();
+        let pdf = wijkstem::pdf::round_cards(
+            &sel,
+            2,
+            &members,
+            &plan_list,
+            &wijkstem::panel::RoundFormat::Points { per_member: 5 },
+            Lang::Nl,
+        )
+        .unwrap();
+        let path = keep(&pdf, &format!("cards-{n}-plans-{len}.pdf"), dir.path());
+        let (pages, ws) = words(&path);
+        let two_per_page = pages.len() == 1;
+        check_positions(&pages, &ws, two_per_page);
+        let text: String = (0..pages.len()).map(|k| text_of(&path, k, None)).collect::<Vec<_>>().join(" ");
+        for p in &all {
+            assert_eq!(count_token(&text, &p.code), 2, "{n} plans: {} on both cards", p.code);
+            assert_eq!(count(&text, &p.title), 2, "{n} plans: title of {} on both cards", p.code);
+        }
+        if let Some(qr) = qr_per_page(&path, dir.path(), pages.len()) {
+            let payloads: Vec<String> = qr.into_iter().flatten().collect();
+            for (code, _) in &members {
+                assert!(payloads.contains(&wijkstem::panel::card_payload(id, 2, code)), "{n} plans: card of {code}");
+            }
+        }
+    }
+    // Above the limit: refused with the limit, no PDF.
+    let (s, id) = session_with(None, 100, 20);
+    let sel = s.selection(id).unwrap();
+    let all = s.plans(id).unwrap();
+    let codes: Vec<String> = all.iter().map(|p| p.code.clone()).collect();
+    let e = wijkstem::pdf::table_sheets(
+        &sel,
+        &[table_view(1, "A", &codes)],
+        &all,
+        &wijkstem::tables::VerdictFormat::Ranking,
+        Lang::Nl,
+    )
+    .unwrap_err();
+    assert!(e.render(Lang::Nl).contains("hoogstens 99 plannen"), "{}", e.render(Lang::Nl));
+}
