@@ -235,7 +235,58 @@ impl Store {
             tie_break: "lexicographic".into(),
             lang: lang.code().to_string(),
             tables: None,
+            count: self.count_record(selection_id)?,
         })
+    }
+
+    /// When the selection's count was closed, who entered its records and
+    /// who decided, read from the audit log (each name once, in order of
+    /// first appearance).
+    pub fn count_record(&self, selection_id: i64) -> Result<report::CountRecord, Failure> {
+        const ENTERED: &[&str] =
+            &["ballot.enter", "ballot.recheck_enter", "tables.verdict", "panel.vote", "panel.consent"];
+        const DECIDED: &[&str] = &[
+            "ballot.resolve",
+            "ballot.decide",
+            "warning.explain",
+            "box.close",
+            "box.reopen",
+            "count.close",
+            "tables.drop",
+            "tables.close",
+            "panel.round_close",
+            "panel.amend",
+            "panel.close",
+        ];
+        const CLOSED: &[&str] = &["count.close", "tables.close", "panel.close"];
+        let own = format!("selection/{selection_id}");
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT at, operator, action FROM audit_log WHERE entity = ?1 OR entity LIKE ?1 || '/%' ORDER BY seq",
+            )
+            .map_err(|e| self.sql_err(e))?;
+        let rows = stmt
+            .query_map([&own], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+            .map_err(|e| self.sql_err(e))?;
+        let mut rec = report::CountRecord::default();
+        for row in rows {
+            let (at, operator, action) = row.map_err(|e| self.sql_err(e))?;
+            let list = if ENTERED.contains(&action.as_str()) {
+                &mut rec.entered_by
+            } else if DECIDED.contains(&action.as_str()) {
+                &mut rec.decided_by
+            } else {
+                continue;
+            };
+            if !list.contains(&operator) {
+                list.push(operator);
+            }
+            if CLOSED.contains(&action.as_str()) {
+                rec.closed_at = at;
+            }
+        }
+        Ok(rec)
     }
 
     fn tables_bundle_parts(&self, selection_id: i64, key_id: &str, lang: Lang) -> Result<Parts, Failure> {

@@ -10,6 +10,7 @@ use crate::cvr::verdict_word;
 use crate::i18n::{t, tr, Lang};
 use crate::money::format_euro;
 use crate::paper::{count_ballots, rule_by_name, PaperSettings};
+use crate::pdf::layout::{wrap, PT_MM};
 use crate::pdf::{Canvas, Doc, A4_H, A4_W};
 use crate::review::ReviewItem;
 use crate::rules::{self, explain, TieBreak};
@@ -46,6 +47,32 @@ pub struct SelectionDef {
     /// Gesprekstafels: the verdict format.
     #[serde(default)]
     pub tables: Option<crate::tables::TableSettings>,
+    /// When the count was closed and who entered and decided (from the audit log).
+    #[serde(default)]
+    pub count: CountRecord,
+}
+
+/// When a count was closed, who entered the records and who decided
+/// (differences, doubtful ballots, boxes, drop-outs, closing), as the audit
+/// log names them, each name once in order of first appearance.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountRecord {
+    /// RFC 3339, UTC, as the audit log stores it; empty while open.
+    pub closed_at: String,
+    pub entered_by: Vec<String>,
+    pub decided_by: Vec<String>,
+}
+
+/// One ballot box's numbers in the proces-verbaal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoxCount {
+    pub name: String,
+    pub expected: u64,
+    pub settled: u64,
+    pub valid: u64,
+    pub blank: u64,
+    pub invalid: u64,
+    pub doubtful: u64,
 }
 
 impl SelectionDef {
@@ -181,9 +208,15 @@ pub struct ReportData {
     pub boxes: Vec<(String, u64, u64, Option<String>)>,
     /// Committee decisions and explained warnings, one line each.
     pub notes: Vec<String>,
+    /// When the count closed and who entered and decided.
+    #[serde(default)]
+    pub count: CountRecord,
+    /// Offline stemmen: the numbers per ballot box (ballots without a box under "—").
+    #[serde(default)]
+    pub box_counts: Vec<BoxCount>,
 }
 
-pub const REPORT_FORMAT: &str = "wijkstem-report/1";
+pub const REPORT_FORMAT: &str = "wijkstem-report/2";
 
 /// The report's content from the selection and its records. Pure. A record
 /// whose `counts_as` disagrees with its marks is an error naming it.
@@ -193,8 +226,29 @@ pub fn compute(def: &SelectionDef, cvr: &[CvrRow], reviews: &[ReviewItem]) -> Re
     let plans = def.plans();
     let codes: Vec<String> = plans.iter().map(|p| p.code.clone()).collect();
     let mut counted = Vec::with_capacity(cvr.len());
+    let mut box_counts: Vec<BoxCount> = def
+        .boxes
+        .iter()
+        .map(|b| BoxCount { name: b.name.clone(), expected: b.expected, ..Default::default() })
+        .collect();
     for row in cvr {
         let v = recount_row(&paper.style, &paper.rules, &codes, row).map_err(|e| format!("{}: {e}", row.serial))?;
+        let name = if row.box_name.is_empty() { "—" } else { row.box_name.as_str() };
+        let at = match box_counts.iter().position(|b| b.name == name) {
+            Some(i) => i,
+            None => {
+                box_counts.push(BoxCount { name: name.to_string(), ..Default::default() });
+                box_counts.len() - 1
+            }
+        };
+        let b = &mut box_counts[at];
+        b.settled += 1;
+        match row.counts_as.as_str() {
+            "valid" => b.valid += 1,
+            "blank" => b.blank += 1,
+            "invalid" => b.invalid += 1,
+            _ => b.doubtful += 1,
+        }
         if verdict_word(v) != row.counts_as {
             return Err(format!(
                 "{}: recorded as {}, its marks and decisions make it {}",
@@ -271,6 +325,8 @@ pub fn compute(def: &SelectionDef, cvr: &[CvrRow], reviews: &[ReviewItem]) -> Re
         explanation: outcome.steps.iter().map(|s| explain::render_euro(&election, s, lang)).collect(),
         boxes: def.boxes.iter().map(|b| (b.name.clone(), b.expected, b.settled, b.override_reason.clone())).collect(),
         notes,
+        count: def.count.clone(),
+        box_counts,
     })
 }
 
@@ -282,175 +338,369 @@ pub struct Footer {
     pub key_id: String,
 }
 
-/// A flowing A4 layout: lines go down the page and a new page starts when
-/// the space runs out. Every page gets the footer.
-struct Flow<'a> {
-    doc: Doc,
-    page: Option<Canvas>,
-    y: f32,
-    footer: &'a Footer,
-    lang: Lang,
-    pages: u32,
-}
-
 const LEFT: f32 = 18.0;
+const WIDTH: f32 = A4_W - 2.0 * LEFT;
+/// Nothing is drawn below this line but the footer.
 const BOTTOM: f32 = 42.0;
 
-impl Flow<'_> {
+/// A flowing A4 layout: lines go down the page and a new page starts when
+/// the space runs out. The footer ("blad N van M", hash, key) is drawn on
+/// every page once the number of pages is known.
+struct Flow {
+    doc: Doc,
+    pages: Vec<Canvas>,
+    y: f32,
+    /// A table header to repeat at the top of a new page.
+    repeat: Option<(Vec<Col>, Vec<String>)>,
+}
+
+impl Flow {
     fn canvas(&mut self) -> &mut Canvas {
-        if self.page.is_none() {
-            self.page = Some(self.doc.canvas());
-            self.y = A4_H - 20.0;
-            self.pages += 1;
+        if self.pages.is_empty() {
+            self.new_page();
         }
-        self.page.as_mut().expect("a page is open")
+        self.pages.last_mut().expect("a page is open")
     }
 
-    fn need(&mut self, mm: f32) {
-        if self.page.is_some() && self.y - mm < BOTTOM {
-            self.end_page();
-        }
-        self.canvas();
+    fn new_page(&mut self) {
+        self.pages.push(self.doc.canvas());
+        self.y = A4_H - 20.0;
     }
 
-    fn end_page(&mut self) {
-        if let Some(mut c) = self.page.take() {
-            let f = self.footer;
-            let mut p = std::collections::BTreeMap::new();
-            p.insert("hash".to_string(), f.content_hash.clone());
-            p.insert("key".to_string(), f.key_id.clone());
-            p.insert("page".to_string(), self.pages.to_string());
-            c.fill(LEFT, 36.0, A4_W - 2.0 * LEFT, 0.3, 0.5);
-            c.wrapped(LEFT, 31.0, 140.0, 7.5, false, &tr(self.lang, "report.footer", &p));
-            c.qr(A4_W - LEFT - 26.0, 6.0, 26.0, &format!("WSRES1:{}:{}", f.content_hash.to_uppercase(), f.key_id));
-            self.doc.push(c);
+    /// Room for `mm` more; a new page when there is not. True when a page was started.
+    fn need(&mut self, mm: f32) -> bool {
+        if self.pages.is_empty() || self.y - mm < BOTTOM {
+            self.new_page();
+            return true;
         }
+        false
     }
 
+    /// A paragraph, wrapped (measured) to the page width.
     fn line(&mut self, size: f32, bold: bool, text: &str) {
-        let lines = crate::pdf::layout::wrap(text, A4_W - 2.0 * LEFT, size, bold);
-        for l in lines {
-            let h = size * 0.3528 * 1.45;
-            self.need(h);
-            let y = self.y;
-            self.canvas().text(LEFT, y, size, bold, &l);
-            self.y -= h;
+        self.line_at(0.0, size, bold, text);
+    }
+
+    fn line_at(&mut self, indent: f32, size: f32, bold: bool, text: &str) {
+        let lh = size * PT_MM * 1.4;
+        let lines = wrap(text, WIDTH - indent, size, bold);
+        // A short paragraph is kept on one page.
+        if lines.len() <= 4 {
+            self.need(lh * lines.len() as f32);
         }
+        for l in lines {
+            self.need(lh);
+            let y = self.y - size * PT_MM * 0.8;
+            self.canvas().text(LEFT + indent, y, size, bold, &l);
+            self.y -= lh;
+        }
+    }
+
+    fn heading(&mut self, text: &str) {
+        self.gap(3.0);
+        // A heading never stands alone at the bottom of a page.
+        self.need(20.0);
+        self.line(12.0, true, text);
+        self.gap(1.0);
     }
 
     fn gap(&mut self, mm: f32) {
         self.y -= mm;
     }
+
+    fn finish(mut self, footer: &Footer, lang: Lang) -> Vec<u8> {
+        let total = self.pages.len();
+        for (i, mut c) in std::mem::take(&mut self.pages).into_iter().enumerate() {
+            let mut p = std::collections::BTreeMap::new();
+            p.insert("hash".to_string(), footer.content_hash.clone());
+            p.insert("key".to_string(), footer.key_id.clone());
+            p.insert("page".to_string(), (i + 1).to_string());
+            p.insert("pages".to_string(), total.to_string());
+            c.fill(LEFT, 36.0, WIDTH, 0.3, 0.5);
+            c.text(LEFT, 31.0, 9.0, true, &tr(lang, "report.page_of", &p));
+            c.wrapped(LEFT, 26.5, WIDTH - 32.0, 7.5, false, &tr(lang, "report.footer", &p));
+            c.qr(
+                A4_W - LEFT - 26.0,
+                6.0,
+                26.0,
+                &format!("WSRES1:{}:{}", footer.content_hash.to_uppercase(), footer.key_id),
+            );
+            self.doc.push(c);
+        }
+        self.doc.finish_stable()
+    }
 }
 
-/// The report as a byte-stable A4 PDF.
+/// A column of a table: left edge and width (mm from the left margin), right-aligned or not.
+#[derive(Clone, Copy)]
+struct Col {
+    x: f32,
+    w: f32,
+    right: bool,
+}
+
+impl Flow {
+    /// One table row: each cell wrapped to its column; the row is as tall as
+    /// its tallest cell and moves to the next page whole, below the repeated
+    /// header when one is set.
+    fn row(&mut self, cols: &[Col], cells: &[String], size: f32, bold: bool, shade: Option<f32>) {
+        let lh = size * PT_MM * 1.3;
+        let lines: Vec<Vec<String>> = cols.iter().zip(cells).map(|(c, s)| wrap(s, c.w, size, bold)).collect();
+        let n = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let h = n as f32 * lh + 1.6;
+        let fresh = self.need(h);
+        if fresh {
+            if let Some((hc, hs)) = self.repeat.take() {
+                self.row(&hc, &hs, size, true, None);
+                self.rule(0.3, 0.4);
+                self.repeat = Some((hc, hs));
+            }
+        }
+        let top = self.y;
+        let c = self.canvas();
+        if let Some(g) = shade {
+            c.fill(LEFT - 1.0, top - h, WIDTH + 2.0, h, g);
+        }
+        for (col, ls) in cols.iter().zip(&lines) {
+            for (k, l) in ls.iter().enumerate() {
+                let y = top - 0.8 - size * PT_MM * 0.8 - k as f32 * lh;
+                if col.right {
+                    c.text_right(LEFT + col.x + col.w, y, size, bold, l);
+                } else {
+                    c.text(LEFT + col.x, y, size, bold, l);
+                }
+            }
+        }
+        self.y -= h;
+    }
+
+    fn rule(&mut self, thickness: f32, grey: f32) {
+        let y = self.y;
+        self.canvas().fill(LEFT, y - thickness, WIDTH, thickness, grey);
+        self.y -= thickness + 0.8;
+    }
+}
+
+/// A date and time from the audit log (UTC, RFC 3339) in Belgian time:
+/// `30-11-2026 om 18:05`. Belgium keeps CET (UTC+1) and CEST (UTC+2) from the
+/// last Sunday of March to the last Sunday of October, 01:00 UTC; the rule is
+/// written out so the same bundle prints the same report on any machine.
+pub fn belgian_time(at: &str, lang: Lang) -> Option<String> {
+    use time::{Date, Month, OffsetDateTime, Weekday};
+    let utc = OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()?;
+    let last_sunday = |month: Month| -> Option<OffsetDateTime> {
+        let mut d = Date::from_calendar_date(utc.year(), month, 31).ok()?;
+        while d.weekday() != Weekday::Sunday {
+            d = d.previous_day()?;
+        }
+        Some(d.with_hms(1, 0, 0).ok()?.assume_utc())
+    };
+    let summer = utc >= last_sunday(Month::March)? && utc < last_sunday(Month::October)?;
+    let local = utc.to_offset(time::UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).ok()?);
+    let mut m = std::collections::BTreeMap::new();
+    m.insert("date".to_string(), format!("{:02}-{:02}-{}", local.day(), u8::from(local.month()), local.year()));
+    m.insert("time".to_string(), format!("{:02}:{:02}", local.hour(), local.minute()));
+    Some(tr(lang, "report.datetime", &m))
+}
+
+/// The report as a byte-stable A4 PDF: the proces-verbaal a city files.
 pub fn render(d: &ReportData, footer: &Footer) -> Vec<u8> {
     let lang = Lang::from_code(&d.lang);
     let mut p = std::collections::BTreeMap::new();
     p.insert("edition".to_string(), d.edition.clone());
     p.insert("wijk".to_string(), d.wijk.clone());
     let title = tr(lang, "report.title", &p);
-    let mut f = Flow { doc: Doc::new(&title), page: None, y: 0.0, footer, lang, pages: 0 };
+    let mut f = Flow { doc: Doc::new(&title), pages: Vec::new(), y: 0.0, repeat: None };
     f.line(18.0, true, &title);
     f.line(13.0, false, &d.wijk);
-    f.gap(3.0);
+    f.gap(2.0);
     let kv = |k: &str, v: &str| format!("{}: {v}", t(lang, k));
+    let closed = belgian_time(&d.count.closed_at, lang).unwrap_or_else(|| t(lang, "report.not_closed"));
+    f.line(10.0, false, &kv("report.closed_at", &closed));
+    // The place is written in by hand when the count is signed.
+    f.line(10.0, false, &kv("report.place", "……………………………………………………"));
+    if !d.count.entered_by.is_empty() {
+        f.line(10.0, false, &kv("report.entered_by", &d.count.entered_by.join(", ")));
+    }
+    if !d.count.decided_by.is_empty() {
+        f.line(10.0, false, &kv("report.decided_by", &d.count.decided_by.join(", ")));
+    }
+    f.gap(1.5);
     f.line(10.0, false, &kv("report.method", &t(lang, &format!("method.{}", d.method))));
-    f.line(10.0, false, &kv("report.style", &d.ballot_style));
+    if !d.ballot_style.is_empty() {
+        f.line(10.0, false, &kv("report.style", &d.ballot_style));
+    }
     f.line(10.0, false, &kv("report.rule", &d.rule_text));
     f.line(10.0, false, &kv("report.tie_break", &d.tie_break_text));
     f.line(10.0, false, &kv("report.budget", &format_euro(d.budget_cents, lang)));
-    f.gap(2.0);
-    let counts: Vec<String> =
-        d.counts.iter().map(|(k, v)| format!("{} {v}", t(lang, &format!("report.count_{k}")))).collect();
-    f.line(10.0, true, &counts.join(" · "));
-    f.gap(4.0);
 
-    // The plans: table with a bar for each score.
-    f.line(12.0, true, &t(lang, "report.plans"));
-    // Points for a points ballot; for crosses and rankings each mark is one point.
-    let max = d.plans.iter().map(|p| p.points).max().unwrap_or(0).max(1);
-    for p in &d.plans {
-        f.need(7.0);
-        let y = f.y;
-        let score = p.points;
-        let c = f.canvas();
-        if p.funded {
-            c.fill(LEFT - 1.5, y - 2.0, A4_W - 2.0 * LEFT + 3.0, 6.2, 0.9);
+    // The numbers: per box and in total (offline stemmen), or the rounds, tables and participants.
+    f.heading(&t(lang, "report.numbers"));
+    if d.box_counts.is_empty() {
+        let counts: Vec<String> =
+            d.counts.iter().map(|(k, v)| format!("{} {v}", t(lang, &format!("report.count_{k}")))).collect();
+        f.line(10.0, false, &counts.join(" · "));
+    } else {
+        let printed = d.counts.iter().find(|(k, _)| k == "printed").map(|(_, v)| *v).unwrap_or(0);
+        f.line(10.0, false, &tr(lang, "report.printed", &crate::pdf::one("count", printed)));
+        let w = (WIDTH - 48.0) / 6.0;
+        let mut cols = vec![Col { x: 0.0, w: 46.0, right: false }];
+        cols.extend((0..6).map(|i| Col { x: 48.0 + i as f32 * w, w: w - 1.0, right: true }));
+        let head: Vec<String> = ["box", "expected", "settled", "valid", "blank", "invalid", "doubtful"]
+            .iter()
+            .map(|k| t(lang, &format!("report.col_{k}")))
+            .collect();
+        f.row(&cols, &head, 9.0, true, None);
+        f.rule(0.3, 0.4);
+        f.repeat = Some((cols.clone(), head.clone()));
+        let mut total = BoxCount { name: t(lang, "report.total"), ..Default::default() };
+        for (i, b) in d.box_counts.iter().enumerate() {
+            let cells = [b.name.clone(), b.expected.to_string(), b.settled.to_string(), b.valid.to_string()];
+            let cells: Vec<String> =
+                cells.into_iter().chain([b.blank, b.invalid, b.doubtful].iter().map(u64::to_string)).collect();
+            f.row(&cols, &cells, 9.0, false, (i % 2 == 1).then_some(0.94));
+            total.expected += b.expected;
+            total.settled += b.settled;
+            total.valid += b.valid;
+            total.blank += b.blank;
+            total.invalid += b.invalid;
+            total.doubtful += b.doubtful;
         }
-        c.text(LEFT, y, 9.0, p.funded, &p.code);
-        let title: String =
-            crate::pdf::layout::wrap(&p.title, 62.0, 9.0, p.funded).into_iter().next().unwrap_or_default();
-        c.text(LEFT + 16.0, y, 9.0, p.funded, &title);
-        c.text(LEFT + 86.0, y, 9.0, false, &format_euro(p.cost_cents, lang));
-        let bar = 40.0 * score as f32 / max as f32;
-        c.fill(LEFT + 116.0, y - 0.6, bar.max(0.3), 3.6, 0.35);
-        c.text(LEFT + 118.0 + bar, y, 9.0, false, &p.score_text.clone().unwrap_or_else(|| score.to_string()));
-        if p.funded {
-            c.text(A4_W - LEFT - 10.0, y, 9.0, true, "✓");
-        }
-        f.y -= 6.4;
+        f.repeat = None;
+        f.rule(0.3, 0.4);
+        let cells: Vec<String> = [total.name.clone()]
+            .into_iter()
+            .chain(
+                [total.expected, total.settled, total.valid, total.blank, total.invalid, total.doubtful]
+                    .iter()
+                    .map(u64::to_string),
+            )
+            .collect();
+        f.row(&cols, &cells, 9.0, true, None);
     }
-    f.gap(3.0);
+
+    // Every plan: code, full title, cost, score, funded; funded first, then
+    // the budget line, then the plans that were not funded.
+    f.heading(&t(lang, "report.plans"));
+    let cols = [
+        Col { x: 0.0, w: 14.0, right: false },
+        Col { x: 15.0, w: 80.0, right: false },
+        Col { x: 96.0, w: 26.0, right: true },
+        Col { x: 123.0, w: 21.0, right: true },
+        Col { x: 148.0, w: WIDTH - 148.0, right: false },
+    ];
+    let head: Vec<String> =
+        ["code", "title", "cost", "score", "funded"].iter().map(|k| t(lang, &format!("report.col_{k}"))).collect();
+    f.row(&cols, &head, 9.0, true, None);
+    f.rule(0.3, 0.4);
+    f.repeat = Some((cols.to_vec(), head.clone()));
+    let (yes, no) = (t(lang, "report.yes"), t(lang, "report.no"));
+    let funded_rows: Vec<&ReportPlan> = d.plans.iter().filter(|p| p.funded).collect();
+    let other_rows: Vec<&ReportPlan> = d.plans.iter().filter(|p| !p.funded).collect();
+    for (group, rows) in [(0, &funded_rows), (1, &other_rows)] {
+        if group == 1 {
+            let mut m = std::collections::BTreeMap::new();
+            m.insert("total".to_string(), format_euro(d.funded_cost_cents, lang));
+            m.insert("budget".to_string(), format_euro(d.budget_cents, lang));
+            f.need(9.0);
+            f.gap(0.8);
+            f.rule(0.9, 0.0);
+            f.line(9.0, true, &tr(lang, "report.budget_line", &m));
+            f.gap(0.8);
+        }
+        for (i, p) in rows.iter().enumerate() {
+            let cells = [
+                p.code.clone(),
+                p.title.clone(),
+                format_euro(p.cost_cents, lang),
+                p.score_text.clone().unwrap_or_else(|| p.points.to_string()),
+                if p.funded { yes.clone() } else { no.clone() },
+            ];
+            f.row(&cols, &cells, 9.0, false, (i % 2 == 1).then_some(0.94));
+        }
+    }
+
+    f.repeat = None;
+    // The funded package on its own lines, with the total.
+    f.heading(&t(lang, "report.funded_heading"));
+    if d.funded.is_empty() {
+        f.line(10.0, false, &t(lang, "report.funded_none"));
+    }
+    for code in &d.funded {
+        if let Some(p) = d.plans.iter().find(|p| &p.code == code) {
+            f.line_at(4.0, 10.0, false, &format!("{} — {} — {}", p.code, p.title, format_euro(p.cost_cents, lang)));
+        }
+    }
     let mut m = std::collections::BTreeMap::new();
     m.insert("total".to_string(), format_euro(d.funded_cost_cents, lang));
     m.insert("left".to_string(), format_euro(d.budget_left_cents, lang));
     m.insert("budget".to_string(), format_euro(d.budget_cents, lang));
-    m.insert("plans".to_string(), d.funded.join(", "));
-    f.line(11.0, true, &tr(lang, "report.funded", &m));
-    f.line(10.0, false, &tr(lang, "report.budget_use", &m));
-    f.gap(4.0);
+    m.insert("count".to_string(), d.funded.len().to_string());
+    f.gap(1.0);
+    f.line(11.0, true, &tr(lang, "report.funded_total", &m));
 
     if !d.ties.is_empty() {
-        f.line(12.0, true, &t(lang, "report.ties"));
+        f.heading(&t(lang, "report.ties"));
         for l in &d.ties {
-            f.line(9.0, false, &format!("• {l}"));
+            f.line_at(2.0, 9.0, false, &format!("• {l}"));
         }
-        f.gap(3.0);
     }
-    f.line(12.0, true, &t(lang, "report.explanation"));
+    f.heading(&t(lang, "report.explanation"));
     for (i, l) in d.explanation.iter().enumerate() {
-        f.line(9.0, false, &format!("{}. {l}", i + 1));
+        f.line_at(2.0, 9.0, false, &format!("{}. {l}", i + 1));
     }
-    if !d.boxes.is_empty() {
-        f.gap(3.0);
-        f.line(12.0, true, &t(lang, "report.boxes"));
-        for (name, expected, settled, reason) in &d.boxes {
+    let overrides: Vec<String> = d
+        .boxes
+        .iter()
+        .filter_map(|(name, expected, settled, reason)| {
+            let r = reason.as_ref()?;
             let mut bp = std::collections::BTreeMap::new();
             bp.insert("box".to_string(), name.clone());
             bp.insert("expected".to_string(), expected.to_string());
             bp.insert("settled".to_string(), settled.to_string());
-            let mut l = tr(lang, "report.box_line", &bp);
-            if let Some(r) = reason {
-                l.push_str(&format!(" — {}: {r}", t(lang, "report.override")));
-            }
-            f.line(9.0, false, &format!("• {l}"));
+            Some(format!("{} — {}: {r}", tr(lang, "report.box_line", &bp), t(lang, "report.override")))
+        })
+        .collect();
+    if !d.notes.is_empty() || !overrides.is_empty() {
+        f.heading(&t(lang, "report.notes"));
+        for l in overrides.iter().chain(&d.notes) {
+            f.line_at(2.0, 9.0, false, &format!("• {l}"));
         }
     }
-    if !d.notes.is_empty() {
-        f.gap(3.0);
-        f.line(12.0, true, &t(lang, "report.notes"));
-        for l in &d.notes {
-            f.line(9.0, false, &format!("• {l}"));
-        }
-    }
-    // Signature lines for the people present.
-    f.need(50.0);
-    f.gap(4.0);
-    f.line(12.0, true, &t(lang, "report.signatures"));
+
+    // Signatures: everyone who entered or decided, by name, and room for more.
+    f.heading(&t(lang, "report.signatures"));
     f.line(9.0, false, &t(lang, "report.signatures_help"));
-    for row in 0..2 {
-        let y = f.y - 8.0 - row as f32 * 16.0;
-        for col in 0..3 {
-            let x = LEFT + col as f32 * 58.0;
-            let c = f.canvas();
-            c.fill(x, y, 52.0, 0.3, 0.0);
-            c.text(x, y - 4.0, 7.5, false, &t(lang, "report.signature_line"));
+    let mut people: Vec<(String, String)> =
+        d.count.decided_by.iter().map(|n| (n.clone(), t(lang, "report.role_decided"))).collect();
+    for n in &d.count.entered_by {
+        if !people.iter().any(|(p, _)| p == n) {
+            people.push((n.clone(), t(lang, "report.role_entered")));
         }
     }
-    f.y -= 40.0;
-    f.end_page();
-    f.doc.finish_stable()
+    let blank = if people.len() % 3 == 0 { 3 } else { 3 - people.len() % 3 + 3 };
+    let slots: Vec<Option<(String, String)>> =
+        people.into_iter().map(Some).chain(std::iter::repeat_n(None, blank)).collect();
+    for chunk in slots.chunks(3) {
+        f.need(20.0);
+        let y = f.y - 12.0;
+        for (col, slot) in chunk.iter().enumerate() {
+            let x = LEFT + col as f32 * 59.0;
+            let c = f.canvas();
+            c.fill(x, y, 53.0, 0.3, 0.0);
+            match slot {
+                Some((name, role)) => {
+                    let lines = wrap(&format!("{name} ({role})"), 53.0, 8.0, false);
+                    for (k, l) in lines.iter().take(2).enumerate() {
+                        c.text(x, y - 3.5 - k as f32 * 3.4, 8.0, false, l);
+                    }
+                }
+                None => c.text(x, y - 3.5, 8.0, false, &t(lang, "report.signature_line")),
+            }
+        }
+        f.y -= 20.0;
+    }
+    f.finish(footer, lang)
 }
 
 /// A confirmed drop-out between rounds: after which round, the threshold, the plans.
@@ -489,9 +739,13 @@ pub fn compute_tables(
                 code: p.code.clone(),
                 title: p.title.clone(),
                 score_text: Some(if dropped.contains(&p.code) {
-                    format!("{} ({})", rules::decimal(&s, 2), t(lang, "tablesui.dropped_short"))
+                    format!(
+                        "{} ({})",
+                        explain::decimal_for(&rules::decimal(&s, 2), lang),
+                        t(lang, "tablesui.dropped_short")
+                    )
                 } else {
-                    rules::decimal(&s, 2)
+                    explain::decimal_for(&rules::decimal(&s, 2), lang)
                 }),
                 cost_cents: p.cost_cents,
                 votes: tables.iter().filter(|t| t.plans.contains(&p.code)).count() as u64,
@@ -558,6 +812,8 @@ pub fn compute_tables(
         explanation: outcome.steps.iter().map(|s| explain::render_euro(&e, s, lang)).collect(),
         boxes: vec![],
         notes,
+        count: def.count.clone(),
+        box_counts: vec![],
     })
 }
 
@@ -674,5 +930,7 @@ pub fn compute_panel(
         explanation: outcome.steps.iter().map(|s| explain::render_euro(&e, s, lang)).collect(),
         boxes: vec![],
         notes,
+        count: def.count.clone(),
+        box_counts: vec![],
     })
 }

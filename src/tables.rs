@@ -611,7 +611,7 @@ impl Store {
                     title: x.title.clone(),
                     cost_cents: x.cost_cents,
                     score: s.to_string(),
-                    score_text: rules::decimal(&s, 2),
+                    score_text: rules::explain::decimal_for(&rules::decimal(&s, 2), lang),
                     dropped: dropped.contains(&x.code),
                     fits: false,
                     funded: funded.contains(&x.code.as_str()),

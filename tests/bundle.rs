@@ -217,8 +217,12 @@ fn the_report_prints_the_hash_and_key_and_is_byte_stable() {
         for want in [
             "Proces-verbaal",
             "Muide-Meulestede-Afrikalaan",
-            "Gefinancierd: MM01, MM02, MM03, MM05",
+            "Het gefinancierde pakket",
             "€ 120.000,00",
+            "Telling afgesloten op:",
+            "Plaats van de telling",
+            "Ingevoerd door:",
+            "Totaal",
             &a.footer.content_hash,
             &signer.key_id(),
             "Vlek raakt geen vakje",
@@ -227,6 +231,30 @@ fn the_report_prints_the_hash_and_key_and_is_byte_stable() {
             "kost € 28.500,00",
         ] {
             assert!(text.contains(want), "report lacks {want:?}");
+        }
+        // The whole funded list, each plan on its own line, and the total.
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for code in &a.report.funded {
+            let p = a.report.plans.iter().find(|p| &p.code == code).unwrap();
+            let line = format!("{} — {} — {}", p.code, p.title, wijkstem::money::format_euro(p.cost_cents, Lang::Nl));
+            assert!(flat.contains(&line), "report lacks the funded line {line:?}");
+        }
+        let total = format!(
+            "{} plannen, samen {} van het budget van {}; over: {}.",
+            a.report.funded.len(),
+            wijkstem::money::format_euro(a.report.funded_cost_cents, Lang::Nl),
+            wijkstem::money::format_euro(a.report.budget_cents, Lang::Nl),
+            wijkstem::money::format_euro(a.report.budget_left_cents, Lang::Nl),
+        );
+        assert!(flat.contains(&total), "report lacks the total {total:?}");
+        assert!(!flat.contains("drempel"), "no threshold sentence without a threshold");
+        // Every page says which page of how many, with the hash.
+        let (pages, ws) = common::words(&pdf);
+        common::check_positions(&pages, &ws, false);
+        for k in 0..pages.len() {
+            let page = common::text_of(&pdf, k, None);
+            assert!(page.contains(&format!("Blad {} van {}", k + 1, pages.len())), "page {}", k + 1);
+            assert!(page.contains(&a.footer.content_hash), "hash on page {}", k + 1);
         }
     }
     if let Some(codes) = common::pdf_qr_codes(&pdf, dir.path()) {

@@ -19,6 +19,7 @@ use wijkstem::selection::{Method, PlanInput, SelectionInput, MAX_TITLE};
 use wijkstem::session::Session;
 
 mod common;
+use common::{check_positions, count, count_token, text_of, words};
 
 const WORDS: &[&str] = &[
     "Groene",
@@ -110,95 +111,6 @@ fn keep(pdf: &[u8], name: &str, dir: &Path) -> PathBuf {
         std::fs::write(Path::new(&k).join(name), pdf).unwrap();
     }
     path
-}
-
-/// A word and its box as `pdftotext -bbox` reads them (points, top-left origin).
-#[derive(Debug, Clone)]
-struct Word {
-    page: usize,
-    x0: f32,
-    y0: f32,
-    x1: f32,
-    y1: f32,
-    /// Read only by the failure messages.
-    #[allow(dead_code)]
-    text: String,
-}
-
-fn attr(tag: &str, name: &str) -> f32 {
-    let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-    tag[at..at + tag[at..].find('"').unwrap()].parse().unwrap()
-}
-
-/// Every word with its position, and each page's size.
-fn words(pdf: &Path) -> (Vec<(f32, f32)>, Vec<Word>) {
-    let out = Command::new("pdftotext").arg("-bbox").arg(pdf).arg("-").output().unwrap();
-    assert!(out.status.success());
-    let html = String::from_utf8(out.stdout).unwrap();
-    let (mut pages, mut words) = (Vec::new(), Vec::new());
-    for tag in html.split('<').skip(1) {
-        if tag.starts_with("page ") {
-            pages.push((attr(tag, "width"), attr(tag, "height")));
-        } else if tag.starts_with("word ") {
-            let text = tag[tag.find('>').unwrap() + 1..].to_string();
-            words.push(Word {
-                page: pages.len() - 1,
-                x0: attr(tag, "xMin"),
-                y0: attr(tag, "yMin"),
-                x1: attr(tag, "xMax"),
-                y1: attr(tag, "yMax"),
-                text,
-            });
-        }
-    }
-    (pages, words)
-}
-
-/// The text of one page (or the part of it between `top` and `bottom`
-/// points), words joined by single spaces.
-fn text_of(pdf: &Path, page: usize, crop: Option<(f32, f32)>) -> String {
-    let mut cmd = Command::new("pdftotext");
-    cmd.args(["-f", &(page + 1).to_string(), "-l", &(page + 1).to_string()]);
-    if let Some((top, bottom)) = crop {
-        let (top, height) = (top.round() as i64, (bottom - top).round() as i64);
-        cmd.args(["-x", "0", "-y", &top.to_string(), "-W", "1000", "-H", &height.to_string()]);
-    }
-    let out = cmd.arg(pdf).arg("-").output().unwrap();
-    String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn count(hay: &str, needle: &str) -> usize {
-    hay.matches(needle).count()
-}
-
-fn count_token(hay: &str, token: &str) -> usize {
-    hay.split(' ').filter(|w| *w == token).count()
-}
-
-/// Every word inside the page with a printer's margin, no two words on top
-/// of each other, and (for two per page) no word across the cut line.
-fn check_positions(pages: &[(f32, f32)], words: &[Word], halves: bool) {
-    const MARGIN_PT: f32 = 14.0; // 5 mm: what a printer leaves blank
-    for w in words {
-        let (pw, ph) = pages[w.page];
-        assert!(
-            w.x0 >= MARGIN_PT && w.x1 <= pw - MARGIN_PT && w.y0 >= MARGIN_PT && w.y1 <= ph - MARGIN_PT,
-            "{w:?} outside the printable page"
-        );
-        if halves {
-            assert!(w.y1 <= ph / 2.0 || w.y0 >= ph / 2.0, "{w:?} lies across the cut between two ballots");
-        }
-    }
-    for page in 0..pages.len() {
-        let on: Vec<&Word> = words.iter().filter(|w| w.page == page).collect();
-        for (i, a) in on.iter().enumerate() {
-            for b in &on[i + 1..] {
-                let ox = a.x1.min(b.x1) - a.x0.max(b.x0);
-                let oy = a.y1.min(b.y1) - a.y0.max(b.y0);
-                assert!(ox <= 0.5 || oy <= 0.5, "{a:?} and {b:?} overlap");
-            }
-        }
-    }
 }
 
 /// The QR codes of each page, decoded from a 150 dpi rendering.
@@ -421,4 +333,97 @@ fn table_sheets_and_round_cards_print_whole_at_every_size() {
     )
     .unwrap_err();
     assert!(e.render(Lang::Nl).contains("hoogstens 99 plannen"), "{}", e.render(Lang::Nl));
+}
+
+/// A proces-verbaal with 60 plans of long titles: every title whole, the
+/// table header repeated, the funded list and total readable, "Blad N van M"
+/// and the hash on every page, and no word outside the page.
+#[test]
+fn a_long_report_prints_every_plan_whole_with_page_numbers() {
+    if !common::need("pdftotext") {
+        return;
+    }
+    use wijkstem::report::{render, CountRecord, Footer, ReportData, ReportPlan};
+    let plans: Vec<ReportPlan> = plans(60, 120)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (code, title, cost))| ReportPlan {
+            code,
+            title,
+            score_text: None,
+            cost_cents: cost,
+            votes: 100 - i as u64,
+            points: 100 - i as u64,
+            funded: i % 3 == 0,
+        })
+        .collect();
+    let funded: Vec<String> = plans.iter().filter(|p| p.funded).map(|p| p.code.clone()).collect();
+    let funded_cost: i64 = plans.iter().filter(|p| p.funded).map(|p| p.cost_cents).sum();
+    let data = ReportData {
+        format: wijkstem::report::REPORT_FORMAT.into(),
+        lang: "nl".into(),
+        selection_id: 1,
+        edition: "Wijkbudget 2026".into(),
+        wijk: "Brugse Poort – Rabot".into(),
+        method: "ballots".into(),
+        budget_cents: 100_000_000,
+        rule: "greedy".into(),
+        rule_text: "Meeste stemmen eerst".into(),
+        tie_break_text: "alfabetisch".into(),
+        ballot_style: "Kruis 1 tot 3 plannen aan.".into(),
+        counts: vec![("printed".into(), 300)],
+        plans,
+        funded: funded.clone(),
+        funded_cost_cents: funded_cost,
+        budget_left_cents: 100_000_000 - funded_cost,
+        ties: vec![],
+        explanation: vec!["Een stap (score 2,50) van € 10.000,00.".into()],
+        boxes: vec![],
+        notes: vec![],
+        count: CountRecord {
+            closed_at: "2026-11-30T20:05:00Z".into(),
+            entered_by: vec!["Anna".into(), "Bert".into()],
+            decided_by: vec!["Chloë".into()],
+        },
+        box_counts: vec![],
+    };
+    let footer = Footer { content_hash: "ab".repeat(32), key_id: "0123456789ABCDEF".into() };
+    let dir = tempfile::tempdir().unwrap();
+    let path = keep(&render(&data, &footer), "report-60-plans.pdf", dir.path());
+    let (pages, ws) = words(&path);
+    assert!(pages.len() >= 3, "60 long plans take several pages");
+    check_positions(&pages, &ws, false);
+    let texts: Vec<String> = (0..pages.len()).map(|k| text_of(&path, k, None)).collect();
+    for (k, t) in texts.iter().enumerate() {
+        assert!(t.contains(&format!("Blad {} van {}", k + 1, pages.len())), "page {} numbered", k + 1);
+        assert!(t.contains(&footer.content_hash) && t.contains(&footer.key_id), "hash and key on page {}", k + 1);
+        if count_token(t, "ja") + count_token(t, "nee") > 0 {
+            for head in ["Code", "Plan", "Kost", "Score", "Gefinancierd"] {
+                assert_eq!(count_token(t, head), 1, "table header {head} on page {}", k + 1);
+            }
+        }
+    }
+    let all = texts.join(" ");
+    for p in &data.plans {
+        // Once in the table, and once more in the funded list when funded.
+        let times = if p.funded { 2 } else { 1 };
+        assert_eq!(count(&all, &p.title), times, "full title of {}", p.code);
+        assert_eq!(count_token(&all, &p.code), times, "{} in the table", p.code);
+        if p.funded {
+            let cost = wijkstem::money::format_euro(p.cost_cents, Lang::Nl);
+            assert!(all.contains(&format!("{} — {} — {cost}", p.code, p.title)), "funded line of {}", p.code);
+        }
+    }
+    let total = format!(
+        "{} plannen, samen {} van het budget van € 1.000.000,00; over: {}.",
+        funded.len(),
+        wijkstem::money::format_euro(funded_cost, Lang::Nl),
+        wijkstem::money::format_euro(100_000_000 - funded_cost, Lang::Nl)
+    );
+    assert!(all.contains(&total), "the total: {total}");
+    // 20:05 UTC in November is 21:05 in Ghent.
+    assert!(all.contains("Telling afgesloten op: 30-11-2026 om 21:05 (Belgische tijd)"));
+    assert!(all.contains("Ingevoerd door: Anna, Bert") && all.contains("Beslist door (coördinatie): Chloë"));
+    assert!(all.contains("Chloë (coördinatie)") && all.contains("Anna (invoer)"), "names under the signature lines");
+    assert!(!all.contains("drempel"), "no threshold sentence without a threshold");
 }

@@ -324,7 +324,7 @@ fn a_closed_tables_selection_gives_a_bundle_that_verifies_and_recounts() {
     assert!(parts.report.notes.iter().any(|n| n.contains("Enkel ledlampen")));
     // Scores: T1 6 people over weights 2,1,0 -> ST01 4, ST02 2; T2 4 people over 2,2 -> ST01 2, ST03 2.
     let score = |c: &str| parts.report.plans.iter().find(|p| p.code == c).unwrap().score_text.clone().unwrap();
-    assert_eq!((score("ST01"), score("ST02"), score("ST03")), ("6.00".into(), "2.00".into(), "2.00".into()));
+    assert_eq!((score("ST01"), score("ST02"), score("ST03")), ("6,00".into(), "2,00".into(), "2,00".into()));
     // A verdict edited in the records (and re-hashed, re-signed) no longer recounts to the result.
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(&zip)).unwrap();
     let mut files = std::collections::BTreeMap::new();

@@ -205,7 +205,8 @@ fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
-fn p1(k: &str, v: impl ToString) -> std::collections::BTreeMap<String, String> {
+/// One named parameter for a translation.
+pub fn one(k: &str, v: impl ToString) -> std::collections::BTreeMap<String, String> {
     let mut m = std::collections::BTreeMap::new();
     m.insert(k.to_string(), v.to_string());
     m
@@ -384,14 +385,14 @@ fn too_long(rows: &[ListRow]) -> Problem {
 /// What the ballot says around its list; the serial is filled in per ballot.
 fn ballot_item(sel: &Selection, style: &BallotStyle, lang: Lang) -> Item {
     Item {
-        title: tr(lang, "print.ballot_title", &p1("edition", &sel.edition)),
+        title: tr(lang, "print.ballot_title", &one("edition", &sel.edition)),
         subtitle: sel.wijk.clone(),
         instruction: instruction(style, lang),
         field: None,
         ruled: 0,
         foot: vec![tr(lang, "print.mistake", &Default::default()), tr(lang, "print.fold", &Default::default())],
         qr: String::new(),
-        under_qr: vec![tr(lang, "print.serial", &p1("serial", "0000-0000-0"))],
+        under_qr: vec![tr(lang, "print.serial", &one("serial", "0000-0000-0"))],
     }
 }
 
@@ -448,7 +449,7 @@ pub fn ballots(
     let sheets = frame.placement.sheets.len();
     let mut fill = |c: &mut Canvas, serial: &Serial, y0: f32, k: usize| {
         item.qr = qr_payload(sel.id, serial, style_hash);
-        item.under_qr = vec![tr(lang, "print.serial", &p1("serial", serial.display()))];
+        item.under_qr = vec![tr(lang, "print.serial", &one("serial", serial.display()))];
         item.draw(c, y0, &frame, k, &rows, lang);
     };
     if per_page == 2 {
@@ -475,13 +476,13 @@ pub fn ballots(
 /// A cover sheet for a ballot box: where it stood, how many ballots it should
 /// hold, and a QR code naming the box.
 pub fn box_cover(sel: &Selection, box_id: i64, box_name: &str, location: &str, expected: u64, lang: Lang) -> Vec<u8> {
-    let mut doc = Doc::new(&tr(lang, "print.box_title", &p1("box", box_name)));
+    let mut doc = Doc::new(&tr(lang, "print.box_title", &one("box", box_name)));
     doc.page(|c| {
         let w = A4_W - 40.0;
-        let mut y = paragraph(c, 20.0, 270.0, w, 22.0, true, &tr(lang, "print.box_title", &p1("box", box_name)));
+        let mut y = paragraph(c, 20.0, 270.0, w, 22.0, true, &tr(lang, "print.box_title", &one("box", box_name)));
         y = paragraph(c, 20.0, y - 2.0, w, 14.0, false, &format!("{} — {}", sel.wijk, sel.edition));
-        y = paragraph(c, 20.0, y - 2.0, w, 12.0, false, &tr(lang, "print.box_location", &p1("location", location)));
-        paragraph(c, 20.0, y, w, 12.0, false, &tr(lang, "print.box_expected", &p1("expected", expected)));
+        y = paragraph(c, 20.0, y - 2.0, w, 12.0, false, &tr(lang, "print.box_location", &one("location", location)));
+        paragraph(c, 20.0, y, w, 12.0, false, &tr(lang, "print.box_expected", &one("expected", expected)));
         c.qr(20.0, 150.0, 70.0, &crate::ballot::box_payload(sel.id, box_id));
         c.text(20.0, 140.0, 11.0, false, &tr(lang, "print.box_signatures", &Default::default()));
         c.stroke(20.0, 100.0, 80.0, 30.0, 0.8);
@@ -527,7 +528,7 @@ pub fn table_sheets(
         let item = Item {
             title: tr(lang, "print.table_heading", &m),
             subtitle: format!("{} — {}. {}", sel.wijk, sel.edition, tr(lang, "print.table_facilitator", &m2)),
-            instruction: tr(lang, key, &p1("per", per)),
+            instruction: tr(lang, key, &one("per", per)),
             field: Some(tr(lang, "print.table_participants", &Default::default())),
             ruled: 5,
             foot: vec![],
@@ -537,7 +538,7 @@ pub fn table_sheets(
         let frame = item.frame(A4_H, &rows, NUMBER_BOX, MAX_SHEETS).ok_or_else(|| too_long(&rows))?;
         items.push((item, frame, rows));
     }
-    let mut doc = Doc::new(&tr(lang, "print.table_title", &p1("wijk", &sel.wijk)));
+    let mut doc = Doc::new(&tr(lang, "print.table_title", &one("wijk", &sel.wijk)));
     for (item, frame, rows) in &items {
         for k in 0..frame.placement.sheets.len() {
             let mut c = doc.canvas();
@@ -563,8 +564,8 @@ pub fn round_cards(
     let rows = list_rows(plans.iter().cloned(), false, lang);
     too_many(&rows)?;
     let how = match format {
-        crate::panel::RoundFormat::Points { per_member } => tr(lang, "print.card_points", &p1("n", per_member)),
-        crate::panel::RoundFormat::Approval { max } => tr(lang, "print.card_approval", &p1("n", max)),
+        crate::panel::RoundFormat::Points { per_member } => tr(lang, "print.card_points", &one("n", per_member)),
+        crate::panel::RoundFormat::Approval { max } => tr(lang, "print.card_approval", &one("n", max)),
         crate::panel::RoundFormat::Ranking => tr(lang, "print.card_ranking", &Default::default()),
         crate::panel::RoundFormat::Consent => tr(lang, "print.card_consent", &Default::default()),
     };
@@ -591,7 +592,7 @@ pub fn round_cards(
     let widest = members.iter().max_by_key(|(c, n)| c.chars().count() + n.chars().count());
     let probe = widest.map(|(c, n)| card(c, n)).unwrap_or_else(|| card("", ""));
     let two = probe.frame(A4_H / 2.0, &rows, mark, 1).is_some();
-    let mut doc = Doc::new(&tr(lang, "print.card_title", &p1("round", round)));
+    let mut doc = Doc::new(&tr(lang, "print.card_title", &one("round", round)));
     if two {
         for chunk in members.chunks(2) {
             let mut c = doc.canvas();

@@ -35,7 +35,7 @@ pub fn render_with(step: &Step, lang: Lang, amount: &dyn Fn(i64) -> String) -> S
     let key = match step {
         Step::Greedy { project, score, cost, remaining_before, decision } => {
             put("project", project.clone());
-            put("score", score.clone());
+            put("score", decimal_for(score, lang));
             put("cost", amount(*cost));
             put("remaining", amount(*remaining_before));
             put("left", amount(remaining_before - cost));
@@ -43,6 +43,8 @@ pub fn render_with(step: &Step, lang: Lang, amount: &dyn Fn(i64) -> String) -> S
                 GreedyDecision::Funded => "explain.greedy_funded",
                 GreedyDecision::DoesNotFit => "explain.greedy_does_not_fit",
                 GreedyDecision::Stopped => "explain.greedy_stopped",
+                // The default rule's only threshold is "at least one vote": say that, not "threshold".
+                GreedyDecision::BelowThreshold if score == "0" => "explain.greedy_no_votes",
                 GreedyDecision::BelowThreshold => "explain.greedy_below_threshold",
                 GreedyDecision::Withdrawn => "explain.greedy_withdrawn",
             }
@@ -68,6 +70,21 @@ pub fn render_with(step: &Step, lang: Lang, amount: &dyn Fn(i64) -> String) -> S
         }
     };
     tr(lang, key, &p)
+}
+
+/// A decimal as the reader writes it: `2.500000` reads `2,50` in Dutch and
+/// `2.50` in English (trailing zeros beyond two decimals dropped; the exact
+/// value stays in the results).
+pub fn decimal_for(s: &str, lang: Lang) -> String {
+    let Some((int, frac)) = s.split_once('.') else { return s.to_string() };
+    let mut frac = frac.trim_end_matches('0').to_string();
+    while frac.len() < 2 {
+        frac.push('0');
+    }
+    match lang {
+        Lang::Nl => format!("{int},{frac}"),
+        Lang::En => format!("{int}.{frac}"),
+    }
 }
 
 pub fn render_tie(tie: &super::Tie, lang: Lang) -> String {

@@ -53,3 +53,92 @@ pub fn pdf_text(pdf: &Path) -> Option<String> {
         String::from_utf8_lossy(&Command::new("pdftotext").arg(pdf).arg("-").output().unwrap().stdout).to_string()
     })
 }
+
+/// A word and its box as `pdftotext -bbox` reads them (points, top-left origin).
+#[derive(Debug, Clone)]
+pub struct Word {
+    pub page: usize,
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    /// Read only by the failure messages.
+    #[allow(dead_code)]
+    pub text: String,
+}
+
+fn attr(tag: &str, name: &str) -> f32 {
+    let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+    tag[at..at + tag[at..].find('"').unwrap()].parse().unwrap()
+}
+
+/// Every word with its position, and each page's size.
+pub fn words(pdf: &Path) -> (Vec<(f32, f32)>, Vec<Word>) {
+    let out = Command::new("pdftotext").arg("-bbox").arg(pdf).arg("-").output().unwrap();
+    assert!(out.status.success());
+    let html = String::from_utf8(out.stdout).unwrap();
+    let (mut pages, mut words) = (Vec::new(), Vec::new());
+    for tag in html.split('<').skip(1) {
+        if tag.starts_with("page ") {
+            pages.push((attr(tag, "width"), attr(tag, "height")));
+        } else if tag.starts_with("word ") {
+            let text = tag[tag.find('>').unwrap() + 1..].to_string();
+            words.push(Word {
+                page: pages.len() - 1,
+                x0: attr(tag, "xMin"),
+                y0: attr(tag, "yMin"),
+                x1: attr(tag, "xMax"),
+                y1: attr(tag, "yMax"),
+                text,
+            });
+        }
+    }
+    (pages, words)
+}
+
+/// The text of one page (or the part of it between `top` and `bottom`
+/// points), words joined by single spaces.
+pub fn text_of(pdf: &Path, page: usize, crop: Option<(f32, f32)>) -> String {
+    let mut cmd = Command::new("pdftotext");
+    cmd.args(["-f", &(page + 1).to_string(), "-l", &(page + 1).to_string()]);
+    if let Some((top, bottom)) = crop {
+        let (top, height) = (top.round() as i64, (bottom - top).round() as i64);
+        cmd.args(["-x", "0", "-y", &top.to_string(), "-W", "1000", "-H", &height.to_string()]);
+    }
+    let out = cmd.arg(pdf).arg("-").output().unwrap();
+    String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub fn count(hay: &str, needle: &str) -> usize {
+    hay.matches(needle).count()
+}
+
+pub fn count_token(hay: &str, token: &str) -> usize {
+    hay.split(' ').filter(|w| *w == token).count()
+}
+
+/// Every word inside the page with a printer's margin, no two words on top
+/// of each other, and (for two per page) no word across the cut line.
+pub fn check_positions(pages: &[(f32, f32)], words: &[Word], halves: bool) {
+    const MARGIN_PT: f32 = 14.0; // 5 mm: what a printer leaves blank
+    for w in words {
+        let (pw, ph) = pages[w.page];
+        assert!(
+            w.x0 >= MARGIN_PT && w.x1 <= pw - MARGIN_PT && w.y0 >= MARGIN_PT && w.y1 <= ph - MARGIN_PT,
+            "{w:?} outside the printable page"
+        );
+        if halves {
+            assert!(w.y1 <= ph / 2.0 || w.y0 >= ph / 2.0, "{w:?} lies across the cut between two ballots");
+        }
+    }
+    for page in 0..pages.len() {
+        let on: Vec<&Word> = words.iter().filter(|w| w.page == page).collect();
+        for (i, a) in on.iter().enumerate() {
+            for b in &on[i + 1..] {
+                let ox = a.x1.min(b.x1) - a.x0.max(b.x0);
+                let oy = a.y1.min(b.y1) - a.y0.max(b.y0);
+                assert!(ox <= 0.5 || oy <= 0.5, "{a:?} and {b:?} overlap");
+            }
+        }
+    }
+}

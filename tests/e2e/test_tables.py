@@ -134,7 +134,7 @@ class TablesTest(unittest.TestCase):
         d.click("#tab-toverview")
         d.wait_text("#rounds", lambda t: "alle tafels ingevoerd" in t)
         scores = {c: d.text(f'#ranking tr[data-plan-code="{c}"] td.score') for c in rest}
-        self.assertEqual(scores, {"ST01": "7.00", "ST06": "6.00", "ST04": "4.50", "ST05": "4.50", "ST03": "4.00", "ST07": "3.00"})
+        self.assertEqual(scores, {"ST01": "7,00", "ST06": "6,00", "ST04": "4,50", "ST05": "4,50", "ST03": "4,00", "ST07": "3,00"})
         order = d.script("return [...document.querySelectorAll('#ranking tbody tr')].map(tr => tr.dataset.planCode);")
         self.assertEqual(order[:6], ["ST01", "ST06", "ST04", "ST05", "ST03", "ST07"])
         for c in rest:
