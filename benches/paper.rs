@@ -96,4 +96,67 @@ fn main() {
             pdf.len() as f64 / 1e6
         );
     }
+    // Thirty plans (Ghent's wijken have twenty or thirty), one ballot per
+    // page: with titles of about 40 characters (the demo's length) a ballot
+    // takes one sheet in two columns; with titles of about 70 it is
+    // continued on a second sheet, so 1,000 ballots are 2,000 sheets.
+    for (title_len, name) in [(40usize, "about 40"), (70, "about 70")] {
+        let sel = s
+            .create_selection(&wijkstem::selection::SelectionInput {
+                edition: "Wijkbudget 2026".into(),
+                wijk: "Brugse Poort – Rabot".into(),
+                budget_cents: 100_000_000,
+                method: wijkstem::selection::Method::Ballots,
+            })
+            .unwrap();
+        for i in 1..=30 {
+            let words = "groene speelplek met bankjes en een overdekte fietsenstalling aan de school";
+            let mut title = format!("Plan {i}:");
+            for w in words.split(' ') {
+                if title.len() + 1 + w.len() > title_len {
+                    break;
+                }
+                title.push(' ');
+                title.push_str(w);
+            }
+            s.add_plan(
+                sel.id,
+                &wijkstem::selection::PlanInput {
+                    code: format!("BP{i:02}"),
+                    title,
+                    description: String::new(),
+                    cost_cents: 1_000_000 + i * 10_000,
+                    initiator: String::new(),
+                },
+            )
+            .unwrap();
+        }
+        s.set_paper_settings(
+            sel.id,
+            &PaperSettings {
+                style: BallotStyle::Approval { min: 1, max: 3 },
+                double_entry: false,
+                rules: EntryRules::default(),
+            },
+        )
+        .unwrap();
+        let t = Instant::now();
+        let (_, pdf) = s.print_ballots(sel.id, 1000, 1, Lang::Nl).unwrap();
+        let secs = t.elapsed().as_secs_f64();
+        let sel_v = s.selection(sel.id).unwrap();
+        let (_, sheets) = wijkstem::pdf::ballot_layout(
+            &sel_v,
+            &s.plans(sel.id).unwrap(),
+            &BallotStyle::Approval { min: 1, max: 3 },
+            1,
+            Lang::Nl,
+        )
+        .unwrap();
+        let target = if sheets == 1 { "< 3 s, < 5 MB" } else { "(2 sheets per ballot: no target)" };
+        println!(
+            "| print 1,000 ballots of 30 plans, titles {name} characters ({} sheet(s) each) | {secs:.2} s, {:.2} MB | — | {target} |",
+            sheets,
+            pdf.len() as f64 / 1e6
+        );
+    }
 }

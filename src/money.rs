@@ -104,9 +104,28 @@ pub fn format_euro(cents: Cents, lang: Lang) -> String {
     }
 }
 
+/// Like [`format_euro`], without ",00" for whole euros (`€ 28.500`): what
+/// a printed list of plans shows, where width is scarce.
+pub fn format_euro_short(cents: Cents, lang: Lang) -> String {
+    let full = format_euro(cents, lang);
+    if cents % 100 == 0 {
+        full[..full.len() - 3].to_string()
+    } else {
+        full
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_amounts_drop_only_zero_cents() {
+        assert_eq!(format_euro_short(2_850_000, Lang::Nl), "€ 28.500");
+        assert_eq!(format_euro_short(2_850_050, Lang::Nl), "€ 28.500,50");
+        assert_eq!(format_euro_short(2_850_000, Lang::En), "€28,500");
+        assert_eq!(format_euro_short(-100, Lang::Nl), "-€ 1");
+    }
 
     /// The same table is checked by the UI's parser (ui/src/money.test.ts).
     #[test]

@@ -678,7 +678,7 @@ pub fn render(d: &ReportData, footer: &Footer) -> Vec<u8> {
             people.push((n.clone(), t(lang, "report.role_entered")));
         }
     }
-    let blank = if people.len() % 3 == 0 { 3 } else { 3 - people.len() % 3 + 3 };
+    let blank = 3 + (3 - people.len() % 3) % 3;
     let slots: Vec<Option<(String, String)>> =
         people.into_iter().map(Some).chain(std::iter::repeat_n(None, blank)).collect();
     for chunk in slots.chunks(3) {

@@ -16,7 +16,6 @@ use sha2::Digest;
 
 use crate::ballot::{qr_payload, BallotStyle, Serial};
 use crate::i18n::{tr, Lang};
-use crate::money::format_euro;
 use crate::problem::Problem;
 use crate::selection::{Plan, Selection};
 
@@ -99,33 +98,75 @@ impl Canvas {
         });
     }
 
-    /// A QR code at level H, `size` mm wide including its 4-module quiet zone,
-    /// one filled square per dark module.
+    /// A QR code at level H, `size` mm wide including its 4-module quiet zone.
     pub fn qr(&mut self, x: f32, y: f32, size: f32, payload: &str) {
-        let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::H).expect("payload fits a QR code");
-        let n = code.width();
+        self.qr_grid(x, y, size, &QrGrid::new(payload));
+    }
+
+    /// A QR code already encoded (see [`QrGrid`]).
+    pub fn qr_grid(&mut self, x: f32, y: f32, size: f32, grid: &QrGrid) {
+        let n = grid.width;
+        let colors = &grid.dark;
         let module = size / (n as f32 + 8.0);
-        let colors = code.to_colors();
-        self.ops.push(Op::SetFillColor { col: Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None }) });
+        let to_pt = |v: f32| Pt::from(Mm(v)).0;
+        self.ops.push(Op::SaveGraphicsState);
+        self.ops.push(Op::SetTransformationMatrix {
+            matrix: printpdf::CurTransMat::Raw([to_pt(module), 0.0, 0.0, to_pt(module), to_pt(x), to_pt(y)]),
+        });
+        let total = n as f32 + 8.0;
         for row in 0..n {
-            for col in 0..n {
-                if colors[row * n + col] == qrcode::Color::Dark {
-                    let mx = x + (col as f32 + 4.0) * module;
-                    let my = y + size - (row as f32 + 5.0) * module;
-                    self.ops.push(Op::DrawRectangle {
-                        rectangle: Rect {
-                            x: pt(mx),
-                            y: pt(my),
-                            // A hair wider so neighbouring squares leave no white seams.
-                            width: pt(module * 1.02),
-                            height: pt(module * 1.02),
-                            mode: Some(printpdf::PaintMode::Fill),
-                            winding_order: None,
-                        },
-                    });
+            let mut col = 0;
+            while col < n {
+                if !colors[row * n + col] {
+                    col += 1;
+                    continue;
                 }
+                let start = col;
+                while col < n && colors[row * n + col] {
+                    col += 1;
+                }
+                self.ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: Pt(start as f32 + 4.0),
+                        y: Pt(total - 5.0 - row as f32),
+                        width: Pt((col - start) as f32),
+                        // A hair taller so neighbouring rows leave no white seams.
+                        height: Pt(1.05),
+                        mode: Some(printpdf::PaintMode::Fill),
+                        winding_order: None,
+                    },
+                });
             }
         }
+        self.ops.push(Op::RestoreGraphicsState);
+    }
+}
+
+/// An encoded QR code (level H): its width in modules and which are dark.
+/// Encoding (with the best of the eight masks) costs far more than drawing,
+/// so a document with many codes encodes them once, on every core.
+pub struct QrGrid {
+    width: usize,
+    dark: Vec<bool>,
+}
+
+impl QrGrid {
+    pub fn new(payload: &str) -> QrGrid {
+        let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::H).expect("payload fits a QR code");
+        QrGrid { width: code.width(), dark: code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect() }
+    }
+
+    /// Many codes, encoded in parallel, in the order given.
+    pub fn many(payloads: &[String]) -> Vec<QrGrid> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let chunk = payloads.len().div_ceil(threads).max(1);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = payloads
+                .chunks(chunk)
+                .map(|part| s.spawn(move || part.iter().map(|p| QrGrid::new(p)).collect::<Vec<_>>()))
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().expect("QR encoding does not panic")).collect()
+        })
     }
 }
 
@@ -259,6 +300,8 @@ struct Item {
     /// Small print at the bottom: what to do after a mistake, how to hand it in.
     foot: Vec<String>,
     qr: String,
+    /// `qr` already encoded, when the caller encoded many at once.
+    qr_grid: Option<QrGrid>,
     /// Under the QR code: the serial, ...
     under_qr: Vec<String>,
 }
@@ -320,7 +363,10 @@ impl Item {
             c.stroke(MARGIN + lw + 3.0, y - 2.0, 20.0, 8.0, 1.0);
         }
         let qx = A4_W - MARGIN - QR_SIZE;
-        c.qr(qx, top - QR_SIZE, QR_SIZE, &self.qr);
+        match &self.qr_grid {
+            Some(g) => c.qr_grid(qx, top - QR_SIZE, QR_SIZE, g),
+            None => c.qr(qx, top - QR_SIZE, QR_SIZE, &self.qr),
+        }
         let n = frame.placement.sheets.len();
         let mut under = self.under_qr.clone();
         if n > 1 {
@@ -366,7 +412,7 @@ fn list_rows(plans: impl Iterator<Item = (String, String, i64)>, numbered: bool,
             number: numbered.then_some(i + 1),
             code,
             title,
-            right: format_euro(cost, lang),
+            right: crate::money::format_euro_short(cost, lang),
         })
         .collect()
 }
@@ -392,6 +438,7 @@ fn ballot_item(sel: &Selection, style: &BallotStyle, lang: Lang) -> Item {
         ruled: 0,
         foot: vec![tr(lang, "print.mistake", &Default::default()), tr(lang, "print.fold", &Default::default())],
         qr: String::new(),
+        qr_grid: None,
         under_qr: vec![tr(lang, "print.serial", &one("serial", "0000-0000-0"))],
     }
 }
@@ -447,25 +494,33 @@ pub fn ballots(
     let mut item = ballot_item(sel, style, lang);
     let mut doc = Doc::new(&item.title);
     let sheets = frame.placement.sheets.len();
-    let mut fill = |c: &mut Canvas, serial: &Serial, y0: f32, k: usize| {
-        item.qr = qr_payload(sel.id, serial, style_hash);
+    let payloads: Vec<String> = serials.iter().map(|s| qr_payload(sel.id, s, style_hash)).collect();
+    let grids = QrGrid::many(&payloads);
+    let mut ballots = serials.iter().zip(grids);
+    let mut fill = |c: &mut Canvas, serial: &Serial, grid: QrGrid, y0: f32, sheets: std::ops::Range<usize>| {
+        item.qr_grid = Some(grid);
         item.under_qr = vec![tr(lang, "print.serial", &one("serial", serial.display()))];
-        item.draw(c, y0, &frame, k, &rows, lang);
+        for k in sheets {
+            item.draw(c, y0, &frame, k, &rows, lang);
+        }
     };
     if per_page == 2 {
-        for chunk in serials.chunks(2) {
+        while let Some((serial, grid)) = ballots.next() {
             let mut c = doc.canvas();
-            for (i, serial) in chunk.iter().enumerate() {
-                fill(&mut c, serial, A4_H / 2.0 * (1 - i) as f32, 0);
+            fill(&mut c, serial, grid, A4_H / 2.0, 0..1);
+            if let Some((serial, grid)) = ballots.next() {
+                fill(&mut c, serial, grid, 0.0, 0..1);
             }
             c.fill(5.0, A4_H / 2.0 - 0.2, A4_W - 10.0, 0.4, 0.6);
             doc.push(c);
         }
     } else {
-        for serial in serials {
+        for (serial, grid) in ballots {
+            item.qr_grid = Some(grid);
+            item.under_qr = vec![tr(lang, "print.serial", &one("serial", serial.display()))];
             for k in 0..sheets {
                 let mut c = doc.canvas();
-                fill(&mut c, serial, 0.0, k);
+                item.draw(&mut c, 0.0, &frame, k, &rows, lang);
                 doc.push(c);
             }
         }
@@ -533,6 +588,7 @@ pub fn table_sheets(
             ruled: 5,
             foot: vec![],
             qr: t.qr.clone(),
+            qr_grid: None,
             under_qr: vec![],
         };
         let frame = item.frame(A4_H, &rows, NUMBER_BOX, MAX_SHEETS).ok_or_else(|| too_long(&rows))?;
@@ -585,6 +641,7 @@ pub fn round_cards(
             ruled: 0,
             foot: vec![],
             qr: crate::panel::card_payload(sel.id, round, code),
+            qr_grid: None,
             under_qr: vec![],
         }
     };
