@@ -85,6 +85,9 @@ pub struct ProgressView {
     pub results: Option<TallyView>,
 }
 
+/// The longest location a ballot box may have (it is printed on its cover sheet).
+pub const MAX_LOCATION: usize = 120;
+
 impl Store {
     pub fn create_box(&mut self, operator: &str, selection_id: i64, input: &BoxInput) -> Result<BoxView, Failure> {
         let sel = self.get_selection(selection_id)?;
@@ -92,8 +95,13 @@ impl Store {
             return Err(p("paper.count_closed").into());
         }
         let name = input.name.trim();
-        if name.is_empty() || name.chars().count() > 40 {
+        if name.is_empty() || name.chars().count() > 40 || name.chars().any(|c| crate::selection::forbidden(c, false)) {
             return Err(p("box.bad_name").into());
+        }
+        // The location is printed on the box's cover sheet: a line or two, no control characters.
+        let location = input.location.trim();
+        if location.chars().count() > MAX_LOCATION || location.chars().any(|c| crate::selection::forbidden(c, false)) {
+            return Err(p("box.bad_location").with("max", MAX_LOCATION).into());
         }
         if input.expected > 1_000_000 {
             return Err(p("box.bad_expected").into());
@@ -112,7 +120,7 @@ impl Store {
         let id = self.write(operator, |c| {
             c.tx.execute(
                 "INSERT INTO ballot_box (selection_id, name, location, expected) VALUES (?1, ?2, ?3, ?4)",
-                params![selection_id, name, input.location.trim(), input.expected as i64],
+                params![selection_id, name, location, input.expected as i64],
             )
             .map_err(|e| c.err(e))?;
             let id = c.tx.last_insert_rowid();

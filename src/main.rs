@@ -587,8 +587,9 @@ fn pb(command: &PbCommand, lang: Lang) -> Result<ExitCode, Failure> {
 }
 
 fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
-    std::fs::write(path, bytes)
-        .map_err(|e| Failure::from(wijkstem::Problem::new("store.open").with("path", path.display()).with("detail", e)))
+    std::fs::write(path, bytes).map_err(|e| {
+        Failure::from(wijkstem::Problem::new("export.write").with("path", path.display()).with("detail", e))
+    })
 }
 
 fn print_boxes(boxes: &[wijkstem::batch::BoxView]) {
@@ -633,20 +634,23 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
             println!("{}", wijkstem::pdf::instruction(&settings.style, lang));
         }
         BallotsCommand::Print { selection, count, out, per_page } => {
+            // The file is made before the serials are recorded: a wrong path records nothing.
+            let file = wijkstem::session::OutFile::create(out)?;
             let (serials, pdf) = s.print_ballots(*selection, *count, *per_page, lang)?;
-            write_file(out, &pdf)?;
+            file.finish(&pdf)?;
             println!("{} → {}", serials.len(), out.display());
         }
         BallotsCommand::Box { command } => match command {
             BoxCommand::List { selection } => print_boxes(&s.boxes(*selection)?),
             BoxCommand::Add { selection, name, location, expected, cover } => {
+                let file = cover.as_deref().map(wijkstem::session::OutFile::create).transpose()?;
                 let b = s.create_box(
                     *selection,
                     &wijkstem::batch::BoxInput { name: name.clone(), location: location.clone(), expected: *expected },
                 )?;
-                if let Some(out) = cover {
+                if let Some(file) = file {
                     let sel = s.selection(*selection)?;
-                    write_file(out, &wijkstem::pdf::box_cover(&sel, b.id, &b.name, &b.location, b.expected, lang))?;
+                    file.finish(&wijkstem::pdf::box_cover(&sel, b.id, &b.name, &b.location, b.expected, lang))?;
                 }
                 print_boxes(&[b]);
             }

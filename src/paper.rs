@@ -137,6 +137,9 @@ impl Store {
         per_page: u8,
         lang: Lang,
     ) -> Result<(Vec<Serial>, Vec<u8>), Failure> {
+        if !(1..=2).contains(&per_page) {
+            return Err(p("print.bad_per_page").with("value", per_page).into());
+        }
         let (sel, plans) = sel_plans(self, selection_id)?;
         let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
         if plans.is_empty() {

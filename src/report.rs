@@ -584,9 +584,9 @@ pub fn render(d: &ReportData, footer: &Footer) -> Vec<u8> {
     f.heading(&t(lang, "report.plans"));
     let cols = [
         Col { x: 0.0, w: 14.0, right: false },
-        Col { x: 15.0, w: 80.0, right: false },
-        Col { x: 96.0, w: 26.0, right: true },
-        Col { x: 123.0, w: 21.0, right: true },
+        Col { x: 15.0, w: 76.0, right: false },
+        Col { x: 92.0, w: 31.0, right: true },
+        Col { x: 124.0, w: 20.0, right: true },
         Col { x: 148.0, w: WIDTH - 148.0, right: false },
     ];
     let head: Vec<String> =

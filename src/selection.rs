@@ -163,7 +163,7 @@ pub const MAX_SHORT: usize = 100;
 /// characters (a line break only in a description) and the invisible
 /// format and direction marks that make text show other than it is stored
 /// (U+202E shows a title reversed on the ballot).
-fn forbidden(c: char, multi_line: bool) -> bool {
+pub(crate) fn forbidden(c: char, multi_line: bool) -> bool {
     (c.is_control() && !(multi_line && (c == '\n' || c == '\r' || c == '\t')))
         || matches!(c as u32,
             0x00AD | 0x061C | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064

@@ -181,17 +181,15 @@ impl Session {
         per_page: u8,
         lang: crate::i18n::Lang,
     ) -> Res<String> {
-        let (serials, pdf) = self.print_ballots(selection_id, count, per_page, lang)?;
         let sel = self.store.get_selection(selection_id)?;
-        write_export(
-            &format!(
-                "stembiljetten-{}-{}-{}.pdf",
-                slug(&sel.wijk),
-                serials.len(),
-                crate::audit::now().replace(':', "")
-            ),
-            &pdf,
-        )
+        let out = OutFile::export(&format!(
+            "stembiljetten-{}-{}-{}.pdf",
+            slug(&sel.wijk),
+            count,
+            crate::audit::now().replace(':', "")
+        ))?;
+        let (_, pdf) = self.print_ballots(selection_id, count, per_page, lang)?;
+        out.finish(&pdf)
     }
 
     pub fn tally_view(
@@ -717,6 +715,50 @@ pub fn slug(text: &str) -> String {
 
 /// Write a file into the export folder; a full or read-only disk gets a
 /// clear message and the data stays in the database.
+/// A file to be written after something is recorded: made (empty, as
+/// `.<name>.part` beside it) before, so a folder that cannot be written is
+/// refused while nothing has been recorded yet; `finish` writes it and moves
+/// it into place. Dropped unfinished, the part file is removed.
+pub struct OutFile {
+    path: std::path::PathBuf,
+    part: std::path::PathBuf,
+}
+
+impl OutFile {
+    pub fn create(path: &Path) -> Res<OutFile> {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "uitvoer".into());
+        let part = path.with_file_name(format!(".{name}.part"));
+        let failed = |e: std::io::Error| {
+            Failure::from(Problem::new("export.write").with("path", path.display()).with("detail", e))
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(failed)?;
+        }
+        std::fs::File::create(&part).map_err(failed)?;
+        Ok(OutFile { path: path.to_path_buf(), part })
+    }
+
+    /// In the export folder (see `paper::export_dir`).
+    pub fn export(name: &str) -> Res<OutFile> {
+        OutFile::create(&crate::paper::export_dir().join(name))
+    }
+
+    pub fn finish(self, bytes: &[u8]) -> Res<String> {
+        let failed = |e: std::io::Error| {
+            Failure::from(Problem::new("export.write").with("path", self.path.display()).with("detail", e))
+        };
+        std::fs::write(&self.part, bytes).map_err(failed)?;
+        std::fs::rename(&self.part, &self.path).map_err(failed)?;
+        Ok(self.path.display().to_string())
+    }
+}
+
+impl Drop for OutFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.part);
+    }
+}
+
 pub fn write_export(name: &str, bytes: &[u8]) -> Res<String> {
     let dir = crate::paper::export_dir();
     let path = dir.join(name);

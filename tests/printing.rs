@@ -191,6 +191,7 @@ fn ballots_of_5_to_60_plans_print_whole_and_scan_on_every_sheet() {
                     assert_eq!(count(&text, &other.display()), 0, "another ballot's serial inside ballot {b}");
                 }
                 if sheets > 1 {
+                    assert_eq!(count(&text, "geldt voor alle bladen samen"), sheets, "the rule counts for all sheets");
                     for k in 1..=sheets {
                         assert!(text.contains(&format!("Blad {k} van {sheets}")), "{n} plans: sheet {k} of {sheets}");
                     }
@@ -426,4 +427,83 @@ fn a_long_report_prints_every_plan_whole_with_page_numbers() {
     assert!(all.contains("Ingevoerd door: Anna, Bert") && all.contains("Beslist door (coördinatie): Chloë"));
     assert!(all.contains("Chloë (coördinatie)") && all.contains("Anna (invoer)"), "names under the signature lines");
     assert!(!all.contains("drempel"), "no threshold sentence without a threshold");
+}
+
+/// A wrong output path, or a number per page other than 1 or 2, is refused
+/// before any serial is recorded; the message names the file.
+#[test]
+fn a_print_that_cannot_be_written_records_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    drop(session_with(Some(&db), 5, 40));
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_wijkstem"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("WIJKSTEM_LANG", "nl")
+            .env("WIJKSTEM_OPERATOR", "Anna")
+            .output()
+            .unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let printed = || -> i64 {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.query_row("SELECT count(*) FROM ballot", [], |r| r.get(0)).unwrap()
+    };
+    // A folder that cannot exist (its parent is a file), whoever runs the test.
+    let bad = db.join("map").join("b.pdf");
+    let (ok, err) = run(&["ballots", "print", "1", "--count", "5", "--out", bad.to_str().unwrap()]);
+    assert!(!ok && err.contains(&format!("Kan {} niet schrijven", bad.display())), "{err}");
+    assert_eq!(printed(), 0, "a wrong path records no printed ballot");
+    for bad in ["0", "3"] {
+        let out = dir.path().join("b.pdf");
+        let (ok, err) =
+            run(&["ballots", "print", "1", "--count", "5", "--per-page", bad, "--out", out.to_str().unwrap()]);
+        assert!(!ok && err.contains("Eén of twee stembiljetten per blad"), "{err}");
+        assert!(!out.exists());
+    }
+    assert_eq!(printed(), 0);
+    let out = dir.path().join("b.pdf");
+    let (ok, err) = run(&["ballots", "print", "1", "--count", "5", "--out", out.to_str().unwrap()]);
+    assert!(ok && out.exists(), "{err}");
+    assert_eq!(printed(), 5);
+    assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .ends_with(".part")));
+}
+
+/// A ballot box's cover sheet with the longest name and location the app
+/// accepts: everything on the page, nothing overlapping, the QR decodes;
+/// a longer location is refused.
+#[test]
+fn a_box_cover_with_the_longest_location_stays_whole() {
+    if !common::need("pdftotext") {
+        return;
+    }
+    let (mut s, id) = session_with(None, 5, 40);
+    let long = "Wijkcentrum Nieuw Gent, Jan Delvinlaan 108, ingang achterkant naast de fietsenstalling, eerste verdieping, zaal ";
+    let location: String = long.chars().cycle().take(wijkstem::batch::MAX_LOCATION).collect();
+    let name: String = "Stembus van de Sint-Amandsberg-Oost".chars().take(40).collect();
+    let input =
+        |location: &str| wijkstem::batch::BoxInput { name: name.clone(), location: location.into(), expected: 250 };
+    let too_long: String = location.clone() + "x";
+    let e = s.create_box(id, &input(&too_long)).unwrap_err();
+    assert_eq!(e.problems[0].code, "box.bad_location");
+    let b = s.create_box(id, &input(&location)).unwrap();
+    let sel = s.selection(id).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = wijkstem::pdf::box_cover(&sel, b.id, &b.name, &b.location, b.expected, Lang::Nl);
+    let path = keep(&pdf, "box-cover-longest.pdf", dir.path());
+    let (pages, ws) = words(&path);
+    check_positions(&pages, &ws, false);
+    let text = text_of(&path, 0, None);
+    assert!(text.contains(location.trim()), "the whole location");
+    assert!(text.contains("Verwacht aantal stembiljetten: 250"));
+    assert!(text.starts_with("Stembus van de Sint-Amandsberg-Oost"), "no 'Stembus Stembus': {text}");
+    if let Some(qr) = qr_per_page(&path, dir.path(), 1) {
+        assert_eq!(qr[0], vec![wijkstem::ballot::box_payload(id, b.id)]);
+    }
 }

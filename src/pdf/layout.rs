@@ -216,9 +216,12 @@ impl Placement {
                 c.fill(p.x - 1.0, top - p.h, self.col_w + 2.0, p.h, 0.93);
             }
             let base = top - ROW_PAD - size * PT_MM * 0.8;
+            // The row number (what the entry screen accepts) small and grey,
+            // so it is not taken for a rank or points written in the box.
             if let Some(n) = r.number {
                 let s = n.to_string();
-                c.text(p.x + g.number_right - width(&s, size, true), base, size, true, &s);
+                let ns = size * 0.8;
+                c.text_grey(p.x + g.number_right - width(&s, ns, false), base, ns, false, &s, 0.45);
             }
             let box_top = top - ROW_PAD;
             c.fill(p.x + g.mark, box_top - self.mark.h, self.mark.w, self.mark.h, 1.0);

@@ -16,6 +16,7 @@ use sha2::Digest;
 
 use crate::ballot::{qr_payload, BallotStyle, Serial};
 use crate::i18n::{tr, Lang};
+use crate::money::format_euro;
 use crate::problem::Problem;
 use crate::selection::{Plan, Selection};
 
@@ -62,6 +63,13 @@ impl Canvas {
     /// Text wrapped to `width` mm (measured); returns the y below the last line.
     pub fn wrapped(&mut self, x: f32, y: f32, width: f32, size: f32, bold: bool, s: &str) -> f32 {
         paragraph(self, x, y, width, size, bold, s)
+    }
+
+    /// One line of text in grey (`grey` 0 = black, 1 = white).
+    pub fn text_grey(&mut self, x: f32, y: f32, size: f32, bold: bool, s: &str, grey: f32) {
+        self.ops.push(Op::SetFillColor { col: Color::Rgb(Rgb { r: grey, g: grey, b: grey, icc_profile: None }) });
+        self.text(x, y, size, bold, s);
+        self.ops.push(Op::SetFillColor { col: Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None }) });
     }
 
     /// One line of text ending at `right`.
@@ -405,14 +413,19 @@ impl Item {
     }
 }
 
+/// The rows of a printed plan list. Costs in whole euros print without
+/// ",00" (narrower columns), unless one cost has cents: one format per list.
 fn list_rows(plans: impl Iterator<Item = (String, String, i64)>, numbered: bool, lang: Lang) -> Vec<ListRow> {
+    let plans: Vec<(String, String, i64)> = plans.collect();
+    let whole = plans.iter().all(|(_, _, cost)| cost % 100 == 0);
     plans
+        .into_iter()
         .enumerate()
         .map(|(i, (code, title, cost))| ListRow {
             number: numbered.then_some(i + 1),
             code,
             title,
-            right: crate::money::format_euro_short(cost, lang),
+            right: if whole { crate::money::format_euro_short(cost, lang) } else { format_euro(cost, lang) },
         })
         .collect()
 }
@@ -428,15 +441,21 @@ fn too_long(rows: &[ListRow]) -> Problem {
     Problem::new("print.too_long").with("count", rows.len()).with("sheets", MAX_SHEETS)
 }
 
-/// What the ballot says around its list; the serial is filled in per ballot.
-fn ballot_item(sel: &Selection, style: &BallotStyle, lang: Lang) -> Item {
+/// What the ballot says around its list; the serial is filled in per
+/// ballot. A ballot of more than one sheet says on each that its rule counts
+/// for all sheets together.
+fn ballot_item(sel: &Selection, style: &BallotStyle, sheets: usize, lang: Lang) -> Item {
+    let mut foot = vec![tr(lang, "print.mistake", &Default::default()), tr(lang, "print.fold", &Default::default())];
+    if sheets > 1 {
+        foot.insert(0, tr(lang, "print.all_sheets", &one("sheets", sheets)));
+    }
     Item {
         title: tr(lang, "print.ballot_title", &one("edition", &sel.edition)),
         subtitle: sel.wijk.clone(),
         instruction: instruction(style, lang),
         field: None,
         ruled: 0,
-        foot: vec![tr(lang, "print.mistake", &Default::default()), tr(lang, "print.fold", &Default::default())],
+        foot,
         qr: String::new(),
         qr_grid: None,
         under_qr: vec![tr(lang, "print.serial", &one("serial", "0000-0000-0"))],
@@ -454,25 +473,37 @@ pub fn ballot_layout(
     lang: Lang,
 ) -> Result<(usize, usize), Problem> {
     let rows = list_rows(plans.iter().map(|p| (p.code.clone(), p.title.clone(), p.cost_cents)), true, lang);
-    let f = ballot_frame(sel, &rows, style, per_page, lang)?;
+    let (f, _) = ballot_frame(sel, &rows, style, per_page, lang)?;
     Ok((f.placement.columns, f.placement.sheets.len()))
 }
 
+/// The frame of a ballot and the sheet count its footer was written for.
 fn ballot_frame(
     sel: &Selection,
     rows: &[ListRow],
     style: &BallotStyle,
     per_page: u8,
     lang: Lang,
-) -> Result<Frame, Problem> {
+) -> Result<(Frame, usize), Problem> {
     too_many(rows)?;
-    let item = ballot_item(sel, style, lang);
     if per_page >= 2 {
-        return item
+        let frame = ballot_item(sel, style, 1, lang)
             .frame(A4_H / 2.0, rows, TICK, 1)
-            .ok_or_else(|| Problem::new("print.two_per_page_too_many").with("count", rows.len()));
+            .ok_or_else(|| Problem::new("print.two_per_page_too_many").with("count", rows.len()))?;
+        return Ok((frame, 1));
     }
-    item.frame(A4_H, rows, TICK, MAX_SHEETS).ok_or_else(|| too_long(rows))
+    // With more than one sheet the footer says so, a line more, which may take another sheet.
+    let mut sheets = 1;
+    for _ in 0..4 {
+        let item = ballot_item(sel, style, sheets, lang);
+        let frame = item.frame(A4_H, rows, TICK, MAX_SHEETS).ok_or_else(|| too_long(rows))?;
+        let n = frame.placement.sheets.len();
+        if n == sheets {
+            return Ok((frame, n));
+        }
+        sheets = n;
+    }
+    Err(too_long(rows))
 }
 
 /// Ballots for `serials`, one or two per A4 page (two: cut along the line).
@@ -490,8 +521,8 @@ pub fn ballots(
 ) -> Result<Vec<u8>, Problem> {
     let rows = list_rows(plans.iter().map(|p| (p.code.clone(), p.title.clone(), p.cost_cents)), true, lang);
     let per_page = per_page.clamp(1, 2);
-    let frame = ballot_frame(sel, &rows, style, per_page, lang)?;
-    let mut item = ballot_item(sel, style, lang);
+    let (frame, said) = ballot_frame(sel, &rows, style, per_page, lang)?;
+    let mut item = ballot_item(sel, style, said, lang);
     let mut doc = Doc::new(&item.title);
     let sheets = frame.placement.sheets.len();
     let payloads: Vec<String> = serials.iter().map(|s| qr_payload(sel.id, s, style_hash)).collect();
@@ -529,19 +560,31 @@ pub fn ballots(
 }
 
 /// A cover sheet for a ballot box: where it stood, how many ballots it should
-/// hold, and a QR code naming the box.
+/// hold, and a QR code naming the box, below the text whatever its length
+/// (names and locations are limited, see `batch::MAX_LOCATION`).
 pub fn box_cover(sel: &Selection, box_id: i64, box_name: &str, location: &str, expected: u64, lang: Lang) -> Vec<u8> {
-    let mut doc = Doc::new(&tr(lang, "print.box_title", &one("box", box_name)));
+    // "Stembus 2", not "Stembus Stembus 2".
+    let word = tr(lang, "print.box_title", &one("box", "")).trim().to_lowercase();
+    let title = if box_name.to_lowercase().starts_with(&word) {
+        box_name.to_string()
+    } else {
+        tr(lang, "print.box_title", &one("box", box_name))
+    };
+    let mut doc = Doc::new(&title);
     doc.page(|c| {
         let w = A4_W - 40.0;
-        let mut y = paragraph(c, 20.0, 270.0, w, 22.0, true, &tr(lang, "print.box_title", &one("box", box_name)));
+        let mut y = paragraph(c, 20.0, 270.0, w, 22.0, true, &title);
         y = paragraph(c, 20.0, y - 2.0, w, 14.0, false, &format!("{} — {}", sel.wijk, sel.edition));
         y = paragraph(c, 20.0, y - 2.0, w, 12.0, false, &tr(lang, "print.box_location", &one("location", location)));
-        paragraph(c, 20.0, y, w, 12.0, false, &tr(lang, "print.box_expected", &one("expected", expected)));
-        c.qr(20.0, 150.0, 70.0, &crate::ballot::box_payload(sel.id, box_id));
-        c.text(20.0, 140.0, 11.0, false, &tr(lang, "print.box_signatures", &Default::default()));
-        c.stroke(20.0, 100.0, 80.0, 30.0, 0.8);
-        c.stroke(110.0, 100.0, 80.0, 30.0, 0.8);
+        y = paragraph(c, 20.0, y, w, 12.0, false, &tr(lang, "print.box_expected", &one("expected", expected)));
+        let qr_top = y - 6.0;
+        c.qr(20.0, qr_top - 70.0, 70.0, &crate::ballot::box_payload(sel.id, box_id));
+        let sy = qr_top - 82.0;
+        c.text(20.0, sy, 11.0, false, &tr(lang, "print.box_signatures", &Default::default()));
+        for (x, key) in [(20.0, "print.box_opened"), (110.0, "print.box_closed")] {
+            c.text(x, sy - 7.0, 10.0, true, &tr(lang, key, &Default::default()));
+            c.stroke(x, sy - 40.0, 80.0, 30.0, 0.8);
+        }
     });
     doc.finish()
 }

@@ -97,7 +97,7 @@ pub fn render_tie(tie: &super::Tie, lang: Lang) -> String {
         }
         super::TieAt::GreedyScore { score } => {
             let mut q = BTreeMap::new();
-            q.insert("score".to_string(), score.clone());
+            q.insert("score".to_string(), decimal_for(score, lang));
             tr(lang, "explain.tie_at_score", &q)
         }
     };

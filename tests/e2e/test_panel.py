@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import unittest
 
-from wd import APP, Driver, TauriDriver, pdf_qr_codes
+from wd import APP, Driver, TauriDriver, funded_in_report, pdf_qr_codes
 
 
 class PanelTest(unittest.TestCase):
@@ -138,7 +138,7 @@ class PanelTest(unittest.TestCase):
         msg = d.wait_text("#messages", lambda t: "Klaar." in t, timeout=60)
         report = re.search(r"Proces-verbaal: (/\S+\.pdf)", msg).group(1)
         text = subprocess.run(["pdftotext", report, "-"], capture_output=True, text=True).stdout
-        self.assertIn("Gefinancierd: BP01, BP02, BP03", text)
+        self.assertEqual(funded_in_report(text), ["BP01", "BP02", "BP03"])
         self.assertIn("Eerst de buren van het Rabotpark horen", text)
 
 

@@ -7,6 +7,7 @@ import glob
 import http.client
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -177,6 +178,14 @@ class Driver:
         with open(path, "wb") as f:
             f.write(base64.b64decode(self.s("GET", "/screenshot")))
         return path
+
+
+def funded_in_report(text):
+    """The plan codes of the proces-verbaal's funded package, in printed
+    order, read from pdftotext's output (lines "CODE — title — cost")."""
+    flat = " ".join(text.split())
+    package = flat.split("Het gefinancierde pakket", 1)[1].split(" plannen, samen ", 1)[0]
+    return re.findall(r"\b([A-Z]{2}\d{2}) — ", package)
 
 
 def pdf_qr_codes(pdf, workdir, prefix):
