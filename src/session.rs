@@ -759,18 +759,9 @@ impl Drop for OutFile {
     }
 }
 
+/// Write a file into the export folder (through a part file, see [`OutFile`]).
 pub fn write_export(name: &str, bytes: &[u8]) -> Res<String> {
-    let dir = crate::paper::export_dir();
-    let path = dir.join(name);
-    let tmp = dir.join(format!(".{name}.part"));
-    std::fs::create_dir_all(&dir)
-        .and_then(|_| std::fs::write(&tmp, bytes))
-        .and_then(|_| std::fs::rename(&tmp, &path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            Failure::from(Problem::new("export.write").with("path", path.display()).with("detail", e))
-        })?;
-    Ok(path.display().to_string())
+    OutFile::export(name)?.finish(bytes)
 }
 
 /// Where things are: for the "Over Wijkstem" view and `wijkstem about`.

@@ -356,6 +356,12 @@ impl Item {
         place(rows, mark, area, max_sheets).map(|placement| Frame { band_h, placement })
     }
 
+    /// Make this (ballot) item the one for `serial`, its QR code already encoded.
+    fn for_ballot(&mut self, serial: &Serial, grid: QrGrid, lang: Lang) {
+        self.qr_grid = Some(grid);
+        self.under_qr = vec![tr(lang, "print.serial", &one("serial", serial.display()))];
+    }
+
     /// Draw sheet `k` of this item in the band starting `y0` mm from the page's bottom.
     fn draw(&self, c: &mut Canvas, y0: f32, frame: &Frame, k: usize, rows: &[ListRow], lang: Lang) {
         let top = y0 + frame.band_h - TOP_MARGIN;
@@ -528,27 +534,21 @@ pub fn ballots(
     let payloads: Vec<String> = serials.iter().map(|s| qr_payload(sel.id, s, style_hash)).collect();
     let grids = QrGrid::many(&payloads);
     let mut ballots = serials.iter().zip(grids);
-    let mut fill = |c: &mut Canvas, serial: &Serial, grid: QrGrid, y0: f32, sheets: std::ops::Range<usize>| {
-        item.qr_grid = Some(grid);
-        item.under_qr = vec![tr(lang, "print.serial", &one("serial", serial.display()))];
-        for k in sheets {
-            item.draw(c, y0, &frame, k, &rows, lang);
-        }
-    };
     if per_page == 2 {
         while let Some((serial, grid)) = ballots.next() {
             let mut c = doc.canvas();
-            fill(&mut c, serial, grid, A4_H / 2.0, 0..1);
+            item.for_ballot(serial, grid, lang);
+            item.draw(&mut c, A4_H / 2.0, &frame, 0, &rows, lang);
             if let Some((serial, grid)) = ballots.next() {
-                fill(&mut c, serial, grid, 0.0, 0..1);
+                item.for_ballot(serial, grid, lang);
+                item.draw(&mut c, 0.0, &frame, 0, &rows, lang);
             }
             c.fill(5.0, A4_H / 2.0 - 0.2, A4_W - 10.0, 0.4, 0.6);
             doc.push(c);
         }
     } else {
         for (serial, grid) in ballots {
-            item.qr_grid = Some(grid);
-            item.under_qr = vec![tr(lang, "print.serial", &one("serial", serial.display()))];
+            item.for_ballot(serial, grid, lang);
             for k in 0..sheets {
                 let mut c = doc.canvas();
                 item.draw(&mut c, 0.0, &frame, k, &rows, lang);
