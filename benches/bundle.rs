@@ -40,6 +40,8 @@ fn main() {
     let mut store = wijkstem::store::Store::open(&dir.join("bench.sqlite")).unwrap();
     store
         .write("Bench", |c| {
+            let mut entered = Vec::with_capacity(n as usize);
+            {
             let mut ins_b = c.tx.prepare("INSERT INTO ballot (selection_id, serial, style_hash, batch) VALUES (1, ?1, 'BENCH000', 1)").map_err(|e| c.err(e))?;
             let mut ins_e = c
                 .tx
@@ -58,6 +60,10 @@ fn main() {
                 let marks = wijkstem::paper::canonical_marks(&wijkstem::ballot::Marks { marks: picked });
                 ins_b.execute(params![serial]).map_err(|e| c.err(e))?;
                 ins_e.execute(params![serial, marks]).map_err(|e| c.err(e))?;
+                entered.push(serial);
+            }
+            }
+            for serial in entered {
                 c.audit("ballot.enter", &format!("selection/1/ballot/{serial}"), None, Some(&serde_json::json!({"entry_no": 1, "verdict": "valid"})))?;
             }
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = 1", []).map_err(|e| c.err(e))?;

@@ -4,7 +4,6 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
@@ -23,6 +22,11 @@ pub struct AuditEvent {
     pub after: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    /// What the change wrote, as claims `[[table, rowid, sha256 of the row
+    /// or null when it was deleted], …]` (JSON). Part of the event's hash, so
+    /// a record edited outside the app no longer matches its claim.
+    #[serde(default)]
+    pub records: Option<String>,
 }
 
 /// The hash of one event. The fields are hashed as one JSON array so no two
@@ -36,9 +40,14 @@ pub fn event_hash(
     entity: &str,
     before: Option<&str>,
     after: Option<&str>,
+    records: Option<&str>,
 ) -> String {
-    let body = serde_json::to_string(&(prev_hash, seq, at, operator, action, entity, before, after))
-        .expect("strings always serialise");
+    // Events from before records were claimed hash as they always did.
+    let body = match records {
+        None => serde_json::to_string(&(prev_hash, seq, at, operator, action, entity, before, after)),
+        Some(r) => serde_json::to_string(&(prev_hash, seq, at, operator, action, entity, before, after, r)),
+    }
+    .expect("strings always serialise");
     hex::encode(Sha256::digest(body.as_bytes()))
 }
 
@@ -51,8 +60,9 @@ pub(crate) fn append(
     operator: &str,
     action: &str,
     entity: &str,
-    before: Option<&Value>,
-    after: Option<&Value>,
+    before: Option<&str>,
+    after: Option<&str>,
+    records: Option<&str>,
 ) -> rusqlite::Result<()> {
     let head: Option<(i64, String)> = tx
         .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -62,19 +72,17 @@ pub(crate) fn append(
         None => (1, GENESIS.to_string()),
     };
     let at = now();
-    let before_s = before.map(|v| v.to_string());
-    let after_s = after.map(|v| v.to_string());
-    let hash = event_hash(&prev, seq, &at, operator, action, entity, before_s.as_deref(), after_s.as_deref());
+    let hash = event_hash(&prev, seq, &at, operator, action, entity, before, after, records);
     tx.execute(
-        "INSERT INTO audit_log (seq, at, operator, action, entity, before, after, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
-        params![seq, at, operator, action, entity, before_s, after_s, prev, hash],
+        "INSERT INTO audit_log (seq, at, operator, action, entity, before, after, prev_hash, hash, records) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+        params![seq, at, operator, action, entity, before, after, prev, hash, records],
     )?;
     Ok(())
 }
 
 pub fn list(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<AuditEvent>> {
     let mut stmt = conn.prepare(
-        "SELECT seq, at, operator, action, entity, before, after, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT ?1",
+        "SELECT seq, at, operator, action, entity, before, after, prev_hash, hash, records FROM audit_log ORDER BY seq DESC LIMIT ?1",
     )?;
     let rows = stmt.query_map([limit], row_to_event)?;
     rows.collect()
@@ -91,6 +99,7 @@ fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEvent> {
         after: r.get(6)?,
         prev_hash: r.get(7)?,
         hash: r.get(8)?,
+        records: r.get(9)?,
     })
 }
 
@@ -107,24 +116,41 @@ pub struct ChainReport {
 pub struct ChainBreak {
     #[ts(type = "number")]
     pub seq: i64,
-    /// `gap`, `prev_hash` or `hash`: which link failed.
+    /// `gap`, `prev_hash` or `hash`: which link failed; `record_changed`,
+    /// `record_unclaimed`, `record_missing` or `records`: a stored record
+    /// disagrees with what the chain says was written.
     pub kind: String,
+    /// The record that disagrees, e.g. `ballot_entry 4619-5275-9 (entry 1)`.
+    pub record: Option<String>,
 }
 
-/// Walk the whole log and check every link.
+/// Walk the whole log and check every link, then every stored record against
+/// the chain's claims, in both directions.
 pub fn verify(conn: &Connection) -> rusqlite::Result<ChainReport> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, at, operator, action, entity, before, after, prev_hash, hash FROM audit_log ORDER BY seq",
-    )?;
+    // A database (or a backup of one) from before records were claimed has
+    // no `records` column: its chain is checked, its records cannot be.
+    let claimed: bool =
+        conn.query_row("SELECT count(*) > 0 FROM pragma_table_info('audit_log') WHERE name = 'records'", [], |r| {
+            r.get(0)
+        })?;
+    let mut stmt = conn.prepare(if claimed {
+        "SELECT seq, at, operator, action, entity, before, after, prev_hash, hash, records FROM audit_log ORDER BY seq"
+    } else {
+        "SELECT seq, at, operator, action, entity, before, after, prev_hash, hash, NULL FROM audit_log ORDER BY seq"
+    })?;
     let events = stmt.query_map([], row_to_event)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(verify_events(&events))
+    let mut report = verify_events(&events);
+    if claimed && report.broken_at.is_none() {
+        report.broken_at = check_records(conn, &events)?;
+    }
+    Ok(report)
 }
 
 /// Check a chain given as events (from a bundle's `audit.jsonl`), oldest first.
 pub fn verify_events(events: &[AuditEvent]) -> ChainReport {
     let mut prev = GENESIS.to_string();
     for (i, e) in events.iter().enumerate() {
-        let brk = |kind: &str| ChainBreak { seq: e.seq, kind: kind.to_string() };
+        let brk = |kind: &str| ChainBreak { seq: e.seq, kind: kind.to_string(), record: None };
         let broken = if e.seq != i as i64 + 1 {
             Some(brk("gap"))
         } else if e.prev_hash != prev {
@@ -138,6 +164,7 @@ pub fn verify_events(events: &[AuditEvent]) -> ChainReport {
             &e.entity,
             e.before.as_deref(),
             e.after.as_deref(),
+            e.records.as_deref(),
         ) != e.hash
         {
             Some(brk("hash"))
@@ -150,4 +177,164 @@ pub fn verify_events(events: &[AuditEvent]) -> ChainReport {
         prev = e.hash.clone();
     }
     ChainReport { events: events.len() as i64, head: prev, broken_at: None }
+}
+
+/// The tables whose rows are election records: every row written, changed or
+/// deleted through the app is claimed, by hash, in the audit event of the
+/// write. (`entry_draft` and `app_state` are the app's own working state.)
+pub const SEALED: &[&str] = &[
+    "selection",
+    "plan",
+    "ballot",
+    "ballot_entry",
+    "ballot_box",
+    "review",
+    "recheck",
+    "conv_table",
+    "table_verdict",
+    "table_drop",
+    "panel_member",
+    "panel_round",
+    "panel_attendance",
+    "panel_vote",
+    "panel_amendment",
+];
+
+/// Connection-local (TEMP) triggers note which sealed rows this connection
+/// writes. A change made by another program (`sqlite3` on the file) fires no
+/// temp trigger, so it is never claimed and `verify` finds it.
+pub(crate) fn install_seal_triggers(conn: &Connection) -> rusqlite::Result<()> {
+    let mut sql = String::from(
+        "CREATE TEMP TABLE IF NOT EXISTS seal_pending (tbl TEXT NOT NULL, row INTEGER NOT NULL, PRIMARY KEY (tbl, row));",
+    );
+    for t in SEALED {
+        for (when, row) in [("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")] {
+            sql.push_str(&format!(
+                "CREATE TEMP TRIGGER IF NOT EXISTS seal_{t}_{w} AFTER {when} ON main.{t} \
+                 BEGIN INSERT OR IGNORE INTO seal_pending (tbl, row) VALUES ('{t}', {row}.rowid); END;",
+                w = when.to_lowercase()
+            ));
+        }
+    }
+    conn.execute_batch(&sql)
+}
+
+fn json_value(v: rusqlite::types::ValueRef<'_>) -> serde_json::Value {
+    use rusqlite::types::ValueRef;
+    match v {
+        ValueRef::Null => serde_json::Value::Null,
+        ValueRef::Integer(i) => i.into(),
+        ValueRef::Real(f) => f.to_string().into(),
+        ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
+        ValueRef::Blob(b) => hex::encode(b).into(),
+    }
+}
+
+/// The hash of one stored row: its table, rowid and every column by name.
+fn row_digest(table: &str, rowid: i64, row: &rusqlite::Row<'_>, names: &[String]) -> rusqlite::Result<String> {
+    let mut cols = serde_json::Map::new();
+    for (i, n) in names.iter().enumerate() {
+        cols.insert(n.clone(), json_value(row.get_ref(i + 1)?));
+    }
+    let body = serde_json::to_string(&(table, rowid, cols)).expect("values serialise");
+    Ok(hex::encode(Sha256::digest(body.as_bytes())))
+}
+
+fn column_names(stmt: &rusqlite::Statement<'_>) -> Vec<String> {
+    stmt.column_names().iter().skip(1).map(|s| s.to_string()).collect()
+}
+
+/// The claims for every row this connection wrote in the open transaction
+/// (`[[table, rowid, hash or null], …]` as JSON), emptying the list.
+pub(crate) fn take_claims(tx: &Transaction<'_>) -> rusqlite::Result<Option<String>> {
+    let pending: Vec<(String, i64)> = {
+        let mut stmt = tx.prepare("SELECT tbl, row FROM seal_pending ORDER BY tbl, row")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    if pending.is_empty() {
+        return Ok(None);
+    }
+    let mut claims = Vec::with_capacity(pending.len());
+    for (table, rowid) in pending {
+        let t = SEALED.iter().find(|t| **t == table).expect("only sealed tables are noted");
+        let mut stmt = tx.prepare_cached(&format!("SELECT rowid, * FROM {t} WHERE rowid = ?1"))?;
+        let names = column_names(&stmt);
+        let hash = stmt.query_row([rowid], |r| row_digest(t, rowid, r, &names)).optional()?;
+        claims.push(serde_json::json!([t, rowid, hash]));
+    }
+    tx.execute("DELETE FROM seal_pending", [])?;
+    Ok(Some(serde_json::Value::Array(claims).to_string()))
+}
+
+/// Claims for every sealed row as it is now (sealing a database written
+/// before records were claimed).
+pub(crate) fn claim_all(tx: &Transaction<'_>) -> rusqlite::Result<Option<String>> {
+    for t in SEALED {
+        tx.execute(&format!("INSERT OR IGNORE INTO seal_pending (tbl, row) SELECT '{t}', rowid FROM {t}"), [])?;
+    }
+    take_claims(tx)
+}
+
+/// How a record is named to the user: its serial where it has one.
+fn record_label(conn: &Connection, table: &str, rowid: i64) -> String {
+    let serial: Option<String> = if ["ballot", "ballot_entry", "review", "recheck"].contains(&table) {
+        conn.query_row(&format!("SELECT serial FROM {table} WHERE rowid = ?1"), [rowid], |r| r.get(0)).ok()
+    } else {
+        None
+    };
+    match serial {
+        Some(s) => format!("{table} {rowid} ({})", crate::ballot::Serial(s).display()),
+        None => format!("{table} {rowid}"),
+    }
+}
+
+/// Every stored record against the chain's last claim for it, both ways:
+/// a row changed or added outside the app, and a claimed row that is gone.
+/// The disagreement with the earliest claim is named.
+fn check_records(conn: &Connection, events: &[AuditEvent]) -> rusqlite::Result<Option<ChainBreak>> {
+    use std::collections::HashMap;
+    let mut claims: HashMap<(String, i64), (i64, Option<String>)> = HashMap::new();
+    for e in events {
+        let Some(text) = &e.records else { continue };
+        let parsed: Result<Vec<(String, i64, Option<String>)>, _> = serde_json::from_str(text);
+        match parsed {
+            Ok(list) => {
+                for (t, row, hash) in list {
+                    claims.insert((t, row), (e.seq, hash));
+                }
+            }
+            Err(_) => return Ok(Some(ChainBreak { seq: e.seq, kind: "records".into(), record: None })),
+        }
+    }
+    let mut first: Option<(i64, String, String, i64)> = None; // (seq, kind, table, rowid)
+    let mut note = |seq: i64, kind: &str, t: &str, row: i64| {
+        if first.as_ref().is_none_or(|f| seq < f.0) {
+            first = Some((seq, kind.to_string(), t.to_string(), row));
+        }
+    };
+    for t in SEALED {
+        let mut stmt = conn.prepare(&format!("SELECT rowid, * FROM {t}"))?;
+        let names = column_names(&stmt);
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let rowid: i64 = r.get(0)?;
+            let hash = row_digest(t, rowid, r, &names)?;
+            match claims.remove(&(t.to_string(), rowid)) {
+                Some((_, Some(h))) if h == hash => {}
+                Some((seq, _)) => note(seq, "record_changed", t, rowid),
+                None => note(i64::MAX, "record_unclaimed", t, rowid),
+            }
+        }
+    }
+    for ((t, rowid), (seq, hash)) in claims {
+        if hash.is_some() {
+            note(seq, "record_missing", &t, rowid);
+        }
+    }
+    Ok(first.map(|(seq, kind, t, rowid)| ChainBreak {
+        seq: if seq == i64::MAX { events.len() as i64 } else { seq },
+        record: Some(record_label(conn, &t, rowid)),
+        kind,
+    }))
 }

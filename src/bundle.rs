@@ -148,6 +148,12 @@ impl Store {
         if sel.status != crate::selection::Status::Closed {
             return Err(p("bundle.not_closed").into());
         }
+        // A result is only handed out from records the chain vouches for.
+        let chain = crate::audit::verify(self.conn()).map_err(|e| Failure::from(self.sql_err(e)))?;
+        if let Some(b) = chain.broken_at {
+            let record = b.record.unwrap_or_else(|| format!("#{}", b.seq));
+            return Err(p("bundle.records_disagree").with("record", record).with("kind", b.kind).into());
+        }
         if sel.method == Method::Tables {
             return self.tables_bundle_parts(selection_id, key_id, lang);
         }

@@ -489,7 +489,14 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
                 Some(b) => {
                     p.insert("seq".to_string(), b.seq.to_string());
                     p.insert("kind".to_string(), b.kind);
-                    eprintln!("{}", wijkstem::i18n::tr(lang, "audit.broken", &p));
+                    let key = match b.record {
+                        Some(r) => {
+                            p.insert("record".to_string(), r);
+                            "audit.record_broken"
+                        }
+                        None => "audit.broken",
+                    };
+                    eprintln!("{}", wijkstem::i18n::tr(lang, key, &p));
                     return Ok(ExitCode::from(2));
                 }
             }

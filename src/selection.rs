@@ -282,7 +282,7 @@ fn ensure_editable(s: &Selection) -> Result<(), SelectionError> {
 }
 
 /// Insert one plan inside an open change; used by single adds and CSV import.
-pub(crate) fn insert_plan(c: &Change<'_>, selection_id: i64, p: &PlanInput) -> Result<Plan, SelectionError> {
+pub(crate) fn insert_plan(c: &mut Change<'_>, selection_id: i64, p: &PlanInput) -> Result<Plan, SelectionError> {
     let taken: bool =
         c.tx.query_row(
             "SELECT count(*) FROM plan WHERE selection_id = ?1 AND code = ?2",

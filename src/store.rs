@@ -216,9 +216,108 @@ const MIGRATIONS: &[&str] = &[
         at           TEXT NOT NULL
     );
     "#,
+    // 7: every record in the chain. An audit event claims, by hash, the rows
+    // its write made or changed (`records`), and the record tables accept
+    // only the changes the app makes: no deletes, no edits of what was
+    // entered, decided or voted; statuses move one way. A closed count
+    // keeps its plans, ballots and settings.
+    r#"
+    ALTER TABLE audit_log ADD COLUMN records TEXT;
+    CREATE TRIGGER ballot_no_update BEFORE UPDATE ON ballot
+        BEGIN SELECT RAISE(ABORT, 'printed ballots are never changed'); END;
+    CREATE TRIGGER ballot_no_delete BEFORE DELETE ON ballot
+        BEGIN SELECT RAISE(ABORT, 'printed ballots are never deleted'); END;
+    CREATE TRIGGER ballot_entry_update BEFORE UPDATE ON ballot_entry
+        WHEN NEW.id IS NOT OLD.id OR NEW.selection_id IS NOT OLD.selection_id OR NEW.serial IS NOT OLD.serial
+          OR NEW.operator IS NOT OLD.operator OR NEW.at IS NOT OLD.at OR NEW.marks IS NOT OLD.marks
+          OR NEW.verdict IS NOT OLD.verdict OR NEW.findings IS NOT OLD.findings
+          OR NEW.doubtful IS NOT OLD.doubtful OR NEW.box_id IS NOT OLD.box_id
+          OR (OLD.status = 'discarded' AND NEW.status = 'active')
+          OR (OLD.resolved = 1 AND NEW.resolved = 0)
+          OR (NEW.entry_no IS NOT OLD.entry_no AND NOT (NEW.entry_no = 1 AND NEW.resolved = 1))
+          OR (SELECT status FROM selection WHERE id = OLD.selection_id) = 'closed'
+        BEGIN SELECT RAISE(ABORT, 'an entry is never edited, only discarded or resolved'); END;
+    CREATE TRIGGER ballot_entry_no_delete BEFORE DELETE ON ballot_entry
+        BEGIN SELECT RAISE(ABORT, 'entries are never deleted'); END;
+    CREATE TRIGGER review_no_update BEFORE UPDATE ON review
+        BEGIN SELECT RAISE(ABORT, 'a decision is never changed'); END;
+    CREATE TRIGGER review_no_delete BEFORE DELETE ON review
+        BEGIN SELECT RAISE(ABORT, 'a decision is never deleted'); END;
+    CREATE TRIGGER recheck_update BEFORE UPDATE ON recheck
+        WHEN OLD.done_at IS NOT NULL OR NEW.id IS NOT OLD.id OR NEW.selection_id IS NOT OLD.selection_id
+          OR NEW.serial IS NOT OLD.serial OR NEW.codes IS NOT OLD.codes
+          OR NEW.requested_by IS NOT OLD.requested_by OR NEW.requested_at IS NOT OLD.requested_at
+        BEGIN SELECT RAISE(ABORT, 'a recheck is only marked done, once'); END;
+    CREATE TRIGGER recheck_no_delete BEFORE DELETE ON recheck
+        BEGIN SELECT RAISE(ABORT, 'a recheck is never deleted'); END;
+    CREATE TRIGGER ballot_box_update BEFORE UPDATE ON ballot_box
+        WHEN NEW.id IS NOT OLD.id OR NEW.selection_id IS NOT OLD.selection_id OR NEW.name IS NOT OLD.name
+          OR NEW.location IS NOT OLD.location OR NEW.expected IS NOT OLD.expected
+          OR (SELECT status FROM selection WHERE id = OLD.selection_id) = 'closed'
+        BEGIN SELECT RAISE(ABORT, 'a box keeps its name, place and number'); END;
+    CREATE TRIGGER ballot_box_no_delete BEFORE DELETE ON ballot_box
+        BEGIN SELECT RAISE(ABORT, 'a box is never deleted'); END;
+    CREATE TRIGGER table_verdict_update BEFORE UPDATE ON table_verdict
+        WHEN NEW.id IS NOT OLD.id OR NEW.table_id IS NOT OLD.table_id OR NEW.selection_id IS NOT OLD.selection_id
+          OR NEW.verdict IS NOT OLD.verdict OR NEW.operator IS NOT OLD.operator OR NEW.at IS NOT OLD.at
+          OR (OLD.status = 'discarded' AND NEW.status = 'active')
+          OR (SELECT status FROM selection WHERE id = OLD.selection_id) = 'closed'
+        BEGIN SELECT RAISE(ABORT, 'a verdict is never edited, only discarded'); END;
+    CREATE TRIGGER table_verdict_no_delete BEFORE DELETE ON table_verdict
+        BEGIN SELECT RAISE(ABORT, 'a verdict is never deleted'); END;
+    CREATE TRIGGER table_drop_no_update BEFORE UPDATE ON table_drop
+        BEGIN SELECT RAISE(ABORT, 'a drop-out is never changed'); END;
+    CREATE TRIGGER table_drop_no_delete BEFORE DELETE ON table_drop
+        BEGIN SELECT RAISE(ABORT, 'a drop-out is never deleted'); END;
+    CREATE TRIGGER panel_vote_no_update BEFORE UPDATE ON panel_vote
+        BEGIN SELECT RAISE(ABORT, 'a vote is never changed'); END;
+    CREATE TRIGGER panel_vote_no_delete BEFORE DELETE ON panel_vote
+        BEGIN SELECT RAISE(ABORT, 'a vote is never deleted'); END;
+    CREATE TRIGGER panel_amendment_no_update BEFORE UPDATE ON panel_amendment
+        BEGIN SELECT RAISE(ABORT, 'an amendment is never changed'); END;
+    CREATE TRIGGER panel_amendment_no_delete BEFORE DELETE ON panel_amendment
+        BEGIN SELECT RAISE(ABORT, 'an amendment is never deleted'); END;
+    CREATE TRIGGER selection_closed BEFORE UPDATE ON selection
+        WHEN OLD.status = 'closed'
+        BEGIN SELECT RAISE(ABORT, 'a closed count is closed'); END;
+    CREATE TRIGGER selection_no_delete BEFORE DELETE ON selection
+        BEGIN SELECT RAISE(ABORT, 'a selection is never deleted'); END;
+    CREATE TRIGGER plan_closed_update BEFORE UPDATE ON plan
+        WHEN (SELECT status FROM selection WHERE id = OLD.selection_id) = 'closed'
+        BEGIN SELECT RAISE(ABORT, 'a closed count is closed'); END;
+    CREATE TRIGGER plan_closed_delete BEFORE DELETE ON plan
+        WHEN (SELECT status FROM selection WHERE id = OLD.selection_id) = 'closed'
+        BEGIN SELECT RAISE(ABORT, 'a closed count is closed'); END;
+    CREATE TRIGGER plan_closed_insert BEFORE INSERT ON plan
+        WHEN (SELECT status FROM selection WHERE id = NEW.selection_id) = 'closed'
+        BEGIN SELECT RAISE(ABORT, 'a closed count is closed'); END;
+    CREATE TRIGGER ballot_closed_insert BEFORE INSERT ON ballot
+        WHEN (SELECT status FROM selection WHERE id = NEW.selection_id) = 'closed'
+        BEGIN SELECT RAISE(ABORT, 'a closed count is closed'); END;
+    CREATE TRIGGER ballot_entry_closed_insert BEFORE INSERT ON ballot_entry
+        WHEN (SELECT status FROM selection WHERE id = NEW.selection_id) = 'closed'
+        BEGIN SELECT RAISE(ABORT, 'a closed count is closed'); END;
+    CREATE TRIGGER review_closed_insert BEFORE INSERT ON review
+        WHEN (SELECT status FROM selection WHERE id = NEW.selection_id) = 'closed'
+        BEGIN SELECT RAISE(ABORT, 'a closed count is closed'); END;
+    CREATE TRIGGER ballot_box_closed_insert BEFORE INSERT ON ballot_box
+        WHEN (SELECT status FROM selection WHERE id = NEW.selection_id) = 'closed'
+        BEGIN SELECT RAISE(ABORT, 'a closed count is closed'); END;
+    "#,
 ];
 
+/// The migration from which records are claimed in the chain: a database
+/// older than this gets one event that claims every record it holds.
+const RECORDS_CLAIMED_FROM: usize = 7;
+
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The migrations' SQL, for tests that build a database as an older
+/// Wijkstem left it.
+#[doc(hidden)]
+pub fn migrations() -> &'static [&'static str] {
+    MIGRATIONS
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -238,6 +337,10 @@ pub enum StoreError {
     Busy,
     #[error("not found: {what} {id}")]
     NotFound { what: &'static str, id: String },
+    /// A record table's trigger refused a change that is never made to
+    /// what was entered, decided or closed.
+    #[error("refused: {0}")]
+    Refused(String),
     #[error("database error: {0}")]
     Sql(String),
 }
@@ -252,6 +355,9 @@ impl StoreError {
                 ErrorCode::DiskFull => StoreError::DiskFull,
                 ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::Busy,
                 ErrorCode::CannotOpen => StoreError::Open { path: path.to_string(), detail: e.to_string() },
+                ErrorCode::ConstraintViolation if f.extended_code == 1811 /* SQLITE_CONSTRAINT_TRIGGER */ => {
+                    StoreError::Refused(e.to_string())
+                }
                 _ => StoreError::Sql(e.to_string()),
             };
         }
@@ -272,6 +378,8 @@ impl ToProblem for StoreError {
             StoreError::DiskFull => Problem::new("store.disk_full"),
             StoreError::Busy => Problem::new("store.busy"),
             StoreError::NotFound { what, id } => Problem::new("store.not_found").with("what", what).with("id", id),
+            StoreError::Refused(d) if d.contains("a closed count is closed") => Problem::new("paper.count_closed"),
+            StoreError::Refused(d) => Problem::new("store.refused").with("detail", d),
             StoreError::Sql(d) => Problem::new("store.sql").with("detail", d),
         }
     }
@@ -345,8 +453,16 @@ impl Store {
             tx.execute_batch(sql).map_err(map)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(map)?;
             tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(map)?;
+            if i + 1 == RECORDS_CLAIMED_FROM && from > 0 {
+                audit::install_seal_triggers(&tx).map_err(map)?;
+                if let Some(claims) = audit::claim_all(&tx).map_err(map)? {
+                    audit::append(&tx, "wijkstem", "records.seal", "records", None, None, Some(&claims))
+                        .map_err(map)?;
+                }
+            }
             tx.commit().map_err(map)?;
         }
+        audit::install_seal_triggers(&self.conn).map_err(map)?;
         Ok(())
     }
 
@@ -375,9 +491,35 @@ impl Store {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| StoreError::from_sql(e, &path))?;
-        let mut change = Change { tx, operator: operator.to_string(), path: path.clone() };
+        let mut change = Change { tx, operator: operator.to_string(), path: path.clone(), events: Vec::new() };
         let out = f(&mut change)?;
-        change.tx.commit().map_err(|e| StoreError::from_sql(e, &path))?;
+        let map = |e| StoreError::from_sql(e, &path);
+        // The events go in last, the last one carrying the claims for every
+        // record the change wrote (a write without an event still gets one).
+        let claims = audit::take_claims(&change.tx).map_err(map)?;
+        if change.events.is_empty() && claims.is_some() {
+            change.events.push(Pending {
+                action: "records.write".into(),
+                entity: "records".into(),
+                before: None,
+                after: None,
+            });
+        }
+        let last = change.events.len().saturating_sub(1);
+        for (i, e) in change.events.iter().enumerate() {
+            let records = if i == last { claims.as_deref() } else { None };
+            audit::append(
+                &change.tx,
+                &change.operator,
+                &e.action,
+                &e.entity,
+                e.before.as_deref(),
+                e.after.as_deref(),
+                records,
+            )
+            .map_err(map)?;
+        }
+        change.tx.commit().map_err(map)?;
         Ok(out)
     }
 }
@@ -411,6 +553,15 @@ pub struct Change<'a> {
     pub tx: Transaction<'a>,
     pub operator: String,
     path: String,
+    events: Vec<Pending>,
+}
+
+/// An audit event of the open change, appended when the change commits.
+struct Pending {
+    action: String,
+    entity: String,
+    before: Option<String>,
+    after: Option<String>,
 }
 
 impl Change<'_> {
@@ -419,12 +570,18 @@ impl Change<'_> {
     }
 
     pub fn audit(
-        &self,
+        &mut self,
         action: &str,
         entity: &str,
         before: Option<&Value>,
         after: Option<&Value>,
     ) -> Result<(), StoreError> {
-        audit::append(&self.tx, &self.operator, action, entity, before, after).map_err(|e| self.err(e))
+        self.events.push(Pending {
+            action: action.to_string(),
+            entity: entity.to_string(),
+            before: before.map(|v| v.to_string()),
+            after: after.map(|v| v.to_string()),
+        });
+        Ok(())
     }
 }

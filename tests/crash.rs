@@ -42,18 +42,23 @@ fn sigkill_at_random_moments_loses_no_acknowledged_entry() {
             .map(|p| PrintedPlan { code: p.code, title: p.title, cost_cents: p.cost_cents })
             .collect();
         let hash = style_hash(&style, &plans);
-        // Serials straight into the table: printing 12,000 PDF ballots is not what is tested here.
-        let mut conn = rusqlite::Connection::open(&db).unwrap();
+        // Serials straight into the table through the store's write path
+        // (claimed in the audit chain): printing 12,000 PDF ballots is not
+        // what is tested here.
+        let mut store = wijkstem::store::Store::open(&db).unwrap();
         let serials: Vec<Serial> = (0..12_000u32).map(|i| Serial::from_random(i * 8_111 + 7)).collect();
-        let tx = conn.transaction().unwrap();
-        for s in &serials {
-            tx.execute(
-                "INSERT INTO ballot (selection_id, serial, style_hash, batch) VALUES (1, ?1, ?2, 1)",
-                [&s.0, &hash],
-            )
+        store
+            .write("Opzet", |c| -> Result<(), wijkstem::store::StoreError> {
+                for s in &serials {
+                    c.tx.execute(
+                        "INSERT INTO ballot (selection_id, serial, style_hash, batch) VALUES (1, ?1, ?2, 1)",
+                        [&s.0, &hash],
+                    )
+                    .unwrap();
+                }
+                c.audit("ballots.print", "selection/1", None, None)
+            })
             .unwrap();
-        }
-        tx.commit().unwrap();
         serials.into_iter().map(|s| Serial(qr_payload(1, &s, &hash))).collect()
     };
     let marks = ["MM01", "MM02,MM03", "MM04,MM05,MM06", "-", "MM01,MM02,MM03,MM04"];

@@ -51,7 +51,13 @@ export type PlanInput = { code: string, title: string, description: string, cost
 
 export type ImportReport = { imported: number, };
 
-export type AuditEvent = { seq: number, at: string, operator: string, action: string, entity: string, before: string | null, after: string | null, prev_hash: string, hash: string, };
+export type AuditEvent = { seq: number, at: string, operator: string, action: string, entity: string, before: string | null, after: string | null, prev_hash: string, hash: string, 
+/**
+ * What the change wrote, as claims `[[table, rowid, sha256 of the row
+ * or null when it was deleted], …]` (JSON). Part of the event's hash, so
+ * a record edited outside the app no longer matches its claim.
+ */
+records: string | null, };
 
 export type ChainReport = { events: number, head: string, 
 /**
@@ -61,9 +67,15 @@ broken_at: ChainBreak | null, };
 
 export type ChainBreak = { seq: number, 
 /**
- * `gap`, `prev_hash` or `hash`: which link failed.
+ * `gap`, `prev_hash` or `hash`: which link failed; `record_changed`,
+ * `record_unclaimed`, `record_missing` or `records`: a stored record
+ * disagrees with what the chain says was written.
  */
-kind: string, };
+kind: string, 
+/**
+ * The record that disagrees, e.g. `ballot_entry 4619-5275-9 (entry 1)`.
+ */
+record: string | null, };
 
 export type BallotStyle = { "kind": "approval", min: number, max: number, } | { "kind": "points", total: number, max_per_plan: number, } | { "kind": "ranking", top: number, };
 

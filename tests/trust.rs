@@ -1,0 +1,218 @@
+//! Trust: each attack from the adversary's report, replayed. Records are
+//! changed the way someone with the laptop would (a second SQLite connection,
+//! like `sqlite3` on the file, dropping triggers where they are in the way),
+//! and the app must refuse the change or name the record when it checks.
+#![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
+
+use std::path::Path;
+use std::process::Command;
+
+use wijkstem::ballot::{qr_payload, BallotStyle, EntryRules, Serial};
+use wijkstem::i18n::Lang;
+use wijkstem::paper::{parse_marks, PaperSettings};
+use wijkstem::session::Session;
+
+/// A closed paper count of the demo's Muide selection in a file, and the
+/// serials of its entered ballots.
+fn closed_count(db: &Path) -> Vec<Serial> {
+    let mut s = Session::open(db).unwrap();
+    s.sign_in("Anna").unwrap();
+    s.load_demo().unwrap();
+    s.set_paper_settings(
+        1,
+        &PaperSettings {
+            style: BallotStyle::Approval { min: 1, max: 3 },
+            double_entry: false,
+            rules: EntryRules::default(),
+        },
+    )
+    .unwrap();
+    let (serials, _) = s.print_ballots(1, 6, 1, Lang::Nl).unwrap();
+    let hash: String = s.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
+    for (i, m) in ["MM01,MM03", "MM02", "MM01,MM02", "MM05"].iter().enumerate() {
+        s.enter_ballot(1, None, &qr_payload(1, &serials[i], &hash), &parse_marks(m).unwrap(), None).unwrap();
+    }
+    s.close_count(1).unwrap();
+    assert!(s.audit_verify().unwrap().broken_at.is_none());
+    serials
+}
+
+fn cli(db: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_wijkstem"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("WIJKSTEM_LANG", "nl")
+        .env("WIJKSTEM_OPERATOR", "Anna")
+        .env("WIJKSTEM_KEY_DIR", db.with_file_name("keys"))
+        .output()
+        .unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+/// What an adversary with `sqlite3` does: a plain connection to the file.
+fn tamper(db: &Path, sql: &str) -> rusqlite::Result<usize> {
+    let c = rusqlite::Connection::open(db)?;
+    c.execute_batch(sql)?;
+    Ok(c.changes() as usize)
+}
+
+fn codes(f: &wijkstem::problem::Failure) -> Vec<String> {
+    f.problems.iter().map(|p| p.code.clone()).collect()
+}
+
+#[test]
+fn a_marks_edit_is_refused_and_once_forced_named_by_serial_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    let serials = closed_count(&db);
+    let target = serials[1].clone();
+    let edit = format!("UPDATE ballot_entry SET marks = 'MM03,MM04,MM05' WHERE serial = '{}'", target.0);
+    // The record table refuses the edit itself.
+    let refused = tamper(&db, &edit).unwrap_err().to_string();
+    assert!(refused.contains("never edited"), "{refused}");
+    // With the trigger dropped the edit goes through, and every check names it.
+    tamper(&db, &format!("DROP TRIGGER ballot_entry_update; {edit}")).unwrap();
+    let (ok, _, err) = cli(&db, &["audit", "verify"]);
+    assert!(!ok, "audit verify passed a changed record");
+    assert!(err.contains(&target.display()), "the serial is named: {err}");
+    assert!(err.contains("klopt niet met het logboek"), "{err}");
+    let s = Session::open(&db).unwrap();
+    let b = s.audit_verify().unwrap().broken_at.expect("detected");
+    assert_eq!(b.kind, "record_changed");
+    assert!(b.record.unwrap().contains(&target.display()));
+    // No result is handed out from it, in the core (the app and the CLI).
+    let signer = wijkstem::signing::Signer::load_or_create(&dir.path().join("k"), None).unwrap();
+    let e = s.store().export_bundle(1, &signer, Lang::Nl).unwrap_err();
+    assert_eq!(codes(&e), ["bundle.records_disagree"]);
+    assert!(e.problems[0].render(Lang::Nl).contains(&target.display()));
+    let (ok, _, err) = cli(&db, &["report", "1", "--out", dir.path().join("r.pdf").to_str().unwrap()]);
+    assert!(!ok && err.contains(&target.display()), "{err}");
+    assert!(!dir.path().join("r.pdf").exists());
+}
+
+#[test]
+fn a_deleted_or_smuggled_record_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    let serials = closed_count(&db);
+    // Deleting an entry: refused, then forced.
+    let del = format!("DELETE FROM ballot_entry WHERE serial = '{}'", serials[0].0);
+    assert!(tamper(&db, &del).unwrap_err().to_string().contains("never deleted"));
+    tamper(&db, &format!("DROP TRIGGER ballot_entry_no_delete; {del}")).unwrap();
+    let b = Session::open(&db).unwrap().audit_verify().unwrap().broken_at.expect("deletion detected");
+    assert_eq!(b.kind, "record_missing");
+
+    // A ballot entry added behind the app's back (the closed count refuses
+    // it first; with that trigger gone it goes in, unclaimed).
+    let dir2 = tempfile::tempdir().unwrap();
+    let db2 = dir2.path().join("w.sqlite");
+    let serials = closed_count(&db2);
+    let add = format!(
+        "INSERT INTO ballot_entry (selection_id, serial, entry_no, operator, at, marks, verdict, findings) \
+         VALUES (1, '{}', 1, 'Anna', '2026-11-30T20:00:00Z', 'MM04', 'valid', '[]')",
+        serials[5].0
+    );
+    assert!(tamper(&db2, &add).unwrap_err().to_string().contains("closed"));
+    tamper(&db2, &format!("DROP TRIGGER ballot_entry_closed_insert; {add}")).unwrap();
+    let b = Session::open(&db2).unwrap().audit_verify().unwrap().broken_at.expect("added entry detected");
+    assert_eq!(b.kind, "record_unclaimed");
+    assert!(b.record.unwrap().contains(&serials[5].display()));
+}
+
+#[test]
+fn record_tables_allow_only_the_changes_the_app_makes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    closed_count(&db);
+    for sql in [
+        "UPDATE ballot SET batch = 9",
+        "DELETE FROM ballot",
+        "UPDATE ballot_entry SET status = 'discarded'",
+        "UPDATE selection SET budget_cents = 1",
+        "UPDATE plan SET cost_cents = 1",
+        "DELETE FROM plan",
+        "DELETE FROM selection WHERE id = 1",
+    ] {
+        // A closed count refuses even the status changes an open one allows.
+        let e = tamper(&db, sql);
+        assert!(e.is_err(), "{sql} went through");
+    }
+    assert!(Session::open(&db).unwrap().audit_verify().unwrap().broken_at.is_none());
+}
+
+#[test]
+fn every_write_claims_what_it_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    closed_count(&db);
+    let c = rusqlite::Connection::open(&db).unwrap();
+    // Every row of every record table has a claim in the chain.
+    let claimed: i64 = c
+        .query_row(
+            "SELECT count(*) FROM (SELECT DISTINCT j.value ->> 0, j.value ->> 1 FROM audit_log, json_each(audit_log.records) j)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut rows = 0i64;
+    for t in wijkstem::audit::SEALED {
+        rows += c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0)).unwrap();
+    }
+    assert!(rows > 30);
+    assert_eq!(claimed, rows, "claims and rows");
+    // And the events without claims are only those that wrote no record.
+    let entries_claimed: i64 = c
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'ballot.enter' AND records LIKE '%ballot_entry%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(entries_claimed, 4);
+}
+
+#[test]
+fn a_database_from_before_claims_is_sealed_once_on_upgrade() {
+    use wijkstem::audit::{event_hash, GENESIS};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("old.sqlite");
+    {
+        // As Wijkstem with schema 6 left it: a selection, a plan, its events.
+        let c = rusqlite::Connection::open(&db).unwrap();
+        for m in &wijkstem::store::migrations()[..6] {
+            c.execute_batch(m).unwrap();
+        }
+        c.pragma_update(None, "user_version", 6).unwrap();
+        c.pragma_update(None, "application_id", wijkstem::store::APPLICATION_ID).unwrap();
+        c.execute_batch(
+            "INSERT INTO selection (id, edition, wijk, budget_cents, method, status, created_at) \
+             VALUES (1, '2026', 'Muide', 100000, 'ballots', 'draft', '2026-01-01T00:00:00Z'); \
+             INSERT INTO plan (selection_id, code, title, description, cost_cents, initiator) \
+             VALUES (1, 'P1', 'Bankjes', '', 50000, 'Jan');",
+        )
+        .unwrap();
+        let mut prev = GENESIS.to_string();
+        for (seq, action) in [(1i64, "selection.create"), (2, "plan.add")] {
+            let at = "2026-01-01T00:00:00Z";
+            let h = event_hash(&prev, seq, at, "Anna", action, "selection/1", None, None, None);
+            c.execute(
+                "INSERT INTO audit_log (seq, at, operator, action, entity, before, after, prev_hash, hash) VALUES (?1, ?2, 'Anna', ?3, 'selection/1', NULL, NULL, ?4, ?5)",
+                rusqlite::params![seq, at, action, prev, h],
+            )
+            .unwrap();
+            prev = h;
+        }
+    }
+    let s = Session::open(&db).unwrap();
+    let r = s.audit_verify().unwrap();
+    assert!(r.broken_at.is_none(), "{:?}", r.broken_at);
+    assert_eq!(r.events, 3, "one sealing event added");
+    drop(s);
+    // Opening again seals nothing more.
+    assert_eq!(Session::open(&db).unwrap().audit_verify().unwrap().events, 3);
+    // From now on the old records are held to their claims too.
+    tamper(&db, "UPDATE plan SET cost_cents = 1").unwrap();
+    let b = Session::open(&db).unwrap().audit_verify().unwrap().broken_at.expect("detected");
+    assert_eq!((b.kind.as_str(), b.record.as_deref()), ("record_changed", Some("plan 1")));
+}
