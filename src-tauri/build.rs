@@ -37,6 +37,7 @@ const COMMANDS: &[&str] = &[
     "decide_doubtful",
     "explain_warning",
     "export_records",
+    "export_internal",
     "open_view_window",
     "resolve",
     "export_bundle",

@@ -7,6 +7,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+/// The action of an event a public bundle shows by its hash only (another
+/// selection's, one single ballot's or member's, a sign-in). The app never
+/// writes it.
+pub const REDACTED: &str = "~";
+
 /// The chain starts from this value so an empty log has a defined head.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -155,6 +160,10 @@ pub fn verify_events(events: &[AuditEvent]) -> ChainReport {
             Some(brk("gap"))
         } else if e.prev_hash != prev {
             Some(brk("prev_hash"))
+        } else if e.action == REDACTED {
+            // Shown by its hash only (a public bundle): the link to the
+            // next event still holds it in place.
+            None
         } else if event_hash(
             &prev,
             e.seq,
@@ -337,4 +346,38 @@ fn check_records(conn: &Connection, events: &[AuditEvent]) -> rusqlite::Result<O
         record: Some(record_label(conn, &t, rowid)),
         kind,
     }))
+}
+
+/// The event reduced to its place in the chain: sequence, hashes, nothing else.
+pub fn redact(e: &AuditEvent) -> AuditEvent {
+    AuditEvent {
+        seq: e.seq,
+        at: String::new(),
+        operator: String::new(),
+        action: REDACTED.to_string(),
+        entity: String::new(),
+        before: None,
+        after: None,
+        prev_hash: e.prev_hash.clone(),
+        hash: e.hash.clone(),
+        records: None,
+    }
+}
+
+/// Whether a public bundle of `selection_id` shows the event in full: the
+/// selection's own events (its plans, settings, boxes, prints, rounds,
+/// closing), but not one ballot's, one member's or one operator's events,
+/// whose order and time would tie a printed serial or a person to a vote.
+pub fn public_for(e: &AuditEvent, selection_id: i64) -> bool {
+    let own = format!("selection/{selection_id}");
+    let about_selection = e.entity == own || e.entity.starts_with(&format!("{own}/"));
+    let about_plan = e.entity.starts_with("plan/")
+        && [e.before.as_deref(), e.after.as_deref()].iter().flatten().any(|j| {
+            serde_json::from_str::<serde_json::Value>(j)
+                .ok()
+                .and_then(|v| v.get("selection_id").and_then(|i| i.as_i64()))
+                == Some(selection_id)
+        });
+    let single = ["/ballot/", "/member/", "/operator/"].iter().any(|s| e.entity.contains(s));
+    (about_selection || about_plan) && !single
 }

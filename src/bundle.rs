@@ -46,6 +46,9 @@ pub struct Manifest {
     pub files: Vec<FileEntry>,
 }
 
+/// The first file of the internal export: what it is and that it is not public.
+pub const INTERNAL_README: &str = "LEESMIJ-INTERN-NIET-PUBLICEREN.txt";
+
 fn sha(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -131,12 +134,19 @@ impl Store {
             .expect("utf-8"))
     }
 
-    /// The whole audit log as JSON lines, oldest first (the chain needs all of it).
-    pub fn export_audit(&self) -> Result<String, Failure> {
+    /// The whole audit log as JSON lines, oldest first (the chain needs all
+    /// of it). With a selection, as a public bundle shows it: that
+    /// selection's own events in full, every other event by its hash only
+    /// (`audit::public_for`), so the chain still verifies to the same head.
+    pub fn export_audit(&self, public_for: Option<i64>) -> Result<String, Failure> {
         let events = crate::audit::list(self.conn(), i64::MAX).map_err(|e| Failure::from(self.sql_err(e)))?;
         let mut out = String::new();
         for e in events.iter().rev() {
-            out.push_str(&serde_json::to_string(e).expect("event serialises"));
+            let shown = match public_for {
+                Some(id) if !crate::audit::public_for(e, id) => crate::audit::redact(e),
+                _ => e.clone(),
+            };
+            out.push_str(&serde_json::to_string(&shown).expect("event serialises"));
             out.push('\n');
         }
         Ok(out)
@@ -162,8 +172,8 @@ impl Store {
         }
         let ci = self.count_inputs(selection_id)?;
         let def = self.selection_def_with(selection_id, "greedy", lang, &ci)?;
-        let cvr = crate::cvr::cvr_csv(&ci)?;
-        let reviews = self.reviews_with(selection_id, &ci.counted)?;
+        let cvr = crate::cvr::cvr_csv(&ci, crate::cvr::Records::Public)?;
+        let reviews = crate::review::anonymous(self.reviews_with(selection_id, &ci.counted)?);
         let rows =
             report::parse_cvr(&cvr).map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;
         let data = report::compute(&def, &rows, &reviews)
@@ -186,10 +196,9 @@ impl Store {
         let mut files = BTreeMap::new();
         files.insert("selection.json".to_string(), serde_json::to_vec_pretty(&def).expect("serialises"));
         files.insert("records/ballots.csv".to_string(), cvr.into_bytes());
-        files.insert("records/entries.csv".to_string(), self.export_entries(selection_id)?.into_bytes());
         files.insert("records/reviews.json".to_string(), serde_json::to_vec_pretty(&reviews).expect("serialises"));
         files.insert("results.json".to_string(), serde_json::to_vec_pretty(&data).expect("serialises"));
-        files.insert("audit.jsonl".to_string(), self.export_audit()?.into_bytes());
+        files.insert("audit.jsonl".to_string(), self.export_audit(Some(selection_id))?.into_bytes());
         files.insert("selection.pb".to_string(), crate::cvr::pabulib_text(&ci)?.into_bytes());
         let footer = Footer { content_hash: content_hash(&files), key_id: key_id.to_string() };
         files.insert(REPORT.to_string(), report::render(&data, &footer));
@@ -207,7 +216,7 @@ impl Store {
         files
             .insert("records/amendments.json".to_string(), serde_json::to_vec_pretty(&amendments).expect("serialises"));
         files.insert("results.json".to_string(), serde_json::to_vec_pretty(&data).expect("serialises"));
-        files.insert("audit.jsonl".to_string(), self.export_audit()?.into_bytes());
+        files.insert("audit.jsonl".to_string(), self.export_audit(Some(selection_id))?.into_bytes());
         let footer = Footer { content_hash: content_hash(&files), key_id: key_id.to_string() };
         files.insert(REPORT.to_string(), report::render(&data, &footer));
         Ok(Parts { files, report: data, footer })
@@ -307,7 +316,7 @@ impl Store {
         files.insert("records/tables.json".to_string(), serde_json::to_vec_pretty(&tables).expect("serialises"));
         files.insert("records/drops.json".to_string(), serde_json::to_vec_pretty(&drops).expect("serialises"));
         files.insert("results.json".to_string(), serde_json::to_vec_pretty(&data).expect("serialises"));
-        files.insert("audit.jsonl".to_string(), self.export_audit()?.into_bytes());
+        files.insert("audit.jsonl".to_string(), self.export_audit(Some(selection_id))?.into_bytes());
         let footer = Footer { content_hash: content_hash(&files), key_id: key_id.to_string() };
         files.insert(REPORT.to_string(), report::render(&data, &footer));
         Ok(Parts { files, report: data, footer })
@@ -349,6 +358,39 @@ impl Store {
         {
             zip.start_file(name, opts).map_err(zerr)?;
             zip.write_all(&bytes).map_err(ioerr)?;
+        }
+        Ok(zip.finish().map_err(zerr)?.into_inner())
+    }
+
+    /// The committee's internal records of a paper count (zip): every entry
+    /// with its serial, operator and time, the cast-vote records with
+    /// serials, the decisions with serials, and the whole audit chain. For
+    /// checking ballots against the box, never for publication: it links
+    /// printed serials to votes.
+    pub fn export_internal(&self, selection_id: i64, lang: Lang) -> Result<Vec<u8>, Failure> {
+        let chain = crate::audit::verify(self.conn()).map_err(|e| Failure::from(self.sql_err(e)))?;
+        if let Some(b) = chain.broken_at {
+            let record = b.record.unwrap_or_else(|| format!("#{}", b.seq));
+            return Err(p("bundle.records_disagree").with("record", record).with("kind", b.kind).into());
+        }
+        let ci = self.count_inputs(selection_id)?;
+        let reviews = self.reviews_with(selection_id, &ci.counted)?;
+        let mut params = std::collections::BTreeMap::new();
+        params.insert("wijk".to_string(), ci.sel.wijk.clone());
+        params.insert("head".to_string(), chain.head.clone());
+        let files: Vec<(&str, Vec<u8>)> = vec![
+            (INTERNAL_README, crate::i18n::tr(lang, "export.internal_readme", &params).into_bytes()),
+            ("stemmen-met-nummers.csv", crate::cvr::cvr_csv(&ci, crate::cvr::Records::WithSerials)?.into_bytes()),
+            ("invoer.csv", self.export_entries(selection_id)?.into_bytes()),
+            ("beslissingen.json", serde_json::to_vec_pretty(&reviews).expect("serialises")),
+            ("audit.jsonl", self.export_audit(None)?.into_bytes()),
+        ];
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let zerr = |e: zip::result::ZipError| Failure::from(p("export.failed").with("detail", e));
+        for (name, bytes) in files {
+            zip.start_file(name, opts).map_err(zerr)?;
+            zip.write_all(&bytes).map_err(|e| Failure::from(p("export.failed").with("detail", e)))?;
         }
         Ok(zip.finish().map_err(zerr)?.into_inner())
     }

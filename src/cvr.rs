@@ -62,8 +62,8 @@ impl Store {
     }
 
     /// Cast-vote records as CSV (see `cvr_csv`).
-    pub fn export_cvr(&self, selection_id: i64) -> Result<String, Failure> {
-        cvr_csv(&self.count_inputs(selection_id)?)
+    pub fn export_cvr(&self, selection_id: i64, which: Records) -> Result<String, Failure> {
+        cvr_csv(&self.count_inputs(selection_id)?, which)
     }
 
     /// The counted valid ballots as a pabulib file (see `pabulib_text`).
@@ -72,10 +72,6 @@ impl Store {
     }
 }
 
-/// Cast-vote records as CSV: serial, box, how it counts, the committee's
-/// decision and the volunteer's doubt, the finding codes, and one column
-/// per plan (1 for a cross, the points, or the rank). Ballots whose
-/// double entry is not settled are not records yet and are left out.
 /// A cell a spreadsheet would take as a formula (`=`, `+`, `-`, `@`, tab,
 /// carriage return first) gets a leading apostrophe, so opening the export
 /// never runs what someone typed into a box name or a doubt.
@@ -87,7 +83,22 @@ pub fn spreadsheet_safe(cell: &str) -> String {
     }
 }
 
-pub fn cvr_csv(ci: &CountInputs) -> Result<String, Failure> {
+/// Which cast-vote records: the public ones, in which nobody who knows a
+/// printed serial can find that ballot, or the committee's, with serials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Records {
+    /// No serial; rows sorted by their content, so neither the entry order
+    /// nor a serial ties a row to a ballot.
+    Public,
+    /// With the serial of each ballot, in entry order (internal export).
+    WithSerials,
+}
+
+/// Cast-vote records as CSV: (serial,) box, how it counts, the committee's
+/// decision and the volunteer's doubt, the finding codes, and one column
+/// per plan (1 for a cross, the points, or the rank). Ballots whose
+/// double entry is not settled are not records yet and are left out.
+pub fn cvr_csv(ci: &CountInputs, which: Records) -> Result<String, Failure> {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     let mut header = vec![
         "serial".to_string(),
@@ -99,7 +110,11 @@ pub fn cvr_csv(ci: &CountInputs) -> Result<String, Failure> {
     ];
     header.extend(ci.plans.iter().map(|p| p.code.clone()));
     let io = |e: csv::Error| Failure::from(Problem::new("export.failed").with("detail", e));
+    if which == Records::Public {
+        header.remove(0);
+    }
     w.write_record(header.iter().map(|c| spreadsheet_safe(c))).map_err(io)?;
+    let mut rows = Vec::with_capacity(ci.counted.len());
     for b in &ci.counted {
         let box_name = b.box_id.and_then(|id| ci.box_names.get(&id)).cloned().unwrap_or_default();
         let mut row = vec![
@@ -115,14 +130,23 @@ pub fn cvr_csv(ci: &CountInputs) -> Result<String, Failure> {
                 b.marks.marks.iter().find(|(c, _)| *c == p.code).map(|(_, v)| v.to_string()).unwrap_or_default()
             }),
         );
+        if which == Records::Public {
+            row.remove(0);
+        }
+        rows.push(row);
+    }
+    if which == Records::Public {
+        rows.sort();
+    }
+    for row in rows {
         w.write_record(row.iter().map(|c| spreadsheet_safe(c))).map_err(io)?;
     }
     Ok(String::from_utf8(w.into_inner().map_err(|e| Failure::from(Problem::new("export.failed").with("detail", e)))?)
         .expect("csv of strings"))
 }
 
-/// The counted valid ballots as a pabulib file. Voter ids are the ballot
-/// serials; nothing else about a voter is known or written.
+/// The counted valid ballots as a pabulib file. Votes are sorted by content
+/// and numbered 1, 2, …: no serial, no entry order.
 pub fn pabulib_text(ci: &CountInputs) -> Result<String, Failure> {
     let (sel, plans, settings) = (&ci.sel, &ci.plans, &ci.settings);
     let (election, _) = crate::paper::count_ballots(
@@ -160,11 +184,15 @@ pub fn pabulib_text(ci: &CountInputs) -> Result<String, Failure> {
             _ => marks.sort(),
         }
         let ids = marks.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(",");
-        let mut row = vec![b.serial.clone(), ids];
+        let mut row = vec![String::new(), ids];
         if vote_type == VoteType::Cumulative {
             row.push(marks.iter().map(|(_, v)| v.to_string()).collect::<Vec<_>>().join(","));
         }
         vote_rows.push(row);
+    }
+    vote_rows.sort();
+    for (i, row) in vote_rows.iter_mut().enumerate() {
+        row[0] = (i + 1).to_string();
     }
     let mut meta = vec![
         ("description".to_string(), format!("Wijkbudget {} — {}", sel.edition, sel.wijk)),

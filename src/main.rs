@@ -202,13 +202,16 @@ enum BallotsCommand {
     },
     /// Close the count: every box closed, no differences or doubtful ballots left
     Close { selection: i64 },
-    /// Export the cast-vote records (CSV) and a pabulib .pb file
+    /// Export the public cast-vote records (CSV, no serials) and a pabulib .pb file;
+    /// --internal also writes the committee's records with serials (never publish those)
     Export {
         selection: i64,
         #[arg(long)]
         cvr: PathBuf,
         #[arg(long)]
         pb: PathBuf,
+        #[arg(long)]
+        internal: Option<PathBuf>,
     },
     /// The tally and the funded plans (rule: greedy, mes, mes_add1, mes_add1_greedy)
     Tally {
@@ -786,10 +789,14 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
             }
         }
         BallotsCommand::Close { selection } => s.close_count(*selection)?,
-        BallotsCommand::Export { selection, cvr, pb } => {
-            write_file(cvr, s.store().export_cvr(*selection)?.as_bytes())?;
+        BallotsCommand::Export { selection, cvr, pb, internal } => {
+            write_file(cvr, s.store().export_cvr(*selection, wijkstem::cvr::Records::Public)?.as_bytes())?;
             write_file(pb, s.store().export_pabulib(*selection)?.as_bytes())?;
             println!("{}\n{}", cvr.display(), pb.display());
+            if let Some(path) = internal {
+                write_file(path, &s.store().export_internal(*selection, lang)?)?;
+                println!("{}", path.display());
+            }
         }
         BallotsCommand::Tally { selection, rule, json } => {
             let settings =

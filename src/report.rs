@@ -120,10 +120,13 @@ pub struct CvrRow {
 pub fn parse_cvr(text: &str) -> Result<Vec<CvrRow>, String> {
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let header: Vec<String> = rdr.headers().map_err(|e| e.to_string())?.iter().map(String::from).collect();
-    if header.len() < 6 || header[..6] != ["serial", "box", "counts_as", "doubtful", "committee", "findings"] {
+    // Public records have no serial column (see `cvr::Records`).
+    const COLUMNS: [&str; 5] = ["box", "counts_as", "doubtful", "committee", "findings"];
+    let k = if header.first().map(String::as_str) == Some("serial") { 1 } else { 0 };
+    if header.len() < k + 5 || header[k..k + 5] != COLUMNS {
         return Err("header".into());
     }
-    let codes = header[6..].to_vec();
+    let codes = header[k + 5..].to_vec();
     let mut rows = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| format!("row {}: {e}", i + 2))?;
@@ -132,17 +135,17 @@ pub fn parse_cvr(text: &str) -> Result<Vec<CvrRow>, String> {
         }
         let mut marks = Vec::new();
         for (j, code) in codes.iter().enumerate() {
-            let cell = rec[6 + j].trim();
+            let cell = rec[k + 5 + j].trim();
             if !cell.is_empty() {
                 marks.push((code.clone(), cell.parse::<u32>().map_err(|_| format!("row {}, {code}", i + 2))?));
             }
         }
         rows.push(CvrRow {
-            serial: rec[0].to_string(),
-            box_name: rec[1].to_string(),
-            counts_as: rec[2].to_string(),
-            doubtful: rec[3].to_string(),
-            committee: rec[4].to_string(),
+            serial: if k == 1 { rec[0].to_string() } else { format!("#{}", i + 1) },
+            box_name: rec[k].to_string(),
+            counts_as: rec[k + 1].to_string(),
+            doubtful: rec[k + 2].to_string(),
+            committee: rec[k + 3].to_string(),
             marks: Marks { marks },
         });
     }
@@ -284,7 +287,6 @@ pub fn compute(def: &SelectionDef, cvr: &[CvrRow], reviews: &[ReviewItem]) -> Re
         .iter()
         .filter_map(|r| {
             let mut p = std::collections::BTreeMap::new();
-            p.insert("serial".to_string(), r.serial.clone());
             p.insert("code".to_string(), r.code.clone());
             p.insert("explanation".to_string(), r.explanation.clone().unwrap_or_default());
             p.insert("by".to_string(), r.by.clone().unwrap_or_default());

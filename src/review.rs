@@ -38,6 +38,23 @@ pub struct ReviewItem {
     pub by: Option<String>,
 }
 
+/// The reviews as a public bundle shows them: without serials, sorted by
+/// content, so a decision cannot be tied to a printed ballot number.
+pub fn anonymous(items: Vec<ReviewItem>) -> Vec<ReviewItem> {
+    let mut out: Vec<ReviewItem> = items.into_iter().map(|r| ReviewItem { serial: String::new(), ..r }).collect();
+    out.sort_by(|a, b| {
+        (&a.kind, &a.code, &a.detail, &a.decision, &a.explanation, &a.by).cmp(&(
+            &b.kind,
+            &b.code,
+            &b.detail,
+            &b.decision,
+            &b.explanation,
+            &b.by,
+        ))
+    });
+    out
+}
+
 /// A difference sent back: which plans must be read again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Recheck {

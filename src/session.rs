@@ -300,17 +300,27 @@ impl Session {
         self.store.close_count(&who, selection_id)
     }
 
-    /// Write the cast-vote records (CSV) and the pabulib file into the export
-    /// folder; returns both paths.
+    /// Write the public cast-vote records (CSV, no serials) and the pabulib
+    /// file into the export folder; returns both paths.
     pub fn export_records(&self, selection_id: i64) -> Res<Vec<String>> {
         let sel = self.store.get_selection(selection_id)?;
         let stem = format!("{}-{}", slug(&sel.wijk), crate::audit::now().replace(':', ""));
-        let cvr = self.store.export_cvr(selection_id)?;
+        let cvr = self.store.export_cvr(selection_id, crate::cvr::Records::Public)?;
         let pb = self.store.export_pabulib(selection_id)?;
         Ok(vec![
             write_export(&format!("stemmen-{stem}.csv"), cvr.as_bytes())?,
             write_export(&format!("pabulib-{stem}.pb"), pb.as_bytes())?,
         ])
+    }
+
+    /// Write the committee's internal records (serials, entries, decisions,
+    /// the whole chain) into the export folder under a name that says not
+    /// to publish it; returns its path.
+    pub fn export_internal(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<String> {
+        let sel = self.store.get_selection(selection_id)?;
+        let stem = format!("{}-{}", slug(&sel.wijk), crate::audit::now().replace(':', ""));
+        let zip = self.store.export_internal(selection_id, lang)?;
+        write_export(&format!("INTERN-niet-publiceren-{stem}.zip"), &zip)
     }
 
     pub fn tally(

@@ -12,6 +12,8 @@ use wijkstem::i18n::Lang;
 use wijkstem::paper::{parse_marks, PaperSettings};
 use wijkstem::session::Session;
 
+mod common;
+
 /// A closed paper count of the demo's Muide selection in a file, and the
 /// serials of its entered ballots.
 fn closed_count(db: &Path) -> Vec<Serial> {
@@ -215,4 +217,76 @@ fn a_database_from_before_claims_is_sealed_once_on_upgrade() {
     tamper(&db, "UPDATE plan SET cost_cents = 1").unwrap();
     let b = Session::open(&db).unwrap().audit_verify().unwrap().broken_at.expect("detected");
     assert_eq!((b.kind.as_str(), b.record.as_deref()), ("record_changed", Some("plan 1")));
+}
+
+/// Every file of a zip, by name.
+fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut b = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut b).unwrap();
+            (f.name().to_string(), b)
+        })
+        .collect()
+}
+
+#[test]
+fn a_printed_serial_is_found_in_no_file_of_the_public_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    let serials = closed_count(&db);
+    let s = Session::open(&db).unwrap();
+    let signer = wijkstem::signing::Signer::load_or_create(&dir.path().join("k"), None).unwrap();
+    let zip = s.store().export_bundle(1, &signer, Lang::Nl).unwrap();
+    let report = wijkstem::bundle::verify(&zip, Some(&signer.pk));
+    assert!(report.ok(), "{:?}", report.problems);
+    let files = unzip(&zip);
+    assert!(!files.iter().any(|(n, _)| n.contains("entries")), "no entry log in the public bundle");
+    for (name, bytes) in &files {
+        let mut texts = vec![String::from_utf8_lossy(bytes).to_string()];
+        if name.ends_with(".pdf") {
+            let pdf = dir.path().join("report.pdf");
+            std::fs::write(&pdf, bytes).unwrap();
+            if let Some(t) = common::pdf_text(&pdf) {
+                texts.push(t);
+            }
+        }
+        for serial in &serials {
+            for form in [serial.0.clone(), serial.display()] {
+                assert!(!texts.iter().any(|t| t.contains(&form)), "serial {form} found in {name}");
+            }
+        }
+    }
+    // The audit log shows this selection's own events and the chain; no
+    // single ballot's entry, no sign-in, nothing of another wijk.
+    let audit = &files.iter().find(|(n, _)| n == "audit.jsonl").unwrap().1;
+    let events: Vec<wijkstem::audit::AuditEvent> =
+        String::from_utf8_lossy(audit).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let full = s.audit_log(i64::MAX).unwrap();
+    assert_eq!(events.len(), full.len(), "every event keeps its place in the chain");
+    assert_eq!(events.last().unwrap().hash, s.audit_verify().unwrap().head, "the same head");
+    let shown: Vec<&str> = events.iter().filter(|e| e.action != "~").map(|e| e.action.as_str()).collect();
+    assert!(shown.contains(&"ballots.print") && shown.contains(&"count.close"), "{shown:?}");
+    for hidden in ["ballot.enter", "operator.sign_in", "records.seal"] {
+        assert!(!shown.contains(&hidden), "{hidden} shown in {shown:?}");
+    }
+    for e in events.iter().filter(|e| e.action != "~") {
+        assert!(e.entity.starts_with("selection/1") || e.entity.starts_with("plan/"), "{}", e.entity);
+    }
+    assert!(!String::from_utf8_lossy(audit).contains("Sluizeken"), "another wijk's events are hashes only");
+
+    // The public exports (CSV and pabulib) carry no serial either; the
+    // internal export does, under a name that says so.
+    let cvr = s.store().export_cvr(1, wijkstem::cvr::Records::Public).unwrap();
+    let pb = s.store().export_pabulib(1).unwrap();
+    let internal = unzip(&s.store().export_internal(1, Lang::Nl).unwrap());
+    let internal_text: String = internal.iter().map(|(_, b)| String::from_utf8_lossy(b).to_string()).collect();
+    for serial in &serials[..4] {
+        assert!(!cvr.contains(&serial.display()) && !pb.contains(&serial.0), "serial in a public export");
+        assert!(internal_text.contains(&serial.display()), "the committee's export names every entered ballot");
+    }
+    assert_eq!(internal[0].0, wijkstem::bundle::INTERNAL_README);
+    assert!(String::from_utf8_lossy(&internal[0].1).contains("NIET PUBLICEREN"));
 }

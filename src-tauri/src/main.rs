@@ -286,6 +286,11 @@ fn export_records(app: State<'_, App>, selection_id: i64) -> Res<Vec<String>> {
 }
 
 #[tauri::command]
+fn export_internal(app: State<'_, App>, selection_id: i64, lang: String) -> Res<String> {
+    with(&app, |s| s.export_internal(selection_id, Lang::from_code(&lang)))
+}
+
+#[tauri::command]
 fn export_bundle(
     app: State<'_, App>,
     selection_id: i64,
@@ -554,6 +559,7 @@ fn main() {
             decide_doubtful,
             explain_warning,
             export_records,
+            export_internal,
             open_view_window,
             export_bundle,
             export_public_key,

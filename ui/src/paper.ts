@@ -396,6 +396,11 @@ export async function tallyTab(ctx: Ctx, s: Selection, rule: string, setRule: (r
       ctx.info(t("paperui.count_closed"));
     });
   const exportRecords = () => ctx.act(async () => ctx.info(t("paperui.exported", { paths: (await ctx.api.exportRecords(s.id)).join(", ") })));
+  const exportInternal = () =>
+    ctx.act(async () => {
+      if (!confirm(t("paperui.confirm_internal"))) return;
+      ctx.info(t("paperui.exported_internal", { path: await ctx.api.exportInternal(s.id, lang()) }));
+    });
   return h(
     "div",
     {},
@@ -406,6 +411,7 @@ export async function tallyTab(ctx: Ctx, s: Selection, rule: string, setRule: (r
         ? h("span", { class: "badge", id: "count-state" }, t("status.closed"))
         : h("button", { id: "close-count", onclick: closeCount }, t("paperui.close_count")),
       h("button", { id: "export-records", class: "secondary", onclick: exportRecords }, t("paperui.export")),
+      h("button", { id: "export-internal", class: "secondary", onclick: exportInternal }, t("paperui.export_internal")),
       h("button", { id: "open-progress", class: "secondary", onclick: () => ctx.act(() => ctx.api.openViewWindow("progress", s.id)) }, t("paperui.open_progress")),
     ),
     h(

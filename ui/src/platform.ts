@@ -102,6 +102,7 @@ export function makeApi(p: Platform) {
     explainWarning: (selectionId: number, serial: string, code: string, explanation: string) =>
       p.call<null>("explain_warning", { selectionId, serial, code, explanation }),
     exportRecords: (selectionId: number) => p.call<string[]>("export_records", { selectionId }),
+    exportInternal: (selectionId: number, lang: string) => p.call<string>("export_internal", { selectionId, lang }),
     openViewWindow: (view: "progress" | "projector", selectionId: number) => p.call<null>("open_view_window", { view, selectionId }),
     exportBundle: (selectionId: number, passphrase: string | null, lang: string) => p.call<BundleExport>("export_bundle", { selectionId, passphrase, lang }),
     exportPublicKey: (passphrase: string | null) => p.call<string>("export_public_key", { passphrase }),
