@@ -381,3 +381,46 @@ pub fn public_for(e: &AuditEvent, selection_id: i64) -> bool {
     let single = ["/ballot/", "/member/", "/operator/"].iter().any(|s| e.entity.contains(s));
     (about_selection || about_plan) && !single
 }
+
+/// A hash as people read it off paper: the first 16 hex digits in groups
+/// of four (`A3F9-1C2B-77D0-E4A5`); 64 bits, so no rewritten chain matches
+/// it by chance.
+pub fn short_hash(hash: &str) -> String {
+    let h: String = hash.chars().take(16).collect::<String>().to_uppercase();
+    h.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
+}
+
+/// The event a head someone wrote down or printed (full hash or its short
+/// form, any case, dashes and spaces ignored) names, if the chain holds it.
+/// `None` also when the text is too short to name one event.
+pub fn find_head<'a>(events: &'a [AuditEvent], head: &str) -> Option<&'a AuditEvent> {
+    let want: String = head.chars().filter(|c| c.is_ascii_hexdigit()).collect::<String>().to_lowercase();
+    if want.len() < 16 || head.chars().any(|c| !(c.is_ascii_hexdigit() || c == '-' || c.is_whitespace())) {
+        return None;
+    }
+    events.iter().find(|e| e.hash.starts_with(&want))
+}
+
+/// All events, oldest first.
+pub fn all(conn: &Connection) -> rusqlite::Result<Vec<AuditEvent>> {
+    let mut v = list(conn, i64::MAX)?;
+    v.reverse();
+    Ok(v)
+}
+
+/// A checkpoint: the chain's head at a moment worth anchoring (a box
+/// closed), written beside the backups, signed when the signing key can be
+/// used without a passphrase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub format: String,
+    pub at: String,
+    pub wijk: String,
+    pub what: String,
+    /// Ballots settled in the selection when it was written.
+    pub settled: i64,
+    pub seq: i64,
+    pub head: String,
+}
+
+pub const CHECKPOINT_FORMAT: &str = "wijkstem-checkpoint/1";

@@ -278,15 +278,20 @@ impl Store {
         let mut stmt = self
             .conn()
             .prepare(
-                "SELECT at, operator, action FROM audit_log WHERE entity = ?1 OR entity LIKE ?1 || '/%' ORDER BY seq",
+                "SELECT at, operator, action, seq, hash FROM audit_log WHERE entity = ?1 OR entity LIKE ?1 || '/%' ORDER BY seq",
             )
             .map_err(|e| self.sql_err(e))?;
         let rows = stmt
-            .query_map([&own], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+            .query_map([&own], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
+            })
             .map_err(|e| self.sql_err(e))?;
         let mut rec = report::CountRecord::default();
         for row in rows {
-            let (at, operator, action) = row.map_err(|e| self.sql_err(e))?;
+            let (at, operator, action, seq, hash) = row.map_err(|e| self.sql_err(e))?;
+            if CLOSED.contains(&action.as_str()) {
+                (rec.closed_seq, rec.closed_hash) = (seq, hash);
+            }
             let list = if ENTERED.contains(&action.as_str()) {
                 &mut rec.entered_by
             } else if DECIDED.contains(&action.as_str()) {
@@ -581,6 +586,18 @@ pub fn verify(bytes: &[u8], trusted: Option<&PublicKey>) -> VerifyReport {
             match chain.broken_at {
                 Some(b) => r.problems.push(p("bundle.audit_broken").with("seq", b.seq).with("kind", b.kind)),
                 None => r.passed.push(p("bundle.ok_audit").with("events", chain.events)),
+            }
+            // The closing event printed on the proces-verbaal is in this chain, in its place.
+            let closed = files
+                .get("results.json")
+                .and_then(|b| serde_json::from_slice::<ReportData>(b).ok())
+                .map(|d| (d.count.closed_seq, d.count.closed_hash));
+            if let Some((seq, hash)) = closed.filter(|(_, h)| !h.is_empty()) {
+                if !events.iter().any(|e| e.seq == seq && e.hash == hash) {
+                    r.problems.push(
+                        p("bundle.anchor_missing").with("seq", seq).with("head", crate::audit::short_hash(&hash)),
+                    );
+                }
             }
         }
     }

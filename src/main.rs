@@ -284,8 +284,19 @@ enum PbCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check the hash chain of the audit log; exit code 0 only when intact
-    Verify,
+    /// Check the hash chain of the audit log and every record against it;
+    /// exit code 0 only when intact (and, with --head or --checkpoint, when
+    /// the chain still holds that head)
+    Verify {
+        /// A head written down or printed on a proces-verbaal (full hash or short form)
+        #[arg(long)]
+        head: Option<String>,
+        /// A checkpoint file written beside the backups when a box closed
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+    },
+    /// The chain's head now (to write down or print)
+    Head,
 }
 
 fn main() -> ExitCode {
@@ -480,7 +491,29 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
             println!("{}\tkey {}", out.display(), k.key_id());
         }
         Command::Ballots { command } => return ballots(&mut s, command, lang),
-        Command::Audit { command: AuditCommand::Verify } => {
+        Command::Audit { command: AuditCommand::Head } => {
+            let h = s.chain_head()?;
+            println!("{}\t{}\t{}", h.seq, h.short, h.hash);
+        }
+        Command::Audit { command: AuditCommand::Verify { head, checkpoint } }
+            if head.is_some() || checkpoint.is_some() =>
+        {
+            let mut p = std::collections::BTreeMap::new();
+            for (kind, found) in [
+                head.as_deref().map(|h| s.audit_verify_head(h)),
+                checkpoint.as_deref().map(|c| s.audit_verify_checkpoint(c)),
+            ]
+            .into_iter()
+            .flatten()
+            .map(|r| ("ok", r))
+            {
+                let e = found?;
+                p.insert("seq".to_string(), e.seq.to_string());
+                p.insert("head".to_string(), wijkstem::audit::short_hash(&e.hash));
+                println!("{}", wijkstem::i18n::tr(lang, &format!("audit.head_{kind}"), &p));
+            }
+        }
+        Command::Audit { command: AuditCommand::Verify { .. } } => {
             let r = s.audit_verify()?;
             let mut p = std::collections::BTreeMap::new();
             match r.broken_at {

@@ -61,6 +61,13 @@ pub struct CountRecord {
     pub closed_at: String,
     pub entered_by: Vec<String>,
     pub decided_by: Vec<String>,
+    /// The audit event that closed the count: its place in the chain and
+    /// its hash, printed on the proces-verbaal as the anchor the committee
+    /// signs (`wijkstem audit verify --head` checks a chain against it).
+    #[serde(default)]
+    pub closed_seq: i64,
+    #[serde(default)]
+    pub closed_hash: String,
 }
 
 /// One ballot box's numbers in the proces-verbaal.
@@ -519,6 +526,13 @@ pub fn render(d: &ReportData, footer: &Footer) -> Vec<u8> {
     let kv = |k: &str, v: &str| format!("{}: {v}", t(lang, k));
     let closed = belgian_time(&d.count.closed_at, lang).unwrap_or_else(|| t(lang, "report.not_closed"));
     f.line(10.0, false, &kv("report.closed_at", &closed));
+    if !d.count.closed_hash.is_empty() {
+        let mut p = std::collections::BTreeMap::new();
+        p.insert("seq".to_string(), d.count.closed_seq.to_string());
+        p.insert("short".to_string(), crate::audit::short_hash(&d.count.closed_hash));
+        f.line(10.0, false, &tr(lang, "report.anchor", &p));
+        f.line(7.0, false, &d.count.closed_hash);
+    }
     // The place is written in by hand when the count is signed.
     f.line(10.0, false, &kv("report.place", "……………………………………………………"));
     if !d.count.entered_by.is_empty() {

@@ -2,7 +2,7 @@
 //! This is the API the desktop shell and the CLI call; it returns `Failure`
 //! (codes plus parameters) so each front end renders it in its language.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
@@ -250,11 +250,98 @@ impl Session {
     pub fn close_box(&mut self, selection_id: i64, box_id: i64, override_reason: Option<&str>) -> Res<BoxView> {
         let who = self.who()?;
         let b = self.store.close_box(&who, selection_id, box_id, override_reason)?;
-        // Every closed box is a moment worth a backup; a failing backup only warns.
-        if self.store.backup_settings().dir.is_some() {
+        // Every closed box is a moment worth a backup and a checkpoint of the
+        // chain's head beside it; a failing backup only warns.
+        if let Some(dir) = self.store.backup_settings().dir {
             let _ = self.backup_now();
+            let _ = self.write_checkpoint(Path::new(&dir), selection_id, &b.name);
         }
         Ok(b)
+    }
+
+    /// The chain's head now: what the app shows to write down, and what a
+    /// checkpoint holds.
+    pub fn chain_head(&self) -> Res<ChainHead> {
+        let (seq, hash): (i64, String) = self
+            .store
+            .conn()
+            .query_row("SELECT coalesce(max(seq), 0), coalesce((SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1), '') FROM audit_log", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| Failure::from(self.store.sql_err(e)))?;
+        Ok(ChainHead { seq, short: audit::short_hash(&hash), hash })
+    }
+
+    /// Write a checkpoint (head, count, time) into `dir`, signed with the
+    /// signing key when it exists and needs no passphrase (a key is never
+    /// made here). Returns the checkpoint's path.
+    pub fn write_checkpoint(&self, dir: &Path, selection_id: i64, what: &str) -> Res<PathBuf> {
+        let sel = self.store.get_selection(selection_id)?;
+        let head = self.chain_head()?;
+        let settled = self.store.progress(selection_id, "greedy", crate::i18n::Lang::Nl)?.settled as i64;
+        let cp = audit::Checkpoint {
+            format: audit::CHECKPOINT_FORMAT.into(),
+            at: audit::now(),
+            wijk: sel.wijk.clone(),
+            what: what.to_string(),
+            settled,
+            seq: head.seq,
+            head: head.hash,
+        };
+        let bytes = serde_json::to_vec_pretty(&cp).expect("serialises");
+        let path = dir.join(format!("checkpoint-{}-{}-{}.json", slug(&sel.wijk), slug(what), cp.at.replace(':', "")));
+        let io = |e: std::io::Error| {
+            Failure::from(crate::Problem::new("export.write").with("path", path.display()).with("detail", e))
+        };
+        std::fs::write(&path, &bytes).map_err(io)?;
+        let key_dir = crate::signing::key_dir();
+        if key_dir.join(crate::signing::SECRET).exists() {
+            if let Ok(signer) = crate::signing::Signer::load_or_create(&key_dir, None) {
+                if let Ok(sig) = signer.sign(&bytes, &format!("{} seq={}", audit::CHECKPOINT_FORMAT, cp.seq)) {
+                    let sig_path = PathBuf::from(format!("{}.minisig", path.display()));
+                    std::fs::write(sig_path, sig).map_err(io)?;
+                }
+            }
+        }
+        Ok(path)
+    }
+
+    /// Whether this database's chain verifies and still holds `head` (a full
+    /// hash or its short form, as printed on a proces-verbaal or read from a
+    /// checkpoint). Returns the event it names.
+    pub fn audit_verify_head(&self, head: &str) -> Res<AuditEvent> {
+        let report = self.audit_verify()?;
+        if let Some(b) = report.broken_at {
+            return Err(crate::Problem::new("audit.chain_broken").with("seq", b.seq).with("kind", b.kind).into());
+        }
+        let events = audit::all(self.store.conn()).map_err(|e| Failure::from(self.store.sql_err(e)))?;
+        audit::find_head(&events, head)
+            .cloned()
+            .ok_or_else(|| crate::Problem::new("audit.head_missing").with("head", head.trim()).into())
+    }
+
+    /// `audit_verify_head` for a checkpoint file: its head must be in the
+    /// chain at its place. A signature beside it (`.minisig`) must verify
+    /// with this laptop's public key.
+    pub fn audit_verify_checkpoint(&self, file: &Path) -> Res<AuditEvent> {
+        let bad = |d: String| {
+            Failure::from(crate::Problem::new("audit.checkpoint_bad").with("path", file.display()).with("detail", d))
+        };
+        let bytes = std::fs::read(file).map_err(|e| bad(e.to_string()))?;
+        let cp: audit::Checkpoint = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
+        if cp.format != audit::CHECKPOINT_FORMAT {
+            return Err(bad(cp.format));
+        }
+        let sig_path = PathBuf::from(format!("{}.minisig", file.display()));
+        if let Ok(sig) = std::fs::read_to_string(&sig_path) {
+            let pk_text = std::fs::read_to_string(crate::signing::key_dir().join(crate::signing::PUBLIC))
+                .map_err(|e| bad(e.to_string()))?;
+            let pk = crate::signing::public_key_from_file_text(&pk_text).ok_or_else(|| bad("public key".into()))?;
+            crate::signing::verify(&pk, &bytes, &sig).map_err(bad)?;
+        }
+        let e = self.audit_verify_head(&cp.head)?;
+        if e.seq != cp.seq {
+            return Err(crate::Problem::new("audit.head_missing").with("head", audit::short_hash(&cp.head)).into());
+        }
+        Ok(e)
     }
 
     pub fn reopen_box(&mut self, selection_id: i64, box_id: i64, reason: &str) -> Res<BoxView> {
@@ -774,6 +861,16 @@ pub fn write_export(name: &str, bytes: &[u8]) -> Res<String> {
     OutFile::export(name)?.finish(bytes)
 }
 
+/// The audit chain's head: the last event's place and hash, and the hash's
+/// short form to write down.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct ChainHead {
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub hash: String,
+    pub short: String,
+}
+
 /// Where things are: for the "Over Wijkstem" view and `wijkstem about`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct AboutInfo {
@@ -788,6 +885,9 @@ pub struct AboutInfo {
     pub key_id: Option<String>,
     /// Where printed PDFs and exports go.
     pub export_dir: String,
+    /// The audit chain's head now, to write down (and check later with
+    /// `wijkstem audit verify --head`).
+    pub chain_head: Option<ChainHead>,
 }
 
 impl Session {
@@ -806,6 +906,7 @@ impl Session {
             public_key_file: public.display().to_string(),
             key_id,
             export_dir: crate::paper::export_dir().display().to_string(),
+            chain_head: self.chain_head().ok(),
         }
     }
 }

@@ -14,7 +14,9 @@ use wijkstem::paper::{EntryReceipt, PaperSettings, TallyPlan, TallyView};
 use wijkstem::problem::{Failure, Problem};
 use wijkstem::review::{Recheck, Resolution, ReviewItem};
 use wijkstem::selection::{Method, Plan, PlanInput, Selection, SelectionInput, Status};
-use wijkstem::session::{AboutInfo, BackupStatus, BundleExport, Location, Recovery, StartupInfo, VerifyView};
+use wijkstem::session::{
+    AboutInfo, BackupStatus, BundleExport, ChainHead, Location, Recovery, StartupInfo, VerifyView,
+};
 use wijkstem::tables::{
     RankedPlan, RoundView, TableInput, TableSettings, TableView, TablesOverview, VerdictFormat, VerdictInput,
 };
@@ -25,6 +27,7 @@ fn generated() -> String {
         Failure::decl(),
         StartupInfo::decl(),
         AboutInfo::decl(),
+        ChainHead::decl(),
         Method::decl(),
         Status::decl(),
         Selection::decl(),

@@ -385,6 +385,8 @@ fn a_long_report_prints_every_plan_whole_with_page_numbers() {
             closed_at: "2026-11-30T20:05:00Z".into(),
             entered_by: vec!["Anna".into(), "Bert".into()],
             decided_by: vec!["Chloë".into()],
+            closed_seq: 4711,
+            closed_hash: "89db78adab8f085c".repeat(4),
         },
         box_counts: vec![],
     };
@@ -424,6 +426,8 @@ fn a_long_report_prints_every_plan_whole_with_page_numbers() {
     assert!(all.contains(&total), "the total: {total}");
     // 20:05 UTC in November is 21:05 in Ghent.
     assert!(all.contains("Telling afgesloten op: 30-11-2026 om 21:05 (Belgische tijd)"));
+    assert!(all.contains("gebeurtenis 4711, kop 89DB-78AD-AB8F-085C"), "the anchor to sign");
+    assert!(all.contains(&"89db78adab8f085c".repeat(4)), "the full head");
     assert!(all.contains("Ingevoerd door: Anna, Bert") && all.contains("Beslist door (coördinatie): Chloë"));
     assert!(all.contains("Chloë (coördinatie)") && all.contains("Anna (invoer)"), "names under the signature lines");
     assert!(!all.contains("drempel"), "no threshold sentence without a threshold");

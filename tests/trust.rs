@@ -290,3 +290,126 @@ fn a_printed_serial_is_found_in_no_file_of_the_public_bundle() {
     assert_eq!(internal[0].0, wijkstem::bundle::INTERNAL_README);
     assert!(String::from_utf8_lossy(&internal[0].1).contains("NIET PUBLICEREN"));
 }
+
+/// Rewrite the whole chain as someone holding the file would: drop the
+/// audit log's triggers, rename an operator, remove one event, recompute
+/// every hash so the chain verifies again.
+fn rewrite_chain(db: &Path) {
+    use wijkstem::audit::{event_hash, GENESIS};
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;").unwrap();
+    let events = wijkstem::audit::all(&c).unwrap();
+    let victim = events.iter().find(|e| e.action == "operator.sign_in").unwrap().seq;
+    c.execute("DELETE FROM audit_log", []).unwrap();
+    let mut prev = GENESIS.to_string();
+    let mut seq = 0;
+    for mut e in events.into_iter().filter(|e| e.seq != victim) {
+        seq += 1;
+        e.seq = seq;
+        e.operator = e.operator.replace("Anna", "Bert");
+        e.prev_hash = prev.clone();
+        e.hash = event_hash(
+            &prev,
+            e.seq,
+            &e.at,
+            &e.operator,
+            &e.action,
+            &e.entity,
+            e.before.as_deref(),
+            e.after.as_deref(),
+            e.records.as_deref(),
+        );
+        c.execute(
+            "INSERT INTO audit_log (seq, at, operator, action, entity, before, after, prev_hash, hash, records) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+            rusqlite::params![e.seq, e.at, e.operator, e.action, e.entity, e.before, e.after, e.prev_hash, e.hash, e.records],
+        )
+        .unwrap();
+        prev = e.hash;
+    }
+}
+
+#[test]
+fn a_rewritten_chain_fails_against_the_printed_head_and_the_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    let backups = dir.path().join("usb");
+    std::fs::create_dir_all(&backups).unwrap();
+    let keys = db.with_file_name("keys");
+    std::env::set_var("WIJKSTEM_KEY_DIR", &keys);
+    let _ = wijkstem::signing::Signer::load_or_create(&keys, None).unwrap();
+    {
+        let mut s = Session::open(&db).unwrap();
+        s.sign_in("Anna").unwrap();
+        s.load_demo().unwrap();
+        s.set_backup_settings(&wijkstem::backup::BackupSettings {
+            dir: Some(backups.display().to_string()),
+            keep: 5,
+            every_minutes: 10,
+        })
+        .unwrap();
+        s.set_paper_settings(
+            1,
+            &PaperSettings {
+                style: BallotStyle::Approval { min: 1, max: 3 },
+                double_entry: false,
+                rules: EntryRules::default(),
+            },
+        )
+        .unwrap();
+        let b = s
+            .create_box(1, &wijkstem::batch::BoxInput { name: "Bus 1".into(), location: "Zaal".into(), expected: 2 })
+            .unwrap();
+        let (serials, _) = s.print_ballots(1, 2, 1, Lang::Nl).unwrap();
+        let hash: String =
+            s.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
+        for (i, m) in ["MM01", "MM02"].iter().enumerate() {
+            s.enter_ballot(1, Some(b.id), &qr_payload(1, &serials[i], &hash), &parse_marks(m).unwrap(), None).unwrap();
+        }
+        s.close_box(1, b.id, None).unwrap();
+        s.close_count(1).unwrap();
+    }
+    let checkpoint = std::fs::read_dir(&backups)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name().unwrap().to_string_lossy().starts_with("checkpoint-") && p.extension().unwrap() == "json"
+        })
+        .expect("a checkpoint beside the backups");
+    assert!(std::path::PathBuf::from(format!("{}.minisig", checkpoint.display())).exists(), "signed");
+    // The proces-verbaal prints the closing event's head; checked with pdftotext.
+    let s = Session::open(&db).unwrap();
+    let signer = wijkstem::signing::Signer::load_or_create(&keys, None).unwrap();
+    let parts = s.store().bundle_parts(1, &signer.key_id(), Lang::Nl).unwrap();
+    let closed = parts.report.count.clone();
+    assert!(closed.closed_seq > 0 && closed.closed_hash.len() == 64);
+    let printed = wijkstem::audit::short_hash(&closed.closed_hash);
+    let pdf = dir.path().join("pv.pdf");
+    std::fs::write(&pdf, &parts.files[wijkstem::bundle::REPORT]).unwrap();
+    if let Some(keep) = std::env::var_os("WIJKSTEM_KEEP_PDF") {
+        std::fs::copy(&pdf, Path::new(&keep).join("trust-pv.pdf")).unwrap();
+    }
+    if let Some(text) = common::pdf_text(&pdf) {
+        assert!(text.contains(&printed), "the head {printed} is on the proces-verbaal");
+        assert!(text.contains(&closed.closed_hash[..32]), "and the full hash");
+    }
+    drop(s);
+    // Before the rewrite both anchors hold.
+    let (ok, out, err) = cli(&db, &["audit", "verify", "--head", &printed.to_lowercase()]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains(&printed), "{out}");
+    let (ok, _, err) = cli(&db, &["audit", "verify", "--checkpoint", checkpoint.to_str().unwrap()]);
+    assert!(ok, "{err}");
+
+    rewrite_chain(&db);
+    // The rewritten chain verifies on its own...
+    let (ok, _, err) = cli(&db, &["audit", "verify"]);
+    assert!(ok, "a consistent rewrite passes the plain check: {err}");
+    // ...but not against what was written down or stored elsewhere.
+    let (ok, _, err) = cli(&db, &["audit", "verify", "--head", &printed]);
+    assert!(!ok && err.contains("bevat de kop"), "{err}");
+    let (ok, _, err) = cli(&db, &["audit", "verify", "--checkpoint", checkpoint.to_str().unwrap()]);
+    assert!(!ok && err.contains("bevat de kop"), "{err}");
+    // A head too short to name one event is refused, not matched.
+    let (ok, _, _) = cli(&db, &["audit", "verify", "--head", &printed[..4]]);
+    assert!(!ok);
+}

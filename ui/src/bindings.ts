@@ -35,7 +35,14 @@ key_id: string | null,
 /**
  * Where printed PDFs and exports go.
  */
-export_dir: string, };
+export_dir: string, 
+/**
+ * The audit chain's head now, to write down (and check later with
+ * `wijkstem audit verify --head`).
+ */
+chain_head: ChainHead | null, };
+
+export type ChainHead = { seq: number, hash: string, short: string, };
 
 export type Method = "tables" | "ballots" | "panel";
 

@@ -278,6 +278,7 @@ export class App {
           row("public-key-file", t("about.public_key_file"), a.public_key_file),
           row("key-id", t("about.key_id"), a.key_id ?? t("about.no_key")),
           row("exports", t("about.exports"), a.export_dir),
+          row("chain-head", t("about.chain_head"), a.chain_head ? t("about.chain_head_value", { short: a.chain_head.short, seq: a.chain_head.seq }) : "—"),
         ),
       ),
     );
