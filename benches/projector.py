@@ -29,6 +29,9 @@ def main():
         members = [f"P{i:02}" for i in range(1, 21)]
         r = d.script_async(invoke, "open_round", {"selectionId": 3, "format": {"kind": "points", "per_member": 5}, "present": members})
         assert not str(r).startswith("error"), r
+        # A round opens frozen; the moderator reveals, so every vote shows.
+        r = d.script_async(invoke, "set_frozen", {"selectionId": 3, "frozen": False})
+        assert not str(r).startswith("error"), r
         main_window = d.window()
         known = d.window_handles()
         d.script_async(invoke, "open_view_window", {"view": "projector", "selectionId": 3})

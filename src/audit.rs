@@ -205,9 +205,18 @@ pub const SEALED: &[&str] = &[
     "panel_member",
     "panel_round",
     "panel_attendance",
-    "panel_vote",
+    "panel_voted",
     "panel_amendment",
 ];
+
+/// Record tables claimed in bulk rather than per write: a panel round's
+/// votes, claimed together by the event that closes the round, so that no
+/// event ties one vote to the member whose `panel.vote` event it would be.
+/// Until then `verify` holds an open round's votes to its count of voters.
+pub const BULK: &[&str] = &["panel_ballot"];
+
+/// Tables that no longer exist; the chain's claims on them are history.
+const RETIRED: &[&str] = &["panel_vote"];
 
 /// Connection-local (TEMP) triggers note which sealed rows this connection
 /// writes. A change made by another program (`sqlite3` on the file) fires no
@@ -216,7 +225,12 @@ pub(crate) fn install_seal_triggers(conn: &Connection) -> rusqlite::Result<()> {
     let mut sql = String::from(
         "CREATE TEMP TABLE IF NOT EXISTS seal_pending (tbl TEXT NOT NULL, row INTEGER NOT NULL, PRIMARY KEY (tbl, row));",
     );
-    for t in SEALED {
+    let existing: Vec<String> = {
+        let mut stmt = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for t in SEALED.iter().filter(|t| existing.iter().any(|e| e == *t)) {
         for (when, row) in [("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")] {
             sql.push_str(&format!(
                 "CREATE TEMP TRIGGER IF NOT EXISTS seal_{t}_{w} AFTER {when} ON main.{t} \
@@ -266,7 +280,7 @@ pub(crate) fn take_claims(tx: &Transaction<'_>) -> rusqlite::Result<Option<Strin
     }
     let mut claims = Vec::with_capacity(pending.len());
     for (table, rowid) in pending {
-        let t = SEALED.iter().find(|t| **t == table).expect("only sealed tables are noted");
+        let t = SEALED.iter().chain(BULK).find(|t| **t == table).expect("only sealed tables are noted");
         let mut stmt = tx.prepare_cached(&format!("SELECT rowid, * FROM {t} WHERE rowid = ?1"))?;
         let names = column_names(&stmt);
         let hash = stmt.query_row([rowid], |r| row_digest(t, rowid, r, &names)).optional()?;
@@ -279,10 +293,30 @@ pub(crate) fn take_claims(tx: &Transaction<'_>) -> rusqlite::Result<Option<Strin
 /// Claims for every sealed row as it is now (sealing a database written
 /// before records were claimed).
 pub(crate) fn claim_all(tx: &Transaction<'_>) -> rusqlite::Result<Option<String>> {
-    for t in SEALED {
-        tx.execute(&format!("INSERT OR IGNORE INTO seal_pending (tbl, row) SELECT '{t}', rowid FROM {t}"), [])?;
+    claim_tables(tx, SEALED)
+}
+
+/// Claims for every row of these (existing) tables as they are now.
+pub(crate) fn claim_tables(tx: &Transaction<'_>, tables: &[&str]) -> rusqlite::Result<Option<String>> {
+    for t in tables {
+        let exists: bool =
+            tx.query_row("SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1", [t], |r| {
+                r.get(0)
+            })?;
+        if exists {
+            tx.execute(&format!("INSERT OR IGNORE INTO seal_pending (tbl, row) SELECT '{t}', rowid FROM {t}"), [])?;
+        }
     }
     take_claims(tx)
+}
+
+/// Claims for a closing panel round's votes, all together.
+pub(crate) fn claim_round_ballots(tx: &Transaction<'_>, round_id: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO seal_pending (tbl, row) SELECT 'panel_ballot', rowid FROM panel_ballot WHERE round_id = ?1",
+        [round_id],
+    )?;
+    Ok(())
 }
 
 /// How a record is named to the user: its serial where it has one.
@@ -322,7 +356,31 @@ fn check_records(conn: &Connection, events: &[AuditEvent]) -> rusqlite::Result<O
             first = Some((seq, kind.to_string(), t.to_string(), row));
         }
     };
-    for t in SEALED {
+    let exists = |t: &str| -> rusqlite::Result<bool> {
+        conn.query_row("SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1", [t], |r| r.get(0))
+    };
+    // An open panel round's votes are claimed when it closes; until then
+    // there must be exactly one per member who has voted.
+    let open_rounds: Vec<(i64, i64, i64)> = if !exists("panel_ballot")? {
+        Vec::new()
+    } else {
+        let mut stmt = conn.prepare(
+            "SELECT r.id, (SELECT count(*) FROM panel_ballot b WHERE b.round_id = r.id), \
+             (SELECT count(*) FROM panel_voted v WHERE v.round_id = r.id) FROM panel_round r WHERE r.status = 'open'",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (round, ballots, voters) in &open_rounds {
+        if ballots != voters {
+            note(i64::MAX, "record_unclaimed", "panel_round", *round);
+        }
+    }
+    for t in SEALED.iter().chain(BULK) {
+        if !exists(t)? {
+            continue;
+        }
+        let bulk = BULK.contains(t);
         let mut stmt = conn.prepare(&format!("SELECT rowid, * FROM {t}"))?;
         let names = column_names(&stmt);
         let mut rows = stmt.query([])?;
@@ -332,12 +390,13 @@ fn check_records(conn: &Connection, events: &[AuditEvent]) -> rusqlite::Result<O
             match claims.remove(&(t.to_string(), rowid)) {
                 Some((_, Some(h))) if h == hash => {}
                 Some((seq, _)) => note(seq, "record_changed", t, rowid),
+                None if bulk && open_rounds.iter().any(|(id, _, _)| r.get::<_, i64>("round_id").ok() == Some(*id)) => {}
                 None => note(i64::MAX, "record_unclaimed", t, rowid),
             }
         }
     }
     for ((t, rowid), (seq, hash)) in claims {
-        if hash.is_some() {
+        if hash.is_some() && !RETIRED.contains(&t.as_str()) {
             note(seq, "record_missing", &t, rowid);
         }
     }

@@ -258,7 +258,8 @@ impl Store {
         let no = state.rounds.len() as u32 + 1;
         let fmt = serde_json::to_string(format).expect("serialises");
         self.write(operator, |c| {
-            c.tx.execute("INSERT INTO panel_round (selection_id, no, format) VALUES (?1, ?2, ?3)", params![selection_id, no, fmt]).map_err(|e| c.err(e))?;
+            // Frozen from the start: see `projector`.
+            c.tx.execute("INSERT INTO panel_round (selection_id, no, format, frozen) VALUES (?1, ?2, ?3, 1)", params![selection_id, no, fmt]).map_err(|e| c.err(e))?;
             let rid = c.tx.last_insert_rowid();
             for code in present {
                 c.tx.execute(
@@ -329,7 +330,7 @@ impl Store {
         let mid = self.present_member(selection_id, rid, round, &member)?;
         let already: Option<String> = self
             .conn()
-            .query_row("SELECT at FROM panel_vote WHERE round_id = ?1 AND member_id = ?2", params![rid, mid], |r| {
+            .query_row("SELECT at FROM panel_voted WHERE round_id = ?1 AND member_id = ?2", params![rid, mid], |r| {
                 r.get(0)
             })
             .optional()
@@ -372,13 +373,9 @@ impl Store {
         let kept: Vec<(String, u32)> = marked.into_iter().cloned().collect();
         let text = serde_json::to_string(&kept).expect("serialises");
         // The audit event records that the member voted, not how: the vote
-        // itself lives in one place, like a ballot.
+        // itself goes in the round's box, apart from who cast it.
         self.write(operator, |c| {
-            c.tx.execute(
-                "INSERT INTO panel_vote (round_id, member_id, votes, operator, at) VALUES (?1,?2,?3,?4,?5)",
-                params![rid, mid, text, operator, crate::audit::now()],
-            )
-            .map_err(|e| c.err(e))?;
+            put_vote(c, rid, mid, &text)?;
             c.audit("panel.vote", &format!("selection/{selection_id}/round/{round}/member/{member}"), None, None)
         })?;
         Ok(())
@@ -409,15 +406,9 @@ impl Store {
         let mid = self.present_member(selection_id, rid, round, &member)?;
         let text = json!({ "agree": agree, "objection": objection.trim() }).to_string();
         self.write(operator, |c| {
-            c.tx.execute(
-                "INSERT INTO panel_vote (round_id, member_id, votes, operator, at) VALUES (?1,?2,?3,?4,?5)",
-                params![rid, mid, text, operator, crate::audit::now()],
-            )
-            .map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                    StoreError::Sql("UNIQUE".into())
-                }
-                e => c.err(e),
+            put_vote(c, rid, mid, &text).map_err(|e| match e {
+                StoreError::Sql(d) if d.contains("UNIQUE") => StoreError::Sql("UNIQUE".into()),
+                e => e,
             })?;
             c.audit("panel.consent", &format!("selection/{selection_id}/round/{round}/member/{member}"), None, None)
         })
@@ -437,8 +428,10 @@ impl Store {
         let mut rounds = Vec::new();
         for r in &state.rounds {
             let (rid, _, _) = self.round_row(selection_id, r.no)?;
-            let mut st =
-                self.conn().prepare("SELECT votes FROM panel_vote WHERE round_id = ?1").map_err(|e| self.sql_err(e))?;
+            let mut st = self
+                .conn()
+                .prepare("SELECT votes FROM panel_ballot WHERE round_id = ?1")
+                .map_err(|e| self.sql_err(e))?;
             let raw: Vec<String> = st
                 .query_map([rid], |x| x.get(0))
                 .map_err(|e| self.sql_err(e))?
@@ -510,7 +503,10 @@ impl Store {
             return Err(p("panel.no_quorum").with("present", r.present.len()).with("quorum", state.quorum).into());
         }
         let reason = if (r.present.len() as u32) < state.quorum { reason } else { None };
+        let (rid, _, _) = self.round_row(selection_id, round)?;
         self.write(operator, |c| {
+            // The round's votes are claimed in the chain now, all together.
+            crate::audit::claim_round_ballots(&c.tx, rid).map_err(|e| c.err(e))?;
             c.tx.execute("UPDATE panel_round SET status = 'closed', frozen = 0, quorum_note = ?1 WHERE selection_id = ?2 AND no = ?3", params![reason, selection_id, round])
                 .map_err(|e| c.err(e))?;
             c.audit("panel.round_close", &format!("selection/{selection_id}/round/{round}"), None, Some(&json!({ "present": r.present.len(), "voted": r.voted.len(), "quorum_note": reason })))
@@ -656,7 +652,7 @@ impl Store {
                 no,
                 format: serde_json::from_str(&f).unwrap_or(RoundFormat::Ranking),
                 present: codes_of("SELECT m.code FROM panel_attendance a JOIN panel_member m ON m.id = a.member_id WHERE a.round_id = ?1 ORDER BY m.code", rid)?,
-                voted: codes_of("SELECT m.code FROM panel_vote v JOIN panel_member m ON m.id = v.member_id WHERE v.round_id = ?1 ORDER BY m.code", rid)?,
+                voted: codes_of("SELECT m.code FROM panel_voted v JOIN panel_member m ON m.id = v.member_id WHERE v.round_id = ?1 ORDER BY m.code", rid)?,
                 closed: status == "closed",
                 frozen: frozen != 0,
                 quorum_note: note,
@@ -687,7 +683,7 @@ impl Store {
     fn round_votes(&self, selection_id: i64, no: u32) -> Result<Vec<Vec<(String, u32)>>, Failure> {
         let (rid, _, _) = self.round_row(selection_id, no)?;
         let mut st =
-            self.conn().prepare("SELECT votes FROM panel_vote WHERE round_id = ?1").map_err(|e| self.sql_err(e))?;
+            self.conn().prepare("SELECT votes FROM panel_ballot WHERE round_id = ?1").map_err(|e| self.sql_err(e))?;
         let v: Vec<String> = st
             .query_map([rid], |r| r.get(0))
             .map_err(|e| self.sql_err(e))?
@@ -766,7 +762,7 @@ impl Store {
             })
             .collect();
         let version: i64 =
-            self.conn().query_row("SELECT count(*) FROM panel_vote", [], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
+            self.conn().query_row("SELECT count(*) FROM panel_voted", [], |r| r.get(0)).map_err(|e| self.sql_err(e))?;
         let consent = if r.format == RoundFormat::Consent {
             let (recs, _) = self.panel_records(selection_id)?;
             recs.iter().find(|x| x.no == r.no).map(|x| (x.agreed, x.objections.len() as u32))
@@ -786,23 +782,40 @@ impl Store {
         })
     }
 
-    /// What the projector shows: live, or the frozen picture.
+    /// What the projector shows. A round opens frozen: while its votes are
+    /// entered the projector shows how many are in and the last revealed
+    /// picture (none in a new round: the plans without scores), so no two
+    /// screens differ by one member's vote. The scores show when every
+    /// present member has voted, when the round closes, or when the
+    /// moderator reveals them.
     pub fn projector(&self, selection_id: i64, lang: Lang) -> Result<ProjectorView, Failure> {
         let state = self.panel_state(selection_id)?;
-        if let Some(r) = state.rounds.last().filter(|r| r.frozen) {
-            let snap: Option<String> = self
-                .conn()
-                .query_row(
-                    "SELECT snapshot FROM panel_round WHERE selection_id = ?1 AND no = ?2",
-                    params![selection_id, r.no],
-                    |x| x.get(0),
-                )
-                .map_err(|e| self.sql_err(e))?;
-            if let Some(v) = snap.and_then(|s| serde_json::from_str::<ProjectorView>(&s).ok()) {
-                return Ok(ProjectorView { frozen: true, ..v });
-            }
+        let live = self.projector_live(selection_id, lang)?;
+        let Some(r) = state.rounds.last().filter(|r| r.frozen && !r.closed) else { return Ok(live) };
+        if !r.present.is_empty() && r.voted.len() >= r.present.len() {
+            return Ok(live);
         }
-        self.projector_live(selection_id, lang)
+        let snap: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT snapshot FROM panel_round WHERE selection_id = ?1 AND no = ?2",
+                params![selection_id, r.no],
+                |x| x.get(0),
+            )
+            .map_err(|e| self.sql_err(e))?;
+        let picture = match snap.and_then(|s| serde_json::from_str::<ProjectorView>(&s).ok()) {
+            Some(v) => v.plans,
+            None => {
+                let mut plans: Vec<ProjectedPlan> = live
+                    .plans
+                    .iter()
+                    .map(|p| ProjectedPlan { score_text: String::new(), bar: 0, fits: false, moved: None, ..p.clone() })
+                    .collect();
+                plans.sort_by(|a, b| a.code.cmp(&b.code));
+                plans
+            }
+        };
+        Ok(ProjectorView { plans: picture, frozen: true, consent: None, ..live })
     }
 
     /// End the panel: every round closed and a voting round among them.
@@ -841,5 +854,27 @@ impl Store {
         let mut ids: Vec<String> = out.ids(&e).into_iter().map(String::from).collect();
         ids.sort();
         Ok((ids, out.total_cost, out.steps.iter().map(|s| crate::rules::explain::render_euro(&e, s, lang)).collect()))
+    }
+}
+
+/// Record that a member voted and put the vote, apart, in the round's box:
+/// a random id, no time, no operator, so neither the order of the rows nor
+/// anything in them leads back to the member.
+fn put_vote(c: &crate::store::Change<'_>, round_id: i64, member_id: i64, votes: &str) -> Result<(), StoreError> {
+    c.tx.execute(
+        "INSERT INTO panel_voted (round_id, member_id, operator, at) VALUES (?1, ?2, ?3, ?4)",
+        params![round_id, member_id, c.operator, crate::audit::now()],
+    )
+    .map_err(|e| c.err(e))?;
+    loop {
+        let id: i64 = rand::random_range(1..=9_007_199_254_740_991);
+        match c.tx.execute(
+            "INSERT OR IGNORE INTO panel_ballot (id, round_id, votes) VALUES (?1, ?2, ?3)",
+            params![id, round_id, votes],
+        ) {
+            Ok(1) => return Ok(()),
+            Ok(_) => continue, // that id was taken: draw again
+            Err(e) => return Err(c.err(e)),
+        }
     }
 }

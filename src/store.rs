@@ -304,11 +304,46 @@ const MIGRATIONS: &[&str] = &[
         WHEN (SELECT status FROM selection WHERE id = NEW.selection_id) = 'closed'
         BEGIN SELECT RAISE(ABORT, 'a closed count is closed'); END;
     "#,
+    // 8: a panel member's vote is not linked to the member. Who has voted is
+    // one table (`panel_voted`), the votes another (`panel_ballot`: a random
+    // id, no time, no operator), like a ballot in a box. A round's votes are
+    // claimed in the chain together when the round closes (`audit::BULK`).
+    r#"
+    CREATE TABLE panel_voted (
+        round_id  INTEGER NOT NULL REFERENCES panel_round(id),
+        member_id INTEGER NOT NULL REFERENCES panel_member(id),
+        operator  TEXT NOT NULL,
+        at        TEXT NOT NULL,
+        PRIMARY KEY (round_id, member_id)
+    );
+    CREATE TABLE panel_ballot (
+        id       INTEGER PRIMARY KEY,
+        round_id INTEGER NOT NULL REFERENCES panel_round(id),
+        votes    TEXT NOT NULL
+    );
+    INSERT INTO panel_voted (round_id, member_id, operator, at) SELECT round_id, member_id, operator, at FROM panel_vote;
+    INSERT INTO panel_ballot (id, round_id, votes)
+        SELECT abs(random() % 9007199254740991), round_id, votes FROM panel_vote ORDER BY random();
+    DROP TABLE panel_vote;
+    CREATE TRIGGER panel_voted_no_update BEFORE UPDATE ON panel_voted
+        BEGIN SELECT RAISE(ABORT, 'a vote is never changed'); END;
+    CREATE TRIGGER panel_voted_no_delete BEFORE DELETE ON panel_voted
+        BEGIN SELECT RAISE(ABORT, 'a vote is never deleted'); END;
+    CREATE TRIGGER panel_ballot_no_update BEFORE UPDATE ON panel_ballot
+        BEGIN SELECT RAISE(ABORT, 'a vote is never changed'); END;
+    CREATE TRIGGER panel_ballot_no_delete BEFORE DELETE ON panel_ballot
+        BEGIN SELECT RAISE(ABORT, 'a vote is never deleted'); END;
+    CREATE TRIGGER panel_ballot_closed_round BEFORE INSERT ON panel_ballot
+        WHEN (SELECT status FROM panel_round WHERE id = NEW.round_id) = 'closed'
+        BEGIN SELECT RAISE(ABORT, 'a closed count is closed'); END;
+    "#,
 ];
 
 /// The migration from which records are claimed in the chain: a database
 /// older than this gets one event that claims every record it holds.
 const RECORDS_CLAIMED_FROM: usize = 7;
+/// The migration that stores panel votes apart from who cast them.
+const PANEL_VOTES_APART: usize = 8;
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -457,6 +492,14 @@ impl Store {
                 audit::install_seal_triggers(&tx).map_err(map)?;
                 if let Some(claims) = audit::claim_all(&tx).map_err(map)? {
                     audit::append(&tx, "wijkstem", "records.seal", "records", None, None, Some(&claims))
+                        .map_err(map)?;
+                }
+            }
+            if i + 1 == PANEL_VOTES_APART && from > 0 {
+                // The votes moved out of `panel_vote` are claimed where they are now.
+                audit::install_seal_triggers(&tx).map_err(map)?;
+                if let Some(claims) = audit::claim_tables(&tx, &["panel_voted", "panel_ballot"]).map_err(map)? {
+                    audit::append(&tx, "wijkstem", "records.move", "records", None, None, Some(&claims))
                         .map_err(map)?;
                 }
             }

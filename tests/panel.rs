@@ -42,7 +42,17 @@ fn rounds_quorum_votes_amendments_and_the_projector() {
         s.cast_vote(BP, 1, m, &v(&[("BP03", 5)])).unwrap();
     }
     s.cast_vote(BP, 1, "P05", &v(&[("BP02", 5)])).unwrap();
-    // BP03 15, BP02 7, BP01 3.
+    // While entering, the projector shows how many votes are in and no
+    // scores, so no two screens differ by one member's vote.
+    let hidden = s.projector(BP, Lang::Nl).unwrap();
+    assert!(hidden.frozen && hidden.votes == 5 && hidden.consent.is_none());
+    assert!(hidden.plans.iter().all(|x| x.score_text.is_empty() && x.bar == 0 && !x.fits));
+    let codes_in_order: Vec<&str> = hidden.plans.iter().map(|x| x.code.as_str()).collect();
+    let mut sorted = codes_in_order.clone();
+    sorted.sort();
+    assert_eq!(codes_in_order, sorted, "in plan order, not by score");
+    // The moderator reveals. BP03 15, BP02 7, BP01 3.
+    s.set_frozen(BP, false).unwrap();
     let p = s.projector(BP, Lang::Nl).unwrap();
     assert_eq!(p.plans.iter().take(3).map(|x| x.code.as_str()).collect::<Vec<_>>(), ["BP03", "BP02", "BP01"]);
     assert_eq!((p.votes, p.present, p.round), (5, 10, 1));
@@ -55,7 +65,8 @@ fn rounds_quorum_votes_amendments_and_the_projector() {
     s.set_frozen(BP, true).unwrap();
     s.cast_vote(BP, 1, "P06", &v(&[("BP01", 5)])).unwrap();
     let frozen = s.projector(BP, Lang::Nl).unwrap();
-    assert!(frozen.frozen && frozen.votes == 5);
+    assert!(frozen.frozen && frozen.votes == 6, "the counter moves");
+    assert_eq!(frozen.plans, p.plans, "the picture does not");
     s.set_frozen(BP, false).unwrap();
     assert_eq!(s.projector(BP, Lang::Nl).unwrap().votes, 6);
     // No quorum: closing needs a reason.

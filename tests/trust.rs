@@ -191,7 +191,13 @@ fn a_database_from_before_claims_is_sealed_once_on_upgrade() {
             "INSERT INTO selection (id, edition, wijk, budget_cents, method, status, created_at) \
              VALUES (1, '2026', 'Muide', 100000, 'ballots', 'draft', '2026-01-01T00:00:00Z'); \
              INSERT INTO plan (selection_id, code, title, description, cost_cents, initiator) \
-             VALUES (1, 'P1', 'Bankjes', '', 50000, 'Jan');",
+             VALUES (1, 'P1', 'Bankjes', '', 50000, 'Jan'); \
+             INSERT INTO selection (id, edition, wijk, budget_cents, method, status, created_at) \
+             VALUES (2, '2026', 'Panel', 100000, 'panel', 'open', '2026-01-01T00:00:00Z'); \
+             INSERT INTO panel_member (id, selection_id, code, name) VALUES (1, 2, 'P01', 'Jan'), (2, 2, 'P02', 'Mia'); \
+             INSERT INTO panel_round (id, selection_id, no, format) VALUES (1, 2, 1, '\"ranking\"'); \
+             INSERT INTO panel_vote (round_id, member_id, votes, operator, at) \
+             VALUES (1, 1, '[[\"P1\",1]]', 'Anna', '2026-01-01T00:00:00Z'), (1, 2, '[]', 'Anna', '2026-01-01T00:00:01Z');",
         )
         .unwrap();
         let mut prev = GENESIS.to_string();
@@ -209,10 +215,18 @@ fn a_database_from_before_claims_is_sealed_once_on_upgrade() {
     let s = Session::open(&db).unwrap();
     let r = s.audit_verify().unwrap();
     assert!(r.broken_at.is_none(), "{:?}", r.broken_at);
-    assert_eq!(r.events, 3, "one sealing event added");
+    assert_eq!(r.events, 4, "one sealing event and one for the panel votes moved apart");
+    let moved: (i64, i64) = s
+        .store()
+        .conn()
+        .query_row("SELECT (SELECT count(*) FROM panel_voted), (SELECT count(*) FROM panel_ballot)", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(moved, (2, 2));
     drop(s);
     // Opening again seals nothing more.
-    assert_eq!(Session::open(&db).unwrap().audit_verify().unwrap().events, 3);
+    assert_eq!(Session::open(&db).unwrap().audit_verify().unwrap().events, 4);
     // From now on the old records are held to their claims too.
     tamper(&db, "UPDATE plan SET cost_cents = 1").unwrap();
     let b = Session::open(&db).unwrap().audit_verify().unwrap().broken_at.expect("detected");
@@ -412,4 +426,86 @@ fn a_rewritten_chain_fails_against_the_printed_head_and_the_checkpoint() {
     // A head too short to name one event is refused, not matched.
     let (ok, _, _) = cli(&db, &["audit", "verify", "--head", &printed[..4]]);
     assert!(!ok);
+}
+
+#[test]
+fn a_panel_vote_is_stored_apart_from_who_cast_it() {
+    use wijkstem::panel::RoundFormat;
+    const BP: i64 = 3; // the demo's gelote wijkpanel
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    let mut s = Session::open(&db).unwrap();
+    s.sign_in("Moderator").unwrap();
+    s.load_demo().unwrap();
+    let present: Vec<String> = (1..=4).map(|i| format!("P{i:02}")).collect();
+    s.open_round(BP, &RoundFormat::Points { per_member: 5 }, &present).unwrap();
+    s.cast_vote(BP, 1, "P01", &[("BP01".to_string(), 5)]).unwrap();
+    let before = s.projector(BP, Lang::Nl).unwrap();
+    s.cast_vote(BP, 1, "P02", &[("BP03".to_string(), 5)]).unwrap();
+    let after = s.projector(BP, Lang::Nl).unwrap();
+    // Two screens around one vote differ only in the counter.
+    assert_eq!(before.plans, after.plans);
+    assert_eq!((before.votes, after.votes), (1, 2));
+    // Stored: who voted, and the votes apart: no member, time or operator
+    // beside a vote, and the rows' order is not the voting order.
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let cols: Vec<String> = c
+        .prepare("SELECT name FROM pragma_table_info('panel_ballot')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(cols, ["id", "round_id", "votes"]);
+    // No audit event of a vote claims the vote itself.
+    let claimed_by_vote: i64 = c
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'panel.vote' AND records LIKE '%panel_ballot%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(claimed_by_vote, 0);
+    assert!(s.audit_verify().unwrap().broken_at.is_none(), "an open round's votes are held to its voters");
+    // A vote smuggled into the open round's box is found.
+    tamper(
+        &db,
+        "INSERT INTO panel_ballot (id, round_id, votes) SELECT 77, id, '[[\"BP02\",5]]' FROM panel_round LIMIT 1",
+    )
+    .unwrap();
+    let b = s.audit_verify().unwrap().broken_at.expect("smuggled vote found");
+    assert_eq!(b.kind, "record_unclaimed");
+    drop(c);
+}
+
+#[test]
+fn a_closed_round_claims_its_votes_together() {
+    use wijkstem::panel::RoundFormat;
+    const BP: i64 = 3;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    let mut s = Session::open(&db).unwrap();
+    s.sign_in("Moderator").unwrap();
+    s.load_demo().unwrap();
+    let present: Vec<String> = (1..=12).map(|i| format!("P{i:02}")).collect();
+    s.open_round(BP, &RoundFormat::Points { per_member: 5 }, &present).unwrap();
+    for m in &present {
+        s.cast_vote(BP, 1, m, &[("BP01".to_string(), 3), ("BP02".to_string(), 2)]).unwrap();
+    }
+    s.close_round(BP, 1, None).unwrap();
+    assert!(s.audit_verify().unwrap().broken_at.is_none());
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let in_close: i64 = c
+        .query_row(
+            "SELECT count(*) FROM audit_log, json_each(audit_log.records) j WHERE action = 'panel.round_close' AND j.value ->> 0 = 'panel_ballot'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(in_close, 12, "every vote of the round claimed by its closing event");
+    drop(c);
+    // Changing a closed round's vote is refused, and forced, found.
+    assert!(tamper(&db, "UPDATE panel_ballot SET votes = '[]'").is_err());
+    tamper(&db, "DROP TRIGGER panel_ballot_no_update; UPDATE panel_ballot SET votes = '[[\"BP09\",5]]' WHERE rowid IN (SELECT rowid FROM panel_ballot LIMIT 1)").unwrap();
+    assert_eq!(s.audit_verify().unwrap().broken_at.expect("found").kind, "record_changed");
 }

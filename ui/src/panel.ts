@@ -235,7 +235,7 @@ export function projectorScreen(v: ProjectorView): HTMLElement {
     h(
       "p",
       { class: "pj-sub" },
-      v.frozen ? t("panelui.frozen") : v.consent ? t("panelui.consent_in", { agreed: v.consent[0], objections: v.consent[1], present: v.present }) : t("panelui.votes_in", { votes: v.votes, present: v.present }),
+      v.frozen ? `${t("panelui.frozen")} ${t("panelui.votes_in", { votes: v.votes, present: v.present })}` : v.consent ? t("panelui.consent_in", { agreed: v.consent[0], objections: v.consent[1], present: v.present }) : t("panelui.votes_in", { votes: v.votes, present: v.present }),
     ),
     h("div", { class: "pj-list" }, rows),
   );
