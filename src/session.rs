@@ -141,6 +141,16 @@ impl Session {
             .map_err(|e: CsvError| Failure { problems: e.problems() })
     }
 
+    /// `import_plans_csv` for a file the app read as bytes and sent as
+    /// base64, so the file's own encoding is checked here as for the CLI.
+    pub fn import_plans_csv_base64(&mut self, selection_id: i64, base64_bytes: &str, file_name: &str) -> Res<ImportReport> {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(base64_bytes.trim())
+            .map_err(|_| Failure::from(Problem::new("csv.not_text")))?;
+        self.import_plans_csv(selection_id, &bytes, file_name)
+    }
+
     pub fn paper_settings(&self, selection_id: i64) -> Res<Option<PaperSettings>> {
         self.store.paper_settings(selection_id)
     }

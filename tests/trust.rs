@@ -509,3 +509,22 @@ fn a_closed_round_claims_its_votes_together() {
     tamper(&db, "DROP TRIGGER panel_ballot_no_update; UPDATE panel_ballot SET votes = '[[\"BP09\",5]]' WHERE rowid IN (SELECT rowid FROM panel_ballot LIMIT 1)").unwrap();
     assert_eq!(s.audit_verify().unwrap().broken_at.expect("found").kind, "record_changed");
 }
+
+#[test]
+fn the_app_sends_csv_bytes_so_a_latin1_file_is_refused_as_in_the_cli() {
+    use base64::Engine;
+    let mut s = Session::in_memory().unwrap();
+    s.sign_in("Anna").unwrap();
+    s.load_demo().unwrap();
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let latin1 = b"code,title,cost\nK1,Caf\xe9,100\n";
+    let e = s.import_plans_csv_base64(1, &b64(latin1), "latin1.csv").unwrap_err();
+    assert_eq!(codes(&e), ["csv.not_text"]);
+    let e = s.import_plans_csv_base64(1, "not base64 at all!", "x.csv").unwrap_err();
+    assert_eq!(codes(&e), ["csv.not_text"]);
+    let before = s.plans(1).unwrap().len();
+    let r = s.import_plans_csv_base64(1, &b64("code,title,cost\nK1,Café,100\n".as_bytes()), "ok.csv").unwrap();
+    assert_eq!(r.imported, 1);
+    assert_eq!(s.plans(1).unwrap().len(), before + 1);
+    assert!(s.plans(1).unwrap().iter().any(|p| p.title == "Café"));
+}

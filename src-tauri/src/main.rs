@@ -143,7 +143,7 @@ fn remove_plan(app: State<'_, App>, plan_id: i64) -> Res<()> {
 
 #[tauri::command]
 fn import_plans_csv(app: State<'_, App>, selection_id: i64, contents: String, file_name: String) -> Res<ImportReport> {
-    with(&app, |s| s.import_plans_csv(selection_id, contents.as_bytes(), &file_name))
+    with(&app, |s| s.import_plans_csv_base64(selection_id, &contents, &file_name))
 }
 
 #[tauri::command]

@@ -1,6 +1,7 @@
 """End to end: the real desktop app, driven through WebDriver under Xvfb."""
 
 import os
+import time
 import sqlite3
 import subprocess
 import tempfile
@@ -51,6 +52,16 @@ class FoundationTest(unittest.TestCase):
         d.click("#new-submit")
         d.wait_text("#selection-title", lambda t: "Brugse Poort-Rooigem" in t)
         self.assertIn("€ 85.000,00", d.text("#budget-line"))
+
+        # A Latin-1 export is refused by the core's encoding check (the app
+        # sends the file's bytes), not imported as "Caf\ufffd".
+        latin = os.path.join(self.tmp.name, "latin1.csv")
+        with open(latin, "wb") as f:
+            f.write("code;titel;kosten\nK1;Café;100\n".encode("latin-1"))
+        d.type("#csv-file", latin, clear=False)
+        d.wait_text("#messages", lambda t: "CSV UTF-8" in t)
+        self.assertTrue(d.find_all("#no-plans"), "nothing imported")
+        time.sleep(0.5)  # the screen redraws after the message; type into the new file field
 
         # A bad CSV is refused with the row and column named, nothing imported.
         bad = os.path.join(self.tmp.name, "kapot.csv")

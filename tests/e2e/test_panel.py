@@ -135,6 +135,13 @@ class PanelTest(unittest.TestCase):
         for m in ("P02", "P03"):
             d.click(f'#consent-grid tr[data-member="{m}"] button.agree')
             d.wait_text("#messages", lambda t, m=m: f"Stem van {m} bewaard" in t)
+        # The consent round opened frozen too: the count shows, the answers
+        # only once revealed.
+        d.switch_to(view)
+        d.wait_text("#projector", lambda t: "Even geduld" in t and "3 van 20" in t)
+        self.assertNotIn("akkoord", d.text("#projector"))
+        d.switch_to(main)
+        d.click("#freeze")
         d.switch_to(view)
         d.wait_text("#projector", lambda t: "2 akkoord, 1 bezwaar" in t)
         d.switch_to(main)

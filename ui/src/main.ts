@@ -459,7 +459,9 @@ export class App {
   private async importCsv(selectionId: number, input: HTMLInputElement) {
     const file = input.files?.[0];
     if (!file) return;
-    const contents = await file.text();
+    // The file's bytes as they are: the core checks the encoding (a Latin-1
+    // export is refused with a message, not imported as "Caf�").
+    const contents = toBase64(new Uint8Array(await file.arrayBuffer()));
     await this.act(async () => {
       const r = await this.api.importPlansCsv(selectionId, contents, file.name);
       this.info(t("selection.imported", { count: r.imported }));

@@ -80,7 +80,9 @@ export async function panelEntryTab(ctx: Ctx, s: Selection): Promise<HTMLElement
   const r = st.rounds[st.rounds.length - 1];
   if (!r || r.closed) return h("p", { class: "msg info", id: "no-open-round" }, t("panelui.no_open_round"));
   const codes = view.plans.map((p) => p.code).sort();
-  if (r.format.kind === "consent") return consentGrid(ctx, s, r.no, r.present, r.voted, view);
+  // The package a consent round is about: the last closed round's (the
+  // projector may hide it while the round is entered).
+  if (r.format.kind === "consent") return consentGrid(ctx, s, r.no, r.present, r.voted, (await ctx.api.panelPackage(s.id, lang()).catch(() => null))?.funded ?? [], r.frozen);
   const save = (member: string) => {
     const votes: [string, number][] = codes.map((c) => [c, Number(field(`g-${member}-${c}`) || 0)] as [string, number]).filter(([, v]) => v > 0);
     ctx.act(async () => {
@@ -144,7 +146,7 @@ export async function panelEntryTab(ctx: Ctx, s: Selection): Promise<HTMLElement
   );
 }
 
-function consentGrid(ctx: Ctx, s: Selection, round: number, present: string[], voted: string[], view: ProjectorView): HTMLElement {
+function consentGrid(ctx: Ctx, s: Selection, round: number, present: string[], voted: string[], funded: string[], frozen: boolean): HTMLElement {
   const record = (m: string, agree: boolean) =>
     ctx.act(async () => {
       await ctx.api.recordConsent(s.id, round, m, agree, field(`obj-${m}`));
@@ -154,7 +156,13 @@ function consentGrid(ctx: Ctx, s: Selection, round: number, present: string[], v
   return h(
     "div",
     {},
-    h("p", {}, t("panelui.consent_on", { plans: view.plans.filter((p) => p.fits).map((p) => p.code).join(", ") })),
+    h(
+      "div",
+      { class: "row toolbar" },
+      h("strong", {}, t("panelui.round_status", { round, voted: voted.length, present: present.length })),
+      h("button", { id: "freeze", class: "secondary", onclick: () => ctx.act(() => ctx.api.setFrozen(s.id, !frozen)) }, frozen ? t("panelui.reveal") : t("panelui.freeze")),
+    ),
+    h("p", {}, t("panelui.consent_on", { plans: funded.join(", ") })),
     h(
       "table",
       { id: "consent-grid" },

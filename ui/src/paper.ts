@@ -568,14 +568,31 @@ export function progressScreen(v: ProgressView): HTMLElement {
   );
 }
 
+/**
+ * Before the first signature makes the signing key: say so, and that a
+ * passphrase protects it (and what forgetting one means); without one the
+ * coordinator confirms knowingly. Returns whether to go on.
+ */
+async function keyConsent(ctx: Ctx): Promise<boolean> {
+  if ((await ctx.api.aboutInfo()).key_id) return true;
+  const ok = confirm(field("key-passphrase") ? t("paperui.new_key_with_passphrase") : t("paperui.new_key_without_passphrase"));
+  if (!ok) document.getElementById("key-passphrase")?.focus();
+  return ok;
+}
+
 /** After the count: sign and export the result bundle and the report. */
 export function bundleCard(ctx: Ctx, s: Selection): HTMLElement {
   const exportBundle = () =>
     ctx.act(async () => {
+      if (!(await keyConsent(ctx))) return;
       const r = await ctx.api.exportBundle(s.id, field("key-passphrase") || null, lang());
       ctx.info(t("paperui.bundle_done", { bundle: r.bundle_path, report: r.report_path, key: r.key_id, hash: r.content_hash }));
     });
-  const exportKey = () => ctx.act(async () => ctx.info(t("paperui.key_done", { path: await ctx.api.exportPublicKey(field("key-passphrase") || null) })));
+  const exportKey = () =>
+    ctx.act(async () => {
+      if (!(await keyConsent(ctx))) return;
+      ctx.info(t("paperui.key_done", { path: await ctx.api.exportPublicKey(field("key-passphrase") || null) }));
+    });
   return h(
     "div",
     { class: "card", id: "bundle-card" },

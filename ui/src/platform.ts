@@ -69,6 +69,7 @@ export function makeApi(p: Platform) {
     addPlan: (selectionId: number, input: PlanInput) => p.call<Plan>("add_plan", { selectionId, input }),
     updatePlan: (planId: number, input: PlanInput) => p.call<Plan>("update_plan", { planId, input }),
     removePlan: (planId: number) => p.call<null>("remove_plan", { planId }),
+    /** `contents`: the file's bytes, base64. */
     importPlansCsv: (selectionId: number, contents: string, fileName: string) =>
       p.call<ImportReport>("import_plans_csv", { selectionId, contents, fileName }),
     auditVerify: () => p.call<ChainReport>("audit_verify"),
