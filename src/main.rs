@@ -486,9 +486,10 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
             println!("{}\t{}", out.display(), parts.footer.content_hash);
         }
         Command::Bundle { command: BundleCommand::Export { selection, out } } => {
-            let k = signer()?;
-            write_file(out, &s.store().export_bundle(*selection, &k, lang)?)?;
-            println!("{}\tkey {}", out.display(), k.key_id());
+            let pass = std::env::var("WIJKSTEM_KEY_PASSPHRASE").ok();
+            let (zip, manifest) = s.signed_bundle(*selection, pass.as_deref(), lang)?;
+            write_file(out, &zip)?;
+            println!("{}\tkey {}", out.display(), manifest.key_id);
         }
         Command::Ballots { command } => return ballots(&mut s, command, lang),
         Command::Audit { command: AuditCommand::Head } => {
@@ -823,11 +824,12 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
         }
         BallotsCommand::Close { selection } => s.close_count(*selection)?,
         BallotsCommand::Export { selection, cvr, pb, internal } => {
-            write_file(cvr, s.store().export_cvr(*selection, wijkstem::cvr::Records::Public)?.as_bytes())?;
-            write_file(pb, s.store().export_pabulib(*selection)?.as_bytes())?;
+            let (cvr_text, pb_text) = s.public_records(*selection)?;
+            write_file(cvr, cvr_text.as_bytes())?;
+            write_file(pb, pb_text.as_bytes())?;
             println!("{}\n{}", cvr.display(), pb.display());
             if let Some(path) = internal {
-                write_file(path, &s.store().export_internal(*selection, lang)?)?;
+                write_file(path, &s.internal_records(*selection, lang)?)?;
                 println!("{}", path.display());
             }
         }

@@ -143,7 +143,12 @@ impl Session {
 
     /// `import_plans_csv` for a file the app read as bytes and sent as
     /// base64, so the file's own encoding is checked here as for the CLI.
-    pub fn import_plans_csv_base64(&mut self, selection_id: i64, base64_bytes: &str, file_name: &str) -> Res<ImportReport> {
+    pub fn import_plans_csv_base64(
+        &mut self,
+        selection_id: i64,
+        base64_bytes: &str,
+        file_name: &str,
+    ) -> Res<ImportReport> {
         use base64::Engine;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(base64_bytes.trim())
@@ -408,6 +413,20 @@ impl Session {
             write_export(&format!("stemmen-{stem}.csv"), cvr.as_bytes())?,
             write_export(&format!("pabulib-{stem}.pb"), pb.as_bytes())?,
         ])
+    }
+
+    /// The public cast-vote records (CSV, no serials) and the pabulib file,
+    /// as text: for the CLI, which writes them where it is told.
+    pub fn public_records(&self, selection_id: i64) -> Res<(String, String)> {
+        Ok((
+            self.store.export_cvr(selection_id, crate::cvr::Records::Public)?,
+            self.store.export_pabulib(selection_id)?,
+        ))
+    }
+
+    /// The committee's internal records (zip bytes); see `export_internal`.
+    pub fn internal_records(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<Vec<u8>> {
+        self.store.export_internal(selection_id, lang)
     }
 
     /// Write the committee's internal records (serials, entries, decisions,
@@ -748,14 +767,15 @@ pub struct VerifyView {
 }
 
 impl Session {
-    /// Sign and export the result of a closed count: the bundle (zip) and
-    /// the report (PDF), into the export folder.
-    pub fn export_bundle_to_files(
+    /// The signed bundle (zip bytes) of a closed count, checked with the
+    /// verifier before it is handed out (the app and the CLI alike), and the
+    /// manifest it verified with.
+    pub fn signed_bundle(
         &self,
         selection_id: i64,
         passphrase: Option<&str>,
         lang: crate::i18n::Lang,
-    ) -> Res<BundleExport> {
+    ) -> Res<(Vec<u8>, crate::bundle::Manifest)> {
         let signer =
             crate::signing::Signer::load_or_create(&crate::signing::key_dir(), passphrase.filter(|p| !p.is_empty()))?;
         let zip = self.store.export_bundle(selection_id, &signer, lang)?;
@@ -764,7 +784,18 @@ impl Session {
         if !files.ok() {
             return Err(Failure { problems: files.problems });
         }
-        let manifest = files.manifest.expect("a verified bundle has a manifest");
+        Ok((zip, files.manifest.expect("a verified bundle has a manifest")))
+    }
+
+    /// Sign and export the result of a closed count: the bundle (zip) and
+    /// the report (PDF), into the export folder.
+    pub fn export_bundle_to_files(
+        &self,
+        selection_id: i64,
+        passphrase: Option<&str>,
+        lang: crate::i18n::Lang,
+    ) -> Res<BundleExport> {
+        let (zip, manifest) = self.signed_bundle(selection_id, passphrase, lang)?;
         let sel = self.store.get_selection(selection_id)?;
         let stem = format!("{}-{}", slug(&sel.wijk), crate::audit::now().replace(':', ""));
         let report = {
