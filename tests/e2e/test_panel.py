@@ -76,6 +76,7 @@ class PanelTest(unittest.TestCase):
         # count and the plans without scores, until the moderator reveals.
         d.wait_text("#projector", lambda t: "Even geduld" in t and "3 van 18 stemmen binnen" in t)
         self.assertEqual(self.order(), sorted(self.order()), "plans in code order, not by score")
+        d.screenshot("39-projector-entering-1920x1080.png")
         self.assertEqual(d.script("return [...document.querySelectorAll('#projector .pj-score')].map(s => s.textContent).join('')"), "")
         d.switch_to(main)
         d.wait_text("#freeze", lambda t: "Tonen" in t)

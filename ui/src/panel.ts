@@ -219,6 +219,9 @@ function bar(permille: number): HTMLElement {
 /** The projector: large type, bars, the budget line, movement, no one's vote. */
 export function projectorScreen(v: ProjectorView): HTMLElement {
   const lastFit = v.plans.reduce((acc, p, i) => (p.fits ? i : acc), -1);
+  // While a new round is entered the plans come in code order without
+  // scores: no rank numbers or bars that would read as a ranking.
+  const hidden = v.frozen && v.plans.every((p) => p.score_text === "");
   const rows: HTMLElement[] = [];
   v.plans.forEach((p, i) => {
     const arrow = p.moved === null || p.moved === 0 ? "" : p.moved > 0 ? `▲${p.moved}` : `▼${-p.moved}`;
@@ -226,10 +229,10 @@ export function projectorScreen(v: ProjectorView): HTMLElement {
       h(
         "div",
         { class: `pj-row ${p.fits ? "fits" : "out"}`, "data-plan-code": p.code },
-        h("span", { class: "pj-rank" }, i + 1),
+        h("span", { class: "pj-rank" }, hidden ? "" : i + 1),
         h("span", { class: `pj-move ${p.moved && p.moved > 0 ? "up" : "down"}` }, arrow),
         h("span", { class: "pj-title" }, `${p.code} ${p.title}`),
-        h("span", { class: "pj-barbox" }, bar(p.bar)),
+        hidden ? h("span", { class: "pj-barbox pj-hidden" }) : h("span", { class: "pj-barbox" }, bar(p.bar)),
         h("span", { class: "pj-score" }, p.score_text),
         h("span", { class: "pj-cost" }, formatEuro(p.cost_cents, lang())),
       ),
