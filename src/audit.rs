@@ -144,15 +144,22 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<ChainReport> {
         "SELECT seq, at, operator, action, entity, before, after, prev_hash, hash, NULL FROM audit_log ORDER BY seq"
     })?;
     let events = stmt.query_map([], row_to_event)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut report = verify_events(&events);
+    // A reduced event belongs in a public bundle, never in the database.
+    let mut report = check_chain(&events, false);
     if claimed && report.broken_at.is_none() {
         report.broken_at = check_records(conn, &events)?;
     }
     Ok(report)
 }
 
-/// Check a chain given as events (from a bundle's `audit.jsonl`), oldest first.
+/// Check a chain given as events from a public bundle's `audit.jsonl`,
+/// oldest first: a reduced event (`REDACTED`) is held in place by the next
+/// event's `prev_hash`; every other event's hash is recomputed.
 pub fn verify_events(events: &[AuditEvent]) -> ChainReport {
+    check_chain(events, true)
+}
+
+fn check_chain(events: &[AuditEvent], reduced_allowed: bool) -> ChainReport {
     let mut prev = GENESIS.to_string();
     for (i, e) in events.iter().enumerate() {
         let brk = |kind: &str| ChainBreak { seq: e.seq, kind: kind.to_string(), record: None };
@@ -160,7 +167,7 @@ pub fn verify_events(events: &[AuditEvent]) -> ChainReport {
             Some(brk("gap"))
         } else if e.prev_hash != prev {
             Some(brk("prev_hash"))
-        } else if e.action == REDACTED {
+        } else if e.action == REDACTED && reduced_allowed {
             // Shown by its hash only (a public bundle): the link to the
             // next event still holds it in place.
             None
@@ -319,6 +326,25 @@ pub(crate) fn claim_round_ballots(tx: &Transaction<'_>, round_id: i64) -> rusqli
     Ok(())
 }
 
+/// The events that close a count, by method.
+pub const CLOSING: &[&str] = &["count.close", "tables.close", "panel.close"];
+
+/// The selection a stored row belongs to.
+fn row_selection(conn: &Connection, table: &str, row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<i64>> {
+    if table == "selection" {
+        return row.get("id").map(Some);
+    }
+    if let Ok(id) = row.get::<_, i64>("selection_id") {
+        return Ok(Some(id));
+    }
+    match row.get::<_, i64>("round_id") {
+        Ok(round) => {
+            conn.query_row("SELECT selection_id FROM panel_round WHERE id = ?1", [round], |r| r.get(0)).optional()
+        }
+        Err(_) => Ok(None),
+    }
+}
+
 /// How a record is named to the user: its serial where it has one.
 fn record_label(conn: &Connection, table: &str, rowid: i64) -> String {
     let serial: Option<String> = if ["ballot", "ballot_entry", "review", "recheck"].contains(&table) {
@@ -338,8 +364,23 @@ fn record_label(conn: &Connection, table: &str, rowid: i64) -> String {
 fn check_records(conn: &Connection, events: &[AuditEvent]) -> rusqlite::Result<Option<ChainBreak>> {
     use std::collections::HashMap;
     let mut claims: HashMap<(String, i64), (i64, Option<String>)> = HashMap::new();
+    // The events an upgrade writes claim what was already there, closed
+    // counts included. They are only genuine as the first events that claim
+    // anything (a database older than claims), the move right after the seal.
+    let mut upgrade: Vec<i64> = Vec::new();
+    let mut claimed_before = false;
     for e in events {
         let Some(text) = &e.records else { continue };
+        let genuine = e.operator == "wijkstem"
+            && match e.action.as_str() {
+                "records.seal" => !claimed_before,
+                "records.move" => !claimed_before || upgrade.last() == Some(&(e.seq - 1)),
+                _ => false,
+            };
+        if genuine {
+            upgrade.push(e.seq);
+        }
+        claimed_before = true;
         let parsed: Result<Vec<(String, i64, Option<String>)>, _> = serde_json::from_str(text);
         match parsed {
             Ok(list) => {
@@ -348,6 +389,17 @@ fn check_records(conn: &Connection, events: &[AuditEvent]) -> rusqlite::Result<O
                 }
             }
             Err(_) => return Ok(Some(ChainBreak { seq: e.seq, kind: "records".into(), record: None })),
+        }
+    }
+    // A closed count is closed: no claim on its records may come after the
+    // event that closed it (an event appended later to "claim" an edited
+    // row is found here, even if the chain itself holds).
+    let mut closed_at: HashMap<i64, i64> = HashMap::new();
+    for e in events {
+        if CLOSING.contains(&e.action.as_str()) {
+            if let Some(id) = e.entity.strip_prefix("selection/").and_then(|x| x.parse::<i64>().ok()) {
+                closed_at.entry(id).or_insert(e.seq);
+            }
         }
     }
     let mut first: Option<(i64, String, String, i64)> = None; // (seq, kind, table, rowid)
@@ -387,7 +439,17 @@ fn check_records(conn: &Connection, events: &[AuditEvent]) -> rusqlite::Result<O
         while let Some(r) = rows.next()? {
             let rowid: i64 = r.get(0)?;
             let hash = row_digest(t, rowid, r, &names)?;
-            match claims.remove(&(t.to_string(), rowid)) {
+            let claim = claims.remove(&(t.to_string(), rowid));
+            if let Some((seq, _)) = &claim {
+                let selection = row_selection(conn, t, r)?;
+                if !upgrade.contains(seq)
+                    && selection.and_then(|id| closed_at.get(&id)).is_some_and(|closed| seq > closed)
+                {
+                    note(*seq, "record_after_close", t, rowid);
+                    continue;
+                }
+            }
+            match claim {
                 Some((_, Some(h))) if h == hash => {}
                 Some((seq, _)) => note(seq, "record_changed", t, rowid),
                 None if bulk && open_rounds.iter().any(|(id, _, _)| r.get::<_, i64>("round_id").ok() == Some(*id)) => {}
@@ -438,8 +500,20 @@ pub fn public_for(e: &AuditEvent, selection_id: i64) -> bool {
                 == Some(selection_id)
         });
     let single = ["/ballot/", "/member/", "/operator/"].iter().any(|s| e.entity.contains(s));
-    (about_selection || about_plan) && !single
+    // A claim is the hash of a row; for a row holding a serial (a printed
+    // ballot, an entry, a decision) or a vote, guessing the few unknown
+    // values would recover the serial from the hash: such events are shown
+    // by their hash only.
+    let claims_secret = e.records.as_deref().is_some_and(|r| {
+        serde_json::from_str::<Vec<(String, i64, Option<String>)>>(r)
+            .map(|list| list.iter().any(|(t, _, _)| SECRET_ROWS.contains(&t.as_str())))
+            .unwrap_or(true)
+    });
+    (about_selection || about_plan) && !single && !claims_secret
 }
+
+/// Record tables whose rows hold a ballot serial or a vote.
+const SECRET_ROWS: &[&str] = &["ballot", "ballot_entry", "review", "recheck", "panel_voted", "panel_ballot"];
 
 /// A hash as people read it off paper: the first 16 hex digits in groups
 /// of four (`A3F9-1C2B-77D0-E4A5`); 64 bits, so no rewritten chain matches

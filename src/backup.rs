@@ -237,7 +237,7 @@ fn read_info(path: &Path, thorough: bool) -> BackupInfo {
             if ok != "ok" {
                 return Err(ok);
             }
-            let chain = crate::audit::verify(&conn).map_err(|e| e.to_string())?;
+            let chain = crate::store::verify(&conn).map_err(|e| e.to_string())?;
             if let Some(b) = chain.broken_at {
                 return Err(format!("audit log broken at event {}", b.seq));
             }

@@ -134,6 +134,18 @@ impl Store {
             .expect("utf-8"))
     }
 
+    /// Refuse to make anything from records the chain does not vouch for
+    /// (every export, report and bundle): the schema, the chain and every
+    /// record must hold. Returns the chain's report.
+    pub fn require_intact(&self) -> Result<crate::audit::ChainReport, Failure> {
+        let chain = crate::store::verify(self.conn()).map_err(|e| Failure::from(self.sql_err(e)))?;
+        if let Some(b) = chain.broken_at {
+            let record = b.record.unwrap_or_else(|| format!("#{}", b.seq));
+            return Err(p("bundle.records_disagree").with("record", record).with("kind", b.kind).into());
+        }
+        Ok(chain)
+    }
+
     /// The whole audit log as JSON lines, oldest first (the chain needs all
     /// of it). With a selection, as a public bundle shows it: that
     /// selection's own events in full, every other event by its hash only
@@ -159,11 +171,7 @@ impl Store {
             return Err(p("bundle.not_closed").into());
         }
         // A result is only handed out from records the chain vouches for.
-        let chain = crate::audit::verify(self.conn()).map_err(|e| Failure::from(self.sql_err(e)))?;
-        if let Some(b) = chain.broken_at {
-            let record = b.record.unwrap_or_else(|| format!("#{}", b.seq));
-            return Err(p("bundle.records_disagree").with("record", record).with("kind", b.kind).into());
-        }
+        self.require_intact()?;
         if sel.method == Method::Tables {
             return self.tables_bundle_parts(selection_id, key_id, lang);
         }
@@ -373,11 +381,7 @@ impl Store {
     /// checking ballots against the box, never for publication: it links
     /// printed serials to votes.
     pub fn export_internal(&self, selection_id: i64, lang: Lang) -> Result<Vec<u8>, Failure> {
-        let chain = crate::audit::verify(self.conn()).map_err(|e| Failure::from(self.sql_err(e)))?;
-        if let Some(b) = chain.broken_at {
-            let record = b.record.unwrap_or_else(|| format!("#{}", b.seq));
-            return Err(p("bundle.records_disagree").with("record", record).with("kind", b.kind).into());
-        }
+        let chain = self.require_intact()?;
         let ci = self.count_inputs(selection_id)?;
         let reviews = self.reviews_with(selection_id, &ci.counted)?;
         let mut params = std::collections::BTreeMap::new();

@@ -499,19 +499,30 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
         Command::Audit { command: AuditCommand::Verify { head, checkpoint } }
             if head.is_some() || checkpoint.is_some() =>
         {
-            let mut p = std::collections::BTreeMap::new();
-            for (kind, found) in [
-                head.as_deref().map(|h| s.audit_verify_head(h)),
-                checkpoint.as_deref().map(|c| s.audit_verify_checkpoint(c)),
-            ]
-            .into_iter()
-            .flatten()
-            .map(|r| ("ok", r))
-            {
-                let e = found?;
+            // Exit code 2 when the chain does not hold the head, as for a broken chain.
+            let checks = [
+                head.as_deref().map(|h| s.audit_verify_head(h).map(|e| (e, None))),
+                checkpoint.as_deref().map(|c| s.audit_verify_checkpoint(c).map(|(e, signed)| (e, Some(signed)))),
+            ];
+            for check in checks.into_iter().flatten() {
+                let (e, signed) = match check {
+                    Ok(found) => found,
+                    Err(f) => {
+                        for problem in &f.problems {
+                            eprintln!("{}", problem.render(lang));
+                        }
+                        return Ok(ExitCode::from(2));
+                    }
+                };
+                let total = s.chain_head()?.seq;
+                let mut p = std::collections::BTreeMap::new();
                 p.insert("seq".to_string(), e.seq.to_string());
                 p.insert("head".to_string(), wijkstem::audit::short_hash(&e.hash));
-                println!("{}", wijkstem::i18n::tr(lang, &format!("audit.head_{kind}"), &p));
+                p.insert("after".to_string(), (total - e.seq).to_string());
+                println!("{}", wijkstem::i18n::tr(lang, "audit.head_ok", &p));
+                if signed == Some(false) {
+                    println!("{}", wijkstem::i18n::tr(lang, "audit.checkpoint_unsigned", &p));
+                }
             }
         }
         Command::Audit { command: AuditCommand::Verify { .. } } => {
@@ -529,7 +540,11 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
                     let key = match b.record {
                         Some(r) => {
                             p.insert("record".to_string(), r);
-                            "audit.record_broken"
+                            if p["kind"] == "schema" {
+                                "audit.schema_broken"
+                            } else {
+                                "audit.record_broken"
+                            }
                         }
                         None => "audit.broken",
                     };

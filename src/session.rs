@@ -74,7 +74,7 @@ impl Session {
     /// Returns whether it did.
     pub fn load_demo_if_empty(&mut self) -> Res<bool> {
         let empty = self.store.list_selections()?.is_empty()
-            && audit::verify(self.store.conn()).map(|r| r.events == 0).unwrap_or(false);
+            && crate::store::verify(self.store.conn()).map(|r| r.events == 0).unwrap_or(false);
         if empty {
             demo::load(&mut self.store, demo::DEMO_OPERATOR)?;
         }
@@ -336,7 +336,8 @@ impl Session {
     /// `audit_verify_head` for a checkpoint file: its head must be in the
     /// chain at its place. A signature beside it (`.minisig`) must verify
     /// with this laptop's public key.
-    pub fn audit_verify_checkpoint(&self, file: &Path) -> Res<AuditEvent> {
+    /// Also says whether the checkpoint was signed.
+    pub fn audit_verify_checkpoint(&self, file: &Path) -> Res<(AuditEvent, bool)> {
         let bad = |d: String| {
             Failure::from(crate::Problem::new("audit.checkpoint_bad").with("path", file.display()).with("detail", d))
         };
@@ -346,6 +347,7 @@ impl Session {
             return Err(bad(cp.format));
         }
         let sig_path = PathBuf::from(format!("{}.minisig", file.display()));
+        let signed = sig_path.exists();
         if let Ok(sig) = std::fs::read_to_string(&sig_path) {
             let pk_text = std::fs::read_to_string(crate::signing::key_dir().join(crate::signing::PUBLIC))
                 .map_err(|e| bad(e.to_string()))?;
@@ -356,7 +358,7 @@ impl Session {
         if e.seq != cp.seq {
             return Err(crate::Problem::new("audit.head_missing").with("head", audit::short_hash(&cp.head)).into());
         }
-        Ok(e)
+        Ok((e, signed))
     }
 
     pub fn reopen_box(&mut self, selection_id: i64, box_id: i64, reason: &str) -> Res<BoxView> {
@@ -407,8 +409,7 @@ impl Session {
     pub fn export_records(&self, selection_id: i64) -> Res<Vec<String>> {
         let sel = self.store.get_selection(selection_id)?;
         let stem = format!("{}-{}", slug(&sel.wijk), crate::audit::now().replace(':', ""));
-        let cvr = self.store.export_cvr(selection_id, crate::cvr::Records::Public)?;
-        let pb = self.store.export_pabulib(selection_id)?;
+        let (cvr, pb) = self.public_records(selection_id)?;
         Ok(vec![
             write_export(&format!("stemmen-{stem}.csv"), cvr.as_bytes())?,
             write_export(&format!("pabulib-{stem}.pb"), pb.as_bytes())?,
@@ -418,6 +419,7 @@ impl Session {
     /// The public cast-vote records (CSV, no serials) and the pabulib file,
     /// as text: for the CLI, which writes them where it is told.
     pub fn public_records(&self, selection_id: i64) -> Res<(String, String)> {
+        self.store.require_intact()?;
         Ok((
             self.store.export_cvr(selection_id, crate::cvr::Records::Public)?,
             self.store.export_pabulib(selection_id)?,
@@ -453,7 +455,7 @@ impl Session {
     }
 
     pub fn audit_verify(&self) -> Res<ChainReport> {
-        audit::verify(self.store.conn()).map_err(|e| Failure::from(self.store.sql_err(e)))
+        crate::store::verify(self.store.conn()).map_err(|e| Failure::from(self.store.sql_err(e)))
     }
 }
 

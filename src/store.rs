@@ -347,6 +347,50 @@ const PANEL_VOTES_APART: usize = 8;
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// The whole check of a database: its schema is the one its migrations
+/// made (no trigger dropped, added or changed: a trigger planted to alter
+/// entries as they are saved would otherwise be claimed with them), then the
+/// audit chain and every record against it (`audit::verify`).
+pub fn verify(conn: &Connection) -> rusqlite::Result<audit::ChainReport> {
+    if let Some(name) = schema_difference(conn)? {
+        let events: i64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
+        return Ok(audit::ChainReport {
+            events,
+            head: String::new(),
+            broken_at: Some(audit::ChainBreak { seq: 0, kind: "schema".into(), record: Some(name) }),
+        });
+    }
+    audit::verify(conn)
+}
+
+/// The first table, index or trigger that differs from what the database's
+/// migrations make, if any.
+pub fn schema_difference(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if !(1..=SCHEMA_VERSION).contains(&version) {
+        return Ok(None);
+    }
+    let expected = Connection::open_in_memory()?;
+    for m in &MIGRATIONS[..version as usize] {
+        expected.execute_batch(m)?;
+    }
+    let read = |c: &Connection| -> rusqlite::Result<std::collections::BTreeMap<String, String>> {
+        let mut stmt = c.prepare(
+            "SELECT type || ' ' || name, coalesce(sql, '') FROM main.sqlite_master WHERE name NOT LIKE 'sqlite_%'",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let sql: String = r.get(1)?;
+            Ok((r.get::<_, String>(0)?, sql.split_whitespace().collect::<Vec<_>>().join(" ")))
+        })?;
+        rows.collect()
+    };
+    let (want, have) = (read(&expected)?, read(conn)?);
+    let mut names: Vec<&String> = want.keys().chain(have.keys()).collect();
+    names.sort();
+    names.dedup();
+    Ok(names.into_iter().find(|n| want.get(*n) != have.get(*n)).cloned())
+}
+
 /// The migrations' SQL, for tests that build a database as an older
 /// Wijkstem left it.
 #[doc(hidden)]

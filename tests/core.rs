@@ -206,6 +206,10 @@ fn audit_chain_detects_an_edited_or_removed_event() {
     assert!(edit.is_err(), "the append-only trigger refuses edits");
     conn.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET operator = 'Mallory' WHERE seq = 5;")
         .unwrap();
+    // The missing trigger alone is found; put back, the edited event is.
+    let b = Session::open(&path).unwrap().audit_verify().unwrap().broken_at.expect("dropped trigger detected");
+    assert_eq!((b.kind.as_str(), b.record.as_deref()), ("schema", Some("trigger audit_log_no_update")));
+    conn.execute_batch("CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;").unwrap();
     drop(conn);
     let s = Session::open(&path).unwrap();
     let r = s.audit_verify().unwrap();
@@ -213,7 +217,7 @@ fn audit_chain_detects_an_edited_or_removed_event() {
     assert_eq!((b.seq, b.kind.as_str()), (5, "hash"));
 
     let conn = Connection::open(&path).unwrap();
-    conn.execute_batch("UPDATE audit_log SET operator = 'Anna' WHERE seq = 5; DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 7;").unwrap();
+    conn.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET operator = 'Anna' WHERE seq = 5; DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 7; CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END; CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;").unwrap();
     drop(conn);
     let r = Session::open(&path).unwrap().audit_verify().unwrap();
     let b = r.broken_at.expect("removal detected");
@@ -318,7 +322,7 @@ fn cli_demo_selections_import_and_audit_verify() {
     let who: String =
         conn.query_row("SELECT operator FROM audit_log WHERE action = 'plans.import'", [], |r| r.get(0)).unwrap();
     assert_eq!(who, "coördinator");
-    conn.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = '{}' WHERE seq = 3;").unwrap();
+    conn.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = '{}' WHERE seq = 3; CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;").unwrap();
     let (ok, _, err) = cli(&db, &["audit", "verify"]);
     assert!(!ok);
     assert!(err.contains("gebeurtenis 3"), "{err}");
