@@ -1,12 +1,13 @@
 //! Integration tests of the core: storage, audit chain, selections, CSV import, CLI.
 #![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
-use std::process::Command;
 
 use rusqlite::Connection;
-use wijkstem::problem::Failure;
 use wijkstem::selection::{Method, PlanInput, SelectionInput};
 use wijkstem::session::Session;
+
+mod common;
+use common::codes;
 
 fn signed_in() -> Session {
     let mut s = Session::in_memory().unwrap();
@@ -21,10 +22,6 @@ fn input(wijk: &str, budget: i64) -> SelectionInput {
         budget_cents: budget,
         method: Method::Ballots,
     }
-}
-
-fn codes(f: &Failure) -> Vec<String> {
-    f.problems.iter().map(|p| p.code.clone()).collect()
 }
 
 #[test]
@@ -269,15 +266,7 @@ fn demo_loads_once_on_an_empty_database() {
 }
 
 fn cli(db: &std::path::Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_wijkstem"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("WIJKSTEM_LANG", "nl")
-        .env("WIJKSTEM_OPERATOR", "coördinator")
-        .output()
-        .unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    common::run_cli(Some(db), Some("coördinator"), "nl", args, None, &[])
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! and what is wrong; a file written back reads the same.
 #![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
+mod common;
 use std::process::Command;
 
 use wijkstem::pabulib::{self, PbError};
@@ -201,8 +202,7 @@ fn cli_output_into_a_closed_pipe_ends_quietly() {
 }
 
 fn cli(args: &[&str], lang: &str) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_wijkstem")).args(args).env("WIJKSTEM_LANG", lang).output().unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    common::run_cli(None, None, lang, args, None, &[])
 }
 
 #[test]

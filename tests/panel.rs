@@ -4,16 +4,13 @@
 #![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 mod common;
+use common::codes;
 
 use wijkstem::i18n::Lang;
 use wijkstem::panel::RoundFormat;
 use wijkstem::session::Session;
 
 const BP: i64 = 3;
-
-fn codes(f: &wijkstem::problem::Failure) -> Vec<&str> {
-    f.problems.iter().map(|p| p.code.as_str()).collect()
-}
 
 fn members(n: usize) -> Vec<String> {
     (1..=n).map(|i| format!("P{i:02}")).collect()

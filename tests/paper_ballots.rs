@@ -4,9 +4,8 @@
 //! the tally.
 #![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use wijkstem::ballot::{self, parse_scan, qr_payload, BallotError, Serial};
 
@@ -14,23 +13,7 @@ mod common;
 use common::have;
 
 fn cli(db: &Path, who: &str, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wijkstem"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("WIJKSTEM_LANG", "nl")
-        .env("WIJKSTEM_OPERATOR", who)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    }
-    drop(child.stdin.take());
-    let out = child.wait_with_output().unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    common::run_cli(Some(db), Some(who), "nl", args, stdin, &[])
 }
 
 #[test]

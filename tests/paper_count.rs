@@ -11,6 +11,9 @@ use wijkstem::paper::{parse_marks, PaperSettings};
 use wijkstem::review::Resolution;
 use wijkstem::session::Session;
 
+mod common;
+use common::codes;
+
 const MUIDE: i64 = 1;
 
 fn setup(double: bool, rules: EntryRules) -> (Session, Vec<String>) {
@@ -29,10 +32,6 @@ fn setup(double: bool, rules: EntryRules) -> (Session, Vec<String>) {
 
 fn m(text: &str) -> Marks {
     parse_marks(text).unwrap()
-}
-
-fn codes(f: &wijkstem::problem::Failure) -> Vec<&str> {
-    f.problems.iter().map(|p| p.code.as_str()).collect()
 }
 
 fn as_op(s: &mut Session, who: &str) {

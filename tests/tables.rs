@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 mod common;
+use common::codes;
 
 use wijkstem::i18n::Lang;
 use wijkstem::session::Session;
@@ -34,10 +35,6 @@ fn table(s: &mut Session, round: u32, name: &str, plans: &[&str]) -> i64 {
     )
     .unwrap()
     .id
-}
-
-fn codes(f: &wijkstem::problem::Failure) -> Vec<&str> {
-    f.problems.iter().map(|p| p.code.as_str()).collect()
 }
 
 #[test]

@@ -5,7 +5,6 @@
 #![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 use std::path::Path;
-use std::process::Command;
 
 use wijkstem::ballot::{qr_payload, BallotStyle, EntryRules, Serial};
 use wijkstem::i18n::Lang;
@@ -13,6 +12,7 @@ use wijkstem::paper::{parse_marks, PaperSettings};
 use wijkstem::session::Session;
 
 mod common;
+use common::codes;
 
 /// A closed paper count of the demo's Muide selection in a file, and the
 /// serials of its entered ballots.
@@ -40,16 +40,8 @@ fn closed_count(db: &Path) -> Vec<Serial> {
 }
 
 fn cli(db: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_wijkstem"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("WIJKSTEM_LANG", "nl")
-        .env("WIJKSTEM_OPERATOR", "Anna")
-        .env("WIJKSTEM_KEY_DIR", db.with_file_name("keys"))
-        .output()
-        .unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    let keys = db.with_file_name("keys");
+    common::run_cli(Some(db), Some("Anna"), "nl", args, None, &[("WIJKSTEM_KEY_DIR", keys.as_os_str())])
 }
 
 /// What an adversary with `sqlite3` does: a plain connection to the file.
@@ -77,10 +69,6 @@ fn force(db: &Path, sql: &str) {
     for (_, sql) in &triggers {
         c.execute_batch(&format!("{sql};")).unwrap();
     }
-}
-
-fn codes(f: &wijkstem::problem::Failure) -> Vec<String> {
-    f.problems.iter().map(|p| p.code.clone()).collect()
 }
 
 #[test]

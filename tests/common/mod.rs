@@ -142,3 +142,40 @@ pub fn check_positions(pages: &[(f32, f32)], words: &[Word], halves: bool) {
         }
     }
 }
+
+/// The problem codes of a failure, for `assert_eq!(codes(&e), ["…"])`.
+pub fn codes(f: &wijkstem::problem::Failure) -> Vec<String> {
+    f.problems.iter().map(|p| p.code.clone()).collect()
+}
+
+/// Run the `wijkstem` CLI: on `db` (if any), as `who` (if any), in `lang`,
+/// with `stdin` fed in and extra environment; (success, stdout, stderr).
+pub fn run_cli(
+    db: Option<&Path>,
+    who: Option<&str>,
+    lang: &str,
+    args: &[&str],
+    stdin: Option<&str>,
+    env: &[(&str, &std::ffi::OsStr)],
+) -> (bool, String, String) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wijkstem"));
+    if let Some(db) = db {
+        cmd.arg("--db").arg(db);
+    }
+    cmd.args(args).env("WIJKSTEM_LANG", lang);
+    if let Some(who) = who {
+        cmd.env("WIJKSTEM_OPERATOR", who);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
