@@ -1,7 +1,6 @@
 //! Integration tests of the core: storage, audit chain, selections, CSV import, CLI.
 #![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
-
 use rusqlite::Connection;
 use wijkstem::selection::{Method, PlanInput, SelectionInput};
 use wijkstem::session::Session;
