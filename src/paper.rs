@@ -710,9 +710,11 @@ fn refuse_closed(c: &crate::store::Change<'_>, selection_id: i64) -> Result<(), 
 }
 
 /// Two sign-in names of one person: "Anna", "anna" and " Anna  " are the same
-/// volunteer for double entry (compared after trimming, folding runs of
-/// spaces and case).
+/// volunteer for double entry, and so are "Chloë" typed as one character or
+/// as "e" and a combining diaeresis (compared after trimming, folding runs of
+/// spaces, Unicode normalisation NFKC and case).
 pub fn same_person(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    use unicode_normalization::UnicodeNormalization;
+    let norm = |s: &str| s.nfkc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
     norm(a) == norm(b)
 }

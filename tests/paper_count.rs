@@ -352,4 +352,7 @@ fn anna_and_anna_in_lower_case_are_one_volunteer_for_double_entry() {
     s.enter_ballot(MUIDE, None, &q[0], &m("MM01,MM02"), None).unwrap();
     assert!(wijkstem::paper::same_person("Jan  de Wit", "jan de wit"));
     assert!(!wijkstem::paper::same_person("Jan de Wit", "Jan de Wilde"));
+    // One name typed with a composed or a decomposed letter is one person.
+    assert!(wijkstem::paper::same_person("Chlo\u{eb}", "chloe\u{308}"));
+    assert!(!wijkstem::paper::same_person("Chlo\u{eb}", "Chloe"));
 }
