@@ -277,15 +277,25 @@ fn column_names(stmt: &rusqlite::Statement<'_>) -> Vec<String> {
 /// The claims for every row this connection wrote in the open transaction
 /// (`[[table, rowid, hash or null], …]` as JSON), emptying the list.
 pub(crate) fn take_claims(tx: &Transaction<'_>) -> rusqlite::Result<Option<String>> {
+    take_claims_with(tx, &[])
+}
+
+/// `take_claims`, and for each selection in `closing` the digest of all its
+/// records as they are at its close (`[SELECTION_ROWS, id, digest]`).
+pub(crate) fn take_claims_with(tx: &Transaction<'_>, closing: &[i64]) -> rusqlite::Result<Option<String>> {
     let pending: Vec<(String, i64)> = {
         let mut stmt = tx.prepare("SELECT tbl, row FROM seal_pending ORDER BY tbl, row")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    if pending.is_empty() {
+    if pending.is_empty() && closing.is_empty() {
         return Ok(None);
     }
-    let mut claims = Vec::with_capacity(pending.len());
+    let mut claims = Vec::with_capacity(pending.len() + closing.len());
+    for id in closing {
+        let rows = selection_rows(tx, &[*id])?;
+        claims.push(serde_json::json!([SELECTION_ROWS, id, rows_digest(rows.get(id))]));
+    }
     for (table, rowid) in pending {
         let t = SEALED.iter().chain(BULK).find(|t| **t == table).expect("only sealed tables are noted");
         let mut stmt = tx.prepare_cached(&format!("SELECT rowid, * FROM {t} WHERE rowid = ?1"))?;
@@ -295,6 +305,41 @@ pub(crate) fn take_claims(tx: &Transaction<'_>) -> rusqlite::Result<Option<Strin
     }
     tx.execute("DELETE FROM seal_pending", [])?;
     Ok(Some(serde_json::Value::Array(claims).to_string()))
+}
+
+/// The claim of a closed count's whole record set: `[SELECTION_ROWS, id, digest]`.
+pub const SELECTION_ROWS: &str = "selection_rows";
+
+type RowSets = HashMap<i64, Vec<(String, i64, String)>>;
+
+/// Every record row of these selections: (table, rowid, row hash).
+fn selection_rows(conn: &Connection, ids: &[i64]) -> rusqlite::Result<RowSets> {
+    let mut out: RowSets = HashMap::new();
+    for t in SEALED.iter().chain(BULK) {
+        let exists: bool =
+            conn.query_row("SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1", [t], |r| {
+                r.get(0)
+            })?;
+        if !exists {
+            continue;
+        }
+        let mut stmt = conn.prepare(&format!("SELECT rowid, * FROM {t}"))?;
+        let names = column_names(&stmt);
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            if let Some(id) = row_selection(conn, t, r)?.filter(|id| ids.contains(id)) {
+                let rowid: i64 = r.get(0)?;
+                out.entry(id).or_default().push((t.to_string(), rowid, row_digest(t, rowid, r, &names)?));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn rows_digest(rows: Option<&Vec<(String, i64, String)>>) -> String {
+    let mut rows: Vec<&(String, i64, String)> = rows.map(|r| r.iter().collect()).unwrap_or_default();
+    rows.sort();
+    hex::encode(Sha256::digest(serde_json::to_string(&rows).expect("serialises").as_bytes()))
 }
 
 /// Claims for every sealed row as it is now (sealing a database written
@@ -358,12 +403,14 @@ fn record_label(conn: &Connection, table: &str, rowid: i64) -> String {
     }
 }
 
+use std::collections::HashMap;
+
 /// Every stored record against the chain's last claim for it, both ways:
 /// a row changed or added outside the app, and a claimed row that is gone.
 /// The disagreement with the earliest claim is named.
 fn check_records(conn: &Connection, events: &[AuditEvent]) -> rusqlite::Result<Option<ChainBreak>> {
-    use std::collections::HashMap;
     let mut claims: HashMap<(String, i64), (i64, Option<String>)> = HashMap::new();
+    let mut digests: HashMap<i64, (i64, String)> = HashMap::new();
     // The events an upgrade writes claim what was already there, closed
     // counts included. They are only genuine as the first events that claim
     // anything (a database older than claims), the move right after the seal.
@@ -385,7 +432,12 @@ fn check_records(conn: &Connection, events: &[AuditEvent]) -> rusqlite::Result<O
         match parsed {
             Ok(list) => {
                 for (t, row, hash) in list {
-                    claims.insert((t, row), (e.seq, hash));
+                    if t == SELECTION_ROWS {
+                        // The first is the close's; a later one cannot replace it.
+                        digests.entry(row).or_insert((e.seq, hash.unwrap_or_default()));
+                    } else {
+                        claims.insert((t, row), (e.seq, hash));
+                    }
                 }
             }
             Err(_) => return Ok(Some(ChainBreak { seq: e.seq, kind: "records".into(), record: None })),
@@ -460,6 +512,22 @@ fn check_records(conn: &Connection, events: &[AuditEvent]) -> rusqlite::Result<O
     for ((t, rowid), (seq, hash)) in claims {
         if hash.is_some() && !RETIRED.contains(&t.as_str()) {
             note(seq, "record_missing", &t, rowid);
+        }
+    }
+    // A closed count's records are the ones it closed with: none deleted,
+    // moved to another selection or added since (named as the selection
+    // when no single record was named above).
+    if first.is_none() {
+        let ids: Vec<i64> = digests.keys().copied().collect();
+        let now = selection_rows(conn, &ids)?;
+        let mut changed: Vec<(i64, i64)> = digests
+            .iter()
+            .filter(|(id, (_, digest))| rows_digest(now.get(id)) != *digest)
+            .map(|(id, (seq, _))| (*seq, *id))
+            .collect();
+        changed.sort();
+        if let Some((seq, id)) = changed.first() {
+            first = Some((*seq, "record_after_close".into(), "selection".into(), *id));
         }
     }
     Ok(first.map(|(seq, kind, t, rowid)| ChainBreak {

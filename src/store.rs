@@ -374,14 +374,12 @@ pub fn schema_difference(conn: &Connection) -> rusqlite::Result<Option<String>> 
     for m in &MIGRATIONS[..version as usize] {
         expected.execute_batch(m)?;
     }
+    // Every entry, SQLite's own included (a name like `sqlite_x` is no
+    // excuse), compared exactly: both were written by the same SQLite.
     let read = |c: &Connection| -> rusqlite::Result<std::collections::BTreeMap<String, String>> {
-        let mut stmt = c.prepare(
-            "SELECT type || ' ' || name, coalesce(sql, '') FROM main.sqlite_master WHERE name NOT LIKE 'sqlite_%'",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            let sql: String = r.get(1)?;
-            Ok((r.get::<_, String>(0)?, sql.split_whitespace().collect::<Vec<_>>().join(" ")))
-        })?;
+        let mut stmt =
+            c.prepare("SELECT type || ' ' || name, tbl_name || char(10) || coalesce(sql, '') FROM main.sqlite_master")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         rows.collect()
     };
     let (want, have) = (read(&expected)?, read(conn)?);
@@ -583,7 +581,15 @@ impl Store {
         let map = |e| StoreError::from_sql(e, &path);
         // The events go in last, the last one carrying the claims for every
         // record the change wrote (a write without an event still gets one).
-        let claims = audit::take_claims(&change.tx).map_err(map)?;
+        // Closing a count also claims the digest of all its records, so that
+        // none can later be deleted, moved to another selection or added.
+        let closing: Vec<i64> = change
+            .events
+            .iter()
+            .filter(|e| audit::CLOSING.contains(&e.action.as_str()))
+            .filter_map(|e| e.entity.strip_prefix("selection/").and_then(|x| x.parse().ok()))
+            .collect();
+        let claims = audit::take_claims_with(&change.tx, &closing).map_err(map)?;
         if change.events.is_empty() && claims.is_some() {
             change.events.push(Pending {
                 action: "records.write".into(),

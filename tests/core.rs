@@ -205,7 +205,7 @@ fn audit_chain_detects_an_edited_or_removed_event() {
     // The missing trigger alone is found; put back, the edited event is.
     let b = Session::open(&path).unwrap().audit_verify().unwrap().broken_at.expect("dropped trigger detected");
     assert_eq!((b.kind.as_str(), b.record.as_deref()), ("schema", Some("trigger audit_log_no_update")));
-    conn.execute_batch("CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;").unwrap();
+    conn.execute_batch(&trigger_sql("audit_log_no_update")).unwrap();
     drop(conn);
     let s = Session::open(&path).unwrap();
     let r = s.audit_verify().unwrap();
@@ -213,7 +213,9 @@ fn audit_chain_detects_an_edited_or_removed_event() {
     assert_eq!((b.seq, b.kind.as_str()), (5, "hash"));
 
     let conn = Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET operator = 'Anna' WHERE seq = 5; DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 7; CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END; CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;").unwrap();
+    conn.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET operator = 'Anna' WHERE seq = 5; DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 7;").unwrap();
+    conn.execute_batch(&trigger_sql("audit_log_no_update")).unwrap();
+    conn.execute_batch(&trigger_sql("audit_log_no_delete")).unwrap();
     drop(conn);
     let r = Session::open(&path).unwrap().audit_verify().unwrap();
     let b = r.broken_at.expect("removal detected");
@@ -310,7 +312,8 @@ fn cli_demo_selections_import_and_audit_verify() {
     let who: String =
         conn.query_row("SELECT operator FROM audit_log WHERE action = 'plans.import'", [], |r| r.get(0)).unwrap();
     assert_eq!(who, "coördinator");
-    conn.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = '{}' WHERE seq = 3; CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;").unwrap();
+    conn.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = '{}' WHERE seq = 3;").unwrap();
+    conn.execute_batch(&trigger_sql("audit_log_no_update")).unwrap();
     let (ok, _, err) = cli(&db, &["audit", "verify"]);
     assert!(!ok);
     assert!(err.contains("gebeurtenis 3"), "{err}");
@@ -373,4 +376,13 @@ fn control_and_direction_characters_and_odd_codes_are_refused() {
     // What is fine stays fine: accents, a line break in a description, - and _.
     s.add_plan(sel.id, &plan("LB-01_a", "Café ‘De Hoek’ – zitbanken", "Twee lijnen\nin de uitleg")).unwrap();
     assert_eq!(s.plans(sel.id).unwrap().len(), 1);
+}
+
+/// A trigger's statement exactly as the migrations create it (an adversary
+/// who puts a dropped trigger back leaves the schema as it was).
+fn trigger_sql(name: &str) -> String {
+    let m = wijkstem::store::migrations()[0];
+    let start = m.find(&format!("CREATE TRIGGER {name} ")).unwrap();
+    let end = start + m[start..].find("END;").unwrap() + 4;
+    m[start..end].to_string()
 }
