@@ -17,7 +17,7 @@ const COMMANDS: &[&str] = &[
     "set_paper_settings",
     "print_ballots",
     "enter_ballot",
-    "reconciliation_queue",
+    "differences",
     "tally",
     "list_boxes",
     "create_box",

@@ -782,8 +782,27 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
                 s.resolve(*selection, serial, how)?;
             }
             _ => {
-                for serial in s.reconciliation_queue(*selection)? {
-                    println!("{serial}");
+                // serial, then each entry (who: marks) and the differing plans, tab-separated.
+                let marks = |m: &[(String, u32)]| {
+                    if m.is_empty() {
+                        "-".to_string()
+                    } else {
+                        m.iter()
+                            .map(|(c, v)| if *v == 1 { c.clone() } else { format!("{c}={v}") })
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    }
+                };
+                for d in s.differences(*selection)? {
+                    println!(
+                        "{}\t1 {}: {}\t2 {}: {}\t{}",
+                        d.serial,
+                        d.first.operator,
+                        marks(&d.first.marks),
+                        d.second.operator,
+                        marks(&d.second.marks),
+                        d.differing.join(",")
+                    );
                 }
             }
         },

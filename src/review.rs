@@ -55,6 +55,37 @@ pub fn anonymous(items: Vec<ReviewItem>) -> Vec<ReviewItem> {
     out
 }
 
+/// The plans on which two entries of one ballot differ, in code order.
+pub fn differing(a: &Marks, b: &Marks) -> Vec<String> {
+    let value = |m: &Marks, code: &str| m.marks.iter().find(|(c, _)| c == code).map(|(_, v)| *v).unwrap_or(0);
+    let all: BTreeSet<&str> = a.marks.iter().chain(&b.marks).map(|(c, _)| c.as_str()).collect();
+    all.into_iter().filter(|c| value(a, c) != value(b, c)).map(String::from).collect()
+}
+
+/// One entry of a ballot, as the coordinator sees it beside the other.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct EntrySide {
+    pub operator: String,
+    /// RFC 3339, UTC.
+    pub at: String,
+    /// The marks as plan code and value (1 for a cross, points or rank).
+    pub marks: Vec<(String, u32)>,
+    pub verdict: String,
+    pub box_name: Option<String>,
+}
+
+/// A double-entry difference with both entries side by side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct DifferenceView {
+    /// The serial as stored (what `resolve` takes) and as printed.
+    pub serial: String,
+    pub shown: String,
+    pub first: EntrySide,
+    pub second: EntrySide,
+    /// The plans whose marks differ.
+    pub differing: Vec<String>,
+}
+
 /// A difference sent back: which plans must be read again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Recheck {
@@ -240,6 +271,41 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?)
     }
 
+    /// Every open double-entry difference, both entries side by side: who
+    /// typed what, when, from which box, and the plans that differ.
+    pub fn differences(&self, selection_id: i64) -> Result<Vec<DifferenceView>, Failure> {
+        let mut out = Vec::new();
+        for serial in self.reconciliation_queue(selection_id)? {
+            let mut stmt = self
+                .conn()
+                .prepare(
+                    "SELECT e.operator, e.at, e.marks, e.verdict, b.name FROM ballot_entry e LEFT JOIN ballot_box b ON b.id = e.box_id \
+                     WHERE e.selection_id = ?1 AND e.serial = ?2 AND e.status = 'active' ORDER BY e.entry_no",
+                )
+                .map_err(|e| self.sql_err(e))?;
+            let sides: Vec<EntrySide> = stmt
+                .query_map(params![selection_id, serial], |r| {
+                    let m: String = r.get(2)?;
+                    Ok(EntrySide {
+                        operator: r.get(0)?,
+                        at: r.get(1)?,
+                        marks: serde_json::from_str::<Marks>(&m).map(|m| m.marks).unwrap_or_default(),
+                        verdict: r.get(3)?,
+                        box_name: r.get(4)?,
+                    })
+                })
+                .map_err(|e| self.sql_err(e))?
+                .collect::<Result<_, _>>()
+                .map_err(|e| self.sql_err(e))?;
+            let [first, second] = <[EntrySide; 2]>::try_from(sides).map_err(|_| {
+                Failure::from(p("paper.nothing_to_resolve").with("serial", Serial(serial.clone()).display()))
+            })?;
+            let differing = differing(&Marks { marks: first.marks.clone() }, &Marks { marks: second.marks.clone() });
+            out.push(DifferenceView { shown: Serial(serial.clone()).display(), serial, first, second, differing });
+        }
+        Ok(out)
+    }
+
     /// The coordinator settles a double-entry difference.
     pub fn resolve(&mut self, operator: &str, selection_id: i64, serial: &str, how: Resolution) -> Result<(), Failure> {
         match how {
@@ -252,15 +318,7 @@ impl Store {
                     return Err(p("paper.nothing_to_resolve").with("serial", serial.display()).into());
                 }
                 let entries = self.active_entries(selection_id, &serial.0)?;
-                let value =
-                    |m: &Marks, code: &str| m.marks.iter().find(|(c, _)| c == code).map(|(_, v)| *v).unwrap_or(0);
-                let all: BTreeSet<&str> =
-                    entries.iter().flat_map(|(_, m, ..)| m.marks.iter().map(|(c, _)| c.as_str())).collect();
-                let codes: Vec<String> = all
-                    .into_iter()
-                    .filter(|c| value(&entries[0].1, c) != value(&entries[1].1, c))
-                    .map(String::from)
-                    .collect();
+                let codes = differing(&entries[0].1, &entries[1].1);
                 self.write(operator, |c| {
                     c.tx.execute(
                         "INSERT INTO recheck (selection_id, serial, codes, requested_by, requested_at) VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -220,6 +220,11 @@ impl Session {
         self.store.reconciliation_queue(selection_id)
     }
 
+    /// The open double-entry differences with both entries side by side.
+    pub fn differences(&self, selection_id: i64) -> Res<Vec<crate::review::DifferenceView>> {
+        self.store.differences(selection_id)
+    }
+
     pub fn resolve(&mut self, selection_id: i64, serial: &str, how: Resolution) -> Res<()> {
         let who = self.who()?;
         self.store.resolve(&who, selection_id, serial, how)

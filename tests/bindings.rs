@@ -12,7 +12,7 @@ use wijkstem::csv_import::ImportReport;
 use wijkstem::panel::{Member, PanelPackage, PanelState, ProjectedPlan, ProjectorView, RoundFormat, RoundState};
 use wijkstem::paper::{EntryReceipt, PaperSettings, TallyPlan, TallyView};
 use wijkstem::problem::{Failure, Problem};
-use wijkstem::review::{Recheck, Resolution, ReviewItem};
+use wijkstem::review::{DifferenceView, EntrySide, Recheck, Resolution, ReviewItem};
 use wijkstem::selection::{Method, Plan, PlanInput, Selection, SelectionInput, Status};
 use wijkstem::session::{
     AboutInfo, BackupStatus, BundleExport, ChainHead, Location, Recovery, StartupInfo, VerifyView,
@@ -52,6 +52,8 @@ fn generated() -> String {
         BoxInput::decl(),
         ProgressView::decl(),
         Recheck::decl(),
+        EntrySide::decl(),
+        DifferenceView::decl(),
         Resolution::decl(),
         ReviewItem::decl(),
         BundleExport::decl(),

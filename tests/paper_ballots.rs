@@ -136,7 +136,12 @@ fn print_enter_double_check_and_tally() {
 
     let (_, queue, _) = cli(&db, "Anna", &["ballots", "reconcile", "1"], None);
     let serial_diff = Serial::parse(&typed).unwrap().0;
-    assert_eq!(queue.trim(), serial_diff);
+    // The difference with both entries beside it: who typed what, and where they differ.
+    let fields: Vec<&str> = queue.trim().split('\t').collect();
+    assert_eq!(fields[0], serial_diff, "{queue}");
+    assert_eq!(fields.len(), 4, "{queue}");
+    assert!(fields[1].starts_with("1 ") && fields[2].starts_with("2 "), "{queue}");
+    assert!(!fields[3].is_empty(), "the differing plans: {queue}");
     let (_, tally, _) = cli(&db, "Anna", &["ballots", "tally", "1", "--json"], None);
     let t: serde_json::Value = serde_json::from_str(&tally).unwrap();
     assert_eq!(

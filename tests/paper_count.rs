@@ -159,7 +159,17 @@ fn differing_marks_are_sent_back_and_re_entered_blind() {
     let b = s.boxes(MUIDE).unwrap().remove(0);
     assert_eq!((b.entered, b.settled, b.waiting, b.differences), (2, 0, 1, 1));
     let serial = wijkstem::ballot::parse_scan(&q[0], MUIDE).unwrap().serial;
+    // The coordinator sees both entries side by side before deciding.
+    let d = s.differences(MUIDE).unwrap();
+    assert_eq!(d.len(), 1);
+    assert_eq!((d[0].serial.as_str(), d[0].shown.clone()), (serial.0.as_str(), serial.display()));
+    assert_eq!((d[0].first.operator.as_str(), d[0].second.operator.as_str()), ("Anna", "Bram"));
+    assert_eq!(d[0].first.marks, [("MM01".to_string(), 1), ("MM02".to_string(), 1), ("MM05".to_string(), 1)]);
+    assert_eq!(d[0].second.marks, [("MM01".to_string(), 1), ("MM03".to_string(), 1), ("MM05".to_string(), 1)]);
+    assert_eq!(d[0].differing, ["MM02", "MM03"]);
+    assert_eq!(d[0].first.box_name.as_deref(), Some("Bus 1"));
     s.resolve(MUIDE, &serial.0, Resolution::Recheck).unwrap();
+    assert!(s.differences(MUIDE).unwrap().is_empty());
     let rc = s.rechecks(MUIDE).unwrap();
     assert_eq!(rc.len(), 1);
     assert_eq!(rc[0].codes, ["MM02", "MM03"], "only the plans that differ are asked again");

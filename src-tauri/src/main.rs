@@ -487,8 +487,8 @@ fn open_view_window(handle: tauri::AppHandle, view: String, selection_id: i64) -
 }
 
 #[tauri::command]
-fn reconciliation_queue(app: State<'_, App>, selection_id: i64) -> Res<Vec<String>> {
-    with(&app, |s| s.reconciliation_queue(selection_id))
+fn differences(app: State<'_, App>, selection_id: i64) -> Res<Vec<wijkstem::review::DifferenceView>> {
+    with(&app, |s| s.differences(selection_id))
 }
 
 #[tauri::command]
@@ -538,7 +538,7 @@ fn main() {
             set_paper_settings,
             print_ballots,
             enter_ballot,
-            reconciliation_queue,
+            differences,
             resolve,
             tally,
             list_boxes,

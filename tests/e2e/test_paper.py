@@ -158,9 +158,15 @@ class PaperBallotsTest(unittest.TestCase):
 
         # The coordinator sends only the differing plans back.
         d.click("#tab-tally")
-        queue = d.text("#queue")
-        serial = re.search(r"\d{9}", queue).group(0)
+        # Both entries side by side: who typed what, the differing plans marked.
+        serial = d.script("return document.querySelector('#queue .difference').dataset.serial")
         self.assertIn(serial, p3)
+        queue = d.text("#queue")
+        self.assertIn("Anna", queue)
+        self.assertIn("Bram", queue)
+        marked = d.script("return [...document.querySelectorAll('#queue mark')].map(m => m.textContent)")
+        self.assertEqual(sorted(marked), ["MM02", "MM05"], "Anna read MM02, Bram MM05")
+        d.screenshot("14a-difference.png")
         self.assertIn("te controleren 1", d.text("#tally-counts"))
         d.click("#queue button.recheck")
         d.wait_text("#queue-empty", lambda t: "Geen verschillen" in t)

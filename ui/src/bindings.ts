@@ -168,6 +168,26 @@ doubtful_open: number, results: TallyView | null, };
 
 export type Recheck = { serial: string, codes: Array<string>, requested_by: string, };
 
+export type EntrySide = { operator: string, 
+/**
+ * RFC 3339, UTC.
+ */
+at: string, 
+/**
+ * The marks as plan code and value (1 for a cross, points or rank).
+ */
+marks: Array<[string, number]>, verdict: string, box_name: string | null, };
+
+export type DifferenceView = { 
+/**
+ * The serial as stored (what `resolve` takes) and as printed.
+ */
+serial: string, shown: string, first: EntrySide, second: EntrySide, 
+/**
+ * The plans whose marks differ.
+ */
+differing: Array<string>, };
+
 export type Resolution = "keep_first" | "keep_second" | "discard_both" | "recheck";
 
 export type ReviewItem = { serial: string, 

@@ -1,5 +1,5 @@
 // Offline stemmen screens: ballot style and printing, fast entry, the count.
-import type { BallotStyle, BoxView, EntryReceipt, EntryRules, Plan, ProgressView, Selection, Treat } from "./bindings";
+import type { BallotStyle, BoxView, DifferenceView, EntryReceipt, EntryRules, Plan, ProgressView, Selection, Treat } from "./bindings";
 import { h, field } from "./dom";
 import { lang, t } from "./i18n";
 import { parseMarks } from "./marks";
@@ -387,7 +387,7 @@ function recheckCard(ctx: Ctx, s: Selection, rechecks: { serial: string; codes: 
 export async function tallyTab(ctx: Ctx, s: Selection, rule: string, setRule: (r: string) => void): Promise<HTMLElement> {
   const settings = await ctx.api.paperSettings(s.id);
   if (!settings) return h("p", { class: "msg error" }, t("paperui.no_style_yet"));
-  const [view, queue, reviews, progress] = await Promise.all([ctx.api.tally(s.id, rule, lang()), ctx.api.reconciliationQueue(s.id), ctx.api.reviews(s.id), ctx.api.progress(s.id, lang())]);
+  const [view, queue, reviews, progress] = await Promise.all([ctx.api.tally(s.id, rule, lang()), ctx.api.differences(s.id), ctx.api.reviews(s.id), ctx.api.progress(s.id, lang())]);
   const resolve = (serial: string, how: "keep_first" | "keep_second" | "discard_both" | "recheck") => ctx.act(() => ctx.api.resolve(s.id, serial, how));
   const closeCount = () =>
     ctx.act(async () => {
@@ -420,25 +420,7 @@ export async function tallyTab(ctx: Ctx, s: Selection, rule: string, setRule: (r
       h("h2", {}, t("paperui.queue")),
       queue.length === 0
         ? h("p", { class: "muted", id: "queue-empty" }, t("paperui.queue_empty"))
-        : h(
-            "table",
-            { id: "queue" },
-            h(
-              "tbody",
-              {},
-              queue.map((serial) =>
-                h(
-                  "tr",
-                  { "data-serial": serial },
-                  h("td", {}, serial),
-                  h("td", {}, h("button", { class: "secondary keep1", onclick: () => resolve(serial, "keep_first") }, t("paperui.keep1")), " ",
-                    h("button", { class: "secondary keep2", onclick: () => resolve(serial, "keep_second") }, t("paperui.keep2")), " ",
-                    h("button", { class: "secondary recheck", onclick: () => resolve(serial, "recheck") }, t("paperui.send_back")), " ",
-                    h("button", { class: "danger discard", onclick: () => resolve(serial, "discard_both") }, t("paperui.discard"))),
-                ),
-              ),
-            ),
-          ),
+        : h("div", { id: "queue" }, queue.map((d) => differenceCard(d, resolve))),
     ),
     progress.closed ? bundleCard(ctx, s) : null,
     reviews.length ? reviewCard(ctx, s, reviews) : null,
@@ -578,6 +560,52 @@ async function keyConsent(ctx: Ctx): Promise<boolean> {
   const ok = confirm(field("key-passphrase") ? t("paperui.new_key_with_passphrase") : t("paperui.new_key_without_passphrase"));
   if (!ok) document.getElementById("key-passphrase")?.focus();
   return ok;
+}
+
+/**
+ * One double-entry difference, both entries side by side: who typed what,
+ * when and from which box, the differing plans marked. Sending only those
+ * plans back to be read again (blind) is the first choice.
+ */
+function differenceCard(d: DifferenceView, resolve: (serial: string, how: "keep_first" | "keep_second" | "discard_both" | "recheck") => void): HTMLElement {
+  const time = (at: string) => new Date(at).toLocaleTimeString(lang() === "nl" ? "nl-BE" : "en-GB", { hour: "2-digit", minute: "2-digit" });
+  // Crosses as codes; points and ranks with their value.
+  const crosses = [...d.first.marks, ...d.second.marks].every(([, v]) => v === 1);
+  const marks = (side: DifferenceView["first"]) =>
+    side.marks.length === 0
+      ? t("paperui.blank_marks")
+      : side.marks.flatMap(([code, v], i) => [i ? ", " : "", h(d.differing.includes(code) ? "mark" : "span", {}, crosses ? code : `${code}=${v}`)]);
+  const row = (no: number, side: DifferenceView["first"]) =>
+    h(
+      "tr",
+      { class: `entry-${no}` },
+      h("th", { scope: "row" }, t("paperui.entry_no", { no })),
+      h("td", { class: "who" }, side.operator),
+      h("td", {}, time(side.at)),
+      h("td", {}, side.box_name ?? "—"),
+      h("td", { class: "marks" }, marks(side)),
+      h("td", {}, t(`verdict.${side.verdict}`)),
+    );
+  return h(
+    "div",
+    { class: "difference", "data-serial": d.serial },
+    h("h3", {}, t("paperui.difference_of", { serial: d.shown })),
+    h(
+      "table",
+      { class: "sides" },
+      h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", {}, t("paperui.typed_by")), h("th", {}, t("paperui.at")), h("th", {}, t("paperui.box")), h("th", {}, t("paperui.marked")), h("th", {}, t("paperui.verdict")))),
+      h("tbody", {}, row(1, d.first), row(2, d.second)),
+    ),
+    h("p", { class: "differs" }, t("paperui.differs_on", { plans: d.differing.join(", ") })),
+    h(
+      "div",
+      { class: "row" },
+      h("button", { class: "recheck", onclick: () => resolve(d.serial, "recheck") }, t("paperui.send_back_plans", { plans: d.differing.join(", ") })),
+      h("button", { class: "secondary keep1", onclick: () => resolve(d.serial, "keep_first") }, t("paperui.keep1")),
+      h("button", { class: "secondary keep2", onclick: () => resolve(d.serial, "keep_second") }, t("paperui.keep2")),
+      h("button", { class: "danger discard", onclick: () => resolve(d.serial, "discard_both") }, t("paperui.discard")),
+    ),
+  );
 }
 
 /** After the count: sign and export the result bundle and the report. */

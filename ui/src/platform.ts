@@ -21,6 +21,7 @@ import type {
   BoxView,
   ProgressView,
   Recheck,
+  DifferenceView,
   Resolution,
   ReviewItem,
   EntryReceipt,
@@ -79,7 +80,7 @@ export function makeApi(p: Platform) {
       p.call<string>("print_ballots", { selectionId, count, perPage, lang }),
     enterBallot: (selectionId: number, boxId: number | null, scan: string, marks: Marks, doubtful: string | null) =>
       p.call<EntryReceipt>("enter_ballot", { selectionId, boxId, scan, marks, doubtful }),
-    reconciliationQueue: (selectionId: number) => p.call<string[]>("reconciliation_queue", { selectionId }),
+    differences: (selectionId: number) => p.call<DifferenceView[]>("differences", { selectionId }),
     resolve: (selectionId: number, serial: string, how: Resolution) => p.call<null>("resolve", { selectionId, serial, how }),
     tally: (selectionId: number, rule: string, lang: string) => p.call<TallyView>("tally", { selectionId, rule, lang }),
     listBoxes: (selectionId: number) => p.call<BoxView[]>("list_boxes", { selectionId }),
