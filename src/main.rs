@@ -480,10 +480,10 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
             unreachable!("handled before opening the database")
         }
         Command::Report { selection, out } => {
-            let k = signer()?;
-            let parts = s.store().bundle_parts(*selection, &k.key_id(), lang)?;
-            write_file(out, &parts.files[wijkstem::bundle::REPORT])?;
-            println!("{}\t{}", out.display(), parts.footer.content_hash);
+            let pass = std::env::var("WIJKSTEM_KEY_PASSPHRASE").ok();
+            let (pdf, content_hash) = s.report_pdf(*selection, pass.as_deref(), lang)?;
+            write_file(out, &pdf)?;
+            println!("{}\t{}", out.display(), content_hash);
         }
         Command::Bundle { command: BundleCommand::Export { selection, out } } => {
             let pass = std::env::var("WIJKSTEM_KEY_PASSPHRASE").ok();

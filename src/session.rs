@@ -774,6 +774,21 @@ pub struct VerifyView {
 }
 
 impl Session {
+    /// The proces-verbaal (PDF bytes) of a closed count and the content hash
+    /// printed on it, as the signed bundle holds it.
+    pub fn report_pdf(
+        &self,
+        selection_id: i64,
+        passphrase: Option<&str>,
+        lang: crate::i18n::Lang,
+    ) -> Res<(Vec<u8>, String)> {
+        let signer =
+            crate::signing::Signer::load_or_create(&crate::signing::key_dir(), passphrase.filter(|p| !p.is_empty()))?;
+        let mut parts = self.store.bundle_parts(selection_id, &signer.key_id(), lang)?;
+        let pdf = parts.files.remove(crate::bundle::REPORT).expect("the bundle's parts hold the report");
+        Ok((pdf, parts.footer.content_hash))
+    }
+
     /// The signed bundle (zip bytes) of a closed count, checked with the
     /// verifier before it is handed out (the app and the CLI alike), and the
     /// manifest it verified with.

@@ -461,9 +461,18 @@ fn panel_package(app: State<'_, App>, selection_id: i64, lang: String) -> Res<Pa
 fn open_view_window(handle: tauri::AppHandle, view: String, selection_id: i64) -> Result<(), String> {
     use tauri::Manager;
     let label = "view";
-    let route = format!("index.html#{}/{}", if view == "projector" { "projector" } else { "progress" }, selection_id);
+    let kind = if view == "projector" { "projector" } else { "progress" };
+    let route = format!("index.html#{kind}/{selection_id}");
     if let Some(w) = handle.get_webview_window(label) {
-        let _ = w.close();
+        // Opened again: the same window, on the view asked for, in front
+        // (closing and rebuilding it raced with its own close).
+        let hash = format!("#{kind}/{selection_id}");
+        w.eval(format!("if (location.hash !== '{hash}') {{ location.hash = '{hash}'; location.reload(); }}"))
+            .map_err(|e| e.to_string())?;
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+        return Ok(());
     }
     let mut b = tauri::WebviewWindowBuilder::new(&handle, label, tauri::WebviewUrl::App(route.into()))
         .title("Wijkstem")

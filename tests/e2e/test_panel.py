@@ -6,6 +6,7 @@ the projector is kept."""
 
 import os
 import re
+import time
 import subprocess
 import tempfile
 import unittest
@@ -71,6 +72,11 @@ class PanelTest(unittest.TestCase):
         known = d.window_handles()
         d.click("#open-projector")
         view = d.wait_new_window(known)
+        # Opening it again brings the same window forward, without an error.
+        d.click("#open-projector")
+        time.sleep(0.5)
+        self.assertEqual(len(d.window_handles()), len(known) + 1, "still one projector window")
+        self.assertNotIn("webview", d.text("#messages") if d.find_all("#messages") else "")
         d.switch_to(view)
         # A round opens frozen: while votes come in the projector shows the
         # count and the plans without scores, until the moderator reveals.
