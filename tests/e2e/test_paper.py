@@ -159,6 +159,7 @@ class PaperBallotsTest(unittest.TestCase):
         # The coordinator sends only the differing plans back.
         d.click("#tab-tally")
         # Both entries side by side: who typed what, the differing plans marked.
+        d.find("#queue .difference")  # the tab draws asynchronously
         serial = d.script("return document.querySelector('#queue .difference').dataset.serial")
         self.assertIn(serial, p3)
         queue = d.text("#queue")
