@@ -249,25 +249,43 @@ pub(crate) fn install_seal_triggers(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(&sql)
 }
 
-fn json_value(v: rusqlite::types::ValueRef<'_>) -> serde_json::Value {
-    use rusqlite::types::ValueRef;
-    match v {
-        ValueRef::Null => serde_json::Value::Null,
-        ValueRef::Integer(i) => i.into(),
-        ValueRef::Real(f) => f.to_string().into(),
-        ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
-        ValueRef::Blob(b) => hex::encode(b).into(),
-    }
-}
-
-/// The hash of one stored row: its table, rowid and every column by name.
+/// The hash of one stored row: its table, rowid and every column by name
+/// and value, each length-prefixed (`wijkstem-row/1`), so no two different
+/// rows hash the same input. Fed straight into the hash: it runs for every
+/// record whenever the chain is checked.
 fn row_digest(table: &str, rowid: i64, row: &rusqlite::Row<'_>, names: &[String]) -> rusqlite::Result<String> {
-    let mut cols = serde_json::Map::new();
-    for (i, n) in names.iter().enumerate() {
-        cols.insert(n.clone(), json_value(row.get_ref(i + 1)?));
+    use rusqlite::types::ValueRef;
+    fn put(h: &mut Sha256, bytes: &[u8]) {
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
     }
-    let body = serde_json::to_string(&(table, rowid, cols)).expect("values serialise");
-    Ok(hex::encode(Sha256::digest(body.as_bytes())))
+    let mut h = Sha256::new();
+    put(&mut h, b"wijkstem-row/1");
+    put(&mut h, table.as_bytes());
+    h.update(rowid.to_le_bytes());
+    for (i, n) in names.iter().enumerate() {
+        put(&mut h, n.as_bytes());
+        match row.get_ref(i + 1)? {
+            ValueRef::Null => h.update([0u8]),
+            ValueRef::Integer(v) => {
+                h.update([1u8]);
+                h.update(v.to_le_bytes());
+            }
+            ValueRef::Real(v) => {
+                h.update([2u8]);
+                h.update(v.to_bits().to_le_bytes());
+            }
+            ValueRef::Text(t) => {
+                h.update([3u8]);
+                put(&mut h, t);
+            }
+            ValueRef::Blob(b) => {
+                h.update([4u8]);
+                put(&mut h, b);
+            }
+        }
+    }
+    Ok(hex::encode(h.finalize()))
 }
 
 fn column_names(stmt: &rusqlite::Statement<'_>) -> Vec<String> {
@@ -409,7 +427,8 @@ use std::collections::HashMap;
 /// a row changed or added outside the app, and a claimed row that is gone.
 /// The disagreement with the earliest claim is named.
 fn check_records(conn: &Connection, events: &[AuditEvent]) -> rusqlite::Result<Option<ChainBreak>> {
-    let mut claims: HashMap<(String, i64), (i64, Option<String>)> = HashMap::new();
+    let mut claims: HashMap<(&'static str, i64), (i64, Option<String>)> = HashMap::new();
+    let known = |t: &str| SEALED.iter().chain(BULK).chain(RETIRED).find(|k| **k == t).copied();
     let mut digests: HashMap<i64, (i64, String)> = HashMap::new();
     // The events an upgrade writes claim what was already there, closed
     // counts included. They are only genuine as the first events that claim
@@ -435,8 +454,10 @@ fn check_records(conn: &Connection, events: &[AuditEvent]) -> rusqlite::Result<O
                     if t == SELECTION_ROWS {
                         // The first is the close's; a later one cannot replace it.
                         digests.entry(row).or_insert((e.seq, hash.unwrap_or_default()));
-                    } else {
+                    } else if let Some(t) = known(&t) {
                         claims.insert((t, row), (e.seq, hash));
+                    } else {
+                        return Ok(Some(ChainBreak { seq: e.seq, kind: "records".into(), record: None }));
                     }
                 }
             }
@@ -491,7 +512,7 @@ fn check_records(conn: &Connection, events: &[AuditEvent]) -> rusqlite::Result<O
         while let Some(r) = rows.next()? {
             let rowid: i64 = r.get(0)?;
             let hash = row_digest(t, rowid, r, &names)?;
-            let claim = claims.remove(&(t.to_string(), rowid));
+            let claim = claims.remove(&(*t, rowid));
             if let Some((seq, _)) = &claim {
                 let selection = row_selection(conn, t, r)?;
                 if !upgrade.contains(seq)
@@ -510,8 +531,8 @@ fn check_records(conn: &Connection, events: &[AuditEvent]) -> rusqlite::Result<O
         }
     }
     for ((t, rowid), (seq, hash)) in claims {
-        if hash.is_some() && !RETIRED.contains(&t.as_str()) {
-            note(seq, "record_missing", &t, rowid);
+        if hash.is_some() && !RETIRED.contains(&t) {
+            note(seq, "record_missing", t, rowid);
         }
     }
     // A closed count's records are the ones it closed with: none deleted,
