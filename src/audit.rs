@@ -232,12 +232,10 @@ pub(crate) fn install_seal_triggers(conn: &Connection) -> rusqlite::Result<()> {
     let mut sql = String::from(
         "CREATE TEMP TABLE IF NOT EXISTS seal_pending (tbl TEXT NOT NULL, row INTEGER NOT NULL, PRIMARY KEY (tbl, row));",
     );
-    let existing: Vec<String> = {
-        let mut stmt = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    for t in SEALED.iter().filter(|t| existing.iter().any(|e| e == *t)) {
+    for t in SEALED {
+        if !table_exists(conn, t)? {
+            continue;
+        }
         for (when, row) in [("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")] {
             sql.push_str(&format!(
                 "CREATE TEMP TRIGGER IF NOT EXISTS seal_{t}_{w} AFTER {when} ON main.{t} \
@@ -325,6 +323,11 @@ pub(crate) fn take_claims_with(tx: &Transaction<'_>, closing: &[i64]) -> rusqlit
     Ok(Some(serde_json::Value::Array(claims).to_string()))
 }
 
+/// Whether the database has this table (an older schema may not).
+fn table_exists(conn: &Connection, table: &str) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |r| r.get(0))
+}
+
 /// The claim of a closed count's whole record set: `[SELECTION_ROWS, id, digest]`.
 pub const SELECTION_ROWS: &str = "selection_rows";
 
@@ -334,11 +337,7 @@ type RowSets = HashMap<i64, Vec<(String, i64, String)>>;
 fn selection_rows(conn: &Connection, ids: &[i64]) -> rusqlite::Result<RowSets> {
     let mut out: RowSets = HashMap::new();
     for t in SEALED.iter().chain(BULK) {
-        let exists: bool =
-            conn.query_row("SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1", [t], |r| {
-                r.get(0)
-            })?;
-        if !exists {
+        if !table_exists(conn, t)? {
             continue;
         }
         let mut stmt = conn.prepare(&format!("SELECT rowid, * FROM {t}"))?;
@@ -369,11 +368,7 @@ pub(crate) fn claim_all(tx: &Transaction<'_>) -> rusqlite::Result<Option<String>
 /// Claims for every row of these (existing) tables as they are now.
 pub(crate) fn claim_tables(tx: &Transaction<'_>, tables: &[&str]) -> rusqlite::Result<Option<String>> {
     for t in tables {
-        let exists: bool =
-            tx.query_row("SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1", [t], |r| {
-                r.get(0)
-            })?;
-        if exists {
+        if table_exists(tx, t)? {
             tx.execute(&format!("INSERT OR IGNORE INTO seal_pending (tbl, row) SELECT '{t}', rowid FROM {t}"), [])?;
         }
     }
@@ -481,9 +476,7 @@ fn check_records(conn: &Connection, events: &[AuditEvent]) -> rusqlite::Result<O
             first = Some((seq, kind.to_string(), t.to_string(), row));
         }
     };
-    let exists = |t: &str| -> rusqlite::Result<bool> {
-        conn.query_row("SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1", [t], |r| r.get(0))
-    };
+    let exists = |t: &str| table_exists(conn, t);
     // An open panel round's votes are claimed when it closes; until then
     // there must be exactly one per member who has voted.
     let open_rounds: Vec<(i64, i64, i64)> = if !exists("panel_ballot")? {

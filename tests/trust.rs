@@ -52,8 +52,8 @@ fn tamper(db: &Path, sql: &str) -> rusqlite::Result<usize> {
 }
 
 /// What an adversary who knows the triggers does: take them all out, run
-/// `sql`, put them back exactly as they were (so the schema looks untouched).
-fn force(db: &Path, sql: &str) {
+/// `f`, put them back exactly as they were (so the schema looks untouched).
+fn without_triggers<T>(db: &Path, f: impl FnOnce(&rusqlite::Connection) -> T) -> T {
     let c = rusqlite::Connection::open(db).unwrap();
     let triggers: Vec<(String, String)> = c
         .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
@@ -65,10 +65,16 @@ fn force(db: &Path, sql: &str) {
     for (name, _) in &triggers {
         c.execute_batch(&format!("DROP TRIGGER {name};")).unwrap();
     }
-    c.execute_batch(sql).unwrap();
+    let out = f(&c);
     for (_, sql) in &triggers {
         c.execute_batch(&format!("{sql};")).unwrap();
     }
+    out
+}
+
+/// `sql` run with the triggers out of the way.
+fn force(db: &Path, sql: &str) {
+    without_triggers(db, |c| c.execute_batch(sql).unwrap());
 }
 
 #[test]
@@ -320,46 +326,36 @@ fn a_printed_serial_is_found_in_no_file_of_the_public_bundle() {
 /// every hash so the chain verifies again.
 fn rewrite_chain(db: &Path) {
     use wijkstem::audit::{event_hash, GENESIS};
-    let c = rusqlite::Connection::open(db).unwrap();
-    let kept: Vec<String> = c
-        .prepare("SELECT sql FROM sqlite_master WHERE name IN ('audit_log_no_update', 'audit_log_no_delete')")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
-    c.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;").unwrap();
-    let events = wijkstem::audit::all(&c).unwrap();
-    let victim = events.iter().find(|e| e.action == "operator.sign_in").unwrap().seq;
-    c.execute("DELETE FROM audit_log", []).unwrap();
-    let mut prev = GENESIS.to_string();
-    let mut seq = 0;
-    for mut e in events.into_iter().filter(|e| e.seq != victim) {
-        seq += 1;
-        e.seq = seq;
-        e.operator = e.operator.replace("Anna", "Bert");
-        e.prev_hash = prev.clone();
-        e.hash = event_hash(
-            &prev,
-            e.seq,
-            &e.at,
-            &e.operator,
-            &e.action,
-            &e.entity,
-            e.before.as_deref(),
-            e.after.as_deref(),
-            e.records.as_deref(),
-        );
-        c.execute(
+    without_triggers(db, |c| {
+        let events = wijkstem::audit::all(c).unwrap();
+        let victim = events.iter().find(|e| e.action == "operator.sign_in").unwrap().seq;
+        c.execute("DELETE FROM audit_log", []).unwrap();
+        let mut prev = GENESIS.to_string();
+        let mut seq = 0;
+        for mut e in events.into_iter().filter(|e| e.seq != victim) {
+            seq += 1;
+            e.seq = seq;
+            e.operator = e.operator.replace("Anna", "Bert");
+            e.prev_hash = prev.clone();
+            e.hash = event_hash(
+                &prev,
+                e.seq,
+                &e.at,
+                &e.operator,
+                &e.action,
+                &e.entity,
+                e.before.as_deref(),
+                e.after.as_deref(),
+                e.records.as_deref(),
+            );
+            c.execute(
             "INSERT INTO audit_log (seq, at, operator, action, entity, before, after, prev_hash, hash, records) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
             rusqlite::params![e.seq, e.at, e.operator, e.action, e.entity, e.before, e.after, e.prev_hash, e.hash, e.records],
         )
         .unwrap();
-        prev = e.hash;
-    }
-    for sql in kept {
-        c.execute_batch(&format!("{sql};")).unwrap();
-    }
+            prev = e.hash;
+        }
+    });
 }
 
 #[test]
@@ -576,27 +572,7 @@ fn an_event_appended_after_the_close_cannot_vouch_for_an_edited_record() {
     // The edit made through Wijkstem's own write path with the triggers out
     // of the way (put back afterwards): the row and a fresh, well-formed
     // event claiming it, appended after the close.
-    let c = rusqlite::Connection::open(&db).unwrap();
-    let kept: Vec<String> = c
-        .prepare("SELECT sql FROM sqlite_master WHERE name IN ('ballot_entry_update', 'selection_closed')")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
-    c.execute_batch("DROP TRIGGER ballot_entry_update; DROP TRIGGER selection_closed;").unwrap();
-    let mut store = wijkstem::store::Store::open(&db).unwrap();
-    store
-        .write("Anna", |c| -> Result<(), wijkstem::store::StoreError> {
-            c.tx.execute("UPDATE ballot_entry SET marks = 'MM04' WHERE serial = ?1", [&serials[0].0]).unwrap();
-            c.audit("operator.sign_in", "operator/Anna", None, None)
-        })
-        .unwrap();
-    drop(store);
-    for sql in kept {
-        c.execute_batch(&format!("{sql};")).unwrap();
-    }
-    drop(c);
+    edit_and_claim(&db, &format!("UPDATE ballot_entry SET marks = 'MM04' WHERE serial = '{}'", serials[0].0));
     let b = Session::open(&db).unwrap().audit_verify().unwrap().broken_at.expect("found");
     assert_eq!(b.kind, "record_after_close");
     assert!(b.record.unwrap().contains(&serials[0].display()));
@@ -624,28 +600,15 @@ fn a_trigger_planted_before_counting_is_found() {
 /// of the way (and put back after), `sql` is run through Wijkstem's own
 /// write path, so a fresh, well-formed event claims whatever it changed.
 fn edit_and_claim(db: &Path, sql: &str) {
-    let c = rusqlite::Connection::open(db).unwrap();
-    let triggers: Vec<(String, String)> = c
-        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
-    for (name, _) in &triggers {
-        c.execute_batch(&format!("DROP TRIGGER {name};")).unwrap();
-    }
-    let mut store = wijkstem::store::Store::open(db).unwrap();
-    store
-        .write("Anna", |w| -> Result<(), wijkstem::store::StoreError> {
-            w.tx.execute_batch(sql).unwrap();
-            w.audit("operator.sign_in", "operator/Anna", None, None)
-        })
-        .unwrap();
-    drop(store);
-    for (_, sql) in &triggers {
-        c.execute_batch(&format!("{sql};")).unwrap();
-    }
+    without_triggers(db, |_| {
+        let mut store = wijkstem::store::Store::open(db).unwrap();
+        store
+            .write("Anna", |w| -> Result<(), wijkstem::store::StoreError> {
+                w.tx.execute_batch(sql).unwrap();
+                w.audit("operator.sign_in", "operator/Anna", None, None)
+            })
+            .unwrap();
+    });
 }
 
 #[test]
