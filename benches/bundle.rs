@@ -23,7 +23,7 @@ fn main() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let mut s = Session::open(&dir.join("bench.sqlite")).unwrap();
-    s.sign_in("Bench").unwrap();
+    s.set_up_roster("Bench", "2580").unwrap();
     s.load_demo().unwrap();
     s.set_paper_settings(
         1,

@@ -29,7 +29,7 @@ fn main() {
     let n = 500;
 
     let mut s = Session::open(&dir.join("bench.sqlite")).unwrap();
-    s.sign_in("Bench").unwrap();
+    s.set_up_roster("Bench", "2580").unwrap();
     s.load_demo().unwrap();
     s.set_paper_settings(
         1,
@@ -76,7 +76,7 @@ fn main() {
     );
 
     let mut s = Session::in_memory().unwrap();
-    s.sign_in("Bench").unwrap();
+    s.set_up_roster("Bench", "2580").unwrap();
     s.load_demo().unwrap();
     s.set_paper_settings(
         1,

@@ -214,6 +214,7 @@ pub const SEALED: &[&str] = &[
     "panel_attendance",
     "panel_voted",
     "panel_amendment",
+    "roster",
 ];
 
 /// Record tables claimed in bulk rather than per write: a panel round's

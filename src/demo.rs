@@ -7,6 +7,15 @@ use crate::store::Store;
 pub const DEMO_OPERATOR: &str = "demo";
 pub const DEMO_EDITION: &str = "Wijkbudget 2026 (demo)";
 
+/// The demo's roster: a coordinator and two volunteers. Their PINs are
+/// public (sign-in screen, `wijkstem demo`, README) and shown only while
+/// they are unchanged; a real edition sets up its own roster.
+pub const DEMO_ROSTER: &[(&str, crate::roster::Role, &str)] = &[
+    ("Sam", crate::roster::Role::Coordinator, "2468"),
+    ("Lotte", crate::roster::Role::Volunteer, "1357"),
+    ("Youssef", crate::roster::Role::Volunteer, "8642"),
+];
+
 type P = (&'static str, &'static str, &'static str, i64, &'static str);
 
 const MUIDE: &[P] = &[
@@ -283,6 +292,15 @@ pub fn load(store: &mut Store, operator: &str) -> Result<Vec<Selection>, Selecti
             store.set_quorum(operator, s.id, 12).map_err(|f| SelectionError::Demo(f.render(crate::i18n::Lang::Nl)))?;
         }
         out.push(store.get_selection(s.id)?);
+    }
+    // A laptop without a roster gets the demo's, so the demo can be tried;
+    // an existing roster is left as it is.
+    if store.roster()?.is_empty() {
+        for (name, role, pin) in DEMO_ROSTER {
+            store
+                .add_to_roster(operator, name, *role, pin)
+                .map_err(|f| SelectionError::Demo(f.render(crate::i18n::Lang::Nl)))?;
+        }
     }
     Ok(out)
 }

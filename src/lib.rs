@@ -26,6 +26,7 @@ pub mod pdf;
 pub mod problem;
 pub mod report;
 pub mod review;
+pub mod roster;
 pub mod rules;
 pub mod selection;
 pub mod session;

@@ -18,9 +18,12 @@ struct Cli {
     /// Database file (default: the app's data directory)
     #[arg(long, global = true)]
     db: Option<PathBuf>,
-    /// Name recorded in the audit log for changes made by this command
+    /// Your name on the roster; changes made by this command are recorded under it
     #[arg(long, global = true, env = "WIJKSTEM_OPERATOR")]
     operator: Option<String>,
+    /// Your PIN (better: WIJKSTEM_PIN, which no process list shows)
+    #[arg(long, global = true, env = "WIJKSTEM_PIN", hide_env_values = true)]
+    pin: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -76,6 +79,43 @@ enum Command {
     Key {
         #[command(subcommand)]
         command: KeyCommand,
+    },
+    /// The roster: who may sign in, as coordinator or volunteer, with a PIN
+    Team {
+        #[command(subcommand)]
+        command: TeamCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TeamCommand {
+    /// The names on the roster with their role
+    List,
+    /// Put someone on the roster (the very first one, a coordinator, needs no sign-in)
+    Add {
+        name: String,
+        /// coordinator or volunteer
+        #[arg(long)]
+        role: String,
+        /// Their PIN, 4 to 6 digits (or WIJKSTEM_NEW_PIN)
+        #[arg(long, env = "WIJKSTEM_NEW_PIN", hide_env_values = true)]
+        new_pin: String,
+    },
+    /// A new PIN (your own, or as coordinator anyone's)
+    Pin {
+        name: String,
+        #[arg(long, env = "WIJKSTEM_NEW_PIN", hide_env_values = true)]
+        new_pin: String,
+    },
+    /// Change someone's role, or take them off the roster (--off) or back on (--on)
+    Change {
+        name: String,
+        #[arg(long)]
+        role: Option<String>,
+        #[arg(long, conflicts_with = "on")]
+        off: bool,
+        #[arg(long)]
+        on: bool,
     },
 }
 
@@ -338,33 +378,74 @@ fn open(cli: &Cli) -> Result<Session, Failure> {
         return Err(wijkstem::Problem::new("cli.no_database").with("path", path.display()).into());
     }
     let mut s = Session::open(&path)?;
-    let who = cli
-        .operator
-        .clone()
-        .unwrap_or_else(|| format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "onbekend".into())));
-    if needs_operator(&cli.command) {
-        s.sign_in(&who)?;
+    // Roles are checked by the session, as in the app: a command that only a
+    // coordinator may run is refused for a volunteer or without sign-in.
+    // On a laptop without a roster only the demo and the first coordinator
+    // can be made (`team add`); everything else asks for the roster first.
+    let setting_up = matches!(cli.command, Command::Demo | Command::Team { command: TeamCommand::Add { .. } })
+        && s.sign_in_screen()?.roster.is_empty();
+    if let Some(name) = cli.operator.as_ref().filter(|_| !setting_up) {
+        let Some(pin) = &cli.pin else {
+            return Err(wijkstem::Problem::new("cli.pin_required").with("name", name).into());
+        };
+        s.authenticate(name, pin)?;
     }
     Ok(s)
 }
 
-/// Commands that change data are recorded under the operator; reading ones
-/// leave no trace in the audit log.
-fn needs_operator(c: &Command) -> bool {
-    match c {
-        Command::Demo | Command::Plans { command: PlansCommand::Import { .. } } => true,
-        Command::Ballots { command } => !matches!(
-            command,
-            BallotsCommand::Tally { .. }
-                | BallotsCommand::Progress { .. }
-                | BallotsCommand::Reviews { .. }
-                | BallotsCommand::Export { .. }
-                | BallotsCommand::Reconcile { keep: None, .. }
-                | BallotsCommand::Recheck { serial: None, .. }
-                | BallotsCommand::Box { command: BoxCommand::List { .. } }
-        ),
-        _ => false,
+fn team(s: &mut Session, command: &TeamCommand, lang: Lang) -> Result<(), Failure> {
+    use wijkstem::roster::Role;
+    use wijkstem::Problem;
+    let role_of =
+        |r: &str| Role::parse(r).ok_or_else(|| Failure::from(Problem::new("roster.bad_role").with("role", r)));
+    let find = |s: &Session, name: &str| -> Result<wijkstem::roster::RosterMember, Failure> {
+        let key = wijkstem::roster::name_key(name);
+        s.roster()?
+            .into_iter()
+            .find(|m| wijkstem::roster::name_key(&m.name) == key)
+            .ok_or_else(|| Problem::new("roster.unknown_name").with("name", name.trim()).into())
+    };
+    match command {
+        TeamCommand::List => {
+            for m in s.roster()? {
+                let off = if m.active { String::new() } else { format!("\t{}", t(lang, "team.off")) };
+                println!("{}\t{}{}", m.name, t(lang, &format!("role.{}", m.role.as_str())), off);
+            }
+        }
+        TeamCommand::Add { name, role, new_pin } => {
+            let role = role_of(role)?;
+            let m = if s.sign_in_screen()?.roster.is_empty() && s.operator().is_none() {
+                if role != Role::Coordinator {
+                    return Err(Problem::new("roster.first_is_coordinator").into());
+                }
+                s.set_up_roster(name, new_pin)?;
+                find(s, name)?
+            } else {
+                s.add_to_roster(name, role, new_pin)?
+            };
+            println!("{}\t{}", m.name, t(lang, &format!("role.{}", m.role.as_str())));
+        }
+        TeamCommand::Pin { name, new_pin } => {
+            // Anyone may set their own PIN; the roster list is for coordinators.
+            let id = if s.operator().map(wijkstem::roster::name_key) == Some(wijkstem::roster::name_key(name)) {
+                s.own_roster_id()?
+            } else {
+                find(s, name)?.id
+            };
+            s.set_roster_pin(id, new_pin)?;
+        }
+        TeamCommand::Change { name, role, off, on } => {
+            let m = find(s, name)?;
+            let role = match role {
+                Some(r) => role_of(r)?,
+                None => m.role,
+            };
+            let active = if *off { false } else { *on || m.active };
+            let m = s.set_roster_member(m.id, role, active)?;
+            println!("{}\t{}", m.name, t(lang, &format!("role.{}", m.role.as_str())));
+        }
     }
+    Ok(())
 }
 
 fn signer() -> Result<wijkstem::signing::Signer, Failure> {
@@ -424,7 +505,16 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
             for sel in s.load_demo()? {
                 println!("{}\t{}\t{}", sel.id, sel.wijk, format_euro(sel.budget_cents, lang));
             }
+            let screen = s.sign_in_screen()?;
+            if !screen.demo.is_empty() {
+                println!();
+                println!("{}", t(lang, "signin.demo_title"));
+                for d in &screen.demo {
+                    println!("  {}\t{}\t{}", d.name, t(lang, &format!("role.{}", d.role.as_str())), d.pin);
+                }
+            }
         }
+        Command::Team { command } => team(&mut s, command, lang)?,
         Command::About => {
             let a = s.about();
             let label = |k: &str| t(lang, &format!("about.{k}"));

@@ -13,12 +13,13 @@ use crate::demo;
 use crate::paper::{EntryReceipt, PaperSettings};
 use crate::problem::{Failure, Problem};
 use crate::review::{Recheck, Resolution, ReviewItem};
+use crate::roster::{Role, RosterMember, SignInScreen, SignedIn};
 use crate::selection::{Plan, PlanInput, Selection, SelectionInput};
 use crate::store::Store;
 
 pub struct Session {
     store: Store,
-    operator: Option<String>,
+    operator: Option<SignedIn>,
     /// The last automatic backup's problem, shown until a backup succeeds.
     backup_warning: Option<Problem>,
 }
@@ -39,35 +40,114 @@ impl Session {
     }
 
     pub fn operator(&self) -> Option<&str> {
-        self.operator.as_deref()
+        self.operator.as_ref().map(|o| o.name.as_str())
     }
 
-    /// Operators sign in by name at the start of a shift; every change after
-    /// that is recorded under this name.
-    pub fn sign_in(&mut self, name: &str) -> Res<String> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(Problem::new("session.name_required").into());
-        }
-        if name.chars().count() > 60 {
-            return Err(Problem::new("session.name_too_long").into());
-        }
-        self.store.write(name, |c| {
-            c.audit("operator.sign_in", &format!("operator/{name}"), None, Some(&json!({ "name": name })))
+    pub fn signed_in(&self) -> Option<&SignedIn> {
+        self.operator.as_ref()
+    }
+
+    /// What the sign-in screen shows: the roster's names (an empty roster
+    /// asks for the first coordinator) and the demo's PINs while unchanged.
+    pub fn sign_in_screen(&self) -> Res<SignInScreen> {
+        let roster = self.store.roster()?.into_iter().filter(|m| m.active).collect();
+        Ok(SignInScreen { roster, demo: self.store.demo_sign_ins()? })
+    }
+
+    /// Check a name and PIN against the roster and act as that person from
+    /// now on, without an event of its own (the CLI: each change it makes is
+    /// recorded under the name). A wrong PIN is recorded.
+    pub fn authenticate(&mut self, name: &str, pin: &str) -> Res<SignedIn> {
+        let who = self.store.authenticate(name, pin)?;
+        self.operator = Some(who.clone());
+        Ok(who)
+    }
+
+    /// Operators sign in with their name and PIN at the start of a shift;
+    /// every change after that is recorded under their name.
+    pub fn sign_in(&mut self, name: &str, pin: &str) -> Res<SignedIn> {
+        let who = self.store.authenticate(name, pin)?;
+        self.store.write(&who.name, |c| {
+            c.audit(
+                "operator.sign_in",
+                &format!("operator/{}", who.name),
+                None,
+                Some(&json!({ "name": who.name, "role": who.role.as_str() })),
+            )
         })?;
-        self.operator = Some(name.to_string());
-        Ok(name.to_string())
+        self.operator = Some(who.clone());
+        Ok(who)
+    }
+
+    /// The first person on a laptop without a roster sets it up: they become
+    /// its first coordinator and are signed in.
+    pub fn set_up_roster(&mut self, name: &str, pin: &str) -> Res<SignedIn> {
+        if !self.store.roster()?.is_empty() {
+            return Err(Problem::new("roster.already_set_up").into());
+        }
+        let m = self.store.add_to_roster(name.trim(), name, Role::Coordinator, pin)?;
+        self.sign_in(&m.name, pin)
     }
 
     pub fn sign_out(&mut self) -> Res<()> {
-        if let Some(name) = self.operator.take() {
-            self.store.write(&name, |c| c.audit("operator.sign_out", &format!("operator/{name}"), None, None))?;
+        if let Some(who) = self.operator.take() {
+            self.store
+                .write(&who.name, |c| c.audit("operator.sign_out", &format!("operator/{}", who.name), None, None))?;
         }
         Ok(())
     }
 
+    /// Whoever is signed in, for what any operator may do.
     fn who(&self) -> Res<String> {
-        self.operator.clone().ok_or_else(|| Problem::new("session.not_signed_in").into())
+        self.operator.as_ref().map(|o| o.name.clone()).ok_or_else(|| Problem::new("session.not_signed_in").into())
+    }
+
+    /// Whoever is signed in, for what only a coordinator may do: set-up,
+    /// differences and doubtful ballots, boxes, closing, results, exports.
+    /// Checked here, so the app and the CLI apply the same roles.
+    fn coordinator(&self) -> Res<String> {
+        match &self.operator {
+            None => Err(Problem::new("session.not_signed_in").into()),
+            Some(o) if o.role == Role::Coordinator => Ok(o.name.clone()),
+            Some(o) => Err(Problem::new("session.coordinator_only").with("name", &o.name).into()),
+        }
+    }
+
+    pub fn roster(&self) -> Res<Vec<RosterMember>> {
+        self.coordinator()?;
+        Ok(self.store.roster()?)
+    }
+
+    pub fn add_to_roster(&mut self, name: &str, role: Role, pin: &str) -> Res<RosterMember> {
+        let who = self.coordinator()?;
+        self.store.add_to_roster(&who, name, role, pin)
+    }
+
+    /// The roster id of whoever is signed in.
+    pub fn own_roster_id(&self) -> Res<i64> {
+        let who = self.who()?;
+        let key = crate::roster::name_key(&who);
+        self.store
+            .roster()?
+            .into_iter()
+            .find(|m| crate::roster::name_key(&m.name) == key)
+            .map(|m| m.id)
+            .ok_or_else(|| Problem::new("roster.unknown_name").with("name", &who).into())
+    }
+
+    /// A new PIN: anyone for themselves, a coordinator for anyone.
+    pub fn set_roster_pin(&mut self, id: i64, pin: &str) -> Res<()> {
+        let who = self.who()?;
+        let own = self.own_roster_id().ok() == Some(id);
+        if !own {
+            self.coordinator()?;
+        }
+        self.store.set_roster_pin(&who, id, pin)
+    }
+
+    pub fn set_roster_member(&mut self, id: i64, role: Role, active: bool) -> Res<RosterMember> {
+        let who = self.coordinator()?;
+        self.store.set_roster_member(&who, id, role, active)
     }
 
     /// Load the demo edition if the database has never held anything.
@@ -93,7 +173,8 @@ impl Session {
         if !there.is_empty() {
             return Err(Problem::new("demo.already_loaded").with("ids", there.join(", ")).into());
         }
-        let who = self.operator.clone().unwrap_or_else(|| demo::DEMO_OPERATOR.to_string());
+        // On a laptop with a roster only a coordinator adds the demo.
+        let who = if self.store.roster()?.is_empty() { demo::DEMO_OPERATOR.to_string() } else { self.coordinator()? };
         Ok(demo::load(&mut self.store, &who)?)
     }
 
@@ -110,32 +191,32 @@ impl Session {
     }
 
     pub fn create_selection(&mut self, input: &SelectionInput) -> Res<Selection> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         Ok(self.store.create_selection(&who, input)?)
     }
 
     pub fn update_selection(&mut self, id: i64, input: &SelectionInput) -> Res<Selection> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         Ok(self.store.update_selection(&who, id, input)?)
     }
 
     pub fn add_plan(&mut self, selection_id: i64, input: &PlanInput) -> Res<Plan> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         Ok(self.store.add_plan(&who, selection_id, input)?)
     }
 
     pub fn update_plan(&mut self, plan_id: i64, input: &PlanInput) -> Res<Plan> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         Ok(self.store.update_plan(&who, plan_id, input)?)
     }
 
     pub fn remove_plan(&mut self, plan_id: i64) -> Res<()> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         Ok(self.store.remove_plan(&who, plan_id)?)
     }
 
     pub fn import_plans_csv(&mut self, selection_id: i64, bytes: &[u8], file_name: &str) -> Res<ImportReport> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store
             .import_plans_csv(&who, selection_id, bytes, file_name)
             .map_err(|e: CsvError| Failure { problems: e.problems() })
@@ -161,7 +242,7 @@ impl Session {
     }
 
     pub fn set_paper_settings(&mut self, selection_id: i64, settings: &PaperSettings) -> Res<()> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.set_paper_settings(&who, selection_id, settings)
     }
 
@@ -172,7 +253,7 @@ impl Session {
         per_page: u8,
         lang: crate::i18n::Lang,
     ) -> Res<(Vec<crate::ballot::Serial>, Vec<u8>)> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.print_ballots(&who, selection_id, count, per_page, lang)
     }
 
@@ -196,6 +277,7 @@ impl Session {
         per_page: u8,
         lang: crate::i18n::Lang,
     ) -> Res<String> {
+        self.coordinator()?;
         let sel = self.store.get_selection(selection_id)?;
         let out = OutFile::export(&format!(
             "stembiljetten-{}-{}-{}.pdf",
@@ -213,20 +295,23 @@ impl Session {
         rule_name: &str,
         lang: crate::i18n::Lang,
     ) -> Res<crate::paper::TallyView> {
+        self.coordinator()?;
         self.store.tally_view(selection_id, rule_name, lang)
     }
 
     pub fn reconciliation_queue(&self, selection_id: i64) -> Res<Vec<String>> {
+        self.coordinator()?;
         self.store.reconciliation_queue(selection_id)
     }
 
     /// The open double-entry differences with both entries side by side.
     pub fn differences(&self, selection_id: i64) -> Res<Vec<crate::review::DifferenceView>> {
+        self.coordinator()?;
         self.store.differences(selection_id)
     }
 
     pub fn resolve(&mut self, selection_id: i64, serial: &str, how: Resolution) -> Res<()> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.resolve(&who, selection_id, serial, how)
     }
 
@@ -245,16 +330,17 @@ impl Session {
     }
 
     pub fn reviews(&self, selection_id: i64) -> Res<Vec<ReviewItem>> {
+        self.coordinator()?;
         self.store.reviews(selection_id)
     }
 
     pub fn decide_doubtful(&mut self, selection_id: i64, serial: &str, accept: bool, explanation: &str) -> Res<()> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.decide_doubtful(&who, selection_id, serial, accept, explanation)
     }
 
     pub fn explain_warning(&mut self, selection_id: i64, serial: &str, code: &str, explanation: &str) -> Res<()> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.explain_warning(&who, selection_id, serial, code, explanation)
     }
 
@@ -263,12 +349,12 @@ impl Session {
     }
 
     pub fn create_box(&mut self, selection_id: i64, input: &BoxInput) -> Res<BoxView> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.create_box(&who, selection_id, input)
     }
 
     pub fn close_box(&mut self, selection_id: i64, box_id: i64, override_reason: Option<&str>) -> Res<BoxView> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         let b = self.store.close_box(&who, selection_id, box_id, override_reason)?;
         // Every closed box is a moment worth a backup and a checkpoint of the
         // chain's head beside it; a failing backup only warns.
@@ -367,12 +453,13 @@ impl Session {
     }
 
     pub fn reopen_box(&mut self, selection_id: i64, box_id: i64, reason: &str) -> Res<BoxView> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.reopen_box(&who, selection_id, box_id, reason)
     }
 
     /// Print a box's cover sheet into the export folder; returns its path.
     pub fn print_box_cover_to_file(&self, selection_id: i64, box_id: i64, lang: crate::i18n::Lang) -> Res<String> {
+        self.coordinator()?;
         let sel = self.store.get_selection(selection_id)?;
         let b = self.store.get_box(selection_id, box_id)?;
         let pdf = crate::pdf::box_cover(&sel, b.id, &b.name, &b.location, b.expected, lang);
@@ -405,13 +492,14 @@ impl Session {
     }
 
     pub fn close_count(&mut self, selection_id: i64) -> Res<()> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.close_count(&who, selection_id)
     }
 
     /// Write the public cast-vote records (CSV, no serials) and the pabulib
     /// file into the export folder; returns both paths.
     pub fn export_records(&self, selection_id: i64) -> Res<Vec<String>> {
+        self.coordinator()?;
         let sel = self.store.get_selection(selection_id)?;
         let stem = format!("{}-{}", slug(&sel.wijk), crate::audit::now().replace(':', ""));
         let (cvr, pb) = self.public_records(selection_id)?;
@@ -424,6 +512,7 @@ impl Session {
     /// The public cast-vote records (CSV, no serials) and the pabulib file,
     /// as text: for the CLI, which writes them where it is told.
     pub fn public_records(&self, selection_id: i64) -> Res<(String, String)> {
+        self.coordinator()?;
         self.store.require_intact()?;
         Ok((
             self.store.export_cvr(selection_id, crate::cvr::Records::Public)?,
@@ -433,6 +522,7 @@ impl Session {
 
     /// The committee's internal records (zip bytes); see `export_internal`.
     pub fn internal_records(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<Vec<u8>> {
+        self.coordinator()?;
         self.store.export_internal(selection_id, lang)
     }
 
@@ -440,6 +530,7 @@ impl Session {
     /// the whole chain) into the export folder under a name that says not
     /// to publish it; returns its path.
     pub fn export_internal(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<String> {
+        self.coordinator()?;
         let sel = self.store.get_selection(selection_id)?;
         let stem = format!("{}-{}", slug(&sel.wijk), crate::audit::now().replace(':', ""));
         let zip = self.store.export_internal(selection_id, lang)?;
@@ -452,6 +543,7 @@ impl Session {
         rule: &crate::rules::Rule,
         tb: &crate::rules::TieBreak,
     ) -> Res<crate::paper::Tally> {
+        self.coordinator()?;
         self.store.tally(selection_id, rule, tb)
     }
 
@@ -470,12 +562,12 @@ impl Session {
     }
 
     pub fn set_table_settings(&mut self, selection_id: i64, settings: &crate::tables::TableSettings) -> Res<()> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.set_table_settings(&who, selection_id, settings)
     }
 
     pub fn add_table(&mut self, selection_id: i64, input: &crate::tables::TableInput) -> Res<crate::tables::TableView> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.add_table(&who, selection_id, input)
     }
 
@@ -507,25 +599,28 @@ impl Session {
     }
 
     pub fn drop_preview(&self, selection_id: i64, after_round: u32, threshold: &str) -> Res<Vec<String>> {
+        self.coordinator()?;
         self.store.drop_preview(selection_id, after_round, threshold)
     }
 
     pub fn confirm_drop(&mut self, selection_id: i64, after_round: u32, threshold: &str) -> Res<Vec<String>> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.confirm_drop(&who, selection_id, after_round, threshold)
     }
 
     pub fn close_tables(&mut self, selection_id: i64) -> Res<()> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.close_tables(&who, selection_id)
     }
 
     pub fn tables_overview(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<crate::tables::TablesOverview> {
+        self.coordinator()?;
         self.store.tables_overview(selection_id, lang)
     }
 
     /// Print the table sheets of a round (or all rounds) into the export folder.
     pub fn print_table_sheets(&self, selection_id: i64, round: Option<u32>, lang: crate::i18n::Lang) -> Res<String> {
+        self.coordinator()?;
         let sel = self.store.get_selection(selection_id)?;
         let settings = self
             .store
@@ -551,12 +646,12 @@ impl Session {
 
 impl Session {
     pub fn add_member(&mut self, selection_id: i64, code: &str, name: &str) -> Res<crate::panel::Member> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.add_member(&who, selection_id, code, name)
     }
 
     pub fn set_quorum(&mut self, selection_id: i64, quorum: u32) -> Res<()> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.set_quorum(&who, selection_id, quorum)
     }
 
@@ -566,7 +661,7 @@ impl Session {
         format: &crate::panel::RoundFormat,
         present: &[String],
     ) -> Res<u32> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.open_round(&who, selection_id, format, present)
     }
 
@@ -576,12 +671,12 @@ impl Session {
     }
 
     pub fn close_round(&mut self, selection_id: i64, round: u32, override_reason: Option<&str>) -> Res<()> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.close_round(&who, selection_id, round, override_reason)
     }
 
     pub fn set_frozen(&mut self, selection_id: i64, frozen: bool) -> Res<()> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.set_frozen(&who, selection_id, frozen)
     }
 
@@ -595,7 +690,7 @@ impl Session {
         merge_from: Option<&str>,
         reason: &str,
     ) -> Res<()> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.amend(&who, selection_id, plan, new_cost_cents, withdraw, merge_from, reason)
     }
 
@@ -613,6 +708,7 @@ impl Session {
 
     /// Print the cards of the open round, one per present member.
     pub fn print_round_cards(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<String> {
+        self.coordinator()?;
         let sel = self.store.get_selection(selection_id)?;
         let st = self.store.panel_state(selection_id)?;
         let r = st
@@ -632,7 +728,7 @@ impl Session {
     }
 
     pub fn close_panel(&mut self, selection_id: i64) -> Res<()> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.close_panel(&who, selection_id)
     }
 
@@ -664,7 +760,7 @@ impl Session {
     }
 
     pub fn set_backup_settings(&mut self, settings: &crate::backup::BackupSettings) -> Res<()> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         self.store.set_backup_settings(&who, settings)?;
         self.backup_warning = None;
         Ok(())
@@ -723,7 +819,7 @@ impl Session {
     /// Put a backup in place of the open database. The current file is kept
     /// beside it; the restore itself is recorded in the audit log.
     pub fn restore_backup(&mut self, backup: &str) -> Res<String> {
-        let who = self.who()?;
+        let who = self.coordinator()?;
         let db = std::path::PathBuf::from(self.store.path());
         if self.store.path() == ":memory:" {
             return Err(Problem::new("backup.in_memory").into());
@@ -782,6 +878,7 @@ impl Session {
         passphrase: Option<&str>,
         lang: crate::i18n::Lang,
     ) -> Res<(Vec<u8>, String)> {
+        self.coordinator()?;
         let signer =
             crate::signing::Signer::load_or_create(&crate::signing::key_dir(), passphrase.filter(|p| !p.is_empty()))?;
         let mut parts = self.store.bundle_parts(selection_id, &signer.key_id(), lang)?;
@@ -798,6 +895,7 @@ impl Session {
         passphrase: Option<&str>,
         lang: crate::i18n::Lang,
     ) -> Res<(Vec<u8>, crate::bundle::Manifest)> {
+        self.coordinator()?;
         let signer =
             crate::signing::Signer::load_or_create(&crate::signing::key_dir(), passphrase.filter(|p| !p.is_empty()))?;
         let zip = self.store.export_bundle(selection_id, &signer, lang)?;
@@ -817,6 +915,7 @@ impl Session {
         passphrase: Option<&str>,
         lang: crate::i18n::Lang,
     ) -> Res<BundleExport> {
+        self.coordinator()?;
         let (zip, manifest) = self.signed_bundle(selection_id, passphrase, lang)?;
         let sel = self.store.get_selection(selection_id)?;
         let stem = format!("{}-{}", slug(&sel.wijk), crate::audit::now().replace(':', ""));
@@ -836,6 +935,7 @@ impl Session {
     }
 
     /// Write this laptop's public key (minisign format) into the export folder.
+    /// The public key is public: anyone may export it (as with the CLI's `key export`).
     pub fn export_public_key(&self, passphrase: Option<&str>) -> Res<String> {
         let signer =
             crate::signing::Signer::load_or_create(&crate::signing::key_dir(), passphrase.filter(|p| !p.is_empty()))?;
@@ -1083,7 +1183,7 @@ impl Session {
     pub fn set_location(&mut self, location: &Location) -> Res<()> {
         self.store.set_state("location", &serde_json::to_string(location).expect("serialises"))?;
         if let Some(op) = &self.operator {
-            self.store.set_state("operator", op)?;
+            self.store.set_state("operator", &op.name)?;
         }
         Ok(())
     }

@@ -3,6 +3,7 @@
 //! a missing or full backup folder warns and the count goes on.
 #![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
+mod common;
 use std::process::Command;
 
 use wijkstem::backup::{self, BackupSettings};
@@ -21,7 +22,7 @@ struct Room {
 impl Room {
     fn new(db: &std::path::Path) -> Room {
         let mut s = Session::open(db).unwrap();
-        s.sign_in("Anna").unwrap();
+        common::sign_in(&mut s, "Anna").unwrap();
         s.load_demo().unwrap();
         s.set_paper_settings(
             1,

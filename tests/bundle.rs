@@ -23,7 +23,7 @@ use common::need;
 /// committee accepted and an explained warning.
 fn closed_count() -> Session {
     let mut s = Session::in_memory().unwrap();
-    s.sign_in("Anna").unwrap();
+    common::sign_in(&mut s, "Anna").unwrap();
     s.load_demo().unwrap();
     s.set_paper_settings(
         1,
@@ -292,7 +292,7 @@ fn the_key_is_private_reused_and_can_be_protected() {
 #[test]
 fn a_count_that_is_not_closed_cannot_be_bundled() {
     let mut s = Session::in_memory().unwrap();
-    s.sign_in("Anna").unwrap();
+    common::sign_in(&mut s, "Anna").unwrap();
     s.load_demo().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let signer = Signer::load_or_create(dir.path(), None).unwrap();
@@ -326,6 +326,7 @@ fn the_cli_exports_reports_and_verifies_with_exit_codes() {
             .args(args)
             .env("WIJKSTEM_KEY_DIR", &key_dir)
             .env("WIJKSTEM_OPERATOR", "Anna")
+            .env("WIJKSTEM_PIN", common::TEST_PIN)
             .env("WIJKSTEM_LANG", "nl")
             .output()
             .unwrap();
@@ -334,7 +335,7 @@ fn the_cli_exports_reports_and_verifies_with_exit_codes() {
     {
         // Build a closed count in the file the CLI uses.
         let mut s = Session::open(&db).unwrap();
-        s.sign_in("Anna").unwrap();
+        common::sign_in(&mut s, "Anna").unwrap();
         s.load_demo().unwrap();
         s.set_paper_settings(
             1,

@@ -10,7 +10,7 @@ use common::codes;
 
 fn signed_in() -> Session {
     let mut s = Session::in_memory().unwrap();
-    s.sign_in("Anna").unwrap();
+    common::sign_in(&mut s, "Anna").unwrap();
     s
 }
 
@@ -28,7 +28,7 @@ fn changes_need_a_signed_in_operator_and_record_who() {
     let mut s = Session::in_memory().unwrap();
     let err = s.create_selection(&input("Muide", 100)).unwrap_err();
     assert_eq!(codes(&err), ["session.not_signed_in"]);
-    s.sign_in("  Bram  ").unwrap();
+    common::sign_in(&mut s, "  Bram  ").unwrap();
     let sel = s.create_selection(&input("Muide", 100)).unwrap();
     let log = s.audit_log(10).unwrap();
     let create = log.iter().find(|e| e.action == "selection.create").unwrap();
@@ -190,7 +190,7 @@ fn audit_chain_detects_an_edited_or_removed_event() {
     let path = dir.path().join("w.sqlite");
     {
         let mut s = Session::open(&path).unwrap();
-        s.sign_in("Anna").unwrap();
+        common::sign_in(&mut s, "Anna").unwrap();
         s.load_demo().unwrap();
         let r = s.audit_verify().unwrap();
         assert!(r.broken_at.is_none());

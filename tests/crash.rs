@@ -6,6 +6,7 @@
 //! (`WIJKSTEM_CRASH_SEED`); `WIJKSTEM_CRASH_KILLS` sets the number of kills.
 #![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
+mod common;
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
@@ -28,7 +29,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_entry() {
     let style = BallotStyle::Approval { min: 1, max: 3 };
     let serials: Vec<Serial> = {
         let mut s = Session::open(&db).unwrap();
-        s.sign_in("Opzet").unwrap();
+        common::sign_in(&mut s, "Opzet").unwrap();
         s.load_demo().unwrap();
         s.set_paper_settings(
             1,
@@ -61,6 +62,9 @@ fn sigkill_at_random_moments_loses_no_acknowledged_entry() {
             .unwrap();
         serials.into_iter().map(|s| Serial(qr_payload(1, &s, &hash))).collect()
     };
+    for n in 0..3 {
+        common::on_roster(&db, &format!("Vrijwilliger {n}"));
+    }
     let marks = ["MM01", "MM02,MM03", "MM04,MM05,MM06", "-", "MM01,MM02,MM03,MM04"];
 
     let mut acked: Vec<String> = Vec::new();
@@ -75,6 +79,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_entry() {
         let mut child = Command::new(env!("CARGO_BIN_EXE_wijkstem"))
             .args(["--db", db.to_str().unwrap(), "ballots", "enter", "1"])
             .env("WIJKSTEM_OPERATOR", format!("Vrijwilliger {}", round % 3))
+            .env("WIJKSTEM_PIN", common::TEST_PIN)
             .env("WIJKSTEM_LANG", "nl")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -167,7 +172,7 @@ fn after_a_crash_the_app_says_where_it_was_and_what_is_unfinished() {
     let (s, info) = Session::start(&db);
     let mut s = s.unwrap();
     assert!(info.demo_loaded && info.recovered.is_none(), "a first start is not a recovery");
-    s.sign_in("Anna").unwrap();
+    common::sign_in(&mut s, "Anna").unwrap();
     s.set_paper_settings(
         1,
         &PaperSettings {

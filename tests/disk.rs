@@ -4,6 +4,7 @@
 //! (needs root; the case is skipped, and says so, where mounting is not allowed).
 #![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
+mod common;
 use std::path::Path;
 use std::process::Command;
 
@@ -46,7 +47,7 @@ fn a_full_or_read_only_disk_refuses_clearly_and_loses_nothing() {
     };
     let db = m.0.join("w.sqlite");
     let mut s = Session::open(&db).unwrap();
-    s.sign_in("Anna").unwrap();
+    common::sign_in(&mut s, "Anna").unwrap();
     s.load_demo().unwrap();
     s.set_paper_settings(
         1,
@@ -101,7 +102,9 @@ fn a_full_or_read_only_disk_refuses_clearly_and_loses_nothing() {
     match opened {
         // Opened for reading: the first change is refused, in words.
         Ok(mut s) => {
-            let e = s.sign_in("Anna").and_then(|_| s.enter_ballot(1, None, &scans[i + 1], &marks, None)).unwrap_err();
+            let e = common::sign_in(&mut s, "Anna")
+                .and_then(|_| s.enter_ballot(1, None, &scans[i + 1], &marks, None))
+                .unwrap_err();
             assert_eq!(e.problems[0].code, "store.read_only", "{e:?}");
             assert!(e.render(Lang::Nl).contains("alleen-lezen"));
         }

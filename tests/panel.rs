@@ -23,7 +23,7 @@ fn v(pairs: &[(&str, u32)]) -> Vec<(String, u32)> {
 #[test]
 fn rounds_quorum_votes_amendments_and_the_projector() {
     let mut s = Session::in_memory().unwrap();
-    s.sign_in("Moderator").unwrap();
+    common::sign_in(&mut s, "Moderator").unwrap();
     s.load_demo().unwrap();
     // Round 1: points, 10 present (quorum is 12).
     let r1 = s.open_round(BP, &RoundFormat::Points { per_member: 5 }, &members(10)).unwrap();
@@ -156,7 +156,7 @@ fn round_cards_print_a_qr_per_present_member() {
     let dir = tempfile::tempdir().unwrap();
     std::env::set_var("WIJKSTEM_EXPORT_DIR", dir.path());
     let mut s = Session::in_memory().unwrap();
-    s.sign_in("M").unwrap();
+    common::sign_in(&mut s, "M").unwrap();
     s.load_demo().unwrap();
     s.open_round(BP, &RoundFormat::Approval { max: 2 }, &members(3)).unwrap();
     let pdf = s.print_round_cards(BP, Lang::Nl).unwrap();

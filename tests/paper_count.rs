@@ -18,7 +18,7 @@ const MUIDE: i64 = 1;
 
 fn setup(double: bool, rules: EntryRules) -> (Session, Vec<String>) {
     let mut s = Session::in_memory().unwrap();
-    s.sign_in("Anna").unwrap();
+    common::sign_in(&mut s, "Anna").unwrap();
     s.load_demo().unwrap();
     s.set_paper_settings(
         MUIDE,
@@ -36,7 +36,7 @@ fn m(text: &str) -> Marks {
 
 fn as_op(s: &mut Session, who: &str) {
     s.sign_out().unwrap();
-    s.sign_in(who).unwrap();
+    common::sign_in(s, who).unwrap();
 }
 
 #[test]
@@ -228,7 +228,7 @@ fn pause_keeps_the_unsaved_ballot_and_refuses_entry() {
     let db = dir.path().join("w.sqlite");
     let q = {
         let mut s = Session::open(&db).unwrap();
-        s.sign_in("Anna").unwrap();
+        common::sign_in(&mut s, "Anna").unwrap();
         s.load_demo().unwrap();
         s.set_paper_settings(
             MUIDE,
@@ -249,7 +249,7 @@ fn pause_keeps_the_unsaved_ballot_and_refuses_entry() {
         // The app goes away here (lid closed).
     };
     let mut s = Session::open(&db).unwrap();
-    s.sign_in("Anna").unwrap();
+    common::sign_in(&mut s, "Anna").unwrap();
     assert!(s.progress(MUIDE, "greedy", wijkstem::i18n::Lang::Nl).unwrap().paused);
     assert_eq!(codes(&s.enter_ballot(MUIDE, None, &q[0], &m("MM01"), None).unwrap_err()), ["paper.paused"]);
     let draft = s.draft(MUIDE).unwrap().expect("the draft survived");

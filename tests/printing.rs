@@ -75,7 +75,7 @@ fn session_with(db: Option<&Path>, n: usize, len: usize) -> (Session, i64) {
         Some(p) => Session::open(p).unwrap(),
         None => Session::in_memory().unwrap(),
     };
-    s.sign_in("Anna").unwrap();
+    common::sign_in(&mut s, "Anna").unwrap();
     let sel = s
         .create_selection(&SelectionInput {
             edition: "Wijkbudget 2026".into(),
@@ -228,6 +228,7 @@ fn beyond_the_limit_the_cli_refuses_and_writes_nothing() {
             .arg(&out_pdf)
             .env("WIJKSTEM_LANG", "nl")
             .env("WIJKSTEM_OPERATOR", "Anna")
+            .env("WIJKSTEM_PIN", common::TEST_PIN)
             .output()
             .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
@@ -447,6 +448,7 @@ fn a_print_that_cannot_be_written_records_nothing() {
             .args(args)
             .env("WIJKSTEM_LANG", "nl")
             .env("WIJKSTEM_OPERATOR", "Anna")
+            .env("WIJKSTEM_PIN", common::TEST_PIN)
             .output()
             .unwrap();
         (out.status.success(), String::from_utf8_lossy(&out.stderr).to_string())

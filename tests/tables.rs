@@ -40,7 +40,7 @@ fn table(s: &mut Session, round: u32, name: &str, plans: &[&str]) -> i64 {
 #[test]
 fn two_rounds_of_tables_combine_into_a_funded_package() {
     let mut s = Session::in_memory().unwrap();
-    s.sign_in("Moderator").unwrap();
+    common::sign_in(&mut s, "Moderator").unwrap();
     s.load_demo().unwrap();
     assert_eq!(
         codes(
@@ -179,7 +179,7 @@ fn two_rounds_of_tables_combine_into_a_funded_package() {
 #[test]
 fn ranking_and_support_formats_check_their_sheets() {
     let mut s = Session::in_memory().unwrap();
-    s.sign_in("M").unwrap();
+    common::sign_in(&mut s, "M").unwrap();
     s.load_demo().unwrap();
     s.set_table_settings(
         ST,
@@ -206,7 +206,7 @@ fn ranking_and_support_formats_check_their_sheets() {
     );
 
     let mut s = Session::in_memory().unwrap();
-    s.sign_in("M").unwrap();
+    common::sign_in(&mut s, "M").unwrap();
     s.load_demo().unwrap();
     s.set_table_settings(
         ST,
@@ -228,7 +228,7 @@ fn table_sheets_print_with_a_qr_per_table_that_opens_it() {
     let dir = tempfile::tempdir().unwrap();
     std::env::set_var("WIJKSTEM_EXPORT_DIR", dir.path());
     let mut s = Session::in_memory().unwrap();
-    s.sign_in("M").unwrap();
+    common::sign_in(&mut s, "M").unwrap();
     s.load_demo().unwrap();
     s.set_table_settings(
         ST,
@@ -258,7 +258,7 @@ fn table_sheets_print_with_a_qr_per_table_that_opens_it() {
 #[test]
 fn participant_rows_are_checked_and_give_an_equal_shares_package() {
     let mut s = Session::in_memory().unwrap();
-    s.sign_in("M").unwrap();
+    common::sign_in(&mut s, "M").unwrap();
     s.load_demo().unwrap();
     s.set_table_settings(
         ST,
@@ -294,7 +294,7 @@ fn participant_rows_are_checked_and_give_an_equal_shares_package() {
 fn a_closed_tables_selection_gives_a_bundle_that_verifies_and_recounts() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Session::in_memory().unwrap();
-    s.sign_in("M").unwrap();
+    common::sign_in(&mut s, "M").unwrap();
     s.load_demo().unwrap();
     s.set_table_settings(
         ST,
@@ -360,7 +360,7 @@ fn a_closed_tables_selection_gives_a_bundle_that_verifies_and_recounts() {
 #[test]
 fn equal_shares_needs_rows_from_every_entered_table() {
     let mut s = Session::in_memory().unwrap();
-    s.sign_in("M").unwrap();
+    common::sign_in(&mut s, "M").unwrap();
     s.load_demo().unwrap();
     s.set_table_settings(
         ST,

@@ -18,7 +18,7 @@ use common::codes;
 /// serials of its entered ballots.
 fn closed_count(db: &Path) -> Vec<Serial> {
     let mut s = Session::open(db).unwrap();
-    s.sign_in("Anna").unwrap();
+    common::sign_in(&mut s, "Anna").unwrap();
     s.load_demo().unwrap();
     s.set_paper_settings(
         1,
@@ -369,7 +369,7 @@ fn a_rewritten_chain_fails_against_the_printed_head_and_the_checkpoint() {
     let _ = wijkstem::signing::Signer::load_or_create(&keys, None).unwrap();
     {
         let mut s = Session::open(&db).unwrap();
-        s.sign_in("Anna").unwrap();
+        common::sign_in(&mut s, "Anna").unwrap();
         s.load_demo().unwrap();
         s.set_backup_settings(&wijkstem::backup::BackupSettings {
             dir: Some(backups.display().to_string()),
@@ -451,7 +451,7 @@ fn a_panel_vote_is_stored_apart_from_who_cast_it() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("w.sqlite");
     let mut s = Session::open(&db).unwrap();
-    s.sign_in("Moderator").unwrap();
+    common::sign_in(&mut s, "Moderator").unwrap();
     s.load_demo().unwrap();
     let present: Vec<String> = (1..=4).map(|i| format!("P{i:02}")).collect();
     s.open_round(BP, &RoundFormat::Points { per_member: 5 }, &present).unwrap();
@@ -501,7 +501,7 @@ fn a_closed_round_claims_its_votes_together() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("w.sqlite");
     let mut s = Session::open(&db).unwrap();
-    s.sign_in("Moderator").unwrap();
+    common::sign_in(&mut s, "Moderator").unwrap();
     s.load_demo().unwrap();
     let present: Vec<String> = (1..=12).map(|i| format!("P{i:02}")).collect();
     s.open_round(BP, &RoundFormat::Points { per_member: 5 }, &present).unwrap();
@@ -533,7 +533,7 @@ fn a_closed_round_claims_its_votes_together() {
 fn the_app_sends_csv_bytes_so_a_latin1_file_is_refused_as_in_the_cli() {
     use base64::Engine;
     let mut s = Session::in_memory().unwrap();
-    s.sign_in("Anna").unwrap();
+    common::sign_in(&mut s, "Anna").unwrap();
     s.load_demo().unwrap();
     let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
     let latin1 = b"code,title,cost\nK1,Caf\xe9,100\n";
@@ -592,7 +592,8 @@ fn a_trigger_planted_before_counting_is_found() {
     let (ok, _, err) = cli(&db, &["audit", "verify"]);
     assert!(!ok && err.contains("trigger zz"), "{err}");
     // Nothing is exported from such a database.
-    let s = Session::open(&db).unwrap();
+    let mut s = Session::open(&db).unwrap();
+    s.authenticate("Anna", common::TEST_PIN).unwrap();
     assert_eq!(codes(&s.public_records(1).unwrap_err()), ["bundle.records_disagree"]);
 }
 

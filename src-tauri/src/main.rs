@@ -17,6 +17,7 @@ use wijkstem::panel::{Member, PanelPackage, PanelState, ProjectorView, RoundForm
 use wijkstem::paper::{EntryReceipt, PaperSettings, TallyView};
 use wijkstem::problem::Failure;
 use wijkstem::review::{Recheck, Resolution, ReviewItem};
+use wijkstem::roster::{Role, RosterMember, SignInScreen, SignedIn};
 use wijkstem::selection::{Plan, PlanInput, Selection, SelectionInput};
 use wijkstem::session::{BackupStatus, BundleExport, Location, Res, Session, StartupInfo, VerifyView};
 use wijkstem::store::Store;
@@ -92,8 +93,43 @@ fn restore_backup(app: State<'_, App>, path: String) -> Res<String> {
 }
 
 #[tauri::command]
-fn sign_in(app: State<'_, App>, name: String) -> Res<String> {
-    with(&app, |s| s.sign_in(&name))
+fn sign_in(app: State<'_, App>, name: String, pin: String) -> Res<SignedIn> {
+    with(&app, |s| s.sign_in(&name, &pin))
+}
+
+#[tauri::command]
+fn sign_in_screen(app: State<'_, App>) -> Res<SignInScreen> {
+    with(&app, |s| s.sign_in_screen())
+}
+
+#[tauri::command]
+fn signed_in(app: State<'_, App>) -> Res<Option<SignedIn>> {
+    with(&app, |s| Ok(s.signed_in().cloned()))
+}
+
+#[tauri::command]
+fn set_up_roster(app: State<'_, App>, name: String, pin: String) -> Res<SignedIn> {
+    with(&app, |s| s.set_up_roster(&name, &pin))
+}
+
+#[tauri::command]
+fn roster(app: State<'_, App>) -> Res<Vec<RosterMember>> {
+    with(&app, |s| s.roster())
+}
+
+#[tauri::command]
+fn add_to_roster(app: State<'_, App>, name: String, role: Role, pin: String) -> Res<RosterMember> {
+    with(&app, |s| s.add_to_roster(&name, role, &pin))
+}
+
+#[tauri::command]
+fn set_roster_pin(app: State<'_, App>, id: i64, pin: String) -> Res<()> {
+    with(&app, |s| s.set_roster_pin(id, &pin))
+}
+
+#[tauri::command]
+fn set_roster_member(app: State<'_, App>, id: i64, role: Role, active: bool) -> Res<RosterMember> {
+    with(&app, |s| s.set_roster_member(id, role, active))
 }
 
 #[tauri::command]
@@ -532,6 +568,13 @@ fn main() {
             startup_info,
             about_info,
             sign_in,
+            sign_in_screen,
+            signed_in,
+            set_up_roster,
+            roster,
+            add_to_roster,
+            set_roster_pin,
+            set_roster_member,
             sign_out,
             list_selections,
             get_selection,

@@ -166,7 +166,10 @@ pub fn run_cli(
     }
     cmd.args(args).env("WIJKSTEM_LANG", lang);
     if let Some(who) = who {
-        cmd.env("WIJKSTEM_OPERATOR", who);
+        if let Some(db) = db {
+            on_roster(db, who);
+        }
+        cmd.env("WIJKSTEM_OPERATOR", who).env("WIJKSTEM_PIN", pin_of(who));
     }
     for (k, v) in env {
         cmd.env(k, v);
@@ -178,4 +181,52 @@ pub fn run_cli(
     drop(child.stdin.take());
     let out = child.wait_with_output().unwrap();
     (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+/// The PIN every test operator gets.
+pub const TEST_PIN: &str = "2580";
+
+/// Sign in as `name` with a coordinator's rights: on an empty roster `name`
+/// sets it up; someone not on it yet is put on it (as coordinator) by the
+/// first coordinator the test knows the PIN of (the demo's or a test one).
+/// The PIN of a test operator: the demo's for its names, else `TEST_PIN`.
+pub fn pin_of(name: &str) -> &'static str {
+    use wijkstem::roster::name_key;
+    wijkstem::demo::DEMO_ROSTER.iter().find(|d| name_key(d.0) == name_key(name)).map(|d| d.2).unwrap_or(TEST_PIN)
+}
+
+/// Put `who` on the roster of the database at `db` (if it exists and has a
+/// roster), so the CLI can be run as them with `pin_of(who)`.
+#[allow(dead_code)]
+pub fn on_roster(db: &Path, who: &str) {
+    use wijkstem::roster::name_key;
+    if !db.exists() {
+        return;
+    }
+    let mut s = wijkstem::session::Session::open(db).unwrap();
+    let screen = s.sign_in_screen().unwrap();
+    if screen.roster.is_empty() || screen.roster.iter().any(|m| name_key(&m.name) == name_key(who)) {
+        return;
+    }
+    sign_in(&mut s, who).unwrap();
+    s.sign_out().unwrap();
+}
+
+#[allow(dead_code)]
+pub fn sign_in(
+    s: &mut wijkstem::session::Session,
+    name: &str,
+) -> Result<wijkstem::roster::SignedIn, wijkstem::problem::Failure> {
+    use wijkstem::roster::{name_key, Role};
+    let screen = s.sign_in_screen()?;
+    if screen.roster.is_empty() {
+        return s.set_up_roster(name, TEST_PIN);
+    }
+    if screen.roster.iter().any(|m| name_key(&m.name) == name_key(name)) {
+        return s.sign_in(name, pin_of(name));
+    }
+    let coordinator = screen.roster.iter().find(|m| m.role == Role::Coordinator).expect("a roster has a coordinator");
+    s.sign_in(&coordinator.name, pin_of(&coordinator.name))?;
+    s.add_to_roster(name, Role::Coordinator, TEST_PIN)?;
+    s.sign_in(name, TEST_PIN)
 }

@@ -37,10 +37,37 @@ class FoundationTest(unittest.TestCase):
     def test_create_selection_import_csv_and_see_total(self):
         d = self.d
         # A new database opens on the demo edition; first the operator signs in.
-        d.type("#operator-name", "Fatima")
+        # The demo's roster and PINs are on the sign-in screen.
+        pins = d.wait_text("#demo-pins", lambda t: "Sam" in t)
+        for name, pin in d.DEMO_PINS.items():
+            self.assertIn(name, pins)
+            self.assertIn(pin, pins)
         d.screenshot("01-signin.png")
+        # A wrong PIN is refused in words.
+        d.type("#operator-pin", "0000")
         d.click("#sign-in")
-        d.wait_text("#signed-in-as", lambda t: "Fatima" in t)
+        d.wait_text("#messages", lambda t: "pincode klopt niet" in t)
+        d.sign_in("Sam")
+        # The coordinator puts Fatima on the team, as coordinator, with her own PIN.
+        d.type("#team-name", "Fatima")
+        d.script("document.getElementById('team-role').value = 'coordinator'")
+        d.type("#team-pin", "4711")
+        d.click("#team-add")
+        d.wait_text("#team", lambda t: "Fatima" in t)
+        # Youssef gets a PIN of his own: the sign-in screen stops offering the demo one.
+        d.type('tr[data-name="Youssef"] input.team-new-pin', "5555")
+        d.click('tr[data-name="Youssef"] button.team-pin')
+        d.wait_text("#messages", lambda t: "Youssef" in t and "bewaard" in t)
+        d.click("#sign-out")
+        pins = d.wait_text("#demo-pins", lambda t: "Sam" in t)
+        self.assertNotIn("Youssef", pins)
+        d.sign_in("Youssef", "5555")
+        self.assertIn("vrijwilliger", d.text("#signed-in-as"))
+        self.assertIn("vrijwilliger", d.text("#volunteer-note"))
+        self.assertEqual(d.find_all("#new-form") + d.find_all("#team-card") + d.find_all("#backups"), [])
+        d.screenshot("02a-volunteer-home.png")
+        d.sign_in("Fatima", "4711")
+        self.assertIn("coördinator", d.text("#signed-in-as"))
         home = d.text("#selections")
         self.assertIn("Muide-Meulestede-Afrikalaan", home)
         self.assertIn("Sluizeken-Tolhuis-Ham", home)

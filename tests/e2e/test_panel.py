@@ -43,7 +43,7 @@ class PanelTest(unittest.TestCase):
 
     def test_moderator_and_projector(self):
         d = self.d
-        d.sign_in("Moderator")
+        d.sign_in("Sam")
         d.click('tr[data-selection-id="3"] button.open-selection')
         d.wait_text("#selection-title", lambda t: "Watersportbaan" in t)
         d.click("#tab-psetup")

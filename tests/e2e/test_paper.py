@@ -73,7 +73,7 @@ class PaperBallotsTest(unittest.TestCase):
 
     def test_print_enter_double_entry_reconcile_count(self):
         d = self.d
-        self.sign_in("Anna")
+        self.sign_in("Sam")
         self.open_muide("setup")
         d.type("#style-a", "1")
         d.type("#style-b", "3")
@@ -104,7 +104,7 @@ class PaperBallotsTest(unittest.TestCase):
         self.assertEqual(len(box_qr), 1)
         self.assertTrue(re.fullmatch(r"WSBOX1:1:\d+:[0-9A-F]{4}", box_qr[0]), box_qr)
 
-        # First entry, by Anna, from the box whose cover she scans.
+        # First entry, by Sam, from the box whose cover he scans.
         d.click("#tab-entry")
         d.type("#scan", box_qr[0])
         d.press_enter("#scan")
@@ -129,14 +129,17 @@ class PaperBallotsTest(unittest.TestCase):
         self.enter(foreign_payload(2), "1", "hoort bij Sluizeken-Tolhuis-Ham")
         d.screenshot("12-entry-refused.png")
 
-        # Second entry, blind, by Bram; one planted difference.
-        self.sign_in("Bram")
-        self.open_muide("entry")
+        # Second entry, blind, by Lotte, a volunteer: she sees the entry only.
+        self.sign_in("Lotte")
+        d.click('tr[data-selection-id] button.open-selection')
+        d.find("#entry-form")
+        self.assertEqual(d.find_all("#tab-tally") + d.find_all("#tab-setup") + d.find_all("#tab-plans"), [])
+        self.assertEqual(d.find_all("#signed-in-as[data-role=volunteer]") != [], True)
         self.enter(p0, "MM01 MM03", "komt overeen")
         self.enter(p1, "1 2 3 4", "komt overeen")
         self.enter(p2, "", "komt overeen")
         self.enter(p3, "5", "verschilt")
-        self.enter(p0, "1 3", "al ingevoerd door Bram")
+        self.enter(p0, "1 3", "al ingevoerd door Lotte")
 
         # The progress view on a second window: counts, no result yet.
         known = d.window_handles()
@@ -156,24 +159,33 @@ class PaperBallotsTest(unittest.TestCase):
         self.assertTrue(denied.startswith("refused") and "not allowed" in denied, denied)
         d.switch_to(main)
 
+        # A volunteer's call to a coordinator's command is refused by the core.
+        refused = d.script_async(
+            "const done = arguments[arguments.length - 1];"
+            "window.__TAURI_INTERNALS__.invoke('differences', {selectionId: 1}).then(() => done('allowed'), e => done(JSON.stringify(e)));"
+        )
+        self.assertIn("session.coordinator_only", refused)
+
         # The coordinator sends only the differing plans back.
-        d.click("#tab-tally")
+        self.sign_in("Sam")
+        self.open_muide("tally")
         # Both entries side by side: who typed what, the differing plans marked.
         d.find("#queue .difference")  # the tab draws asynchronously
         serial = d.script("return document.querySelector('#queue .difference').dataset.serial")
         self.assertIn(serial, p3)
         queue = d.text("#queue")
-        self.assertIn("Anna", queue)
-        self.assertIn("Bram", queue)
+        self.assertIn("Sam", queue)
+        self.assertIn("Lotte", queue)
         marked = d.script("return [...document.querySelectorAll('#queue mark')].map(m => m.textContent)")
-        self.assertEqual(sorted(marked), ["MM02", "MM05"], "Anna read MM02, Bram MM05")
+        self.assertEqual(sorted(marked), ["MM02", "MM05"], "Sam read MM02, Lotte MM05")
         d.screenshot("14a-difference.png")
         self.assertIn("te controleren 1", d.text("#tally-counts"))
         d.click("#queue button.recheck")
         d.wait_text("#queue-empty", lambda t: "Geen verschillen" in t)
         # A third volunteer re-reads just those plans, blind to both entries.
-        self.sign_in("Chris")
-        self.open_muide("entry")
+        self.sign_in("Youssef")
+        d.click('tr[data-selection-id] button.open-selection')
+        d.find("#rechecks")
         asked = d.text("#rechecks form.recheck")
         self.assertIn("MM02", asked)
         self.assertIn("MM05", asked)
@@ -183,7 +195,8 @@ class PaperBallotsTest(unittest.TestCase):
         d.wait_text("#messages", lambda t: "geldig" in t)
         self.assertEqual(d.find_all("#rechecks"), [])
 
-        d.click("#tab-tally")
+        self.sign_in("Sam")
+        self.open_muide("tally")
         d.wait_text("#tally-counts", lambda t: "te controleren 0" in t)
         counts = d.text("#tally-counts")
         self.assertIn("geldig 2", counts)

@@ -44,7 +44,7 @@ class ResilienceTest(unittest.TestCase):
 
     def test_backups_crash_recovery_and_rescue(self):
         d = self.start()
-        d.sign_in("Anna")
+        d.sign_in("Sam")
         d.type("#backup-dir", self.usb)
         d.type("#backup-keep", "5")
         d.type("#backup-every", "5")
@@ -72,8 +72,9 @@ class ResilienceTest(unittest.TestCase):
         self.crash(d)
         d = self.start()
         msg = d.wait_text("#messages", lambda t: "onverwacht afgesloten" in t)
-        self.assertEqual(d.script("return document.getElementById('operator-name').value"), "Anna")
+        self.assertEqual(d.script("return document.getElementById('operator-name').value"), "Sam")
         d.screenshot("21-recovered.png")
+        d.type("#operator-pin", "2468")
         d.click("#sign-in")
         d.wait_text("#selection-title", lambda t: "Muide" in t)
         self.assertTrue(d.find_all("#style-form"), "back on the screen the operator was on")
@@ -92,7 +93,7 @@ class ResilienceTest(unittest.TestCase):
         d.script("window.confirm = () => true;")
         d.click("#backups button.restore")
         d.wait_text("#messages", lambda t: "teruggezet" in t)
-        d.sign_in("Anna")
+        d.sign_in("Sam")
         d.wait_text("#selections", lambda t: "Muide-Meulestede-Afrikalaan" in t)
         kept = [f for f in os.listdir(os.path.dirname(self.db)) if "voor-herstel" in f]
         self.assertTrue(kept, "the damaged file is kept beside the restored one")

@@ -67,7 +67,7 @@ class TablesTest(unittest.TestCase):
 
     def test_two_rounds_of_tables(self):
         d = self.d
-        d.sign_in("Moderator")
+        d.sign_in("Sam")
         d.click('tr[data-selection-id="2"] button.open-selection')
         d.wait_text("#selection-title", lambda t: "Sluizeken" in t)
         d.click("#tab-tsetup")
@@ -102,7 +102,7 @@ class TablesTest(unittest.TestCase):
         # The same sheet scanned again: already entered, saying by whom.
         d.type("#sheet-scan", sheet1)
         d.press_enter("#sheet-scan")
-        d.wait_text("#table-done", lambda t: "Moderator" in t)
+        d.wait_text("#table-done", lambda t: "Sam" in t)
 
         d.click("#tab-toverview")
         d.wait_text("#rounds", lambda t: "nog niet ingevoerd: 3" in t)

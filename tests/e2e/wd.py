@@ -140,11 +140,21 @@ class Driver:
             time.sleep(0.1)
         raise AssertionError(f"{css}: text never matched; last seen {last!r}")
 
-    def sign_in(self, name):
-        """Sign in as `name`, signing out whoever is signed in first."""
+    # The demo's roster (src/demo.rs): a coordinator and two volunteers.
+    DEMO_PINS = {"Sam": "2468", "Lotte": "1357", "Youssef": "8642"}
+
+    def sign_in(self, name, pin=None):
+        """Sign in as `name` from the roster with their PIN (the demo's by
+        default), signing out whoever is signed in first."""
         if self.find_all("#sign-out"):
             self.click("#sign-out")
-        self.type("#operator-name", name)
+        self.find("#operator-pin")
+        self.script(
+            "const s = document.getElementById('operator-name');"
+            "s.value = arguments[0]; if (s.value !== arguments[0]) throw new Error('not on the roster: ' + arguments[0]);",
+            name,
+        )
+        self.type("#operator-pin", pin or self.DEMO_PINS[name])
         self.click("#sign-in")
         self.wait_text("#signed-in-as", lambda t: name in t)
 

@@ -42,6 +42,16 @@ export_dir: string,
  */
 chain_head: ChainHead | null, };
 
+export type Role = "coordinator" | "volunteer";
+
+export type RosterMember = { id: number, name: string, role: Role, active: boolean, };
+
+export type SignedIn = { name: string, role: Role, };
+
+export type DemoSignIn = { name: string, role: Role, pin: string, };
+
+export type SignInScreen = { roster: Array<RosterMember>, demo: Array<DemoSignIn>, };
+
 export type ChainHead = { seq: number, hash: string, short: string, };
 
 export type Method = "tables" | "ballots" | "panel";

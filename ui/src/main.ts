@@ -1,4 +1,4 @@
-import type { Failure, Method, Plan, Selection, StartupInfo } from "./bindings";
+import type { Failure, Method, Plan, Role, RosterMember, Selection, SignedIn, StartupInfo } from "./bindings";
 import { h, field } from "./dom";
 import { lang, problemText, setLang, t, type Lang } from "./i18n";
 import { formatEuro, parseEuro } from "./money";
@@ -24,7 +24,7 @@ function busy(delta: number) {
 
 export class App {
   private view: View = { kind: "home" };
-  private operator: string | null = null;
+  private operator: SignedIn | null = null;
   private startup: StartupInfo | null = null;
   private messages: Message[] = [];
   private tab: Tab = "plans";
@@ -36,7 +36,7 @@ export class App {
   private lastLocation = "";
 
   private ctx(): Ctx {
-    return { api: this.api, act: (fn) => this.act(fn), info: (text) => this.info(text), lastProblems: () => this.lastCodes };
+    return { api: this.api, act: (fn) => this.act(fn), info: (text) => this.info(text), lastProblems: () => this.lastCodes, coordinator: this.operator?.role === "coordinator" };
   }
 
   constructor(private api: Api, private root: HTMLElement) {}
@@ -45,6 +45,8 @@ export class App {
     const saved = localStorage.getItem("wijkstem.lang");
     if (saved === "en" || saved === "nl") setLang(saved);
     this.startup = await this.api.startupInfo();
+    // A reloaded window keeps whoever is signed in to the session.
+    this.operator = await this.api.signedIn().catch(() => null);
     if (this.startup.demo_loaded) this.info(t("home.demo_loaded"));
     const rec = this.startup.recovered;
     if (rec) {
@@ -134,7 +136,9 @@ export class App {
       "header",
       { class: "top" },
       h("h1", {}, t("app.title")),
-      this.operator ? h("span", { class: "who", id: "signed-in-as" }, t("signin.signed_in_as", { name: this.operator })) : null,
+      this.operator
+        ? h("span", { class: "who", id: "signed-in-as", "data-role": this.operator.role }, t("signin.signed_in_as", { name: t("signin.role", { name: this.operator.name, role: t(`role.${this.operator.role}`) }) }))
+        : null,
       this.operator
         ? h("button", { id: "sign-out", onclick: () => this.act(async () => { await this.api.signOut(); this.operator = null; this.view = { kind: "home" }; }) }, t("signin.sign_out"))
         : null,
@@ -158,7 +162,7 @@ export class App {
         await this.backupList(true),
       );
     }
-    if (!this.operator) return this.signIn();
+    if (!this.operator) return await this.signIn();
     try {
       return this.view.kind === "home" ? await this.home() : await this.selection(this.view.id);
     } catch (e) {
@@ -168,26 +172,119 @@ export class App {
     }
   }
 
-  private signIn(): HTMLElement {
+  private async signIn(): Promise<HTMLElement> {
+    const screen = await this.api.signInScreen();
+    const enter = (who: SignedIn) => {
+      this.operator = who;
+      const at = this.resumeAt;
+      this.resumeAt = null;
+      if (at?.selection_id != null) {
+        this.view = { kind: "selection", id: at.selection_id };
+        if (["plans", "setup", "entry", "tally", "tsetup", "tentry", "toverview", "psetup", "pentry", "presult"].includes(at.tab)) this.tab = at.tab as Tab;
+      }
+    };
+    const pinInput = (id: string, autofocus = false) => h("input", { id, type: "password", inputmode: "numeric", autocomplete: "off", maxlength: 6, size: 8, autofocus });
+    if (screen.roster.length === 0) {
+      // A laptop without a roster: whoever sets it up becomes its first coordinator.
+      const setUp = (e: Event) => {
+        e.preventDefault();
+        this.act(async () => {
+          if (field("setup-pin") !== field("setup-pin-repeat")) throw { problems: [{ code: "roster.pin_mismatch", params: {} }] };
+          enter(await this.api.setUpRoster(field("setup-name"), field("setup-pin")));
+        });
+      };
+      return h(
+        "form",
+        { class: "card signin", id: "setup-form", onsubmit: setUp },
+        h("h2", {}, t("signin.setup_title")),
+        h("p", { class: "muted" }, t("signin.setup_explain")),
+        h("label", {}, t("signin.name"), h("input", { id: "setup-name", autocomplete: "off", autofocus: true })),
+        h("div", { class: "row" }, h("label", {}, t("team.pin"), pinInput("setup-pin")), h("label", {}, t("signin.pin_repeat"), pinInput("setup-pin-repeat"))),
+        h("p", {}, h("button", { id: "setup-submit", type: "submit" }, t("signin.setup_button"))),
+      );
+    }
     const submit = (e: Event) => {
       e.preventDefault();
-      this.act(async () => {
-        this.operator = await this.api.signIn(field("operator-name"));
-        const at = this.resumeAt;
-        this.resumeAt = null;
-        if (at?.selection_id != null) {
-          this.view = { kind: "selection", id: at.selection_id };
-          if (["plans", "setup", "entry", "tally", "tsetup", "tentry", "toverview", "psetup", "pentry", "presult"].includes(at.tab)) this.tab = at.tab as Tab;
-        }
-      });
+      this.act(async () => enter(await this.api.signIn(field("operator-name"), field("operator-pin"))));
     };
+    const recovered = this.startup?.recovered?.operator ?? null;
     return h(
       "form",
       { class: "card signin", id: "signin-form", onsubmit: submit },
       h("h2", {}, t("signin.title")),
       h("p", { class: "muted" }, t("signin.explain")),
-      h("label", {}, t("signin.name"), h("input", { id: "operator-name", autocomplete: "off", autofocus: true, value: this.startup?.recovered?.operator ?? undefined })),
+      h(
+        "label",
+        {},
+        t("signin.pick"),
+        h("select", { id: "operator-name" }, screen.roster.map((m) => h("option", { value: m.name, selected: m.name === recovered }, t("signin.role", { name: m.name, role: t(`role.${m.role}`) })))),
+      ),
+      h("label", {}, t("signin.pin"), pinInput("operator-pin", true)),
       h("p", {}, h("button", { id: "sign-in", type: "submit" }, t("signin.button"))),
+      screen.demo.length
+        ? h(
+            "div",
+            { class: "demo-pins", id: "demo-pins" },
+            h("h3", {}, t("signin.demo_title")),
+            h("table", {}, h("tbody", {}, screen.demo.map((d) => h("tr", { "data-name": d.name }, h("td", {}, d.name), h("td", {}, t(`role.${d.role}`)), h("td", { class: "code pin" }, d.pin))))),
+          )
+        : null,
+    );
+  }
+
+  /** The roster: the coordinator puts volunteers on it, each with a PIN. */
+  private async teamCard(): Promise<HTMLElement> {
+    const roster = await this.api.roster();
+    const add = (e: Event) => {
+      e.preventDefault();
+      this.act(async () => {
+        const m = await this.api.addToRoster(field("team-name"), field("team-role") as Role, field("team-pin"));
+        this.info(t("team.added", { name: m.name, role: t(`role.${m.role}`) }));
+      });
+    };
+    const newPin = (m: RosterMember) =>
+      this.act(async () => {
+        await this.api.setRosterPin(m.id, field(`team-pin-${m.id}`));
+        this.info(t("team.pin_saved", { name: m.name }));
+      });
+    return h(
+      "div",
+      { class: "card", id: "team-card" },
+      h("h2", {}, t("team.title")),
+      h("p", { class: "muted" }, t("team.explain")),
+      h(
+        "table",
+        { id: "team" },
+        h(
+          "tbody",
+          {},
+          roster.map((m) =>
+            h(
+              "tr",
+              { "data-name": m.name, class: m.active ? "" : "off" },
+              h("td", {}, m.name),
+              h("td", {}, t(`role.${m.role}`), m.active ? "" : ` · ${t("team.off")}`),
+              h(
+                "td",
+                {},
+                h("input", { id: `team-pin-${m.id}`, class: "team-new-pin", type: "password", inputmode: "numeric", autocomplete: "off", maxlength: 6, size: 7, placeholder: t("team.new_pin"), "aria-label": `${t("team.new_pin")}: ${m.name}` }),
+                " ",
+                h("button", { class: "secondary team-pin", type: "button", onclick: () => newPin(m) }, t("team.set_pin")),
+                " ",
+                h("button", { class: "secondary team-toggle", type: "button", onclick: () => this.act(() => this.api.setRosterMember(m.id, m.role, !m.active)) }, m.active ? t("team.take_off") : t("team.put_on")),
+              ),
+            ),
+          ),
+        ),
+      ),
+      h(
+        "form",
+        { class: "row", id: "team-form", onsubmit: add },
+        h("label", {}, t("team.name"), h("input", { id: "team-name", autocomplete: "off", size: 20 })),
+        h("label", {}, t("team.role"), h("select", { id: "team-role" }, h("option", { value: "volunteer" }, t("role.volunteer")), h("option", { value: "coordinator" }, t("role.coordinator")))),
+        h("label", {}, t("team.pin"), h("input", { id: "team-pin", type: "password", inputmode: "numeric", autocomplete: "off", maxlength: 6, size: 8 })),
+        h("button", { id: "team-add", type: "submit" }, t("team.add")),
+      ),
     );
   }
 
@@ -216,6 +313,7 @@ export class App {
 
   private async home(): Promise<HTMLElement> {
     const list = await this.api.listSelections();
+    const coordinator = this.operator?.role === "coordinator";
     const create = (e: Event) => {
       e.preventDefault();
       this.act(async () => {
@@ -249,9 +347,10 @@ export class App {
             h("thead", {}, h("tr", {}, h("th", {}, t("field.edition")), h("th", {}, t("field.wijk")), h("th", { class: "num" }, t("field.budget")), h("th", {}, t("field.method")), h("th", {}, t("field.status")), h("th", { class: "num" }, t("field.plans")), h("th", { class: "num" }, t("field.total_cost")), h("th", {}))),
             h("tbody", {}, rows),
           ),
-      h("div", { class: "card" }, h("h2", {}, t("home.new")), this.selectionForm("new", {}, create, t("action.create"))),
+      coordinator ? h("div", { class: "card" }, h("h2", {}, t("home.new")), this.selectionForm("new", {}, create, t("action.create"))) : h("p", { class: "msg info", id: "volunteer-note" }, t("team.volunteer_note")),
+      coordinator ? await this.teamCard() : null,
       this.verifyCard(),
-      await this.backupCard(),
+      coordinator ? await this.backupCard() : null,
       await this.aboutCard(),
     );
   }
@@ -478,7 +577,9 @@ export class App {
       });
     };
     const over = s.total_cost_cents - s.budget_cents;
-    const tabs: Tab[] = s.method === "ballots" ? ["plans", "setup", "entry", "tally"] : s.method === "tables" ? ["plans", "tsetup", "tentry", "toverview"] : ["plans", "psetup", "pentry", "presult"];
+    // Volunteers see the entry; the coordinator also sets up, decides and closes.
+    const all: Tab[] = s.method === "ballots" ? ["plans", "setup", "entry", "tally"] : s.method === "tables" ? ["plans", "tsetup", "tentry", "toverview"] : ["plans", "psetup", "pentry", "presult"];
+    const tabs: Tab[] = this.operator?.role === "coordinator" ? all : all.filter((tb) => tb === "entry" || tb === "tentry" || tb === "pentry");
     const tabBar = h(
       "div",
       { class: "tabs", role: "tablist" },
@@ -491,7 +592,7 @@ export class App {
       h("h2", { id: "selection-title" }, `${s.wijk} — ${s.edition}`),
       tabs.length > 1 ? tabBar : null,
     ];
-    if (!tabs.includes(this.tab)) this.tab = "plans";
+    if (!tabs.includes(this.tab)) this.tab = tabs[0];
     const wrap = (el: HTMLElement) => h("div", { id: "selection-view", "data-selection-id": id }, head, el);
     if (this.tab === "tsetup") return wrap(await tablesSetupTab(this.ctx(), s, plans));
     if (this.tab === "psetup") return wrap(await panelSetupTab(this.ctx(), s, plans));

@@ -136,13 +136,16 @@ export async function panelEntryTab(ctx: Ctx, s: Selection): Promise<HTMLElement
       "div",
       { class: "row toolbar" },
       h("strong", {}, t("panelui.round_status", { round: r.no, voted: r.voted.length, present: r.present.length })),
-      h("button", { id: "open-projector", class: "secondary", onclick: () => ctx.act(() => ctx.api.openViewWindow("projector", s.id)) }, t("panelui.projector")),
-      h("button", { id: "freeze", class: "secondary", onclick: toggleFreeze }, r.frozen ? t("panelui.reveal") : t("panelui.freeze")),
-      h("button", { id: "print-cards", class: "secondary", onclick: cards }, t("panelui.cards")),
+      // The moderator (a coordinator) projects, reveals, prints and closes; a volunteer enters votes.
+      ctx.coordinator ? h("button", { id: "open-projector", class: "secondary", onclick: () => ctx.act(() => ctx.api.openViewWindow("projector", s.id)) }, t("panelui.projector")) : null,
+      ctx.coordinator ? h("button", { id: "freeze", class: "secondary", onclick: toggleFreeze }, r.frozen ? t("panelui.reveal") : t("panelui.freeze")) : null,
+      ctx.coordinator ? h("button", { id: "print-cards", class: "secondary", onclick: cards }, t("panelui.cards")) : null,
       scan,
     ),
     h("table", { id: "vote-grid" }, h("thead", {}, h("tr", {}, h("th", {}, ""), codes.map((c) => h("th", {}, c)), h("th", {}, ""))), h("tbody", {}, r.present.map(row))),
-    h("div", { class: "card row" }, h("label", {}, t("panelui.quorum_reason"), h("input", { id: "quorum-reason", size: 40 })), h("button", { id: "close-round", onclick: close }, t("panelui.close_round"))),
+    ctx.coordinator
+      ? h("div", { class: "card row" }, h("label", {}, t("panelui.quorum_reason"), h("input", { id: "quorum-reason", size: 40 })), h("button", { id: "close-round", onclick: close }, t("panelui.close_round")))
+      : null,
   );
 }
 
@@ -160,7 +163,7 @@ function consentGrid(ctx: Ctx, s: Selection, round: number, present: string[], v
       "div",
       { class: "row toolbar" },
       h("strong", {}, t("panelui.round_status", { round, voted: voted.length, present: present.length })),
-      h("button", { id: "freeze", class: "secondary", onclick: () => ctx.act(() => ctx.api.setFrozen(s.id, !frozen)) }, frozen ? t("panelui.reveal") : t("panelui.freeze")),
+      ctx.coordinator ? h("button", { id: "freeze", class: "secondary", onclick: () => ctx.act(() => ctx.api.setFrozen(s.id, !frozen)) }, frozen ? t("panelui.reveal") : t("panelui.freeze")) : null,
     ),
     h("p", {}, t("panelui.consent_on", { plans: funded.join(", ") })),
     h(
@@ -181,7 +184,9 @@ function consentGrid(ctx: Ctx, s: Selection, round: number, present: string[], v
         ),
       ),
     ),
-    h("div", { class: "card row" }, h("label", {}, t("panelui.quorum_reason"), h("input", { id: "quorum-reason", size: 40 })), h("button", { id: "close-round", onclick: close }, t("panelui.close_round"))),
+    ctx.coordinator
+      ? h("div", { class: "card row" }, h("label", {}, t("panelui.quorum_reason"), h("input", { id: "quorum-reason", size: 40 })), h("button", { id: "close-round", onclick: close }, t("panelui.close_round")))
+      : null,
   );
 }
 

@@ -13,6 +13,8 @@ export interface Ctx {
   info: (text: string) => void;
   /** Codes of the problems the last action showed. */
   lastProblems: () => string[];
+  /** Whether a coordinator is signed in (the core checks it again). */
+  coordinator: boolean;
 }
 
 export async function setupTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {

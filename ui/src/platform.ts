@@ -37,6 +37,10 @@ import type {
   SelectionInput,
   StartupInfo,
   AboutInfo,
+  Role,
+  RosterMember,
+  SignInScreen,
+  SignedIn,
 } from "./bindings";
 
 export interface Platform {
@@ -60,7 +64,14 @@ export function makeApi(p: Platform) {
   return {
     startupInfo: () => p.call<StartupInfo>("startup_info"),
     aboutInfo: () => p.call<AboutInfo>("about_info"),
-    signIn: (name: string) => p.call<string>("sign_in", { name }),
+    signIn: (name: string, pin: string) => p.call<SignedIn>("sign_in", { name, pin }),
+    signInScreen: () => p.call<SignInScreen>("sign_in_screen"),
+    signedIn: () => p.call<SignedIn | null>("signed_in"),
+    setUpRoster: (name: string, pin: string) => p.call<SignedIn>("set_up_roster", { name, pin }),
+    roster: () => p.call<RosterMember[]>("roster"),
+    addToRoster: (name: string, role: Role, pin: string) => p.call<RosterMember>("add_to_roster", { name, role, pin }),
+    setRosterPin: (id: number, pin: string) => p.call<null>("set_roster_pin", { id, pin }),
+    setRosterMember: (id: number, role: Role, active: boolean) => p.call<RosterMember>("set_roster_member", { id, role, active }),
     signOut: () => p.call<null>("sign_out"),
     listSelections: () => p.call<Selection[]>("list_selections"),
     getSelection: (id: number) => p.call<Selection>("get_selection", { id }),

@@ -1,0 +1,332 @@
+//! Who may do what: the roster of operators, their roles and PINs.
+//!
+//! The coordinator sets up the roster (name, role, a 4–6 digit PIN). Signing
+//! in picks a name and asks the PIN; the PIN is kept only as a salted scrypt
+//! hash. Volunteers enter ballots, verdicts and votes; coordinators also set
+//! up, decide differences and doubtful ballots, close boxes and counts, and
+//! see results. The rule is checked in `Session`, so the app and the CLI
+//! apply the same roles. This is an offline laptop: proportionate, not a
+//! password manager (see docs/threat-model.md).
+
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::problem::{Failure, Problem};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Coordinator,
+    Volunteer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Coordinator => "coordinator",
+            Role::Volunteer => "volunteer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s.trim().to_lowercase().as_str() {
+            "coordinator" | "coördinator" | "coordinateur" => Some(Role::Coordinator),
+            "volunteer" | "vrijwilliger" => Some(Role::Volunteer),
+            _ => None,
+        }
+    }
+}
+
+/// One person on the roster, as the sign-in screen and the team card show it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RosterMember {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+}
+
+/// Who is signed in.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SignedIn {
+    pub name: String,
+    pub role: Role,
+}
+
+/// The longest name on the roster (it is printed on sheets and in the log).
+pub const MAX_NAME: usize = 60;
+/// Wrong PINs for one name within `LOCK_WINDOW_SECS` before it is locked for that long.
+pub const MAX_FAILURES: i64 = 5;
+pub const LOCK_WINDOW_SECS: i64 = 120;
+
+/// Names are compared as people read them: Unicode NFKC, spaces folded, case folded.
+pub fn name_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfkc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// A PIN is 4 to 6 digits.
+pub fn check_pin(pin: &str) -> Result<(), Problem> {
+    let pin = pin.trim();
+    if (4..=6).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(Problem::new("roster.bad_pin"))
+    }
+}
+
+// scrypt with N = 2^14, r = 8, p = 1: about 50 ms a try on a laptop.
+const LOG_N: u8 = 14;
+const R: u32 = 8;
+const P: u32 = 1;
+
+fn derive(pin: &str, salt: &[u8], log_n: u8, r: u32, p: u32) -> Option<[u8; 32]> {
+    let params = scrypt::Params::new(log_n, r, p, 32).ok()?;
+    let mut out = [0u8; 32];
+    scrypt::scrypt(pin.trim().as_bytes(), salt, &params, &mut out).ok()?;
+    Some(out)
+}
+
+/// `scrypt$<log_n>$<r>$<p>$<salt hex>$<hash hex>`.
+pub fn hash_pin(pin: &str) -> String {
+    let salt: [u8; 16] = rand::random();
+    let out = derive(pin, &salt, LOG_N, R, P).expect("fixed scrypt parameters are valid");
+    format!("scrypt${LOG_N}${R}${P}${}${}", hex::encode(salt), hex::encode(out))
+}
+
+pub fn pin_matches(pin: &str, stored: &str) -> bool {
+    let parts: Vec<&str> = stored.split('$').collect();
+    let [kind, log_n, r, p, salt, hash] = parts.as_slice() else { return false };
+    let (Ok(log_n), Ok(r), Ok(p), Ok(salt), Ok(hash)) =
+        (log_n.parse::<u8>(), r.parse::<u32>(), p.parse::<u32>(), hex::decode(salt), hex::decode(hash))
+    else {
+        return false;
+    };
+    if *kind != "scrypt" || log_n > 20 {
+        return false;
+    }
+    match derive(pin, &salt, log_n, r, p) {
+        // Compared in constant time.
+        Some(out) => out.len() == hash.len() && out.iter().zip(&hash).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0,
+        None => false,
+    }
+}
+
+fn check_name(name: &str) -> Result<String, Problem> {
+    if name.chars().any(|c| crate::selection::forbidden(c, false)) {
+        return Err(Problem::new("roster.bad_name"));
+    }
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err(Problem::new("session.name_required"));
+    }
+    if name.chars().count() > MAX_NAME {
+        return Err(Problem::new("session.name_too_long"));
+    }
+    Ok(name)
+}
+
+fn role_of(s: String) -> Role {
+    Role::parse(&s).unwrap_or(Role::Volunteer)
+}
+
+impl Store {
+    pub fn roster(&self) -> Result<Vec<RosterMember>, StoreError> {
+        let mut st = self
+            .conn()
+            .prepare("SELECT id, name, role, active FROM roster ORDER BY role, name_key")
+            .map_err(|e| self.sql_err(e))?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(RosterMember { id: r.get(0)?, name: r.get(1)?, role: role_of(r.get(2)?), active: r.get(3)? })
+            })
+            .map_err(|e| self.sql_err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.sql_err(e))
+    }
+
+    /// The roster entry and stored PIN hash for a name, as typed.
+    fn roster_entry(&self, name: &str) -> Result<Option<(RosterMember, String)>, StoreError> {
+        self.conn()
+            .query_row(
+                "SELECT id, name, role, active, pin_hash FROM roster WHERE name_key = ?1",
+                [name_key(name)],
+                |r| {
+                    Ok((
+                        RosterMember { id: r.get(0)?, name: r.get(1)?, role: role_of(r.get(2)?), active: r.get(3)? },
+                        r.get::<_, String>(4)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(|e| self.sql_err(e))
+    }
+
+    /// Check a name and PIN against the roster. A wrong PIN is written to
+    /// the log (so the coordinator and an auditor see tries); after
+    /// `MAX_FAILURES` wrong PINs within `LOCK_WINDOW_SECS` the name is
+    /// locked for that long, in every front end.
+    pub fn authenticate(&mut self, name: &str, pin: &str) -> Result<SignedIn, Failure> {
+        if self.roster()?.is_empty() {
+            return Err(Problem::new("roster.empty").into());
+        }
+        let Some((member, hash)) = self.roster_entry(name)? else {
+            return Err(Problem::new("roster.unknown_name").with("name", name.trim()).into());
+        };
+        if !member.active {
+            return Err(Problem::new("roster.inactive").with("name", &member.name).into());
+        }
+        let entity = format!("roster/{}", member.id);
+        let since = (time::OffsetDateTime::now_utc() - time::Duration::seconds(LOCK_WINDOW_SECS))
+            .format(&time::format_description::well_known::Rfc3339)
+            .expect("UTC time formats");
+        // Wrong PINs since the window opened and since the PIN was last set.
+        let failures: i64 = self
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM audit_log WHERE entity = ?1 AND action = 'roster.pin_wrong' AND at >= ?2
+                   AND seq > coalesce((SELECT max(seq) FROM audit_log WHERE entity = ?1 AND action = 'roster.pin_set'), 0)",
+                params![entity, since],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.sql_err(e))?;
+        if failures >= MAX_FAILURES {
+            return Err(Problem::new("roster.locked")
+                .with("name", &member.name)
+                .with("minutes", LOCK_WINDOW_SECS / 60)
+                .into());
+        }
+        if pin_matches(pin, &hash) {
+            return Ok(SignedIn { name: member.name, role: member.role });
+        }
+        self.write(&member.name, |c| c.audit("roster.pin_wrong", &entity, None, None))?;
+        Err(Problem::new("roster.wrong_pin").with("left", (MAX_FAILURES - failures - 1).max(0)).into())
+    }
+
+    /// Add someone to the roster. Only on an empty roster may this be done
+    /// without a coordinator (the first coordinator sets up the laptop), and
+    /// then only for a coordinator.
+    pub fn add_to_roster(
+        &mut self,
+        operator: &str,
+        name: &str,
+        role: Role,
+        pin: &str,
+    ) -> Result<RosterMember, Failure> {
+        let name = check_name(name)?;
+        check_pin(pin)?;
+        let hash = hash_pin(pin);
+        let key = name_key(&name);
+        let id = self.write(operator, |c| {
+            let count: i64 = c.tx.query_row("SELECT count(*) FROM roster", [], |r| r.get(0)).map_err(|e| c.err(e))?;
+            if count == 0 && role != Role::Coordinator {
+                return Err(Failure::from(Problem::new("roster.first_is_coordinator")));
+            }
+            let taken: i64 = c
+                .tx
+                .query_row("SELECT count(*) FROM roster WHERE name_key = ?1", [&key], |r| r.get(0))
+                .map_err(|e| c.err(e))?;
+            if taken > 0 {
+                return Err(Problem::new("roster.name_taken").with("name", &name).into());
+            }
+            c.tx.execute(
+                "INSERT INTO roster (name, name_key, role, pin_hash, active, created_at) VALUES (?1, ?2, ?3, ?4, 1, ?5)",
+                params![name, key, role.as_str(), hash, crate::audit::now()],
+            )
+            .map_err(|e| c.err(e))?;
+            let id = c.tx.last_insert_rowid();
+            c.audit("roster.add", &format!("roster/{id}"), None, Some(&json!({ "name": name, "role": role.as_str() })))?;
+            Ok(id)
+        })?;
+        Ok(RosterMember { id, name, role, active: true })
+    }
+
+    /// A new PIN for someone on the roster (their own, or by a coordinator).
+    pub fn set_roster_pin(&mut self, operator: &str, id: i64, pin: &str) -> Result<(), Failure> {
+        check_pin(pin)?;
+        let hash = hash_pin(pin);
+        self.write(operator, |c| {
+            let n =
+                c.tx.execute("UPDATE roster SET pin_hash = ?1 WHERE id = ?2", params![hash, id])
+                    .map_err(|e| c.err(e))?;
+            if n == 0 {
+                return Err(Failure::from(Problem::new("roster.unknown_id").with("id", id)));
+            }
+            c.audit("roster.pin_set", &format!("roster/{id}"), None, None)?;
+            Ok(())
+        })
+    }
+
+    /// Change someone's role or take them off (and back on) the roster.
+    /// Nobody is deleted: the log keeps their name. The last active
+    /// coordinator cannot be taken off or made a volunteer.
+    pub fn set_roster_member(
+        &mut self,
+        operator: &str,
+        id: i64,
+        role: Role,
+        active: bool,
+    ) -> Result<RosterMember, Failure> {
+        self.write(operator, |c| {
+            let before: Option<(String, String, bool)> =
+                c.tx.query_row("SELECT name, role, active FROM roster WHERE id = ?1", [id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()
+                .map_err(|e| c.err(e))?;
+            let Some((name, old_role, old_active)) = before else {
+                return Err(Failure::from(Problem::new("roster.unknown_id").with("id", id)));
+            };
+            c.tx.execute("UPDATE roster SET role = ?1, active = ?2 WHERE id = ?3", params![role.as_str(), active, id])
+                .map_err(|e| c.err(e))?;
+            let coordinators: i64 = c
+                .tx
+                .query_row("SELECT count(*) FROM roster WHERE role = 'coordinator' AND active = 1", [], |r| r.get(0))
+                .map_err(|e| c.err(e))?;
+            if coordinators == 0 {
+                return Err(Problem::new("roster.last_coordinator").with("name", &name).into());
+            }
+            c.audit(
+                "roster.change",
+                &format!("roster/{id}"),
+                Some(&json!({ "role": old_role, "active": old_active })),
+                Some(&json!({ "role": role.as_str(), "active": active })),
+            )?;
+            Ok(RosterMember { id, name, role, active })
+        })
+    }
+
+    /// The demo roster's members whose PIN is still the demo PIN (shown on
+    /// the sign-in screen so anyone can try the demo).
+    pub fn demo_sign_ins(&self) -> Result<Vec<DemoSignIn>, StoreError> {
+        let mut out = Vec::new();
+        for (name, role, pin) in crate::demo::DEMO_ROSTER {
+            if let Some((m, hash)) = self.roster_entry(name)? {
+                if m.active && pin_matches(pin, &hash) {
+                    out.push(DemoSignIn { name: m.name, role: *role, pin: pin.to_string() });
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A demo name with its (public) demo PIN.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DemoSignIn {
+    pub name: String,
+    pub role: Role,
+    pub pin: String,
+}
+
+/// What the sign-in screen needs: the names to pick from, and the demo PINs
+/// while the demo roster is unchanged. An empty roster means the laptop is
+/// not set up yet: the first person makes themselves coordinator.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SignInScreen {
+    pub roster: Vec<RosterMember>,
+    pub demo: Vec<DemoSignIn>,
+}

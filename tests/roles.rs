@@ -1,0 +1,231 @@
+//! Roles: who may decide. The roster, PIN sign-in, and coordinator-only
+//! actions refused in the core, for the app's session and the CLI alike.
+#![allow(clippy::unwrap_used)] // tests may panic on what they did not expect
+
+use std::path::Path;
+
+use wijkstem::ballot::{qr_payload, BallotStyle, EntryRules};
+use wijkstem::i18n::Lang;
+use wijkstem::paper::{parse_marks, PaperSettings};
+use wijkstem::review::Resolution;
+use wijkstem::roster::Role;
+use wijkstem::session::Session;
+
+mod common;
+use common::codes;
+
+/// The demo in a file, as the app makes it on first start: the demo's
+/// roster (Sam coordinator, Lotte and Youssef volunteers), paper ballots
+/// printed and two entered by a volunteer.
+fn demo(db: &Path) -> (Session, Vec<String>) {
+    let mut s = Session::open(db).unwrap();
+    assert!(s.load_demo_if_empty().unwrap());
+    s.sign_in("Sam", "2468").unwrap();
+    s.set_paper_settings(
+        1,
+        &PaperSettings {
+            style: BallotStyle::Approval { min: 1, max: 3 },
+            double_entry: true,
+            rules: EntryRules::default(),
+        },
+    )
+    .unwrap();
+    let (serials, _) = s.print_ballots(1, 4, 1, Lang::Nl).unwrap();
+    let hash: String = s.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
+    let scans: Vec<String> = serials.iter().map(|x| qr_payload(1, x, &hash)).collect();
+    s.sign_out().unwrap();
+    (s, scans)
+}
+
+#[test]
+fn the_demo_roster_is_shown_with_its_pins_until_a_pin_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, _) = demo(&dir.path().join("w.sqlite"));
+    let screen = s.sign_in_screen().unwrap();
+    let names: Vec<(&str, Role)> = screen.roster.iter().map(|m| (m.name.as_str(), m.role)).collect();
+    assert_eq!(names, [("Sam", Role::Coordinator), ("Lotte", Role::Volunteer), ("Youssef", Role::Volunteer)]);
+    let pins: Vec<(&str, &str)> = screen.demo.iter().map(|d| (d.name.as_str(), d.pin.as_str())).collect();
+    assert_eq!(pins, [("Sam", "2468"), ("Lotte", "1357"), ("Youssef", "8642")]);
+    // Lotte changes her own PIN: the screen no longer offers the old one.
+    s.sign_in("Lotte", "1357").unwrap();
+    let id = s.own_roster_id().unwrap();
+    s.set_roster_pin(id, "9911").unwrap();
+    let shown: Vec<String> = s.sign_in_screen().unwrap().demo.into_iter().map(|d| d.name).collect();
+    assert_eq!(shown, ["Sam", "Youssef"]);
+    assert_eq!(codes(&s.sign_in("Lotte", "1357").unwrap_err()), ["roster.wrong_pin"]);
+    s.sign_in("Lotte", "9911").unwrap();
+}
+
+#[test]
+fn a_volunteer_enters_but_every_coordinator_action_is_refused_in_the_core() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, scans) = demo(&dir.path().join("w.sqlite"));
+    let who = s.sign_in("  lotte ", "1357").unwrap();
+    assert_eq!((who.name.as_str(), who.role), ("Lotte", Role::Volunteer));
+    // Entry is a volunteer's work.
+    s.enter_ballot(1, None, &scans[0], &parse_marks("MM01").unwrap(), None).unwrap();
+    s.progress(1, "greedy", Lang::Nl).unwrap();
+    let refused = |r: Result<(), wijkstem::problem::Failure>| {
+        let e = r.unwrap_err();
+        assert_eq!(codes(&e), ["session.coordinator_only"], "{e:?}");
+        assert!(e.render(Lang::Nl).contains("coördinator"), "{}", e.render(Lang::Nl));
+    };
+    let input = wijkstem::selection::SelectionInput {
+        edition: "E".into(),
+        wijk: "W".into(),
+        budget_cents: 100,
+        method: wijkstem::selection::Method::Ballots,
+    };
+    refused(s.create_selection(&input).map(drop));
+    refused(s.update_selection(1, &input).map(drop));
+    refused(s.remove_plan(1));
+    refused(s.set_paper_settings(1, &s.paper_settings(1).unwrap().unwrap()));
+    refused(s.print_ballots(1, 2, 1, Lang::Nl).map(drop));
+    refused(s.tally_view(1, "greedy", Lang::Nl).map(drop));
+    refused(s.tally_view(1, "greedy", Lang::Nl).map(drop));
+    refused(s.differences(1).map(drop));
+    refused(s.reviews(1).map(drop));
+    refused(s.resolve(1, "x", Resolution::DiscardBoth));
+    refused(s.decide_doubtful(1, "x", true, "ok"));
+    refused(s.close_count(1));
+    refused(s.public_records(1).map(drop));
+    refused(s.internal_records(1, Lang::Nl).map(drop));
+    refused(s.signed_bundle(1, None, Lang::Nl).map(drop));
+    refused(s.roster().map(drop));
+    refused(s.add_to_roster("Mallory", Role::Coordinator, "1234").map(drop));
+    refused(s.set_roster_member(1, Role::Volunteer, false).map(drop));
+    refused(s.set_roster_pin(1, "0000"));
+    refused(s.close_tables(2));
+    refused(s.close_panel(3));
+    refused(s.set_frozen(3, false));
+    // Nothing of it reached the database: still one entry, still open.
+    let entries: i64 = s.store().conn().query_row("SELECT count(*) FROM ballot_entry", [], |r| r.get(0)).unwrap();
+    assert_eq!(entries, 1);
+    assert_ne!(s.selection(1).unwrap().status, wijkstem::selection::Status::Closed);
+    // The coordinator may.
+    s.sign_in("Sam", "2468").unwrap();
+    s.tally_view(1, "greedy", Lang::Nl).unwrap();
+    s.differences(1).unwrap();
+}
+
+#[test]
+fn the_cli_applies_the_same_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    drop(demo(&db));
+    let run = |who: Option<(&str, &str)>, args: &[&str]| {
+        let mut env: Vec<(&str, &std::ffi::OsStr)> = Vec::new();
+        if let Some((name, pin)) = who {
+            env.push(("WIJKSTEM_OPERATOR", name.as_ref()));
+            env.push(("WIJKSTEM_PIN", pin.as_ref()));
+        }
+        common::run_cli(Some(&db), None, "nl", args, None, &env)
+    };
+    // A volunteer closing the count or reading live results: refused, in Dutch.
+    for args in [&["ballots", "close", "1"][..], &["ballots", "tally", "1"], &["ballots", "reconcile", "1"]] {
+        let (ok, _, err) = run(Some(("Lotte", "1357")), args);
+        assert!(!ok && err.contains("alleen een coördinator"), "{args:?}: {err}");
+    }
+    // Without sign-in, or with a wrong PIN.
+    let (ok, _, err) = run(None, &["ballots", "close", "1"]);
+    assert!(!ok && err.contains("--operator"), "{err}");
+    let (ok, _, err) = run(Some(("Sam", "1111")), &["ballots", "close", "1"]);
+    assert!(!ok && err.contains("pincode klopt niet"), "{err}");
+    let (ok, _, err) =
+        common::run_cli(Some(&db), None, "nl", &["--operator", "Sam", "ballots", "close", "1"], None, &[]);
+    assert!(!ok && err.contains("pincode van Sam"), "{err}");
+    // The coordinator may; the team is managed from the CLI too.
+    let (ok, out, err) =
+        run(Some(("Sam", "2468")), &["team", "add", "Chris", "--role", "vrijwilliger", "--new-pin", "4321"]);
+    assert!(ok && out.contains("Chris\tvrijwilliger"), "{out}{err}");
+    let (ok, out, _) = run(Some(("Sam", "2468")), &["team", "list"]);
+    assert!(ok && out.lines().count() == 4, "{out}");
+    let (ok, _, err) =
+        run(Some(("Chris", "4321")), &["team", "add", "Eve", "--role", "coordinator", "--new-pin", "1234"]);
+    assert!(!ok && err.contains("coördinator"), "{err}");
+    let (ok, _, err) = run(Some(("Sam", "2468")), &["ballots", "reconcile", "1"]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(Some(("Lotte", "1357")), &["ballots", "progress", "1"]);
+    assert!(ok, "{err}");
+}
+
+#[test]
+fn wrong_pins_are_logged_and_lock_the_name_for_a_while() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, _) = demo(&dir.path().join("w.sqlite"));
+    for left in (0..5).rev() {
+        let e = s.sign_in("Sam", "0000").unwrap_err();
+        assert_eq!(codes(&e), ["roster.wrong_pin"]);
+        assert_eq!(e.problems[0].params["left"], left.to_string());
+    }
+    // Even the right PIN waits now; another name does not.
+    let e = s.sign_in("Sam", "2468").unwrap_err();
+    assert_eq!(codes(&e), ["roster.locked"]);
+    assert!(e.render(Lang::Nl).contains("Wacht 2 minuten"), "{}", e.render(Lang::Nl));
+    s.sign_in("Youssef", "8642").unwrap();
+    let wrong = s.audit_log(100).unwrap().iter().filter(|e| e.action == "roster.pin_wrong").count();
+    assert_eq!(wrong, 5);
+    assert!(s.signed_in().unwrap().role == Role::Volunteer);
+    // Unknown and retired names are told apart from a wrong PIN.
+    assert_eq!(codes(&s.sign_in("Mallory", "1234").unwrap_err()), ["roster.unknown_name"]);
+}
+
+#[test]
+fn pins_are_stored_salted_and_slow_and_names_compared_as_people_read_them() {
+    let mut s = Session::in_memory().unwrap();
+    // An empty roster: nobody signs in; the first one set up is a coordinator.
+    assert_eq!(codes(&s.sign_in("Anna", "1234").unwrap_err()), ["roster.empty"]);
+    assert_eq!(codes(&s.set_up_roster("Anna", "12a4").unwrap_err()), ["roster.bad_pin"]);
+    assert_eq!(codes(&s.set_up_roster("Anna", "123").unwrap_err()), ["roster.bad_pin"]);
+    assert_eq!(codes(&s.set_up_roster("Anna\u{202E}", "1234").unwrap_err()), ["roster.bad_name"]);
+    let anna = s.set_up_roster(" Anna ", "1234").unwrap();
+    assert_eq!((anna.name.as_str(), anna.role), ("Anna", Role::Coordinator));
+    assert_eq!(codes(&s.set_up_roster("Bram", "1234").unwrap_err()), ["roster.already_set_up"]);
+    // "ANNA", "anna" and a full-width "Ａnna" are Anna.
+    for twin in ["ANNA", " anna", "\u{FF21}nna"] {
+        assert_eq!(
+            codes(&s.add_to_roster(twin, Role::Volunteer, "5678").unwrap_err()),
+            ["roster.name_taken"],
+            "{twin}"
+        );
+    }
+    s.add_to_roster("Bram", Role::Volunteer, "1234").unwrap();
+    s.sign_in("\u{FF21}NNA", "1234").unwrap();
+    assert_eq!(s.operator(), Some("Anna"));
+    let hashes: Vec<String> = {
+        let mut st = s.store().conn().prepare("SELECT pin_hash FROM roster ORDER BY id").unwrap();
+        st.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    // The same PIN, two different salts; no PIN in the clear.
+    assert_eq!(hashes.len(), 2);
+    assert_ne!(hashes[0], hashes[1]);
+    for h in &hashes {
+        assert!(h.starts_with("scrypt$14$8$1$") && !h.contains("1234"), "{h}");
+    }
+    // The last coordinator stays one.
+    let id = s.own_roster_id().unwrap();
+    assert_eq!(codes(&s.set_roster_member(id, Role::Volunteer, true).unwrap_err()), ["roster.last_coordinator"]);
+    assert_eq!(codes(&s.set_roster_member(id, Role::Coordinator, false).unwrap_err()), ["roster.last_coordinator"]);
+    // Taken off the roster: refused at sign-in, kept in the log.
+    let bram = s.roster().unwrap().into_iter().find(|m| m.name == "Bram").unwrap();
+    s.set_roster_member(bram.id, Role::Volunteer, false).unwrap();
+    assert_eq!(codes(&s.sign_in("Bram", "1234").unwrap_err()), ["roster.inactive"]);
+}
+
+#[test]
+fn a_role_changed_in_the_database_is_named_by_audit_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    drop(demo(&db));
+    // A volunteer with the file makes herself coordinator with sqlite3.
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute("UPDATE roster SET role = 'coordinator' WHERE name = 'Lotte'", []).unwrap();
+    drop(c);
+    let s = Session::open(&db).unwrap();
+    let b = s.audit_verify().unwrap().broken_at.expect("found");
+    assert_eq!(b.kind, "record_changed");
+    assert!(b.record.unwrap().starts_with("roster "));
+    // Deleting someone is refused outright.
+    let c = rusqlite::Connection::open(&db).unwrap();
+    assert!(c.execute("DELETE FROM roster WHERE name = 'Sam'", []).is_err());
+}
