@@ -495,6 +495,9 @@ fn check_records(conn: &Connection, events: &[AuditEvent]) -> rusqlite::Result<O
             note(i64::MAX, "record_unclaimed", "panel_round", *round);
         }
     }
+    // One pass over every record: its hash against its claim, and, for the
+    // closed counts, the rows as they are now (their digest is checked below).
+    let mut now: RowSets = HashMap::new();
     for t in SEALED.iter().chain(BULK) {
         if !exists(t)? {
             continue;
@@ -507,8 +510,11 @@ fn check_records(conn: &Connection, events: &[AuditEvent]) -> rusqlite::Result<O
             let rowid: i64 = r.get(0)?;
             let hash = row_digest(t, rowid, r, &names)?;
             let claim = claims.remove(&(*t, rowid));
+            let selection = if claim.is_some() || !digests.is_empty() { row_selection(conn, t, r)? } else { None };
+            if let Some(id) = selection.filter(|id| digests.contains_key(id)) {
+                now.entry(id).or_default().push((t.to_string(), rowid, hash.clone()));
+            }
             if let Some((seq, _)) = &claim {
-                let selection = row_selection(conn, t, r)?;
                 if !upgrade.contains(seq)
                     && selection.and_then(|id| closed_at.get(&id)).is_some_and(|closed| seq > closed)
                 {
@@ -533,8 +539,6 @@ fn check_records(conn: &Connection, events: &[AuditEvent]) -> rusqlite::Result<O
     // moved to another selection or added since (named as the selection
     // when no single record was named above).
     if first.is_none() {
-        let ids: Vec<i64> = digests.keys().copied().collect();
-        let now = selection_rows(conn, &ids)?;
         let mut changed: Vec<(i64, i64)> = digests
             .iter()
             .filter(|(id, (_, digest))| rows_digest(now.get(id)) != *digest)
@@ -583,6 +587,9 @@ pub fn public_for(e: &AuditEvent, selection_id: i64) -> bool {
                 == Some(selection_id)
         });
     let single = ["/ballot/", "/member/", "/operator/"].iter().any(|s| e.entity.contains(s));
+    if !(about_selection || about_plan) || single {
+        return false;
+    }
     // A claim is the hash of a row; for a row holding a serial (a printed
     // ballot, an entry, a decision) or a vote, guessing the few unknown
     // values would recover the serial from the hash: such events are shown
@@ -592,7 +599,7 @@ pub fn public_for(e: &AuditEvent, selection_id: i64) -> bool {
             .map(|list| list.iter().any(|(t, _, _)| SECRET_ROWS.contains(&t.as_str())))
             .unwrap_or(true)
     });
-    (about_selection || about_plan) && !single && !claims_secret
+    !claims_secret
 }
 
 /// Record tables whose rows hold a ballot serial or a vote.

@@ -62,6 +62,8 @@ pub const MAX_NAME: usize = 60;
 /// Wrong PINs for one name within `LOCK_WINDOW_SECS` before it is locked for that long.
 pub const MAX_FAILURES: i64 = 5;
 pub const LOCK_WINDOW_SECS: i64 = 120;
+/// The operator a wrong PIN is recorded under.
+pub const UNKNOWN: &str = "(onbekend)";
 
 /// Names are compared as people read them: Unicode NFKC, spaces folded, case folded.
 pub fn name_key(name: &str) -> String {
@@ -202,7 +204,8 @@ impl Store {
         if pin_matches(pin, &hash) {
             return Ok(SignedIn { name: member.name, role: member.role });
         }
-        self.write(&member.name, |c| c.audit("roster.pin_wrong", &entity, None, None))?;
+        // Recorded under no one's name: whoever typed it is not known.
+        self.write(UNKNOWN, |c| c.audit("roster.pin_wrong", &entity, None, None))?;
         Err(Problem::new("roster.wrong_pin").with("left", (MAX_FAILURES - failures - 1).max(0)).into())
     }
 
