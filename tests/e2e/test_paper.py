@@ -110,8 +110,26 @@ class PaperBallotsTest(unittest.TestCase):
         d.press_enter("#scan")
         d.wait_text("#messages", lambda t: "stembus Bus 1" in t)
         d.screenshot("10-entry.png")
-        self.enter(p0, "1 3", "geldig")
-        self.enter(p1, "1 2 3 4", "ongeldig (E_OVERVOTE)")
+        # A simple ballot: the scanner types the QR text and Enter, the
+        # volunteer the marks and Enter. Here with a typo: there is no plan 12.
+        d.type("#scan", p0)
+        d.press_enter("#scan")
+        typed = d.keys("1 12\ue007")
+        d.wait_text("#messages", lambda t: "‘12’" in t)
+        # The message is next to the form and in view; the cursor is on the
+        # wrong word, selected, so the fix is typed over it.
+        self.assertTrue(d.in_view("#messages"), "the refusal is visible without scrolling")
+        self.assertEqual(d.script("return document.activeElement.id"), "marks-input")
+        self.assertEqual(d.script("const e = document.activeElement; return e.value.substring(e.selectionStart, e.selectionEnd)"), "12")
+        d.screenshot("10a-typo.png")
+        extra = d.keys("3\ue007")
+        d.wait_text("#messages", lambda t: "MM01, MM03 — geldig" in t)
+        self.assertLessEqual(typed, 5, "a simple ballot takes at most 5 keys after the scan")
+        self.assertLessEqual(extra, 3, "a typo costs at most 3 extra keys")
+        self.assertIn("MM01, MM03", d.text("#receipts"))
+        # A Belgian AZERTY laptop without numpad: & é " ' are 1 2 3 4.
+        self.enter(p1, "& é \" '", "ongeldig (E_OVERVOTE)")
+        self.assertIn("MM01, MM02, MM03, MM04", d.text("#receipts"))
         self.enter(p2, "", "blanco")
         # A pause in the middle of a ballot loses nothing.
         d.type("#scan", p3)

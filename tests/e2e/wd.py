@@ -121,6 +121,22 @@ class Driver:
         if text:
             self.s("POST", f"/element/{el}/value", {"text": text})
 
+    def keys(self, text):
+        """Type `text` into the element that has the focus, as a keyboard
+        would (no clearing, no moving the caret); returns the keys typed."""
+        self.settle()
+        el = self.s("GET", "/element/active")[ELEMENT]
+        self.s("POST", f"/element/{el}/value", {"text": text})
+        return len(text)
+
+    def in_view(self, css):
+        """Whether the element is drawn entirely inside the window."""
+        return self.script(
+            "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+            "return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth;",
+            css,
+        )
+
     def press_enter(self, css):
         self.s("POST", f"/element/{self.find(css)}/value", {"text": "\ue007"})
 

@@ -44,6 +44,7 @@ export class App {
   async start(): Promise<void> {
     const saved = localStorage.getItem("wijkstem.lang");
     if (saved === "en" || saved === "nl") setLang(saved);
+    for (const ev of ["pointerdown", "keydown"]) document.addEventListener(ev, (e) => { this.lastTarget = e.target instanceof Element ? e.target : null; }, true);
     this.startup = await this.api.startupInfo();
     // A reloaded window keeps whoever is signed in to the session.
     this.operator = await this.api.signedIn().catch(() => null);
@@ -62,6 +63,22 @@ export class App {
     await this.render();
   }
 
+  /** The element the operator last clicked or typed in, and the id near it
+   * when an action started: its messages are shown there, not at the top. */
+  private lastTarget: Element | null = null;
+  private anchor: string | null = null;
+
+  /** Put the messages next to what caused them and bring them into view. */
+  private placeMessages() {
+    const box = document.getElementById("messages");
+    if (!box || this.messages.length === 0) return;
+    const at = this.anchor ? document.getElementById(this.anchor) : null;
+    const main = this.root.querySelector("main");
+    const container = at?.closest(".card, form, table, .toolbar, .row") ?? null;
+    if (container && main?.contains(container) && !container.contains(box)) container.after(box);
+    box.scrollIntoView?.({ block: "nearest" });
+  }
+
   private info(text: string) {
     this.messages.push({ kind: "info", text });
   }
@@ -76,6 +93,7 @@ export class App {
 
   /** Run an action; show its problems instead of throwing, then redraw. */
   private async act(fn: () => Promise<unknown>): Promise<boolean> {
+    this.anchor = (this.lastTarget?.closest?.("[id]") as HTMLElement | null)?.id ?? null;
     this.messages = [];
     this.lastCodes = [];
     let ok = true;
@@ -104,6 +122,12 @@ export class App {
       this.root.replaceChildren(this.header(), h("main", {}, banner, this.messageBox(), body));
       const focus = this.root.querySelector<HTMLElement>("[autofocus]");
       focus?.focus();
+      // A field that holds a mistake comes back selected: typing replaces it.
+      if (focus instanceof HTMLInputElement && focus.dataset.select) {
+        if (focus.dataset.selFrom) focus.setSelectionRange(Number(focus.dataset.selFrom), Number(focus.dataset.selTo));
+        else focus.select();
+      }
+      this.placeMessages();
     } finally {
       busy(-1);
     }
@@ -150,7 +174,7 @@ export class App {
   }
 
   private messageBox(): HTMLElement {
-    return h("div", { class: "messages", id: "messages", role: "status" }, this.messages.map((m) => h("div", { class: `msg ${m.kind}` }, m.text)));
+    return h("div", { class: "messages", id: "messages", role: "status", "aria-live": "polite" }, this.messages.map((m) => h("div", { class: `msg ${m.kind}` }, m.text)));
   }
 
   private async body(): Promise<HTMLElement> {

@@ -9,6 +9,14 @@ describe("parseMarks", () => {
     expect(parseMarks("mm02=3, 1=2", codes)).toEqual({ marks: [["MM02", 3], ["MM01", 2]] });
     expect(parseMarks("", codes)).toEqual({ marks: [] });
   });
+  it("reads AZERTY digits typed without Shift (& é \" ' ( § è ! ç à)", () => {
+    expect(parseMarks("& \"", codes)).toEqual({ marks: [["MM01", 1], ["MM03", 1]] });
+    expect(parseMarks("é=(", codes)).toEqual({ marks: [["MM02", 5]] });
+    // Ten plans: "&à" is row 10.
+    const ten = Array.from({ length: 10 }, (_, i) => `P${i + 1}`);
+    expect(parseMarks("&à", ten)).toEqual({ marks: [["P10", 1]] });
+    expect(parseMarks("&x", codes)).toEqual({ unknown: "&x" });
+  });
   it("names what it cannot read instead of guessing", () => {
     expect(parseMarks("1 9", codes)).toEqual({ unknown: "9" });
     expect(parseMarks("MM01=x", codes)).toEqual({ unknown: "MM01=x" });

@@ -1,5 +1,5 @@
 // Offline stemmen screens: ballot style and printing, fast entry, the count.
-import type { BallotStyle, BoxView, DifferenceView, EntryReceipt, EntryRules, Plan, ProgressView, Selection, Treat } from "./bindings";
+import type { Marks, BallotStyle, BoxView, DifferenceView, EntryReceipt, EntryRules, Plan, ProgressView, Selection, Treat } from "./bindings";
 import { h, field } from "./dom";
 import { lang, t } from "./i18n";
 import { parseMarks } from "./marks";
@@ -160,19 +160,24 @@ async function boxesCard(ctx: Ctx, s: Selection): Promise<HTMLElement> {
   );
 }
 
-function describe(r: EntryReceipt): string {
+function describe(r: EntryReceipt, marks: Marks): string {
   const codes = r.findings.map((f) => f.code).join(", ");
+  // The receipt repeats what was saved, so a typo is caught while the ballot is in hand.
+  const plans = marks.marks.length ? marks.marks.map(([c, v]) => (v === 1 ? c : `${c}=${v}`)).join(", ") : t("paperui.no_plans_marked");
   let text =
     r.verdict === "valid"
-      ? t("paperui.saved_valid", { serial: r.serial })
+      ? t("paperui.saved_valid", { serial: r.serial, plans })
       : r.verdict === "blank"
-        ? t("paperui.saved_blank", { serial: r.serial })
-        : t("paperui.saved_invalid", { serial: r.serial, codes });
+        ? t("paperui.saved_blank", { serial: r.serial, plans })
+        : t("paperui.saved_invalid", { serial: r.serial, plans, codes });
   if (r.verdict === "valid" && codes) text += " " + t("paperui.warnings", { codes });
   if (r.double_entry) text += " " + t(`paperui.double_${r.double_entry}`);
   if (r.doubtful) text += " " + t("paperui.saved_doubtful", { reason: r.doubtful });
   return text;
 }
+
+/** The last receipts per selection, newest first, shown under the entry form. */
+const receipts = new Map<number, string[]>();
 
 /** The box an operator is entering from, per selection; survives redraws and restarts. */
 const boxKey = (selectionId: number) => `wijkstem.box.${selectionId}`;
@@ -242,11 +247,14 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
     // Kept until the save succeeds, so a refusal (a typo in a plan code) does not wipe the typing.
     refused = readDraft();
     const parsed = parseMarks(field("marks-input"), codes);
+    refusedToken = "unknown" in parsed ? parsed.unknown : null;
     ctx.act(async () => {
       if ("unknown" in parsed) throw { problems: [{ code: "ballot.unknown_plan", params: { code: parsed.unknown } }] };
       const doubtful = (document.getElementById("doubtful") as HTMLInputElement).checked ? field("doubtful-reason") || "?" : null;
       const r = await ctx.api.enterBallot(s.id, boxId, field("scan"), parsed, doubtful);
-      ctx.info(describe(r));
+      const text = describe(r, parsed);
+      ctx.info(text);
+      receipts.set(s.id, [text, ...(receipts.get(s.id) ?? [])].slice(0, 5));
       refused = null;
     });
   };
@@ -287,12 +295,20 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
   marksInput.addEventListener("input", reflect);
   const doubtfulBox = h("input", { type: "checkbox", id: "doubtful", tabindex: -1 }) as HTMLInputElement;
   const reasonInput = h("input", { id: "doubtful-reason", tabindex: -1 }) as HTMLInputElement;
+  // After a refusal for a typing error the cursor goes to the field that is
+  // wrong, with its text selected: typing replaces it, nothing else is lost.
+  let wrongField: HTMLInputElement | null = null;
   if (refused && !resumeDraft) {
     const d = refused;
     refused = null;
     // A refused ballot that the volunteer must set aside (duplicate, other
     // selection...) starts clean; one with a typing error keeps the typing.
-    if (!ctx.lastProblems().some((c) => c.startsWith("paper.") && c !== "paper.bad_marks")) resumeDraft = JSON.stringify(d);
+    const problems = ctx.lastProblems();
+    if (!problems.some((c) => c.startsWith("paper.") && c !== "paper.bad_marks")) {
+      resumeDraft = JSON.stringify(d);
+      const scanWrong = problems.some((c) => c.startsWith("ballot.") && c !== "ballot.unknown_plan" && c !== "ballot.plan_twice");
+      wrongField = scanWrong ? scan : marksInput;
+    }
   }
   // Coming back from a pause: what was typed but not saved is back in place.
   if (resumeDraft) {
@@ -302,7 +318,18 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
       marksInput.value = d.marks;
       doubtfulBox.checked = d.doubtful;
       reasonInput.value = d.reason;
-      queueMicrotask(() => { reflect(); marksInput.focus(); });
+      const focus = wrongField ?? marksInput;
+      scan.autofocus = false;
+      focus.autofocus = true;
+      focus.dataset.select = "1";
+      // Only the word that was not understood is selected: "1 12" → "12".
+      const hit = focus === marksInput && refusedToken ? [...d.marks.matchAll(/[^\s,;]+/g)].find((m) => m[0] === refusedToken) : undefined;
+      if (hit?.index !== undefined) {
+        focus.dataset.selFrom = String(hit.index);
+        focus.dataset.selTo = String(hit.index + hit[0].length);
+      }
+      refusedToken = null;
+      queueMicrotask(reflect);
       ctx.api.clearDraft(s.id).catch(() => undefined);
     } catch {
       /* a draft that does not parse is dropped; nothing was acknowledged */
@@ -334,8 +361,15 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
       h("button", { id: "open-progress", type: "button", class: "secondary", tabindex: -1, onclick: () => ctx.act(() => ctx.api.openViewWindow("progress", s.id)) }, t("paperui.open_progress")),
     ),
     entryForm(),
+    receiptList(),
     rechecks.length ? recheckCard(ctx, s, rechecks, plans) : null,
   );
+  function receiptList() {
+    const list = receipts.get(s.id) ?? [];
+    return list.length
+      ? h("div", { class: "card receipts" }, h("h3", {}, t("paperui.last_receipts")), h("ol", { id: "receipts", "aria-live": "polite" }, list.map((x) => h("li", {}, x))))
+      : null;
+  }
   function entryForm() {
   return h(
     "form",
@@ -356,6 +390,8 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
 
 let resumeDraft: string | null = null;
 let refused: Draft | null = null;
+/** The word of the marks that was not understood at the last refusal. */
+let refusedToken: string | null = null;
 
 /** Differences sent back: only the differing plans are shown, not what either entry said. */
 function recheckCard(ctx: Ctx, s: Selection, rechecks: { serial: string; codes: string[] }[], plans: Plan[]): HTMLElement {
@@ -371,7 +407,7 @@ function recheckCard(ctx: Ctx, s: Selection, rechecks: { serial: string; codes: 
         const parsed = parseMarks(field(id), r.codes);
         ctx.act(async () => {
           if ("unknown" in parsed) throw { problems: [{ code: "review.not_asked", params: { code: parsed.unknown, codes: r.codes.join(", ") } }] };
-          ctx.info(describe(await ctx.api.recheckEntry(s.id, r.serial, parsed)));
+          ctx.info(describe(await ctx.api.recheckEntry(s.id, r.serial, parsed), parsed));
         });
       };
       return h(
