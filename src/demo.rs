@@ -171,56 +171,56 @@ const SLUIZEKEN: &[P] = &[
     ),
 ];
 
-const BRUGSE_POORT: &[P] = &[
+const WATERSPORTBAAN: &[P] = &[
     (
-        "BP01",
-        "Speelbos in het Rabotpark",
+        "WE01",
+        "Speelbos aan de Blaarmeersen",
         "Boomstammen, een wilgentunnel en een zandzone voor kleine kinderen.",
         21_000,
-        "Ouders Rabot",
+        "Ouders Watersportbaan",
     ),
     (
-        "BP02",
-        "Fietsherstelpunt aan de Bevrijdingslaan",
+        "WE02",
+        "Fietsherstelpunt aan het Europaplein",
         "Een pomp en gereedschap aan een paal, dag en nacht bruikbaar.",
         3_800,
-        "Fietsersbond Brugse Poort",
+        "Fietsersbond Ekkergem",
     ),
     (
-        "BP03",
-        "Buurtkeuken in de Vlaamse Kaai",
+        "WE03",
+        "Buurtkeuken in de Ekkergemstraat",
         "Een gedeelde keuken waar buren samen koken en eten.",
         26_500,
         "Vzw Buurtkeuken",
     ),
     (
-        "BP04",
+        "WE04",
         "Zonnepanelen op het buurthuis",
         "Panelen op het dak van het buurthuis, de winst gaat naar activiteiten.",
         18_000,
-        "Energiecoöperatie West",
+        "Energiecoöperatie Ekkergem",
     ),
     (
-        "BP05",
-        "Bankjes rond het Acaciaplein",
-        "Acht zitbanken met schaduw rond het plein.",
+        "WE05",
+        "Bankjes langs de Watersportbaan",
+        "Acht zitbanken met schaduw langs het water.",
         7_200,
-        "Bewoners Acaciastraat",
+        "Bewoners Watersportbaan",
     ),
     (
-        "BP06",
+        "WE06",
         "Kinderboerderij-uitstap voor scholen",
         "Busvervoer voor zes klassen naar de kinderboerderij.",
         2_900,
-        "Scholen Brugse Poort",
+        "Scholen Ekkergem",
     ),
-    ("BP07", "Muziekstudio voor jongeren", "Een kleine opnamestudio in het jeugdhuis.", 15_400, "Jeugdhuis Kompas"),
+    ("WE07", "Muziekstudio voor jongeren", "Een kleine opnamestudio in het jeugdhuis.", 15_400, "Jeugdhuis Kompas"),
     (
-        "BP08",
-        "Bloembakken in de Phoenixstraat",
+        "WE08",
+        "Bloembakken in de Hofbouwlaan",
         "Twintig bloembakken die bewoners zelf onderhouden.",
         4_600,
-        "Bewoners Phoenixstraat",
+        "Bewoners Hofbouwlaan",
     ),
 ];
 
@@ -252,7 +252,7 @@ pub fn wijken() -> [(&'static str, i64, Method, &'static [P]); 3] {
     [
         ("Muide-Meulestede-Afrikalaan", 120_000, Method::Ballots, MUIDE),
         ("Sluizeken-Tolhuis-Ham", 90_000, Method::Tables, SLUIZEKEN),
-        ("Watersportbaan-Ekkergem", 60_000, Method::Panel, BRUGSE_POORT),
+        ("Watersportbaan-Ekkergem", 60_000, Method::Panel, WATERSPORTBAAN),
     ]
 }
 

@@ -29,16 +29,16 @@ fn rounds_quorum_votes_amendments_and_the_projector() {
     let r1 = s.open_round(BP, &RoundFormat::Points { per_member: 5 }, &members(10)).unwrap();
     assert_eq!(r1, 1);
     assert_eq!(codes(&s.open_round(BP, &RoundFormat::Ranking, &members(3)).unwrap_err()), ["panel.round_open"]);
-    s.cast_vote(BP, 1, "p01", &v(&[("BP01", 3), ("BP02", 2)])).unwrap();
-    assert_eq!(codes(&s.cast_vote(BP, 1, "P01", &v(&[("BP03", 5)])).unwrap_err()), ["panel.voted_twice"]);
-    assert_eq!(codes(&s.cast_vote(BP, 1, "P15", &v(&[("BP03", 5)])).unwrap_err()), ["panel.absent"]);
-    assert_eq!(codes(&s.cast_vote(BP, 1, "P99", &v(&[("BP03", 5)])).unwrap_err()), ["panel.unknown_member"]);
-    assert_eq!(codes(&s.cast_vote(BP, 1, "P02", &v(&[("BP03", 6)])).unwrap_err()), ["panel.points_over"]);
+    s.cast_vote(BP, 1, "p01", &v(&[("WE01", 3), ("WE02", 2)])).unwrap();
+    assert_eq!(codes(&s.cast_vote(BP, 1, "P01", &v(&[("WE03", 5)])).unwrap_err()), ["panel.voted_twice"]);
+    assert_eq!(codes(&s.cast_vote(BP, 1, "P15", &v(&[("WE03", 5)])).unwrap_err()), ["panel.absent"]);
+    assert_eq!(codes(&s.cast_vote(BP, 1, "P99", &v(&[("WE03", 5)])).unwrap_err()), ["panel.unknown_member"]);
+    assert_eq!(codes(&s.cast_vote(BP, 1, "P02", &v(&[("WE03", 6)])).unwrap_err()), ["panel.points_over"]);
     assert_eq!(codes(&s.cast_vote(BP, 1, "P02", &v(&[("XX01", 1)])).unwrap_err()), ["panel.plan_not_in"]);
     for m in ["P02", "P03", "P04"] {
-        s.cast_vote(BP, 1, m, &v(&[("BP03", 5)])).unwrap();
+        s.cast_vote(BP, 1, m, &v(&[("WE03", 5)])).unwrap();
     }
-    s.cast_vote(BP, 1, "P05", &v(&[("BP02", 5)])).unwrap();
+    s.cast_vote(BP, 1, "P05", &v(&[("WE02", 5)])).unwrap();
     // While entering, the projector shows how many votes are in and no
     // scores, so no two screens differ by one member's vote.
     let hidden = s.projector(BP, Lang::Nl).unwrap();
@@ -48,19 +48,19 @@ fn rounds_quorum_votes_amendments_and_the_projector() {
     let mut sorted = codes_in_order.clone();
     sorted.sort();
     assert_eq!(codes_in_order, sorted, "in plan order, not by score");
-    // The moderator reveals. BP03 15, BP02 7, BP01 3.
+    // The moderator reveals. WE03 15, WE02 7, WE01 3.
     s.set_frozen(BP, false).unwrap();
     let p = s.projector(BP, Lang::Nl).unwrap();
-    assert_eq!(p.plans.iter().take(3).map(|x| x.code.as_str()).collect::<Vec<_>>(), ["BP03", "BP02", "BP01"]);
+    assert_eq!(p.plans.iter().take(3).map(|x| x.code.as_str()).collect::<Vec<_>>(), ["WE03", "WE02", "WE01"]);
     assert_eq!((p.votes, p.present, p.round), (5, 10, 1));
     assert!(p.plans.iter().all(|x| x.moved.is_none()), "no movement in round 1");
     assert_eq!(p.plans[0].bar, 1000);
-    // Budget 60,000: BP03 26,500 + BP02 3,800 + BP01 21,000 = 51,300 fit; unvoted plans are under the line.
+    // Budget 60,000: WE03 26,500 + WE02 3,800 + WE01 21,000 = 51,300 fit; unvoted plans are under the line.
     assert!(p.plans[..3].iter().all(|x| x.fits));
     assert!(p.plans[3..].iter().all(|x| !x.fits));
     // Freeze while entering: the projector keeps the revealed picture.
     s.set_frozen(BP, true).unwrap();
-    s.cast_vote(BP, 1, "P06", &v(&[("BP01", 5)])).unwrap();
+    s.cast_vote(BP, 1, "P06", &v(&[("WE01", 5)])).unwrap();
     let frozen = s.projector(BP, Lang::Nl).unwrap();
     assert!(frozen.frozen && frozen.votes == 6, "the counter moves");
     assert_eq!(frozen.plans, p.plans, "the picture does not");
@@ -69,48 +69,48 @@ fn rounds_quorum_votes_amendments_and_the_projector() {
     // No quorum: closing needs a reason.
     assert_eq!(codes(&s.close_round(BP, 1, None).unwrap_err()), ["panel.no_quorum"]);
     s.close_round(BP, 1, Some("Twee leden ziek; panel beslist toch verder")).unwrap();
-    assert_eq!(codes(&s.cast_vote(BP, 1, "P07", &v(&[("BP01", 5)])).unwrap_err()), ["panel.round_closed"]);
+    assert_eq!(codes(&s.cast_vote(BP, 1, "P07", &v(&[("WE01", 5)])).unwrap_err()), ["panel.round_closed"]);
 
-    // Between rounds: BP03 gets cheaper, BP05 is merged into BP08, reasons required.
-    assert_eq!(codes(&s.amend(BP, "BP03", Some(1_800_000), false, None, " ").unwrap_err()), ["panel.reason_required"]);
-    s.amend(BP, "BP03", Some(1_800_000), false, None, "Gedeelde keuken in bestaand lokaal").unwrap();
-    s.amend(BP, "BP08", Some(1_000_000), false, Some("BP05"), "Bankjes en bloembakken samen").unwrap();
-    s.amend(BP, "BP06", None, true, None, "Indiener trok het plan in").unwrap();
+    // Between rounds: WE03 gets cheaper, WE05 is merged into WE08, reasons required.
+    assert_eq!(codes(&s.amend(BP, "WE03", Some(1_800_000), false, None, " ").unwrap_err()), ["panel.reason_required"]);
+    s.amend(BP, "WE03", Some(1_800_000), false, None, "Gedeelde keuken in bestaand lokaal").unwrap();
+    s.amend(BP, "WE08", Some(1_000_000), false, Some("WE05"), "Bankjes en bloembakken samen").unwrap();
+    s.amend(BP, "WE06", None, true, None, "Indiener trok het plan in").unwrap();
     assert_eq!(s.panel_state(BP).unwrap().amendments.len(), 3);
 
     // Round 2: approval up to 2, 12 present: quorum met.
     s.open_round(BP, &RoundFormat::Approval { max: 2 }, &members(12)).unwrap();
     assert_eq!(
-        codes(&s.cast_vote(BP, 2, "P01", &v(&[("BP05", 1)])).unwrap_err()),
+        codes(&s.cast_vote(BP, 2, "P01", &v(&[("WE05", 1)])).unwrap_err()),
         ["panel.plan_not_in"],
         "merged away"
     );
     assert_eq!(
-        codes(&s.cast_vote(BP, 2, "P01", &v(&[("BP01", 1), ("BP02", 1), ("BP03", 1)])).unwrap_err()),
+        codes(&s.cast_vote(BP, 2, "P01", &v(&[("WE01", 1), ("WE02", 1), ("WE03", 1)])).unwrap_err()),
         ["panel.approval_over"]
     );
     for m in members(12) {
-        let pick = if m.as_str() < "P07" { v(&[("BP01", 1), ("BP08", 1)]) } else { v(&[("BP03", 1)]) };
+        let pick = if m.as_str() < "P07" { v(&[("WE01", 1), ("WE08", 1)]) } else { v(&[("WE03", 1)]) };
         s.cast_vote(BP, 2, &m, &pick).unwrap();
     }
     let p = s.projector(BP, Lang::Nl).unwrap();
     let pos = |c: &str| p.plans.iter().position(|x| x.code == c).unwrap();
-    // BP01 6, BP08 6, BP03 6 -> tie broken by code: BP01, BP03, BP08.
-    assert_eq!((pos("BP01"), pos("BP03"), pos("BP08")), (0, 1, 2));
-    assert_eq!(p.plans[pos("BP01")].moved, Some(1), "BP01 climbed from second (8 points after P06) to first");
-    assert_eq!(p.plans[pos("BP03")].moved, Some(-1));
-    assert_eq!(p.plans[pos("BP03")].cost_cents, 1_800_000, "the amended cost");
-    assert!(!p.plans.iter().any(|x| x.code == "BP06" || x.code == "BP05"));
+    // WE01 6, WE08 6, WE03 6 -> tie broken by code: WE01, WE03, WE08.
+    assert_eq!((pos("WE01"), pos("WE03"), pos("WE08")), (0, 1, 2));
+    assert_eq!(p.plans[pos("WE01")].moved, Some(1), "WE01 climbed from second (8 points after P06) to first");
+    assert_eq!(p.plans[pos("WE03")].moved, Some(-1));
+    assert_eq!(p.plans[pos("WE03")].cost_cents, 1_800_000, "the amended cost");
+    assert!(!p.plans.iter().any(|x| x.code == "WE06" || x.code == "WE05"));
     s.close_round(BP, 2, None).unwrap();
     let pkg = s.panel_package(BP, Lang::Nl).unwrap();
-    // BP01 21,000 + BP03 18,000 + BP08 10,000 = 49,000 within 60,000.
-    assert_eq!(pkg.funded, ["BP01", "BP03", "BP08"]);
+    // WE01 21,000 + WE03 18,000 + WE08 10,000 = 49,000 within 60,000.
+    assert_eq!(pkg.funded, ["WE01", "WE03", "WE08"]);
     assert_eq!(pkg.total_cost_cents, 4_900_000);
     // A final consent round on that package, with one objection written down.
     s.open_round(BP, &RoundFormat::Consent, &members(12)).unwrap();
-    assert_eq!(codes(&s.cast_vote(BP, 3, "P01", &v(&[("BP01", 1)])).unwrap_err()), ["panel.consent_round"]);
+    assert_eq!(codes(&s.cast_vote(BP, 3, "P01", &v(&[("WE01", 1)])).unwrap_err()), ["panel.consent_round"]);
     assert_eq!(codes(&s.record_consent(BP, 3, "P01", false, "").unwrap_err()), ["panel.objection_required"]);
-    s.record_consent(BP, 3, "P01", false, "BP08 is te duur voor bloembakken").unwrap();
+    s.record_consent(BP, 3, "P01", false, "WE08 is te duur voor bloembakken").unwrap();
     for m in members(12).into_iter().skip(1) {
         s.record_consent(BP, 3, &m, true, "").unwrap();
     }
@@ -119,7 +119,7 @@ fn rounds_quorum_votes_amendments_and_the_projector() {
     s.close_round(BP, 3, None).unwrap();
     assert_eq!(
         s.panel_package(BP, Lang::Nl).unwrap().funded,
-        ["BP01", "BP03", "BP08"],
+        ["WE01", "WE03", "WE08"],
         "consent keeps the voted package"
     );
     s.close_panel(BP).unwrap();
@@ -131,13 +131,13 @@ fn rounds_quorum_votes_amendments_and_the_projector() {
     let r = wijkstem::bundle::verify(&zip, Some(&signer.pk));
     assert!(r.ok(), "{:?}", r.problems);
     let parts = s.store().bundle_parts(BP, &signer.key_id(), Lang::Nl).unwrap();
-    assert_eq!(parts.report.funded, ["BP01", "BP03", "BP08"]);
+    assert_eq!(parts.report.funded, ["WE01", "WE03", "WE08"]);
     let notes = parts.report.notes.join("\n");
     for want in [
         "Twee leden ziek",
         "Gedeelde keuken in bestaand lokaal",
-        "samengevoegd met BP05",
-        "BP08 is te duur",
+        "samengevoegd met WE05",
+        "WE08 is te duur",
         "11 akkoord",
     ] {
         assert!(notes.contains(want), "report notes lack {want:?}: {notes}");

@@ -455,9 +455,9 @@ fn a_panel_vote_is_stored_apart_from_who_cast_it() {
     s.load_demo().unwrap();
     let present: Vec<String> = (1..=4).map(|i| format!("P{i:02}")).collect();
     s.open_round(BP, &RoundFormat::Points { per_member: 5 }, &present).unwrap();
-    s.cast_vote(BP, 1, "P01", &[("BP01".to_string(), 5)]).unwrap();
+    s.cast_vote(BP, 1, "P01", &[("WE01".to_string(), 5)]).unwrap();
     let before = s.projector(BP, Lang::Nl).unwrap();
-    s.cast_vote(BP, 1, "P02", &[("BP03".to_string(), 5)]).unwrap();
+    s.cast_vote(BP, 1, "P02", &[("WE03".to_string(), 5)]).unwrap();
     let after = s.projector(BP, Lang::Nl).unwrap();
     // Two screens around one vote differ only in the counter.
     assert_eq!(before.plans, after.plans);
@@ -486,7 +486,7 @@ fn a_panel_vote_is_stored_apart_from_who_cast_it() {
     // A vote smuggled into the open round's box is found.
     tamper(
         &db,
-        "INSERT INTO panel_ballot (id, round_id, votes) SELECT 77, id, '[[\"BP02\",5]]' FROM panel_round LIMIT 1",
+        "INSERT INTO panel_ballot (id, round_id, votes) SELECT 77, id, '[[\"WE02\",5]]' FROM panel_round LIMIT 1",
     )
     .unwrap();
     let b = s.audit_verify().unwrap().broken_at.expect("smuggled vote found");
@@ -506,7 +506,7 @@ fn a_closed_round_claims_its_votes_together() {
     let present: Vec<String> = (1..=12).map(|i| format!("P{i:02}")).collect();
     s.open_round(BP, &RoundFormat::Points { per_member: 5 }, &present).unwrap();
     for m in &present {
-        s.cast_vote(BP, 1, m, &[("BP01".to_string(), 3), ("BP02".to_string(), 2)]).unwrap();
+        s.cast_vote(BP, 1, m, &[("WE01".to_string(), 3), ("WE02".to_string(), 2)]).unwrap();
     }
     s.close_round(BP, 1, None).unwrap();
     assert!(s.audit_verify().unwrap().broken_at.is_none());
@@ -524,7 +524,7 @@ fn a_closed_round_claims_its_votes_together() {
     assert!(tamper(&db, "UPDATE panel_ballot SET votes = '[]'").is_err());
     force(
         &db,
-        "UPDATE panel_ballot SET votes = '[[\"BP09\",5]]' WHERE rowid IN (SELECT rowid FROM panel_ballot LIMIT 1)",
+        "UPDATE panel_ballot SET votes = '[[\"WE09\",5]]' WHERE rowid IN (SELECT rowid FROM panel_ballot LIMIT 1)",
     );
     assert_eq!(s.audit_verify().unwrap().broken_at.expect("found").kind, "record_changed");
 }

@@ -54,8 +54,9 @@ class PanelTest(unittest.TestCase):
         d.wait_text("#messages", lambda t: "Ronde 1 is open" in t)
         d.click("#tab-pentry")
         self.assertEqual(d.find_all('#vote-grid tr[data-member="P19"]'), [], "absent members have no row")
-        self.vote("P01", {"BP03": 5})
-        self.vote("P02", {"BP03": 3, "BP02": 2})
+        self.vote("P01", {"WE03": 5})
+        self.assertEqual(d.script("return document.activeElement.id"), "g-P02-WE01", "Enter moves on to the next member")
+        self.vote("P02", {"WE03": 3, "WE02": 2})
         # A member's printed round card, scanned, jumps to that member's row.
         d.click("#print-cards")
         msg = d.wait_text("#messages", lambda t: "Stemkaarten klaar" in t)
@@ -66,7 +67,7 @@ class PanelTest(unittest.TestCase):
         d.type("#card-scan", card)
         d.press_enter("#card-scan")
         self.assertTrue(d.script("return document.activeElement.id").startswith("g-P03-"))
-        self.vote("P03", {"BP01": 5})
+        self.vote("P03", {"WE01": 5})
 
         main = d.window()
         known = d.window_handles()
@@ -90,44 +91,63 @@ class PanelTest(unittest.TestCase):
         d.wait_text("#freeze", lambda t: "Bevriezen" in t)
         d.switch_to(view)
         d.wait_text("#projector", lambda t: "Even geduld" not in t and "3 van 18 stemmen binnen" in t)
-        self.assertEqual(self.order()[:3], ["BP03", "BP01", "BP02"])
+        self.assertEqual(self.order()[:3], ["WE03", "WE01", "WE02"])
         text = d.text("#projector")
         self.assertIn("budget € 60.000,00", text)
         self.assertNotIn("P01", text, "no member is shown")
-        # BP03 26.500 + BP01 21.000 + BP02 3.800 fit; the line comes after them.
+        # WE03 26.500 + WE01 21.000 + WE02 3.800 fit; the line comes after them.
         after_line = d.script("const l = document.getElementById('budget-line'); return l.previousElementSibling.dataset.planCode;")
-        self.assertEqual(after_line, "BP02")
+        self.assertEqual(after_line, "WE02")
 
-        # A new vote changes the order: BP01 overtakes BP03.
+        # A new vote changes the order: WE01 overtakes WE03.
         d.switch_to(main)
-        self.vote("P04", {"BP01": 5})
+        self.vote("P04", {"WE01": 5})
         d.switch_to(view)
         d.wait_text("#projector", lambda t: "4 van 18" in t)
-        self.assertEqual(self.order()[:2], ["BP01", "BP03"])
+        self.assertEqual(self.order()[:2], ["WE01", "WE03"])
 
         # Frozen while entering: the projector holds still until revealed.
         d.switch_to(main)
         d.click("#freeze")
         d.wait_text("#freeze", lambda t: "Tonen" in t)
-        self.vote("P05", {"BP02": 5})
-        self.vote("P06", {"BP02": 5})
+        self.vote("P05", {"WE02": 5})
+        self.vote("P06", {"WE02": 5})
         d.switch_to(view)
         d.wait_text("#projector", lambda t: "Even geduld" in t)
-        self.assertEqual(self.order()[:2], ["BP01", "BP03"])
+        self.assertEqual(self.order()[:2], ["WE01", "WE03"])
         d.switch_to(main)
         d.click("#freeze")
         d.switch_to(view)
         d.wait_text("#projector", lambda t: "Even geduld" not in t and "6 van 18" in t)
-        self.assertEqual(self.order()[0], "BP02")
+        self.assertEqual(self.order()[0], "WE02")
         d.screenshot("40-projector-1920x1080.png")
         size = d.script("return [window.innerWidth, window.innerHeight];")
         print("projector viewport", size)
 
         d.switch_to(main)
+        # The grid filled with the keyboard only: after a saved row the cursor
+        # is in the next member's first cell, with a live points counter; a
+        # refused row keeps its typing, selected, so the fix is typed over it.
+        d.click("#g-P07-WE01")  # back from the reveal button to the grid
+        self.assertIn("0 van 5 punten", d.text('#vote-grid tr[data-member="P07"] td.counter'))
+        d.keys("9\ue007")
+        d.wait_text("#messages", lambda t: "9 punten, maar een lid heeft er hoogstens 5" in t)
+        self.assertTrue(d.in_view("#messages"))
+        self.assertEqual(d.script("return document.activeElement.id"), "g-P07-WE01")
+        self.assertEqual(d.script("return document.activeElement.value"), "9")
+        d.keys("4\ue007")
+        d.wait_text("#messages", lambda t: "Stem van P07 bewaard" in t)
+        self.assertEqual(d.script("return document.activeElement.id"), "g-P08-WE01")
+        d.keys("2\ue0043")  # Tab to the next plan
+        self.assertIn("5 van 5 punten", d.text('#vote-grid tr[data-member="P08"] td.counter'))
+        d.keys("\ue007")
+        d.wait_text("#messages", lambda t: "Stem van P08 bewaard" in t)
+        self.assertIn("WE01", d.text("#vote-grid thead"))
+        d.screenshot("41-vote-grid.png")
         d.click("#close-round")
         d.wait_text("#messages", lambda t: "Ronde 1 is afgesloten" in t)
         d.click("#tab-presult")
-        d.wait_text("#panel-funded", lambda t: "Gefinancierd: BP01, BP02, BP03" in t)
+        d.wait_text("#panel-funded", lambda t: "Gefinancierd: WE01, WE02, WE03" in t)
 
         # A final consent round on that package, one objection written down.
         d.click("#tab-psetup")
@@ -136,7 +156,7 @@ class PanelTest(unittest.TestCase):
         d.click("#open-round")
         d.wait_text("#messages", lambda t: "Ronde 2 is open" in t)
         d.click("#tab-pentry")
-        d.type("#obj-P01", "Eerst de buren van het Rabotpark horen")
+        d.type("#obj-P01", "Eerst de buren aan de Blaarmeersen horen")
         d.click('#consent-grid tr[data-member="P01"] button.object')
         d.wait_text("#messages", lambda t: "Stem van P01 bewaard" in t)
         for m in ("P02", "P03"):
@@ -162,8 +182,8 @@ class PanelTest(unittest.TestCase):
         msg = d.wait_text("#messages", lambda t: "Klaar." in t, timeout=60)
         report = re.search(r"Proces-verbaal: (/\S+\.pdf)", msg).group(1)
         text = subprocess.run(["pdftotext", report, "-"], capture_output=True, text=True).stdout
-        self.assertEqual(funded_in_report(text), ["BP01", "BP02", "BP03"])
-        self.assertIn("Eerst de buren van het Rabotpark horen", text)
+        self.assertEqual(funded_in_report(text), ["WE01", "WE02", "WE03"])
+        self.assertIn("Eerst de buren aan de Blaarmeersen horen", text)
 
 
 if __name__ == "__main__":

@@ -42,12 +42,12 @@ export class App {
   constructor(private api: Api, private root: HTMLElement) {}
 
   async start(): Promise<void> {
-    const saved = localStorage.getItem("wijkstem.lang");
-    if (saved === "en" || saved === "nl") setLang(saved);
     for (const ev of ["pointerdown", "keydown"]) document.addEventListener(ev, (e) => { this.lastTarget = e.target instanceof Element ? e.target : null; }, true);
     this.startup = await this.api.startupInfo();
     // A reloaded window keeps whoever is signed in to the session.
     this.operator = await this.api.signedIn().catch(() => null);
+    // The language is each person's own: the sign-in screen is in Dutch.
+    this.useLanguageOf(this.operator?.name ?? null);
     if (this.startup.demo_loaded) this.info(t("home.demo_loaded"));
     const rec = this.startup.recovered;
     if (rec) {
@@ -67,16 +67,32 @@ export class App {
    * when an action started: its messages are shown there, not at the top. */
   private lastTarget: Element | null = null;
   private anchor: string | null = null;
+  private anchorContainer: string | null = null;
 
   /** Put the messages next to what caused them and bring them into view. */
   private placeMessages() {
     const box = document.getElementById("messages");
     if (!box || this.messages.length === 0) return;
-    const at = this.anchor ? document.getElementById(this.anchor) : null;
+    const at = (this.anchor ? document.getElementById(this.anchor) : null) ?? (this.anchorContainer ? document.getElementById(this.anchorContainer) : null);
     const main = this.root.querySelector("main");
-    const container = at?.closest(".card, form, table, .toolbar, .row") ?? null;
-    if (container && main?.contains(container) && !container.contains(box)) container.after(box);
+    let container = at?.closest(".card, form, table, .toolbar, .row") ?? null;
+    if (container?.parentElement?.classList.contains("grid-scroll")) container = container.parentElement;
+    if (container && main?.contains(container) && !container.contains(box)) {
+      // Below a small form; above a long table (the vote grid), where the eye is.
+      if (container.getBoundingClientRect().height > window.innerHeight * 0.5) container.before(box);
+      else container.after(box);
+    }
     box.scrollIntoView?.({ block: "nearest" });
+  }
+
+  /** Switch to the language `name` chose last (Dutch for the sign-in screen). */
+  private useLanguageOf(name: string | null) {
+    const saved = name ? localStorage.getItem(`wijkstem.lang.${name}`) : null;
+    const l: Lang = saved === "en" || saved === "nl" ? saved : name ? lang() : "nl";
+    setLang(l);
+    // The progress and projector windows follow the main window.
+    localStorage.setItem("wijkstem.lang", l);
+    if (name) localStorage.setItem(`wijkstem.lang.${name}`, l);
   }
 
   private info(text: string) {
@@ -93,7 +109,10 @@ export class App {
 
   /** Run an action; show its problems instead of throwing, then redraw. */
   private async act(fn: () => Promise<unknown>): Promise<boolean> {
+    // The nearest id, and the nearest form, table or card with one (the
+    // nearest may be gone after the redraw, a saved row's cell for one).
     this.anchor = (this.lastTarget?.closest?.("[id]") as HTMLElement | null)?.id ?? null;
+    this.anchorContainer = (this.lastTarget?.closest?.("form[id], table[id], .card[id]") as HTMLElement | null)?.id ?? null;
     this.messages = [];
     this.lastCodes = [];
     let ok = true;
@@ -164,12 +183,12 @@ export class App {
         ? h("span", { class: "who", id: "signed-in-as", "data-role": this.operator.role }, t("signin.signed_in_as", { name: t("signin.role", { name: this.operator.name, role: t(`role.${this.operator.role}`) }) }))
         : null,
       this.operator
-        ? h("button", { id: "sign-out", onclick: () => this.act(async () => { await this.api.signOut(); this.operator = null; this.view = { kind: "home" }; }) }, t("signin.sign_out"))
+        ? h("button", { id: "sign-out", onclick: () => this.act(async () => { await this.api.signOut(); this.operator = null; this.view = { kind: "home" }; this.useLanguageOf(null); }) }, t("signin.sign_out"))
         : null,
       this.operator
         ? h("button", { id: "about-open", class: "secondary", onclick: async () => { this.view = { kind: "home" }; await this.render(); document.getElementById("about-card")?.scrollIntoView(); } }, t("about.open"))
         : null,
-      h("button", { id: "lang-switch", onclick: () => { setLang(other); localStorage.setItem("wijkstem.lang", other); this.render(); } }, t("lang.switch")),
+      h("button", { id: "lang-switch", onclick: () => { setLang(other); localStorage.setItem("wijkstem.lang", other); if (this.operator) localStorage.setItem(`wijkstem.lang.${this.operator.name}`, other); this.render(); } }, t("lang.switch")),
     );
   }
 
@@ -200,6 +219,7 @@ export class App {
     const screen = await this.api.signInScreen();
     const enter = (who: SignedIn) => {
       this.operator = who;
+      this.useLanguageOf(who.name);
       const at = this.resumeAt;
       this.resumeAt = null;
       if (at?.selection_id != null) {

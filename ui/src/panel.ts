@@ -75,6 +75,11 @@ export async function panelSetupTab(ctx: Ctx, s: Selection, plans: Plan[]): Prom
 }
 
 /** The grid: present members by plans; type a member's votes, Enter saves the row. */
+/** The member whose row gets the cursor at the next draw (after a saved vote). */
+let focusMember: string | null = null;
+/** A refused row's typing, put back at the next draw. */
+let keptRow: { member: string; typed: Record<string, string> } | null = null;
+
 export async function panelEntryTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
   const [st, view] = await Promise.all([ctx.api.panelState(s.id), ctx.api.projector(s.id, lang())]);
   const r = st.rounds[st.rounds.length - 1];
@@ -83,31 +88,60 @@ export async function panelEntryTab(ctx: Ctx, s: Selection): Promise<HTMLElement
   // The package a consent round is about: the last closed round's (the
   // projector may hide it while the round is entered).
   if (r.format.kind === "consent") return consentGrid(ctx, s, r.no, r.present, r.voted, (await ctx.api.panelPackage(s.id, lang()).catch(() => null))?.funded ?? [], r.frozen);
+  const titles = new Map(view.plans.map((p) => [p.code, p.title]));
+  const per = r.format.kind === "points" ? r.format.per_member : r.format.kind === "approval" ? r.format.max : null;
+  // Enter saves the row and moves to the next present member who has not voted.
+  const nextAfter = (m: string) => {
+    const order = r.present.filter((x) => !r.voted.includes(x) && x !== m);
+    return order.find((x) => r.present.indexOf(x) > r.present.indexOf(m)) ?? order[0] ?? null;
+  };
   const save = (member: string) => {
     const votes: [string, number][] = codes.map((c) => [c, Number(field(`g-${member}-${c}`) || 0)] as [string, number]).filter(([, v]) => v > 0);
+    const typed = Object.fromEntries(codes.map((c) => [c, field(`g-${member}-${c}`)]));
     ctx.act(async () => {
-      await ctx.api.castVote(s.id, r.no, member, votes);
+      try {
+        await ctx.api.castVote(s.id, r.no, member, votes);
+      } catch (e) {
+        // A refusal keeps what was typed in the row, and the cursor in it.
+        keptRow = { member, typed };
+        throw e;
+      }
       ctx.info(t("panelui.vote_saved", { member }));
+      focusMember = nextAfter(member);
     });
   };
+  const focusNow = focusMember;
+  const keptNow = keptRow;
+  focusMember = null;
+  keptRow = null;
+  const used = (m: string) => codes.reduce((sum, c) => sum + (Number(field(`g-${m}-${c}`)) || 0), 0);
+  const counter = (m: string) => (per === null ? "" : t(r.format.kind === "points" ? "panelui.points_used" : "panelui.plans_used", { used: r.format.kind === "points" ? used(m) : codes.filter((c) => Number(field(`g-${m}-${c}`)) > 0).length, of: per }));
   const row = (m: string) => {
     const done = r.voted.includes(m);
-    return h(
+    const count = h("td", { class: "counter", id: `count-${m}` }, "");
+    const kept = keptNow?.member === m ? keptNow.typed : null;
+    const tr = h(
       "tr",
       { "data-member": m, class: done ? "voted" : "" },
-      h("th", {}, m),
-      codes.map((c) => {
-        const input = h("input", { id: `g-${m}-${c}`, class: "cell", size: 2, disabled: done, inputmode: "numeric" }) as HTMLInputElement;
+      h("th", { scope: "row" }, m),
+      done ? h("td", { class: "counter" }, t("panelui.saved")) : count,
+      codes.map((c, i) => {
+        // A saved vote is not shown again: it is stored apart from the member.
+        if (done) return h("td", { class: "saved-cell" }, "•");
+        const input = h("input", { id: `g-${m}-${c}`, class: "cell", size: 2, inputmode: "numeric", autocomplete: "off", "aria-label": `${m} ${c}`, value: kept?.[c] ?? "", autofocus: (focusNow === m || kept !== null) && i === 0, "data-select": kept !== null && i === 0 ? "1" : undefined }) as HTMLInputElement;
         input.addEventListener("keydown", (e) => {
           if ((e as KeyboardEvent).key === "Enter") {
             e.preventDefault();
             save(m);
           }
         });
+        input.addEventListener("input", () => { count.textContent = counter(m); count.classList.toggle("over", per !== null && r.format.kind === "points" && used(m) > per); });
         return h("td", {}, input);
       }),
-      h("td", {}, done ? "✓" : h("button", { class: "secondary save-row", type: "button", onclick: () => save(m) }, t("action.save"))),
+      h("td", {}, done ? "✓" : h("button", { class: "secondary save-row", type: "button", tabindex: -1, onclick: () => save(m) }, t("action.save"))),
     );
+    if (!done) queueMicrotask(() => { count.textContent = counter(m); });
+    return tr;
   };
   const toggleFreeze = () => ctx.act(() => ctx.api.setFrozen(s.id, !r.frozen));
   // A scanned round card jumps to that member's row.
@@ -142,7 +176,16 @@ export async function panelEntryTab(ctx: Ctx, s: Selection): Promise<HTMLElement
       ctx.coordinator ? h("button", { id: "print-cards", class: "secondary", onclick: cards }, t("panelui.cards")) : null,
       scan,
     ),
-    h("table", { id: "vote-grid" }, h("thead", {}, h("tr", {}, h("th", {}, ""), codes.map((c) => h("th", {}, c)), h("th", {}, ""))), h("tbody", {}, r.present.map(row))),
+    h(
+      "div",
+      { class: "grid-scroll" },
+      h(
+        "table",
+        { id: "vote-grid" },
+        h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", {}, ""), codes.map((c) => h("th", { title: titles.get(c) ?? "" }, h("span", { class: "code" }, c), h("span", { class: "short-title" }, titles.get(c) ?? ""))), h("th", {}, ""))),
+        h("tbody", {}, r.present.map(row)),
+      ),
+    ),
     ctx.coordinator
       ? h("div", { class: "card row" }, h("label", {}, t("panelui.quorum_reason"), h("input", { id: "quorum-reason", size: 40 })), h("button", { id: "close-round", onclick: close }, t("panelui.close_round")))
       : null,
