@@ -93,7 +93,9 @@ class PanelTest(unittest.TestCase):
         d.wait_text("#projector", lambda t: "Even geduld" not in t and "3 van 18 stemmen binnen" in t)
         self.assertEqual(self.order()[:3], ["WE03", "WE01", "WE02"])
         text = d.text("#projector")
-        self.assertIn("budget € 60.000,00", text)
+        # The budget line says what the funded plans cost of the budget.
+        self.assertIn("budgetlijn: € 51.300,00 van € 60.000,00", text)
+        self.assertIn("Niet gefinancierd", text)
         self.assertNotIn("P01", text, "no member is shown")
         # WE03 26.500 + WE01 21.000 + WE02 3.800 fit; the line comes after them.
         after_line = d.script("const l = document.getElementById('budget-line'); return l.previousElementSibling.dataset.planCode;")

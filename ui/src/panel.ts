@@ -1,6 +1,6 @@
 // Gelote wijkpanels: members and rounds, the moderator's fast entry grid,
 // and the projector screen (a separate, read-only window).
-import type { Plan, ProjectorView, RoundFormat, Selection } from "./bindings";
+import type { ProjectedPlan, Plan, ProjectorView, RoundFormat, Selection } from "./bindings";
 import { h, field } from "./dom";
 import { lang, t } from "./i18n";
 import { formatEuro, parseEuro } from "./money";
@@ -266,30 +266,41 @@ function bar(permille: number): HTMLElement {
 
 /** The projector: large type, bars, the budget line, movement, no one's vote. */
 export function projectorScreen(v: ProjectorView): HTMLElement {
-  const lastFit = v.plans.reduce((acc, p, i) => (p.fits ? i : acc), -1);
   // While a new round is entered the plans come in code order without
-  // scores: no rank numbers or bars that would read as a ranking.
+  // scores: no rank numbers, bars or budget line that would read as a ranking.
   const hidden = v.frozen && v.plans.every((p) => p.score_text === "");
-  const rows: HTMLElement[] = [];
-  v.plans.forEach((p, i) => {
+  const lastFunded = v.plans.reduce((acc, p, i) => (p.fits ? i : acc), -1);
+  const row = (p: ProjectedPlan, i: number) => {
     const arrow = p.moved === null || p.moved === 0 ? "" : p.moved > 0 ? `▲${p.moved}` : `▼${-p.moved}`;
-    rows.push(
-      h(
-        "div",
-        { class: `pj-row ${p.fits ? "fits" : "out"}`, "data-plan-code": p.code },
-        h("span", { class: "pj-rank" }, hidden ? "" : i + 1),
-        h("span", { class: `pj-move ${p.moved && p.moved > 0 ? "up" : "down"}` }, arrow),
-        h("span", { class: "pj-title" }, `${p.code} ${p.title}`),
-        hidden ? h("span", { class: "pj-barbox pj-hidden" }) : h("span", { class: "pj-barbox" }, bar(p.bar)),
-        h("span", { class: "pj-score" }, p.score_text),
-        h("span", { class: "pj-cost" }, formatEuro(p.cost_cents, lang())),
-      ),
+    // Ranked above a funded plan yet not funded: it does not fit in what is left.
+    const skipped = !hidden && !p.fits && i < lastFunded;
+    return h(
+      "div",
+      { class: `pj-row ${hidden ? "" : p.fits ? "fits" : "out"}`, "data-plan-code": p.code },
+      h("span", { class: "pj-rank" }, hidden ? "" : i + 1),
+      h("span", { class: `pj-move ${p.moved && p.moved > 0 ? "up" : "down"}` }, arrow),
+      h("span", { class: "pj-title" }, `${p.code} ${p.title}`, skipped ? h("span", { class: "pj-skip" }, ` — ${t("panelui.does_not_fit")}`) : null),
+      hidden ? h("span", { class: "pj-barbox pj-hidden" }) : h("span", { class: "pj-barbox" }, bar(p.bar)),
+      h("span", { class: "pj-score" }, p.score_text),
+      h("span", { class: "pj-cost" }, formatEuro(p.cost_cents, lang())),
     );
-    if (i === lastFit) rows.push(h("div", { class: "pj-budget-line", id: "budget-line" }, t("panelui.budget_line", { budget: formatEuro(v.budget_cents, lang()) })));
-  });
+  };
+  const ranked = v.plans.map((p, i) => ({ p, i }));
+  const funded = ranked.filter((x) => x.p.fits);
+  const rest = ranked.filter((x) => !x.p.fits);
+  const spent = funded.reduce((sum, x) => sum + x.p.cost_cents, 0);
+  // The funded plans above the line, in rank order; the others below it, apart.
+  const rows: HTMLElement[] = hidden
+    ? ranked.map((x) => row(x.p, x.i))
+    : [
+        ...funded.map((x) => row(x.p, x.i)),
+        h("div", { class: "pj-budget-line", id: "budget-line" }, t("panelui.budget_spent", { spent: formatEuro(spent, lang()), budget: formatEuro(v.budget_cents, lang()) })),
+        ...(rest.length ? [h("div", { class: "pj-out-head" }, t("panelui.not_funded"))] : []),
+        ...rest.map((x) => row(x.p, x.i)),
+      ];
   return h(
     "div",
-    { class: "projector", id: "projector", "data-version": v.version, "data-rendered-at": Date.now(), "data-frozen": v.frozen ? "1" : "0" },
+    { class: "projector", id: "projector", "data-version": v.version, "data-rendered-at": Date.now(), "data-frozen": v.frozen ? "1" : "0", style: `--rows: ${v.plans.length + 2}` },
     h("h1", {}, `${v.wijk} — ${t("panelui.round")} ${v.round}`),
     h(
       "p",
@@ -297,5 +308,6 @@ export function projectorScreen(v: ProjectorView): HTMLElement {
       v.frozen ? `${t("panelui.frozen")} ${t("panelui.votes_in", { votes: v.votes, present: v.present })}` : v.consent ? t("panelui.consent_in", { agreed: v.consent[0], objections: v.consent[1], present: v.present }) : t("panelui.votes_in", { votes: v.votes, present: v.present }),
     ),
     h("div", { class: "pj-list" }, rows),
+    hidden ? null : h("p", { class: "pj-legend" }, t("panelui.legend")),
   );
 }
