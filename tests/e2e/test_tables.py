@@ -141,6 +141,10 @@ class TablesTest(unittest.TestCase):
             self.assertEqual(d.text(f'#ranking tr[data-plan-code="{c}"] td.funded-flag'), "ja")
             self.assertEqual(d.text(f'#ranking tr[data-plan-code="{c}"] td.fits'), "✓")
         self.assertEqual(d.text('#ranking tr[data-plan-code="ST02"] td.fits'), "afgevallen")
+        # The budget line stands between the funded plans and the others.
+        below = d.script("const l = document.getElementById('tables-budget-line'); return l.previousElementSibling.dataset.planCode;")
+        self.assertEqual(below, "ST07")
+        self.assertIn("€ 75.450,00 van € 90.000,00", d.text("#tables-budget-line"))
         self.assertIn("Gefinancierd: € 75.450,00 van € 90.000,00", d.text("#tables-funded"))
         d.screenshot("32-tables-overview.png")
 

@@ -215,7 +215,7 @@ export async function tablesOverviewTab(ctx: Ctx, s: Selection): Promise<HTMLEle
   return h(
     "div",
     {},
-    h("div", { class: "row toolbar" }, s.status === "closed" ? h("span", { class: "badge", id: "tables-state" }, t("status.closed")) : h("button", { id: "close-tables", onclick: close }, t("tablesui.close"))),
+    s.status === "closed" ? h("div", { class: "row toolbar" }, h("span", { class: "badge", id: "tables-state" }, t("status.closed"))) : null,
     s.status === "closed" ? bundleCard(ctx, s) : null,
     h(
       "div",
@@ -240,23 +240,8 @@ export async function tablesOverviewTab(ctx: Ctx, s: Selection): Promise<HTMLEle
       h(
         "table",
         { id: "ranking" },
-        h("thead", {}, h("tr", {}, h("th", {}, t("field.code")), h("th", {}, t("field.title")), h("th", { class: "num" }, t("tablesui.score")), h("th", { class: "num" }, t("field.cost")), h("th", {}, t("tablesui.budget_line")), h("th", {}, t("paperui.funded")))),
-        h(
-          "tbody",
-          {},
-          o.ranking.map((r) =>
-            h(
-              "tr",
-              { "data-plan-code": r.code, class: [r.funded ? "funded" : "", r.dropped ? "dropped" : ""].join(" ").trim() },
-              h("td", {}, r.code),
-              h("td", {}, r.title),
-              h("td", { class: "num score" }, r.score_text),
-              h("td", { class: "num" }, formatEuro(r.cost_cents, lang())),
-              h("td", { class: "fits" }, r.dropped ? t("tablesui.dropped_short") : r.fits ? "✓" : "—"),
-              h("td", { class: "funded-flag" }, r.funded ? t("paperui.yes") : ""),
-            ),
-          ),
-        ),
+        h("thead", {}, h("tr", {}, h("th", {}, t("field.code")), h("th", {}, t("field.title")), h("th", { class: "num" }, t("tablesui.score")), h("th", { class: "num" }, t("field.cost")), h("th", {}, t("tablesui.status")), h("th", {}, t("paperui.funded")))),
+        h("tbody", {}, rankingRows()),
       ),
       h("p", { id: "tables-funded" }, t("paperui.funded_total", { total: formatEuro(o.funded_cost_cents, lang()), budget: formatEuro(o.budget_cents, lang()) })),
       o.mes_funded ? h("p", { id: "tables-mes" }, t("tablesui.mes", { plans: o.mes_funded.join(", ") || "—" })) : null,
@@ -271,5 +256,33 @@ export async function tablesOverviewTab(ctx: Ctx, s: Selection): Promise<HTMLEle
       h("button", { id: "drop-preview", class: "secondary", onclick: preview }, t("tablesui.preview")),
       h("button", { id: "drop-confirm", onclick: confirmDrop }, t("tablesui.confirm")),
     ),
+    // Closing cannot be undone: last on the page, with what it means.
+    s.status === "closed"
+      ? null
+      : h("div", { class: "card closing", id: "close-card" }, h("h2", {}, t("tablesui.close")), h("p", { class: "muted" }, t("tablesui.close_help")), h("button", { id: "close-tables", class: "danger", onclick: close }, t("tablesui.close"))),
   );
+  function rankingRows(): HTMLElement[] {
+    // The funded plans above the budget line, in rank order; the others
+    // below it, each saying why (dropped out, or no longer fits).
+    const lastFunded = o.ranking.reduce((acc, r, i) => (r.funded ? i : acc), -1);
+    const row = (r: (typeof o.ranking)[number], i: number) =>
+      h(
+        "tr",
+        { "data-plan-code": r.code, class: [r.funded ? "funded" : "out", r.dropped ? "dropped" : ""].join(" ").trim() },
+        h("td", {}, r.code),
+        h("td", {}, r.title),
+        h("td", { class: "num score" }, r.score_text),
+        h("td", { class: "num" }, formatEuro(r.cost_cents, lang())),
+        h("td", { class: "fits" }, r.dropped ? t("tablesui.dropped_short") : r.funded ? "✓" : i < lastFunded ? t("panelui.does_not_fit") : "—"),
+        h("td", { class: "funded-flag" }, r.funded ? t("paperui.yes") : ""),
+      );
+    const ranked = o.ranking.map((r, i) => ({ r, i }));
+    const rest = ranked.filter((x) => !x.r.funded);
+    return [
+      ...ranked.filter((x) => x.r.funded).map((x) => row(x.r, x.i)),
+      h("tr", { class: "budget-line-row", id: "tables-budget-line" }, h("td", { colspan: 6 }, t("panelui.budget_spent", { spent: formatEuro(o.funded_cost_cents, lang()), budget: formatEuro(o.budget_cents, lang()) }))),
+      ...(rest.length ? [h("tr", { class: "group-head" }, h("td", { colspan: 6 }, t("panelui.not_funded")))] : []),
+      ...rest.map((x) => row(x.r, x.i)),
+    ];
+  }
 }
