@@ -230,8 +230,11 @@ const RETIRED: &[&str] = &["panel_vote"];
 /// writes. A change made by another program (`sqlite3` on the file) fires no
 /// temp trigger, so it is never claimed and `verify` finds it.
 pub(crate) fn install_seal_triggers(conn: &Connection) -> rusqlite::Result<()> {
+    register_row_digest(conn)?;
     let mut sql = String::from(
-        "CREATE TEMP TABLE IF NOT EXISTS seal_pending (tbl TEXT NOT NULL, row INTEGER NOT NULL, PRIMARY KEY (tbl, row));",
+        "CREATE TEMP TABLE IF NOT EXISTS seal_pending (tbl TEXT NOT NULL, row INTEGER NOT NULL, PRIMARY KEY (tbl, row));\
+         CREATE TEMP TABLE IF NOT EXISTS seal_inserted (tbl TEXT NOT NULL, row INTEGER NOT NULL, PRIMARY KEY (tbl, row));\
+         CREATE TEMP TABLE IF NOT EXISTS seal_old (tbl TEXT NOT NULL, row INTEGER NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (tbl, row));",
     );
     for t in SEALED {
         if !table_exists(conn, t)? {
@@ -240,8 +243,29 @@ pub(crate) fn install_seal_triggers(conn: &Connection) -> rusqlite::Result<()> {
         for (when, row) in [("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")] {
             sql.push_str(&format!(
                 "CREATE TEMP TRIGGER IF NOT EXISTS seal_{t}_{w} AFTER {when} ON main.{t} \
-                 BEGIN INSERT OR IGNORE INTO seal_pending (tbl, row) VALUES ('{t}', {row}.rowid); END;",
-                w = when.to_lowercase()
+                 BEGIN INSERT OR IGNORE INTO seal_pending (tbl, row) VALUES ('{t}', {row}.rowid);{also} END;",
+                w = when.to_lowercase(),
+                also = if when == "INSERT" {
+                    format!(" INSERT OR IGNORE INTO seal_inserted (tbl, row) VALUES ('{t}', NEW.rowid);")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        // The row as it was before this transaction first changed it, with
+        // the columns the table has now (dropped and made again each time).
+        let columns: Vec<String> = {
+            let mut stmt = conn.prepare(&format!("SELECT name FROM pragma_table_info('{t}') ORDER BY cid"))?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let args: String = columns.iter().map(|c| format!(", '{c}', OLD.\"{c}\"")).collect();
+        for when in ["UPDATE", "DELETE"] {
+            let name = format!("seal_{t}_before_{}", when.to_lowercase());
+            sql.push_str(&format!(
+                "DROP TRIGGER IF EXISTS temp.{name}; CREATE TEMP TRIGGER {name} BEFORE {when} ON main.{t} \
+                 BEGIN INSERT OR IGNORE INTO seal_old (tbl, row, hash) \
+                 VALUES ('{t}', OLD.rowid, wijkstem_row_digest('{t}', OLD.rowid{args})); END;"
             ));
         }
     }
@@ -253,38 +277,114 @@ pub(crate) fn install_seal_triggers(conn: &Connection) -> rusqlite::Result<()> {
 /// rows hash the same input. Fed straight into the hash: it runs for every
 /// record whenever the chain is checked.
 fn row_digest(table: &str, rowid: i64, row: &rusqlite::Row<'_>, names: &[String]) -> rusqlite::Result<String> {
-    use rusqlite::types::ValueRef;
-    fn put(h: &mut Sha256, bytes: &[u8]) {
-        h.update((bytes.len() as u64).to_le_bytes());
-        h.update(bytes);
-    }
-    let mut h = Sha256::new();
-    put(&mut h, b"wijkstem-row/1");
-    put(&mut h, table.as_bytes());
-    h.update(rowid.to_le_bytes());
+    let mut h = digest_start(table, rowid);
     for (i, n) in names.iter().enumerate() {
-        put(&mut h, n.as_bytes());
-        match row.get_ref(i + 1)? {
-            ValueRef::Null => h.update([0u8]),
-            ValueRef::Integer(v) => {
-                h.update([1u8]);
-                h.update(v.to_le_bytes());
+        digest_value(&mut h, n, row.get_ref(i + 1)?);
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+fn digest_put(h: &mut Sha256, bytes: &[u8]) {
+    h.update((bytes.len() as u64).to_le_bytes());
+    h.update(bytes);
+}
+
+fn digest_start(table: &str, rowid: i64) -> Sha256 {
+    let mut h = Sha256::new();
+    digest_put(&mut h, b"wijkstem-row/1");
+    digest_put(&mut h, table.as_bytes());
+    h.update(rowid.to_le_bytes());
+    h
+}
+
+fn digest_value(h: &mut Sha256, name: &str, value: rusqlite::types::ValueRef<'_>) {
+    use rusqlite::types::ValueRef;
+    digest_put(h, name.as_bytes());
+    match value {
+        ValueRef::Null => h.update([0u8]),
+        ValueRef::Integer(v) => {
+            h.update([1u8]);
+            h.update(v.to_le_bytes());
+        }
+        ValueRef::Real(v) => {
+            h.update([2u8]);
+            h.update(v.to_bits().to_le_bytes());
+        }
+        ValueRef::Text(t) => {
+            h.update([3u8]);
+            digest_put(h, t);
+        }
+        ValueRef::Blob(b) => {
+            h.update([4u8]);
+            digest_put(h, b);
+        }
+    }
+}
+
+/// `wijkstem_row_digest(table, rowid, name1, value1, …)`: the same digest as
+/// `row_digest`, for the TEMP triggers that note a row's state before the
+/// app changes or deletes it.
+fn register_row_digest(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "wijkstem_row_digest",
+        -1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let table: String = ctx.get(0)?;
+            let rowid: i64 = ctx.get(1)?;
+            let mut h = digest_start(&table, rowid);
+            let mut i = 2;
+            while i + 1 < ctx.len() {
+                let name: String = ctx.get(i)?;
+                digest_value(&mut h, &name, ctx.get_raw(i + 1));
+                i += 2;
             }
-            ValueRef::Real(v) => {
-                h.update([2u8]);
-                h.update(v.to_bits().to_le_bytes());
-            }
-            ValueRef::Text(t) => {
-                h.update([3u8]);
-                put(&mut h, t);
-            }
-            ValueRef::Blob(b) => {
-                h.update([4u8]);
-                put(&mut h, b);
+            Ok(hex::encode(h.finalize()))
+        },
+    )
+}
+
+/// Before the app changes or deletes a record it already claimed, the row
+/// must still be what the chain last claimed: otherwise the app's own claim
+/// would vouch for an edit made outside it (a role changed with `sqlite3`,
+/// then the person's PIN changed in the app). Returns the first record that
+/// disagrees, named as `verify` names it.
+pub(crate) fn check_rows_before_change(tx: &Transaction<'_>) -> rusqlite::Result<Option<String>> {
+    let old: Vec<(String, i64, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT o.tbl, o.row, o.hash FROM seal_old o \
+             WHERE NOT EXISTS (SELECT 1 FROM seal_inserted i WHERE i.tbl = o.tbl AND i.row = o.row) ORDER BY o.tbl, o.row",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    tx.execute_batch("DELETE FROM seal_old; DELETE FROM seal_inserted;")?;
+    for (t, row, hash) in old {
+        if last_claim(tx, &t, row)?.flatten().as_deref() != Some(hash.as_str()) {
+            return Ok(Some(record_label(tx, &t, row)));
+        }
+    }
+    Ok(None)
+}
+
+/// The chain's last claim on one record: `None` when never claimed,
+/// `Some(None)` when claimed as deleted.
+fn last_claim(conn: &Connection, table: &str, row: i64) -> rusqlite::Result<Option<Option<String>>> {
+    let needle = format!("[{},{row},", serde_json::Value::from(table));
+    let mut stmt = conn.prepare_cached(
+        "SELECT records FROM audit_log WHERE records IS NOT NULL AND instr(records, ?1) > 0 ORDER BY seq DESC",
+    )?;
+    let mut rows = stmt.query([&needle])?;
+    while let Some(r) = rows.next()? {
+        let text: String = r.get(0)?;
+        if let Ok(list) = serde_json::from_str::<Vec<(String, i64, Option<String>)>>(&text) {
+            if let Some((_, _, hash)) = list.into_iter().rev().find(|(t, r, _)| t == table && *r == row) {
+                return Ok(Some(hash));
             }
         }
     }
-    Ok(hex::encode(h.finalize()))
+    Ok(None)
 }
 
 fn column_names(stmt: &rusqlite::Statement<'_>) -> Vec<String> {

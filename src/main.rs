@@ -433,6 +433,7 @@ fn team(s: &mut Session, command: &TeamCommand, lang: Lang) -> Result<(), Failur
                 find(s, name)?.id
             };
             s.set_roster_pin(id, new_pin)?;
+            println!("{}", t(lang, "team.pin_saved").replace("{name}", name.trim()));
         }
         TeamCommand::Change { name, role, off, on } => {
             let m = find(s, name)?;
@@ -442,7 +443,8 @@ fn team(s: &mut Session, command: &TeamCommand, lang: Lang) -> Result<(), Failur
             };
             let active = if *off { false } else { *on || m.active };
             let m = s.set_roster_member(m.id, role, active)?;
-            println!("{}\t{}", m.name, t(lang, &format!("role.{}", m.role.as_str())));
+            let off = if m.active { String::new() } else { format!("\t{}", t(lang, "team.off")) };
+            println!("{}\t{}{}", m.name, t(lang, &format!("role.{}", m.role.as_str())), off);
         }
     }
     Ok(())

@@ -71,6 +71,18 @@ pub fn name_key(name: &str) -> String {
     name.nfkc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
+/// Names the log uses for itself: nobody on the roster may carry them.
+const RESERVED: &[&str] = &[UNKNOWN, "wijkstem", crate::demo::DEMO_OPERATOR];
+
+/// A name as typed, safe to show: control and direction characters as `?`.
+fn shown(name: &str) -> String {
+    name.trim()
+        .chars()
+        .map(|c| if crate::selection::forbidden(c, false) { '?' } else { c })
+        .take(MAX_NAME + 1)
+        .collect()
+}
+
 /// A PIN is 4 to 6 digits.
 pub fn check_pin(pin: &str) -> Result<(), Problem> {
     let pin = pin.trim();
@@ -123,6 +135,9 @@ fn check_name(name: &str) -> Result<String, Problem> {
         return Err(Problem::new("roster.bad_name"));
     }
     let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if RESERVED.iter().any(|r| name_key(r) == name_key(&name)) {
+        return Err(Problem::new("roster.reserved_name").with("name", &name));
+    }
     if name.is_empty() {
         return Err(Problem::new("session.name_required"));
     }
@@ -172,11 +187,14 @@ impl Store {
     /// `MAX_FAILURES` wrong PINs within `LOCK_WINDOW_SECS` the name is
     /// locked for that long, in every front end.
     pub fn authenticate(&mut self, name: &str, pin: &str) -> Result<SignedIn, Failure> {
+        if name.trim().is_empty() {
+            return Err(Problem::new("session.name_required").into());
+        }
         if self.roster()?.is_empty() {
             return Err(Problem::new("roster.empty").into());
         }
         let Some((member, hash)) = self.roster_entry(name)? else {
-            return Err(Problem::new("roster.unknown_name").with("name", name.trim()).into());
+            return Err(Problem::new("roster.unknown_name").with("name", shown(name)).into());
         };
         if !member.active {
             return Err(Problem::new("roster.inactive").with("name", &member.name).into());
@@ -185,28 +203,48 @@ impl Store {
         let since = (time::OffsetDateTime::now_utc() - time::Duration::seconds(LOCK_WINDOW_SECS))
             .format(&time::format_description::well_known::Rfc3339)
             .expect("UTC time formats");
-        // Wrong PINs since the window opened and since the PIN was last set.
-        let failures: i64 = self
-            .conn()
-            .query_row(
-                "SELECT count(*) FROM audit_log WHERE entity = ?1 AND action = 'roster.pin_wrong' AND at >= ?2
-                   AND seq > coalesce((SELECT max(seq) FROM audit_log WHERE entity = ?1 AND action = 'roster.pin_set'), 0)",
-                params![entity, since],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.sql_err(e))?;
-        if failures >= MAX_FAILURES {
-            return Err(Problem::new("roster.locked")
-                .with("name", &member.name)
-                .with("minutes", LOCK_WINDOW_SECS / 60)
-                .into());
+        // The check runs inside a write transaction: a wrong PIN that cannot
+        // be recorded (the file locked by another program) is never checked,
+        // so the lock-out cannot be bypassed by keeping the file busy.
+        let outcome: Result<Result<SignedIn, Problem>, StoreError> = self.write(UNKNOWN, |c| {
+            // Wrong PINs since the window opened and since the PIN was last set.
+            let failures: i64 = c
+                .tx
+                .query_row(
+                    "SELECT count(*) FROM audit_log WHERE entity = ?1 AND action = 'roster.pin_wrong' AND at >= ?2
+                       AND seq > coalesce((SELECT max(seq) FROM audit_log WHERE entity = ?1 AND action = 'roster.pin_set'), 0)",
+                    params![entity, since],
+                    |r| r.get(0),
+                )
+                .map_err(|e| c.err(e))?;
+            if failures >= MAX_FAILURES {
+                return Ok(Err(Problem::new("roster.locked").with("name", &member.name).with("minutes", LOCK_WINDOW_SECS / 60)));
+            }
+            if pin_matches(pin, &hash) {
+                return Ok(Ok(SignedIn { name: member.name.clone(), role: member.role }));
+            }
+            // Recorded under no one's name: whoever typed it is not known.
+            c.audit("roster.pin_wrong", &entity, None, None)?;
+            let left = MAX_FAILURES - failures - 1;
+            Ok(Err(if left <= 0 {
+                Problem::new("roster.locked").with("name", &member.name).with("minutes", LOCK_WINDOW_SECS / 60)
+            } else if left == 1 {
+                Problem::new("roster.wrong_pin_last")
+            } else {
+                Problem::new("roster.wrong_pin").with("left", left)
+            }))
+        });
+        match outcome {
+            Ok(Ok(who)) => Ok(who),
+            Ok(Err(p)) => Err(p.into()),
+            Err(e) => Err(Failure::from(e)),
         }
-        if pin_matches(pin, &hash) {
-            return Ok(SignedIn { name: member.name, role: member.role });
-        }
-        // Recorded under no one's name: whoever typed it is not known.
-        self.write(UNKNOWN, |c| c.audit("roster.pin_wrong", &entity, None, None))?;
-        Err(Problem::new("roster.wrong_pin").with("left", (MAX_FAILURES - failures - 1).max(0)).into())
+    }
+
+    /// The signed-in person as the roster has them now (their role may have
+    /// changed, or they may have been taken off, since they signed in).
+    pub fn roster_now(&self, name: &str) -> Result<Option<RosterMember>, StoreError> {
+        Ok(self.roster_entry(name)?.map(|(m, _)| m))
     }
 
     /// Add someone to the roster. Only on an empty roster may this be done

@@ -43,8 +43,9 @@ impl Session {
         self.operator.as_ref().map(|o| o.name.as_str())
     }
 
-    pub fn signed_in(&self) -> Option<&SignedIn> {
-        self.operator.as_ref()
+    /// Whoever is signed in, with their role as the roster has it now.
+    pub fn signed_in(&self) -> Option<SignedIn> {
+        self.current().ok()
     }
 
     /// What the sign-in screen shows: the roster's names (an empty roster
@@ -97,19 +98,45 @@ impl Session {
         Ok(())
     }
 
+    /// Whoever is signed in, as the roster has them now: a role changed or a
+    /// person taken off since they signed in counts from the next action.
+    fn current(&self) -> Res<SignedIn> {
+        let Some(o) = &self.operator else { return Err(Problem::new("session.not_signed_in").into()) };
+        match self.store.roster_now(&o.name)? {
+            Some(m) if m.active => Ok(SignedIn { name: m.name, role: m.role }),
+            _ => Err(Problem::new("roster.inactive").with("name", &o.name).into()),
+        }
+    }
+
     /// Whoever is signed in, for what any operator may do.
     fn who(&self) -> Res<String> {
-        self.operator.as_ref().map(|o| o.name.clone()).ok_or_else(|| Problem::new("session.not_signed_in").into())
+        Ok(self.current()?.name)
     }
 
     /// Whoever is signed in, for what only a coordinator may do: set-up,
     /// differences and doubtful ballots, boxes, closing, results, exports.
     /// Checked here, so the app and the CLI apply the same roles.
     fn coordinator(&self) -> Res<String> {
-        match &self.operator {
-            None => Err(Problem::new("session.not_signed_in").into()),
-            Some(o) if o.role == Role::Coordinator => Ok(o.name.clone()),
-            Some(o) => Err(Problem::new("session.coordinator_only").with("name", &o.name).into()),
+        let o = self.current()?;
+        if o.role == Role::Coordinator {
+            Ok(o.name)
+        } else {
+            Err(Problem::new("session.coordinator_only").with("name", &o.name).into())
+        }
+    }
+
+    /// A real selection is not closed or signed while a coordinator can still
+    /// sign in with the demo's public PIN.
+    fn no_demo_pins(&self, selection_id: i64) -> Res<()> {
+        if self.store.get_selection(selection_id)?.edition == demo::DEMO_EDITION {
+            return Ok(());
+        }
+        let open: Vec<String> =
+            self.store.demo_sign_ins()?.into_iter().filter(|d| d.role == Role::Coordinator).map(|d| d.name).collect();
+        if open.is_empty() {
+            Ok(())
+        } else {
+            Err(Problem::new("roster.demo_pins_active").with("names", open.join(", ")).into())
         }
     }
 
@@ -488,11 +515,13 @@ impl Session {
     }
 
     pub fn progress(&self, selection_id: i64, rule_name: &str, lang: crate::i18n::Lang) -> Res<ProgressView> {
+        self.who()?;
         self.store.progress(selection_id, rule_name, lang)
     }
 
     pub fn close_count(&mut self, selection_id: i64) -> Res<()> {
         let who = self.coordinator()?;
+        self.no_demo_pins(selection_id)?;
         self.store.close_count(&who, selection_id)
     }
 
@@ -610,6 +639,7 @@ impl Session {
 
     pub fn close_tables(&mut self, selection_id: i64) -> Res<()> {
         let who = self.coordinator()?;
+        self.no_demo_pins(selection_id)?;
         self.store.close_tables(&who, selection_id)
     }
 
@@ -729,6 +759,7 @@ impl Session {
 
     pub fn close_panel(&mut self, selection_id: i64) -> Res<()> {
         let who = self.coordinator()?;
+        self.no_demo_pins(selection_id)?;
         self.store.close_panel(&who, selection_id)
     }
 
@@ -737,10 +768,12 @@ impl Session {
     }
 
     pub fn projector(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<crate::panel::ProjectorView> {
+        self.who()?;
         self.store.projector(selection_id, lang)
     }
 
     pub fn panel_package(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<crate::panel::PanelPackage> {
+        self.who()?;
         let (funded, total_cost_cents, explanation) = self.store.panel_package(selection_id, lang)?;
         Ok(crate::panel::PanelPackage { funded, total_cost_cents, explanation })
     }
@@ -896,6 +929,7 @@ impl Session {
         lang: crate::i18n::Lang,
     ) -> Res<(Vec<u8>, crate::bundle::Manifest)> {
         self.coordinator()?;
+        self.no_demo_pins(selection_id)?;
         let signer =
             crate::signing::Signer::load_or_create(&crate::signing::key_dir(), passphrase.filter(|p| !p.is_empty()))?;
         let zip = self.store.export_bundle(selection_id, &signer, lang)?;

@@ -437,6 +437,9 @@ pub enum StoreError {
     /// what was entered, decided or closed.
     #[error("refused: {0}")]
     Refused(String),
+    /// A record about to be changed was changed outside Wijkstem first.
+    #[error("record {0} was changed outside Wijkstem")]
+    ChangedOutside(String),
     #[error("database error: {0}")]
     Sql(String),
 }
@@ -476,6 +479,7 @@ impl ToProblem for StoreError {
             StoreError::NotFound { what, id } => Problem::new("store.not_found").with("what", what).with("id", id),
             StoreError::Refused(d) if d.contains("a closed count is closed") => Problem::new("paper.count_closed"),
             StoreError::Refused(d) => Problem::new("store.refused").with("detail", d),
+            StoreError::ChangedOutside(r) => Problem::new("store.changed_outside").with("record", r),
             StoreError::Sql(d) => Problem::new("store.sql").with("detail", d),
         }
     }
@@ -608,6 +612,12 @@ impl Store {
             .filter(|e| audit::CLOSING.contains(&e.action.as_str()))
             .filter_map(|e| e.entity.strip_prefix("selection/").and_then(|x| x.parse().ok()))
             .collect();
+        // A record the change altered or deleted must have been, until now,
+        // what the chain last claimed for it: no claim vouches for an edit
+        // made outside Wijkstem.
+        if let Some(record) = audit::check_rows_before_change(&change.tx).map_err(map)? {
+            return Err(StoreError::ChangedOutside(record).into());
+        }
         let claims = audit::take_claims_with(&change.tx, &closing).map_err(map)?;
         if change.events.is_empty() && claims.is_some() {
             change.events.push(Pending {

@@ -153,11 +153,16 @@ fn the_cli_applies_the_same_roles() {
 fn wrong_pins_are_logged_and_lock_the_name_for_a_while() {
     let dir = tempfile::tempdir().unwrap();
     let (mut s, _) = demo(&dir.path().join("w.sqlite"));
-    for left in (0..5).rev() {
+    for left in [4, 3, 2] {
         let e = s.sign_in("Sam", "0000").unwrap_err();
         assert_eq!(codes(&e), ["roster.wrong_pin"]);
         assert_eq!(e.problems[0].params["left"], left.to_string());
     }
+    let e = s.sign_in("sam", "0000").unwrap_err();
+    assert_eq!(codes(&e), ["roster.wrong_pin_last"]);
+    assert!(e.render(Lang::Nl).contains("Nog 1 poging,"), "{}", e.render(Lang::Nl));
+    // The fifth wrong PIN says at once that the name is locked now.
+    assert_eq!(codes(&s.sign_in(" SAM ", "0000").unwrap_err()), ["roster.locked"]);
     // Even the right PIN waits now; another name does not.
     let e = s.sign_in("Sam", "2468").unwrap_err();
     assert_eq!(codes(&e), ["roster.locked"]);
@@ -228,4 +233,101 @@ fn a_role_changed_in_the_database_is_named_by_audit_verify() {
     // Deleting someone is refused outright.
     let c = rusqlite::Connection::open(&db).unwrap();
     assert!(c.execute("DELETE FROM roster WHERE name = 'Sam'", []).is_err());
+}
+
+#[test]
+fn an_outside_edit_is_not_laundered_by_the_apps_next_change_of_that_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    drop(demo(&db));
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute("UPDATE roster SET role = 'coordinator' WHERE name = 'Lotte'", []).unwrap();
+    drop(c);
+    // Lotte changes her own PIN: the app would claim the edited row as its own.
+    let mut s = Session::open(&db).unwrap();
+    s.authenticate("Lotte", "1357").unwrap();
+    let id = s.own_roster_id().unwrap();
+    let e = s.set_roster_pin(id, "2222").unwrap_err();
+    assert_eq!(codes(&e), ["store.changed_outside"]);
+    assert!(e.render(Lang::Nl).contains("buiten Wijkstem veranderd"), "{}", e.render(Lang::Nl));
+    // Nothing was written: audit verify still names the record, the old PIN still holds.
+    assert_eq!(s.audit_verify().unwrap().broken_at.expect("found").kind, "record_changed");
+    s.authenticate("Lotte", "1357").unwrap();
+}
+
+#[test]
+fn a_busy_database_checks_no_pin_so_the_lock_out_cannot_be_bypassed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    drop(demo(&db));
+    let other = rusqlite::Connection::open(&db).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let mut s = Session::open(&db).unwrap();
+    // Wrong and right PIN alike: refused without an answer about the PIN.
+    let wrong = s.sign_in("Sam", "0000").unwrap_err();
+    let right = s.sign_in("Sam", "2468").unwrap_err();
+    assert_eq!(codes(&wrong), codes(&right));
+    assert!(!codes(&right).contains(&"roster.wrong_pin".to_string()), "{right:?}");
+    other.execute_batch("ROLLBACK").unwrap();
+    s.sign_in("Sam", "2468").unwrap();
+}
+
+#[test]
+fn a_role_changed_meanwhile_counts_from_the_next_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    drop(demo(&db));
+    let mut sam = Session::open(&db).unwrap();
+    sam.sign_in("Sam", "2468").unwrap();
+    sam.add_to_roster("Fatima", Role::Coordinator, "4711").unwrap();
+    // Fatima signs in on the app; Sam makes her a volunteer from the CLI's session.
+    let mut app = Session::open(&db).unwrap();
+    app.sign_in("Fatima", "4711").unwrap();
+    app.roster().unwrap();
+    let id = sam.roster().unwrap().into_iter().find(|m| m.name == "Fatima").unwrap().id;
+    sam.set_roster_member(id, Role::Volunteer, true).unwrap();
+    assert_eq!(codes(&app.roster().unwrap_err()), ["session.coordinator_only"]);
+    assert_eq!(app.signed_in().unwrap().role, Role::Volunteer);
+    // Taken off the team: nothing at all any more.
+    sam.set_roster_member(id, Role::Volunteer, false).unwrap();
+    assert_eq!(codes(&app.progress(1, "greedy", Lang::Nl).unwrap_err()), ["roster.inactive"]);
+}
+
+#[test]
+fn reading_progress_or_the_panel_needs_a_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, _) = demo(&dir.path().join("w.sqlite"));
+    assert_eq!(codes(&s.progress(1, "greedy", Lang::Nl).unwrap_err()), ["session.not_signed_in"]);
+    assert_eq!(codes(&s.projector(3, Lang::Nl).unwrap_err()), ["session.not_signed_in"]);
+    assert_eq!(codes(&s.panel_package(3, Lang::Nl).unwrap_err()), ["session.not_signed_in"]);
+}
+
+#[test]
+fn a_real_selection_is_not_closed_while_the_demo_coordinator_pin_is_public() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, _) = demo(&dir.path().join("w.sqlite"));
+    s.sign_in("Sam", "2468").unwrap();
+    let real = s
+        .create_selection(&wijkstem::selection::SelectionInput {
+            edition: "Wijkbudget 2027".into(),
+            wijk: "Muide".into(),
+            budget_cents: 100_000,
+            method: wijkstem::selection::Method::Ballots,
+        })
+        .unwrap();
+    let e = s.close_count(real.id).unwrap_err();
+    assert_eq!(codes(&e), ["roster.demo_pins_active"]);
+    assert!(e.render(Lang::Nl).contains("Sam"), "{}", e.render(Lang::Nl));
+    // With an own PIN the demo's public one no longer opens anything.
+    let id = s.own_roster_id().unwrap();
+    s.set_roster_pin(id, "8080").unwrap();
+    assert_ne!(codes(&s.close_count(real.id).unwrap_err()), ["roster.demo_pins_active"]);
+    // Names the log uses itself are not for people.
+    for name in ["(onbekend)", "Wijkstem", "demo"] {
+        assert_eq!(
+            codes(&s.add_to_roster(name, Role::Volunteer, "1234").unwrap_err()),
+            ["roster.reserved_name"],
+            "{name}"
+        );
+    }
 }

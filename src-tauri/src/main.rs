@@ -104,7 +104,7 @@ fn sign_in_screen(app: State<'_, App>) -> Res<SignInScreen> {
 
 #[tauri::command]
 fn signed_in(app: State<'_, App>) -> Res<Option<SignedIn>> {
-    with(&app, |s| Ok(s.signed_in().cloned()))
+    with(&app, |s| Ok(s.signed_in()))
 }
 
 #[tauri::command]

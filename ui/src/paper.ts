@@ -68,12 +68,21 @@ export async function setupTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
           t("paperui.style"),
           h(
             "select",
-            { id: "style-kind" },
+            {
+              id: "style-kind",
+              // The number fields say what they mean for the chosen style.
+              onchange: (e: Event) => {
+                const k = (e.target as HTMLSelectElement).value as BallotStyle["kind"];
+                document.getElementById("style-a-label")!.textContent = labelA(k);
+                document.getElementById("style-b-label")!.textContent = labelB(k);
+                (document.getElementById("style-b-field") as HTMLElement).hidden = k === "ranking";
+              },
+            },
             (["approval", "points", "ranking"] as const).map((k) => h("option", { value: k, selected: style.kind === k }, t(`paperui.style_${k}`))),
           ),
         ),
-        h("label", {}, `${t("paperui.min")} / ${t("paperui.total")} / ${t("paperui.top")}`, h("input", { id: "style-a", size: 4, value: a })),
-        h("label", {}, `${t("paperui.max")} / ${t("paperui.max_per_plan")}`, h("input", { id: "style-b", size: 4, value: b })),
+        h("label", {}, h("span", { id: "style-a-label" }, labelA(style.kind)), h("input", { id: "style-a", size: 4, value: a })),
+        h("label", { id: "style-b-field", hidden: style.kind === "ranking" }, h("span", { id: "style-b-label" }, labelB(style.kind)), h("input", { id: "style-b", size: 4, value: b })),
       ),
       h("p", {}, h("label", { class: "inline" }, h("input", { type: "checkbox", id: "double-entry", checked: settings?.double_entry ?? false }), " ", t("paperui.double_entry"))),
       h(
@@ -89,10 +98,19 @@ export async function setupTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
       { class: "card row", id: "print-form", onsubmit: print },
       h("label", {}, t("paperui.count"), h("input", { id: "print-count", size: 6, value: 100 })),
       h("label", {}, t("paperui.per_page"), h("select", { id: "print-per-page" }, h("option", { value: 1, selected: perPage === 1 }, "1"), h("option", { value: 2, selected: perPage === 2 }, "2"))),
-      h("button", { id: "print-ballots", type: "submit", disabled: !settings }, t("paperui.print")),
+      h("button", { id: "print-ballots", type: "submit", disabled: !settings, "aria-describedby": settings ? undefined : "print-why" }, t("paperui.print")),
+      // A disabled button says why.
+      settings ? null : h("span", { class: "why-disabled", id: "print-why" }, t("paperui.print_needs_style")),
     ),
     await boxesCard(ctx, s),
   );
+}
+
+function labelA(kind: BallotStyle["kind"]): string {
+  return t(kind === "points" ? "paperui.total" : kind === "ranking" ? "paperui.top" : "paperui.min");
+}
+function labelB(kind: BallotStyle["kind"]): string {
+  return t(kind === "points" ? "paperui.max_per_plan" : "paperui.max");
 }
 
 /** Ballots per page offered in the print form (one after two did not fit). */
