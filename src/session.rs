@@ -264,6 +264,14 @@ impl Session {
         self.import_plans_csv(selection_id, &bytes, file_name)
     }
 
+    /// Import a plans CSV the user picked in a file dialog (the bytes as
+    /// they are on disk, so the encoding check applies).
+    pub fn import_plans_csv_file(&mut self, selection_id: i64, path: &str) -> Res<ImportReport> {
+        let bytes = read_picked(path)?;
+        let name = Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        self.import_plans_csv(selection_id, &bytes, &name)
+    }
+
     pub fn paper_settings(&self, selection_id: i64) -> Res<Option<PaperSettings>> {
         self.store.paper_settings(selection_id)
     }
@@ -1000,6 +1008,60 @@ pub fn verify_bundle(bundle_base64: &str, pubkey: Option<&str>) -> Res<VerifyVie
     };
     let r = crate::bundle::verify(&bytes, pk.as_ref());
     Ok(VerifyView { ok: r.ok(), passed: r.passed, problems: r.problems })
+}
+
+/// Check a bundle and (optionally) a public key picked in file dialogs.
+pub fn verify_bundle_files(bundle: &str, pubkey: Option<&str>) -> Res<VerifyView> {
+    use base64::Engine;
+    let bytes = read_picked(bundle)?;
+    let key = match pubkey.filter(|k| !k.trim().is_empty()) {
+        Some(k) => Some(String::from_utf8_lossy(&read_picked(k)?).into_owned()),
+        None => None,
+    };
+    verify_bundle(&base64::engine::general_purpose::STANDARD.encode(bytes), key.as_deref())
+}
+
+/// A file the user picked, read whole (refused above 200 MB: no plans CSV,
+/// key or result bundle is that large).
+fn read_picked(path: &str) -> Res<Vec<u8>> {
+    const LIMIT: u64 = 200 * 1024 * 1024;
+    let failed = |e: std::io::Error| Failure::from(Problem::new("store.open").with("path", path).with("detail", e));
+    let meta = std::fs::metadata(path).map_err(failed)?;
+    if !meta.is_file() || meta.len() > LIMIT {
+        return Err(Problem::new("export.not_a_file").with("path", path).into());
+    }
+    std::fs::read(path).map_err(failed)
+}
+
+/// Open a file Wijkstem wrote, or the folder it is in, with the laptop's
+/// own program (PDF viewer, file manager). Only inside the export folder:
+/// the app's window cannot have anything else opened. `WIJKSTEM_OPENER`
+/// names another program to open with (tests use it).
+pub fn open_export(path: &str, folder: bool) -> Res<()> {
+    let refused = || Failure::from(Problem::new("export.open_outside").with("path", path));
+    let root = std::fs::canonicalize(crate::paper::export_dir()).map_err(|_| refused())?;
+    let file = std::fs::canonicalize(path).map_err(|_| refused())?;
+    if !file.starts_with(&root) {
+        return Err(refused());
+    }
+    let target = if folder { file.parent().map(Path::to_path_buf).unwrap_or(root) } else { file };
+    let program = std::env::var("WIJKSTEM_OPENER").ok().filter(|p| !p.is_empty()).unwrap_or_else(|| {
+        if cfg!(target_os = "windows") {
+            "explorer".into()
+        } else if cfg!(target_os = "macos") {
+            "open".into()
+        } else {
+            "xdg-open".into()
+        }
+    });
+    std::process::Command::new(&program)
+        .arg(&target)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(drop)
+        .map_err(|e| Failure::from(Problem::new("export.open_failed").with("path", target.display()).with("detail", e)))
 }
 
 /// A file name part from a wijk name: lower case, dashes for the rest.

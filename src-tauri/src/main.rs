@@ -342,6 +342,41 @@ fn export_public_key(app: State<'_, App>, passphrase: Option<String>) -> Res<Str
 }
 
 #[tauri::command]
+fn verify_bundle_files(bundle: String, pubkey: Option<String>) -> Res<VerifyView> {
+    wijkstem::session::verify_bundle_files(&bundle, pubkey.as_deref())
+}
+
+#[tauri::command]
+fn import_plans_csv_file(app: State<'_, App>, selection_id: i64, path: String) -> Res<ImportReport> {
+    with(&app, |s| s.import_plans_csv_file(selection_id, &path))
+}
+
+/// The laptop's own file or folder dialog; `None` when cancelled. Tests
+/// answer it with `WIJKSTEM_PICK_<KIND>` (the one seam they stub).
+#[tauri::command]
+async fn pick_path(app: tauri::AppHandle, kind: String, title: String) -> Res<Option<String>> {
+    use tauri_plugin_dialog::DialogExt;
+    if let Ok(p) = std::env::var(format!("WIJKSTEM_PICK_{}", kind.to_uppercase())) {
+        return Ok(Some(p).filter(|p| !p.is_empty()));
+    }
+    let d = app.dialog().file().set_title(title);
+    let picked = match kind.as_str() {
+        "folder" => d.blocking_pick_folder(),
+        "csv" => d.add_filter("CSV", &["csv", "txt"]).blocking_pick_file(),
+        "zip" => d.add_filter("ZIP", &["zip"]).blocking_pick_file(),
+        "pub" => d.add_filter("minisign", &["pub", "txt"]).blocking_pick_file(),
+        _ => None,
+    };
+    Ok(picked.and_then(|p| p.into_path().ok()).map(|p| p.display().to_string()))
+}
+
+/// Open a file Wijkstem wrote (or its folder); only inside the export folder.
+#[tauri::command]
+fn open_export(path: String, folder: bool) -> Res<()> {
+    wijkstem::session::open_export(&path, folder)
+}
+
+#[tauri::command]
 fn verify_bundle(bundle: String, pubkey: Option<String>) -> Res<VerifyView> {
     wijkstem::session::verify_bundle(&bundle, pubkey.as_deref())
 }
@@ -563,11 +598,16 @@ fn main() {
     let path = db_path_from_args();
     let (session, startup) = Session::start(&path);
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(App { session: Mutex::new(session), startup: Mutex::new(startup), db_path: path.clone() })
         .invoke_handler(tauri::generate_handler![
             startup_info,
             about_info,
             sign_in,
+            verify_bundle_files,
+            import_plans_csv_file,
+            pick_path,
+            open_export,
             sign_in_screen,
             signed_in,
             set_up_roster,

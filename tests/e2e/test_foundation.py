@@ -24,7 +24,10 @@ class FoundationTest(unittest.TestCase):
             raise unittest.SkipTest(f"app not built at {APP}")
         cls.tmp = tempfile.TemporaryDirectory()
         cls.db = os.path.join(cls.tmp.name, "e2e.sqlite")
-        cls.td = TauriDriver()
+        # The laptop's file dialog answers with this file (the platform seam
+        # the tests stub); each step writes what the user would pick into it.
+        cls.picked = os.path.join(cls.tmp.name, "gekozen.csv")
+        cls.td = TauriDriver(env={"WIJKSTEM_PICK_CSV": cls.picked})
         cls.d = Driver(cls.td.port)
         cls.d.start(["--db", cls.db])
 
@@ -82,28 +85,25 @@ class FoundationTest(unittest.TestCase):
 
         # A Latin-1 export is refused by the core's encoding check (the app
         # sends the file's bytes), not imported as "Caf\ufffd".
-        latin = os.path.join(self.tmp.name, "latin1.csv")
-        with open(latin, "wb") as f:
+        with open(self.picked, "wb") as f:
             f.write("code;titel;kosten\nK1;Café;100\n".encode("latin-1"))
-        d.type("#csv-file", latin, clear=False)
+        self.assertIn("nog niets gekozen", d.text("#csv-file-chosen"))
+        d.click("#csv-file")
         d.wait_text("#messages", lambda t: "CSV UTF-8" in t)
         self.assertTrue(d.find_all("#no-plans"), "nothing imported")
-        time.sleep(0.5)  # the screen redraws after the message; type into the new file field
 
         # A bad CSV is refused with the row and column named, nothing imported.
-        bad = os.path.join(self.tmp.name, "kapot.csv")
-        with open(bad, "w", encoding="utf-8") as f:
+        with open(self.picked, "w", encoding="utf-8") as f:
             f.write("code;titel;kosten\nK1;Goed;100\nK2;Fout;veel geld\n")
-        d.type("#csv-file", bad, clear=False)
+        d.click("#csv-file")
         msg = d.wait_text("#messages", lambda t: "Rij 3" in t)
         self.assertIn("veel geld", msg)
         self.assertTrue(d.find_all("#no-plans"), "nothing half-imported")
 
         # The good CSV is imported and listed with the right total.
-        good = os.path.join(self.tmp.name, "plannen.csv")
-        with open(good, "w", encoding="utf-8") as f:
+        with open(self.picked, "w", encoding="utf-8") as f:
             f.write(CSV)
-        d.type("#csv-file", good, clear=False)
+        d.click("#csv-file")
         d.wait_text("#messages", lambda t: "3 plannen geïmporteerd" in t)
         table = d.text("#plans")
         for code in ("E1", "E2", "E3"):

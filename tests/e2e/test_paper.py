@@ -7,6 +7,7 @@ import csv
 import glob
 import hashlib
 import os
+import time
 import re
 import shutil
 import subprocess
@@ -41,7 +42,16 @@ class PaperBallotsTest(unittest.TestCase):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.exports = os.path.join(cls.tmp.name, "exports")
         cls.keys = os.path.join(cls.tmp.name, "keys")
-        cls.td = TauriDriver(env={"WIJKSTEM_EXPORT_DIR": cls.exports, "WIJKSTEM_KEY_DIR": cls.keys})
+        # The platform seams the tests stub: the file dialog answers with
+        # `picked_zip`; "open" runs a script that notes what it was asked to open.
+        cls.picked_zip = os.path.join(cls.tmp.name, "gekozen.zip")
+        cls.opened = os.path.join(cls.tmp.name, "geopend.txt")
+        opener = os.path.join(cls.tmp.name, "opener.sh")
+        with open(opener, "w") as f:
+            f.write(f'#!/bin/sh\necho "$1" >> "{cls.opened}"\n')
+        os.chmod(opener, 0o755)
+        cls.td = TauriDriver(env={"WIJKSTEM_EXPORT_DIR": cls.exports, "WIJKSTEM_KEY_DIR": cls.keys,
+                                  "WIJKSTEM_PICK_ZIP": cls.picked_zip, "WIJKSTEM_OPENER": opener})
         cls.d = Driver(cls.td.port)
         cls.d.start(["--db", os.path.join(cls.tmp.name, "paper.sqlite")])
 
@@ -275,11 +285,27 @@ class PaperBallotsTest(unittest.TestCase):
             ok = subprocess.run(["minisign", "-Vm", os.path.join(unpacked, "manifest.json"), "-p", os.path.join(self.keys, "wijkstem.pub")], capture_output=True, text=True)
             self.assertEqual(ok.returncode, 0, ok.stderr)
         d.screenshot("16-bundle.png")
+        # The report and its folder open in the laptop's own programs, from the message.
+        d.click("#messages button.open-file")
+        d.click("#messages button.open-folder")
+        deadline = time.time() + 10
+        while time.time() < deadline and not (os.path.exists(self.opened) and len(open(self.opened).read().splitlines()) >= 2):
+            time.sleep(0.2)
+        with open(self.opened) as f:
+            opened = f.read().splitlines()
+        self.assertEqual(opened, [os.path.realpath(reports[0]), os.path.realpath(self.exports)])
+        # Nothing outside the export folder can be opened from the window.
+        refused = d.script_async(
+            "const done = arguments[arguments.length - 1];"
+            "window.__TAURI_INTERNALS__.invoke('open_export', {path: '/etc/passwd', folder: false}).then(() => done('opened'), e => done(JSON.stringify(e)));"
+        )
+        self.assertIn("export.open_outside", refused)
 
         # Anyone can check it in the app: pick the bundle, see every check hold.
         d.click("#back")
-        d.find("#verify-file")
-        self.d.s("POST", f"/element/{d.find('#verify-file')}/value", {"text": zips[0]})
+        shutil.copy(zips[0], self.picked_zip)
+        d.click("#verify-file")
+        d.wait_text("#verify-file-chosen", lambda t: "gekozen.zip" in t)
         d.click("#verify-run")
         d.wait_text("#verify-result", lambda t: "Alles klopt" in t, timeout=30)
         self.assertEqual(d.text("#verify-result").count("✓"), 5)

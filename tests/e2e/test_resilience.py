@@ -21,7 +21,7 @@ class ResilienceTest(unittest.TestCase):
         cls.db = os.path.join(cls.tmp.name, "data", "wijkstem.sqlite")
         cls.usb = os.path.join(cls.tmp.name, "usb")
         os.makedirs(cls.usb)
-        cls.td = TauriDriver(env={"WIJKSTEM_EXPORT_DIR": os.path.join(cls.tmp.name, "exports")})
+        cls.td = TauriDriver(env={"WIJKSTEM_EXPORT_DIR": os.path.join(cls.tmp.name, "exports"), "WIJKSTEM_PICK_FOLDER": cls.usb})
 
     @classmethod
     def tearDownClass(cls):
@@ -45,7 +45,12 @@ class ResilienceTest(unittest.TestCase):
     def test_backups_crash_recovery_and_rescue(self):
         d = self.start()
         d.sign_in("Sam")
-        d.type("#backup-dir", self.usb)
+        # The folder comes from the laptop's own dialog (stubbed: WIJKSTEM_PICK_FOLDER).
+        d.click("#backup-pick")
+        deadline = time.time() + 10
+        while time.time() < deadline and d.script("return document.getElementById('backup-dir').value") != self.usb:
+            time.sleep(0.1)
+        self.assertEqual(d.script("return document.getElementById('backup-dir').value"), self.usb)
         d.type("#backup-keep", "5")
         d.type("#backup-every", "5")
         d.click("#backup-save")

@@ -9,7 +9,7 @@ import { panelEntryTab, panelResultTab, panelSetupTab, projectorScreen } from ".
 
 type Tab = "plans" | "setup" | "entry" | "tally" | "tsetup" | "tentry" | "toverview" | "psetup" | "pentry" | "presult";
 type View = { kind: "home" } | { kind: "selection"; id: number };
-type Message = { kind: "error" | "info" | "warn"; text: string };
+type Message = { kind: "error" | "info" | "warn"; text: string; paths?: string[] };
 
 const METHODS: Method[] = ["ballots", "tables", "panel"];
 
@@ -36,7 +36,7 @@ export class App {
   private lastLocation = "";
 
   private ctx(): Ctx {
-    return { api: this.api, act: (fn) => this.act(fn), info: (text) => this.info(text), lastProblems: () => this.lastCodes, coordinator: this.operator?.role === "coordinator" };
+    return { api: this.api, act: (fn) => this.act(fn), info: (text, paths) => this.info(text, paths), lastProblems: () => this.lastCodes, coordinator: this.operator?.role === "coordinator" };
   }
 
   constructor(private api: Api, private root: HTMLElement) {}
@@ -95,8 +95,8 @@ export class App {
     if (name) localStorage.setItem(`wijkstem.lang.${name}`, l);
   }
 
-  private info(text: string) {
-    this.messages.push({ kind: "info", text });
+  private info(text: string, paths?: string[]) {
+    this.messages.push({ kind: "info", text, paths });
   }
 
   private lastCodes: string[] = [];
@@ -193,7 +193,28 @@ export class App {
   }
 
   private messageBox(): HTMLElement {
-    return h("div", { class: "messages", id: "messages", role: "status", "aria-live": "polite" }, this.messages.map((m) => h("div", { class: `msg ${m.kind}` }, m.text)));
+    // A message about files Wijkstem wrote offers to open them and their folder.
+    const open = (path: string, folder: boolean) => this.api.openExport(path, folder).catch((e) => { this.fail(e); this.render(); });
+    const name = (path: string) => path.split(/[\\/]/).pop() ?? path;
+    return h(
+      "div",
+      { class: "messages", id: "messages", role: "status", "aria-live": "polite" },
+      this.messages.map((m) =>
+        h(
+          "div",
+          { class: `msg ${m.kind}` },
+          m.text,
+          m.paths?.length
+            ? h(
+                "div",
+                { class: "open-buttons" },
+                m.paths.map((p) => h("button", { class: "secondary open-file", type: "button", "data-path": p, onclick: () => open(p, false) }, `${t("action.open_file")}: ${name(p)}`)),
+                h("button", { class: "secondary open-folder", type: "button", onclick: () => open(m.paths![0], true) }, t("action.open_folder")),
+              )
+            : null,
+        ),
+      ),
+    );
   }
 
   private async body(): Promise<HTMLElement> {
@@ -435,6 +456,7 @@ export class App {
       e.preventDefault();
       this.act(async () => {
         await this.api.setBackupSettings({ dir: field("backup-dir") || null, keep: Number(field("backup-keep")), every_minutes: Number(field("backup-every")) });
+        this.pickedBackupDir = null;
         this.info(t("backup.saved"));
       });
     };
@@ -447,7 +469,9 @@ export class App {
       h(
         "form",
         { class: "row", id: "backup-form", onsubmit: save },
-        h("label", {}, t("backup.dir"), h("input", { id: "backup-dir", size: 36, value: st.settings.dir ?? "" })),
+        h("label", {}, t("backup.dir"), h("input", { id: "backup-dir", size: 36, value: this.pickedBackupDir ?? st.settings.dir ?? "" })),
+        // The folder from the laptop's own dialog (a USB stick), or typed.
+        h("button", { id: "backup-pick", class: "secondary", type: "button", onclick: () => this.act(async () => { const p = await this.api.pickPath("folder", t("backup.dir")); if (p) this.pickedBackupDir = p; }) }, t("action.pick_folder")),
         h("label", {}, t("backup.keep"), h("input", { id: "backup-keep", size: 4, value: st.settings.keep })),
         h("label", {}, t("backup.every"), h("input", { id: "backup-every", size: 4, value: st.settings.every_minutes })),
         h("button", { id: "backup-save", type: "submit" }, t("action.save")),
@@ -502,15 +526,32 @@ export class App {
   }
 
   private verified: import("./bindings").VerifyView | null = null;
+  private picked: { bundle: string | null; key: string | null } = { bundle: null, key: null };
+  /** A backup folder chosen in the dialog, shown in the field until saved. */
+  private pickedBackupDir: string | null = null;
+
+  /** A file or folder chosen in the laptop's own dialog, with the choice shown. */
+  private picker(id: string, label: string, kind: "folder" | "csv" | "zip" | "pub", current: string | null, chosen: (path: string) => void | Promise<void>): HTMLElement {
+    const pick = () =>
+      this.act(async () => {
+        const path = await this.api.pickPath(kind, label);
+        if (path) await chosen(path);
+      });
+    return h(
+      "div",
+      { class: "picker" },
+      h("span", { class: "picker-label" }, label),
+      h("button", { id, class: "secondary", type: "button", onclick: pick }, t(kind === "folder" ? "action.pick_folder" : "action.pick_file")),
+      h("span", { class: current ? "picked" : "picked muted", id: `${id}-chosen` }, current ?? t("action.none_picked")),
+    );
+  }
 
   /** Check a result bundle someone hands over: signature, hashes, audit chain, recount. */
   private verifyCard(): HTMLElement {
     const run = () =>
       this.act(async () => {
-        const bundle = (document.getElementById("verify-file") as HTMLInputElement).files?.[0];
-        if (!bundle) throw { problems: [{ code: "bundle.no_manifest", params: {} }] };
-        const key = (document.getElementById("verify-key") as HTMLInputElement).files?.[0];
-        this.verified = await this.api.verifyBundle(toBase64(new Uint8Array(await bundle.arrayBuffer())), key ? await key.text() : null);
+        if (!this.picked.bundle) throw { problems: [{ code: "bundle.no_manifest", params: {} }] };
+        this.verified = await this.api.verifyBundleFiles(this.picked.bundle, this.picked.key);
       });
     const v = this.verified;
     return h(
@@ -521,8 +562,8 @@ export class App {
       h(
         "div",
         { class: "row" },
-        h("label", {}, t("home.verify_bundle"), h("input", { id: "verify-file", type: "file", accept: ".zip" })),
-        h("label", {}, t("home.verify_key"), h("input", { id: "verify-key", type: "file", accept: ".pub,.txt" })),
+        this.picker("verify-file", t("home.verify_bundle"), "zip", this.picked.bundle, (p) => { this.picked.bundle = p; }),
+        this.picker("verify-key", t("home.verify_key"), "pub", this.picked.key, (p) => { this.picked.key = p; }),
         h("button", { id: "verify-run", onclick: run }, t("home.verify_run")),
       ),
       v
@@ -599,18 +640,6 @@ export class App {
     );
   }
 
-  private async importCsv(selectionId: number, input: HTMLInputElement) {
-    const file = input.files?.[0];
-    if (!file) return;
-    // The file's bytes as they are: the core checks the encoding (a Latin-1
-    // export is refused with a message, not imported as "Caf�").
-    const contents = toBase64(new Uint8Array(await file.arrayBuffer()));
-    await this.act(async () => {
-      const r = await this.api.importPlansCsv(selectionId, contents, file.name);
-      this.info(t("selection.imported", { count: r.imported }));
-    });
-  }
-
   private async selection(id: number): Promise<HTMLElement> {
     const [s, plans] = await Promise.all([this.api.getSelection(id), this.api.listPlans(id)]);
     const save = (e: Event) => {
@@ -648,8 +677,12 @@ export class App {
     if (this.tab === "entry") return h("div", { id: "selection-view", "data-selection-id": id }, head, await entryTab(this.ctx(), s, plans));
     if (this.tab === "tally")
       return h("div", { id: "selection-view", "data-selection-id": id }, head, await tallyTab(this.ctx(), s, this.rule, (r) => { this.rule = r; this.render(); }));
-    const fileInput = h("input", { id: "csv-file", type: "file", accept: ".csv,text/csv" }) as HTMLInputElement;
-    fileInput.addEventListener("change", () => this.importCsv(id, fileInput));
+    // The file's bytes as they are on disk: the core checks the encoding (a
+    // Latin-1 export is refused with a message, not imported as "Caf�").
+    const importCsv = async (path: string) => {
+      const r = await this.api.importPlansCsvFile(id, path);
+      this.info(t("selection.imported", { count: r.imported }));
+    };
     return h(
       "div",
       { id: "selection-view", "data-selection-id": id },
@@ -666,7 +699,7 @@ export class App {
             h("tfoot", {}, h("tr", { class: "total" }, h("td", {}), h("td", {}, t("field.total_cost")), h("td", {}), h("td", { class: "num", id: "total-cost" }, formatEuro(s.total_cost_cents, lang())), h("td", {}))),
           ),
       this.planForm(id),
-      h("div", { class: "card" }, h("h2", {}, t("action.import_csv")), h("p", { class: "muted" }, t("selection.import_help")), h("label", {}, t("action.choose_file"), fileInput)),
+      h("div", { class: "card" }, h("h2", {}, t("action.import_csv")), h("p", { class: "muted" }, t("selection.import_help")), this.picker("csv-file", t("action.choose_file"), "csv", null, importCsv)),
       h("div", { class: "card" }, h("h2", {}, t("selection.edit_title")), this.selectionForm("edit", s, save, t("action.save"))),
     );
   }

@@ -157,7 +157,7 @@ export async function panelEntryTab(ctx: Ctx, s: Selection): Promise<HTMLElement
     scan.value = "";
     document.getElementById(`g-${hit[1]}-${codes[0]}`)?.focus();
   });
-  const cards = () => ctx.act(async () => ctx.info(t("panelui.cards_printed", { path: await ctx.api.printRoundCards(s.id, lang()) })));
+  const cards = () => ctx.act(async () => { const path = await ctx.api.printRoundCards(s.id, lang()); ctx.info(t("panelui.cards_printed", { path }), [path]); });
   const close = () =>
     ctx.act(async () => {
       await ctx.api.closeRound(s.id, r.no, field("quorum-reason") || null);

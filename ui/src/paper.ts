@@ -10,7 +10,8 @@ export interface Ctx {
   api: Api;
   /** Run an action, show its problems, redraw. */
   act: (fn: () => Promise<unknown>) => Promise<boolean>;
-  info: (text: string) => void;
+  /** Say something; `paths` are files Wijkstem wrote, offered to open. */
+  info: (text: string, paths?: string[]) => void;
   /** Codes of the problems the last action showed. */
   lastProblems: () => string[];
   /** Whether a coordinator is signed in (the core checks it again). */
@@ -44,7 +45,7 @@ export async function setupTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
     ctx.act(async () => {
       try {
         const path = await ctx.api.printBallots(s.id, num("print-count"), num("print-per-page"), lang());
-        ctx.info(t("paperui.printed", { count: field("print-count"), path }));
+        ctx.info(t("paperui.printed", { count: field("print-count"), path }), [path]);
       } catch (err) {
         // The plans do not fit half a page: the message says so, and the form now offers one per page.
         if (asFailure(err).problems.some((p) => p.code === "print.two_per_page_too_many")) perPage = 1;
@@ -146,7 +147,7 @@ async function boxesCard(ctx: Ctx, s: Selection): Promise<HTMLElement> {
       h(
         "td",
         {},
-        h("button", { class: "secondary print-cover", type: "button", onclick: () => ctx.act(async () => ctx.info(t("paperui.cover_printed", { path: await ctx.api.printBoxCover(s.id, b.id, lang()) }))) }, t("paperui.print_cover")),
+        h("button", { class: "secondary print-cover", type: "button", onclick: () => ctx.act(async () => { const path = await ctx.api.printBoxCover(s.id, b.id, lang()); ctx.info(t("paperui.cover_printed", { path }), [path]); }) }, t("paperui.print_cover")),
         " ",
         b.closed
           ? h("button", { class: "secondary reopen-box", type: "button", onclick: () => ctx.act(() => ctx.api.reopenBox(s.id, b.id, field(`box-reason-${b.id}`))) }, t("paperui.reopen_box"))
@@ -451,11 +452,12 @@ export async function tallyTab(ctx: Ctx, s: Selection, rule: string, setRule: (r
       await ctx.api.closeCount(s.id);
       ctx.info(t("paperui.count_closed"));
     });
-  const exportRecords = () => ctx.act(async () => ctx.info(t("paperui.exported", { paths: (await ctx.api.exportRecords(s.id)).join(", ") })));
+  const exportRecords = () => ctx.act(async () => { const paths = await ctx.api.exportRecords(s.id); ctx.info(t("paperui.exported", { paths: paths.join(", ") }), paths); });
   const exportInternal = () =>
     ctx.act(async () => {
       if (!confirm(t("paperui.confirm_internal"))) return;
-      ctx.info(t("paperui.exported_internal", { path: await ctx.api.exportInternal(s.id, lang()) }));
+      const path = await ctx.api.exportInternal(s.id, lang());
+      ctx.info(t("paperui.exported_internal", { path }), [path]);
     });
   return h(
     "div",
@@ -670,12 +672,13 @@ export function bundleCard(ctx: Ctx, s: Selection): HTMLElement {
     ctx.act(async () => {
       if (!(await keyConsent(ctx))) return;
       const r = await ctx.api.exportBundle(s.id, field("key-passphrase") || null, lang());
-      ctx.info(t("paperui.bundle_done", { bundle: r.bundle_path, report: r.report_path, key: r.key_id, hash: r.content_hash }));
+      ctx.info(t("paperui.bundle_done", { bundle: r.bundle_path, report: r.report_path, key: r.key_id, hash: r.content_hash }), [r.report_path, r.bundle_path]);
     });
   const exportKey = () =>
     ctx.act(async () => {
       if (!(await keyConsent(ctx))) return;
-      ctx.info(t("paperui.key_done", { path: await ctx.api.exportPublicKey(field("key-passphrase") || null) }));
+      const path = await ctx.api.exportPublicKey(field("key-passphrase") || null);
+      ctx.info(t("paperui.key_done", { path }), [path]);
     });
   return h(
     "div",

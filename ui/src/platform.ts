@@ -64,6 +64,12 @@ export function makeApi(p: Platform) {
   return {
     startupInfo: () => p.call<StartupInfo>("startup_info"),
     aboutInfo: () => p.call<AboutInfo>("about_info"),
+    /** The laptop's own file or folder dialog; null when cancelled. */
+    pickPath: (kind: "folder" | "csv" | "zip" | "pub", title: string) => p.call<string | null>("pick_path", { kind, title }),
+    /** Open a file Wijkstem wrote, or its folder, with the laptop's own program. */
+    openExport: (path: string, folder: boolean) => p.call<null>("open_export", { path, folder }),
+    importPlansCsvFile: (selectionId: number, path: string) => p.call<ImportReport>("import_plans_csv_file", { selectionId, path }),
+    verifyBundleFiles: (bundle: string, pubkey: string | null) => p.call<VerifyView>("verify_bundle_files", { bundle, pubkey }),
     signIn: (name: string, pin: string) => p.call<SignedIn>("sign_in", { name, pin }),
     signInScreen: () => p.call<SignInScreen>("sign_in_screen"),
     signedIn: () => p.call<SignedIn | null>("signed_in"),

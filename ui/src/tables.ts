@@ -34,7 +34,7 @@ export async function tablesSetupTab(ctx: Ctx, s: Selection, plans: Plan[]): Pro
       ctx.info(t("tablesui.table_added", { table: tv.name, round: tv.round }));
     });
   };
-  const print = () => ctx.act(async () => ctx.info(t("tablesui.sheets_printed", { path: await ctx.api.printTableSheets(s.id, null, lang()) })));
+  const print = () => ctx.act(async () => { const path = await ctx.api.printTableSheets(s.id, null, lang()); ctx.info(t("tablesui.sheets_printed", { path }), [path]); });
   return h(
     "div",
     {},
