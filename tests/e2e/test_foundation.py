@@ -51,6 +51,8 @@ class FoundationTest(unittest.TestCase):
         d.click("#sign-in")
         d.wait_text("#messages", lambda t: "pincode klopt niet" in t)
         d.sign_in("Sam")
+        # Only the demo on this laptop: the first-run card says how to begin.
+        self.assertIn("Welkom", d.text("#first-run"))
         # The coordinator puts Fatima on the team, as coordinator, with her own PIN.
         d.type("#team-name", "Fatima")
         d.script("document.getElementById('team-role').value = 'coordinator'")

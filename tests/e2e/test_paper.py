@@ -311,6 +311,23 @@ class PaperBallotsTest(unittest.TestCase):
         self.assertEqual(d.text("#verify-result").count("✓"), 5)
         d.screenshot("17-verify.png")
 
+        # A borrowed laptop's screen: every screen of the count fits 1366×768 without sideways scrolling.
+        for width, height in ((1366, 768), (1200, 800)):
+            d.set_size(width, height)
+            d.click('tr[data-selection-id] button.open-selection')
+            for tab in ("plans", "setup", "entry", "tally"):
+                d.click(f"#tab-{tab}")
+                d.find("#selection-view")
+                if width == 1366:
+                    d.screenshot(f"18-{tab}-1366x768.png")
+                wide = d.script("return [...document.querySelectorAll('#selection-view *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 3).map(e => e.tagName + '#' + e.id + '.' + e.className);")
+                self.assertFalse(d.overflows_sideways(), f"{tab} at {width}x{height}: {wide}")
+                # No table is wider than its card (it would scroll inside it).
+                over = d.script("return [...document.querySelectorAll('.card table')].filter(t => t.scrollWidth > t.closest('.card').clientWidth + 1).map(t => t.id);")
+                self.assertEqual(over, [], f"{tab} at {width}x{height}")
+            d.click("#back")
+            self.assertFalse(d.overflows_sideways(), f"home at {width}x{height}")
+
 
 if __name__ == "__main__":
     unittest.main()

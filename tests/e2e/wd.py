@@ -129,6 +129,14 @@ class Driver:
         self.s("POST", f"/element/{el}/value", {"text": text})
         return len(text)
 
+    def set_size(self, width, height):
+        self.s("POST", "/window/rect", {"width": width, "height": height})
+        time.sleep(0.3)
+
+    def overflows_sideways(self):
+        """Whether the page is wider than the window (a horizontal scrollbar)."""
+        return self.script("return document.documentElement.scrollWidth > window.innerWidth + 1;")
+
     def in_view(self, css):
         """Whether the element is drawn entirely inside the window."""
         return self.script(

@@ -297,6 +297,23 @@ export class App {
     );
   }
 
+  private firstRunCard(): HTMLElement {
+    const go = (id: string) => () => document.getElementById(id)?.scrollIntoView({ block: "start" });
+    return h(
+      "div",
+      { class: "card first-run", id: "first-run" },
+      h("h2", {}, t("home.first_title")),
+      h("p", {}, t("home.first_intro")),
+      h(
+        "ol",
+        {},
+        h("li", {}, t("home.first_team"), " ", h("button", { class: "link", type: "button", onclick: go("team-card") }, t("team.title"))),
+        h("li", {}, t("home.first_selection"), " ", h("button", { class: "link", type: "button", onclick: go("new-card") }, t("home.new"))),
+        h("li", {}, t("home.first_backup"), " ", h("button", { class: "link", type: "button", onclick: go("backup-card") }, t("backup.title"))),
+      ),
+    );
+  }
+
   /** The roster: the coordinator puts volunteers on it, each with a PIN. */
   private async teamCard(): Promise<HTMLElement> {
     const roster = await this.api.roster();
@@ -412,7 +429,9 @@ export class App {
             h("thead", {}, h("tr", {}, h("th", {}, t("field.edition")), h("th", {}, t("field.wijk")), h("th", { class: "num" }, t("field.budget")), h("th", {}, t("field.method")), h("th", {}, t("field.status")), h("th", { class: "num" }, t("field.plans")), h("th", { class: "num" }, t("field.total_cost")), h("th", {}))),
             h("tbody", {}, rows),
           ),
-      coordinator ? h("div", { class: "card" }, h("h2", {}, t("home.new")), this.selectionForm("new", {}, create, t("action.create"))) : h("p", { class: "msg info", id: "volunteer-note" }, t("team.volunteer_note")),
+      // A laptop with only the demo: how to begin, in three steps.
+      coordinator && list.every((x) => x.edition.endsWith("(demo)")) ? this.firstRunCard() : null,
+      coordinator ? h("div", { class: "card", id: "new-card" }, h("h2", {}, t("home.new")), this.selectionForm("new", {}, create, t("action.create"))) : h("p", { class: "msg info", id: "volunteer-note" }, t("team.volunteer_note")),
       coordinator ? await this.teamCard() : null,
       this.verifyCard(),
       coordinator ? await this.backupCard() : null,
