@@ -146,6 +146,7 @@ class PanelTest(unittest.TestCase):
         d.wait_text("#messages", lambda t: "Stem van P08 bewaard" in t)
         self.assertIn("WE01", d.text("#vote-grid thead"))
         d.screenshot("41-vote-grid.png")
+        self.assertEqual(d.unlabeled(), [], "every field of the vote grid has a label")
         d.click("#close-round")
         d.wait_text("#messages", lambda t: "Ronde 1 is afgesloten" in t)
         d.click("#tab-presult")

@@ -322,11 +322,13 @@ class PaperBallotsTest(unittest.TestCase):
                     d.screenshot(f"18-{tab}-1366x768.png")
                 wide = d.script("return [...document.querySelectorAll('#selection-view *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 3).map(e => e.tagName + '#' + e.id + '.' + e.className);")
                 self.assertFalse(d.overflows_sideways(), f"{tab} at {width}x{height}: {wide}")
+                self.assertEqual(d.unlabeled(), [], f"every field has a label ({tab})")
                 # No table is wider than its card (it would scroll inside it).
                 over = d.script("return [...document.querySelectorAll('.card table')].filter(t => t.scrollWidth > t.closest('.card').clientWidth + 1).map(t => t.id);")
                 self.assertEqual(over, [], f"{tab} at {width}x{height}")
             d.click("#back")
             self.assertFalse(d.overflows_sideways(), f"home at {width}x{height}")
+            self.assertEqual(d.unlabeled(), [], "every field on the home screen has a label")
 
 
 if __name__ == "__main__":

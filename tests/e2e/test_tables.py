@@ -95,6 +95,7 @@ class TablesTest(unittest.TestCase):
         d.click("#save-verdict")
         d.wait_text("#messages", lambda t: "4 deelnemers × 10 punten = 40" in t)
         d.screenshot("31-tables-points-refused.png")
+        self.assertEqual(d.unlabeled(), [], "every field of the verdict entry has a label")
         d.type("#v-ST03", "0")
         d.click("#save-verdict")
         d.wait_text("#messages", lambda t: "bewaard" in t)
@@ -147,6 +148,7 @@ class TablesTest(unittest.TestCase):
         self.assertIn("€ 75.450,00 van € 90.000,00", d.text("#tables-budget-line"))
         self.assertIn("Gefinancierd: € 75.450,00 van € 90.000,00", d.text("#tables-funded"))
         d.screenshot("32-tables-overview.png")
+        self.assertEqual(d.unlabeled(), [], "every field of the overview has a label")
 
         # Close the result and sign it: report and bundle, checked by our verifier in the app's core.
         d.script("window.confirm = () => true;")

@@ -137,6 +137,16 @@ class Driver:
         """Whether the page is wider than the window (a horizontal scrollbar)."""
         return self.script("return document.documentElement.scrollWidth > window.innerWidth + 1;")
 
+    def unlabeled(self):
+        """Visible form fields a screen reader could not name (no label,
+        aria-label or aria-labelledby)."""
+        return self.script(
+            "return [...document.querySelectorAll('input, select, textarea')]"
+            ".filter(e => e.type !== 'hidden' && e.getClientRects().length > 0)"
+            ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))"
+            ".map(e => e.id || e.name || e.className || e.outerHTML.slice(0, 60));"
+        )
+
     def in_view(self, css):
         """Whether the element is drawn entirely inside the window."""
         return self.script(

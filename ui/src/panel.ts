@@ -145,7 +145,7 @@ export async function panelEntryTab(ctx: Ctx, s: Selection): Promise<HTMLElement
   };
   const toggleFreeze = () => ctx.act(() => ctx.api.setFrozen(s.id, !r.frozen));
   // A scanned round card jumps to that member's row.
-  const scan = h("input", { id: "card-scan", size: 28, autocomplete: "off", placeholder: t("panelui.scan_card") }) as HTMLInputElement;
+  const scan = h("input", { id: "card-scan", size: 28, autocomplete: "off", placeholder: t("panelui.scan_card"), "aria-label": t("panelui.scan_card") }) as HTMLInputElement;
   scan.addEventListener("keydown", async (e) => {
     if ((e as KeyboardEvent).key !== "Enter") return;
     e.preventDefault();
@@ -222,7 +222,7 @@ function consentGrid(ctx: Ctx, s: Selection, round: number, present: string[], v
             h("th", {}, m),
             voted.includes(m)
               ? h("td", {}, "✓")
-              : h("td", {}, h("button", { class: "agree", onclick: () => record(m, true) }, t("panelui.agree")), " ", h("input", { id: `obj-${m}`, placeholder: t("panelui.objection"), size: 30 }), " ", h("button", { class: "secondary object", onclick: () => record(m, false) }, t("panelui.object"))),
+              : h("td", {}, h("button", { class: "agree", onclick: () => record(m, true) }, t("panelui.agree")), " ", h("input", { id: `obj-${m}`, placeholder: t("panelui.objection"), "aria-label": `${t("panelui.objection")}: ${m}`, size: 30 }), " ", h("button", { class: "secondary object", onclick: () => record(m, false) }, t("panelui.object"))),
           ),
         ),
       ),

@@ -152,7 +152,7 @@ async function boxesCard(ctx: Ctx, s: Selection): Promise<HTMLElement> {
         b.closed
           ? h("button", { class: "secondary reopen-box", type: "button", onclick: () => ctx.act(() => ctx.api.reopenBox(s.id, b.id, field(`box-reason-${b.id}`))) }, t("paperui.reopen_box"))
           : h("button", { class: "close-box", type: "button", onclick: () => ctx.act(async () => { await ctx.api.closeBox(s.id, b.id, field(`box-reason-${b.id}`) || null); const head = (await ctx.api.aboutInfo()).chain_head; if (head) ctx.info(t("paperui.box_closed_head", { box: b.name, short: head.short, seq: head.seq })); }) }, t("paperui.close_box")),
-        h("div", {}, h("input", { id: `box-reason-${b.id}`, class: "box-reason", placeholder: t("paperui.box_reason"), size: 16 })),
+        h("div", {}, h("input", { id: `box-reason-${b.id}`, class: "box-reason", placeholder: t("paperui.box_reason"), "aria-label": `${t("paperui.box_reason")}: ${b.name}`, size: 16 })),
       ),
     );
   return h(
@@ -553,7 +553,7 @@ function reviewCard(ctx: Ctx, s: Selection, reviews: import("./bindings").Review
             h("td", {}, r.serial),
             h("td", {}, r.kind === "doubtful" ? t("paperui.doubtful_short") : t("paperui.warning_short"), ": ", r.code, r.detail ? ` (${r.detail})` : ""),
             h("td", { class: "decision" }, r.decision ? t(`paperui.decided_${r.decision}`) : "", r.explanation ? h("div", { class: "muted" }, `${r.explanation} — ${r.by ?? ""}`) : null),
-            h("td", {}, h("input", { id, class: "review-explanation", placeholder: t("paperui.explanation_ph"), size: 28 }), " ", actions),
+            h("td", {}, h("input", { id, class: "review-explanation", placeholder: t("paperui.explanation_ph"), "aria-label": t("paperui.explanation_ph"), size: 28 }), " ", actions),
           );
         }),
       ),
