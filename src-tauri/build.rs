@@ -2,6 +2,7 @@ const COMMANDS: &[&str] = &[
     "startup_info",
     "about_info",
     "sign_in",
+    "undo_last_entry",
     "verify_bundle_files",
     "import_plans_csv_file",
     "pick_path",

@@ -368,6 +368,60 @@ pub(crate) fn check_rows_before_change(tx: &Transaction<'_>) -> rusqlite::Result
     Ok(None)
 }
 
+/// The highest rowid the chain has claimed per table, and the last event
+/// read for it; brought up to date from the log before it is used, so
+/// events written by another program (the CLI beside the app) count too.
+#[derive(Default)]
+pub struct ClaimIndex {
+    seq: i64,
+    max_row: HashMap<String, i64>,
+}
+
+impl ClaimIndex {
+    fn refresh(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+        let mut stmt = conn.prepare_cached("SELECT seq, records FROM audit_log WHERE seq > ?1 ORDER BY seq")?;
+        let mut rows = stmt.query([self.seq])?;
+        while let Some(r) = rows.next()? {
+            self.seq = r.get(0)?;
+            let Some(text) = r.get::<_, Option<String>>(1)? else { continue };
+            if let Ok(list) = serde_json::from_str::<Vec<(String, i64, Option<String>)>>(&text) {
+                for (t, row, _) in list {
+                    if t != SELECTION_ROWS {
+                        let m = self.max_row.entry(t).or_insert(0);
+                        *m = (*m).max(row);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A row this change inserted must not take the rowid of a claimed row that
+/// is gone: that row was deleted outside Wijkstem, and the new row's claim
+/// would hide it. Rows the change itself deleted first are exempt (checked
+/// by `check_rows_before_change`). Returns the record, named as `verify` does.
+pub(crate) fn check_inserted_rows(tx: &Transaction<'_>, index: &mut ClaimIndex) -> rusqlite::Result<Option<String>> {
+    let inserted: Vec<(String, i64)> = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT i.tbl, i.row FROM seal_inserted i \
+             WHERE NOT EXISTS (SELECT 1 FROM seal_old o WHERE o.tbl = i.tbl AND o.row = i.row)",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    if inserted.is_empty() {
+        return Ok(None);
+    }
+    index.refresh(tx)?;
+    for (t, row) in inserted {
+        if row <= index.max_row.get(&t).copied().unwrap_or(0) && matches!(last_claim(tx, &t, row)?, Some(Some(_))) {
+            return Ok(Some(record_label(tx, &t, row)));
+        }
+    }
+    Ok(None)
+}
+
 /// The chain's last claim on one record: `None` when never claimed,
 /// `Some(None)` when claimed as deleted.
 fn last_claim(conn: &Connection, table: &str, row: i64) -> rusqlite::Result<Option<Option<String>>> {

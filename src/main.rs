@@ -148,6 +148,8 @@ enum PlansCommand {
 
 #[derive(Subcommand)]
 enum BallotsCommand {
+    /// Take back your own last entry (a typo), while nothing builds on it yet
+    Undo { selection: i64 },
     /// Set the ballot style: --approval MIN MAX, --points TOTAL MAX_PER_PLAN or --ranking TOP
     Style {
         selection: i64,
@@ -492,6 +494,11 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
         return verify(bundle, pubkey.as_deref(), lang);
     }
     if let Command::Key { command: KeyCommand::Export { out } } = &cli.command {
+        // Exporting publishes the key; it never makes one (that is the first
+        // signature's, by a signed-in coordinator).
+        if !wijkstem::signing::key_dir().join(wijkstem::signing::SECRET).exists() {
+            return Err(wijkstem::Problem::new("key.none_yet").into());
+        }
         let k = signer()?;
         let text = wijkstem::signing::public_key_file(&k.pk);
         match out {
@@ -898,6 +905,10 @@ fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<Exit
                 }
             }
         },
+        BallotsCommand::Undo { selection } => {
+            let serial = s.undo_last_entry(*selection)?;
+            println!("{}", t(lang, "paperui.undone").replace("{serial}", &serial));
+        }
         BallotsCommand::Recheck { selection, serial, marks } => match (serial, marks) {
             (Some(serial), Some(marks)) => {
                 let r = s.recheck_entry(*selection, serial, &parse_marks(marks)?)?;

@@ -340,6 +340,66 @@ impl Store {
         Ok(EntryReceipt { serial: r.serial.display(), entry_no, verdict, findings, double_entry: double, doubtful })
     }
 
+    /// Take back the operator's own last entry of this selection (a typo
+    /// seen on the receipt), while nothing builds on it yet: it is still the
+    /// last entry of its ballot, not resolved, reviewed or sent back for a
+    /// recheck, and its box is open. The entry is discarded, not deleted,
+    /// and the undo is in the chain; the ballot can be entered again.
+    /// Returns the ballot's serial as printed.
+    pub fn undo_last_entry(&mut self, operator: &str, selection_id: i64) -> Result<String, Failure> {
+        self.write(operator, |c| {
+            let last: Option<(i64, String, i64, i64, Option<i64>)> =
+                c.tx.query_row(
+                    "SELECT id, serial, entry_no, resolved, box_id FROM ballot_entry \
+                     WHERE selection_id = ?1 AND operator = ?2 ORDER BY id DESC LIMIT 1",
+                    params![selection_id, operator],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .optional()
+                .map_err(|e| c.err(e))?;
+            let Some((id, serial, entry_no, resolved, box_id)) = last else {
+                return Err(Failure::from(p("paper.nothing_to_undo")));
+            };
+            let shown = crate::ballot::Serial(serial.clone()).display();
+            let active: bool =
+                c.tx.query_row("SELECT status = 'active' FROM ballot_entry WHERE id = ?1", [id], |r| r.get(0))
+                    .map_err(|e| c.err(e))?;
+            let later: i64 =
+                c.tx.query_row(
+                    "SELECT count(*) FROM ballot_entry WHERE selection_id = ?1 AND serial = ?2 AND id > ?3",
+                    params![selection_id, serial, id],
+                    |r| r.get(0),
+                )
+                .map_err(|e| c.err(e))?;
+            let decided: i64 =
+                c.tx.query_row(
+                    "SELECT (SELECT count(*) FROM review WHERE selection_id = ?1 AND serial = ?2) \
+                          + (SELECT count(*) FROM recheck WHERE selection_id = ?1 AND serial = ?2)",
+                    params![selection_id, serial],
+                    |r| r.get(0),
+                )
+                .map_err(|e| c.err(e))?;
+            let box_closed: bool = match box_id {
+                Some(b) => {
+                    c.tx.query_row("SELECT status = 'closed' FROM ballot_box WHERE id = ?1", [b], |r| r.get(0))
+                        .map_err(|e| c.err(e))?
+                }
+                None => false,
+            };
+            if !active || later > 0 || resolved == 1 || decided > 0 || box_closed {
+                return Err(p("paper.undo_too_late").with("serial", &shown).into());
+            }
+            c.tx.execute("UPDATE ballot_entry SET status = 'discarded' WHERE id = ?1", [id]).map_err(|e| c.err(e))?;
+            c.audit(
+                "ballot.undo",
+                &format!("selection/{selection_id}/ballot/{serial}"),
+                None,
+                Some(&json!({ "entry_no": entry_no })),
+            )?;
+            Ok(shown)
+        })
+    }
+
     /// Double entry: the serials whose two entries differ.
     pub fn reconciliation_queue(&self, selection_id: i64) -> Result<Vec<String>, Failure> {
         let mut stmt = self

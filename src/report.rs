@@ -739,6 +739,34 @@ pub fn compute_tables(
         return Err("a table has no verdict".into());
     }
     let scores = combine(&settings.format, &entered);
+    // Each drop-out must follow from the verdicts of its rounds: recomputed,
+    // not taken on trust (a verdict edited for the drop and put back after
+    // is found here, by the export and by the bundle's verifier).
+    let zero_score = num_rational::BigRational::from_integer(0.into());
+    for (k, (after, threshold, codes)) in drops.iter().enumerate() {
+        let t = crate::tables::parse_threshold(threshold).ok_or_else(|| format!("threshold {threshold}"))?;
+        let upto: Vec<Entered> = tables
+            .iter()
+            .filter(|x| x.round <= *after)
+            .filter_map(|x| x.verdict.as_ref().map(|v| Entered { participants: v.participants, values: &v.values }))
+            .collect();
+        let s = combine(&settings.format, &upto);
+        let before: Vec<&String> = drops[..k].iter().flat_map(|d| &d.2).collect();
+        let mut want: Vec<&String> = def
+            .plans
+            .iter()
+            .map(|p| &p.code)
+            .filter(|c| !before.contains(c) && s.get(*c).unwrap_or(&zero_score) < &t)
+            .collect();
+        let mut have: Vec<&String> = codes.iter().collect();
+        want.sort();
+        have.sort();
+        if want != have {
+            return Err(format!(
+                "drop after round {after} (threshold {threshold}): recorded {have:?}, the verdicts give {want:?}"
+            ));
+        }
+    }
     let dropped: Vec<String> = drops.iter().flat_map(|d| d.2.clone()).collect();
     let costs: Vec<(String, i64)> = def.plans.iter().map(|p| (p.code.clone(), p.cost_cents)).collect();
     let tb = def.tie_break();

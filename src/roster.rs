@@ -203,6 +203,10 @@ impl Store {
         let since = (time::OffsetDateTime::now_utc() - time::Duration::seconds(LOCK_WINDOW_SECS))
             .format(&time::format_description::well_known::Rfc3339)
             .expect("UTC time formats");
+        // A file that cannot be written cannot record a wrong PIN: no PIN is checked.
+        if self.conn().is_readonly(rusqlite::DatabaseName::Main).unwrap_or(true) {
+            return Err(Problem::new("store.read_only").with("path", self.path()).into());
+        }
         // The check runs inside a write transaction: a wrong PIN that cannot
         // be recorded (the file locked by another program) is never checked,
         // so the lock-out cannot be bypassed by keeping the file busy.

@@ -20,6 +20,8 @@ use crate::store::Store;
 pub struct Session {
     store: Store,
     operator: Option<SignedIn>,
+    /// Signed in with the demo's public PIN (see `coordinator`).
+    demo_pin: bool,
     /// The last automatic backup's problem, shown until a backup succeeds.
     backup_warning: Option<Problem>,
 }
@@ -28,11 +30,11 @@ pub type Res<T> = Result<T, Failure>;
 
 impl Session {
     pub fn open(path: &Path) -> Res<Session> {
-        Ok(Session { store: Store::open(path)?, operator: None, backup_warning: None })
+        Ok(Session { store: Store::open(path)?, operator: None, demo_pin: false, backup_warning: None })
     }
 
     pub fn in_memory() -> Res<Session> {
-        Ok(Session { store: Store::open_in_memory()?, operator: None, backup_warning: None })
+        Ok(Session { store: Store::open_in_memory()?, operator: None, demo_pin: false, backup_warning: None })
     }
 
     pub fn store(&self) -> &Store {
@@ -60,6 +62,7 @@ impl Session {
     /// recorded under the name). A wrong PIN is recorded.
     pub fn authenticate(&mut self, name: &str, pin: &str) -> Res<SignedIn> {
         let who = self.store.authenticate(name, pin)?;
+        self.demo_pin = is_demo_pin(&who.name, pin);
         self.operator = Some(who.clone());
         Ok(who)
     }
@@ -68,6 +71,7 @@ impl Session {
     /// every change after that is recorded under their name.
     pub fn sign_in(&mut self, name: &str, pin: &str) -> Res<SignedIn> {
         let who = self.store.authenticate(name, pin)?;
+        self.demo_pin = is_demo_pin(&who.name, pin);
         self.store.write(&who.name, |c| {
             c.audit(
                 "operator.sign_in",
@@ -118,11 +122,15 @@ impl Session {
     /// Checked here, so the app and the CLI apply the same roles.
     fn coordinator(&self) -> Res<String> {
         let o = self.current()?;
-        if o.role == Role::Coordinator {
-            Ok(o.name)
-        } else {
-            Err(Problem::new("session.coordinator_only").with("name", &o.name).into())
+        if o.role != Role::Coordinator {
+            return Err(Problem::new("session.coordinator_only").with("name", &o.name).into());
         }
+        // The demo's PIN is public: once a real edition is on the laptop,
+        // whoever signed in with it may only change it.
+        if self.demo_pin && self.store.list_selections()?.iter().any(|s| s.edition != demo::DEMO_EDITION) {
+            return Err(Problem::new("roster.demo_pin_in_use").with("name", &o.name).into());
+        }
+        Ok(o.name)
     }
 
     /// A real selection is not closed or signed while a coordinator can still
@@ -169,7 +177,11 @@ impl Session {
         if !own {
             self.coordinator()?;
         }
-        self.store.set_roster_pin(&who, id, pin)
+        self.store.set_roster_pin(&who, id, pin)?;
+        if own {
+            self.demo_pin = is_demo_pin(&who, pin);
+        }
+        Ok(())
     }
 
     pub fn set_roster_member(&mut self, id: i64, role: Role, active: bool) -> Res<RosterMember> {
@@ -305,6 +317,12 @@ impl Session {
     }
 
     /// Print ballots into the export folder; returns the PDF's path.
+    /// Take back one's own last entry (a typo seen on the receipt); see `Store::undo_last_entry`.
+    pub fn undo_last_entry(&mut self, selection_id: i64) -> Res<String> {
+        let who = self.who()?;
+        self.store.undo_last_entry(&who, selection_id)
+    }
+
     pub fn print_ballots_to_file(
         &mut self,
         selection_id: i64,
@@ -977,8 +995,12 @@ impl Session {
     }
 
     /// Write this laptop's public key (minisign format) into the export folder.
-    /// The public key is public: anyone may export it (as with the CLI's `key export`).
+    /// The public key is public: anyone may export it; but making the key
+    /// (the first time) is a coordinator's.
     pub fn export_public_key(&self, passphrase: Option<&str>) -> Res<String> {
+        if !crate::signing::key_dir().join(crate::signing::SECRET).exists() {
+            self.coordinator()?;
+        }
         let signer =
             crate::signing::Signer::load_or_create(&crate::signing::key_dir(), passphrase.filter(|p| !p.is_empty()))?;
         write_export(
@@ -1008,6 +1030,12 @@ pub fn verify_bundle(bundle_base64: &str, pubkey: Option<&str>) -> Res<VerifyVie
     };
     let r = crate::bundle::verify(&bytes, pk.as_ref());
     Ok(VerifyView { ok: r.ok(), passed: r.passed, problems: r.problems })
+}
+
+/// Whether `pin` is the demo's public PIN for the demo name `name`.
+fn is_demo_pin(name: &str, pin: &str) -> bool {
+    let key = crate::roster::name_key(name);
+    demo::DEMO_ROSTER.iter().any(|(n, _, p)| crate::roster::name_key(n) == key && *p == pin.trim())
 }
 
 /// Check a bundle and (optionally) a public key picked in file dialogs.

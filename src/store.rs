@@ -389,19 +389,34 @@ pub fn schema_difference(conn: &Connection) -> rusqlite::Result<Option<String>> 
     if !(1..=SCHEMA_VERSION).contains(&version) {
         return Ok(None);
     }
-    let expected = Connection::open_in_memory()?;
-    for m in &MIGRATIONS[..version as usize] {
-        expected.execute_batch(m)?;
-    }
     // Every entry, SQLite's own included (a name like `sqlite_x` is no
     // excuse), compared exactly: both were written by the same SQLite.
-    let read = |c: &Connection| -> rusqlite::Result<std::collections::BTreeMap<String, String>> {
-        let mut stmt =
-            c.prepare("SELECT type || ' ' || name, tbl_name || char(10) || coalesce(sql, '') FROM main.sqlite_master")?;
+    type Schema = std::collections::BTreeMap<String, String>;
+    let read = |c: &Connection| -> rusqlite::Result<Schema> {
+        let mut stmt = c.prepare_cached(
+            "SELECT type || ' ' || name, tbl_name || char(10) || coalesce(sql, '') FROM main.sqlite_master",
+        )?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         rows.collect()
     };
-    let (want, have) = (read(&expected)?, read(conn)?);
+    let made = |version: i64| -> rusqlite::Result<Schema> {
+        let expected = Connection::open_in_memory()?;
+        for m in &MIGRATIONS[..version as usize] {
+            expected.execute_batch(m)?;
+        }
+        read(&expected)
+    };
+    // The current schema is made once per process: every write compares with it.
+    static CURRENT: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
+    let want = if version == SCHEMA_VERSION {
+        match CURRENT.get() {
+            Some(w) => w.clone(),
+            None => CURRENT.get_or_init(|| made(SCHEMA_VERSION).unwrap_or_default()).clone(),
+        }
+    } else {
+        made(version)?
+    };
+    let have = read(conn)?;
     let mut names: Vec<&String> = want.keys().chain(have.keys()).collect();
     names.sort();
     names.dedup();
@@ -437,6 +452,9 @@ pub enum StoreError {
     /// what was entered, decided or closed.
     #[error("refused: {0}")]
     Refused(String),
+    /// The schema is not what the migrations make (a trigger planted or dropped).
+    #[error("the schema differs at {0}")]
+    SchemaChanged(String),
     /// A record about to be changed was changed outside Wijkstem first.
     #[error("record {0} was changed outside Wijkstem")]
     ChangedOutside(String),
@@ -480,6 +498,7 @@ impl ToProblem for StoreError {
             StoreError::Refused(d) if d.contains("a closed count is closed") => Problem::new("paper.count_closed"),
             StoreError::Refused(d) => Problem::new("store.refused").with("detail", d),
             StoreError::ChangedOutside(r) => Problem::new("store.changed_outside").with("record", r),
+            StoreError::SchemaChanged(r) => Problem::new("store.schema_changed").with("name", r),
             StoreError::Sql(d) => Problem::new("store.sql").with("detail", d),
         }
     }
@@ -488,6 +507,9 @@ impl ToProblem for StoreError {
 pub struct Store {
     conn: Connection,
     path: String,
+    /// The highest rowid the chain has claimed per record table, kept up to
+    /// date from the log (`audit::ClaimIndex`).
+    claims: audit::ClaimIndex,
 }
 
 impl Store {
@@ -540,7 +562,7 @@ impl Store {
         }
         conn.pragma_update(None, "synchronous", "FULL").map_err(map)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(map)?;
-        let mut store = Store { conn, path };
+        let mut store = Store { conn, path, claims: audit::ClaimIndex::default() };
         store.migrate(version)?;
         Ok(store)
     }
@@ -615,6 +637,15 @@ impl Store {
         // A record the change altered or deleted must have been, until now,
         // what the chain last claimed for it: no claim vouches for an edit
         // made outside Wijkstem.
+        // The schema is exactly what the migrations make: a trigger planted
+        // for this one write (and taken out after) would alter what is claimed.
+        if let Some(name) = schema_difference(&change.tx).map_err(map)? {
+            return Err(StoreError::SchemaChanged(name).into());
+        }
+        // A new row must not take the place of a claimed row deleted outside.
+        if let Some(record) = audit::check_inserted_rows(&change.tx, &mut self.claims).map_err(map)? {
+            return Err(StoreError::ChangedOutside(record).into());
+        }
         if let Some(record) = audit::check_rows_before_change(&change.tx).map_err(map)? {
             return Err(StoreError::ChangedOutside(record).into());
         }

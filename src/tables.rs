@@ -248,7 +248,7 @@ pub fn parse_table_scan(text: &str) -> Option<(i64, i64)> {
     Some((parts[1].parse().ok()?, parts[2].parse().ok()?))
 }
 
-fn parse_threshold(text: &str) -> Option<BigRational> {
+pub fn parse_threshold(text: &str) -> Option<BigRational> {
     let t = text.trim().replace(',', ".");
     let (int, frac) = t.split_once('.').unwrap_or((&t, ""));
     if int.is_empty() && frac.is_empty() || !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
@@ -316,6 +316,13 @@ impl Store {
         let name = input.name.trim();
         if name.is_empty() || input.round == 0 || input.round > 50 {
             return Err(p("tables.bad_table").into());
+        }
+        // A round a drop-out was decided on is complete: no table joins it later
+        // (the drop would no longer follow from its verdicts).
+        if let Some(after) = self.table_drops(selection_id)?.iter().map(|d| d.0).max() {
+            if input.round <= after {
+                return Err(p("tables.round_decided").with("round", input.round).with("after", after).into());
+            }
         }
         let all: Vec<String> = self.list_plans(selection_id)?.into_iter().map(|x| x.code).collect();
         let dropped = self.dropped_before(selection_id, input.round)?;
@@ -543,6 +550,20 @@ impl Store {
         after_round: u32,
         threshold: &str,
     ) -> Result<Vec<String>, Failure> {
+        // Plans drop out on complete rounds only: the drop must follow from
+        // verdicts that never change (the bundle's verifier recomputes it).
+        let missing: Vec<String> = self
+            .tables(selection_id)?
+            .into_iter()
+            .filter(|t| t.round <= after_round && t.verdict.is_none())
+            .map(|t| t.name)
+            .collect();
+        if !missing.is_empty() {
+            return Err(p("tables.drop_incomplete")
+                .with("round", after_round)
+                .with("tables", missing.join(", "))
+                .into());
+        }
         let codes = self.drop_preview(selection_id, after_round, threshold)?;
         self.write(operator, |c| {
             c.tx.execute(

@@ -307,6 +307,9 @@ fn a_real_selection_is_not_closed_while_the_demo_coordinator_pin_is_public() {
     let dir = tempfile::tempdir().unwrap();
     let (mut s, _) = demo(&dir.path().join("w.sqlite"));
     s.sign_in("Sam", "2468").unwrap();
+    s.add_to_roster("Fatima", Role::Coordinator, "4711").unwrap();
+    // Fatima, with her own PIN, works on a real edition while Sam's PIN is still the demo's.
+    s.sign_in("Fatima", "4711").unwrap();
     let real = s
         .create_selection(&wijkstem::selection::SelectionInput {
             edition: "Wijkbudget 2027".into(),
@@ -318,9 +321,9 @@ fn a_real_selection_is_not_closed_while_the_demo_coordinator_pin_is_public() {
     let e = s.close_count(real.id).unwrap_err();
     assert_eq!(codes(&e), ["roster.demo_pins_active"]);
     assert!(e.render(Lang::Nl).contains("Sam"), "{}", e.render(Lang::Nl));
-    // With an own PIN the demo's public one no longer opens anything.
-    let id = s.own_roster_id().unwrap();
-    s.set_roster_pin(id, "8080").unwrap();
+    // With an own PIN for Sam the demo's public one no longer opens anything.
+    let sam = s.roster().unwrap().into_iter().find(|m| m.name == "Sam").unwrap().id;
+    s.set_roster_pin(sam, "8080").unwrap();
     assert_ne!(codes(&s.close_count(real.id).unwrap_err()), ["roster.demo_pins_active"]);
     // Names the log uses itself are not for people.
     for name in ["(onbekend)", "Wijkstem", "demo"] {
@@ -330,4 +333,48 @@ fn a_real_selection_is_not_closed_while_the_demo_coordinator_pin_is_public() {
             "{name}"
         );
     }
+}
+
+#[test]
+fn with_a_real_edition_on_the_laptop_the_demo_pin_only_changes_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, _) = demo(&dir.path().join("w.sqlite"));
+    s.sign_in("Sam", "2468").unwrap();
+    let input = wijkstem::selection::SelectionInput {
+        edition: "Wijkbudget 2027".into(),
+        wijk: "Muide".into(),
+        budget_cents: 100_000,
+        method: wijkstem::selection::Method::Ballots,
+    };
+    // The first real selection may be made with it (that is how a laptop is set up) ...
+    let real = s.create_selection(&input).unwrap();
+    // ... but from then on the public PIN decides nothing: no team, no style, no boxes.
+    for e in [
+        s.add_to_roster("Eve", Role::Coordinator, "1234").map(drop).unwrap_err(),
+        s.remove_plan(1).unwrap_err(),
+        s.create_selection(&input).map(drop).unwrap_err(),
+        s.differences(real.id).map(drop).unwrap_err(),
+    ] {
+        assert_eq!(codes(&e), ["roster.demo_pin_in_use"]);
+    }
+    assert!(s.roster().unwrap_err().render(Lang::Nl).contains("kies eerst een eigen pincode"));
+    // Sam's own PIN, then everything again.
+    let id = s.own_roster_id().unwrap();
+    s.set_roster_pin(id, "9090").unwrap();
+    s.add_to_roster("Eve", Role::Volunteer, "1234").unwrap();
+    // Signing in again with the demo PIN no longer works either.
+    assert_eq!(codes(&s.sign_in("Sam", "2468").unwrap_err()), ["roster.wrong_pin"]);
+}
+
+#[test]
+fn exporting_the_public_key_never_makes_a_key_without_a_coordinator() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    drop(demo(&db));
+    let keys = dir.path().join("keys");
+    let env: Vec<(&str, &std::ffi::OsStr)> =
+        vec![("WIJKSTEM_KEY_DIR", keys.as_os_str()), ("WIJKSTEM_KEY_PASSPHRASE", "van-de-aanvaller".as_ref())];
+    let (ok, _, err) = common::run_cli(Some(&db), None, "nl", &["key", "export"], None, &env);
+    assert!(!ok && err.contains("nog geen ondertekeningssleutel"), "{err}");
+    assert!(!keys.join("wijkstem.key").exists(), "no key was made");
 }

@@ -379,3 +379,82 @@ fn equal_shares_needs_rows_from_every_entered_table() {
         "a table without rows: no equal shares package"
     );
 }
+
+#[test]
+fn a_drop_out_must_follow_from_the_verdicts_of_complete_rounds() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    let mut s = Session::open(&db).unwrap();
+    common::sign_in(&mut s, "M").unwrap();
+    s.load_demo().unwrap();
+    s.set_table_settings(
+        ST,
+        &TableSettings {
+            format: VerdictFormat::Points { per_participant: 10 },
+            min_participants: 2,
+            max_participants: 8,
+        },
+    )
+    .unwrap();
+    let t1 = table(&mut s, 1, "1", &["ST01", "ST02", "ST03"]);
+    let t2 = table(&mut s, 1, "2", &["ST01", "ST02", "ST03"]);
+    s.enter_verdict(ST, t1, &verdict(4, &[("ST01", 20), ("ST02", 10), ("ST03", 10)])).unwrap();
+    // A drop on an incomplete round is refused, naming the missing table.
+    let e = s.confirm_drop(ST, 1, "1,5").unwrap_err();
+    assert_eq!(codes(&e), ["tables.drop_incomplete"]);
+    assert!(e.render(Lang::Nl).contains("Nog niet ingevoerd: 2"), "{}", e.render(Lang::Nl));
+    s.enter_verdict(ST, t2, &verdict(4, &[("ST01", 20), ("ST02", 10), ("ST03", 10)])).unwrap();
+    // Someone with the file lowers ST02 in a verdict, lets the moderator
+    // confirm the drop, and puts the verdict back before anyone looks.
+    let original: String = s
+        .store()
+        .conn()
+        .query_row("SELECT verdict FROM table_verdict WHERE table_id = ?1", [t1], |r| r.get(0))
+        .unwrap();
+    let lowered = original.replacen("[\"ST02\",10]", "[\"ST02\",0]", 1).replacen("[\"ST01\",20]", "[\"ST01\",30]", 1);
+    assert_ne!(lowered, original, "the edit took: {original}");
+    let set = |text: &str| {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        let trig: Vec<(String, String)> = c
+            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'table_verdict'")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        for (n, _) in &trig {
+            c.execute_batch(&format!("DROP TRIGGER {n};")).unwrap();
+        }
+        c.execute("UPDATE table_verdict SET verdict = ?1 WHERE table_id = ?2", rusqlite::params![text, t1]).unwrap();
+        for (_, sql) in &trig {
+            c.execute_batch(&format!("{sql};")).unwrap();
+        }
+    };
+    set(&lowered);
+    // Scores then: ST01 5, ST03 2, ST02 1 (really 2): ST02 drops below 1,5 with the plans no table had.
+    let dropped = s.confirm_drop(ST, 1, "1,5").unwrap();
+    assert!(dropped.contains(&"ST02".to_string()) && !dropped.contains(&"ST03".to_string()), "{dropped:?}");
+    set(&original);
+    // A round settled by a drop takes no new table.
+    let e = s
+        .add_table(
+            ST,
+            &TableInput {
+                round: 1,
+                name: "9".into(),
+                facilitator: String::new(),
+                location: String::new(),
+                plans: vec![],
+            },
+        )
+        .unwrap_err();
+    assert_eq!(codes(&e), ["tables.round_decided"]);
+    // Every record matches its claim again: the chain alone cannot tell.
+    assert!(s.audit_verify().unwrap().broken_at.is_none());
+    s.close_tables(ST).unwrap();
+    // But the recount does not take the drop on trust: nothing is signed.
+    let signer = wijkstem::signing::Signer::load_or_create(&dir.path().join("key"), None).unwrap();
+    let e = s.store().export_bundle(ST, &signer, Lang::Nl).unwrap_err();
+    assert_eq!(codes(&e), ["bundle.recompute_failed"]);
+    assert!(e.render(Lang::Nl).contains("ST02"), "{}", e.render(Lang::Nl));
+}

@@ -572,7 +572,11 @@ fn an_event_appended_after_the_close_cannot_vouch_for_an_edited_record() {
     // The edit made through Wijkstem's own write path with the triggers out
     // of the way (put back afterwards): the row and a fresh, well-formed
     // event claiming it, appended after the close.
-    edit_and_claim(&db, &format!("UPDATE ballot_entry SET marks = 'MM04' WHERE serial = '{}'", serials[0].0));
+    edit_and_claim(
+        &db,
+        &format!("UPDATE ballot_entry SET marks = 'MM04' WHERE serial = '{}'", serials[0].0),
+        ("ballot_entry", &format!("SELECT id FROM ballot_entry WHERE serial = '{}'", serials[0].0)),
+    );
     let b = Session::open(&db).unwrap().audit_verify().unwrap().broken_at.expect("found");
     assert_eq!(b.kind, "record_after_close");
     assert!(b.record.unwrap().contains(&serials[0].display()));
@@ -591,38 +595,53 @@ fn a_trigger_planted_before_counting_is_found() {
     .unwrap();
     let (ok, _, err) = cli(&db, &["audit", "verify"]);
     assert!(!ok && err.contains("trigger zz"), "{err}");
-    // Nothing is exported from such a database.
+    // Nothing is written to such a database, not even a sign-in; so nothing
+    // is exported from it either.
     let mut s = Session::open(&db).unwrap();
-    s.authenticate("Anna", common::TEST_PIN).unwrap();
-    assert_eq!(codes(&s.public_records(1).unwrap_err()), ["bundle.records_disagree"]);
+    let e = s.authenticate("Anna", common::TEST_PIN).unwrap_err();
+    assert_eq!(codes(&e), ["store.schema_changed"]);
+    assert!(e.render(Lang::Nl).contains("trigger zz"), "{}", e.render(Lang::Nl));
 }
 
-/// The strongest edit short of rewriting the chain: with every trigger out
-/// of the way (and put back after), `sql` is run through Wijkstem's own
-/// write path, so a fresh, well-formed event claims whatever it changed.
-fn edit_and_claim(db: &Path, sql: &str) {
-    without_triggers(db, |_| {
-        let mut store = wijkstem::store::Store::open(db).unwrap();
-        store
-            .write("Anna", |w| -> Result<(), wijkstem::store::StoreError> {
-                w.tx.execute_batch(sql).unwrap();
-                w.audit("operator.sign_in", "operator/Anna", None, None)
-            })
-            .unwrap();
+/// The strongest edit short of rewriting the chain: `sql` run with every
+/// trigger out of the way (put back after), then a fresh, well-formed event
+/// appended through Wijkstem's own write path that claims the row `claim`
+/// (table, SQL giving its rowid) as it now is. (Wijkstem's write path itself
+/// refuses to run while the triggers are out: the schema is checked first.)
+fn edit_and_claim(db: &Path, sql: &str, claim: (&str, &str)) {
+    let rowid: i64 = without_triggers(db, |c| {
+        c.execute_batch(sql).unwrap();
+        c.query_row(claim.1, [], |r| r.get(0)).unwrap()
     });
+    let mut store = wijkstem::store::Store::open(db).unwrap();
+    store
+        .write("Anna", |w| -> Result<(), wijkstem::store::StoreError> {
+            w.tx.execute("INSERT INTO temp.seal_pending (tbl, row) VALUES (?1, ?2)", rusqlite::params![claim.0, rowid])
+                .unwrap();
+            w.audit("operator.sign_in", "operator/Anna", None, None)
+        })
+        .unwrap();
 }
 
 #[test]
 fn a_closed_count_keeps_the_records_it_closed_with() {
-    for (what, sql) in [
-        ("moved to another selection", "UPDATE ballot_entry SET selection_id = 2 WHERE id = 1"),
-        ("deleted", "DELETE FROM ballot_entry WHERE id = 1"),
-        ("added", "INSERT INTO ballot_box (selection_id, name, location, expected) VALUES (1, 'Extra', 'x', 0)"),
+    for (what, sql, claim) in [
+        (
+            "moved to another selection",
+            "UPDATE ballot_entry SET selection_id = 2 WHERE id = 1",
+            ("ballot_entry", "SELECT 1"),
+        ),
+        ("deleted", "DELETE FROM ballot_entry WHERE id = 1", ("ballot_entry", "SELECT 1")),
+        (
+            "added",
+            "INSERT INTO ballot_box (selection_id, name, location, expected) VALUES (1, 'Extra', 'x', 0)",
+            ("ballot_box", "SELECT max(id) FROM ballot_box"),
+        ),
     ] {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("w.sqlite");
         closed_count(&db);
-        edit_and_claim(&db, sql);
+        edit_and_claim(&db, sql, claim);
         let b = Session::open(&db).unwrap().audit_verify().unwrap().broken_at.expect(what);
         assert_eq!(b.kind, "record_after_close", "{what}");
     }
@@ -636,4 +655,72 @@ fn a_trigger_under_an_sqlite_like_name_is_found_too() {
     tamper(&db, "CREATE TRIGGER sqlitex_swap BEFORE INSERT ON plan BEGIN SELECT 1; END;").unwrap();
     let b = Session::open(&db).unwrap().audit_verify().unwrap().broken_at.expect("found");
     assert_eq!((b.kind.as_str(), b.record.as_deref()), ("schema", Some("trigger sqlitex_swap")));
+}
+
+/// An open paper count (demo Muide, single entry) with four ballots
+/// entered; the QR texts of the six printed.
+fn open_count(db: &Path) -> (Session, Vec<String>) {
+    let mut s = Session::open(db).unwrap();
+    common::sign_in(&mut s, "Anna").unwrap();
+    s.load_demo().unwrap();
+    s.set_paper_settings(
+        1,
+        &PaperSettings {
+            style: BallotStyle::Approval { min: 1, max: 3 },
+            double_entry: false,
+            rules: EntryRules::default(),
+        },
+    )
+    .unwrap();
+    let (serials, _) = s.print_ballots(1, 6, 1, Lang::Nl).unwrap();
+    let hash: String = s.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
+    let scans: Vec<String> = serials.iter().map(|x| qr_payload(1, x, &hash)).collect();
+    for (i, m) in ["MM01,MM03", "MM02", "MM01,MM02", "MM05"].iter().enumerate() {
+        s.enter_ballot(1, None, &scans[i], &parse_marks(m).unwrap(), None).unwrap();
+    }
+    (s, scans)
+}
+
+#[test]
+fn a_row_deleted_outside_is_not_hidden_by_the_next_row_taking_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    let (mut s, scans) = open_count(&db);
+    // The newest entry deleted with the triggers out of the way: the next
+    // entry would get its rowid, and its claim would replace the old one.
+    without_triggers(&db, |c| {
+        c.execute_batch("DELETE FROM ballot_entry WHERE id = (SELECT max(id) FROM ballot_entry)").unwrap()
+    });
+    let e = s.enter_ballot(1, None, &scans[4], &parse_marks("MM05,MM08").unwrap(), None).unwrap_err();
+    assert_eq!(codes(&e), ["store.changed_outside"]);
+    // Nothing was written; verify still names the missing record.
+    assert_eq!(s.audit_verify().unwrap().broken_at.expect("found").kind, "record_missing");
+}
+
+#[test]
+fn nothing_is_written_while_a_trigger_is_planted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    let (mut s, scans) = open_count(&db);
+    // A trigger that rewrites marks as the app saves them (to be taken out
+    // again before anyone checks): the app refuses to write at all.
+    let guard: String = s
+        .store()
+        .conn()
+        .query_row("SELECT sql FROM sqlite_master WHERE name = 'ballot_entry_update'", [], |r| r.get(0))
+        .unwrap();
+    tamper(
+        &db,
+        "DROP TRIGGER ballot_entry_update; CREATE TRIGGER zz AFTER INSERT ON ballot_entry \
+         BEGIN UPDATE ballot_entry SET marks = '{\"marks\":[[\"MM09\",1]]}' WHERE id = NEW.id; END;",
+    )
+    .unwrap();
+    let e = s.enter_ballot(1, None, &scans[4], &parse_marks("MM01").unwrap(), None).unwrap_err();
+    assert_eq!(codes(&e), ["store.schema_changed"]);
+    tamper(&db, &format!("DROP TRIGGER zz; {guard};")).unwrap();
+    let entries: i64 = s.store().conn().query_row("SELECT count(*) FROM ballot_entry", [], |r| r.get(0)).unwrap();
+    assert_eq!(entries, 4);
+    // Once the schema is what it should be, work goes on.
+    s.enter_ballot(1, None, &scans[4], &parse_marks("MM01").unwrap(), None).unwrap();
+    assert!(s.audit_verify().unwrap().broken_at.is_none());
 }

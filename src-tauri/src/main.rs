@@ -342,6 +342,11 @@ fn export_public_key(app: State<'_, App>, passphrase: Option<String>) -> Res<Str
 }
 
 #[tauri::command]
+fn undo_last_entry(app: State<'_, App>, selection_id: i64) -> Res<String> {
+    with(&app, |s| s.undo_last_entry(selection_id))
+}
+
+#[tauri::command]
 fn verify_bundle_files(bundle: String, pubkey: Option<String>) -> Res<VerifyView> {
     wijkstem::session::verify_bundle_files(&bundle, pubkey.as_deref())
 }
@@ -604,6 +609,7 @@ fn main() {
             startup_info,
             about_info,
             sign_in,
+            undo_last_entry,
             verify_bundle_files,
             import_plans_csv_file,
             pick_path,

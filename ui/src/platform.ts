@@ -70,6 +70,7 @@ export function makeApi(p: Platform) {
     openExport: (path: string, folder: boolean) => p.call<null>("open_export", { path, folder }),
     importPlansCsvFile: (selectionId: number, path: string) => p.call<ImportReport>("import_plans_csv_file", { selectionId, path }),
     verifyBundleFiles: (bundle: string, pubkey: string | null) => p.call<VerifyView>("verify_bundle_files", { bundle, pubkey }),
+    undoLastEntry: (selectionId: number) => p.call<string>("undo_last_entry", { selectionId }),
     signIn: (name: string, pin: string) => p.call<SignedIn>("sign_in", { name, pin }),
     signInScreen: () => p.call<SignInScreen>("sign_in_screen"),
     signedIn: () => p.call<SignedIn | null>("signed_in"),
