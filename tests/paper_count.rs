@@ -366,3 +366,32 @@ fn anna_and_anna_in_lower_case_are_one_volunteer_for_double_entry() {
     assert!(wijkstem::paper::same_person("Chlo\u{eb}", "chloe\u{308}"));
     assert!(!wijkstem::paper::same_person("Chlo\u{eb}", "Chloe"));
 }
+
+#[test]
+fn a_volunteer_takes_back_their_own_last_entry_until_work_builds_on_it() {
+    let (mut s, q) = setup(true, EntryRules::default());
+    assert_eq!(codes(&s.undo_last_entry(MUIDE).unwrap_err()), ["paper.nothing_to_undo"]);
+    s.enter_ballot(MUIDE, None, &q[0], &m("MM01,MM02"), None).unwrap();
+    s.enter_ballot(MUIDE, None, &q[1], &m("MM01,MM04"), None).unwrap();
+    // Anna saw MM04 on the receipt but the paper says MM03: undo, enter again.
+    let serial = s.undo_last_entry(MUIDE).unwrap();
+    assert!(q[1].contains(&serial.replace('-', "")), "{serial} is the second ballot");
+    s.enter_ballot(MUIDE, None, &q[1], &m("MM01,MM03"), None).unwrap();
+    let log = s.audit_log(20).unwrap();
+    assert!(log.iter().any(|e| e.action == "ballot.undo"), "the undo is in the chain");
+    let kept: i64 = s
+        .store()
+        .conn()
+        .query_row("SELECT count(*) FROM ballot_entry WHERE status = 'discarded'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept, 1, "the taken-back entry is kept, discarded");
+    // Once Bram has entered that ballot too, Anna's entry is no longer hers alone to take back.
+    as_op(&mut s, "Bram");
+    s.enter_ballot(MUIDE, None, &q[1], &m("MM01,MM03"), None).unwrap();
+    as_op(&mut s, "Anna");
+    assert_eq!(codes(&s.undo_last_entry(MUIDE).unwrap_err()), ["paper.undo_too_late"]);
+    // Bram's own last entry (the second of that ballot) he can take back.
+    as_op(&mut s, "Bram");
+    s.undo_last_entry(MUIDE).unwrap();
+    assert!(s.audit_verify().unwrap().broken_at.is_none());
+}

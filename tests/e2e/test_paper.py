@@ -140,6 +140,13 @@ class PaperBallotsTest(unittest.TestCase):
         # A Belgian AZERTY laptop without numpad: & é " ' are 1 2 3 4.
         self.enter(p1, "& é \" '", "ongeldig (E_OVERVOTE)")
         self.assertIn("MM01, MM02, MM03, MM04", d.text("#receipts"))
+        # Seen on the receipt: not what the paper says. Undo, and type it again (no rescan).
+        d.click("#undo-last")
+        d.wait_text("#messages", lambda t: "ingetrokken" in t)
+        self.assertEqual(d.script("return document.getElementById('scan').value"), p1)
+        self.assertEqual(d.script("return document.activeElement.id"), "marks-input")
+        d.keys("& é \" '\ue007")
+        d.wait_text("#messages", lambda t: "ongeldig (E_OVERVOTE)" in t)
         self.enter(p2, "", "blanco")
         # A pause in the middle of a ballot loses nothing.
         d.type("#scan", p3)

@@ -195,8 +195,9 @@ function describe(r: EntryReceipt, marks: Marks): string {
   return text;
 }
 
-/** The last receipts per selection, newest first, shown under the entry form. */
-const receipts = new Map<number, string[]>();
+/** The last receipts per selection, newest first, shown under the entry form
+ * (with the scanned text, so an undone ballot is entered again without a rescan). */
+const receipts = new Map<number, { text: string; scan: string }[]>();
 
 /** The box an operator is entering from, per selection; survives redraws and restarts. */
 const boxKey = (selectionId: number) => `wijkstem.box.${selectionId}`;
@@ -273,7 +274,7 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
       const r = await ctx.api.enterBallot(s.id, boxId, field("scan"), parsed, doubtful);
       const text = describe(r, parsed);
       ctx.info(text);
-      receipts.set(s.id, [text, ...(receipts.get(s.id) ?? [])].slice(0, 5));
+      receipts.set(s.id, [{ text, scan: field("scan") }, ...(receipts.get(s.id) ?? [])].slice(0, 5));
       refused = null;
     });
   };
@@ -385,8 +386,23 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
   );
   function receiptList() {
     const list = receipts.get(s.id) ?? [];
+    // A typo seen on the receipt: take the entry back and type it again (the scan is kept).
+    const undo = () =>
+      ctx.act(async () => {
+        const serial = await ctx.api.undoLastEntry(s.id);
+        const last = list[0];
+        receipts.set(s.id, list.slice(1));
+        resumeDraft = JSON.stringify({ scan: last?.scan ?? "", marks: "", doubtful: false, reason: "" });
+        ctx.info(t("paperui.undone", { serial }));
+      });
     return list.length
-      ? h("div", { class: "card receipts" }, h("h3", {}, t("paperui.last_receipts")), h("ol", { id: "receipts", "aria-live": "polite" }, list.map((x) => h("li", {}, x))))
+      ? h(
+          "div",
+          { class: "card receipts" },
+          h("h3", {}, t("paperui.last_receipts")),
+          h("ol", { id: "receipts", "aria-live": "polite" }, list.map((x) => h("li", {}, x.text))),
+          h("button", { id: "undo-last", class: "secondary", type: "button", tabindex: -1, onclick: undo }, t("paperui.undo_last")),
+        )
       : null;
   }
   function entryForm() {
