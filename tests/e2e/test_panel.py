@@ -123,6 +123,9 @@ class PanelTest(unittest.TestCase):
         d.wait_text("#projector", lambda t: "Even geduld" not in t and "6 van 18" in t)
         self.assertEqual(self.order()[0], "WE02")
         d.screenshot("40-projector-1920x1080.png")
+        # The whole ranking and the legend fit the screen, nothing scrolls.
+        self.assertFalse(d.script("return document.documentElement.scrollHeight > window.innerHeight + 1"), "the projector fits the screen")
+        self.assertFalse(d.overflows_sideways())
         size = d.script("return [window.innerWidth, window.innerHeight];")
         print("projector viewport", size)
 

@@ -78,9 +78,13 @@ export class App {
     let container = at?.closest(".card, form, table, .toolbar, .row") ?? null;
     if (container?.parentElement?.classList.contains("grid-scroll")) container = container.parentElement;
     if (container && main?.contains(container) && !container.contains(box)) {
-      // Below a small form; above a long table (the vote grid), where the eye is.
-      if (container.getBoundingClientRect().height > window.innerHeight * 0.5) container.before(box);
-      else container.after(box);
+      // Below a small form; in a tall one right after the row that was used;
+      // above a long table (the vote grid), where the eye is.
+      const tall = container.getBoundingClientRect().height > window.innerHeight * 0.5;
+      const row = at?.closest("p, .row");
+      if (!tall) container.after(box);
+      else if (at?.closest("table") || !row || !container.contains(row)) container.before(box);
+      else row.after(box);
     }
     box.scrollIntoView?.({ block: "nearest" });
   }
@@ -349,7 +353,7 @@ export class App {
               h(
                 "td",
                 {},
-                h("input", { id: `team-pin-${m.id}`, class: "team-new-pin", type: "password", inputmode: "numeric", autocomplete: "off", maxlength: 6, size: 7, placeholder: t("team.new_pin"), "aria-label": `${t("team.new_pin")}: ${m.name}` }),
+                h("input", { id: `team-pin-${m.id}`, class: "team-new-pin", type: "password", inputmode: "numeric", autocomplete: "off", maxlength: 6, size: 9, placeholder: t("signin.pin"), "aria-label": `${t("team.new_pin")}: ${m.name}` }),
                 " ",
                 h("button", { class: "secondary team-pin", type: "button", onclick: () => newPin(m) }, t("team.set_pin")),
                 " ",
@@ -433,7 +437,7 @@ export class App {
       coordinator && list.every((x) => x.edition.endsWith("(demo)")) ? this.firstRunCard() : null,
       coordinator ? h("div", { class: "card", id: "new-card" }, h("h2", {}, t("home.new")), this.selectionForm("new", {}, create, t("action.create"))) : h("p", { class: "msg info", id: "volunteer-note" }, t("team.volunteer_note")),
       coordinator ? await this.teamCard() : null,
-      this.verifyCard(),
+      coordinator ? this.verifyCard() : null,
       coordinator ? await this.backupCard() : null,
       await this.aboutCard(),
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseMarks } from "./marks";
+import { serialOf } from "./paper";
 
 const codes = ["MM01", "MM02", "MM03"];
 
@@ -20,5 +21,15 @@ describe("parseMarks", () => {
   it("names what it cannot read instead of guessing", () => {
     expect(parseMarks("1 9", codes)).toEqual({ unknown: "9" });
     expect(parseMarks("MM01=x", codes)).toEqual({ unknown: "MM01=x" });
+  });
+});
+
+describe("serialOf", () => {
+  it("shows a scanned or typed ballot number as printed", () => {
+    expect(serialOf("WS1:1:271595709:E6055591:E271")).toBe("2715-9570-9");
+    expect(serialOf("2715-9570-9")).toBe("2715-9570-9");
+    expect(serialOf("271595709")).toBe("2715-9570-9");
+    expect(serialOf("WSBOX1:1:2:AB12")).toBeNull();
+    expect(serialOf("onzin")).toBeNull();
   });
 });

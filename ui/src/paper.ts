@@ -199,6 +199,14 @@ function describe(r: EntryReceipt, marks: Marks): string {
  * (with the scanned text, so an undone ballot is entered again without a rescan). */
 const receipts = new Map<number, { text: string; scan: string }[]>();
 
+/** The printed number of a scanned ballot (`WS1:1:271595709:…` → `2715-9570-9`), or null. */
+export function serialOf(scan: string): string | null {
+  const m = /^WS\d+:\d+:(\d{9}):/i.exec(scan.trim()) ?? /^(\d{4})-?(\d{4})-?(\d)$/.exec(scan.trim());
+  if (!m) return null;
+  const d = m.length === 2 ? m[1] : `${m[1]}${m[2]}${m[3]}`;
+  return `${d.slice(0, 4)}-${d.slice(4, 8)}-${d.slice(8)}`;
+}
+
 /** The box an operator is entering from, per selection; survives redraws and restarts. */
 const boxKey = (selectionId: number) => `wijkstem.box.${selectionId}`;
 export function currentBox(selectionId: number, boxes: BoxView[]): number | null {
@@ -309,9 +317,40 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
       });
       return;
     }
+    lockScan();
     (document.getElementById("marks-input") as HTMLInputElement).focus();
   });
   const marksInput = h("input", { id: "marks-input", autocomplete: "off", size: 40 }) as HTMLInputElement;
+  // The scanned ballot stands as a locked chip (number, box) until it is
+  // saved or set aside; Esc in the marks, or the button, takes another.
+  const chip = h("div", { class: "scan-chip", id: "scan-chip", hidden: true }) as HTMLElement;
+  const boxName = () => boxList.find((b) => b.id === currentBox(s.id, boxList))?.name;
+  function lockScan() {
+    const serial = serialOf(scan.value);
+    if (!serial) return;
+    scan.readOnly = true;
+    chip.hidden = false;
+    chip.replaceChildren(
+      h("strong", {}, t("paperui.scanned_chip", { serial })),
+      boxName() ? ` · ${boxName()}` : "",
+      " ",
+      h("button", { id: "cancel-scan", class: "secondary", type: "button", tabindex: -1, onclick: unlockScan }, t("paperui.cancel_scan")),
+    );
+  }
+  function unlockScan() {
+    scan.readOnly = false;
+    scan.value = "";
+    marksInput.value = "";
+    chip.hidden = true;
+    reflect();
+    scan.focus();
+  }
+  marksInput.addEventListener("keydown", (e) => {
+    if ((e as KeyboardEvent).key === "Escape") {
+      e.preventDefault();
+      unlockScan();
+    }
+  });
   marksInput.addEventListener("input", reflect);
   const doubtfulBox = h("input", { type: "checkbox", id: "doubtful", tabindex: -1 }) as HTMLInputElement;
   const reasonInput = h("input", { id: "doubtful-reason", tabindex: -1 }) as HTMLInputElement;
@@ -339,6 +378,7 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
       doubtfulBox.checked = d.doubtful;
       reasonInput.value = d.reason;
       const focus = wrongField ?? marksInput;
+      if (focus === marksInput) queueMicrotask(lockScan);
       scan.autofocus = false;
       focus.autofocus = true;
       focus.dataset.select = "1";
@@ -366,7 +406,7 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
           "select",
           { id: "entry-box", tabindex: -1, onchange: (e: Event) => { localStorage.setItem(boxKey(s.id), (e.target as HTMLSelectElement).value); ctx.act(async () => undefined); } },
           h("option", { value: "" }, "—"),
-          openBoxes.map((b) => h("option", { value: b.id, selected: b.id === boxId }, `${b.name} (${b.entered}/${b.expected})`)),
+          openBoxes.map((b) => h("option", { value: b.id, selected: b.id === boxId }, t("paperui.box_option", { name: b.name, entered: b.entered, expected: b.expected }))),
         ),
       )
     : null;
@@ -410,6 +450,7 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
     "form",
     { class: "card", id: "entry-form", onsubmit: save },
     h("p", { class: "muted" }, t("paperui.entry_help")),
+    chip,
     h("div", { class: "row" }, h("label", {}, t("paperui.scan"), scan), h("label", {}, t("paperui.marks"), marksInput)),
     h("table", { id: "entry-plans" }, h("tbody", {}, boxes)),
     h(
@@ -483,7 +524,16 @@ export async function tallyTab(ctx: Ctx, s: Selection, rule: string, setRule: (r
       { class: "row toolbar" },
       progress.closed
         ? h("span", { class: "badge", id: "count-state" }, t("status.closed"))
-        : h("button", { id: "close-count", onclick: closeCount }, t("paperui.close_count")),
+        : progress.queue + progress.doubtful_open > 0
+          ? // Closing is irreversible: not offered while differences or doubtful ballots wait, and it says why.
+            h(
+              "span",
+              {},
+              h("button", { id: "close-count", class: "danger", disabled: true, "aria-describedby": "close-why" }, t("paperui.close_count")),
+              " ",
+              h("span", { class: "why-disabled", id: "close-why" }, t("paperui.close_needs_settled", { queue: progress.queue, doubtful: progress.doubtful_open })),
+            )
+          : h("button", { id: "close-count", class: "danger", onclick: closeCount }, t("paperui.close_count")),
       h("button", { id: "export-records", class: "secondary", onclick: exportRecords }, t("paperui.export")),
       h("button", { id: "export-internal", class: "secondary", onclick: exportInternal }, t("paperui.export_internal")),
       h("button", { id: "open-progress", class: "secondary", onclick: () => ctx.act(() => ctx.api.openViewWindow("progress", s.id)) }, t("paperui.open_progress")),
