@@ -14,26 +14,9 @@ use wijkstem::session::Session;
 mod common;
 use common::codes;
 
-/// A closed paper count of the demo's Muide selection in a file, and the
-/// serials of its entered ballots.
+/// `open_count`, closed: the printed serials.
 fn closed_count(db: &Path) -> Vec<Serial> {
-    let mut s = Session::open(db).unwrap();
-    common::sign_in(&mut s, "Anna").unwrap();
-    s.load_demo().unwrap();
-    s.set_paper_settings(
-        1,
-        &PaperSettings {
-            style: BallotStyle::Approval { min: 1, max: 3 },
-            double_entry: false,
-            rules: EntryRules::default(),
-        },
-    )
-    .unwrap();
-    let (serials, _) = s.print_ballots(1, 6, 1, Lang::Nl).unwrap();
-    let hash: String = s.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
-    for (i, m) in ["MM01,MM03", "MM02", "MM01,MM02", "MM05"].iter().enumerate() {
-        s.enter_ballot(1, None, &qr_payload(1, &serials[i], &hash), &parse_marks(m).unwrap(), None).unwrap();
-    }
+    let (mut s, serials, _) = open_count(db);
     s.close_count(1).unwrap();
     assert!(s.audit_verify().unwrap().broken_at.is_none());
     serials
@@ -657,9 +640,10 @@ fn a_trigger_under_an_sqlite_like_name_is_found_too() {
     assert_eq!((b.kind.as_str(), b.record.as_deref()), ("schema", Some("trigger sqlitex_swap")));
 }
 
-/// An open paper count (demo Muide, single entry) with four ballots
-/// entered; the QR texts of the six printed.
-fn open_count(db: &Path) -> (Session, Vec<String>) {
+/// An open paper count of the demo's Muide selection in a file (single
+/// entry), four of its six printed ballots entered: the session, the
+/// printed serials and their QR texts.
+fn open_count(db: &Path) -> (Session, Vec<Serial>, Vec<String>) {
     let mut s = Session::open(db).unwrap();
     common::sign_in(&mut s, "Anna").unwrap();
     s.load_demo().unwrap();
@@ -678,14 +662,14 @@ fn open_count(db: &Path) -> (Session, Vec<String>) {
     for (i, m) in ["MM01,MM03", "MM02", "MM01,MM02", "MM05"].iter().enumerate() {
         s.enter_ballot(1, None, &scans[i], &parse_marks(m).unwrap(), None).unwrap();
     }
-    (s, scans)
+    (s, serials, scans)
 }
 
 #[test]
 fn a_row_deleted_outside_is_not_hidden_by_the_next_row_taking_its_place() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("w.sqlite");
-    let (mut s, scans) = open_count(&db);
+    let (mut s, _, scans) = open_count(&db);
     // The newest entry deleted with the triggers out of the way: the next
     // entry would get its rowid, and its claim would replace the old one.
     without_triggers(&db, |c| {
@@ -701,7 +685,7 @@ fn a_row_deleted_outside_is_not_hidden_by_the_next_row_taking_its_place() {
 fn nothing_is_written_while_a_trigger_is_planted() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("w.sqlite");
-    let (mut s, scans) = open_count(&db);
+    let (mut s, _, scans) = open_count(&db);
     // A trigger that rewrites marks as the app saves them (to be taken out
     // again before anyone checks): the app refuses to write at all.
     let guard: String = s
