@@ -127,6 +127,21 @@ class FoundationTest(unittest.TestCase):
         self.assertIn("Versie", d.text("#about-card"))
         self.assertRegex(d.text("#about-version"), r"^\d+\.\d+\.\d+$")
         d.screenshot("04-about.png")
+        # With a real selection on the laptop the home page leads with the
+        # selections; setting up and the tools are one click further.
+        self.assertFalse(d.script("return document.getElementById('tools').open"))
+        self.assertEqual(d.find_all("#first-run"), [])
+        for width, height in ((1366, 768), (1920, 1080)):
+            d.set_size(width, height)
+            d.find("#selections")
+            self.assertFalse(d.overflows_sideways(), f"home at {width}x{height}")
+            d.screenshot(f"05-home-{width}x{height}.png")
+        d.click("#tools-toggle")
+        self.assertTrue(d.script("return document.getElementById('tools').open"))
+        d.find("#team-card")
+        self.assertEqual(d.unlabeled(), [], "every field on the home screen has a label")
+        d.screenshot("05-home-tools-1920x1080.png")
+        d.set_size(1200, 800)
 
         # What the UI showed is what the database holds, with who did it.
         con = sqlite3.connect(self.db)

@@ -190,6 +190,11 @@ class PanelTest(unittest.TestCase):
         text = subprocess.run(["pdftotext", report, "-"], capture_output=True, text=True).stdout
         self.assertEqual(funded_in_report(text), ["WE01", "WE02", "WE03"])
         self.assertIn("Eerst de buren aan de Blaarmeersen horen", text)
+        d.walk_tabs(self, ("plans", "psetup", "pentry", "presult"), "42")
+        # A closed panel offers no new round.
+        d.click("#tab-psetup")
+        d.wait_text("#panel-closed-note", lambda t: "afgesloten" in t)
+        self.assertEqual(d.find_all("#round-form") + d.find_all("#amend-form"), [])
 
 
 if __name__ == "__main__":

@@ -127,6 +127,7 @@ class PaperBallotsTest(unittest.TestCase):
         d.screenshot("10-entry.png")
         # A simple ballot: the scanner types the QR text and Enter, the
         # volunteer the marks and Enter. Here with a typo: there is no plan 12.
+        started = time.time()
         d.type("#scan", p0)
         d.press_enter("#scan")
         # The scanned ballot stands as a locked chip with its number and box.
@@ -145,6 +146,8 @@ class PaperBallotsTest(unittest.TestCase):
         d.wait_text("#messages", lambda t: "MM01, MM03 — geldig" in t)
         self.assertLessEqual(typed, 5, "a simple ballot takes at most 5 keys after the scan")
         self.assertLessEqual(extra, 3, "a typo costs at most 3 extra keys")
+        # Reported, not asserted (speed targets live in the benchmarks): scan to receipt through WebDriver.
+        print(f"entry with a typo: {time.time() - started:.2f} s, {typed} + {extra} keys after the scan")
         self.assertIn("MM01, MM03", d.text("#receipts"))
         # A Belgian AZERTY laptop without numpad: & é " ' are 1 2 3 4.
         self.enter(p1, "& é \" '", "ongeldig (E_OVERVOTE)")
@@ -327,24 +330,11 @@ class PaperBallotsTest(unittest.TestCase):
         self.assertEqual(d.text("#verify-result").count("✓"), 5)
         d.screenshot("17-verify.png")
 
-        # A borrowed laptop's screen: every screen of the count fits 1366×768 without sideways scrolling.
-        for width, height in ((1366, 768), (1200, 800)):
-            d.set_size(width, height)
-            d.click('tr[data-selection-id] button.open-selection')
-            for tab in ("plans", "setup", "entry", "tally"):
-                d.click(f"#tab-{tab}")
-                d.find("#selection-view")
-                if width == 1366:
-                    d.screenshot(f"18-{tab}-1366x768.png")
-                wide = d.script("return [...document.querySelectorAll('#selection-view *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 3).map(e => e.tagName + '#' + e.id + '.' + e.className);")
-                self.assertFalse(d.overflows_sideways(), f"{tab} at {width}x{height}: {wide}")
-                self.assertEqual(d.unlabeled(), [], f"every field has a label ({tab})")
-                # No table is wider than its card (it would scroll inside it).
-                over = d.script("return [...document.querySelectorAll('.card table')].filter(t => t.scrollWidth > t.closest('.card').clientWidth + 1).map(t => t.id);")
-                self.assertEqual(over, [], f"{tab} at {width}x{height}")
-            d.click("#back")
-            self.assertFalse(d.overflows_sideways(), f"home at {width}x{height}")
-            self.assertEqual(d.unlabeled(), [], "every field on the home screen has a label")
+        # A borrowed laptop's screen and a big one: every tab of the count,
+        # at 1366×768 and 1920×1080, fits and is labelled.
+        d.click('tr[data-selection-id] button.open-selection')
+        d.walk_tabs(self, ("plans", "setup", "entry", "tally"), "18")
+        d.click("#back")
 
 
 if __name__ == "__main__":

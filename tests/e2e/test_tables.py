@@ -161,6 +161,7 @@ class TablesTest(unittest.TestCase):
         self.assertEqual(funded_in_report(text), ["ST01", "ST03", "ST04", "ST05", "ST06", "ST07"])
         self.assertIn("Na ronde 1 vielen plannen met een score onder 2 af: ST02, ST08, ST09, ST10.", text)
         self.assertIn(re.search(r"Sleutel ([0-9A-F]{16})", msg).group(1), text)
+        d.walk_tabs(self, ("plans", "tsetup", "tentry", "toverview"), "33")
 
 
 if __name__ == "__main__":

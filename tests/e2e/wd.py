@@ -147,6 +147,22 @@ class Driver:
             ".map(e => e.id || e.name || e.className || e.outerHTML.slice(0, 60));"
         )
 
+    def walk_tabs(self, test, tabs, prefix):
+        """Every tab of the open selection at 1366×768 and 1920×1080: no
+        sideways scrolling, no table wider than its card, every field
+        labelled; a screenshot of each."""
+        for width, height in ((1366, 768), (1920, 1080)):
+            self.set_size(width, height)
+            for tab in tabs:
+                self.click(f"#tab-{tab}")
+                self.find("#selection-view")
+                self.screenshot(f"{prefix}-{tab}-{width}x{height}.png")
+                test.assertFalse(self.overflows_sideways(), f"{tab} at {width}x{height}")
+                over = self.script("return [...document.querySelectorAll('.card table')].filter(t => t.scrollWidth > t.closest('.card').clientWidth + 1).map(t => t.id);")
+                test.assertEqual(over, [], f"{tab} at {width}x{height}")
+                test.assertEqual(self.unlabeled(), [], f"every field has a label ({tab})")
+        self.set_size(1200, 800)
+
     def in_view(self, css):
         """Whether the element is drawn entirely inside the window."""
         return self.script(

@@ -302,7 +302,11 @@ export class App {
   }
 
   private firstRunCard(): HTMLElement {
-    const go = (id: string) => () => document.getElementById(id)?.scrollIntoView({ block: "start" });
+    const go = (id: string) => () => {
+      const tools = document.getElementById("tools") as HTMLDetailsElement | null;
+      if (tools) tools.open = true;
+      document.getElementById(id)?.scrollIntoView({ block: "start" });
+    };
     return h(
       "div",
       { class: "card first-run", id: "first-run" },
@@ -400,6 +404,7 @@ export class App {
   private async home(): Promise<HTMLElement> {
     const list = await this.api.listSelections();
     const coordinator = this.operator?.role === "coordinator";
+    const onlyDemo = list.every((x) => x.edition.endsWith("(demo)"));
     const create = (e: Event) => {
       e.preventDefault();
       this.act(async () => {
@@ -434,11 +439,23 @@ export class App {
             h("tbody", {}, rows),
           ),
       // A laptop with only the demo: how to begin, in three steps.
-      coordinator && list.every((x) => x.edition.endsWith("(demo)")) ? this.firstRunCard() : null,
-      coordinator ? h("div", { class: "card", id: "new-card" }, h("h2", {}, t("home.new")), this.selectionForm("new", {}, create, t("action.create"))) : h("p", { class: "msg info", id: "volunteer-note" }, t("team.volunteer_note")),
-      coordinator ? await this.teamCard() : null,
-      coordinator ? this.verifyCard() : null,
-      coordinator ? await this.backupCard() : null,
+      coordinator && onlyDemo ? this.firstRunCard() : null,
+      coordinator
+        ? // Your wijk first; setting up and the tools behind it (open on a new laptop, or as left).
+          h(
+            "details",
+            {
+              id: "tools",
+              open: (localStorage.getItem("wijkstem.tools") ?? (onlyDemo ? "open" : "closed")) === "open",
+            },
+            // Remembered only when the coordinator opens or closes it.
+            h("summary", { id: "tools-toggle", onclick: (e: Event) => localStorage.setItem("wijkstem.tools", ((e.currentTarget as HTMLElement).parentElement as HTMLDetailsElement).open ? "closed" : "open") }, h("span", { class: "tools-title" }, t("home.tools")), h("span", { class: "muted" }, ` — ${t("home.tools_list")}`)),
+            h("div", { class: "card", id: "new-card" }, h("h2", {}, t("home.new")), this.selectionForm("new", {}, create, t("action.create"))),
+            await this.teamCard(),
+            this.verifyCard(),
+            await this.backupCard(),
+          )
+        : h("p", { class: "msg info", id: "volunteer-note" }, t("team.volunteer_note")),
       await this.aboutCard(),
     );
   }

@@ -41,21 +41,40 @@ export async function panelSetupTab(ctx: Ctx, s: Selection, plans: Plan[]): Prom
       h("p", { class: "muted" }, st.members.map((m) => `${m.code} ${m.name}`).join(" · ")),
       h("form", { class: "row", id: "member-form", onsubmit: addMember }, h("label", {}, t("panelui.code"), h("input", { id: "member-code", size: 6 })), h("label", {}, t("panelui.name"), h("input", { id: "member-name", size: 16 })), h("button", { type: "submit", class: "secondary" }, t("panelui.add_member"))),
     ),
-    h(
+    // A closed panel opens no more rounds and takes no more amendments.
+    s.status === "closed" ? h("p", { class: "msg info", id: "panel-closed-note" }, t("panelui.panel_closed")) : null,
+    s.status === "closed" ? null : h(
       "form",
       { class: "card", id: "round-form", onsubmit: open },
       h("h2", {}, current && !current.closed ? t("panelui.round_is_open", { round: current.no }) : t("panelui.open_round", { round: st.rounds.length + 1 })),
       h(
         "div",
         { class: "row" },
-        h("label", {}, t("panelui.format"), h("select", { id: "round-kind" }, (["points", "approval", "ranking", "consent"] as const).map((k) => h("option", { value: k }, t(`panelui.format_${k}`))))),
-        h("label", {}, t("panelui.format_n"), h("input", { id: "round-n", size: 4, value: 5 })),
+        h(
+          "label",
+          {},
+          t("panelui.format"),
+          h(
+            "select",
+            {
+              id: "round-kind",
+              // The number says what it means for the chosen way of voting (none for ranking and consent).
+              onchange: (e: Event) => {
+                const k = (e.target as HTMLSelectElement).value;
+                document.getElementById("round-n-label")!.textContent = t(k === "approval" ? "panelui.n_approval" : "panelui.n_points");
+                (document.getElementById("round-n-field") as HTMLElement).hidden = k === "ranking" || k === "consent";
+              },
+            },
+            (["points", "approval", "ranking", "consent"] as const).map((k) => h("option", { value: k }, t(`panelui.format_${k}`))),
+          ),
+        ),
+        h("label", { id: "round-n-field" }, h("span", { id: "round-n-label" }, t("panelui.n_points")), h("input", { id: "round-n", size: 4, value: 5 })),
       ),
       h("p", { class: "muted" }, t("panelui.present_help")),
       h("div", { class: "row attendance" }, st.members.map((m) => h("label", { class: "inline" }, h("input", { type: "checkbox", class: "present", value: m.code, checked: true }), ` ${m.code}`))),
       h("button", { id: "open-round", type: "submit", disabled: !!current && !current.closed }, t("panelui.open")),
     ),
-    h(
+    s.status === "closed" ? null : h(
       "form",
       { class: "card", id: "amend-form", onsubmit: amend },
       h("h2", {}, t("panelui.amend")),
