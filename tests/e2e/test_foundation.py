@@ -40,12 +40,21 @@ class FoundationTest(unittest.TestCase):
     def test_create_selection_import_csv_and_see_total(self):
         d = self.d
         # A new database opens on the demo edition; first the operator signs in.
+        # The window's own storage outlives a run: start from a new laptop's.
+        d.script("localStorage.removeItem('wijkstem.tools');")
         # The demo's roster and PINs are on the sign-in screen.
         pins = d.wait_text("#demo-pins", lambda t: "Sam" in t)
         for name, pin in d.DEMO_PINS.items():
             self.assertIn(name, pins)
             self.assertIn(pin, pins)
         d.screenshot("01-signin.png")
+        for width, height in ((1366, 768), (1920, 1080)):
+            d.set_size(width, height)
+            d.find("#signin-form")
+            self.assertFalse(d.overflows_sideways())
+            self.assertEqual(d.unlabeled(), [], "the sign-in fields are labelled")
+            d.screenshot(f"01-signin-{width}x{height}.png")
+        d.set_size(1200, 800)
         # A wrong PIN is refused in words.
         d.type("#operator-pin", "0000")
         d.click("#sign-in")
@@ -113,6 +122,18 @@ class FoundationTest(unittest.TestCase):
         self.assertEqual(d.text("#total-cost"), "€ 11.150,50")
         self.assertIn("3 plannen", d.text("#budget-line"))
         d.screenshot("03-selection.png")
+
+        # A refused plan keeps what was typed: only the cost needs fixing.
+        d.type("#plan-code", "E4")
+        d.type("#plan-title", "Speeltuin aan de Dampoort")
+        d.type("#plan-cost", "veel")
+        d.click("#plan-submit")
+        d.wait_text("#messages", lambda t: "bedrag" in t.lower() or "geldig" in t.lower())
+        self.assertEqual(d.script("return document.getElementById('plan-title').value"), "Speeltuin aan de Dampoort")
+        self.assertEqual(d.script("return document.getElementById('plan-code').value"), "E4")
+        self.assertIn("3 plannen", d.text("#budget-line"), "nothing was added")
+        for f in ("#plan-code", "#plan-title", "#plan-cost"):
+            d.type(f, "")
 
         # English is one click away.
         d.click("#lang-switch")

@@ -66,6 +66,8 @@ export class App {
   /** The element the operator last clicked or typed in, and the id near it
    * when an action started: its messages are shown there, not at the top. */
   private lastTarget: Element | null = null;
+  /** What was typed when an action was refused, put back after the redraw. */
+  private typed: Map<string, string | boolean> | null = null;
   private anchor: string | null = null;
   private anchorContainer: string | null = null;
 
@@ -126,6 +128,8 @@ export class App {
     } catch (e) {
       ok = false;
       this.fail(e);
+      // A refusal loses nothing typed: the fields come back as they were.
+      this.typed = snapshotFields(this.root);
     }
     try {
       await this.render();
@@ -143,6 +147,8 @@ export class App {
       this.remember();
       const banner = this.backupWarning ? h("div", { class: "msg warn banner", id: "backup-warning", role: "alert" }, problemText(this.backupWarning)) : null;
       this.root.replaceChildren(this.header(), h("main", {}, banner, this.messageBox(), body));
+      if (this.typed) restoreFields(this.root, this.typed);
+      this.typed = null;
       const focus = this.root.querySelector<HTMLElement>("[autofocus]");
       focus?.focus();
       // A field that holds a mistake comes back selected: typing replaces it.
@@ -773,6 +779,26 @@ export async function startProjectorView(api: Api, root: HTMLElement, selectionI
     stopped = true;
     clearTimeout(timer);
   };
+}
+
+/** The values of the fields the operator can type in, by id (not PINs, and
+ * not inside `[data-own-draft]`, which keep or clear their typing themselves). */
+export function snapshotFields(root: HTMLElement): Map<string, string | boolean> {
+  const out = new Map<string, string | boolean>();
+  for (const el of root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>("input[id], textarea[id], select[id]")) {
+    if (el.closest("[data-own-draft]") || (el as HTMLInputElement).type === "password" || (el as HTMLInputElement).type === "file") continue;
+    out.set(el.id, (el as HTMLInputElement).type === "checkbox" ? (el as HTMLInputElement).checked : el.value);
+  }
+  return out;
+}
+
+export function restoreFields(root: HTMLElement, typed: Map<string, string | boolean>) {
+  for (const [id, v] of typed) {
+    const el = root.querySelector<HTMLInputElement>(`[id="${CSS.escape(id)}"]`);
+    if (!el || el.closest("[data-own-draft]") || el.readOnly) continue;
+    if (typeof v === "boolean") el.checked = v;
+    else el.value = v;
+  }
 }
 
 function toBase64(bytes: Uint8Array): string {

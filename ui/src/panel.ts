@@ -200,7 +200,7 @@ export async function panelEntryTab(ctx: Ctx, s: Selection): Promise<HTMLElement
       { class: "grid-scroll" },
       h(
         "table",
-        { id: "vote-grid" },
+        { id: "vote-grid", "data-own-draft": true },
         h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", {}, ""), codes.map((c) => h("th", { title: titles.get(c) ?? "" }, h("span", { class: "code" }, c), h("span", { class: "short-title" }, titles.get(c) ?? ""))), h("th", {}, ""))),
         h("tbody", {}, r.present.map(row)),
       ),

@@ -98,7 +98,7 @@ export async function setupTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
       "form",
       { class: "card row", id: "print-form", onsubmit: print },
       h("label", {}, t("paperui.count"), h("input", { id: "print-count", size: 6, value: 100 })),
-      h("label", {}, t("paperui.per_page"), h("select", { id: "print-per-page" }, h("option", { value: 1, selected: perPage === 1 }, "1"), h("option", { value: 2, selected: perPage === 2 }, "2"))),
+      h("label", {}, t("paperui.per_page"), h("select", { id: "print-per-page", "data-own-draft": true }, h("option", { value: 1, selected: perPage === 1 }, "1"), h("option", { value: 2, selected: perPage === 2 }, "2"))),
       h("button", { id: "print-ballots", type: "submit", disabled: !settings, "aria-describedby": settings ? undefined : "print-why" }, t("paperui.print")),
       // A disabled button says why.
       settings ? null : h("span", { class: "why-disabled", id: "print-why" }, t("paperui.print_needs_style")),
@@ -448,7 +448,7 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
   function entryForm() {
   return h(
     "form",
-    { class: "card", id: "entry-form", onsubmit: save },
+    { class: "card", id: "entry-form", onsubmit: save, "data-own-draft": true },
     h("p", { class: "muted" }, t("paperui.entry_help")),
     chip,
     h("div", { class: "row" }, h("label", {}, t("paperui.scan"), scan), h("label", {}, t("paperui.marks"), marksInput)),
