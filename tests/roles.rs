@@ -205,7 +205,10 @@ fn pins_are_stored_salted_and_slow_and_names_compared_as_people_read_them() {
     assert_eq!(hashes.len(), 2);
     assert_ne!(hashes[0], hashes[1]);
     for h in &hashes {
-        assert!(h.starts_with("scrypt$14$8$1$") && !h.contains("1234"), "{h}");
+        // (A random hex digest may contain "1234" by chance: compare the parts.)
+        let parts: Vec<&str> = h.split('$').collect();
+        assert!(h.starts_with("scrypt$14$8$1$") && parts.len() == 6 && !parts.contains(&"1234"), "{h}");
+        assert_eq!((parts[4].len(), parts[5].len()), (32, 64), "16 bytes of salt, 32 of hash: {h}");
     }
     // The last coordinator stays one.
     let id = s.own_roster_id().unwrap();
