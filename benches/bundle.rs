@@ -10,12 +10,12 @@ use std::time::Instant;
 
 use rand::{Rng, SeedableRng};
 use rusqlite::params;
-use wijkstem::ballot::{BallotStyle, EntryRules, Serial};
 use wijkstem::i18n::Lang;
+use wijkstem::output::signing::Signer;
+use wijkstem::paper::ballot::{BallotStyle, EntryRules, Serial};
 use wijkstem::paper::PaperSettings;
 use wijkstem::session::Session;
-use wijkstem::signing::Signer;
-use wijkstem::store::StoreError;
+use wijkstem::storage::store::StoreError;
 
 fn main() {
     let n: u32 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(100_000);
@@ -37,7 +37,7 @@ fn main() {
     let codes: Vec<String> = s.plans(1).unwrap().into_iter().map(|p| p.code).collect();
     let t = Instant::now();
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
-    let mut store = wijkstem::store::Store::open(&dir.join("bench.sqlite")).unwrap();
+    let mut store = wijkstem::storage::store::Store::open(&dir.join("bench.sqlite")).unwrap();
     store
         .write("Bench", |c| {
             let mut entered = Vec::with_capacity(n as usize);
@@ -57,7 +57,7 @@ fn main() {
                         picked.push((code, 1));
                     }
                 }
-                let marks = wijkstem::paper::canonical_marks(&wijkstem::ballot::Marks { marks: picked });
+                let marks = wijkstem::paper::canonical_marks(&wijkstem::paper::ballot::Marks { marks: picked });
                 ins_b.execute(params![serial]).map_err(|e| c.err(e))?;
                 ins_e.execute(params![serial, marks]).map_err(|e| c.err(e))?;
                 entered.push(serial);
@@ -80,7 +80,7 @@ fn main() {
     for _ in 0..3 {
         // The check every export runs first: schema, chain, every record.
         let t = Instant::now();
-        let c = wijkstem::store::verify(s.store().conn()).unwrap();
+        let c = wijkstem::storage::store::verify(s.store().conn()).unwrap();
         check.push(t.elapsed().as_secs_f64());
         assert!(c.broken_at.is_none(), "{:?}", c.broken_at);
         let t = Instant::now();
@@ -88,7 +88,7 @@ fn main() {
         export.push(t.elapsed().as_secs_f64());
         size = zip.len();
         let t = Instant::now();
-        let r = wijkstem::bundle::verify(&zip, Some(&signer.pk));
+        let r = wijkstem::output::bundle::verify(&zip, Some(&signer.pk));
         verify.push(t.elapsed().as_secs_f64());
         assert!(r.ok(), "{:?}", r.problems);
     }

@@ -12,8 +12,8 @@
 
 use std::time::Instant;
 
-use wijkstem::ballot::{qr_payload, BallotStyle, EntryRules};
 use wijkstem::i18n::Lang;
+use wijkstem::paper::ballot::{qr_payload, BallotStyle, EntryRules};
 use wijkstem::paper::{parse_marks, PaperSettings};
 use wijkstem::session::Session;
 

@@ -7,7 +7,7 @@ Usage: scripts/bench.sh
 
 Runs the benchmarks and prints tables (they are never timed tests):
 desktop start-up time and memory, the rules engine against pabutools
-(peer times from tests/data/pabulib/expected.json), paper-ballot entry and
+(peer times from crates/rules/tests/data/pabulib/expected.json), paper-ballot entry and
 printing, result bundle export/verify with 100,000 ballots, and a saved
 panel vote to the projector. Builds the app in release mode first.
 
@@ -28,8 +28,8 @@ build_ui
 build_app --release
 say "Desktop start-up and memory"
 WIJKSTEM_APP="$ROOT/target/release/wijkstem-app" xvfb-run -a -s "-screen 0 1280x900x24" python3 "$ROOT/benches/startup.py"
-say "Rules engine against pabutools (peer times from tests/data/pabulib/expected.json)"
-(cd "$ROOT" && cargo bench --quiet --bench rules)
+say "Rules engine against pabutools (peer times from crates/rules/tests/data/pabulib/expected.json)"
+(cd "$ROOT" && cargo bench --quiet -p wijkstem-rules --bench rules)
 say "Paper ballots: durable save of one entry, printing 1,000 ballots"
 (cd "$ROOT" && cargo bench --quiet --bench paper)
 say "Result bundle: export and verify with 100,000 ballots"

@@ -2,7 +2,7 @@
 //! app is never empty on first launch and a facilitator can practise.
 
 use crate::selection::{Method, PlanInput, Selection, SelectionError, SelectionInput};
-use crate::store::Store;
+use crate::storage::store::Store;
 
 pub const DEMO_OPERATOR: &str = "demo";
 pub const DEMO_EDITION: &str = "Wijkbudget 2026 (demo)";

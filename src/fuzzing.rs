@@ -3,7 +3,7 @@
 //! through exactly the same checks on the stable toolchain. Each function
 //! takes arbitrary bytes and panics only when a property is broken.
 
-use crate::ballot::{self, Serial};
+use crate::paper::ballot::{self, Serial};
 
 /// Scanned text: never a panic; whatever is accepted re-encodes to itself.
 pub fn qr(data: &[u8]) {
@@ -30,29 +30,9 @@ pub fn serial(data: &[u8]) {
     }
 }
 
-/// A pabulib file: never a panic; a file that reads gives an election the
-/// rules can run on without going over budget, and writes back readably.
-pub fn pabulib(data: &[u8]) {
-    let Ok(f) = crate::pabulib::read(data, true) else { return };
-    let e = f.election();
-    if e.projects.len() > 200 || e.ballots.len() > 2000 {
-        return;
-    }
-    let out = crate::rules::run(
-        &e,
-        &crate::rules::Rule::Greedy { score: crate::rules::GreedyScore::Approvals },
-        &crate::rules::TieBreak::Lexicographic,
-    );
-    assert!(out.total_cost <= e.budget.max(0) || e.budget < 0, "greedy stays within the budget");
-    let mut bytes = Vec::new();
-    f.write(&mut bytes).expect("writes to memory");
-    let again = crate::pabulib::read(bytes.as_slice(), true);
-    assert!(again.is_ok(), "a file we read, we can write and read again: {:?}", again.err());
-}
-
 /// A plans CSV: never a panic; all rows or none are imported.
 pub fn csv(data: &[u8]) {
-    let mut store = crate::store::Store::open_in_memory().expect("in-memory database");
+    let mut store = crate::storage::store::Store::open_in_memory().expect("in-memory database");
     let sel = store
         .create_selection(
             "fuzz",
@@ -78,6 +58,6 @@ pub fn bundle(data: &[u8]) {
     // A fixed public key nobody has the secret of: nothing may verify.
     let pk = minisign::PublicKey::from_base64("RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3")
         .expect("a valid key");
-    let r = crate::bundle::verify(data, Some(&pk));
+    let r = crate::output::bundle::verify(data, Some(&pk));
     assert!(!r.ok(), "a bundle verified against a key with no secret");
 }

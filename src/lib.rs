@@ -8,30 +8,25 @@
 //!   together with its `audit` event, so a change without an event cannot exist.
 //! - Money is integer euro cents (`money::Cents`).
 
-pub mod audit;
-pub mod backup;
-pub mod ballot;
-pub mod batch;
-pub mod bundle;
-pub mod csv_import;
-pub mod cvr;
 pub mod demo;
+pub mod explain;
 pub mod fuzzing;
 pub mod i18n;
 pub mod money;
-pub mod pabulib;
+pub mod output;
 pub mod panel;
 pub mod paper;
 pub mod pdf;
 pub mod problem;
-pub mod report;
-pub mod review;
 pub mod roster;
-pub mod rules;
 pub mod selection;
 pub mod session;
-pub mod signing;
-pub mod store;
+pub mod storage;
 pub mod tables;
+
+/// The counting rules and the pabulib format live in their own pure crate
+/// (`crates/rules`: no SQLite, no messages); the core renders their
+/// explanations in the user's language (`explain`).
+pub use wijkstem_rules::{self as rules, pabulib};
 
 pub use problem::Problem;

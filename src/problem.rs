@@ -67,3 +67,20 @@ impl ToProblem for Problem {
         self.clone()
     }
 }
+
+/// A pabulib file's findings are coded data in the rules crate; here they
+/// become messages.
+impl ToProblem for crate::pabulib::PbError {
+    fn to_problem(&self) -> Problem {
+        match self {
+            crate::pabulib::PbError::At { line, code, params } => {
+                let mut p = Problem::new(&format!("pabulib.{code}")).with("line", line);
+                for (k, v) in params {
+                    p = p.with(k, v);
+                }
+                p
+            }
+            crate::pabulib::PbError::Io(d) => Problem::new("pabulib.io").with("detail", d),
+        }
+    }
+}

@@ -14,7 +14,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::problem::{Failure, Problem};
-use crate::store::{Store, StoreError};
+use crate::storage::store::{Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -279,7 +279,7 @@ impl Store {
             }
             c.tx.execute(
                 "INSERT INTO roster (name, name_key, role, pin_hash, active, created_at) VALUES (?1, ?2, ?3, ?4, 1, ?5)",
-                params![name, key, role.as_str(), hash, crate::audit::now()],
+                params![name, key, role.as_str(), hash, crate::storage::audit::now()],
             )
             .map_err(|e| c.err(e))?;
             let id = c.tx.last_insert_rowid();

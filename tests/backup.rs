@@ -6,12 +6,12 @@
 mod common;
 use std::process::Command;
 
-use wijkstem::backup::{self, BackupSettings};
-use wijkstem::ballot::{qr_payload, BallotStyle, EntryRules};
-use wijkstem::batch::BoxInput;
 use wijkstem::i18n::Lang;
+use wijkstem::paper::ballot::{qr_payload, BallotStyle, EntryRules};
+use wijkstem::paper::boxes::BoxInput;
 use wijkstem::paper::{parse_marks, PaperSettings};
 use wijkstem::session::Session;
+use wijkstem::storage::backup::{self, BackupSettings};
 
 struct Room {
     s: Session,

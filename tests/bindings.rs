@@ -4,19 +4,19 @@
 #![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 use ts_rs::TS;
-use wijkstem::audit::{AuditEvent, ChainBreak, ChainReport};
-use wijkstem::backup::{BackupInfo, BackupSelection, BackupSettings};
-use wijkstem::ballot::{BallotStyle, EntryRules, Finding, Marks, Treat, Verdict};
-use wijkstem::batch::{BoxInput, BoxView, ProgressView};
-use wijkstem::csv_import::ImportReport;
 use wijkstem::panel::{Member, PanelPackage, PanelState, ProjectedPlan, ProjectorView, RoundFormat, RoundState};
+use wijkstem::paper::ballot::{BallotStyle, EntryRules, Finding, Marks, Treat, Verdict};
+use wijkstem::paper::boxes::{BoxInput, BoxView, ProgressView};
+use wijkstem::paper::review::{DifferenceView, EntrySide, Recheck, Resolution, ReviewItem};
 use wijkstem::paper::{EntryReceipt, PaperSettings, TallyPlan, TallyView};
 use wijkstem::problem::{Failure, Problem};
-use wijkstem::review::{DifferenceView, EntrySide, Recheck, Resolution, ReviewItem};
+use wijkstem::selection::csv_import::ImportReport;
 use wijkstem::selection::{Method, Plan, PlanInput, Selection, SelectionInput, Status};
 use wijkstem::session::{
     AboutInfo, BackupStatus, BundleExport, ChainHead, Location, Recovery, StartupInfo, VerifyView,
 };
+use wijkstem::storage::audit::{AuditEvent, ChainBreak, ChainReport};
+use wijkstem::storage::backup::{BackupInfo, BackupSelection, BackupSettings};
 use wijkstem::tables::{
     RankedPlan, RoundView, TableInput, TableSettings, TableView, TablesOverview, VerdictFormat, VerdictInput,
 };

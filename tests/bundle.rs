@@ -9,12 +9,12 @@ use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
 use std::process::Command;
 
-use wijkstem::ballot::{qr_payload, BallotStyle, EntryRules};
-use wijkstem::bundle::{self, Manifest, MANIFEST, SIGNATURE};
 use wijkstem::i18n::Lang;
+use wijkstem::output::bundle::{self, Manifest, MANIFEST, SIGNATURE};
+use wijkstem::output::signing::{self, Signer};
+use wijkstem::paper::ballot::{qr_payload, BallotStyle, EntryRules};
 use wijkstem::paper::{parse_marks, PaperSettings};
 use wijkstem::session::Session;
-use wijkstem::signing::{self, Signer};
 
 mod common;
 use common::need;

@@ -325,10 +325,14 @@ fn cli_demo_selections_import_and_audit_verify() {
 fn every_problem_code_in_the_sources_is_translated() {
     let re = regex::Regex::new(r#"(?:Problem::new|\bp)\("([a-z_]+\.[a-z_]+)"\)"#).unwrap();
     let mut found = std::collections::BTreeSet::new();
-    for dir in ["src", "src/rules", "src-tauri/src"] {
-        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/").to_string() + dir).unwrap() {
+    let mut dirs: Vec<std::path::PathBuf> =
+        ["src", "src-tauri/src"].iter().map(|d| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(d)).collect();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "rs") {
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(&path).unwrap();
                 found.extend(re.captures_iter(&text).map(|c| c[1].to_string()));
             }
@@ -381,8 +385,24 @@ fn control_and_direction_characters_and_odd_codes_are_refused() {
 /// A trigger's statement exactly as the migrations create it (an adversary
 /// who puts a dropped trigger back leaves the schema as it was).
 fn trigger_sql(name: &str) -> String {
-    let m = wijkstem::store::migrations()[0];
+    let m = wijkstem::storage::store::migrations()[0];
     let start = m.find(&format!("CREATE TRIGGER {name} ")).unwrap();
     let end = start + m[start..].find("END;").unwrap() + 4;
     m[start..end].to_string()
+}
+
+/// The rules crate gives steps as data; the core says them in both languages.
+#[test]
+fn explanation_reads_as_sentences_in_both_languages() {
+    use wijkstem::i18n::Lang;
+    use wijkstem::rules::{self, Ballot, Election, GreedyScore, Project, Rule, TieBreak};
+    let projects = vec![Project { id: "Bankjes".into(), cost: 300 }, Project { id: "Bomen".into(), cost: 900 }];
+    let ballots = vec![Ballot { weight: 3, items: vec![(0, 1)] }, Ballot { weight: 1, items: vec![(1, 1)] }];
+    let e = Election { budget: 1000, projects, ballots, unit_scale: 1 };
+    let out = rules::run(&e, &Rule::Greedy { score: GreedyScore::Approvals }, &TieBreak::Lexicographic);
+    let nl: Vec<String> = out.steps.iter().map(|s| wijkstem::explain::render(&e, s, Lang::Nl)).collect();
+    assert_eq!(nl[0], "Bankjes (score 3) kost 300; er is nog 1000, dus het plan komt er. Over: 700.");
+    assert!(nl[1].contains("past niet"), "{}", nl[1]);
+    let en = wijkstem::explain::render(&e, &out.steps[1], Lang::En);
+    assert!(en.contains("does not fit"), "{en}");
 }

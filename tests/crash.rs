@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use rand::{Rng, SeedableRng};
-use wijkstem::ballot::{qr_payload, style_hash, BallotStyle, EntryRules, PrintedPlan, Serial};
+use wijkstem::paper::ballot::{qr_payload, style_hash, BallotStyle, EntryRules, PrintedPlan, Serial};
 use wijkstem::paper::PaperSettings;
 use wijkstem::session::Session;
 
@@ -46,10 +46,10 @@ fn sigkill_at_random_moments_loses_no_acknowledged_entry() {
         // Serials straight into the table through the store's write path
         // (claimed in the audit chain): printing 12,000 PDF ballots is not
         // what is tested here.
-        let mut store = wijkstem::store::Store::open(&db).unwrap();
+        let mut store = wijkstem::storage::store::Store::open(&db).unwrap();
         let serials: Vec<Serial> = (0..12_000u32).map(|i| Serial::from_random(i * 8_111 + 7)).collect();
         store
-            .write("Opzet", |c| -> Result<(), wijkstem::store::StoreError> {
+            .write("Opzet", |c| -> Result<(), wijkstem::storage::store::StoreError> {
                 for s in &serials {
                     c.tx.execute(
                         "INSERT INTO ballot (selection_id, serial, style_hash, batch) VALUES (1, ?1, ?2, 1)",
@@ -134,7 +134,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_entry() {
 }
 
 fn display(payload: &str) -> String {
-    wijkstem::ballot::parse_scan(payload, 1).unwrap().serial.display()
+    wijkstem::paper::ballot::parse_scan(payload, 1).unwrap().serial.display()
 }
 
 fn entered_serials(db: &std::path::Path) -> HashSet<String> {
@@ -161,7 +161,7 @@ fn check(db: &std::path::Path, acked: &[String], round: usize, seed: u64) {
     let events: i64 =
         conn.query_row("SELECT count(*) FROM audit_log WHERE action = 'ballot.enter'", [], |r| r.get(0)).unwrap();
     assert_eq!(entries, events, "{ctx}: every entry has exactly its audit event");
-    let chain = wijkstem::audit::verify(&conn).unwrap();
+    let chain = wijkstem::storage::audit::verify(&conn).unwrap();
     assert!(chain.broken_at.is_none(), "{ctx}: audit chain broken at {:?}", chain.broken_at);
 }
 

@@ -8,8 +8,8 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use wijkstem::ballot::{qr_payload, BallotStyle, EntryRules};
 use wijkstem::i18n::Lang;
+use wijkstem::paper::ballot::{qr_payload, BallotStyle, EntryRules};
 use wijkstem::paper::{parse_marks, PaperSettings};
 use wijkstem::session::Session;
 

@@ -14,7 +14,7 @@ fn saved_fuzz_inputs_hold_their_properties() {
     let targets: [(&str, Check); 5] = [
         ("qr", wijkstem::fuzzing::qr),
         ("serial", wijkstem::fuzzing::serial),
-        ("pabulib", wijkstem::fuzzing::pabulib),
+        ("pabulib", wijkstem::rules::fuzzing::pabulib),
         ("csv", wijkstem::fuzzing::csv),
         ("bundle", wijkstem::fuzzing::bundle),
     ];

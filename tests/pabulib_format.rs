@@ -55,7 +55,7 @@ fn writing_back_reads_the_same() {
 
 #[test]
 fn real_files_round_trip() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pabulib");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/rules/tests/data/pabulib");
     for name in [
         "Poland_Gdansk_2020_Olszynka.pb",
         "Worldwide_Mechanical_Turk_Ranking_value_money_3.pb",
@@ -116,7 +116,7 @@ PROJECTS\nproject_id;cost\nA;60\nB;50\nVOTES\nvoter_id;vote\n1;A,B,A\n2;A,B\n3;B
     assert_eq!(f.ballots[0].items, [(0, 1), (1, 1)]);
     assert_eq!(f.ballots[0].weight, 2);
     assert_eq!(f.warnings.len(), 1);
-    let nl = f.warnings[0].render(wijkstem::i18n::Lang::Nl);
+    let nl = wijkstem::problem::ToProblem::to_problem(&f.warnings[0]).render(wijkstem::i18n::Lang::Nl);
     assert!(nl.starts_with("Regel 13:") && nl.contains("project A twee keer"), "{nl}");
     // With points, which number counts is unclear: refused.
     let cumulative = approval.replace("approval", "cumulative").replace("voter_id;vote\n", "voter_id;vote;points\n");
@@ -164,7 +164,7 @@ fn every_word_of_a_pabulib_message_is_dutch_by_default() {
 
 #[test]
 fn cli_refuses_unknown_variants_and_lists_every_rule_name() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pabulib");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/rules/tests/data/pabulib");
     let assen = dir.join("Netherlands_Assen_2024.pb");
     let assen = assen.to_str().unwrap();
     let (ok, out, err) = cli(&["pb", "tally", assen, "--rule", "mes_cost_add1", "--variant", "offical"], "nl");
@@ -183,7 +183,7 @@ fn cli_refuses_unknown_variants_and_lists_every_rule_name() {
 #[test]
 fn cli_output_into_a_closed_pipe_ends_quietly() {
     use std::io::{BufRead, BufReader};
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pabulib");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/rules/tests/data/pabulib");
     let file = dir.join("Poland_Warszawa_2018_rejon_6.pb");
     let mut child = Command::new(env!("CARGO_BIN_EXE_wijkstem"))
         .args(["pb", "tally", file.to_str().unwrap(), "--rule", "mes_cost_add1"])
@@ -207,7 +207,7 @@ fn cli(args: &[&str], lang: &str) -> (bool, String, String) {
 
 #[test]
 fn cli_pb_tally_prints_plans_total_and_explanation() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pabulib");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/rules/tests/data/pabulib");
     let assen = dir.join("Netherlands_Assen_2024.pb");
     let (ok, out, err) = cli(&["pb", "tally", assen.to_str().unwrap(), "--rule", "mes_cost_add1", "--json"], "nl");
     assert!(ok, "{err}");

@@ -126,9 +126,9 @@ fn rounds_quorum_votes_amendments_and_the_projector() {
 
     // The signed bundle: verifies, and recounts from the anonymous round records.
     let dir = tempfile::tempdir().unwrap();
-    let signer = wijkstem::signing::Signer::load_or_create(dir.path(), None).unwrap();
+    let signer = wijkstem::output::signing::Signer::load_or_create(dir.path(), None).unwrap();
     let zip = s.store().export_bundle(BP, &signer, Lang::Nl).unwrap();
-    let r = wijkstem::bundle::verify(&zip, Some(&signer.pk));
+    let r = wijkstem::output::bundle::verify(&zip, Some(&signer.pk));
     assert!(r.ok(), "{:?}", r.problems);
     let parts = s.store().bundle_parts(BP, &signer.key_id(), Lang::Nl).unwrap();
     assert_eq!(parts.report.funded, ["WE01", "WE03", "WE08"]);

@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use wijkstem::ballot::{self, parse_scan, qr_payload, BallotError, Serial};
+use wijkstem::paper::ballot::{self, parse_scan, qr_payload, BallotError, Serial};
 
 mod common;
 use common::have;

@@ -4,11 +4,11 @@
 //! no result until the count is closed, and the exports.
 #![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
-use wijkstem::ballot::{qr_payload, BallotStyle, EntryRules, Marks, Serial, Treat, Verdict};
-use wijkstem::batch::BoxInput;
-use wijkstem::cvr::Records;
+use wijkstem::output::cvr::Records;
+use wijkstem::paper::ballot::{qr_payload, BallotStyle, EntryRules, Marks, Serial, Treat, Verdict};
+use wijkstem::paper::boxes::BoxInput;
+use wijkstem::paper::review::Resolution;
 use wijkstem::paper::{parse_marks, PaperSettings};
-use wijkstem::review::Resolution;
 use wijkstem::session::Session;
 
 mod common;
@@ -114,7 +114,7 @@ fn invalidity_rules_and_the_committee_decide() {
     let t = s.tally_view(MUIDE, "greedy", wijkstem::i18n::Lang::Nl).unwrap();
     assert_eq!((t.valid, t.invalid, t.doubtful), (1, 1, 2));
     assert_eq!(codes(&s.close_count(MUIDE).unwrap_err()), ["count.doubtful"]);
-    let serial = |i: usize| wijkstem::ballot::parse_scan(&q[i], MUIDE).unwrap().serial.display();
+    let serial = |i: usize| wijkstem::paper::ballot::parse_scan(&q[i], MUIDE).unwrap().serial.display();
     assert_eq!(codes(&s.decide_doubtful(MUIDE, &serial(1), true, "").unwrap_err()), ["review.explanation_required"]);
     assert_eq!(codes(&s.decide_doubtful(MUIDE, &serial(3), true, "x").unwrap_err()), ["review.not_doubtful"]);
     s.decide_doubtful(MUIDE, &serial(1), false, "Vier kruisjes: de keuze is niet duidelijk").unwrap();
@@ -136,7 +136,7 @@ fn invalidity_rules_and_the_committee_decide() {
 #[test]
 fn accepted_warnings_carry_the_coordinators_explanation() {
     let (mut s, q) = setup(false, EntryRules::default());
-    let serial = wijkstem::ballot::parse_scan(&q[0], MUIDE).unwrap().serial.display();
+    let serial = wijkstem::paper::ballot::parse_scan(&q[0], MUIDE).unwrap().serial.display();
     s.enter_ballot(MUIDE, None, &q[0], &m("MM01"), None).unwrap();
     let w = s.reviews(MUIDE).unwrap();
     assert_eq!(w.len(), 1);
@@ -158,7 +158,7 @@ fn differing_marks_are_sent_back_and_re_entered_blind() {
     s.enter_ballot(MUIDE, Some(bx.id), &q[0], &m("MM01,MM03,MM05"), None).unwrap();
     let b = s.boxes(MUIDE).unwrap().remove(0);
     assert_eq!((b.entered, b.settled, b.waiting, b.differences), (2, 0, 1, 1));
-    let serial = wijkstem::ballot::parse_scan(&q[0], MUIDE).unwrap().serial;
+    let serial = wijkstem::paper::ballot::parse_scan(&q[0], MUIDE).unwrap().serial;
     // The coordinator sees both entries side by side before deciding.
     let d = s.differences(MUIDE).unwrap();
     assert_eq!(d.len(), 1);
@@ -313,12 +313,15 @@ fn box_cover_qr_switches_the_box_and_is_byte_exact() {
     let golden: Vec<serde_json::Value> = serde_json::from_str(include_str!("golden/box_v1.json")).unwrap();
     for g in golden {
         let (sel, b) = (g["selection_id"].as_i64().unwrap(), g["box_id"].as_i64().unwrap());
-        assert_eq!(wijkstem::ballot::box_payload(sel, b), g["payload"].as_str().unwrap());
-        assert_eq!(wijkstem::ballot::parse_box_scan(&g["payload"].as_str().unwrap().to_lowercase()), Some((sel, b)));
+        assert_eq!(wijkstem::paper::ballot::box_payload(sel, b), g["payload"].as_str().unwrap());
+        assert_eq!(
+            wijkstem::paper::ballot::parse_box_scan(&g["payload"].as_str().unwrap().to_lowercase()),
+            Some((sel, b))
+        );
         let mut damaged = g["payload"].as_str().unwrap().to_string();
         damaged.pop();
         damaged.push('Z');
-        assert_eq!(wijkstem::ballot::parse_box_scan(&damaged), None);
+        assert_eq!(wijkstem::paper::ballot::parse_box_scan(&damaged), None);
     }
     let _ = Serial::from_random(1);
 }
@@ -341,9 +344,9 @@ fn the_cast_vote_records_never_hand_a_spreadsheet_a_formula() {
         let c = cell.trim_start_matches('"');
         assert!(!c.starts_with(['=', '+', '@']), "formula cell {cell:?} in {cvr}");
     }
-    assert_eq!(wijkstem::cvr::spreadsheet_safe("-1"), "'-1");
-    assert_eq!(wijkstem::cvr::spreadsheet_safe("\tx"), "'\tx");
-    assert_eq!(wijkstem::cvr::spreadsheet_safe("4619-5275-9"), "4619-5275-9");
+    assert_eq!(wijkstem::output::cvr::spreadsheet_safe("-1"), "'-1");
+    assert_eq!(wijkstem::output::cvr::spreadsheet_safe("\tx"), "'\tx");
+    assert_eq!(wijkstem::output::cvr::spreadsheet_safe("4619-5275-9"), "4619-5275-9");
 }
 
 #[test]

@@ -12,8 +12,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use wijkstem::ballot::{qr_payload, BallotStyle, PrintedPlan, Serial};
 use wijkstem::i18n::Lang;
+use wijkstem::paper::ballot::{qr_payload, BallotStyle, PrintedPlan, Serial};
 use wijkstem::paper::PaperSettings;
 use wijkstem::selection::{Method, PlanInput, SelectionInput, MAX_TITLE};
 use wijkstem::session::Session;
@@ -167,7 +167,7 @@ fn ballots_of_5_to_60_plans_print_whole_and_scan_on_every_sheet() {
                 .iter()
                 .map(|p| PrintedPlan { code: p.code.clone(), title: p.title.clone(), cost_cents: p.cost_cents })
                 .collect();
-            let hash = wijkstem::ballot::style_hash(&BallotStyle::Approval { min: 1, max: 3 }, &printed_plans);
+            let hash = wijkstem::paper::ballot::style_hash(&BallotStyle::Approval { min: 1, max: 3 }, &printed_plans);
             // Which page (and which half) holds which ballot.
             let sheets = if per_page == 2 { 1 } else { pages.len() / serials.len() };
             assert_eq!(pages.len(), if per_page == 2 { 2 } else { serials.len() * sheets }, "{n} plans");
@@ -345,7 +345,7 @@ fn a_long_report_prints_every_plan_whole_with_page_numbers() {
     if !common::need("pdftotext") {
         return;
     }
-    use wijkstem::report::{render, CountRecord, Footer, ReportData, ReportPlan};
+    use wijkstem::output::report::{render, CountRecord, Footer, ReportData, ReportPlan};
     let plans: Vec<ReportPlan> = plans(60, 120)
         .into_iter()
         .enumerate()
@@ -362,7 +362,7 @@ fn a_long_report_prints_every_plan_whole_with_page_numbers() {
     let funded: Vec<String> = plans.iter().filter(|p| p.funded).map(|p| p.code.clone()).collect();
     let funded_cost: i64 = plans.iter().filter(|p| p.funded).map(|p| p.cost_cents).sum();
     let data = ReportData {
-        format: wijkstem::report::REPORT_FORMAT.into(),
+        format: wijkstem::output::report::REPORT_FORMAT.into(),
         lang: "nl".into(),
         selection_id: 1,
         edition: "Wijkbudget 2026".into(),
@@ -491,10 +491,13 @@ fn a_box_cover_with_the_longest_location_stays_whole() {
     }
     let (mut s, id) = session_with(None, 5, 40);
     let long = "Wijkcentrum Nieuw Gent, Jan Delvinlaan 108, ingang achterkant naast de fietsenstalling, eerste verdieping, zaal ";
-    let location: String = long.chars().cycle().take(wijkstem::batch::MAX_LOCATION).collect();
+    let location: String = long.chars().cycle().take(wijkstem::paper::boxes::MAX_LOCATION).collect();
     let name: String = "Stembus van de Sint-Amandsberg-Oost".chars().take(40).collect();
-    let input =
-        |location: &str| wijkstem::batch::BoxInput { name: name.clone(), location: location.into(), expected: 250 };
+    let input = |location: &str| wijkstem::paper::boxes::BoxInput {
+        name: name.clone(),
+        location: location.into(),
+        expected: 250,
+    };
     let too_long: String = location.clone() + "x";
     let e = s.create_box(id, &input(&too_long)).unwrap_err();
     assert_eq!(e.problems[0].code, "box.bad_location");
@@ -510,6 +513,6 @@ fn a_box_cover_with_the_longest_location_stays_whole() {
     assert!(text.contains("Verwacht aantal stembiljetten: 250"));
     assert!(text.starts_with("Stembus van de Sint-Amandsberg-Oost"), "no 'Stembus Stembus': {text}");
     if let Some(qr) = qr_per_page(&path, dir.path(), 1) {
-        assert_eq!(qr[0], vec![wijkstem::ballot::box_payload(id, b.id)]);
+        assert_eq!(qr[0], vec![wijkstem::paper::ballot::box_payload(id, b.id)]);
     }
 }

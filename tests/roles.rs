@@ -4,10 +4,10 @@
 
 use std::path::Path;
 
-use wijkstem::ballot::{qr_payload, BallotStyle, EntryRules};
 use wijkstem::i18n::Lang;
+use wijkstem::paper::ballot::{qr_payload, BallotStyle, EntryRules};
+use wijkstem::paper::review::Resolution;
 use wijkstem::paper::{parse_marks, PaperSettings};
-use wijkstem::review::Resolution;
 use wijkstem::roster::Role;
 use wijkstem::session::Session;
 

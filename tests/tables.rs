@@ -313,9 +313,9 @@ fn a_closed_tables_selection_gives_a_bundle_that_verifies_and_recounts() {
         codes(&s.enter_verdict(ST, t2, &verdict(4, &[("ST01", 2), ("ST02", 0), ("ST03", 2)])).unwrap_err()),
         ["paper.count_closed"]
     );
-    let signer = wijkstem::signing::Signer::load_or_create(dir.path(), None).unwrap();
+    let signer = wijkstem::output::signing::Signer::load_or_create(dir.path(), None).unwrap();
     let zip = s.store().export_bundle(ST, &signer, Lang::Nl).unwrap();
-    let r = wijkstem::bundle::verify(&zip, Some(&signer.pk));
+    let r = wijkstem::output::bundle::verify(&zip, Some(&signer.pk));
     assert!(r.ok(), "{:?}", r.problems);
     let parts = s.store().bundle_parts(ST, &signer.key_id(), Lang::Nl).unwrap();
     assert!(parts.report.notes.iter().any(|n| n.contains("Enkel ledlampen")));
@@ -337,14 +337,14 @@ fn a_closed_tables_selection_gives_a_bundle_that_verifies_and_recounts() {
         1,
     );
     files.insert("records/tables.json".into(), edited.into_bytes());
-    let mut manifest: wijkstem::bundle::Manifest = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    let mut manifest: wijkstem::output::bundle::Manifest = serde_json::from_slice(&files["manifest.json"]).unwrap();
     let data: std::collections::BTreeMap<String, Vec<u8>> =
         files.iter().filter(|(k, _)| !k.starts_with("manifest")).map(|(k, v)| (k.clone(), v.clone())).collect();
     for f in &mut manifest.files {
         f.sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&data[&f.path]));
         f.size = data[&f.path].len() as u64;
     }
-    manifest.content_hash = wijkstem::bundle::content_hash(&data);
+    manifest.content_hash = wijkstem::output::bundle::content_hash(&data);
     let m = serde_json::to_vec_pretty(&manifest).unwrap();
     files.insert("manifest.json.minisig".into(), signer.sign(&m, "edited").unwrap().into_bytes());
     files.insert("manifest.json".into(), m);
@@ -353,7 +353,7 @@ fn a_closed_tables_selection_gives_a_bundle_that_verifies_and_recounts() {
         w.start_file(n.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
         std::io::Write::write_all(&mut w, b).unwrap();
     }
-    let r = wijkstem::bundle::verify(&w.finish().unwrap().into_inner(), Some(&signer.pk));
+    let r = wijkstem::output::bundle::verify(&w.finish().unwrap().into_inner(), Some(&signer.pk));
     assert!(r.problems.iter().any(|p| p.code == "bundle.result_differs"), "{:?}", r.problems);
 }
 
@@ -453,7 +453,7 @@ fn a_drop_out_must_follow_from_the_verdicts_of_complete_rounds() {
     assert!(s.audit_verify().unwrap().broken_at.is_none());
     s.close_tables(ST).unwrap();
     // But the recount does not take the drop on trust: nothing is signed.
-    let signer = wijkstem::signing::Signer::load_or_create(&dir.path().join("key"), None).unwrap();
+    let signer = wijkstem::output::signing::Signer::load_or_create(&dir.path().join("key"), None).unwrap();
     let e = s.store().export_bundle(ST, &signer, Lang::Nl).unwrap_err();
     assert_eq!(codes(&e), ["bundle.recompute_failed"]);
     assert!(e.render(Lang::Nl).contains("ST02"), "{}", e.render(Lang::Nl));

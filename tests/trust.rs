@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
-use wijkstem::ballot::{qr_payload, BallotStyle, EntryRules, Serial};
 use wijkstem::i18n::Lang;
+use wijkstem::paper::ballot::{qr_payload, BallotStyle, EntryRules, Serial};
 use wijkstem::paper::{parse_marks, PaperSettings};
 use wijkstem::session::Session;
 
@@ -81,7 +81,7 @@ fn a_marks_edit_is_refused_and_once_forced_named_by_serial_everywhere() {
     assert_eq!(b.kind, "record_changed");
     assert!(b.record.unwrap().contains(&target.display()));
     // No result is handed out from it, in the core (the app and the CLI).
-    let signer = wijkstem::signing::Signer::load_or_create(&dir.path().join("k"), None).unwrap();
+    let signer = wijkstem::output::signing::Signer::load_or_create(&dir.path().join("k"), None).unwrap();
     let e = s.store().export_bundle(1, &signer, Lang::Nl).unwrap_err();
     assert_eq!(codes(&e), ["bundle.records_disagree"]);
     assert!(e.problems[0].render(Lang::Nl).contains(&target.display()));
@@ -155,7 +155,7 @@ fn every_write_claims_what_it_wrote() {
         )
         .unwrap();
     let mut rows = 0i64;
-    for t in wijkstem::audit::SEALED {
+    for t in wijkstem::storage::audit::SEALED {
         rows += c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0)).unwrap();
     }
     assert!(rows > 30);
@@ -173,17 +173,17 @@ fn every_write_claims_what_it_wrote() {
 
 #[test]
 fn a_database_from_before_claims_is_sealed_once_on_upgrade() {
-    use wijkstem::audit::{event_hash, GENESIS};
+    use wijkstem::storage::audit::{event_hash, GENESIS};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("old.sqlite");
     {
         // As Wijkstem with schema 6 left it: a selection, a plan, its events.
         let c = rusqlite::Connection::open(&db).unwrap();
-        for m in &wijkstem::store::migrations()[..6] {
+        for m in &wijkstem::storage::store::migrations()[..6] {
             c.execute_batch(m).unwrap();
         }
         c.pragma_update(None, "user_version", 6).unwrap();
-        c.pragma_update(None, "application_id", wijkstem::store::APPLICATION_ID).unwrap();
+        c.pragma_update(None, "application_id", wijkstem::storage::store::APPLICATION_ID).unwrap();
         c.execute_batch(
             "INSERT INTO selection (id, edition, wijk, budget_cents, method, status, created_at) \
              VALUES (1, '2026', 'Muide', 100000, 'ballots', 'draft', '2026-01-01T00:00:00Z'); \
@@ -249,9 +249,9 @@ fn a_printed_serial_is_found_in_no_file_of_the_public_bundle() {
     let db = dir.path().join("w.sqlite");
     let serials = closed_count(&db);
     let s = Session::open(&db).unwrap();
-    let signer = wijkstem::signing::Signer::load_or_create(&dir.path().join("k"), None).unwrap();
+    let signer = wijkstem::output::signing::Signer::load_or_create(&dir.path().join("k"), None).unwrap();
     let zip = s.store().export_bundle(1, &signer, Lang::Nl).unwrap();
-    let report = wijkstem::bundle::verify(&zip, Some(&signer.pk));
+    let report = wijkstem::output::bundle::verify(&zip, Some(&signer.pk));
     assert!(report.ok(), "{:?}", report.problems);
     let files = unzip(&zip);
     assert!(!files.iter().any(|(n, _)| n.contains("entries")), "no entry log in the public bundle");
@@ -273,7 +273,7 @@ fn a_printed_serial_is_found_in_no_file_of_the_public_bundle() {
     // The audit log shows this selection's own events and the chain; no
     // single ballot's entry, no sign-in, nothing of another wijk.
     let audit = &files.iter().find(|(n, _)| n == "audit.jsonl").unwrap().1;
-    let events: Vec<wijkstem::audit::AuditEvent> =
+    let events: Vec<wijkstem::storage::audit::AuditEvent> =
         String::from_utf8_lossy(audit).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let full = s.audit_log(i64::MAX).unwrap();
     assert_eq!(events.len(), full.len(), "every event keeps its place in the chain");
@@ -292,7 +292,7 @@ fn a_printed_serial_is_found_in_no_file_of_the_public_bundle() {
 
     // The public exports (CSV and pabulib) carry no serial either; the
     // internal export does, under a name that says so.
-    let cvr = s.store().export_cvr(1, wijkstem::cvr::Records::Public).unwrap();
+    let cvr = s.store().export_cvr(1, wijkstem::output::cvr::Records::Public).unwrap();
     let pb = s.store().export_pabulib(1).unwrap();
     let internal = unzip(&s.store().export_internal(1, Lang::Nl).unwrap());
     let internal_text: String = internal.iter().map(|(_, b)| String::from_utf8_lossy(b).to_string()).collect();
@@ -300,7 +300,7 @@ fn a_printed_serial_is_found_in_no_file_of_the_public_bundle() {
         assert!(!cvr.contains(&serial.display()) && !pb.contains(&serial.0), "serial in a public export");
         assert!(internal_text.contains(&serial.display()), "the committee's export names every entered ballot");
     }
-    assert_eq!(internal[0].0, wijkstem::bundle::INTERNAL_README);
+    assert_eq!(internal[0].0, wijkstem::output::bundle::INTERNAL_README);
     assert!(String::from_utf8_lossy(&internal[0].1).contains("NIET PUBLICEREN"));
 }
 
@@ -308,9 +308,9 @@ fn a_printed_serial_is_found_in_no_file_of_the_public_bundle() {
 /// audit log's triggers, rename an operator, remove one event, recompute
 /// every hash so the chain verifies again.
 fn rewrite_chain(db: &Path) {
-    use wijkstem::audit::{event_hash, GENESIS};
+    use wijkstem::storage::audit::{event_hash, GENESIS};
     without_triggers(db, |c| {
-        let events = wijkstem::audit::all(c).unwrap();
+        let events = wijkstem::storage::audit::all(c).unwrap();
         let victim = events.iter().find(|e| e.action == "operator.sign_in").unwrap().seq;
         c.execute("DELETE FROM audit_log", []).unwrap();
         let mut prev = GENESIS.to_string();
@@ -349,12 +349,12 @@ fn a_rewritten_chain_fails_against_the_printed_head_and_the_checkpoint() {
     std::fs::create_dir_all(&backups).unwrap();
     let keys = db.with_file_name("keys");
     std::env::set_var("WIJKSTEM_KEY_DIR", &keys);
-    let _ = wijkstem::signing::Signer::load_or_create(&keys, None).unwrap();
+    let _ = wijkstem::output::signing::Signer::load_or_create(&keys, None).unwrap();
     {
         let mut s = Session::open(&db).unwrap();
         common::sign_in(&mut s, "Anna").unwrap();
         s.load_demo().unwrap();
-        s.set_backup_settings(&wijkstem::backup::BackupSettings {
+        s.set_backup_settings(&wijkstem::storage::backup::BackupSettings {
             dir: Some(backups.display().to_string()),
             keep: 5,
             every_minutes: 10,
@@ -370,7 +370,10 @@ fn a_rewritten_chain_fails_against_the_printed_head_and_the_checkpoint() {
         )
         .unwrap();
         let b = s
-            .create_box(1, &wijkstem::batch::BoxInput { name: "Bus 1".into(), location: "Zaal".into(), expected: 2 })
+            .create_box(
+                1,
+                &wijkstem::paper::boxes::BoxInput { name: "Bus 1".into(), location: "Zaal".into(), expected: 2 },
+            )
             .unwrap();
         let (serials, _) = s.print_ballots(1, 2, 1, Lang::Nl).unwrap();
         let hash: String =
@@ -391,13 +394,13 @@ fn a_rewritten_chain_fails_against_the_printed_head_and_the_checkpoint() {
     assert!(std::path::PathBuf::from(format!("{}.minisig", checkpoint.display())).exists(), "signed");
     // The proces-verbaal prints the closing event's head; checked with pdftotext.
     let s = Session::open(&db).unwrap();
-    let signer = wijkstem::signing::Signer::load_or_create(&keys, None).unwrap();
+    let signer = wijkstem::output::signing::Signer::load_or_create(&keys, None).unwrap();
     let parts = s.store().bundle_parts(1, &signer.key_id(), Lang::Nl).unwrap();
     let closed = parts.report.count.clone();
     assert!(closed.closed_seq > 0 && closed.closed_hash.len() == 64);
-    let printed = wijkstem::audit::short_hash(&closed.closed_hash);
+    let printed = wijkstem::storage::audit::short_hash(&closed.closed_hash);
     let pdf = dir.path().join("pv.pdf");
-    std::fs::write(&pdf, &parts.files[wijkstem::bundle::REPORT]).unwrap();
+    std::fs::write(&pdf, &parts.files[wijkstem::output::bundle::REPORT]).unwrap();
     if let Some(keep) = std::env::var_os("WIJKSTEM_KEEP_PDF") {
         std::fs::copy(&pdf, Path::new(&keep).join("trust-pv.pdf")).unwrap();
     }
@@ -596,9 +599,9 @@ fn edit_and_claim(db: &Path, sql: &str, claim: (&str, &str)) {
         c.execute_batch(sql).unwrap();
         c.query_row(claim.1, [], |r| r.get(0)).unwrap()
     });
-    let mut store = wijkstem::store::Store::open(db).unwrap();
+    let mut store = wijkstem::storage::store::Store::open(db).unwrap();
     store
-        .write("Anna", |w| -> Result<(), wijkstem::store::StoreError> {
+        .write("Anna", |w| -> Result<(), wijkstem::storage::store::StoreError> {
             w.tx.execute("INSERT INTO temp.seal_pending (tbl, row) VALUES (?1, ?2)", rusqlite::params![claim.0, rowid])
                 .unwrap();
             w.audit("operator.sign_in", "operator/Anna", None, None)

@@ -1,4 +1,4 @@
 #![no_main]
-// The property lives in the library (wijkstem::fuzzing::pabulib) so that
+// The property lives in the library (wijkstem_rules::fuzzing::pabulib) so that
 // tests/fuzz_regressions.rs replays saved inputs through the same check.
-libfuzzer_sys::fuzz_target!(|data: &[u8]| wijkstem::fuzzing::pabulib(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| wijkstem_rules::fuzzing::pabulib(data));

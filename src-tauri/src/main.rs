@@ -7,20 +7,20 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use tauri::State;
-use wijkstem::audit::ChainReport;
-use wijkstem::backup::{BackupInfo, BackupSettings};
-use wijkstem::ballot::Marks;
-use wijkstem::batch::{BoxInput, BoxView, ProgressView};
-use wijkstem::csv_import::ImportReport;
 use wijkstem::i18n::Lang;
 use wijkstem::panel::{Member, PanelPackage, PanelState, ProjectorView, RoundFormat};
+use wijkstem::paper::ballot::Marks;
+use wijkstem::paper::boxes::{BoxInput, BoxView, ProgressView};
+use wijkstem::paper::review::{Recheck, Resolution, ReviewItem};
 use wijkstem::paper::{EntryReceipt, PaperSettings, TallyView};
 use wijkstem::problem::Failure;
-use wijkstem::review::{Recheck, Resolution, ReviewItem};
 use wijkstem::roster::{Role, RosterMember, SignInScreen, SignedIn};
+use wijkstem::selection::csv_import::ImportReport;
 use wijkstem::selection::{Plan, PlanInput, Selection, SelectionInput};
 use wijkstem::session::{BackupStatus, BundleExport, Location, Res, Session, StartupInfo, VerifyView};
-use wijkstem::store::Store;
+use wijkstem::storage::audit::ChainReport;
+use wijkstem::storage::backup::{BackupInfo, BackupSettings};
+use wijkstem::storage::store::Store;
 use wijkstem::tables::{TableInput, TableSettings, TableView, TablesOverview, VerdictInput};
 
 struct App {
@@ -82,8 +82,8 @@ fn restore_backup(app: State<'_, App>, path: String) -> Res<String> {
         Err(_) => {
             // The way forward from a damaged database: put a backup in its
             // place (the damaged file is kept beside it) and open again.
-            let kept =
-                wijkstem::backup::restore_file(std::path::Path::new(&path), &app.db_path).map_err(Failure::from)?;
+            let kept = wijkstem::storage::backup::restore_file(std::path::Path::new(&path), &app.db_path)
+                .map_err(Failure::from)?;
             let (session, info) = Session::start(&app.db_path);
             *guard = session;
             *app.startup.lock().unwrap_or_else(|p| p.into_inner()) = info;
@@ -241,7 +241,7 @@ fn print_box_cover(app: State<'_, App>, selection_id: i64, box_id: i64, lang: St
 
 #[tauri::command]
 fn box_scan(scan: String) -> Option<(i64, i64)> {
-    wijkstem::ballot::parse_box_scan(&scan)
+    wijkstem::paper::ballot::parse_box_scan(&scan)
 }
 
 #[tauri::command]
@@ -572,7 +572,7 @@ fn open_view_window(handle: tauri::AppHandle, view: String, selection_id: i64) -
 }
 
 #[tauri::command]
-fn differences(app: State<'_, App>, selection_id: i64) -> Res<Vec<wijkstem::review::DifferenceView>> {
+fn differences(app: State<'_, App>, selection_id: i64) -> Res<Vec<wijkstem::paper::review::DifferenceView>> {
     with(&app, |s| s.differences(selection_id))
 }
 

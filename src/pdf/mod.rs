@@ -14,9 +14,9 @@ use printpdf::{
 use qrcode::{EcLevel, QrCode};
 use sha2::Digest;
 
-use crate::ballot::{qr_payload, BallotStyle, Serial};
 use crate::i18n::{tr, Lang};
 use crate::money::format_euro;
+use crate::paper::ballot::{qr_payload, BallotStyle, Serial};
 use crate::problem::Problem;
 use crate::selection::{Plan, Selection};
 
@@ -578,7 +578,7 @@ pub fn box_cover(sel: &Selection, box_id: i64, box_name: &str, location: &str, e
         y = paragraph(c, 20.0, y - 2.0, w, 12.0, false, &tr(lang, "print.box_location", &one("location", location)));
         y = paragraph(c, 20.0, y, w, 12.0, false, &tr(lang, "print.box_expected", &one("expected", expected)));
         let qr_top = y - 6.0;
-        c.qr(20.0, qr_top - 70.0, 70.0, &crate::ballot::box_payload(sel.id, box_id));
+        c.qr(20.0, qr_top - 70.0, 70.0, &crate::paper::ballot::box_payload(sel.id, box_id));
         let sy = qr_top - 82.0;
         c.text(20.0, sy, 11.0, false, &tr(lang, "print.box_signatures", &Default::default()));
         for (x, key) in [(20.0, "print.box_opened"), (110.0, "print.box_closed")] {

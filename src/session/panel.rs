@@ -1,0 +1,108 @@
+//! Gelote wijkpanels: members, rounds, votes, amendments, the projector.
+
+use super::*;
+
+impl Session {
+    pub fn add_member(&mut self, selection_id: i64, code: &str, name: &str) -> Res<crate::panel::Member> {
+        let who = self.coordinator()?;
+        self.store.add_member(&who, selection_id, code, name)
+    }
+
+    pub fn set_quorum(&mut self, selection_id: i64, quorum: u32) -> Res<()> {
+        let who = self.coordinator()?;
+        self.store.set_quorum(&who, selection_id, quorum)
+    }
+
+    pub fn open_round(
+        &mut self,
+        selection_id: i64,
+        format: &crate::panel::RoundFormat,
+        present: &[String],
+    ) -> Res<u32> {
+        let who = self.coordinator()?;
+        self.store.open_round(&who, selection_id, format, present)
+    }
+
+    pub fn cast_vote(&mut self, selection_id: i64, round: u32, member: &str, votes: &[(String, u32)]) -> Res<()> {
+        let who = self.who()?;
+        self.store.cast_vote(&who, selection_id, round, member, votes)
+    }
+
+    pub fn close_round(&mut self, selection_id: i64, round: u32, override_reason: Option<&str>) -> Res<()> {
+        let who = self.coordinator()?;
+        self.store.close_round(&who, selection_id, round, override_reason)
+    }
+
+    pub fn set_frozen(&mut self, selection_id: i64, frozen: bool) -> Res<()> {
+        let who = self.coordinator()?;
+        self.store.set_frozen(&who, selection_id, frozen)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn amend(
+        &mut self,
+        selection_id: i64,
+        plan: &str,
+        new_cost_cents: Option<i64>,
+        withdraw: bool,
+        merge_from: Option<&str>,
+        reason: &str,
+    ) -> Res<()> {
+        let who = self.coordinator()?;
+        self.store.amend(&who, selection_id, plan, new_cost_cents, withdraw, merge_from, reason)
+    }
+
+    pub fn record_consent(
+        &mut self,
+        selection_id: i64,
+        round: u32,
+        member: &str,
+        agree: bool,
+        objection: &str,
+    ) -> Res<()> {
+        let who = self.who()?;
+        self.store.record_consent(&who, selection_id, round, member, agree, objection)
+    }
+
+    /// Print the cards of the open round, one per present member.
+    pub fn print_round_cards(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<String> {
+        self.coordinator()?;
+        let sel = self.store.get_selection(selection_id)?;
+        let st = self.store.panel_state(selection_id)?;
+        let r = st
+            .rounds
+            .last()
+            .filter(|r| !r.closed)
+            .ok_or_else(|| Failure::from(Problem::new("panel.unknown_round").with("round", st.rounds.len() + 1)))?;
+        let members: Vec<(String, String)> = st
+            .members
+            .iter()
+            .filter(|m| r.present.contains(&m.code))
+            .map(|m| (m.code.clone(), m.name.clone()))
+            .collect();
+        let pdf =
+            crate::pdf::round_cards(&sel, r.no, &members, &self.store.live_plans(selection_id)?, &r.format, lang)?;
+        write_export(&format!("stemkaarten-{}-ronde{}.pdf", slug(&sel.wijk), r.no), &pdf)
+    }
+
+    pub fn close_panel(&mut self, selection_id: i64) -> Res<()> {
+        let who = self.coordinator()?;
+        self.no_demo_pins(selection_id)?;
+        self.store.close_panel(&who, selection_id)
+    }
+
+    pub fn panel_state(&self, selection_id: i64) -> Res<crate::panel::PanelState> {
+        self.store.panel_state(selection_id)
+    }
+
+    pub fn projector(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<crate::panel::ProjectorView> {
+        self.who()?;
+        self.store.projector(selection_id, lang)
+    }
+
+    pub fn panel_package(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<crate::panel::PanelPackage> {
+        self.who()?;
+        let (funded, total_cost_cents, explanation) = self.store.panel_package(selection_id, lang)?;
+        Ok(crate::panel::PanelPackage { funded, total_cost_cents, explanation })
+    }
+}
