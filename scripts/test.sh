@@ -7,7 +7,7 @@ usage() {
   cat <<'HELP'
 Usage: scripts/test.sh
 
-Runs every test: front end (tsc, vitest), formatting and lints (cargo fmt
+Runs every test: front end (Biome format and lint, tsc, vitest), formatting and lints (cargo fmt
 --check, cargo clippy with warnings as errors), core (cargo test: unit,
 integration and property tests), the real desktop app end to end under Xvfb
 (tauri-driver + WebKitWebDriver), the installable .deb (built from the debug
@@ -29,8 +29,8 @@ ensure_rust
 ensure_npm
 ensure_tauri_driver
 
-say "Front end: type check and unit tests"
-(cd "$ROOT/ui" && npx tsc --noEmit && npx vitest run)
+say "Front end: format and lint (Biome), type check and unit tests"
+(cd "$ROOT/ui" && npx biome ci --colors=off . && npx tsc --noEmit && npx vitest run)
 
 build_ui
 say "Formatting and lints (cargo fmt --check, cargo clippy -D warnings)"

@@ -17,11 +17,13 @@ function colour(selector: string, prop: "color" | "background"): string {
 }
 
 function luminance(hex: string): number {
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+  const [r, g, b] = [1, 3, 5]
+    .map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+    .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
-export function contrast(a: string, b: string): number {
+function contrast(a: string, b: string): number {
   const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
   return (x + 0.05) / (y + 0.05);
 }
@@ -39,7 +41,11 @@ describe("contrast of the main palette", () => {
     ["error message", colour(".msg.error", "color"), colour(".msg.error", "background")],
     ["warning message", colour(".msg.warn", "color"), colour(".msg.warn", "background")],
     ["info message", colour(":root", "color"), colour(".msg.info", "background")],
-    ["disabled button", colour("button:disabled, button[disabled]", "color"), colour("button:disabled, button[disabled]", "background")],
+    [
+      "disabled button",
+      colour("button:disabled, button[disabled]", "color"),
+      colour("button:disabled, button[disabled]", "background"),
+    ],
     ["why a button is disabled", colour(".why-disabled", "color"), colour(":root", "background")],
     ["projector: plans not funded", colour(".pj-row.out", "color"), white],
     ["projector: does not fit", colour(".pj-skip", "color"), white],

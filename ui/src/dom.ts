@@ -20,3 +20,9 @@ export function h(tag: string, attrs: Attrs = {}, ...children: (Child | Child[])
 export function field(id: string): string {
   return (document.getElementById(id) as HTMLInputElement | null)?.value ?? "";
 }
+
+/** Set an element's text if it is on the page (a form part may be hidden or gone). */
+export function setText(id: string, text: string): void {
+  const el = document.getElementById(id);
+  if (el) el.textContent = text;
+}

@@ -11,7 +11,9 @@ describe("i18n", () => {
     const msg = problemText({ code: "csv.bad_cost", params: { row: "4", column: "cost", value: "veel" } });
     expect(msg).toContain("Rij 4");
     setLang("en");
-    expect(problemText({ code: "csv.bad_cost", params: { row: "4", column: "cost", value: "veel" } })).toContain("Row 4");
+    expect(problemText({ code: "csv.bad_cost", params: { row: "4", column: "cost", value: "veel" } })).toContain(
+      "Row 4",
+    );
     setLang("nl");
   });
 });

@@ -36,13 +36,29 @@ export class App {
   private lastLocation = "";
 
   private ctx(): Ctx {
-    return { api: this.api, act: (fn) => this.act(fn), info: (text, paths) => this.info(text, paths), lastProblems: () => this.lastCodes, coordinator: this.operator?.role === "coordinator" };
+    return {
+      api: this.api,
+      act: (fn) => this.act(fn),
+      info: (text, paths) => this.info(text, paths),
+      lastProblems: () => this.lastCodes,
+      coordinator: this.operator?.role === "coordinator",
+    };
   }
 
-  constructor(private api: Api, private root: HTMLElement) {}
+  constructor(
+    private api: Api,
+    private root: HTMLElement,
+  ) {}
 
   async start(): Promise<void> {
-    for (const ev of ["pointerdown", "keydown"]) document.addEventListener(ev, (e) => { this.lastTarget = e.target instanceof Element ? e.target : null; }, true);
+    for (const ev of ["pointerdown", "keydown"])
+      document.addEventListener(
+        ev,
+        (e) => {
+          this.lastTarget = e.target instanceof Element ? e.target : null;
+        },
+        true,
+      );
     this.startup = await this.api.startupInfo();
     // A reloaded window keeps whoever is signed in to the session.
     this.operator = await this.api.signedIn().catch(() => null);
@@ -75,7 +91,9 @@ export class App {
   private placeMessages() {
     const box = document.getElementById("messages");
     if (!box || this.messages.length === 0) return;
-    const at = (this.anchor ? document.getElementById(this.anchor) : null) ?? (this.anchorContainer ? document.getElementById(this.anchorContainer) : null);
+    const at =
+      (this.anchor ? document.getElementById(this.anchor) : null) ??
+      (this.anchorContainer ? document.getElementById(this.anchorContainer) : null);
     const main = this.root.querySelector("main");
     let container = at?.closest(".card, form, table, .toolbar, .row") ?? null;
     if (container?.parentElement?.classList.contains("grid-scroll")) container = container.parentElement;
@@ -118,7 +136,8 @@ export class App {
     // The nearest id, and the nearest form, table or card with one (the
     // nearest may be gone after the redraw, a saved row's cell for one).
     this.anchor = (this.lastTarget?.closest?.("[id]") as HTMLElement | null)?.id ?? null;
-    this.anchorContainer = (this.lastTarget?.closest?.("form[id], table[id], .card[id]") as HTMLElement | null)?.id ?? null;
+    this.anchorContainer =
+      (this.lastTarget?.closest?.("form[id], table[id], .card[id]") as HTMLElement | null)?.id ?? null;
     this.messages = [];
     this.lastCodes = [];
     let ok = true;
@@ -145,7 +164,9 @@ export class App {
       document.documentElement.lang = lang();
       const body = await this.body();
       this.remember();
-      const banner = this.backupWarning ? h("div", { class: "msg warn banner", id: "backup-warning", role: "alert" }, problemText(this.backupWarning)) : null;
+      const banner = this.backupWarning
+        ? h("div", { class: "msg warn banner", id: "backup-warning", role: "alert" }, problemText(this.backupWarning))
+        : null;
       this.root.replaceChildren(this.header(), h("main", {}, banner, this.messageBox(), body));
       if (this.typed) restoreFields(this.root, this.typed);
       this.typed = null;
@@ -176,7 +197,10 @@ export class App {
   /** Tell the core where the operator is, so a restart after a crash comes back here. */
   private remember() {
     if (!this.operator) return;
-    const loc = { selection_id: this.view.kind === "selection" ? this.view.id : null, tab: this.view.kind === "selection" ? this.tab : "home" };
+    const loc = {
+      selection_id: this.view.kind === "selection" ? this.view.id : null,
+      tab: this.view.kind === "selection" ? this.tab : "home",
+    };
     const key = JSON.stringify(loc);
     if (key === this.lastLocation) return;
     this.lastLocation = key;
@@ -190,21 +214,68 @@ export class App {
       { class: "top" },
       h("h1", {}, t("app.title")),
       this.operator
-        ? h("span", { class: "who", id: "signed-in-as", "data-role": this.operator.role }, t("signin.signed_in_as", { name: t("signin.role", { name: this.operator.name, role: t(`role.${this.operator.role}`) }) }))
+        ? h(
+            "span",
+            { class: "who", id: "signed-in-as", "data-role": this.operator.role },
+            t("signin.signed_in_as", {
+              name: t("signin.role", { name: this.operator.name, role: t(`role.${this.operator.role}`) }),
+            }),
+          )
         : null,
       this.operator
-        ? h("button", { id: "sign-out", onclick: () => this.act(async () => { await this.api.signOut(); this.operator = null; this.view = { kind: "home" }; this.useLanguageOf(null); }) }, t("signin.sign_out"))
+        ? h(
+            "button",
+            {
+              id: "sign-out",
+              onclick: () =>
+                this.act(async () => {
+                  await this.api.signOut();
+                  this.operator = null;
+                  this.view = { kind: "home" };
+                  this.useLanguageOf(null);
+                }),
+            },
+            t("signin.sign_out"),
+          )
         : null,
       this.operator
-        ? h("button", { id: "about-open", class: "secondary", onclick: async () => { this.view = { kind: "home" }; await this.render(); document.getElementById("about-card")?.scrollIntoView(); } }, t("about.open"))
+        ? h(
+            "button",
+            {
+              id: "about-open",
+              class: "secondary",
+              onclick: async () => {
+                this.view = { kind: "home" };
+                await this.render();
+                document.getElementById("about-card")?.scrollIntoView();
+              },
+            },
+            t("about.open"),
+          )
         : null,
-      h("button", { id: "lang-switch", onclick: () => { setLang(other); localStorage.setItem("wijkstem.lang", other); if (this.operator) localStorage.setItem(`wijkstem.lang.${this.operator.name}`, other); this.render(); } }, t("lang.switch")),
+      h(
+        "button",
+        {
+          id: "lang-switch",
+          onclick: () => {
+            setLang(other);
+            localStorage.setItem("wijkstem.lang", other);
+            if (this.operator) localStorage.setItem(`wijkstem.lang.${this.operator.name}`, other);
+            this.render();
+          },
+        },
+        t("lang.switch"),
+      ),
     );
   }
 
   private messageBox(): HTMLElement {
     // A message about files Wijkstem wrote offers to open them and their folder.
-    const open = (path: string, folder: boolean) => this.api.openExport(path, folder).catch((e) => { this.fail(e); this.render(); });
+    const open = (path: string, folder: boolean) =>
+      this.api.openExport(path, folder).catch((e) => {
+        this.fail(e);
+        this.render();
+      });
     const name = (path: string) => path.split(/[\\/]/).pop() ?? path;
     return h(
       "div",
@@ -218,8 +289,18 @@ export class App {
             ? h(
                 "div",
                 { class: "open-buttons" },
-                m.paths.map((p) => h("button", { class: "secondary open-file", type: "button", "data-path": p, onclick: () => open(p, false) }, `${t("action.open_file")}: ${name(p)}`)),
-                h("button", { class: "secondary open-folder", type: "button", onclick: () => open(m.paths![0], true) }, t("action.open_folder")),
+                m.paths.map((p) =>
+                  h(
+                    "button",
+                    { class: "secondary open-file", type: "button", "data-path": p, onclick: () => open(p, false) },
+                    `${t("action.open_file")}: ${name(p)}`,
+                  ),
+                ),
+                h(
+                  "button",
+                  { class: "secondary open-folder", type: "button", onclick: () => open(m.paths?.[0] ?? "", true) },
+                  t("action.open_folder"),
+                ),
               )
             : null,
         ),
@@ -232,7 +313,11 @@ export class App {
       return h(
         "div",
         {},
-        h("div", { class: "card", id: "startup-failure" }, this.startup.failure.problems.map((p) => h("p", { class: "msg error" }, problemText(p)))),
+        h(
+          "div",
+          { class: "card", id: "startup-failure" },
+          this.startup.failure.problems.map((p) => h("p", { class: "msg error" }, problemText(p))),
+        ),
         await this.backupList(true),
       );
     }
@@ -255,16 +340,23 @@ export class App {
       this.resumeAt = null;
       if (at?.selection_id != null) {
         this.view = { kind: "selection", id: at.selection_id };
-        if (["plans", "setup", "entry", "tally", "tsetup", "tentry", "toverview", "psetup", "pentry", "presult"].includes(at.tab)) this.tab = at.tab as Tab;
+        if (
+          ["plans", "setup", "entry", "tally", "tsetup", "tentry", "toverview", "psetup", "pentry", "presult"].includes(
+            at.tab,
+          )
+        )
+          this.tab = at.tab as Tab;
       }
     };
-    const pinInput = (id: string, autofocus = false) => h("input", { id, type: "password", inputmode: "numeric", autocomplete: "off", maxlength: 6, size: 8, autofocus });
+    const pinInput = (id: string, autofocus = false) =>
+      h("input", { id, type: "password", inputmode: "numeric", autocomplete: "off", maxlength: 6, size: 8, autofocus });
     if (screen.roster.length === 0) {
       // A laptop without a roster: whoever sets it up becomes its first coordinator.
       const setUp = (e: Event) => {
         e.preventDefault();
         this.act(async () => {
-          if (field("setup-pin") !== field("setup-pin-repeat")) throw { problems: [{ code: "roster.pin_mismatch", params: {} }] };
+          if (field("setup-pin") !== field("setup-pin-repeat"))
+            throw { problems: [{ code: "roster.pin_mismatch", params: {} }] };
           enter(await this.api.setUpRoster(field("setup-name"), field("setup-pin")));
         });
       };
@@ -274,7 +366,12 @@ export class App {
         h("h2", {}, t("signin.setup_title")),
         h("p", { class: "muted" }, t("signin.setup_explain")),
         h("label", {}, t("signin.name"), h("input", { id: "setup-name", autocomplete: "off", autofocus: true })),
-        h("div", { class: "row" }, h("label", {}, t("team.pin"), pinInput("setup-pin")), h("label", {}, t("signin.pin_repeat"), pinInput("setup-pin-repeat"))),
+        h(
+          "div",
+          { class: "row" },
+          h("label", {}, t("team.pin"), pinInput("setup-pin")),
+          h("label", {}, t("signin.pin_repeat"), pinInput("setup-pin-repeat")),
+        ),
         h("p", {}, h("button", { id: "setup-submit", type: "submit" }, t("signin.setup_button"))),
       );
     }
@@ -292,7 +389,17 @@ export class App {
         "label",
         {},
         t("signin.pick"),
-        h("select", { id: "operator-name" }, screen.roster.map((m) => h("option", { value: m.name, selected: m.name === recovered }, t("signin.role", { name: m.name, role: t(`role.${m.role}`) })))),
+        h(
+          "select",
+          { id: "operator-name" },
+          screen.roster.map((m) =>
+            h(
+              "option",
+              { value: m.name, selected: m.name === recovered },
+              t("signin.role", { name: m.name, role: t(`role.${m.role}`) }),
+            ),
+          ),
+        ),
       ),
       h("label", {}, t("signin.pin"), pinInput("operator-pin", true)),
       h("p", {}, h("button", { id: "sign-in", type: "submit" }, t("signin.button"))),
@@ -301,7 +408,23 @@ export class App {
             "div",
             { class: "demo-pins", id: "demo-pins" },
             h("h3", {}, t("signin.demo_title")),
-            h("table", {}, h("tbody", {}, screen.demo.map((d) => h("tr", { "data-name": d.name }, h("td", {}, d.name), h("td", {}, t(`role.${d.role}`)), h("td", { class: "code pin" }, d.pin))))),
+            h(
+              "table",
+              {},
+              h(
+                "tbody",
+                {},
+                screen.demo.map((d) =>
+                  h(
+                    "tr",
+                    { "data-name": d.name },
+                    h("td", {}, d.name),
+                    h("td", {}, t(`role.${d.role}`)),
+                    h("td", { class: "code pin" }, d.pin),
+                  ),
+                ),
+              ),
+            ),
           )
         : null,
     );
@@ -321,9 +444,27 @@ export class App {
       h(
         "ol",
         {},
-        h("li", {}, t("home.first_team"), " ", h("button", { class: "link", type: "button", onclick: go("team-card") }, t("team.title"))),
-        h("li", {}, t("home.first_selection"), " ", h("button", { class: "link", type: "button", onclick: go("new-card") }, t("home.new"))),
-        h("li", {}, t("home.first_backup"), " ", h("button", { class: "link", type: "button", onclick: go("backup-card") }, t("backup.title"))),
+        h(
+          "li",
+          {},
+          t("home.first_team"),
+          " ",
+          h("button", { class: "link", type: "button", onclick: go("team-card") }, t("team.title")),
+        ),
+        h(
+          "li",
+          {},
+          t("home.first_selection"),
+          " ",
+          h("button", { class: "link", type: "button", onclick: go("new-card") }, t("home.new")),
+        ),
+        h(
+          "li",
+          {},
+          t("home.first_backup"),
+          " ",
+          h("button", { class: "link", type: "button", onclick: go("backup-card") }, t("backup.title")),
+        ),
       ),
     );
   }
@@ -363,11 +504,33 @@ export class App {
               h(
                 "td",
                 {},
-                h("input", { id: `team-pin-${m.id}`, class: "team-new-pin", type: "password", inputmode: "numeric", autocomplete: "off", maxlength: 6, size: 9, placeholder: t("signin.pin"), "aria-label": `${t("team.new_pin")}: ${m.name}` }),
+                h("input", {
+                  id: `team-pin-${m.id}`,
+                  class: "team-new-pin",
+                  type: "password",
+                  inputmode: "numeric",
+                  autocomplete: "off",
+                  maxlength: 6,
+                  size: 9,
+                  placeholder: t("signin.pin"),
+                  "aria-label": `${t("team.new_pin")}: ${m.name}`,
+                }),
                 " ",
-                h("button", { class: "secondary team-pin", type: "button", onclick: () => newPin(m) }, t("team.set_pin")),
+                h(
+                  "button",
+                  { class: "secondary team-pin", type: "button", onclick: () => newPin(m) },
+                  t("team.set_pin"),
+                ),
                 " ",
-                h("button", { class: "secondary team-toggle", type: "button", onclick: () => this.act(() => this.api.setRosterMember(m.id, m.role, !m.active)) }, m.active ? t("team.take_off") : t("team.put_on")),
+                h(
+                  "button",
+                  {
+                    class: "secondary team-toggle",
+                    type: "button",
+                    onclick: () => this.act(() => this.api.setRosterMember(m.id, m.role, !m.active)),
+                  },
+                  m.active ? t("team.take_off") : t("team.put_on"),
+                ),
               ),
             ),
           ),
@@ -377,25 +540,70 @@ export class App {
         "form",
         { class: "row", id: "team-form", onsubmit: add },
         h("label", {}, t("team.name"), h("input", { id: "team-name", autocomplete: "off", size: 20 })),
-        h("label", {}, t("team.role"), h("select", { id: "team-role" }, h("option", { value: "volunteer" }, t("role.volunteer")), h("option", { value: "coordinator" }, t("role.coordinator")))),
-        h("label", {}, t("team.pin"), h("input", { id: "team-pin", type: "password", inputmode: "numeric", autocomplete: "off", maxlength: 6, size: 8 })),
+        h(
+          "label",
+          {},
+          t("team.role"),
+          h(
+            "select",
+            { id: "team-role" },
+            h("option", { value: "volunteer" }, t("role.volunteer")),
+            h("option", { value: "coordinator" }, t("role.coordinator")),
+          ),
+        ),
+        h(
+          "label",
+          {},
+          t("team.pin"),
+          h("input", {
+            id: "team-pin",
+            type: "password",
+            inputmode: "numeric",
+            autocomplete: "off",
+            maxlength: 6,
+            size: 8,
+          }),
+        ),
         h("button", { id: "team-add", type: "submit" }, t("team.add")),
       ),
     );
   }
 
-  private selectionForm(prefix: string, s: Partial<Selection>, onSubmit: (e: Event) => void, button: string): HTMLElement {
+  private selectionForm(
+    prefix: string,
+    s: Partial<Selection>,
+    onSubmit: (e: Event) => void,
+    button: string,
+  ): HTMLElement {
     return h(
       "form",
       { class: "row", id: `${prefix}-form`, onsubmit: onSubmit },
-      h("label", {}, t("field.edition"), h("input", { id: `${prefix}-edition`, value: s.edition ?? "Wijkbudget 2026" })),
+      h(
+        "label",
+        {},
+        t("field.edition"),
+        h("input", { id: `${prefix}-edition`, value: s.edition ?? "Wijkbudget 2026" }),
+      ),
       h("label", {}, t("field.wijk"), h("input", { id: `${prefix}-wijk`, value: s.wijk ?? "" })),
-      h("label", {}, t("field.budget"), h("input", { id: `${prefix}-budget`, value: s.budget_cents !== undefined ? formatEuro(s.budget_cents, lang()).replace("€", "").trim() : "", inputmode: "decimal" })),
+      h(
+        "label",
+        {},
+        t("field.budget"),
+        h("input", {
+          id: `${prefix}-budget`,
+          value: s.budget_cents !== undefined ? formatEuro(s.budget_cents, lang()).replace("€", "").trim() : "",
+          inputmode: "decimal",
+        }),
+      ),
       h(
         "label",
         {},
         t("field.method"),
-        h("select", { id: `${prefix}-method` }, METHODS.map((m) => h("option", { value: m, selected: s.method === m }, t(`method.${m}`)))),
+        h(
+          "select",
+          { id: `${prefix}-method` },
+          METHODS.map((m) => h("option", { value: m, selected: s.method === m }, t(`method.${m}`))),
+        ),
       ),
       h("button", { id: `${prefix}-submit`, type: "submit" }, button),
     );
@@ -404,7 +612,12 @@ export class App {
   private readSelectionForm(prefix: string) {
     const budget = parseEuro(field(`${prefix}-budget`));
     if (budget === null) throw { problems: [{ code: "selection.amount_out_of_range", params: {} }] };
-    return { edition: field(`${prefix}-edition`), wijk: field(`${prefix}-wijk`), budget_cents: budget, method: field(`${prefix}-method`) as Method };
+    return {
+      edition: field(`${prefix}-edition`),
+      wijk: field(`${prefix}-wijk`),
+      budget_cents: budget,
+      method: field(`${prefix}-method`) as Method,
+    };
   }
 
   private async home(): Promise<HTMLElement> {
@@ -429,7 +642,23 @@ export class App {
         h("td", {}, h("span", { class: "badge" }, t(`status.${s.status}`))),
         h("td", { class: "num" }, s.plan_count),
         h("td", { class: "num" }, formatEuro(s.total_cost_cents, lang())),
-        h("td", {}, h("button", { class: "secondary open-selection", onclick: () => { this.messages = []; this.tab = "plans"; this.view = { kind: "selection", id: s.id }; this.render(); } }, t("home.open"))),
+        h(
+          "td",
+          {},
+          h(
+            "button",
+            {
+              class: "secondary open-selection",
+              onclick: () => {
+                this.messages = [];
+                this.tab = "plans";
+                this.view = { kind: "selection", id: s.id };
+                this.render();
+              },
+            },
+            t("home.open"),
+          ),
+        ),
       ),
     );
     return h(
@@ -441,7 +670,22 @@ export class App {
         : h(
             "table",
             { id: "selections" },
-            h("thead", {}, h("tr", {}, h("th", {}, t("field.edition")), h("th", {}, t("field.wijk")), h("th", { class: "num" }, t("field.budget")), h("th", {}, t("field.method")), h("th", {}, t("field.status")), h("th", { class: "num" }, t("field.plans")), h("th", { class: "num" }, t("field.total_cost")), h("th", {}))),
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                h("th", {}, t("field.edition")),
+                h("th", {}, t("field.wijk")),
+                h("th", { class: "num" }, t("field.budget")),
+                h("th", {}, t("field.method")),
+                h("th", {}, t("field.status")),
+                h("th", { class: "num" }, t("field.plans")),
+                h("th", { class: "num" }, t("field.total_cost")),
+                h("th", {}),
+              ),
+            ),
             h("tbody", {}, rows),
           ),
       // A laptop with only the demo: how to begin, in three steps.
@@ -455,8 +699,25 @@ export class App {
               open: (localStorage.getItem("wijkstem.tools") ?? (onlyDemo ? "open" : "closed")) === "open",
             },
             // Remembered only when the coordinator opens or closes it.
-            h("summary", { id: "tools-toggle", onclick: (e: Event) => localStorage.setItem("wijkstem.tools", ((e.currentTarget as HTMLElement).parentElement as HTMLDetailsElement).open ? "closed" : "open") }, h("span", { class: "tools-title" }, t("home.tools")), h("span", { class: "muted" }, ` — ${t("home.tools_list")}`)),
-            h("div", { class: "card", id: "new-card" }, h("h2", {}, t("home.new")), this.selectionForm("new", {}, create, t("action.create"))),
+            h(
+              "summary",
+              {
+                id: "tools-toggle",
+                onclick: (e: Event) =>
+                  localStorage.setItem(
+                    "wijkstem.tools",
+                    ((e.currentTarget as HTMLElement).parentElement as HTMLDetailsElement).open ? "closed" : "open",
+                  ),
+              },
+              h("span", { class: "tools-title" }, t("home.tools")),
+              h("span", { class: "muted" }, ` — ${t("home.tools_list")}`),
+            ),
+            h(
+              "div",
+              { class: "card", id: "new-card" },
+              h("h2", {}, t("home.new")),
+              this.selectionForm("new", {}, create, t("action.create")),
+            ),
             await this.teamCard(),
             this.verifyCard(),
             await this.backupCard(),
@@ -488,7 +749,11 @@ export class App {
           row("public-key-file", t("about.public_key_file"), a.public_key_file),
           row("key-id", t("about.key_id"), a.key_id ?? t("about.no_key")),
           row("exports", t("about.exports"), a.export_dir),
-          row("chain-head", t("about.chain_head"), a.chain_head ? t("about.chain_head_value", { short: a.chain_head.short, seq: a.chain_head.seq }) : "—"),
+          row(
+            "chain-head",
+            t("about.chain_head"),
+            a.chain_head ? t("about.chain_head_value", { short: a.chain_head.short, seq: a.chain_head.seq }) : "—",
+          ),
         ),
       ),
     );
@@ -501,7 +766,11 @@ export class App {
     const save = (e: Event) => {
       e.preventDefault();
       this.act(async () => {
-        await this.api.setBackupSettings({ dir: field("backup-dir") || null, keep: Number(field("backup-keep")), every_minutes: Number(field("backup-every")) });
+        await this.api.setBackupSettings({
+          dir: field("backup-dir") || null,
+          keep: Number(field("backup-keep")),
+          every_minutes: Number(field("backup-every")),
+        });
         this.pickedBackupDir = null;
         this.info(t("backup.saved"));
       });
@@ -515,15 +784,48 @@ export class App {
       h(
         "form",
         { class: "row", id: "backup-form", onsubmit: save },
-        h("label", {}, t("backup.dir"), h("input", { id: "backup-dir", size: 36, value: this.pickedBackupDir ?? st.settings.dir ?? "" })),
+        h(
+          "label",
+          {},
+          t("backup.dir"),
+          h("input", { id: "backup-dir", size: 36, value: this.pickedBackupDir ?? st.settings.dir ?? "" }),
+        ),
         // The folder from the laptop's own dialog (a USB stick), or typed.
-        h("button", { id: "backup-pick", class: "secondary", type: "button", onclick: () => this.act(async () => { const p = await this.api.pickPath("folder", t("backup.dir")); if (p) this.pickedBackupDir = p; }) }, t("action.pick_folder")),
+        h(
+          "button",
+          {
+            id: "backup-pick",
+            class: "secondary",
+            type: "button",
+            onclick: () =>
+              this.act(async () => {
+                const p = await this.api.pickPath("folder", t("backup.dir"));
+                if (p) this.pickedBackupDir = p;
+              }),
+          },
+          t("action.pick_folder"),
+        ),
         h("label", {}, t("backup.keep"), h("input", { id: "backup-keep", size: 4, value: st.settings.keep })),
-        h("label", {}, t("backup.every"), h("input", { id: "backup-every", size: 4, value: st.settings.every_minutes })),
+        h(
+          "label",
+          {},
+          t("backup.every"),
+          h("input", { id: "backup-every", size: 4, value: st.settings.every_minutes }),
+        ),
         h("button", { id: "backup-save", type: "submit" }, t("action.save")),
-        h("button", { id: "backup-now", type: "button", class: "secondary", onclick: now, disabled: !st.settings.dir }, t("backup.now")),
+        h(
+          "button",
+          { id: "backup-now", type: "button", class: "secondary", onclick: now, disabled: !st.settings.dir },
+          t("backup.now"),
+        ),
       ),
-      h("p", { class: "muted", id: "backup-last" }, st.last_backup ? t("backup.last", { at: st.last_backup.replace("T", " ").replace("Z", " UTC") }) : t("backup.none_yet")),
+      h(
+        "p",
+        { class: "muted", id: "backup-last" },
+        st.last_backup
+          ? t("backup.last", { at: st.last_backup.replace("T", " ").replace("Z", " UTC") })
+          : t("backup.none_yet"),
+      ),
       await this.backupList(false),
     );
   }
@@ -542,13 +844,23 @@ export class App {
           this.startup = await this.api.startupInfo();
         }
       });
-    const search = () => this.act(async () => { this.backups = await this.api.listBackups(field("backup-search-dir") || null); });
+    const search = () =>
+      this.act(async () => {
+        this.backups = await this.api.listBackups(field("backup-search-dir") || null);
+      });
     return h(
       "div",
       { class: broken ? "card" : "", id: "backups" },
       broken ? h("h2", {}, t("backup.rescue")) : h("h3", {}, t("backup.list")),
       broken ? h("p", {}, t("backup.rescue_help")) : null,
-      broken ? h("div", { class: "row" }, h("label", {}, t("backup.dir"), h("input", { id: "backup-search-dir", size: 36 })), h("button", { id: "backup-search", onclick: search }, t("backup.search"))) : null,
+      broken
+        ? h(
+            "div",
+            { class: "row" },
+            h("label", {}, t("backup.dir"), h("input", { id: "backup-search-dir", size: 36 })),
+            h("button", { id: "backup-search", onclick: search }, t("backup.search")),
+          )
+        : null,
       list.length === 0
         ? h("p", { class: "muted" }, t("backup.none_found"))
         : h(
@@ -562,8 +874,20 @@ export class App {
                   "tr",
                   { "data-file": b.file_name },
                   h("td", {}, b.file_name),
-                  h("td", {}, b.problem ? h("span", { class: "msg error" }, problemText(b.problem)) : b.selections.map((x) => `${x.wijk}: ${x.entries}`).join(" · ")),
-                  h("td", {}, b.problem ? null : h("button", { class: "secondary restore", onclick: () => restore(b) }, t("backup.restore"))),
+                  h(
+                    "td",
+                    {},
+                    b.problem
+                      ? h("span", { class: "msg error" }, problemText(b.problem))
+                      : b.selections.map((x) => `${x.wijk}: ${x.entries}`).join(" · "),
+                  ),
+                  h(
+                    "td",
+                    {},
+                    b.problem
+                      ? null
+                      : h("button", { class: "secondary restore", onclick: () => restore(b) }, t("backup.restore")),
+                  ),
                 ),
               ),
             ),
@@ -577,7 +901,13 @@ export class App {
   private pickedBackupDir: string | null = null;
 
   /** A file or folder chosen in the laptop's own dialog, with the choice shown. */
-  private picker(id: string, label: string, kind: "folder" | "csv" | "zip" | "pub", current: string | null, chosen: (path: string) => void | Promise<void>): HTMLElement {
+  private picker(
+    id: string,
+    label: string,
+    kind: "folder" | "csv" | "zip" | "pub",
+    current: string | null,
+    chosen: (path: string) => void | Promise<void>,
+  ): HTMLElement {
     const pick = () =>
       this.act(async () => {
         const path = await this.api.pickPath(kind, label);
@@ -587,7 +917,11 @@ export class App {
       "div",
       { class: "picker" },
       h("span", { class: "picker-label" }, label),
-      h("button", { id, class: "secondary", type: "button", onclick: pick }, t(kind === "folder" ? "action.pick_folder" : "action.pick_file")),
+      h(
+        "button",
+        { id, class: "secondary", type: "button", onclick: pick },
+        t(kind === "folder" ? "action.pick_folder" : "action.pick_file"),
+      ),
       h("span", { class: current ? "picked" : "picked muted", id: `${id}-chosen` }, current ?? t("action.none_picked")),
     );
   }
@@ -608,8 +942,12 @@ export class App {
       h(
         "div",
         { class: "row" },
-        this.picker("verify-file", t("home.verify_bundle"), "zip", this.picked.bundle, (p) => { this.picked.bundle = p; }),
-        this.picker("verify-key", t("home.verify_key"), "pub", this.picked.key, (p) => { this.picked.key = p; }),
+        this.picker("verify-file", t("home.verify_bundle"), "zip", this.picked.bundle, (p) => {
+          this.picked.bundle = p;
+        }),
+        this.picker("verify-key", t("home.verify_key"), "pub", this.picked.key, (p) => {
+          this.picked.key = p;
+        }),
         h("button", { id: "verify-run", onclick: run }, t("home.verify_run")),
       ),
       v
@@ -617,7 +955,12 @@ export class App {
             "div",
             { id: "verify-result", class: v.ok ? "ok" : "bad" },
             h("p", { class: `msg ${v.ok ? "info" : "error"}` }, v.ok ? t("home.verify_ok") : t("home.verify_bad")),
-            h("ul", {}, v.passed.map((p) => h("li", { class: "pass" }, "✓ ", problemText(p))), v.problems.map((p) => h("li", { class: "fail" }, "✗ ", problemText(p)))),
+            h(
+              "ul",
+              {},
+              v.passed.map((p) => h("li", { class: "pass" }, "✓ ", problemText(p))),
+              v.problems.map((p) => h("li", { class: "fail" }, "✗ ", problemText(p))),
+            ),
           )
         : null,
     );
@@ -636,7 +979,16 @@ export class App {
         {},
         h("button", { class: "secondary edit-plan", onclick: () => this.editPlan(p) }, t("action.edit")),
         " ",
-        h("button", { class: "danger remove-plan", onclick: () => { if (confirm(t("action.confirm_remove", { code: p.code }))) this.act(() => this.api.removePlan(p.id)); } }, t("action.remove")),
+        h(
+          "button",
+          {
+            class: "danger remove-plan",
+            onclick: () => {
+              if (confirm(t("action.confirm_remove", { code: p.code }))) this.act(() => this.api.removePlan(p.id));
+            },
+          },
+          t("action.remove"),
+        ),
       ),
     );
   }
@@ -656,7 +1008,13 @@ export class App {
       this.act(async () => {
         const cost = parseEuro(field("plan-cost"));
         if (cost === null) throw { problems: [{ code: "selection.amount_out_of_range", params: {} }] };
-        const input = { code: field("plan-code"), title: field("plan-title"), description: field("plan-description"), cost_cents: cost, initiator: field("plan-initiator") };
+        const input = {
+          code: field("plan-code"),
+          title: field("plan-title"),
+          description: field("plan-description"),
+          cost_cents: cost,
+          initiator: field("plan-initiator"),
+        };
         if (p) await this.api.updatePlan(p.id, input);
         else await this.api.addPlan(selectionId, input);
         this.editing = null;
@@ -672,16 +1030,44 @@ export class App {
         { class: "row" },
         h("label", {}, t("field.code"), h("input", { id: "plan-code", size: 6, value: p?.code ?? "" })),
         h("label", {}, t("field.title"), h("input", { id: "plan-title", size: 30, value: p?.title ?? "" })),
-        h("label", {}, t("field.cost"), h("input", { id: "plan-cost", size: 10, inputmode: "decimal", value: p ? formatEuro(p.cost_cents, lang()).replace("€", "").trim() : "" })),
+        h(
+          "label",
+          {},
+          t("field.cost"),
+          h("input", {
+            id: "plan-cost",
+            size: 10,
+            inputmode: "decimal",
+            value: p ? formatEuro(p.cost_cents, lang()).replace("€", "").trim() : "",
+          }),
+        ),
         h("label", {}, t("field.initiator"), h("input", { id: "plan-initiator", size: 18, value: p?.initiator ?? "" })),
       ),
-      h("label", {}, t("field.description"), h("textarea", { id: "plan-description", rows: 2, cols: 80 }, p?.description ?? "")),
+      h(
+        "label",
+        {},
+        t("field.description"),
+        h("textarea", { id: "plan-description", rows: 2, cols: 80 }, p?.description ?? ""),
+      ),
       h(
         "p",
         {},
         h("button", { id: "plan-submit", type: "submit" }, p ? t("action.save") : t("action.add_plan")),
         " ",
-        p ? h("button", { class: "secondary", type: "button", onclick: () => { this.editing = null; this.render(); } }, t("action.cancel")) : null,
+        p
+          ? h(
+              "button",
+              {
+                class: "secondary",
+                type: "button",
+                onclick: () => {
+                  this.editing = null;
+                  this.render();
+                },
+              },
+              t("action.cancel"),
+            )
+          : null,
       ),
     );
   }
@@ -697,17 +1083,55 @@ export class App {
     };
     const over = s.total_cost_cents - s.budget_cents;
     // Volunteers see the entry; the coordinator also sets up, decides and closes.
-    const all: Tab[] = s.method === "ballots" ? ["plans", "setup", "entry", "tally"] : s.method === "tables" ? ["plans", "tsetup", "tentry", "toverview"] : ["plans", "psetup", "pentry", "presult"];
-    const tabs: Tab[] = this.operator?.role === "coordinator" ? all : all.filter((tb) => tb === "entry" || tb === "tentry" || tb === "pentry");
+    const all: Tab[] =
+      s.method === "ballots"
+        ? ["plans", "setup", "entry", "tally"]
+        : s.method === "tables"
+          ? ["plans", "tsetup", "tentry", "toverview"]
+          : ["plans", "psetup", "pentry", "presult"];
+    const tabs: Tab[] =
+      this.operator?.role === "coordinator"
+        ? all
+        : all.filter((tb) => tb === "entry" || tb === "tentry" || tb === "pentry");
     const tabBar = h(
       "div",
       { class: "tabs", role: "tablist" },
       tabs.map((tb) =>
-        h("button", { id: `tab-${tb}`, class: tb === this.tab ? "tab active" : "tab", onclick: () => { this.messages = []; this.tab = tb; this.render(); } }, t(`paperui.tab_${tb}`)),
+        h(
+          "button",
+          {
+            id: `tab-${tb}`,
+            class: tb === this.tab ? "tab active" : "tab",
+            onclick: () => {
+              this.messages = [];
+              this.tab = tb;
+              this.render();
+            },
+          },
+          t(`paperui.tab_${tb}`),
+        ),
       ),
     );
     const head = [
-      h("p", {}, h("button", { class: "secondary", id: "back", onclick: () => { this.messages = []; this.editing = null; this.tab = "plans"; this.view = { kind: "home" }; this.render(); } }, `← ${t("action.back")}`)),
+      h(
+        "p",
+        {},
+        h(
+          "button",
+          {
+            class: "secondary",
+            id: "back",
+            onclick: () => {
+              this.messages = [];
+              this.editing = null;
+              this.tab = "plans";
+              this.view = { kind: "home" };
+              this.render();
+            },
+          },
+          `← ${t("action.back")}`,
+        ),
+      ),
       h("h2", { id: "selection-title" }, `${s.wijk} — ${s.edition}`),
       tabs.length > 1 ? tabBar : null,
     ];
@@ -719,10 +1143,20 @@ export class App {
     if (this.tab === "presult") return wrap(await panelResultTab(this.ctx(), s));
     if (this.tab === "tentry") return wrap(await tablesEntryTab(this.ctx(), s, plans));
     if (this.tab === "toverview") return wrap(await tablesOverviewTab(this.ctx(), s));
-    if (this.tab === "setup") return h("div", { id: "selection-view", "data-selection-id": id }, head, await setupTab(this.ctx(), s));
-    if (this.tab === "entry") return h("div", { id: "selection-view", "data-selection-id": id }, head, await entryTab(this.ctx(), s, plans));
+    if (this.tab === "setup")
+      return h("div", { id: "selection-view", "data-selection-id": id }, head, await setupTab(this.ctx(), s));
+    if (this.tab === "entry")
+      return h("div", { id: "selection-view", "data-selection-id": id }, head, await entryTab(this.ctx(), s, plans));
     if (this.tab === "tally")
-      return h("div", { id: "selection-view", "data-selection-id": id }, head, await tallyTab(this.ctx(), s, this.rule, (r) => { this.rule = r; this.render(); }));
+      return h(
+        "div",
+        { id: "selection-view", "data-selection-id": id },
+        head,
+        await tallyTab(this.ctx(), s, this.rule, (r) => {
+          this.rule = r;
+          this.render();
+        }),
+      );
     // The file's bytes as they are on disk: the core checks the encoding (a
     // Latin-1 export is refused with a message, not imported as "Caf�").
     const importCsv = async (path: string) => {
@@ -733,27 +1167,79 @@ export class App {
       "div",
       { id: "selection-view", "data-selection-id": id },
       head,
-      h("p", { id: "budget-line" }, t("selection.budget_line", { budget: formatEuro(s.budget_cents, lang()), count: s.plan_count, total: formatEuro(s.total_cost_cents, lang()) })),
+      h(
+        "p",
+        { id: "budget-line" },
+        t("selection.budget_line", {
+          budget: formatEuro(s.budget_cents, lang()),
+          count: s.plan_count,
+          total: formatEuro(s.total_cost_cents, lang()),
+        }),
+      ),
       over > 0 ? h("p", { class: "over" }, t("selection.over_budget", { over: formatEuro(over, lang()) })) : null,
       plans.length === 0
         ? h("p", { class: "muted", id: "no-plans" }, t("selection.no_plans"))
         : h(
             "table",
             { id: "plans" },
-            h("thead", {}, h("tr", {}, h("th", {}, t("field.code")), h("th", {}, t("field.title")), h("th", {}, t("field.initiator")), h("th", { class: "num" }, t("field.cost")), h("th", {}))),
-            h("tbody", {}, plans.map((p) => this.planRow(p))),
-            h("tfoot", {}, h("tr", { class: "total" }, h("td", {}), h("td", {}, t("field.total_cost")), h("td", {}), h("td", { class: "num", id: "total-cost" }, formatEuro(s.total_cost_cents, lang())), h("td", {}))),
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                h("th", {}, t("field.code")),
+                h("th", {}, t("field.title")),
+                h("th", {}, t("field.initiator")),
+                h("th", { class: "num" }, t("field.cost")),
+                h("th", {}),
+              ),
+            ),
+            h(
+              "tbody",
+              {},
+              plans.map((p) => this.planRow(p)),
+            ),
+            h(
+              "tfoot",
+              {},
+              h(
+                "tr",
+                { class: "total" },
+                h("td", {}),
+                h("td", {}, t("field.total_cost")),
+                h("td", {}),
+                h("td", { class: "num", id: "total-cost" }, formatEuro(s.total_cost_cents, lang())),
+                h("td", {}),
+              ),
+            ),
           ),
       this.planForm(id),
-      h("div", { class: "card" }, h("h2", {}, t("action.import_csv")), h("p", { class: "muted" }, t("selection.import_help")), this.picker("csv-file", t("action.choose_file"), "csv", null, importCsv)),
-      h("div", { class: "card" }, h("h2", {}, t("selection.edit_title")), this.selectionForm("edit", s, save, t("action.save"))),
+      h(
+        "div",
+        { class: "card" },
+        h("h2", {}, t("action.import_csv")),
+        h("p", { class: "muted" }, t("selection.import_help")),
+        this.picker("csv-file", t("action.choose_file"), "csv", null, importCsv),
+      ),
+      h(
+        "div",
+        { class: "card" },
+        h("h2", {}, t("selection.edit_title")),
+        this.selectionForm("edit", s, save, t("action.save")),
+      ),
     );
   }
 }
 
 /** The projector window: asks for the ranking every 100 ms and redraws only
  * when it changed, so an entry shows within 200 ms. Read-only. */
-export async function startProjectorView(api: Api, root: HTMLElement, selectionId: number, everyMs = 100): Promise<() => void> {
+export async function startProjectorView(
+  api: Api,
+  root: HTMLElement,
+  selectionId: number,
+  everyMs = 100,
+): Promise<() => void> {
   const saved = localStorage.getItem("wijkstem.lang");
   if (saved === "en" || saved === "nl") setLang(saved);
   document.body.classList.add("view-window", "projector-window");
@@ -770,7 +1256,15 @@ export async function startProjectorView(api: Api, root: HTMLElement, selectionI
         root.replaceChildren(projectorScreen(v));
       }
     } catch (e) {
-      root.replaceChildren(h("div", { class: "msg error" }, asFailure(e).problems.map((p) => problemText(p)).join(" ")));
+      root.replaceChildren(
+        h(
+          "div",
+          { class: "msg error" },
+          asFailure(e)
+            .problems.map((p) => problemText(p))
+            .join(" "),
+        ),
+      );
     }
     if (!stopped) timer = setTimeout(tick, everyMs);
   };
@@ -785,8 +1279,15 @@ export async function startProjectorView(api: Api, root: HTMLElement, selectionI
  * not inside `[data-own-draft]`, which keep or clear their typing themselves). */
 export function snapshotFields(root: HTMLElement): Map<string, string | boolean> {
   const out = new Map<string, string | boolean>();
-  for (const el of root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>("input[id], textarea[id], select[id]")) {
-    if (el.closest("[data-own-draft]") || (el as HTMLInputElement).type === "password" || (el as HTMLInputElement).type === "file") continue;
+  for (const el of root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(
+    "input[id], textarea[id], select[id]",
+  )) {
+    if (
+      el.closest("[data-own-draft]") ||
+      (el as HTMLInputElement).type === "password" ||
+      (el as HTMLInputElement).type === "file"
+    )
+      continue;
     out.set(el.id, (el as HTMLInputElement).type === "checkbox" ? (el as HTMLInputElement).checked : el.value);
   }
   return out;
@@ -801,14 +1302,13 @@ export function restoreFields(root: HTMLElement, typed: Map<string, string | boo
   }
 }
 
-function toBase64(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
 /** The second-screen window: reads the progress once a second, never writes. */
-export async function startProgressView(api: Api, root: HTMLElement, selectionId: number, everyMs = 1000): Promise<() => void> {
+export async function startProgressView(
+  api: Api,
+  root: HTMLElement,
+  selectionId: number,
+  everyMs = 1000,
+): Promise<() => void> {
   const saved = localStorage.getItem("wijkstem.lang");
   if (saved === "en" || saved === "nl") setLang(saved);
   document.body.classList.add("view-window");
@@ -820,7 +1320,15 @@ export async function startProgressView(api: Api, root: HTMLElement, selectionId
     try {
       root.replaceChildren(progressScreen(await api.progress(selectionId, lang())));
     } catch (e) {
-      root.replaceChildren(h("div", { class: "msg error" }, asFailure(e).problems.map((p) => problemText(p)).join(" ")));
+      root.replaceChildren(
+        h(
+          "div",
+          { class: "msg error" },
+          asFailure(e)
+            .problems.map((p) => problemText(p))
+            .join(" "),
+        ),
+      );
     } finally {
       busy(-1);
     }
@@ -834,7 +1342,8 @@ export async function startProgressView(api: Api, root: HTMLElement, selectionId
 }
 
 if (typeof window !== "undefined" && document.getElementById("app")) {
-  const root = document.getElementById("app")!;
+  const root = document.getElementById("app");
+  if (!root) throw new Error("index.html has no #app element");
   const api = makeApi(new TauriPlatform());
   const route = /^#(progress|projector)\/(\d+)$/.exec(location.hash);
   const started = !route

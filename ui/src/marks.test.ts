@@ -6,12 +6,27 @@ const codes = ["MM01", "MM02", "MM03"];
 
 describe("parseMarks", () => {
   it("reads row numbers, codes and values", () => {
-    expect(parseMarks("1 3", codes)).toEqual({ marks: [["MM01", 1], ["MM03", 1]] });
-    expect(parseMarks("mm02=3, 1=2", codes)).toEqual({ marks: [["MM02", 3], ["MM01", 2]] });
+    expect(parseMarks("1 3", codes)).toEqual({
+      marks: [
+        ["MM01", 1],
+        ["MM03", 1],
+      ],
+    });
+    expect(parseMarks("mm02=3, 1=2", codes)).toEqual({
+      marks: [
+        ["MM02", 3],
+        ["MM01", 2],
+      ],
+    });
     expect(parseMarks("", codes)).toEqual({ marks: [] });
   });
   it("reads AZERTY digits typed without Shift (& é \" ' ( § è ! ç à)", () => {
-    expect(parseMarks("& \"", codes)).toEqual({ marks: [["MM01", 1], ["MM03", 1]] });
+    expect(parseMarks('& "', codes)).toEqual({
+      marks: [
+        ["MM01", 1],
+        ["MM03", 1],
+      ],
+    });
     expect(parseMarks("é=(", codes)).toEqual({ marks: [["MM02", 5]] });
     // Ten plans: "&à" is row 10.
     const ten = Array.from({ length: 10 }, (_, i) => `P${i + 1}`);

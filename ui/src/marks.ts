@@ -3,11 +3,24 @@
 import type { Marks } from "./bindings";
 
 /** A Belgian AZERTY laptop without a numpad types these for 1–0 unshifted. */
-const AZERTY: Record<string, string> = { "&": "1", "é": "2", '"': "3", "'": "4", "(": "5", "§": "6", "è": "7", "!": "8", "ç": "9", "à": "0" };
+const AZERTY: Record<string, string> = {
+  "&": "1",
+  é: "2",
+  '"': "3",
+  "'": "4",
+  "(": "5",
+  "§": "6",
+  è: "7",
+  "!": "8",
+  ç: "9",
+  à: "0",
+};
 
 /** `&é` → `12` when every character is an AZERTY digit (or a digit); other text unchanged. */
 export function azertyDigits(text: string): string {
-  return [...text].every((c) => c in AZERTY || (c >= "0" && c <= "9")) ? [...text].map((c) => AZERTY[c] ?? c).join("") : text;
+  return [...text].every((c) => c in AZERTY || (c >= "0" && c <= "9"))
+    ? [...text].map((c) => AZERTY[c] ?? c).join("")
+    : text;
 }
 
 export function parseMarks(text: string, codes: string[]): Marks | { unknown: string } {
@@ -17,9 +30,10 @@ export function parseMarks(text: string, codes: string[]): Marks | { unknown: st
     const key = codes.some((c) => c.toUpperCase() === typedKey.toUpperCase()) ? typedKey : azertyDigits(typedKey);
     const value = typedValue === undefined ? undefined : azertyDigits(typedValue);
     const n = Number(key);
-    const code = Number.isInteger(n) && n >= 1 && n <= codes.length && !codes.includes(key.toUpperCase())
-      ? codes[n - 1]
-      : codes.find((c) => c.toUpperCase() === key.toUpperCase());
+    const code =
+      Number.isInteger(n) && n >= 1 && n <= codes.length && !codes.includes(key.toUpperCase())
+        ? codes[n - 1]
+        : codes.find((c) => c.toUpperCase() === key.toUpperCase());
     if (!code) return { unknown: raw };
     const v = value === undefined ? 1 : Number(value);
     if (!Number.isInteger(v) || v < 0) return { unknown: raw };

@@ -1,6 +1,17 @@
 // Offline stemmen screens: ballot style and printing, fast entry, the count.
-import type { Marks, BallotStyle, BoxView, DifferenceView, EntryReceipt, EntryRules, Plan, ProgressView, Selection, Treat } from "./bindings";
-import { h, field } from "./dom";
+import type {
+  Marks,
+  BallotStyle,
+  BoxView,
+  DifferenceView,
+  EntryReceipt,
+  EntryRules,
+  Plan,
+  ProgressView,
+  Selection,
+  Treat,
+} from "./bindings";
+import { h, field, setText } from "./dom";
 import { lang, t } from "./i18n";
 import { parseMarks } from "./marks";
 import { formatEuro } from "./money";
@@ -32,14 +43,22 @@ export async function setupTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
           ? { kind: "ranking", top: num("style-a") }
           : { kind: "approval", min: num("style-a"), max: num("style-b") };
     const double = (document.getElementById("double-entry") as HTMLInputElement).checked;
-    const rules: EntryRules = { ...(settings?.rules ?? DEFAULT_RULES), overvote: field("rule-overvote") as Treat, undervote: field("rule-undervote") as Treat };
+    const rules: EntryRules = {
+      ...(settings?.rules ?? DEFAULT_RULES),
+      overvote: field("rule-overvote") as Treat,
+      undervote: field("rule-undervote") as Treat,
+    };
     ctx.act(async () => {
       await ctx.api.setPaperSettings(s.id, { style: next, double_entry: double, rules });
       ctx.info(t("paperui.style_saved"));
     });
   };
   const [a, b] =
-    style.kind === "points" ? [style.total, style.max_per_plan] : style.kind === "ranking" ? [style.top, 0] : [style.min, style.max];
+    style.kind === "points"
+      ? [style.total, style.max_per_plan]
+      : style.kind === "ranking"
+        ? [style.top, 0]
+        : [style.min, style.max];
   const print = (e: Event) => {
     e.preventDefault();
     ctx.act(async () => {
@@ -74,23 +93,55 @@ export async function setupTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
               // The number fields say what they mean for the chosen style.
               onchange: (e: Event) => {
                 const k = (e.target as HTMLSelectElement).value as BallotStyle["kind"];
-                document.getElementById("style-a-label")!.textContent = labelA(k);
-                document.getElementById("style-b-label")!.textContent = labelB(k);
+                setText("style-a-label", labelA(k));
+                setText("style-b-label", labelB(k));
                 (document.getElementById("style-b-field") as HTMLElement).hidden = k === "ranking";
               },
             },
-            (["approval", "points", "ranking"] as const).map((k) => h("option", { value: k, selected: style.kind === k }, t(`paperui.style_${k}`))),
+            (["approval", "points", "ranking"] as const).map((k) =>
+              h("option", { value: k, selected: style.kind === k }, t(`paperui.style_${k}`)),
+            ),
           ),
         ),
-        h("label", {}, h("span", { id: "style-a-label" }, labelA(style.kind)), h("input", { id: "style-a", size: 4, value: a })),
-        h("label", { id: "style-b-field", hidden: style.kind === "ranking" }, h("span", { id: "style-b-label" }, labelB(style.kind)), h("input", { id: "style-b", size: 4, value: b })),
+        h(
+          "label",
+          {},
+          h("span", { id: "style-a-label" }, labelA(style.kind)),
+          h("input", { id: "style-a", size: 4, value: a }),
+        ),
+        h(
+          "label",
+          { id: "style-b-field", hidden: style.kind === "ranking" },
+          h("span", { id: "style-b-label" }, labelB(style.kind)),
+          h("input", { id: "style-b", size: 4, value: b }),
+        ),
       ),
-      h("p", {}, h("label", { class: "inline" }, h("input", { type: "checkbox", id: "double-entry", checked: settings?.double_entry ?? false }), " ", t("paperui.double_entry"))),
+      h(
+        "p",
+        {},
+        h(
+          "label",
+          { class: "inline" },
+          h("input", { type: "checkbox", id: "double-entry", checked: settings?.double_entry ?? false }),
+          " ",
+          t("paperui.double_entry"),
+        ),
+      ),
       h(
         "div",
         { class: "row" },
-        treatSelect("rule-overvote", t("paperui.rule_overvote"), ["invalid", "doubtful"], settings?.rules.overvote ?? "invalid"),
-        treatSelect("rule-undervote", t("paperui.rule_undervote"), ["valid", "invalid", "doubtful"], settings?.rules.undervote ?? "valid"),
+        treatSelect(
+          "rule-overvote",
+          t("paperui.rule_overvote"),
+          ["invalid", "doubtful"],
+          settings?.rules.overvote ?? "invalid",
+        ),
+        treatSelect(
+          "rule-undervote",
+          t("paperui.rule_undervote"),
+          ["valid", "invalid", "doubtful"],
+          settings?.rules.undervote ?? "valid",
+        ),
       ),
       h("button", { id: "save-style", type: "submit" }, t("paperui.save_style")),
     ),
@@ -98,8 +149,27 @@ export async function setupTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
       "form",
       { class: "card row", id: "print-form", onsubmit: print },
       h("label", {}, t("paperui.count"), h("input", { id: "print-count", size: 6, value: 100 })),
-      h("label", {}, t("paperui.per_page"), h("select", { id: "print-per-page", "data-own-draft": true }, h("option", { value: 1, selected: perPage === 1 }, "1"), h("option", { value: 2, selected: perPage === 2 }, "2"))),
-      h("button", { id: "print-ballots", type: "submit", disabled: !settings, "aria-describedby": settings ? undefined : "print-why" }, t("paperui.print")),
+      h(
+        "label",
+        {},
+        t("paperui.per_page"),
+        h(
+          "select",
+          { id: "print-per-page", "data-own-draft": true },
+          h("option", { value: 1, selected: perPage === 1 }, "1"),
+          h("option", { value: 2, selected: perPage === 2 }, "2"),
+        ),
+      ),
+      h(
+        "button",
+        {
+          id: "print-ballots",
+          type: "submit",
+          disabled: !settings,
+          "aria-describedby": settings ? undefined : "print-why",
+        },
+        t("paperui.print"),
+      ),
       // A disabled button says why.
       settings ? null : h("span", { class: "why-disabled", id: "print-why" }, t("paperui.print_needs_style")),
     ),
@@ -117,10 +187,24 @@ function labelB(kind: BallotStyle["kind"]): string {
 /** Ballots per page offered in the print form (one after two did not fit). */
 let perPage = 2;
 
-const DEFAULT_RULES: EntryRules = { overvote: "invalid", undervote: "valid", points_per_plan: "invalid", ranks: "invalid" };
+const DEFAULT_RULES: EntryRules = {
+  overvote: "invalid",
+  undervote: "valid",
+  points_per_plan: "invalid",
+  ranks: "invalid",
+};
 
 function treatSelect(id: string, label: string, options: Treat[], current: Treat): HTMLElement {
-  return h("label", {}, label, h("select", { id }, options.map((o) => h("option", { value: o, selected: o === current }, t(`paperui.treat_${o}`)))));
+  return h(
+    "label",
+    {},
+    label,
+    h(
+      "select",
+      { id },
+      options.map((o) => h("option", { value: o, selected: o === current }, t(`paperui.treat_${o}`))),
+    ),
+  );
 }
 
 /** Ballot boxes: add, print a cover sheet, close (reconciled or explained), reopen. */
@@ -129,7 +213,11 @@ async function boxesCard(ctx: Ctx, s: Selection): Promise<HTMLElement> {
   const add = (e: Event) => {
     e.preventDefault();
     ctx.act(async () => {
-      const b = await ctx.api.createBox(s.id, { name: field("box-name"), location: field("box-location"), expected: Number(field("box-expected")) });
+      const b = await ctx.api.createBox(s.id, {
+        name: field("box-name"),
+        location: field("box-location"),
+        expected: Number(field("box-expected")),
+      });
       ctx.info(t("paperui.box_added", { box: b.name }));
     });
   };
@@ -143,16 +231,64 @@ async function boxesCard(ctx: Ctx, s: Selection): Promise<HTMLElement> {
       h("td", { class: "num" }, b.settled),
       h("td", { class: "num" }, b.waiting),
       h("td", { class: "num" }, b.differences),
-      h("td", { class: "box-status" }, b.closed ? t("paperui.box_closed") : t("paperui.box_open"), b.override_reason ? h("div", { class: "muted" }, b.override_reason) : null),
+      h(
+        "td",
+        { class: "box-status" },
+        b.closed ? t("paperui.box_closed") : t("paperui.box_open"),
+        b.override_reason ? h("div", { class: "muted" }, b.override_reason) : null,
+      ),
       h(
         "td",
         {},
-        h("button", { class: "secondary print-cover", type: "button", onclick: () => ctx.act(async () => { const path = await ctx.api.printBoxCover(s.id, b.id, lang()); ctx.info(t("paperui.cover_printed", { path }), [path]); }) }, t("paperui.print_cover")),
+        h(
+          "button",
+          {
+            class: "secondary print-cover",
+            type: "button",
+            onclick: () =>
+              ctx.act(async () => {
+                const path = await ctx.api.printBoxCover(s.id, b.id, lang());
+                ctx.info(t("paperui.cover_printed", { path }), [path]);
+              }),
+          },
+          t("paperui.print_cover"),
+        ),
         " ",
         b.closed
-          ? h("button", { class: "secondary reopen-box", type: "button", onclick: () => ctx.act(() => ctx.api.reopenBox(s.id, b.id, field(`box-reason-${b.id}`))) }, t("paperui.reopen_box"))
-          : h("button", { class: "close-box", type: "button", onclick: () => ctx.act(async () => { await ctx.api.closeBox(s.id, b.id, field(`box-reason-${b.id}`) || null); const head = (await ctx.api.aboutInfo()).chain_head; if (head) ctx.info(t("paperui.box_closed_head", { box: b.name, short: head.short, seq: head.seq })); }) }, t("paperui.close_box")),
-        h("div", {}, h("input", { id: `box-reason-${b.id}`, class: "box-reason", placeholder: t("paperui.box_reason"), "aria-label": `${t("paperui.box_reason")}: ${b.name}`, size: 16 })),
+          ? h(
+              "button",
+              {
+                class: "secondary reopen-box",
+                type: "button",
+                onclick: () => ctx.act(() => ctx.api.reopenBox(s.id, b.id, field(`box-reason-${b.id}`))),
+              },
+              t("paperui.reopen_box"),
+            )
+          : h(
+              "button",
+              {
+                class: "close-box",
+                type: "button",
+                onclick: () =>
+                  ctx.act(async () => {
+                    await ctx.api.closeBox(s.id, b.id, field(`box-reason-${b.id}`) || null);
+                    const head = (await ctx.api.aboutInfo()).chain_head;
+                    if (head) ctx.info(t("paperui.box_closed_head", { box: b.name, short: head.short, seq: head.seq }));
+                  }),
+              },
+              t("paperui.close_box"),
+            ),
+        h(
+          "div",
+          {},
+          h("input", {
+            id: `box-reason-${b.id}`,
+            class: "box-reason",
+            placeholder: t("paperui.box_reason"),
+            "aria-label": `${t("paperui.box_reason")}: ${b.name}`,
+            size: 16,
+          }),
+        ),
       ),
     );
   return h(
@@ -164,7 +300,17 @@ async function boxesCard(ctx: Ctx, s: Selection): Promise<HTMLElement> {
       ? h(
           "table",
           { id: "boxes" },
-          h("thead", {}, h("tr", {}, ["box", "expected", "entered", "settled", "waiting", "differences", "status", ""].map((k) => h("th", { class: ["box", "status", ""].includes(k) ? "" : "num" }, k ? t(`paperui.box_${k}`) : "")))),
+          h(
+            "thead",
+            {},
+            h(
+              "tr",
+              {},
+              ["box", "expected", "entered", "settled", "waiting", "differences", "status", ""].map((k) =>
+                h("th", { class: ["box", "status", ""].includes(k) ? "" : "num" }, k ? t(`paperui.box_${k}`) : ""),
+              ),
+            ),
+          ),
           h("tbody", {}, boxes.map(row)),
         )
       : null,
@@ -182,16 +328,18 @@ async function boxesCard(ctx: Ctx, s: Selection): Promise<HTMLElement> {
 function describe(r: EntryReceipt, marks: Marks): string {
   const codes = r.findings.map((f) => f.code).join(", ");
   // The receipt repeats what was saved, so a typo is caught while the ballot is in hand.
-  const plans = marks.marks.length ? marks.marks.map(([c, v]) => (v === 1 ? c : `${c}=${v}`)).join(", ") : t("paperui.no_plans_marked");
+  const plans = marks.marks.length
+    ? marks.marks.map(([c, v]) => (v === 1 ? c : `${c}=${v}`)).join(", ")
+    : t("paperui.no_plans_marked");
   let text =
     r.verdict === "valid"
       ? t("paperui.saved_valid", { serial: r.serial, plans })
       : r.verdict === "blank"
         ? t("paperui.saved_blank", { serial: r.serial, plans })
         : t("paperui.saved_invalid", { serial: r.serial, plans, codes });
-  if (r.verdict === "valid" && codes) text += " " + t("paperui.warnings", { codes });
-  if (r.double_entry) text += " " + t(`paperui.double_${r.double_entry}`);
-  if (r.doubtful) text += " " + t("paperui.saved_doubtful", { reason: r.doubtful });
+  if (r.verdict === "valid" && codes) text += ` ${t("paperui.warnings", { codes })}`;
+  if (r.double_entry) text += ` ${t(`paperui.double_${r.double_entry}`)}`;
+  if (r.doubtful) text += ` ${t("paperui.saved_doubtful", { reason: r.doubtful })}`;
   return text;
 }
 
@@ -226,7 +374,11 @@ interface Draft {
 export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<HTMLElement> {
   const settings = await ctx.api.paperSettings(s.id);
   if (!settings) return h("p", { class: "msg error" }, t("paperui.no_style_yet"));
-  const [progress, boxList, rechecks] = await Promise.all([ctx.api.progress(s.id, lang()), ctx.api.listBoxes(s.id), ctx.api.rechecks(s.id)]);
+  const [progress, boxList, rechecks] = await Promise.all([
+    ctx.api.progress(s.id, lang()),
+    ctx.api.listBoxes(s.id),
+    ctx.api.rechecks(s.id),
+  ]);
   if (progress.closed) return h("p", { class: "msg info", id: "count-closed" }, t("problem.paper.count_closed"));
   if (progress.paused) {
     const resume = () =>
@@ -234,7 +386,13 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
         await ctx.api.setEntryPaused(s.id, false);
         resumeDraft = await ctx.api.getDraft(s.id);
       });
-    return h("div", { class: "card", id: "paused" }, h("h2", {}, t("paperui.paused")), h("p", {}, t("paperui.paused_help")), h("button", { id: "resume", onclick: resume }, t("paperui.resume")));
+    return h(
+      "div",
+      { class: "card", id: "paused" },
+      h("h2", {}, t("paperui.paused")),
+      h("p", {}, t("paperui.paused_help")),
+      h("button", { id: "resume", onclick: resume }, t("paperui.resume")),
+    );
   }
   const codes = plans.map((p) => p.code);
   const boxes = plans.map((p, i) =>
@@ -252,16 +410,17 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
     const parsed = parseMarks(field("marks-input"), codes);
     const marks = "marks" in parsed ? parsed.marks : [];
     for (const row of boxes) {
-      const code = row.getAttribute("data-plan-code")!;
+      const code = row.getAttribute("data-plan-code") ?? "";
       const m = marks.find((x) => x[0] === code);
       (row.querySelector("input") as HTMLInputElement).checked = !!m && m[1] > 0;
-      row.querySelector(".mark-value")!.textContent = m && settings.style.kind !== "approval" ? String(m[1]) : "";
+      const value = row.querySelector(".mark-value");
+      if (value) value.textContent = m && settings.style.kind !== "approval" ? String(m[1]) : "";
     }
   };
   // Clicking a box edits the typed marks, so keyboard and mouse stay in step.
   for (const row of boxes) {
-    row.querySelector("input")!.addEventListener("change", (e) => {
-      const code = row.getAttribute("data-plan-code")!;
+    row.querySelector("input")?.addEventListener("change", (e) => {
+      const code = row.getAttribute("data-plan-code") ?? "";
       const input = document.getElementById("marks-input") as HTMLInputElement;
       const parsed = parseMarks(input.value, codes);
       const marks = "marks" in parsed ? parsed.marks.filter((m) => m[0] !== code) : [];
@@ -278,7 +437,9 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
     refusedToken = "unknown" in parsed ? parsed.unknown : null;
     ctx.act(async () => {
       if ("unknown" in parsed) throw { problems: [{ code: "ballot.unknown_plan", params: { code: parsed.unknown } }] };
-      const doubtful = (document.getElementById("doubtful") as HTMLInputElement).checked ? field("doubtful-reason") || "?" : null;
+      const doubtful = (document.getElementById("doubtful") as HTMLInputElement).checked
+        ? field("doubtful-reason") || "?"
+        : null;
       const r = await ctx.api.enterBallot(s.id, boxId, field("scan"), parsed, doubtful);
       const text = describe(r, parsed);
       ctx.info(text);
@@ -334,7 +495,11 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
       h("strong", {}, t("paperui.scanned_chip", { serial })),
       boxName() ? ` · ${boxName()}` : "",
       " ",
-      h("button", { id: "cancel-scan", class: "secondary", type: "button", tabindex: -1, onclick: unlockScan }, t("paperui.cancel_scan")),
+      h(
+        "button",
+        { id: "cancel-scan", class: "secondary", type: "button", tabindex: -1, onclick: unlockScan },
+        t("paperui.cancel_scan"),
+      ),
     );
   }
   function unlockScan() {
@@ -365,7 +530,9 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
     const problems = ctx.lastProblems();
     if (!problems.some((c) => c.startsWith("paper.") && c !== "paper.bad_marks")) {
       resumeDraft = JSON.stringify(d);
-      const scanWrong = problems.some((c) => c.startsWith("ballot.") && c !== "ballot.unknown_plan" && c !== "ballot.plan_twice");
+      const scanWrong = problems.some(
+        (c) => c.startsWith("ballot.") && c !== "ballot.unknown_plan" && c !== "ballot.plan_twice",
+      );
       wrongField = scanWrong ? scan : marksInput;
     }
   }
@@ -383,7 +550,10 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
       focus.autofocus = true;
       focus.dataset.select = "1";
       // Only the word that was not understood is selected: "1 12" → "12".
-      const hit = focus === marksInput && refusedToken ? [...d.marks.matchAll(/[^\s,;]+/g)].find((m) => m[0] === refusedToken) : undefined;
+      const hit =
+        focus === marksInput && refusedToken
+          ? [...d.marks.matchAll(/[^\s,;]+/g)].find((m) => m[0] === refusedToken)
+          : undefined;
       if (hit?.index !== undefined) {
         focus.dataset.selFrom = String(hit.index);
         focus.dataset.selTo = String(hit.index + hit[0].length);
@@ -404,9 +574,22 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
         t("paperui.current_box"),
         h(
           "select",
-          { id: "entry-box", tabindex: -1, onchange: (e: Event) => { localStorage.setItem(boxKey(s.id), (e.target as HTMLSelectElement).value); ctx.act(async () => undefined); } },
+          {
+            id: "entry-box",
+            tabindex: -1,
+            onchange: (e: Event) => {
+              localStorage.setItem(boxKey(s.id), (e.target as HTMLSelectElement).value);
+              ctx.act(async () => undefined);
+            },
+          },
           h("option", { value: "" }, "—"),
-          openBoxes.map((b) => h("option", { value: b.id, selected: b.id === boxId }, t("paperui.box_option", { name: b.name, entered: b.entered, expected: b.expected }))),
+          openBoxes.map((b) =>
+            h(
+              "option",
+              { value: b.id, selected: b.id === boxId },
+              t("paperui.box_option", { name: b.name, entered: b.entered, expected: b.expected }),
+            ),
+          ),
         ),
       )
     : null;
@@ -417,8 +600,22 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
       "div",
       { class: "row toolbar" },
       boxChooser,
-      h("button", { id: "pause", type: "button", class: "secondary", tabindex: -1, onclick: pause }, t("paperui.pause")),
-      h("button", { id: "open-progress", type: "button", class: "secondary", tabindex: -1, onclick: () => ctx.act(() => ctx.api.openViewWindow("progress", s.id)) }, t("paperui.open_progress")),
+      h(
+        "button",
+        { id: "pause", type: "button", class: "secondary", tabindex: -1, onclick: pause },
+        t("paperui.pause"),
+      ),
+      h(
+        "button",
+        {
+          id: "open-progress",
+          type: "button",
+          class: "secondary",
+          tabindex: -1,
+          onclick: () => ctx.act(() => ctx.api.openViewWindow("progress", s.id)),
+        },
+        t("paperui.open_progress"),
+      ),
     ),
     entryForm(),
     receiptList(),
@@ -440,27 +637,40 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
           "div",
           { class: "card receipts" },
           h("h3", {}, t("paperui.last_receipts")),
-          h("ol", { id: "receipts", "aria-live": "polite" }, list.map((x) => h("li", {}, x.text))),
-          h("button", { id: "undo-last", class: "secondary", type: "button", tabindex: -1, onclick: undo }, t("paperui.undo_last")),
+          h(
+            "ol",
+            { id: "receipts", "aria-live": "polite" },
+            list.map((x) => h("li", {}, x.text)),
+          ),
+          h(
+            "button",
+            { id: "undo-last", class: "secondary", type: "button", tabindex: -1, onclick: undo },
+            t("paperui.undo_last"),
+          ),
         )
       : null;
   }
   function entryForm() {
-  return h(
-    "form",
-    { class: "card", id: "entry-form", onsubmit: save, "data-own-draft": true },
-    h("p", { class: "muted" }, t("paperui.entry_help")),
-    chip,
-    h("div", { class: "row" }, h("label", {}, t("paperui.scan"), scan), h("label", {}, t("paperui.marks"), marksInput)),
-    h("table", { id: "entry-plans" }, h("tbody", {}, boxes)),
-    h(
-      "p",
-      { class: "row" },
-      h("label", { class: "inline" }, doubtfulBox, " ", t("paperui.doubtful")),
-      h("label", {}, t("paperui.reason"), reasonInput),
-    ),
-    h("button", { id: "save-entry", type: "submit" }, t("paperui.save_entry")),
-  );
+    return h(
+      "form",
+      { class: "card", id: "entry-form", onsubmit: save, "data-own-draft": true },
+      h("p", { class: "muted" }, t("paperui.entry_help")),
+      chip,
+      h(
+        "div",
+        { class: "row" },
+        h("label", {}, t("paperui.scan"), scan),
+        h("label", {}, t("paperui.marks"), marksInput),
+      ),
+      h("table", { id: "entry-plans" }, h("tbody", {}, boxes)),
+      h(
+        "p",
+        { class: "row" },
+        h("label", { class: "inline" }, doubtfulBox, " ", t("paperui.doubtful")),
+        h("label", {}, t("paperui.reason"), reasonInput),
+      ),
+      h("button", { id: "save-entry", type: "submit" }, t("paperui.save_entry")),
+    );
   }
 }
 
@@ -470,7 +680,12 @@ let refused: Draft | null = null;
 let refusedToken: string | null = null;
 
 /** Differences sent back: only the differing plans are shown, not what either entry said. */
-function recheckCard(ctx: Ctx, s: Selection, rechecks: { serial: string; codes: string[] }[], plans: Plan[]): HTMLElement {
+function recheckCard(
+  ctx: Ctx,
+  s: Selection,
+  rechecks: { serial: string; codes: string[] }[],
+  plans: Plan[],
+): HTMLElement {
   return h(
     "div",
     { class: "card", id: "rechecks" },
@@ -482,7 +697,10 @@ function recheckCard(ctx: Ctx, s: Selection, rechecks: { serial: string; codes: 
         e.preventDefault();
         const parsed = parseMarks(field(id), r.codes);
         ctx.act(async () => {
-          if ("unknown" in parsed) throw { problems: [{ code: "review.not_asked", params: { code: parsed.unknown, codes: r.codes.join(", ") } }] };
+          if ("unknown" in parsed)
+            throw {
+              problems: [{ code: "review.not_asked", params: { code: parsed.unknown, codes: r.codes.join(", ") } }],
+            };
           ctx.info(describe(await ctx.api.recheckEntry(s.id, r.serial, parsed), parsed));
         });
       };
@@ -498,18 +716,33 @@ function recheckCard(ctx: Ctx, s: Selection, rechecks: { serial: string; codes: 
   );
 }
 
-export async function tallyTab(ctx: Ctx, s: Selection, rule: string, setRule: (r: string) => void): Promise<HTMLElement> {
+export async function tallyTab(
+  ctx: Ctx,
+  s: Selection,
+  rule: string,
+  setRule: (r: string) => void,
+): Promise<HTMLElement> {
   const settings = await ctx.api.paperSettings(s.id);
   if (!settings) return h("p", { class: "msg error" }, t("paperui.no_style_yet"));
-  const [view, queue, reviews, progress] = await Promise.all([ctx.api.tally(s.id, rule, lang()), ctx.api.differences(s.id), ctx.api.reviews(s.id), ctx.api.progress(s.id, lang())]);
-  const resolve = (serial: string, how: "keep_first" | "keep_second" | "discard_both" | "recheck") => ctx.act(() => ctx.api.resolve(s.id, serial, how));
+  const [view, queue, reviews, progress] = await Promise.all([
+    ctx.api.tally(s.id, rule, lang()),
+    ctx.api.differences(s.id),
+    ctx.api.reviews(s.id),
+    ctx.api.progress(s.id, lang()),
+  ]);
+  const resolve = (serial: string, how: "keep_first" | "keep_second" | "discard_both" | "recheck") =>
+    ctx.act(() => ctx.api.resolve(s.id, serial, how));
   const closeCount = () =>
     ctx.act(async () => {
       if (!confirm(t("paperui.confirm_close"))) return;
       await ctx.api.closeCount(s.id);
       ctx.info(t("paperui.count_closed"));
     });
-  const exportRecords = () => ctx.act(async () => { const paths = await ctx.api.exportRecords(s.id); ctx.info(t("paperui.exported", { paths: paths.join(", ") }), paths); });
+  const exportRecords = () =>
+    ctx.act(async () => {
+      const paths = await ctx.api.exportRecords(s.id);
+      ctx.info(t("paperui.exported", { paths: paths.join(", ") }), paths);
+    });
   const exportInternal = () =>
     ctx.act(async () => {
       if (!confirm(t("paperui.confirm_internal"))) return;
@@ -529,14 +762,30 @@ export async function tallyTab(ctx: Ctx, s: Selection, rule: string, setRule: (r
             h(
               "span",
               {},
-              h("button", { id: "close-count", class: "danger", disabled: true, "aria-describedby": "close-why" }, t("paperui.close_count")),
+              h(
+                "button",
+                { id: "close-count", class: "danger", disabled: true, "aria-describedby": "close-why" },
+                t("paperui.close_count"),
+              ),
               " ",
-              h("span", { class: "why-disabled", id: "close-why" }, t("paperui.close_needs_settled", { queue: progress.queue, doubtful: progress.doubtful_open })),
+              h(
+                "span",
+                { class: "why-disabled", id: "close-why" },
+                t("paperui.close_needs_settled", { queue: progress.queue, doubtful: progress.doubtful_open }),
+              ),
             )
           : h("button", { id: "close-count", class: "danger", onclick: closeCount }, t("paperui.close_count")),
       h("button", { id: "export-records", class: "secondary", onclick: exportRecords }, t("paperui.export")),
       h("button", { id: "export-internal", class: "secondary", onclick: exportInternal }, t("paperui.export_internal")),
-      h("button", { id: "open-progress", class: "secondary", onclick: () => ctx.act(() => ctx.api.openViewWindow("progress", s.id)) }, t("paperui.open_progress")),
+      h(
+        "button",
+        {
+          id: "open-progress",
+          class: "secondary",
+          onclick: () => ctx.act(() => ctx.api.openViewWindow("progress", s.id)),
+        },
+        t("paperui.open_progress"),
+      ),
     ),
     h(
       "div",
@@ -544,14 +793,29 @@ export async function tallyTab(ctx: Ctx, s: Selection, rule: string, setRule: (r
       h("h2", {}, t("paperui.queue")),
       queue.length === 0
         ? h("p", { class: "muted", id: "queue-empty" }, t("paperui.queue_empty"))
-        : h("div", { id: "queue" }, queue.map((d) => differenceCard(d, resolve))),
+        : h(
+            "div",
+            { id: "queue" },
+            queue.map((d) => differenceCard(d, resolve)),
+          ),
     ),
     progress.closed ? bundleCard(ctx, s) : null,
     reviews.length ? reviewCard(ctx, s, reviews) : null,
     h(
       "div",
       { class: "card" },
-      h("p", { id: "tally-counts" }, t("paperui.counts", { printed: view.printed, valid: view.valid, blank: view.blank, invalid: view.invalid, doubtful: view.doubtful, queue: view.reconciliation_queue })),
+      h(
+        "p",
+        { id: "tally-counts" },
+        t("paperui.counts", {
+          printed: view.printed,
+          valid: view.valid,
+          blank: view.blank,
+          invalid: view.invalid,
+          doubtful: view.doubtful,
+          queue: view.reconciliation_queue,
+        }),
+      ),
       h(
         "label",
         {},
@@ -566,7 +830,20 @@ export async function tallyTab(ctx: Ctx, s: Selection, rule: string, setRule: (r
       h(
         "table",
         { id: "tally" },
-        h("thead", {}, h("tr", {}, h("th", {}, t("field.code")), h("th", {}, t("field.title")), h("th", { class: "num" }, t("paperui.votes")), h("th", { class: "num" }, t("paperui.points")), h("th", { class: "num" }, t("field.cost")), h("th", {}, t("paperui.funded")))),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", {}, t("field.code")),
+            h("th", {}, t("field.title")),
+            h("th", { class: "num" }, t("paperui.votes")),
+            h("th", { class: "num" }, t("paperui.points")),
+            h("th", { class: "num" }, t("field.cost")),
+            h("th", {}, t("paperui.funded")),
+          ),
+        ),
         h(
           "tbody",
           {},
@@ -584,9 +861,20 @@ export async function tallyTab(ctx: Ctx, s: Selection, rule: string, setRule: (r
           ),
         ),
       ),
-      h("p", { id: "funded-total" }, t("paperui.funded_total", { total: formatEuro(view.funded_cost_cents, lang()), budget: formatEuro(view.budget_cents, lang()) })),
+      h(
+        "p",
+        { id: "funded-total" },
+        t("paperui.funded_total", {
+          total: formatEuro(view.funded_cost_cents, lang()),
+          budget: formatEuro(view.budget_cents, lang()),
+        }),
+      ),
       h("h2", {}, t("paperui.explanation")),
-      h("ol", { id: "explanation" }, [...view.ties, ...view.explanation].map((line) => h("li", {}, line))),
+      h(
+        "ol",
+        { id: "explanation" },
+        [...view.ties, ...view.explanation].map((line) => h("li", {}, line)),
+      ),
     ),
   );
 }
@@ -608,18 +896,65 @@ function reviewCard(ctx: Ctx, s: Selection, reviews: import("./bindings").Review
           const actions =
             r.kind === "doubtful"
               ? [
-                  h("button", { class: "secondary accept", onclick: () => ctx.act(() => ctx.api.decideDoubtful(s.id, r.serial, true, field(id))) }, t("paperui.accept")),
+                  h(
+                    "button",
+                    {
+                      class: "secondary accept",
+                      onclick: () => ctx.act(() => ctx.api.decideDoubtful(s.id, r.serial, true, field(id))),
+                    },
+                    t("paperui.accept"),
+                  ),
                   " ",
-                  h("button", { class: "danger reject", onclick: () => ctx.act(() => ctx.api.decideDoubtful(s.id, r.serial, false, field(id))) }, t("paperui.reject")),
+                  h(
+                    "button",
+                    {
+                      class: "danger reject",
+                      onclick: () => ctx.act(() => ctx.api.decideDoubtful(s.id, r.serial, false, field(id))),
+                    },
+                    t("paperui.reject"),
+                  ),
                 ]
-              : [h("button", { class: "secondary explain", onclick: () => ctx.act(() => ctx.api.explainWarning(s.id, r.serial, r.code, field(id))) }, t("paperui.save_explanation"))];
+              : [
+                  h(
+                    "button",
+                    {
+                      class: "secondary explain",
+                      onclick: () => ctx.act(() => ctx.api.explainWarning(s.id, r.serial, r.code, field(id))),
+                    },
+                    t("paperui.save_explanation"),
+                  ),
+                ];
           return h(
             "tr",
             { "data-serial": r.serial, "data-kind": r.kind, "data-code": r.code },
             h("td", {}, r.serial),
-            h("td", {}, r.kind === "doubtful" ? t("paperui.doubtful_short") : t("paperui.warning_short"), ": ", r.code, r.detail ? ` (${r.detail})` : ""),
-            h("td", { class: "decision" }, r.decision ? t(`paperui.decided_${r.decision}`) : "", r.explanation ? h("div", { class: "muted" }, `${r.explanation} — ${r.by ?? ""}`) : null),
-            h("td", {}, h("input", { id, class: "review-explanation", placeholder: t("paperui.explanation_ph"), "aria-label": t("paperui.explanation_ph"), size: 28 }), " ", actions),
+            h(
+              "td",
+              {},
+              r.kind === "doubtful" ? t("paperui.doubtful_short") : t("paperui.warning_short"),
+              ": ",
+              r.code,
+              r.detail ? ` (${r.detail})` : "",
+            ),
+            h(
+              "td",
+              { class: "decision" },
+              r.decision ? t(`paperui.decided_${r.decision}`) : "",
+              r.explanation ? h("div", { class: "muted" }, `${r.explanation} — ${r.by ?? ""}`) : null,
+            ),
+            h(
+              "td",
+              {},
+              h("input", {
+                id,
+                class: "review-explanation",
+                placeholder: t("paperui.explanation_ph"),
+                "aria-label": t("paperui.explanation_ph"),
+                size: 28,
+              }),
+              " ",
+              actions,
+            ),
           );
         }),
       ),
@@ -629,7 +964,8 @@ function reviewCard(ctx: Ctx, s: Selection, reviews: import("./bindings").Review
 
 /** The read-only progress screen for a projector or second screen. */
 export function progressScreen(v: ProgressView): HTMLElement {
-  const num = (label: string, value: number, id: string) => h("div", { class: "big-num", id }, h("span", { class: "n" }, value), h("span", { class: "l" }, label));
+  const num = (label: string, value: number, id: string) =>
+    h("div", { class: "big-num", id }, h("span", { class: "n" }, value), h("span", { class: "l" }, label));
   return h(
     "div",
     { class: "progress-screen", id: "progress-screen" },
@@ -648,12 +984,30 @@ export function progressScreen(v: ProgressView): HTMLElement {
       ? h(
           "table",
           { id: "p-boxes" },
-          h("thead", {}, h("tr", {}, ["box", "expected", "entered", "settled", "status"].map((k) => h("th", { class: k === "box" || k === "status" ? "" : "num" }, t(`paperui.box_${k}`))))),
+          h(
+            "thead",
+            {},
+            h(
+              "tr",
+              {},
+              ["box", "expected", "entered", "settled", "status"].map((k) =>
+                h("th", { class: k === "box" || k === "status" ? "" : "num" }, t(`paperui.box_${k}`)),
+              ),
+            ),
+          ),
           h(
             "tbody",
             {},
             v.boxes.map((b) =>
-              h("tr", { "data-box-id": b.id }, h("td", {}, b.name), h("td", { class: "num" }, b.expected), h("td", { class: "num" }, b.entered), h("td", { class: "num" }, b.settled), h("td", {}, b.closed ? t("paperui.box_closed") : t("paperui.box_open"))),
+              h(
+                "tr",
+                { "data-box-id": b.id },
+                h("td", {}, b.name),
+                h("td", { class: "num" }, b.expected),
+                h("td", { class: "num" }, b.entered),
+                h("td", { class: "num" }, b.settled),
+                h("td", {}, b.closed ? t("paperui.box_closed") : t("paperui.box_open")),
+              ),
             ),
           ),
         )
@@ -666,9 +1020,29 @@ export function progressScreen(v: ProgressView): HTMLElement {
           h(
             "table",
             {},
-            h("tbody", {}, v.results.plans.map((p) => h("tr", { class: p.funded ? "funded" : "", "data-plan-code": p.code }, h("td", {}, p.code), h("td", {}, p.title), h("td", { class: "num" }, p.votes), h("td", {}, p.funded ? t("paperui.funded") : "")))),
+            h(
+              "tbody",
+              {},
+              v.results.plans.map((p) =>
+                h(
+                  "tr",
+                  { class: p.funded ? "funded" : "", "data-plan-code": p.code },
+                  h("td", {}, p.code),
+                  h("td", {}, p.title),
+                  h("td", { class: "num" }, p.votes),
+                  h("td", {}, p.funded ? t("paperui.funded") : ""),
+                ),
+              ),
+            ),
           ),
-          h("p", {}, t("paperui.funded_total", { total: formatEuro(v.results.funded_cost_cents, lang()), budget: formatEuro(v.results.budget_cents, lang()) })),
+          h(
+            "p",
+            {},
+            t("paperui.funded_total", {
+              total: formatEuro(v.results.funded_cost_cents, lang()),
+              budget: formatEuro(v.results.budget_cents, lang()),
+            }),
+          ),
         )
       : h("p", { class: "muted", id: "p-no-results" }, t("paperui.no_results_yet")),
   );
@@ -681,7 +1055,9 @@ export function progressScreen(v: ProgressView): HTMLElement {
  */
 async function keyConsent(ctx: Ctx): Promise<boolean> {
   if ((await ctx.api.aboutInfo()).key_id) return true;
-  const ok = confirm(field("key-passphrase") ? t("paperui.new_key_with_passphrase") : t("paperui.new_key_without_passphrase"));
+  const ok = confirm(
+    field("key-passphrase") ? t("paperui.new_key_with_passphrase") : t("paperui.new_key_without_passphrase"),
+  );
   if (!ok) document.getElementById("key-passphrase")?.focus();
   return ok;
 }
@@ -691,14 +1067,21 @@ async function keyConsent(ctx: Ctx): Promise<boolean> {
  * when and from which box, the differing plans marked. Sending only those
  * plans back to be read again (blind) is the first choice.
  */
-function differenceCard(d: DifferenceView, resolve: (serial: string, how: "keep_first" | "keep_second" | "discard_both" | "recheck") => void): HTMLElement {
-  const time = (at: string) => new Date(at).toLocaleTimeString(lang() === "nl" ? "nl-BE" : "en-GB", { hour: "2-digit", minute: "2-digit" });
+function differenceCard(
+  d: DifferenceView,
+  resolve: (serial: string, how: "keep_first" | "keep_second" | "discard_both" | "recheck") => void,
+): HTMLElement {
+  const time = (at: string) =>
+    new Date(at).toLocaleTimeString(lang() === "nl" ? "nl-BE" : "en-GB", { hour: "2-digit", minute: "2-digit" });
   // Crosses as codes; points and ranks with their value.
   const crosses = [...d.first.marks, ...d.second.marks].every(([, v]) => v === 1);
   const marks = (side: DifferenceView["first"]) =>
     side.marks.length === 0
       ? t("paperui.blank_marks")
-      : side.marks.flatMap(([code, v], i) => [i ? ", " : "", h(d.differing.includes(code) ? "mark" : "span", {}, crosses ? code : `${code}=${v}`)]);
+      : side.marks.flatMap(([code, v], i) => [
+          i ? ", " : "",
+          h(d.differing.includes(code) ? "mark" : "span", {}, crosses ? code : `${code}=${v}`),
+        ]);
   const row = (no: number, side: DifferenceView["first"]) =>
     h(
       "tr",
@@ -717,14 +1100,31 @@ function differenceCard(d: DifferenceView, resolve: (serial: string, how: "keep_
     h(
       "table",
       { class: "sides" },
-      h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", {}, t("paperui.typed_by")), h("th", {}, t("paperui.at")), h("th", {}, t("paperui.box")), h("th", {}, t("paperui.marked")), h("th", {}, t("paperui.verdict")))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", {}, ""),
+          h("th", {}, t("paperui.typed_by")),
+          h("th", {}, t("paperui.at")),
+          h("th", {}, t("paperui.box")),
+          h("th", {}, t("paperui.marked")),
+          h("th", {}, t("paperui.verdict")),
+        ),
+      ),
       h("tbody", {}, row(1, d.first), row(2, d.second)),
     ),
     h("p", { class: "differs" }, t("paperui.differs_on", { plans: d.differing.join(", ") })),
     h(
       "div",
       { class: "row" },
-      h("button", { class: "recheck", onclick: () => resolve(d.serial, "recheck") }, t("paperui.send_back_plans", { plans: d.differing.join(", ") })),
+      h(
+        "button",
+        { class: "recheck", onclick: () => resolve(d.serial, "recheck") },
+        t("paperui.send_back_plans", { plans: d.differing.join(", ") }),
+      ),
       h("button", { class: "secondary keep1", onclick: () => resolve(d.serial, "keep_first") }, t("paperui.keep1")),
       h("button", { class: "secondary keep2", onclick: () => resolve(d.serial, "keep_second") }, t("paperui.keep2")),
       h("button", { class: "danger discard", onclick: () => resolve(d.serial, "discard_both") }, t("paperui.discard")),
@@ -738,7 +1138,10 @@ export function bundleCard(ctx: Ctx, s: Selection): HTMLElement {
     ctx.act(async () => {
       if (!(await keyConsent(ctx))) return;
       const r = await ctx.api.exportBundle(s.id, field("key-passphrase") || null, lang());
-      ctx.info(t("paperui.bundle_done", { bundle: r.bundle_path, report: r.report_path, key: r.key_id, hash: r.content_hash }), [r.report_path, r.bundle_path]);
+      ctx.info(
+        t("paperui.bundle_done", { bundle: r.bundle_path, report: r.report_path, key: r.key_id, hash: r.content_hash }),
+        [r.report_path, r.bundle_path],
+      );
     });
   const exportKey = () =>
     ctx.act(async () => {
@@ -754,7 +1157,12 @@ export function bundleCard(ctx: Ctx, s: Selection): HTMLElement {
     h(
       "div",
       { class: "row" },
-      h("label", {}, t("paperui.passphrase"), h("input", { id: "key-passphrase", type: "password", autocomplete: "off", size: 20 })),
+      h(
+        "label",
+        {},
+        t("paperui.passphrase"),
+        h("input", { id: "key-passphrase", type: "password", autocomplete: "off", size: 20 }),
+      ),
       h("button", { id: "export-bundle", onclick: exportBundle }, t("paperui.export_bundle")),
       h("button", { id: "export-key", class: "secondary", onclick: exportKey }, t("paperui.export_key")),
     ),

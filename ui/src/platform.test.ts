@@ -25,7 +25,9 @@ describe("platform", () => {
   });
   it("passes core failures through as data", async () => {
     const api = makeApi(new MockPlatform());
-    const err = await api.addPlan(1, { code: "A", title: "t", description: "", cost_cents: 1, initiator: "" }).catch((e) => e);
+    const err = await api
+      .addPlan(1, { code: "A", title: "t", description: "", cost_cents: 1, initiator: "" })
+      .catch((e) => e);
     expect(asFailure(err).problems[0].code).toBe("selection.code_taken");
     expect(asFailure("boom").problems[0].code).toBe("store.sql");
   });

@@ -5,19 +5,48 @@ import { startProgressView } from "./main";
 import { makeApi, type Platform } from "./platform";
 
 const results: TallyView = {
-  printed: 10, valid: 3, blank: 0, invalid: 1, doubtful: 0, reconciliation_queue: 0,
+  printed: 10,
+  valid: 3,
+  blank: 0,
+  invalid: 1,
+  doubtful: 0,
+  reconciliation_queue: 0,
   plans: [
     { code: "MM01", title: "Bankjes", cost_cents: 100000, votes: 3, points: 3, funded: true },
     { code: "MM02", title: "Moestuin", cost_cents: 50000, votes: 0, points: 0, funded: false },
   ],
-  funded_cost_cents: 100000, budget_cents: 120000, explanation: [], ties: [],
+  funded_cost_cents: 100000,
+  budget_cents: 120000,
+  explanation: [],
+  ties: [],
 };
 
 function view(closed: boolean, entered: number): ProgressView {
   return {
-    edition: "Wijkbudget 2026", wijk: "Muide", closed, paused: false,
-    boxes: [{ id: 1, name: "Bus 1", location: "", expected: 5, entered, settled: entered, waiting: 0, differences: 0, closed, override_reason: null }],
-    printed: 10, entered, settled: entered, waiting: 0, queue: 0, doubtful_open: 0,
+    edition: "Wijkbudget 2026",
+    wijk: "Muide",
+    closed,
+    paused: false,
+    boxes: [
+      {
+        id: 1,
+        name: "Bus 1",
+        location: "",
+        expected: 5,
+        entered,
+        settled: entered,
+        waiting: 0,
+        differences: 0,
+        closed,
+        override_reason: null,
+      },
+    ],
+    printed: 10,
+    entered,
+    settled: entered,
+    waiting: 0,
+    queue: 0,
+    doubtful_open: 0,
     results: closed ? results : null,
   };
 }

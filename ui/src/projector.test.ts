@@ -4,17 +4,35 @@ import type { ProjectedPlan, ProjectorView } from "./bindings";
 import { projectorScreen } from "./panel";
 
 const plan = (code: string, cost: number, score: number, fits: boolean): ProjectedPlan => ({
-  code, title: `Plan ${code}`, cost_cents: cost * 100, score_text: String(score), bar: score * 100, fits, moved: null,
+  code,
+  title: `Plan ${code}`,
+  cost_cents: cost * 100,
+  score_text: String(score),
+  bar: score * 100,
+  fits,
+  moved: null,
 });
 
 function view(plans: ProjectedPlan[], frozen = false): ProjectorView {
-  return { wijk: "Muide", round: 1, votes: 5, present: 5, budget_cents: 10_000_00, plans, frozen, consent: null, version: 1 } as ProjectorView;
+  return {
+    wijk: "Muide",
+    round: 1,
+    votes: 5,
+    present: 5,
+    budget_cents: 10_000_00,
+    plans,
+    frozen,
+    consent: null,
+    version: 1,
+  } as ProjectorView;
 }
 
 describe("projector", () => {
   it("puts the funded plans above the line and the skipped one below it, apart", () => {
     // Rank 2 (B, € 8.000) does not fit after A; rank 3 (C) does: greedy skips B.
-    const el = projectorScreen(view([plan("A", 5000, 9, true), plan("B", 8000, 7, false), plan("C", 3000, 5, true), plan("D", 1000, 0, false)]));
+    const el = projectorScreen(
+      view([plan("A", 5000, 9, true), plan("B", 8000, 7, false), plan("C", 3000, 5, true), plan("D", 1000, 0, false)]),
+    );
     const order = [...el.querySelectorAll(".pj-row")].map((r) => (r as HTMLElement).dataset.planCode);
     expect(order).toEqual(["A", "C", "B", "D"]);
     const line = el.querySelector("#budget-line")!;

@@ -8,7 +8,11 @@ import { parseMarks } from "./marks";
 import { bundleCard, type Ctx } from "./paper";
 
 function formatOf(kind: string, per: number): VerdictFormat {
-  return kind === "ranking" ? { kind: "ranking" } : kind === "support" ? { kind: "support" } : { kind: "points", per_participant: per };
+  return kind === "ranking"
+    ? { kind: "ranking" }
+    : kind === "support"
+      ? { kind: "support" }
+      : { kind: "points", per_participant: per };
 }
 
 export async function tablesSetupTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<HTMLElement> {
@@ -28,13 +32,25 @@ export async function tablesSetupTab(ctx: Ctx, s: Selection, plans: Plan[]): Pro
   };
   const add = (e: Event) => {
     e.preventDefault();
-    const chosen = [...document.querySelectorAll<HTMLInputElement>("#table-form input.tplan:checked")].map((x) => x.value);
+    const chosen = [...document.querySelectorAll<HTMLInputElement>("#table-form input.tplan:checked")].map(
+      (x) => x.value,
+    );
     ctx.act(async () => {
-      const tv = await ctx.api.addTable(s.id, { round: Number(field("table-round")), name: field("table-name"), facilitator: field("table-facilitator"), location: field("table-location"), plans: chosen });
+      const tv = await ctx.api.addTable(s.id, {
+        round: Number(field("table-round")),
+        name: field("table-name"),
+        facilitator: field("table-facilitator"),
+        location: field("table-location"),
+        plans: chosen,
+      });
       ctx.info(t("tablesui.table_added", { table: tv.name, round: tv.round }));
     });
   };
-  const print = () => ctx.act(async () => { const path = await ctx.api.printTableSheets(s.id, null, lang()); ctx.info(t("tablesui.sheets_printed", { path }), [path]); });
+  const print = () =>
+    ctx.act(async () => {
+      const path = await ctx.api.printTableSheets(s.id, null, lang());
+      ctx.info(t("tablesui.sheets_printed", { path }), [path]);
+    });
   return h(
     "div",
     {},
@@ -50,11 +66,32 @@ export async function tablesSetupTab(ctx: Ctx, s: Selection, plans: Plan[]): Pro
           "label",
           {},
           t("tablesui.format"),
-          h("select", { id: "tformat-kind" }, (["points", "ranking", "support"] as const).map((k) => h("option", { value: k, selected: f?.kind === k }, t(`tablesui.format_${k}`)))),
+          h(
+            "select",
+            { id: "tformat-kind" },
+            (["points", "ranking", "support"] as const).map((k) =>
+              h("option", { value: k, selected: f?.kind === k }, t(`tablesui.format_${k}`)),
+            ),
+          ),
         ),
-        h("label", {}, t("tablesui.per"), h("input", { id: "tformat-per", size: 4, value: f?.kind === "points" ? f.per_participant : 10 })),
-        h("label", {}, t("tablesui.min"), h("input", { id: "tformat-min", size: 4, value: settings?.min_participants ?? 2 })),
-        h("label", {}, t("tablesui.max"), h("input", { id: "tformat-max", size: 4, value: settings?.max_participants ?? 8 })),
+        h(
+          "label",
+          {},
+          t("tablesui.per"),
+          h("input", { id: "tformat-per", size: 4, value: f?.kind === "points" ? f.per_participant : 10 }),
+        ),
+        h(
+          "label",
+          {},
+          t("tablesui.min"),
+          h("input", { id: "tformat-min", size: 4, value: settings?.min_participants ?? 2 }),
+        ),
+        h(
+          "label",
+          {},
+          t("tablesui.max"),
+          h("input", { id: "tformat-max", size: 4, value: settings?.max_participants ?? 8 }),
+        ),
         h("button", { id: "tformat-save", type: "submit" }, t("action.save")),
       ),
     ),
@@ -71,7 +108,18 @@ export async function tablesSetupTab(ctx: Ctx, s: Selection, plans: Plan[]): Pro
         h("label", {}, t("tablesui.location"), h("input", { id: "table-location", size: 16 })),
       ),
       h("p", { class: "muted" }, t("tablesui.subset_help")),
-      h("div", { class: "row" }, plans.map((p) => h("label", { class: "inline" }, h("input", { type: "checkbox", class: "tplan", value: p.code }), ` ${p.code}`))),
+      h(
+        "div",
+        { class: "row" },
+        plans.map((p) =>
+          h(
+            "label",
+            { class: "inline" },
+            h("input", { type: "checkbox", class: "tplan", value: p.code }),
+            ` ${p.code}`,
+          ),
+        ),
+      ),
       h("button", { id: "add-table", type: "submit", disabled: !settings }, t("tablesui.add_table")),
     ),
     h(
@@ -82,10 +130,28 @@ export async function tablesSetupTab(ctx: Ctx, s: Selection, plans: Plan[]): Pro
         ? h(
             "table",
             { id: "tables-list" },
-            h("tbody", {}, tables.map((tv) => h("tr", { "data-table-id": tv.id }, h("td", {}, `${t("tablesui.round")} ${tv.round}`), h("td", {}, tv.name), h("td", {}, tv.facilitator), h("td", {}, tv.plans.join(", ")), h("td", {}, tv.verdict ? t("tablesui.entered") : t("tablesui.missing"))))),
+            h(
+              "tbody",
+              {},
+              tables.map((tv) =>
+                h(
+                  "tr",
+                  { "data-table-id": tv.id },
+                  h("td", {}, `${t("tablesui.round")} ${tv.round}`),
+                  h("td", {}, tv.name),
+                  h("td", {}, tv.facilitator),
+                  h("td", {}, tv.plans.join(", ")),
+                  h("td", {}, tv.verdict ? t("tablesui.entered") : t("tablesui.missing")),
+                ),
+              ),
+            ),
           )
         : h("p", { class: "muted" }, t("tablesui.no_tables")),
-      h("button", { id: "print-sheets", class: "secondary", onclick: print, disabled: !tables.length }, t("tablesui.print_sheets")),
+      h(
+        "button",
+        { id: "print-sheets", class: "secondary", onclick: print, disabled: !tables.length },
+        t("tablesui.print_sheets"),
+      ),
     ),
   );
 }
@@ -118,35 +184,67 @@ export async function tablesEntryTab(ctx: Ctx, s: Selection, plans: Plan[]): Pro
       t("tablesui.or_choose"),
       h(
         "select",
-        { id: "table-choose", onchange: (e: Event) => { chosenTable = Number((e.target as HTMLSelectElement).value) || null; ctx.act(async () => undefined); } },
+        {
+          id: "table-choose",
+          onchange: (e: Event) => {
+            chosenTable = Number((e.target as HTMLSelectElement).value) || null;
+            ctx.act(async () => undefined);
+          },
+        },
         h("option", { value: "" }, "—"),
-        open.map((x) => h("option", { value: x.id, selected: x.id === chosenTable }, `${t("tablesui.round")} ${x.round} — ${x.name}`)),
+        open.map((x) =>
+          h("option", { value: x.id, selected: x.id === chosenTable }, `${t("tablesui.round")} ${x.round} — ${x.name}`),
+        ),
       ),
     ),
   );
   if (!current) return h("div", {}, chooser);
-  if (current.verdict) return h("div", {}, chooser, h("p", { class: "msg info", id: "table-done" }, t("tablesui.already", { table: current.name, who: current.entered_by ?? "" })));
+  if (current.verdict)
+    return h(
+      "div",
+      {},
+      chooser,
+      h(
+        "p",
+        { class: "msg info", id: "table-done" },
+        t("tablesui.already", { table: current.name, who: current.entered_by ?? "" }),
+      ),
+    );
   const kind = settings.format.kind;
   const submit = (e: Event) => {
     e.preventDefault();
     const verdict: VerdictInput = {
       participants: Number(field("v-participants")),
-      values: current.plans.filter((c) => field(`v-${c}`).trim() !== "").map((c) => [c, Number(field(`v-${c}`))] as [string, number]),
-      conditions: current.plans.filter((c) => field(`c-${c}`).trim() !== "").map((c) => [c, field(`c-${c}`)] as [string, string]),
+      values: current.plans
+        .filter((c) => field(`v-${c}`).trim() !== "")
+        .map((c) => [c, Number(field(`v-${c}`))] as [string, number]),
+      conditions: current.plans
+        .filter((c) => field(`c-${c}`).trim() !== "")
+        .map((c) => [c, field(`c-${c}`)] as [string, string]),
       notes: field("v-notes"),
       rows: [],
     };
     // Optional: one line per participant with their own points (e.g. "ST01=6 ST03=4").
-    for (const line of field("v-rows").split("\n").filter((l) => l.trim() !== "")) {
+    for (const line of field("v-rows")
+      .split("\n")
+      .filter((l) => l.trim() !== "")) {
       const parsed = parseMarks(line, current.plans);
       if ("unknown" in parsed) {
-        ctx.act(async () => { throw { problems: [{ code: "tables.plan_not_discussed", params: { code: parsed.unknown, table: current.name } }] }; });
+        ctx.act(async () => {
+          throw {
+            problems: [{ code: "tables.plan_not_discussed", params: { code: parsed.unknown, table: current.name } }],
+          };
+        });
         return;
       }
       verdict.rows.push(parsed.marks);
     }
     const fields: Record<string, string> = {};
-    document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>("#verdict-form input, #verdict-form textarea").forEach((el) => (fields[el.id] = el.value));
+    document
+      .querySelectorAll<HTMLInputElement | HTMLTextAreaElement>("#verdict-form input, #verdict-form textarea")
+      .forEach((el) => {
+        fields[el.id] = el.value;
+      });
     typed = { tableId: current.id, fields };
     ctx.act(async () => {
       const tv = await ctx.api.enterVerdict(s.id, current.id, verdict);
@@ -156,33 +254,55 @@ export async function tablesEntryTab(ctx: Ctx, s: Selection, plans: Plan[]): Pro
     });
   };
   const form = h(
-      "form",
-      { class: "card", id: "verdict-form", "data-table-id": current.id, onsubmit: submit },
-      h("h2", {}, `${t("tablesui.round")} ${current.round} — ${t("tablesui.table")} ${current.name}`),
-      h("p", { class: "muted" }, t(`tablesui.help_${kind}`, { per: settings.format.kind === "points" ? settings.format.per_participant : 0 })),
-      h("label", {}, t("tablesui.participants"), h("input", { id: "v-participants", size: 4, autofocus: true })),
+    "form",
+    { class: "card", id: "verdict-form", "data-table-id": current.id, onsubmit: submit },
+    h("h2", {}, `${t("tablesui.round")} ${current.round} — ${t("tablesui.table")} ${current.name}`),
+    h(
+      "p",
+      { class: "muted" },
+      t(`tablesui.help_${kind}`, { per: settings.format.kind === "points" ? settings.format.per_participant : 0 }),
+    ),
+    h("label", {}, t("tablesui.participants"), h("input", { id: "v-participants", size: 4, autofocus: true })),
+    h(
+      "table",
+      {},
       h(
-        "table",
+        "tbody",
         {},
-        h(
-          "tbody",
-          {},
-          current.plans.map((c) =>
-            h(
-              "tr",
-              {},
-              h("td", { class: "code" }, c),
-              h("td", {}, plans.find((p) => p.code === c)?.title ?? ""),
-              h("td", {}, h("input", { id: `v-${c}`, class: "v-value", size: 4, inputmode: "numeric", "aria-label": c })),
-              kind === "support" ? h("td", {}, h("input", { id: `c-${c}`, placeholder: t("tablesui.conditions"), "aria-label": `${t("tablesui.conditions")}: ${c}`, size: 30 })) : null,
-            ),
+        current.plans.map((c) =>
+          h(
+            "tr",
+            {},
+            h("td", { class: "code" }, c),
+            h("td", {}, plans.find((p) => p.code === c)?.title ?? ""),
+            h("td", {}, h("input", { id: `v-${c}`, class: "v-value", size: 4, inputmode: "numeric", "aria-label": c })),
+            kind === "support"
+              ? h(
+                  "td",
+                  {},
+                  h("input", {
+                    id: `c-${c}`,
+                    placeholder: t("tablesui.conditions"),
+                    "aria-label": `${t("tablesui.conditions")}: ${c}`,
+                    size: 30,
+                  }),
+                )
+              : null,
           ),
         ),
       ),
-      kind === "points" ? h("label", {}, t("tablesui.rows"), h("textarea", { id: "v-rows", rows: 3, cols: 60, placeholder: "ST01=6 ST03=4" })) : null,
-      h("label", {}, t("tablesui.notes"), h("textarea", { id: "v-notes", rows: 2, cols: 60 })),
-      h("p", {}, h("button", { id: "save-verdict", type: "submit" }, t("action.save"))),
-    );
+    ),
+    kind === "points"
+      ? h(
+          "label",
+          {},
+          t("tablesui.rows"),
+          h("textarea", { id: "v-rows", rows: 3, cols: 60, placeholder: "ST01=6 ST03=4" }),
+        )
+      : null,
+    h("label", {}, t("tablesui.notes"), h("textarea", { id: "v-notes", rows: 2, cols: 60 })),
+    h("p", {}, h("button", { id: "save-verdict", type: "submit" }, t("action.save"))),
+  );
   if (typed && typed.tableId === current.id) {
     for (const [id, v] of Object.entries(typed.fields)) {
       const el = form.querySelector<HTMLInputElement>(`[id="${id}"]`);
@@ -205,17 +325,32 @@ export async function tablesOverviewTab(ctx: Ctx, s: Selection): Promise<HTMLEle
       await ctx.api.closeTables(s.id);
       ctx.info(t("tablesui.closed"));
     });
-  const preview = () => ctx.act(async () => ctx.info(t("tablesui.would_drop", { codes: (await ctx.api.dropPreview(s.id, Number(field("drop-round")), field("drop-threshold"))).join(", ") || "—" })));
+  const preview = () =>
+    ctx.act(async () =>
+      ctx.info(
+        t("tablesui.would_drop", {
+          codes:
+            (await ctx.api.dropPreview(s.id, Number(field("drop-round")), field("drop-threshold"))).join(", ") || "—",
+        }),
+      ),
+    );
   const confirmDrop = () =>
     ctx.act(async () => {
       const codes = await ctx.api.dropPreview(s.id, Number(field("drop-round")), field("drop-threshold"));
       if (!confirm(t("tablesui.confirm_drop", { codes: codes.join(", ") || "—" }))) return;
-      ctx.info(t("tablesui.dropped", { codes: (await ctx.api.confirmDrop(s.id, Number(field("drop-round")), field("drop-threshold"))).join(", ") || "—" }));
+      ctx.info(
+        t("tablesui.dropped", {
+          codes:
+            (await ctx.api.confirmDrop(s.id, Number(field("drop-round")), field("drop-threshold"))).join(", ") || "—",
+        }),
+      );
     });
   return h(
     "div",
     {},
-    s.status === "closed" ? h("div", { class: "row toolbar" }, h("span", { class: "badge", id: "tables-state" }, t("status.closed"))) : null,
+    s.status === "closed"
+      ? h("div", { class: "row toolbar" }, h("span", { class: "badge", id: "tables-state" }, t("status.closed")))
+      : null,
     s.status === "closed" ? bundleCard(ctx, s) : null,
     h(
       "div",
@@ -226,7 +361,9 @@ export async function tablesOverviewTab(ctx: Ctx, s: Selection): Promise<HTMLEle
           "p",
           { "data-round": r.round },
           `${t("tablesui.round")} ${r.round}: ${r.tables.length} ${t("tablesui.tables_lc")}; `,
-          r.missing.length ? h("strong", { class: "missing" }, t("tablesui.missing_list", { tables: r.missing.join(", ") })) : t("tablesui.all_in"),
+          r.missing.length
+            ? h("strong", { class: "missing" }, t("tablesui.missing_list", { tables: r.missing.join(", ") }))
+            : t("tablesui.all_in"),
           r.dropped.length ? ` ${t("tablesui.dropped_after", { codes: r.dropped.join(", ") })}` : "",
         ),
       ),
@@ -240,26 +377,76 @@ export async function tablesOverviewTab(ctx: Ctx, s: Selection): Promise<HTMLEle
       h(
         "table",
         { id: "ranking" },
-        h("thead", {}, h("tr", {}, h("th", {}, t("field.code")), h("th", {}, t("field.title")), h("th", { class: "num" }, t("tablesui.score")), h("th", { class: "num" }, t("field.cost")), h("th", {}, t("tablesui.status")), h("th", {}, t("paperui.funded")))),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", {}, t("field.code")),
+            h("th", {}, t("field.title")),
+            h("th", { class: "num" }, t("tablesui.score")),
+            h("th", { class: "num" }, t("field.cost")),
+            h("th", {}, t("tablesui.status")),
+            h("th", {}, t("paperui.funded")),
+          ),
+        ),
         h("tbody", {}, rankingRows()),
       ),
-      h("p", { id: "tables-funded" }, t("paperui.funded_total", { total: formatEuro(o.funded_cost_cents, lang()), budget: formatEuro(o.budget_cents, lang()) })),
+      h(
+        "p",
+        { id: "tables-funded" },
+        t("paperui.funded_total", {
+          total: formatEuro(o.funded_cost_cents, lang()),
+          budget: formatEuro(o.budget_cents, lang()),
+        }),
+      ),
       o.mes_funded ? h("p", { id: "tables-mes" }, t("tablesui.mes", { plans: o.mes_funded.join(", ") || "—" })) : null,
       h("h2", {}, t("paperui.explanation")),
-      h("ol", {}, [...o.ties, ...o.explanation].map((l) => h("li", {}, l))),
+      h(
+        "ol",
+        {},
+        [...o.ties, ...o.explanation].map((l) => h("li", {}, l)),
+      ),
     ),
     h(
       "div",
       { class: "card row", id: "drop-card" },
-      h("label", {}, t("tablesui.drop_after"), h("input", { id: "drop-round", size: 3, value: dropForm.round || Math.max(1, o.rounds.length), oninput: (e: Event) => (dropForm.round = (e.target as HTMLInputElement).value) })),
-      h("label", {}, t("tablesui.threshold"), h("input", { id: "drop-threshold", size: 6, value: dropForm.threshold, oninput: (e: Event) => (dropForm.threshold = (e.target as HTMLInputElement).value) })),
+      h(
+        "label",
+        {},
+        t("tablesui.drop_after"),
+        h("input", {
+          id: "drop-round",
+          size: 3,
+          value: dropForm.round || Math.max(1, o.rounds.length),
+          oninput: (e: Event) => (dropForm.round = (e.target as HTMLInputElement).value),
+        }),
+      ),
+      h(
+        "label",
+        {},
+        t("tablesui.threshold"),
+        h("input", {
+          id: "drop-threshold",
+          size: 6,
+          value: dropForm.threshold,
+          oninput: (e: Event) => (dropForm.threshold = (e.target as HTMLInputElement).value),
+        }),
+      ),
       h("button", { id: "drop-preview", class: "secondary", onclick: preview }, t("tablesui.preview")),
       h("button", { id: "drop-confirm", onclick: confirmDrop }, t("tablesui.confirm")),
     ),
     // Closing cannot be undone: last on the page, with what it means.
     s.status === "closed"
       ? null
-      : h("div", { class: "card closing", id: "close-card" }, h("h2", {}, t("tablesui.close")), h("p", { class: "muted" }, t("tablesui.close_help")), h("button", { id: "close-tables", class: "danger", onclick: close }, t("tablesui.close"))),
+      : h(
+          "div",
+          { class: "card closing", id: "close-card" },
+          h("h2", {}, t("tablesui.close")),
+          h("p", { class: "muted" }, t("tablesui.close_help")),
+          h("button", { id: "close-tables", class: "danger", onclick: close }, t("tablesui.close")),
+        ),
   );
   function rankingRows(): HTMLElement[] {
     // The funded plans above the budget line, in rank order; the others
@@ -273,14 +460,29 @@ export async function tablesOverviewTab(ctx: Ctx, s: Selection): Promise<HTMLEle
         h("td", {}, r.title),
         h("td", { class: "num score" }, r.score_text),
         h("td", { class: "num" }, formatEuro(r.cost_cents, lang())),
-        h("td", { class: "fits" }, r.dropped ? t("tablesui.dropped_short") : r.funded ? "✓" : i < lastFunded ? t("panelui.does_not_fit") : "—"),
+        h(
+          "td",
+          { class: "fits" },
+          r.dropped ? t("tablesui.dropped_short") : r.funded ? "✓" : i < lastFunded ? t("panelui.does_not_fit") : "—",
+        ),
         h("td", { class: "funded-flag" }, r.funded ? t("paperui.yes") : ""),
       );
     const ranked = o.ranking.map((r, i) => ({ r, i }));
     const rest = ranked.filter((x) => !x.r.funded);
     return [
       ...ranked.filter((x) => x.r.funded).map((x) => row(x.r, x.i)),
-      h("tr", { class: "budget-line-row", id: "tables-budget-line" }, h("td", { colspan: 6 }, t("panelui.budget_spent", { spent: formatEuro(o.funded_cost_cents, lang()), budget: formatEuro(o.budget_cents, lang()) }))),
+      h(
+        "tr",
+        { class: "budget-line-row", id: "tables-budget-line" },
+        h(
+          "td",
+          { colspan: 6 },
+          t("panelui.budget_spent", {
+            spent: formatEuro(o.funded_cost_cents, lang()),
+            budget: formatEuro(o.budget_cents, lang()),
+          }),
+        ),
+      ),
       ...(rest.length ? [h("tr", { class: "group-head" }, h("td", { colspan: 6 }, t("panelui.not_funded")))] : []),
       ...rest.map((x) => row(x.r, x.i)),
     ];
