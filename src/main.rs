@@ -14,7 +14,10 @@ use wijkstem::storage::store::Store;
 
 mod cli;
 use cli::ballots::{ballots, BallotsCommand};
+use cli::panel::{panel, PanelCommand};
 use cli::pb::{pb, PbCommand};
+use cli::setup::{plan_id, selection, PlanArgs, SelectionCommand};
+use cli::tables::{tables, TablesCommand};
 use cli::team::{team, TeamCommand};
 
 #[derive(Parser)]
@@ -41,10 +44,25 @@ enum Command {
     About,
     /// List selections with their ids
     Selections,
+    /// Create or change a selection
+    Selection {
+        #[command(subcommand)]
+        command: SelectionCommand,
+    },
     /// Plans of a selection
     Plans {
         #[command(subcommand)]
         command: PlansCommand,
+    },
+    /// Gesprekstafels: settings, tables, verdicts, drop-outs, overview, sheets, closing
+    Tables {
+        #[command(subcommand)]
+        command: TablesCommand,
+    },
+    /// Gelote wijkpanels: members, rounds, votes, amendments, projector, package, closing
+    Panel {
+        #[command(subcommand)]
+        command: PanelCommand,
     },
     /// Paper ballots (offline stemmen): style, printing, entry, tally
     Ballots {
@@ -117,6 +135,20 @@ enum PlansCommand {
     List { selection: i64 },
     /// Import plans from a CSV file (code, title, description, cost, initiator): all or nothing
     Import { selection: i64, file: PathBuf },
+    /// Add a plan: CODE TITLE COST (euro)
+    Add {
+        selection: i64,
+        #[command(flatten)]
+        plan: PlanArgs,
+    },
+    /// Change a plan (found by its code): CODE TITLE COST
+    Update {
+        selection: i64,
+        #[command(flatten)]
+        plan: PlanArgs,
+    },
+    /// Remove a plan (while the selection is a draft)
+    Remove { selection: i64, code: String },
 }
 
 #[derive(Subcommand)]
@@ -315,6 +347,20 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
             p.insert("count".to_string(), report.imported.to_string());
             println!("{}", wijkstem::i18n::tr(lang, "selection.imported", &p));
         }
+        Command::Plans { command: PlansCommand::Add { selection, plan } } => {
+            println!("{}", s.add_plan(*selection, &plan.input()?)?.id);
+        }
+        Command::Plans { command: PlansCommand::Update { selection, plan } } => {
+            let id = plan_id(&s, *selection, &plan.code)?;
+            s.update_plan(id, &plan.input()?)?;
+        }
+        Command::Plans { command: PlansCommand::Remove { selection, code } } => {
+            let id = plan_id(&s, *selection, code)?;
+            s.remove_plan(id)?;
+        }
+        Command::Selection { command } => selection(&mut s, command)?,
+        Command::Tables { command } => tables(&mut s, command, lang)?,
+        Command::Panel { command } => panel(&mut s, command, lang)?,
         Command::Pb { .. } | Command::Verify { .. } | Command::Key { .. } => {
             unreachable!("handled before opening the database")
         }

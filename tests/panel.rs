@@ -167,3 +167,57 @@ fn round_cards_print_a_qr_per_present_member() {
     }
     assert_eq!(wijkstem::panel::parse_card(&wijkstem::panel::card_payload(BP, 1, "P01").replace("P01", "P02")), None);
 }
+
+/// A whole panel from the command line only: members, a points round (a
+/// second vote and a vote over the limit refused), closing the round, the
+/// package checked by hand, an amendment, closing the panel.
+#[test]
+fn cli_runs_a_whole_panel() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let mut s = Session::open(&db).unwrap();
+    common::sign_in(&mut s, "Ann").unwrap();
+    drop(s);
+    let export = dir.path().join("export");
+    let run = |args: &[&str]| {
+        common::run_cli(Some(&db), Some("Ann"), "nl", args, None, &[("WIJKSTEM_EXPORT_DIR", export.as_os_str())])
+    };
+    let ok = |args: &[&str]| {
+        let (ok, out, err) = run(args);
+        assert!(ok, "{args:?}: {err}");
+        out.trim().to_string()
+    };
+    let sel =
+        ok(&["selection", "create", "--edition", "E", "--wijk", "Muide", "--budget", "10000", "--method", "panel"]);
+    for (code, title, cost) in [("A", "Bankjes", "3000"), ("B", "Bomen", "6000"), ("C", "Speeltuin", "5000")] {
+        ok(&["plans", "add", &sel, code, title, cost]);
+    }
+    for m in ["M1", "M2", "M3"] {
+        ok(&["panel", "member", &sel, m, &format!("Naam {m}")]);
+    }
+    ok(&["panel", "quorum", &sel, "2"]);
+    let (bad, _, err) = run(&["panel", "open", &sel, "--format", "punten", "--present", "M1,M2,M3"]);
+    assert!(!bad && err.contains("kies uit points:N"), "{err}");
+    let round = ok(&["panel", "open", &sel, "--format", "points:5", "--present", "M1,M2,M3"]);
+    ok(&["panel", "vote", &sel, &round, "M1", "A=3,B=2"]);
+    ok(&["panel", "vote", &sel, &round, "M2", "B=5"]);
+    let (twice, _, err) = run(&["panel", "vote", &sel, &round, "M2", "A=5"]);
+    assert!(!twice && err.contains("stemde al"), "{err}");
+    let (over, _, err) = run(&["panel", "vote", &sel, &round, "M3", "A=9"]);
+    assert!(!over && err.contains("hoogstens 5"), "{err}");
+    let state: serde_json::Value = serde_json::from_str(&ok(&["panel", "state", &sel])).unwrap();
+    assert_eq!(state["rounds"][0]["voted"], serde_json::json!(["M1", "M2"]), "who voted, never what");
+    ok(&["panel", "close-round", &sel, &round]);
+    // B 7 points, A 3, C 0: B (€ 6.000) then A (€ 3.000) fit in € 10.000; listed by code.
+    let package: serde_json::Value = serde_json::from_str(&ok(&["panel", "package", &sel])).unwrap();
+    assert_eq!(package["funded"], serde_json::json!(["A", "B"]), "{package}");
+    assert_eq!(package["total_cost_cents"], 900_000);
+    let (no_reason, _, err) = run(&["panel", "amend", &sel, "C", "--cost", "4000", "--reason", " "]);
+    assert!(!no_reason && err.contains("reden"), "{err}");
+    ok(&["panel", "amend", &sel, "C", "--cost", "4000", "--reason", "goedkoper gevonden"]);
+    let (bad, _, err) = run(&["panel", "freeze", &sel, "misschien"]);
+    assert!(!bad && err.contains("on, off"), "{err}");
+    ok(&["panel", "close", &sel]);
+    let (late, _, _) = run(&["panel", "open", &sel, "--format", "ranking", "--present", "M1,M2"]);
+    assert!(!late, "a closed panel opens no round");
+}

@@ -458,3 +458,74 @@ fn a_drop_out_must_follow_from_the_verdicts_of_complete_rounds() {
     assert_eq!(codes(&e), ["bundle.recompute_failed"]);
     assert!(e.render(Lang::Nl).contains("ST02"), "{}", e.render(Lang::Nl));
 }
+
+/// A whole gesprekstafels selection from the command line only: set-up,
+/// tables, verdicts (a wrong sum refused), the overview's package checked by
+/// hand, sheets printed, closing by a coordinator only, nothing after closing.
+#[test]
+fn cli_runs_a_whole_gesprekstafels_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let mut s = Session::open(&db).unwrap();
+    common::sign_in(&mut s, "Ann").unwrap();
+    s.add_to_roster("Vera", wijkstem::roster::Role::Volunteer, common::TEST_PIN).unwrap();
+    drop(s);
+    let export = dir.path().join("export");
+    let run = |who: &str, args: &[&str]| {
+        common::run_cli(Some(&db), Some(who), "nl", args, None, &[("WIJKSTEM_EXPORT_DIR", export.as_os_str())])
+    };
+    let ok = |args: &[&str]| {
+        let (ok, out, err) = run("Ann", args);
+        assert!(ok, "{args:?}: {err}");
+        out.trim().to_string()
+    };
+    let sel = ok(&[
+        "selection",
+        "create",
+        "--edition",
+        "E",
+        "--wijk",
+        "Ledeberg",
+        "--budget",
+        "10.000",
+        "--method",
+        "tables",
+    ]);
+    for (code, title, cost) in [("A", "Bankjes", "3000"), ("B", "Bomen", "6000"), ("C", "Speeltuin", "5000")] {
+        ok(&["plans", "add", &sel, code, title, cost]);
+    }
+    let (bad, _, err) = run("Ann", &["plans", "add", &sel, "D", "Kapot", "veel"]);
+    assert!(!bad && err.contains("‘veel’ is geen bedrag"), "{err}");
+    ok(&["tables", "settings", &sel, "--format", "points:5", "--min", "2", "--max", "10"]);
+    let t1: serde_json::Value =
+        serde_json::from_str(&ok(&["tables", "add", &sel, "--round", "1", "--name", "T1"])).unwrap();
+    let t2: serde_json::Value =
+        serde_json::from_str(&ok(&["tables", "add", &sel, "--round", "1", "--name", "T2"])).unwrap();
+    let (t1, t2) = (t1["id"].to_string(), t2["id"].to_string());
+    // A volunteer enters verdicts; 2 participants × 5 points are 10, not 11.
+    let (bad, _, err) =
+        run("Vera", &["tables", "verdict", &sel, &t2, "--participants", "2", "--values", "A=2,B=6,C=3"]);
+    assert!(!bad && err.contains("tellen op tot 11"), "{err}");
+    assert!(run("Vera", &["tables", "verdict", &sel, &t1, "--participants", "3", "--values", "A=8,B=4,C=3"]).0);
+    assert!(run("Vera", &["tables", "verdict", &sel, &t2, "--participants", "2", "--values", "A=2,B=6,C=2"]).0);
+    // A=10, B=10, C=5 points: A and B (€ 9.000) fit in € 10.000, C does not.
+    let overview: serde_json::Value = serde_json::from_str(&ok(&["tables", "overview", &sel])).unwrap();
+    assert_eq!(overview["funded_cost_cents"], 900_000, "{overview}");
+    let funded: Vec<&str> = overview["ranking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["funded"] == true)
+        .map(|p| p["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(funded, ["A", "B"]);
+    let sheets = ok(&["tables", "sheets", &sel]);
+    assert!(std::path::Path::new(&sheets).exists(), "{sheets}");
+    // Closing is the coordinator's, for the CLI as for the app.
+    let (closed, _, err) = run("Vera", &["tables", "close", &sel]);
+    assert!(!closed && err.contains("coördinator"), "{err}");
+    ok(&["tables", "close", &sel]);
+    let (again, _, err) =
+        run("Vera", &["tables", "verdict", &sel, &t2, "--participants", "2", "--values", "A=2,B=6,C=2"]);
+    assert!(!again && err.contains("afgesloten"), "{err}");
+}
