@@ -180,7 +180,9 @@ pub fn typescript(decls: &[Declared]) -> String {
     s.push_str("} from \"./bindings\";\n\n");
     s.push_str("/** How a call reaches the backend (Tauri in the app, a mock in tests). */\n");
     s.push_str("export interface Platform {\n");
-    s.push_str("  call<T>(command: string, args?: Record<string, unknown>): Promise<T>;\n}\n\n");
+    s.push_str("  call<T>(command: string, args?: Record<string, unknown>): Promise<T>;\n");
+    s.push_str("  /** Hear an event the backend pushes; the promise gives the function that stops listening. */\n");
+    s.push_str("  listen<T>(event: string, handler: (payload: T) => void): Promise<() => void>;\n}\n\n");
     s.push_str("/** Every command the app's window may call, typed as declared in Rust. */\n");
     s.push_str("export function makeApi(p: Platform) {\n  return {\n");
     for d in decls {
@@ -209,8 +211,9 @@ pub fn main_capability(decls: &[Declared]) -> String {
     s.push_str("{\n  \"$schema\": \"../gen/schemas/desktop-schema.json\",\n  \"identifier\": \"main\",\n");
     s.push_str("  \"description\": \"Generated from src/commands.rs (declare.rs): the main window may call Wijkstem's own commands and nothing else.\",\n");
     s.push_str("  \"windows\": [\n    \"main\"\n  ],\n  \"permissions\": [\n");
-    let perms: Vec<String> =
-        decls.iter().map(|d| format!("    \"allow-{}\"", d.name.replace('_', "-"))).collect();
+    // Hearing the changes the backend pushes (never sending events).
+    let mut perms = vec!["    \"core:event:allow-listen\"".to_string(), "    \"core:event:allow-unlisten\"".to_string()];
+    perms.extend(decls.iter().map(|d| format!("    \"allow-{}\"", d.name.replace('_', "-"))));
     s.push_str(&perms.join(",\n"));
     s.push_str("\n  ]\n}\n");
     s

@@ -26,6 +26,7 @@ fn generated() -> String {
         Problem::decl(),
         Failure::decl(),
         StartupInfo::decl(),
+        wijkstem::storage::store::Changed::decl(),
         AboutInfo::decl(),
         wijkstem::roster::Role::decl(),
         wijkstem::roster::RosterMember::decl(),
@@ -142,6 +143,22 @@ fn ui_calls_are_made_from_the_declared_commands() {
     assert!(want.contains(
         "enterBallot: (selectionId: number, boxId: number | null, scan: string, marks: Marks, doubtful: string | null) => p.call<EntryReceipt>(\"enter_ballot\", { selectionId, boxId, scan, marks, doubtful }),"
     ));
+}
+
+/// The events the shell pushes are named alike on both sides.
+#[test]
+fn pushed_events_are_named_alike_in_the_shell_and_the_ui() {
+    let shell = std::fs::read_to_string(root().join("src-tauri/src/commands.rs")).unwrap();
+    let ui = std::fs::read_to_string(root().join("ui/src/platform.ts")).unwrap();
+    let names: Vec<&str> = shell
+        .lines()
+        .filter(|l| l.starts_with("pub const") && l.contains("&str"))
+        .filter_map(|l| l.split('"').nth(1))
+        .collect();
+    assert_eq!(names, ["wijkstem://changed", "wijkstem://backup"]);
+    for n in names {
+        assert!(ui.contains(&format!("\"{n}\"")), "ui/src/platform.ts does not name {n}");
+    }
 }
 
 #[test]

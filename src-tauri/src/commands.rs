@@ -28,14 +28,34 @@ pub struct App {
     pub session: Mutex<Result<Session, Failure>>,
     pub startup: Mutex<StartupInfo>,
     pub db_path: PathBuf,
+    /// Set once the app runs; used to tell every window what changed.
+    pub handle: std::sync::OnceLock<tauri::AppHandle>,
 }
 
-pub fn with<T>(app: &State<'_, App>, f: impl FnOnce(&mut Session) -> Res<T>) -> Res<T> {
+/// The event every window hears after a committed write, with what changed
+/// (`Changed[]`): the progress and projector windows redraw on it instead of
+/// polling.
+pub const CHANGED: &str = "wijkstem://changed";
+
+/// The event with the backup state after each automatic backup check.
+pub const BACKUP: &str = "wijkstem://backup";
+
+pub fn with<T>(app: &App, f: impl FnOnce(&mut Session) -> Res<T>) -> Res<T> {
     // A poisoned lock means an earlier command panicked mid-way; SQLite rolled
     // that transaction back, so continuing with the session is safe.
     let mut guard = app.session.lock().unwrap_or_else(|p| p.into_inner());
     match guard.as_mut() {
-        Ok(s) => f(s),
+        Ok(s) => {
+            let out = f(s);
+            let changes = s.take_changes();
+            if !changes.is_empty() {
+                if let Some(handle) = app.handle.get() {
+                    use tauri::Emitter;
+                    let _ = handle.emit(CHANGED, &changes);
+                }
+            }
+            out
+        }
         Err(failure) => Err(failure.clone()),
     }
 }

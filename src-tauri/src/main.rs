@@ -35,7 +35,31 @@ fn main() {
     let (session, startup) = Session::start(&path);
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(App { session: Mutex::new(session), startup: Mutex::new(startup), db_path: path.clone() })
+        .manage(App {
+            session: Mutex::new(session),
+            startup: Mutex::new(startup),
+            db_path: path.clone(),
+            handle: std::sync::OnceLock::new(),
+        })
+        .setup(|app| {
+            use tauri::Manager;
+            let handle = app.handle().clone();
+            let _ = app.state::<App>().handle.set(handle.clone());
+            // Automatic backups run on the app's own timer, not the window's:
+            // every minute the session decides whether one is due and the
+            // windows hear the outcome.
+            tauri::async_runtime::spawn(async move {
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                    let app = handle.state::<App>();
+                    if let Ok(status) = with(&app, |s| Ok(s.backup_tick())) {
+                        use tauri::Emitter;
+                        let _ = handle.emit(commands::BACKUP, &status);
+                    }
+                }
+            });
+            Ok(())
+        })
         .invoke_handler(include!(concat!(env!("OUT_DIR"), "/handler.rs")))
         .build(tauri::generate_context!())
         .expect("Wijkstem could not start its window")

@@ -49,6 +49,14 @@ impl Session {
         Ok(Session { store: Store::open_in_memory()?, operator: None, demo_pin: false, backup_warning: None })
     }
 
+    /// What committed writes changed since the last call, for the front end
+    /// to tell the windows that show it (pushed, not polled).
+    pub fn take_changes(&mut self) -> Vec<crate::storage::store::Changed> {
+        self.store.take_changes()
+    }
+
+    /// Read-only access to the database, for tests and diagnostics; every
+    /// change goes through the methods above and below.
     pub fn store(&self) -> &Store {
         &self.store
     }

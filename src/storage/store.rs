@@ -201,6 +201,19 @@ pub struct Store {
     /// The highest rowid the chain has claimed per record table, kept up to
     /// date from the log (`audit::ClaimIndex`).
     claims: audit::ClaimIndex,
+    /// What committed writes changed since the front end last asked
+    /// (`take_changes`), so it can redraw what shows them instead of polling.
+    changed: Vec<Changed>,
+}
+
+/// One committed change, as the windows that show it need to know: which
+/// selection (none for the team or the app's own state) and what kind
+/// (the audit action's area: `ballot`, `box`, `panel`, `tables`, `plan`, …).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct Changed {
+    #[ts(type = "number | null")]
+    pub selection_id: Option<i64>,
+    pub kind: String,
 }
 
 impl Store {
@@ -253,7 +266,7 @@ impl Store {
         }
         conn.pragma_update(None, "synchronous", "FULL").map_err(map)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(map)?;
-        let mut store = Store { conn, path, claims: audit::ClaimIndex::default() };
+        let mut store = Store { conn, path, claims: audit::ClaimIndex::default(), changed: Vec::new() };
         store.migrate(version)?;
         Ok(store)
     }
@@ -363,12 +376,34 @@ impl Store {
             )
             .map_err(map)?;
         }
+        let events: Vec<Changed> = change
+            .events
+            .iter()
+            .map(|e| Changed {
+                selection_id: e
+                    .entity
+                    .strip_prefix("selection/")
+                    .and_then(|rest| rest.split('/').next())
+                    .and_then(|id| id.parse().ok()),
+                kind: e.action.split('.').next().unwrap_or_default().to_string(),
+            })
+            .collect();
         change.tx.commit().map_err(map)?;
+        for c in events {
+            if !self.changed.contains(&c) {
+                self.changed.push(c);
+            }
+        }
         Ok(out)
     }
 }
 
 impl Store {
+    /// What committed writes changed since the last call (each once).
+    pub fn take_changes(&mut self) -> Vec<Changed> {
+        std::mem::take(&mut self.changed)
+    }
+
     pub fn state(&self, key: &str) -> Result<Option<String>, StoreError> {
         use rusqlite::OptionalExtension;
         self.conn

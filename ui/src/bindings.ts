@@ -19,6 +19,8 @@ failure: Failure | null,
  */
 recovered: Recovery | null, };
 
+export type Changed = { selection_id: number | null, kind: string, };
+
 export type AboutInfo = { version: string, db_path: string, 
 /**
  * The backup folder chosen in the backup settings, if any.

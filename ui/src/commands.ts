@@ -45,6 +45,8 @@ import type {
 /** How a call reaches the backend (Tauri in the app, a mock in tests). */
 export interface Platform {
   call<T>(command: string, args?: Record<string, unknown>): Promise<T>;
+  /** Hear an event the backend pushes; the promise gives the function that stops listening. */
+  listen<T>(event: string, handler: (payload: T) => void): Promise<() => void>;
 }
 
 /** Every command the app's window may call, typed as declared in Rust. */

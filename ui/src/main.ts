@@ -1,4 +1,14 @@
-import type { Failure, Method, Plan, Role, RosterMember, Selection, SignedIn, StartupInfo } from "./bindings";
+import type {
+  BackupStatus,
+  Failure,
+  Method,
+  Plan,
+  Role,
+  RosterMember,
+  Selection,
+  SignedIn,
+  StartupInfo,
+} from "./bindings";
 import { h, field } from "./dom";
 import { lang, problemText, setLang, t, type Lang } from "./i18n";
 import { formatEuro, parseEuro } from "./money";
@@ -32,7 +42,7 @@ export class App {
   private resumeAt: import("./bindings").Location | null = null;
   private backupWarning: import("./bindings").Problem | null = null;
   private backups: import("./bindings").BackupInfo[] | null = null;
-  private backupTimer: ReturnType<typeof setInterval> | undefined;
+  private backupListening = false;
   private lastLocation = "";
 
   private ctx(): Ctx {
@@ -72,9 +82,11 @@ export class App {
       for (const p of rec.unfinished) this.messages.push({ kind: "warn", text: problemText(p) });
       this.resumeAt = rec.location;
     }
-    if (!this.startup.failure && !this.backupTimer) {
-      // Backups are made by the core when due; asking once a minute is the clock.
-      this.backupTimer = setInterval(() => this.checkBackup(), 60_000);
+    if (!this.startup.failure && !this.backupListening) {
+      // Backups are made by the app's own timer when due; the window hears the outcome.
+      this.backupListening = true;
+      await this.api.onBackup((st) => void this.showBackup(st));
+      await this.checkBackup();
     }
     await this.render();
   }
@@ -185,13 +197,16 @@ export class App {
 
   private async checkBackup() {
     try {
-      const st = await this.api.backupStatus();
-      const changed = (st.warning?.code ?? null) !== (this.backupWarning?.code ?? null);
-      this.backupWarning = st.warning;
-      if (changed) await this.render();
+      await this.showBackup(await this.api.backupStatus());
     } catch {
       /* not signed in yet, or no database: nothing to back up */
     }
+  }
+
+  private async showBackup(st: BackupStatus) {
+    const changed = (st.warning?.code ?? null) !== (this.backupWarning?.code ?? null);
+    this.backupWarning = st.warning;
+    if (changed) await this.render();
   }
 
   /** Tell the core where the operator is, so a restart after a crash comes back here. */
@@ -1232,22 +1247,15 @@ export class App {
   }
 }
 
-/** The projector window: asks for the ranking every 100 ms and redraws only
- * when it changed, so an entry shows within 200 ms. Read-only. */
-export async function startProjectorView(
-  api: Api,
-  root: HTMLElement,
-  selectionId: number,
-  everyMs = 100,
-): Promise<() => void> {
+/** The projector window: reads the ranking when a write changed this
+ * selection (pushed by the backend, never polled) and redraws only when it
+ * changed. Read-only. */
+export async function startProjectorView(api: Api, root: HTMLElement, selectionId: number): Promise<() => void> {
   const saved = localStorage.getItem("wijkstem.lang");
   if (saved === "en" || saved === "nl") setLang(saved);
   document.body.classList.add("view-window", "projector-window");
-  let stopped = false;
   let last = "";
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const tick = async () => {
-    if (stopped) return;
+  const draw = async () => {
     try {
       const v = await api.projector(selectionId, lang());
       const key = JSON.stringify(v);
@@ -1266,13 +1274,8 @@ export async function startProjectorView(
         ),
       );
     }
-    if (!stopped) timer = setTimeout(tick, everyMs);
   };
-  await tick();
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-  };
+  return redrawOnChange(api, selectionId, draw);
 }
 
 /** The values of the fields the operator can type in, by id (not PINs, and
@@ -1302,20 +1305,13 @@ export function restoreFields(root: HTMLElement, typed: Map<string, string | boo
   }
 }
 
-/** The second-screen window: reads the progress once a second, never writes. */
-export async function startProgressView(
-  api: Api,
-  root: HTMLElement,
-  selectionId: number,
-  everyMs = 1000,
-): Promise<() => void> {
+/** The second-screen window: reads the progress when a write changed this
+ * selection (pushed by the backend, never polled), never writes. */
+export async function startProgressView(api: Api, root: HTMLElement, selectionId: number): Promise<() => void> {
   const saved = localStorage.getItem("wijkstem.lang");
   if (saved === "en" || saved === "nl") setLang(saved);
   document.body.classList.add("view-window");
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const tick = async () => {
-    if (stopped) return;
+  const draw = async () => {
     busy(1);
     try {
       root.replaceChildren(progressScreen(await api.progress(selectionId, lang())));
@@ -1332,13 +1328,30 @@ export async function startProgressView(
     } finally {
       busy(-1);
     }
-    if (!stopped) timer = setTimeout(tick, everyMs);
   };
-  await tick();
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
+  return redrawOnChange(api, selectionId, draw);
+}
+
+/** Draw now and again after every change to the selection, one draw at a
+ * time (changes that come in during a draw give one more draw). */
+async function redrawOnChange(api: Api, selectionId: number, draw: () => Promise<void>): Promise<() => void> {
+  let running = false;
+  let again = false;
+  const run = async () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    do {
+      again = false;
+      await draw();
+    } while (again);
+    running = false;
   };
+  const stop = await api.onChanged(selectionId, () => void run());
+  await run();
+  return stop;
 }
 
 if (typeof window !== "undefined" && document.getElementById("app")) {

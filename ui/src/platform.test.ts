@@ -8,6 +8,9 @@ class MockPlatform implements Platform {
     if (command === "add_plan") throw { problems: [{ code: "selection.code_taken", params: { code: "A" } }] };
     return null as T;
   }
+  async listen<T>(_event: string, _handler: (payload: T) => void): Promise<() => void> {
+    return () => {};
+  }
 }
 
 describe("platform", () => {

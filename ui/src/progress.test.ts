@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from "vitest";
-import type { ProgressView, TallyView } from "./bindings";
+import type { Changed, ProgressView, TallyView } from "./bindings";
 import { startProgressView } from "./main";
-import { makeApi, type Platform } from "./platform";
+import { EVENTS, makeApi, type Platform } from "./platform";
 
 const results: TallyView = {
   printed: 10,
@@ -53,11 +53,20 @@ function view(closed: boolean, entered: number): ProgressView {
 
 class Mock implements Platform {
   calls: string[] = [];
+  handlers = new Map<string, (payload: unknown) => void>();
   constructor(private next: () => ProgressView) {}
   async call<T>(command: string): Promise<T> {
     this.calls.push(command);
     if (command !== "progress") throw new Error(`the view window called ${command}`);
     return this.next() as T;
+  }
+  async listen<T>(event: string, handler: (payload: T) => void): Promise<() => void> {
+    this.handlers.set(event, handler as (payload: unknown) => void);
+    return () => this.handlers.delete(event);
+  }
+  /** What the backend pushes after a committed write. */
+  push(changes: Changed[]) {
+    this.handlers.get(EVENTS.changed)?.(changes);
   }
 }
 
@@ -67,14 +76,22 @@ describe("progress view (second screen)", () => {
     const mock = new Mock(() => state);
     const root = document.createElement("div");
     document.body.append(root);
-    const stop = await startProgressView(makeApi(mock), root, 1, 10);
+    const stop = await startProgressView(makeApi(mock), root, 1);
     expect(root.querySelector("#p-entered .n")?.textContent).toBe("2");
     expect(root.querySelector("#p-results")).toBeNull();
     expect(root.querySelector("#p-no-results")).not.toBeNull();
     expect(root.textContent).not.toContain("Bankjes");
+    // Nothing is read until the backend says this selection changed: no polling.
     state = view(true, 5);
-    await new Promise((r) => setTimeout(r, 60));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(mock.calls.length).toBe(1);
+    mock.push([{ selection_id: 2, kind: "ballot" }]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(mock.calls.length).toBe(1);
+    mock.push([{ selection_id: 1, kind: "ballot" }]);
+    await new Promise((r) => setTimeout(r, 10));
     stop();
+    expect(mock.handlers.size).toBe(0);
     expect(root.querySelector("#p-entered .n")?.textContent).toBe("5");
     expect(root.querySelector("#p-results tr.funded")?.getAttribute("data-plan-code")).toBe("MM01");
     expect(new Set(mock.calls)).toEqual(new Set(["progress"]));
