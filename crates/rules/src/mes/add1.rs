@@ -1,0 +1,215 @@
+//! The add1 completion: the outcome of raising the per-voter budget one
+//! unit at a time until MES is exhaustive or over budget, computed by
+//! skipping the steps a run has certified (`cert`), and the literal
+//! procedure (`mes_add1_linear`) it is tested against.
+
+use super::*;
+
+/// The add1 completion's schedule and stop rule, shared by the fast search,
+/// the literal one-unit-at-a-time procedure and the diagnostics.
+struct Add1<'p, 'a> {
+    prep: &'p Prep<'a>,
+    variant: Add1Variant,
+    start: BigRational,
+    inc: i64,
+    whole: i64,
+    /// Beyond this step every voter alone can pay for every plan: the
+    /// outcome is all supported plans and cannot change any more.
+    k_max: i64,
+}
+
+impl<'p, 'a> Add1<'p, 'a> {
+    fn new(prep: &'p Prep<'a>, variant: Add1Variant) -> Self {
+        let e = prep.e;
+        let inc = e.unit_scale.max(1);
+        let eligible_cost: i64 = prep.eligible.iter().map(|&p| e.projects[p].cost).sum();
+        Add1 {
+            prep,
+            variant,
+            start: BigRational::new(e.budget.into(), prep.n.into()),
+            inc,
+            whole: (e.budget / (prep.n as i64)) / inc * inc,
+            k_max: eligible_cost / inc + 1,
+        }
+    }
+
+    /// The per-voter budget at step k.
+    fn budget_at(&self, k: i64) -> BigRational {
+        match self.variant {
+            Add1Variant::Pabutools => &self.start + rat(k * self.inc),
+            Add1Variant::Official if k == 0 => self.start.clone(),
+            Add1Variant::Official => rat(self.whole + k * self.inc),
+        }
+    }
+
+    fn run(&self, k: i64, rank: &[usize], tb: &TieBreak, record: bool) -> RunResult {
+        Run::new(self.prep, self.budget_at(k)).execute(rank, tb, record)
+    }
+
+    /// A run at step k that also reports the last step with the same
+    /// decisions (so the same outcome).
+    fn run_certified(&self, k: i64, target: i64, rank: &[usize], tb: &TieBreak) -> RunResult {
+        let mut run = Run::new(self.prep, self.budget_at(k));
+        let base = match self.variant {
+            Add1Variant::Pabutools => self.start.clone(),
+            Add1Variant::Official => rat(self.whole),
+        };
+        let sched = cert::Schedule { k, k_max: self.k_max, bk: self.budget_at(k), base, inc: self.inc };
+        run.cert = Some(cert::Cert::new(sched, self.prep.weights.len(), target));
+        run.execute(rank, tb, true)
+    }
+
+    fn feasible(&self, sel: &[usize]) -> bool {
+        self.prep.e.cost_of(sel) <= self.prep.e.budget
+    }
+
+    /// Would the one-unit-at-a-time procedure stop at this outcome?
+    fn stop(&self, sel: &[usize]) -> bool {
+        let e = self.prep.e;
+        !self.feasible(sel)
+            || match self.variant {
+                Add1Variant::Pabutools => {
+                    let left = e.budget - e.cost_of(sel);
+                    self.prep.eligible.iter().all(|p| sel.contains(p) || e.projects[*p].cost > left)
+                }
+                Add1Variant::Official => sel.len() == self.prep.eligible.len() + self.prep.free.len(),
+            }
+    }
+}
+
+/// MES with the add1 completion: the outcome of the literal procedure (raise
+/// the per-voter budget one unit at a time, stop at the first step whose
+/// outcome is over budget, keeping the step before, or, for pabutools,
+/// exhaustive), without one MES run per unit.
+///
+/// Each run certifies the last step up to which its decisions, hence its
+/// outcome, stay the same (`cert`), and the next run starts just past it.
+/// Every step from 0 up to the stopping step is covered by a run or by a
+/// certificate, in order, so the first stopping step is found exactly as
+/// the literal procedure finds it, however the outcome moves with the
+/// budget; `mes_add1_linear` is that procedure, the reference in tests.
+pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[usize], tb: &TieBreak) -> Outcome {
+    let prep = Prep::new(e, sat);
+    if prep.n == 0 {
+        return Outcome { selected: vec![], total_cost: 0, ties: vec![], steps: vec![] };
+    }
+    let add1 = Add1::new(&prep, variant);
+    let mut runs = 0usize;
+    let mut k = 0i64;
+    // The run whose outcome reaches the step before k, and the step it was
+    // run at (its explanation's prices are that step's).
+    let mut prev: Option<(i64, RunResult)> = None;
+    // A certifying run costs more than a plain one. Where even two steps
+    // cannot be certified (the outcome changes at almost every unit, as in
+    // the largest elections), the next steps are run plainly, two at a
+    // time, and a certificate is tried again after them; the stretch
+    // doubles while certificates stay that short.
+    let mut plain_left = 0i64;
+    let mut stretch = 2i64;
+    // How far the next certifying run aims (see `cert`): doubled when it
+    // holds, cut when it does not.
+    let mut jump = 16i64;
+    let (k_final, result, reason) = 'search: loop {
+        // Each entry: the run's step, the last step its outcome reaches, the run.
+        let batch: Vec<(i64, i64, RunResult)> = if plain_left > 0 {
+            let ks: Vec<i64> = (k..=(k + 1).min(add1.k_max)).collect();
+            plain_left -= ks.len() as i64;
+            runs += ks.len();
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = ks
+                    .iter()
+                    .map(|&k| {
+                        let add1 = &add1;
+                        scope.spawn(move || (k, k, add1.run(k, rank, tb, true)))
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().expect("MES run")).collect()
+            })
+        } else {
+            runs += 1;
+            let aimed = jump;
+            debug_assert!(k <= add1.k_max, "add1 stops at k_max at the latest");
+            let res = add1.run_certified(k, k.saturating_add(aimed), rank, tb);
+            let reach = res.reach.unwrap_or(k).clamp(k, add1.k_max);
+            let held = reach >= k.saturating_add(aimed);
+            jump = if held { aimed.saturating_mul(2) } else { (aimed / 4).max(2) };
+            if !held && aimed <= 2 && reach - k < 2 {
+                // Even two steps do not hold: the outcome changes densely here.
+                plain_left = stretch;
+                stretch = (stretch * 2).min(64);
+            } else if held {
+                stretch = 2;
+            }
+            vec![(k, reach, res)]
+        };
+        for (at, reach, res) in batch {
+            if add1.stop(&res.selected) || k >= add1.k_max {
+                if add1.feasible(&res.selected) {
+                    let reason = if variant == Add1Variant::Pabutools { "exhaustive" } else { "all plans funded" };
+                    break 'search (k, Some(res), reason);
+                }
+                // Step 0 is plain MES, which never overspends, so k > 0 here
+                // and the previous run's outcome reaches step k − 1.
+                // Its explanation shows that step's prices: rerun unless it was run there.
+                let (pk, pres) = prev.take().expect("plain MES stays within budget");
+                let keep = if pk == k - 1 { Some(pres) } else { None };
+                break 'search (k - 1, keep, "next step over budget");
+            }
+            debug_assert_eq!(at, k);
+            prev = Some((at, res));
+            k = reach + 1;
+        }
+    };
+    // The explanation's prices are those of the step kept.
+    let result = match result {
+        Some(r) => r,
+        None => {
+            runs += 1;
+            add1.run(k_final, rank, tb, true)
+        }
+    };
+    let per_voter = decimal(&add1.budget_at(k_final), 4);
+    let mut out = outcome(e, result);
+    out.steps.push(Step::Add1 { per_voter_budget: per_voter, runs, reason: reason.to_string() });
+    out
+}
+
+/// The add1 completion exactly as specified, one MES run per unit: the
+/// reference the fast search is tested against on small elections.
+pub fn mes_add1_linear(
+    e: &Election,
+    sat: Satisfaction,
+    variant: Add1Variant,
+    rank: &[usize],
+    tb: &TieBreak,
+) -> Vec<usize> {
+    let prep = Prep::new(e, sat);
+    if prep.n == 0 {
+        return vec![];
+    }
+    let add1 = Add1::new(&prep, variant);
+    let mut prev: Option<Vec<usize>> = None;
+    let mut k = 0i64;
+    loop {
+        let sel = add1.run(k, rank, tb, false).selected;
+        if !add1.feasible(&sel) {
+            return prev.unwrap_or_default();
+        }
+        if add1.stop(&sel) {
+            return sel;
+        }
+        prev = Some(sel);
+        k += 1;
+    }
+}
+
+/// For tests and diagnostics: whether the add1 procedure would stop at each
+/// step k = 0..=k_max, on a small election.
+pub fn add1_stop_profile(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[usize]) -> Vec<bool> {
+    let prep = Prep::new(e, sat);
+    if prep.n == 0 {
+        return vec![];
+    }
+    let add1 = Add1::new(&prep, variant);
+    (0..=add1.k_max).map(|k| add1.stop(&add1.run(k, rank, &TieBreak::Lexicographic, false).selected)).collect()
+}

@@ -1,0 +1,472 @@
+//! Paper ballots' SQL: style, printing serials, entry (single and double),
+//! reconciliation and the tally read from the records.
+
+use super::*;
+
+impl Store {
+    pub fn paper_settings(&self, selection_id: i64) -> Result<Option<PaperSettings>, Failure> {
+        let row: Option<(Option<String>, i64, Option<String>)> = self
+            .conn()
+            .query_row(
+                "SELECT ballot_style, double_entry, entry_rules FROM selection WHERE id = ?1",
+                [selection_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(|e| self.sql_err(e))?;
+        let Some((style, double, rules)) = row else {
+            return Err(StoreError::NotFound { what: "selection", id: selection_id.to_string() }.into());
+        };
+        let rules: EntryRules = rules.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default();
+        Ok(style.and_then(|s| serde_json::from_str(&s).ok()).map(|style| PaperSettings {
+            style,
+            double_entry: double != 0,
+            rules,
+        }))
+    }
+
+    pub fn set_paper_settings(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        settings: &PaperSettings,
+    ) -> Result<(), Failure> {
+        let (sel, plans) = sel_plans(self, selection_id)?;
+        if sel.method != Method::Ballots {
+            return Err(p("paper.not_ballots").into());
+        }
+        let n = plans.len() as u32;
+        let ok = match settings.style {
+            BallotStyle::Approval { min, max } => min <= max && max >= 1 && (n == 0 || max <= n),
+            BallotStyle::Points { total, max_per_plan } => total >= 1 && max_per_plan >= 1 && max_per_plan <= total,
+            BallotStyle::Ranking { top } => top >= 1 && (n == 0 || top <= n),
+        };
+        if !ok {
+            return Err(p("paper.bad_style").with("plans", n).into());
+        }
+        if !settings.rules.is_allowed() {
+            return Err(p("paper.bad_rules").into());
+        }
+        let before = self.paper_settings(selection_id)?;
+        // Once ballots are entered, changing how they are read would make
+        // earlier and later entries count by different rules.
+        if before.as_ref().is_some_and(|b| b != settings) && self.entry_count(selection_id)? > 0 {
+            return Err(p("paper.settings_locked").into());
+        }
+        let style = serde_json::to_string(&settings.style).expect("plain data serialises");
+        let rules = serde_json::to_string(&settings.rules).expect("plain data serialises");
+        self.write(operator, |c| -> Result<(), Failure> {
+            refuse_closed(c, selection_id)?;
+            c.tx.execute(
+                "UPDATE selection SET ballot_style = ?1, double_entry = ?2, entry_rules = ?3 WHERE id = ?4",
+                params![style, settings.double_entry as i64, rules, selection_id],
+            )
+            .map_err(|e| c.err(e))?;
+            Ok(c.audit(
+                "paper.settings",
+                &format!("selection/{selection_id}"),
+                before.as_ref().map(|b| json!(b)).as_ref(),
+                Some(&json!(settings)),
+            )?)
+        })?;
+        Ok(())
+    }
+
+    /// Draw `count` new random serials, store them, and print them.
+    /// Refused once the count is closed: the signed result states how many
+    /// ballots were printed.
+    /// Serials are drawn at random and printed in that order, so the print
+    /// order says nothing about who got which ballot.
+    pub fn print_ballots(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        count: u32,
+        per_page: u8,
+        lang: Lang,
+    ) -> Result<(Vec<Serial>, Vec<u8>), Failure> {
+        if !(1..=2).contains(&per_page) {
+            return Err(p("print.bad_per_page").with("value", per_page).into());
+        }
+        let (sel, plans) = sel_plans(self, selection_id)?;
+        let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
+        if plans.is_empty() {
+            return Err(p("paper.no_plans").into());
+        }
+        if count == 0 || count > 100_000 {
+            return Err(p("paper.bad_count").into());
+        }
+        let hash = ballot::style_hash(&settings.style, &printed(&plans));
+        let mut existing: HashSet<String> = {
+            let mut stmt = self
+                .conn()
+                .prepare("SELECT serial FROM ballot WHERE selection_id = ?1")
+                .map_err(|e| self.sql_err(e))?;
+            let rows = stmt.query_map([selection_id], |r| r.get::<_, String>(0)).map_err(|e| self.sql_err(e))?;
+            rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?
+        };
+        if existing.len() as u64 + count as u64 > 10_000_000 {
+            return Err(p("paper.bad_count").into());
+        }
+        let mut rng = rand::rng();
+        let mut serials = Vec::with_capacity(count as usize);
+        while serials.len() < count as usize {
+            let s = Serial::from_random(rng.random_range(0..100_000_000));
+            if existing.insert(s.0.clone()) {
+                serials.push(s);
+            }
+        }
+        let batch: i64 = self
+            .conn()
+            .query_row("SELECT coalesce(max(batch), 0) + 1 FROM ballot WHERE selection_id = ?1", [selection_id], |r| {
+                r.get(0)
+            })
+            .map_err(|e| self.sql_err(e))?;
+        let pdf = crate::pdf::ballots(&sel, &plans, &settings.style, &hash, &serials, per_page, lang)?;
+        self.write(operator, |c| -> Result<(), Failure> {
+            refuse_closed(c, selection_id)?;
+            {
+                let mut ins = c
+                    .tx
+                    .prepare("INSERT INTO ballot (selection_id, serial, style_hash, batch) VALUES (?1, ?2, ?3, ?4)")
+                    .map_err(|e| c.err(e))?;
+                for s in &serials {
+                    ins.execute(params![selection_id, s.0, hash, batch]).map_err(|e| c.err(e))?;
+                }
+            }
+            Ok(c.audit(
+                "ballots.print",
+                &format!("selection/{selection_id}"),
+                None,
+                Some(&json!({ "batch": batch, "count": count, "style_hash": hash })),
+            )?)
+        })?;
+        Ok((serials, pdf))
+    }
+
+    pub(crate) fn entry_count(&self, selection_id: i64) -> Result<i64, Failure> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM ballot_entry WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+            .map_err(|e| self.sql_err(e))?)
+    }
+
+    /// Refuse entry when the count is closed or paused.
+    pub(crate) fn entry_open(&self, sel: &Selection) -> Result<(), Failure> {
+        if sel.status == crate::selection::Status::Closed {
+            return Err(p("paper.count_closed").into());
+        }
+        let paused: i64 = self
+            .conn()
+            .query_row("SELECT entry_paused FROM selection WHERE id = ?1", [sel.id], |r| r.get(0))
+            .map_err(|e| self.sql_err(e))?;
+        if paused != 0 {
+            return Err(p("paper.paused").into());
+        }
+        Ok(())
+    }
+
+    /// Enter one ballot from what was scanned or typed and the marks read,
+    /// into a ballot box when the selection has boxes.
+    /// Every check happens before anything is written; a refused ballot
+    /// leaves no trace but the message.
+    pub fn enter_ballot(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        box_id: Option<i64>,
+        scan: &str,
+        marks: &Marks,
+        doubtful: Option<&str>,
+    ) -> Result<EntryReceipt, Failure> {
+        let (sel, plans) = sel_plans(self, selection_id)?;
+        let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
+        self.entry_open(&sel)?;
+        let r = ballot::parse_scan(scan, selection_id)?;
+        if r.selection_id != selection_id {
+            let other = self.get_selection(r.selection_id).map(|s| s.wijk).unwrap_or_else(|_| "?".into());
+            return Err(p("paper.other_selection").with("other", other).with("this", &sel.wijk).into());
+        }
+        let stored: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT style_hash FROM ballot WHERE selection_id = ?1 AND serial = ?2",
+                params![selection_id, r.serial.0],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql_err(e))?;
+        let Some(printed_hash) = stored else {
+            return Err(p("paper.unknown_serial").with("serial", r.serial.display()).into());
+        };
+        let current = ballot::style_hash(&settings.style, &printed(&plans));
+        if printed_hash != current || r.style_hash.as_ref().is_some_and(|h| *h != printed_hash) {
+            return Err(p("paper.outdated_style").with("serial", r.serial.display()).into());
+        }
+        let box_id = self.entry_box(selection_id, box_id)?;
+        let codes: Vec<String> = plans.iter().map(|p| p.code.clone()).collect();
+        let (verdict, findings, rule_doubtful) = ballot::judge_with(&settings.style, &codes, marks, &settings.rules)?;
+        let active: Vec<(u8, String, String, String, Option<i64>)> = {
+            let mut stmt = self
+                .conn()
+                .prepare("SELECT entry_no, operator, at, marks, box_id FROM ballot_entry WHERE selection_id = ?1 AND serial = ?2 AND status = 'active' ORDER BY entry_no")
+                .map_err(|e| self.sql_err(e))?;
+            let rows = stmt
+                .query_map(params![selection_id, r.serial.0], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+                })
+                .map_err(|e| self.sql_err(e))?;
+            rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?
+        };
+        if self.open_recheck(selection_id, &r.serial.0)?.is_some() {
+            return Err(p("paper.recheck_pending").with("serial", r.serial.display()).into());
+        }
+        // Both entries of one ballot come from the same box.
+        if let Some((.., first_box)) = active.first() {
+            if *first_box != box_id {
+                let name = |b: Option<i64>| b.and_then(|b| self.box_name(b).ok()).unwrap_or_else(|| "—".into());
+                return Err(p("paper.box_mismatch")
+                    .with("serial", r.serial.display())
+                    .with("box", name(*first_box))
+                    .into());
+            }
+        }
+        let marks_json = canonical_marks(marks);
+        let (entry_no, double) = match (settings.double_entry, active.as_slice()) {
+            (_, []) => (1u8, settings.double_entry.then(|| "waiting".to_string())),
+            (false, [(_, who, at, ..), ..]) | (true, [_, (_, who, at, ..)]) => {
+                return Err(p("paper.already_entered")
+                    .with("serial", r.serial.display())
+                    .with("who", who)
+                    .with("at", at)
+                    .into())
+            }
+            (true, [(_, who, _, first_marks, _)]) => {
+                if same_person(who, operator) {
+                    return Err(p("paper.same_operator").with("serial", r.serial.display()).into());
+                }
+                (2, Some(if *first_marks == marks_json { "agreed" } else { "differs" }.to_string()))
+            }
+            (true, _) => {
+                return Err(p("paper.already_entered")
+                    .with("serial", r.serial.display())
+                    .with("who", "?")
+                    .with("at", "?")
+                    .into())
+            }
+        };
+        let verdict_s = match verdict {
+            Verdict::Valid => "valid",
+            Verdict::Blank => "blank",
+            Verdict::Invalid => "invalid",
+        };
+        let findings_json = serde_json::to_string(&findings).expect("plain data serialises");
+        let serial = r.serial.0.clone();
+        // A volunteer's reason comes first; a rule that sends the ballot to
+        // the committee names its finding codes.
+        let doubtful = doubtful
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(String::from)
+            .or_else(|| (!rule_doubtful.is_empty()).then(|| rule_doubtful.join(", ")));
+        self.write(operator, |c| {
+            c.tx.execute(
+                "INSERT INTO ballot_entry (selection_id, serial, entry_no, operator, at, marks, verdict, findings, doubtful, box_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+                params![selection_id, serial, entry_no, operator, crate::storage::audit::now(), marks_json, verdict_s, findings_json, doubtful, box_id],
+            )
+            .map_err(|e| c.err(e))?;
+            // The log records that an entry happened and its outcome, not the marks:
+            // the marks live in one place, the entry table.
+            c.tx.execute("DELETE FROM entry_draft WHERE selection_id = ?1 AND operator = ?2", params![selection_id, operator]).map_err(|e| c.err(e))?;
+            c.audit(
+                "ballot.enter",
+                &format!("selection/{selection_id}/ballot/{serial}"),
+                None,
+                Some(&json!({ "entry_no": entry_no, "verdict": verdict_s, "doubtful": doubtful.is_some(), "double_entry": double, "box": box_id })),
+            )
+        })?;
+        Ok(EntryReceipt { serial: r.serial.display(), entry_no, verdict, findings, double_entry: double, doubtful })
+    }
+
+    /// Take back the operator's own last entry of this selection (a typo
+    /// seen on the receipt), while nothing builds on it yet: it is still the
+    /// last entry of its ballot, not resolved, reviewed or sent back for a
+    /// recheck, and its box is open. The entry is discarded, not deleted,
+    /// and the undo is in the chain; the ballot can be entered again.
+    /// Returns the ballot's serial as printed.
+    pub fn undo_last_entry(&mut self, operator: &str, selection_id: i64) -> Result<String, Failure> {
+        self.write(operator, |c| {
+            let last: Option<(i64, String, i64, i64, Option<i64>)> =
+                c.tx.query_row(
+                    "SELECT id, serial, entry_no, resolved, box_id FROM ballot_entry \
+                     WHERE selection_id = ?1 AND operator = ?2 ORDER BY id DESC LIMIT 1",
+                    params![selection_id, operator],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .optional()
+                .map_err(|e| c.err(e))?;
+            let Some((id, serial, entry_no, resolved, box_id)) = last else {
+                return Err(Failure::from(p("paper.nothing_to_undo")));
+            };
+            let shown = crate::paper::ballot::Serial(serial.clone()).display();
+            let active: bool =
+                c.tx.query_row("SELECT status = 'active' FROM ballot_entry WHERE id = ?1", [id], |r| r.get(0))
+                    .map_err(|e| c.err(e))?;
+            let later: i64 =
+                c.tx.query_row(
+                    "SELECT count(*) FROM ballot_entry WHERE selection_id = ?1 AND serial = ?2 AND id > ?3",
+                    params![selection_id, serial, id],
+                    |r| r.get(0),
+                )
+                .map_err(|e| c.err(e))?;
+            let decided: i64 =
+                c.tx.query_row(
+                    "SELECT (SELECT count(*) FROM review WHERE selection_id = ?1 AND serial = ?2) \
+                          + (SELECT count(*) FROM recheck WHERE selection_id = ?1 AND serial = ?2)",
+                    params![selection_id, serial],
+                    |r| r.get(0),
+                )
+                .map_err(|e| c.err(e))?;
+            let box_closed: bool = match box_id {
+                Some(b) => {
+                    c.tx.query_row("SELECT status = 'closed' FROM ballot_box WHERE id = ?1", [b], |r| r.get(0))
+                        .map_err(|e| c.err(e))?
+                }
+                None => false,
+            };
+            if !active || later > 0 || resolved == 1 || decided > 0 || box_closed {
+                return Err(p("paper.undo_too_late").with("serial", &shown).into());
+            }
+            c.tx.execute("UPDATE ballot_entry SET status = 'discarded' WHERE id = ?1", [id]).map_err(|e| c.err(e))?;
+            c.audit(
+                "ballot.undo",
+                &format!("selection/{selection_id}/ballot/{serial}"),
+                None,
+                Some(&json!({ "entry_no": entry_no })),
+            )?;
+            Ok(shown)
+        })
+    }
+
+    /// Double entry: the serials whose two entries differ.
+    pub fn reconciliation_queue(&self, selection_id: i64) -> Result<Vec<String>, Failure> {
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT a.serial FROM ballot_entry a JOIN ballot_entry b ON a.selection_id = b.selection_id AND a.serial = b.serial \
+                 WHERE a.selection_id = ?1 AND a.entry_no = 1 AND b.entry_no = 2 AND a.status = 'active' AND b.status = 'active' AND a.marks <> b.marks \
+                 AND NOT EXISTS (SELECT 1 FROM recheck r WHERE r.selection_id = a.selection_id AND r.serial = a.serial AND r.done_at IS NULL) ORDER BY a.serial",
+            )
+            .map_err(|e| self.sql_err(e))?;
+        let rows = stmt.query_map([selection_id], |r| r.get::<_, String>(0)).map_err(|e| self.sql_err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| Failure::from(self.sql_err(e)))
+    }
+
+    /// The coordinator settles a difference: keep entry 1 or 2, or discard
+    /// both (the ballot is then entered again, twice).
+    pub fn resolve_difference(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        serial: &str,
+        keep: Option<u8>,
+    ) -> Result<(), Failure> {
+        let serial = Serial::parse(serial)?.0;
+        if !self.reconciliation_queue(selection_id)?.contains(&serial) {
+            return Err(p("paper.nothing_to_resolve").with("serial", serial).into());
+        }
+        self.write(operator, |c| {
+            match keep {
+                Some(k) => {
+                    c.tx.execute("UPDATE ballot_entry SET status = 'discarded' WHERE selection_id = ?1 AND serial = ?2 AND status = 'active' AND entry_no <> ?3", params![selection_id, serial, k])
+                        .map_err(|e| c.err(e))?;
+                    c.tx.execute("UPDATE ballot_entry SET resolved = 1, entry_no = 1 WHERE selection_id = ?1 AND serial = ?2 AND status = 'active'", params![selection_id, serial])
+                        .map_err(|e| c.err(e))?;
+                }
+                None => {
+                    c.tx.execute("UPDATE ballot_entry SET status = 'discarded' WHERE selection_id = ?1 AND serial = ?2 AND status = 'active'", params![selection_id, serial]).map_err(|e| c.err(e))?;
+                }
+            }
+            c.audit("ballot.resolve", &format!("selection/{selection_id}/ballot/{serial}"), None, Some(&json!({ "keep": keep })))
+        })
+        .map_err(Failure::from)
+    }
+
+    /// The entries that count: single entry, or two agreeing entries, or one
+    /// kept by the coordinator.
+    pub fn counted_entries(&self, selection_id: i64) -> Result<Vec<CountedBallot>, Failure> {
+        // No style yet means nothing can have been entered.
+        let Some(settings) = self.paper_settings(selection_id)? else {
+            return Ok(vec![]);
+        };
+        // A doubtful flag from either entry sends the ballot to the committee;
+        // the committee's latest decision on it counts.
+        let cond = if settings.double_entry {
+            "(a.resolved = 1 OR EXISTS (SELECT 1 FROM ballot_entry b WHERE b.selection_id = a.selection_id AND b.serial = a.serial AND b.entry_no = 2 AND b.status = 'active' AND b.marks = a.marks))"
+        } else {
+            "1"
+        };
+        let sql = format!(
+            "SELECT a.serial, a.marks, a.verdict, \
+               coalesce(a.doubtful, (SELECT b.doubtful FROM ballot_entry b WHERE b.selection_id = a.selection_id AND b.serial = a.serial AND b.entry_no = 2 AND b.status = 'active')), \
+               a.box_id, \
+               (SELECT r.decision FROM review r WHERE r.selection_id = a.selection_id AND r.serial = a.serial AND r.kind = 'doubtful' ORDER BY r.id DESC LIMIT 1), \
+               a.findings \
+             FROM ballot_entry a WHERE a.selection_id = ?1 AND a.status = 'active' AND a.entry_no = 1 AND {cond} ORDER BY a.serial"
+        );
+        let mut stmt = self.conn().prepare(&sql).map_err(|e| self.sql_err(e))?;
+        let rows = stmt
+            .query_map([selection_id], |r| {
+                let marks: String = r.get(1)?;
+                let verdict: String = r.get(2)?;
+                Ok(CountedBallot {
+                    serial: r.get(0)?,
+                    marks: serde_json::from_str::<Marks>(&marks).unwrap_or(Marks { marks: vec![] }),
+                    verdict: match verdict.as_str() {
+                        "valid" => Verdict::Valid,
+                        "blank" => Verdict::Blank,
+                        _ => Verdict::Invalid,
+                    },
+                    doubtful: r.get(3)?,
+                    box_id: r.get(4)?,
+                    decision: r.get::<_, Option<String>>(5)?.map(|d| {
+                        if d == "valid" {
+                            Verdict::Valid
+                        } else {
+                            Verdict::Invalid
+                        }
+                    }),
+                    findings: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
+                })
+            })
+            .map_err(|e| self.sql_err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| Failure::from(self.sql_err(e)))
+    }
+
+    pub fn tally(&self, selection_id: i64, rule: &Rule, tb: &TieBreak) -> Result<Tally, Failure> {
+        let (sel, plans) = sel_plans(self, selection_id)?;
+        let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
+        let counted = self.counted_entries(selection_id)?;
+        let printed: i64 = self
+            .conn()
+            .query_row("SELECT count(*) FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+            .map_err(|e| self.sql_err(e))?;
+        let queue = self.reconciliation_queue(selection_id)?.len();
+        let (election, counts) =
+            count_ballots(sel.budget_cents, &plans, &settings.style, counted.iter().map(|b| (b.counts_as(), &b.marks)));
+        let Counts { valid, blank, invalid, doubtful } = counts;
+        let outcome = rules::run(&election, rule, tb);
+        Ok(Tally {
+            printed: printed as u64,
+            valid,
+            blank,
+            invalid,
+            doubtful,
+            reconciliation_queue: queue as u64,
+            votes: election.approvals(),
+            points: election.points(),
+            outcome,
+            election,
+        })
+    }
+}
