@@ -1,20 +1,14 @@
 //! The built-in demo edition: three Ghent wijken (one per method) with realistic plans, so the
 //! app is never empty on first launch and a facilitator can practise.
 
+/// The demo's team and the name the demo writes under live with the roster,
+/// which must know them (the demo's PINs are public).
+pub use crate::roster::{DEMO_OPERATOR, DEMO_ROSTER};
+
 use crate::selection::{Method, PlanInput, Selection, SelectionError, SelectionInput};
 use crate::storage::store::Store;
 
-pub const DEMO_OPERATOR: &str = "demo";
 pub const DEMO_EDITION: &str = "Wijkbudget 2026 (demo)";
-
-/// The demo's roster: a coordinator and two volunteers. Their PINs are
-/// public (sign-in screen, `wijkstem demo`, README) and shown only while
-/// they are unchanged; a real edition sets up its own roster.
-pub const DEMO_ROSTER: &[(&str, crate::roster::Role, &str)] = &[
-    ("Sam", crate::roster::Role::Coordinator, "2468"),
-    ("Lotte", crate::roster::Role::Volunteer, "1357"),
-    ("Youssef", crate::roster::Role::Volunteer, "8642"),
-];
 
 type P = (&'static str, &'static str, &'static str, i64, &'static str);
 

@@ -72,7 +72,7 @@ pub fn name_key(name: &str) -> String {
 }
 
 /// Names the log uses for itself: nobody on the roster may carry them.
-const RESERVED: &[&str] = &[UNKNOWN, "wijkstem", crate::demo::DEMO_OPERATOR];
+const RESERVED: &[&str] = &[UNKNOWN, "wijkstem", DEMO_OPERATOR];
 
 /// A name as typed, safe to show: control and direction characters as `?`.
 fn shown(name: &str) -> String {
@@ -348,7 +348,7 @@ impl Store {
     /// the sign-in screen so anyone can try the demo).
     pub fn demo_sign_ins(&self) -> Result<Vec<DemoSignIn>, StoreError> {
         let mut out = Vec::new();
-        for (name, role, pin) in crate::demo::DEMO_ROSTER {
+        for (name, role, pin) in DEMO_ROSTER {
             if let Some((m, hash)) = self.roster_entry(name)? {
                 if m.active && pin_matches(pin, &hash) {
                     out.push(DemoSignIn { name: m.name, role: *role, pin: pin.to_string() });
@@ -375,3 +375,12 @@ pub struct SignInScreen {
     pub roster: Vec<RosterMember>,
     pub demo: Vec<DemoSignIn>,
 }
+
+/// The name the demo edition is written under in the audit log.
+pub const DEMO_OPERATOR: &str = "demo";
+
+/// The demo's roster: a coordinator and two volunteers. Their PINs are
+/// public (sign-in screen, `wijkstem demo`, README) and shown only while
+/// they are unchanged; a real edition sets up its own roster.
+pub const DEMO_ROSTER: &[(&str, Role, &str)] =
+    &[("Sam", Role::Coordinator, "2468"), ("Lotte", Role::Volunteer, "1357"), ("Youssef", Role::Volunteer, "8642")];
