@@ -29,7 +29,7 @@ impl Store {
         if taken > 0 {
             return Err(p("panel.member_taken").with("member", &code).into());
         }
-        let id = self.write(operator, |c| {
+        let id = self.write_open(operator, selection_id, |c| {
             c.tx.execute(
                 "INSERT INTO panel_member (selection_id, code, name) VALUES (?1, ?2, ?3)",
                 params![selection_id, code, name.trim()],
@@ -49,7 +49,7 @@ impl Store {
 
     pub fn set_quorum(&mut self, operator: &str, selection_id: i64, quorum: u32) -> Result<(), Failure> {
         self.panel_selection(selection_id)?;
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             c.tx.execute("UPDATE selection SET panel_quorum = ?1 WHERE id = ?2", params![quorum, selection_id])
                 .map_err(|e| c.err(e))?;
             c.audit("panel.quorum", &format!("selection/{selection_id}"), None, Some(&json!({ "quorum": quorum })))
@@ -82,7 +82,7 @@ impl Store {
         }
         let no = state.rounds.len() as u32 + 1;
         let fmt = serde_json::to_string(format).expect("serialises");
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             // Frozen from the start: see `projector`.
             c.tx.execute("INSERT INTO panel_round (selection_id, no, format, frozen) VALUES (?1, ?2, ?3, 1)", params![selection_id, no, fmt]).map_err(|e| c.err(e))?;
             let rid = c.tx.last_insert_rowid();
@@ -205,7 +205,7 @@ impl Store {
         let text = serde_json::to_string(&kept).expect("serialises");
         // The audit event records that the member voted, not how: the vote
         // itself goes in the round's box, apart from who cast it.
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             put_vote(c, rid, mid, &text)?;
             c.audit("panel.vote", &format!("selection/{selection_id}/round/{round}/member/{member}"), None, None)
         })?;
@@ -236,7 +236,7 @@ impl Store {
         let member = member.trim().to_uppercase();
         let mid = self.present_member(selection_id, rid, round, &member)?;
         let text = json!({ "agree": agree, "objection": objection.trim() }).to_string();
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             put_vote(c, rid, mid, &text).map_err(|e| match e {
                 StoreError::Sql(d) if d.contains("UNIQUE") => StoreError::Sql("UNIQUE".into()),
                 e => e,
@@ -335,7 +335,7 @@ impl Store {
         }
         let reason = if (r.present.len() as u32) < state.quorum { reason } else { None };
         let (rid, _, _) = self.round_row(selection_id, round)?;
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             // The round's votes are claimed in the chain now, all together.
             crate::storage::audit::claim_round_ballots(&c.tx, rid).map_err(|e| c.err(e))?;
             c.tx.execute("UPDATE panel_round SET status = 'closed', frozen = 0, quorum_note = ?1 WHERE selection_id = ?2 AND no = ?3", params![reason, selection_id, round])
@@ -354,7 +354,7 @@ impl Store {
         } else {
             None
         };
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             c.tx.execute(
                 "UPDATE panel_round SET frozen = ?1, snapshot = ?2 WHERE selection_id = ?3 AND no = ?4",
                 params![frozen as i64, snapshot, selection_id, r.no],
@@ -408,7 +408,7 @@ impl Store {
         }
         let after_round = state.rounds.len() as u32;
         let detail = json!({ "new_cost_cents": new_cost_cents, "old_cost_cents": old_cost, "withdraw": withdraw, "merge_from": merge_from });
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             if let Some(cost) = new_cost_cents {
                 c.tx.execute("UPDATE plan SET cost_cents = ?1 WHERE selection_id = ?2 AND code = ?3", params![cost, selection_id, code]).map_err(|e| c.err(e))?;
             }
@@ -455,7 +455,7 @@ impl Store {
             return Err(p("panel.round_open").with("round", r.no).into());
         }
         self.panel_package(selection_id, Lang::Nl)?;
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])
                 .map_err(|e| c.err(e))?;
             c.audit("panel.close", &format!("selection/{selection_id}"), None, None)

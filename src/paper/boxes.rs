@@ -117,7 +117,7 @@ impl Store {
         if taken > 0 {
             return Err(p("box.name_taken").with("box", name).into());
         }
-        let id = self.write(operator, |c| {
+        let id = self.write_open(operator, selection_id, |c| {
             c.tx.execute(
                 "INSERT INTO ballot_box (selection_id, name, location, expected) VALUES (?1, ?2, ?3, ?4)",
                 params![selection_id, name, location, input.expected as i64],
@@ -271,7 +271,7 @@ impl Store {
                 .into());
         }
         let reason = if b.reconciles() { None } else { reason };
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             c.tx.execute(
                 "UPDATE ballot_box SET status = 'closed', closed_by = ?1, closed_at = ?2, override_reason = ?3 WHERE id = ?4",
                 params![operator, crate::storage::audit::now(), reason, box_id],
@@ -306,7 +306,7 @@ impl Store {
         if !b.closed {
             return Ok(b);
         }
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             c.tx.execute("UPDATE ballot_box SET status = 'open', closed_by = NULL, closed_at = NULL, override_reason = NULL WHERE id = ?1", [box_id])
                 .map_err(|e| c.err(e))?;
             c.audit("box.reopen", &format!("selection/{selection_id}/box/{box_id}"), None, Some(&json!({ "reason": reason.trim() })))
@@ -317,7 +317,7 @@ impl Store {
     /// Pause or resume entry for a selection (a break, a shift change).
     pub fn set_entry_paused(&mut self, operator: &str, selection_id: i64, paused: bool) -> Result<(), Failure> {
         self.get_selection(selection_id)?;
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             c.tx.execute("UPDATE selection SET entry_paused = ?1 WHERE id = ?2", params![paused as i64, selection_id])
                 .map_err(|e| c.err(e))?;
             c.audit(
@@ -448,7 +448,7 @@ impl Store {
         if !problems.is_empty() {
             return Err(Failure { problems });
         }
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])
                 .map_err(|e| c.err(e))?;
             c.audit(

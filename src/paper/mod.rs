@@ -294,19 +294,6 @@ pub fn export_dir() -> std::path::PathBuf {
         .unwrap_or_else(|| std::env::temp_dir().join("Wijkstem"))
 }
 
-/// A closed count is closed for every front end: checked inside the write's
-/// transaction, so nothing can close it between the check and the write.
-fn refuse_closed(c: &crate::storage::store::Change<'_>, selection_id: i64) -> Result<(), Failure> {
-    let status: String =
-        c.tx.query_row("SELECT status FROM selection WHERE id = ?1", [selection_id], |r| r.get(0))
-            .map_err(|e| c.err(e))?;
-    if status == "closed" {
-        Err(p("paper.count_closed").into())
-    } else {
-        Ok(())
-    }
-}
-
 /// Two sign-in names of one person: "Anna", "anna" and " Anna  " are the same
 /// volunteer for double entry, and so are "Chloë" typed as one character or
 /// as "e" and a combining diaeresis (compared after trimming, folding runs of

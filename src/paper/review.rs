@@ -191,7 +191,7 @@ impl Store {
             return Err(p("review.not_doubtful").with("serial", serial.display()).into());
         }
         let decision = if accept { "valid" } else { "invalid" };
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             c.tx.execute(
                 "INSERT INTO review (selection_id, serial, kind, code, decision, explanation, operator, at) VALUES (?1, ?2, 'doubtful', '', ?3, ?4, ?5, ?6)",
                 params![selection_id, serial.0, decision, explanation, operator, crate::storage::audit::now()],
@@ -223,7 +223,7 @@ impl Store {
         if !has {
             return Err(p("review.no_warning").with("serial", serial.display()).with("code", code).into());
         }
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             c.tx.execute(
                 "INSERT INTO review (selection_id, serial, kind, code, explanation, operator, at) VALUES (?1, ?2, 'warning', ?3, ?4, ?5, ?6)",
                 params![selection_id, serial.0, code, explanation, operator, crate::storage::audit::now()],
@@ -319,7 +319,7 @@ impl Store {
                 }
                 let entries = self.active_entries(selection_id, &serial.0)?;
                 let codes = differing(&entries[0].1, &entries[1].1);
-                self.write(operator, |c| {
+                self.write_open(operator, selection_id, |c| {
                     c.tx.execute(
                         "INSERT INTO recheck (selection_id, serial, codes, requested_by, requested_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                         params![selection_id, serial.0, serde_json::to_string(&codes).expect("plain data serialises"), operator, crate::storage::audit::now()],
@@ -370,7 +370,7 @@ impl Store {
             Verdict::Invalid => "invalid",
         };
         let now = crate::storage::audit::now();
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             c.tx.execute("UPDATE ballot_entry SET status = 'discarded' WHERE selection_id = ?1 AND serial = ?2 AND status = 'active'", params![selection_id, serial.0])
                 .map_err(|e| c.err(e))?;
             c.tx.execute(

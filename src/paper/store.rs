@@ -55,8 +55,7 @@ impl Store {
         }
         let style = serde_json::to_string(&settings.style).expect("plain data serialises");
         let rules = serde_json::to_string(&settings.rules).expect("plain data serialises");
-        self.write(operator, |c| -> Result<(), Failure> {
-            refuse_closed(c, selection_id)?;
+        self.write_open(operator, selection_id, |c| -> Result<(), Failure> {
             c.tx.execute(
                 "UPDATE selection SET ballot_style = ?1, double_entry = ?2, entry_rules = ?3 WHERE id = ?4",
                 params![style, settings.double_entry as i64, rules, selection_id],
@@ -123,8 +122,7 @@ impl Store {
             })
             .map_err(|e| self.sql_err(e))?;
         let pdf = crate::pdf::ballots(&sel, &plans, &settings.style, &hash, &serials, per_page, lang)?;
-        self.write(operator, |c| -> Result<(), Failure> {
-            refuse_closed(c, selection_id)?;
+        self.write_open(operator, selection_id, |c| -> Result<(), Failure> {
             {
                 let mut ins = c
                     .tx
@@ -269,7 +267,7 @@ impl Store {
             .filter(|d| !d.is_empty())
             .map(String::from)
             .or_else(|| (!rule_doubtful.is_empty()).then(|| rule_doubtful.join(", ")));
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             c.tx.execute(
                 "INSERT INTO ballot_entry (selection_id, serial, entry_no, operator, at, marks, verdict, findings, doubtful, box_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
                 params![selection_id, serial, entry_no, operator, crate::storage::audit::now(), marks_json, verdict_s, findings_json, doubtful, box_id],
@@ -295,7 +293,7 @@ impl Store {
     /// and the undo is in the chain; the ballot can be entered again.
     /// Returns the ballot's serial as printed.
     pub fn undo_last_entry(&mut self, operator: &str, selection_id: i64) -> Result<String, Failure> {
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             let last: Option<(i64, String, i64, i64, Option<i64>)> =
                 c.tx.query_row(
                     "SELECT id, serial, entry_no, resolved, box_id FROM ballot_entry \
@@ -375,7 +373,7 @@ impl Store {
         if !self.reconciliation_queue(selection_id)?.contains(&serial) {
             return Err(p("paper.nothing_to_resolve").with("serial", serial).into());
         }
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             match keep {
                 Some(k) => {
                     c.tx.execute("UPDATE ballot_entry SET status = 'discarded' WHERE selection_id = ?1 AND serial = ?2 AND status = 'active' AND entry_no <> ?3", params![selection_id, serial, k])

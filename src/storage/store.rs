@@ -149,6 +149,9 @@ pub enum StoreError {
     /// A record about to be changed was changed outside Wijkstem first.
     #[error("record {0} was changed outside Wijkstem")]
     ChangedOutside(String),
+    /// The selection's count is closed (checked inside the write's transaction).
+    #[error("the count is closed")]
+    Closed,
     #[error("database error: {0}")]
     Sql(String),
 }
@@ -190,6 +193,7 @@ impl ToProblem for StoreError {
             StoreError::Refused(d) => Problem::new("store.refused").with("detail", d),
             StoreError::ChangedOutside(r) => Problem::new("store.changed_outside").with("record", r),
             StoreError::SchemaChanged(r) => Problem::new("store.schema_changed").with("name", r),
+            StoreError::Closed => Problem::new("paper.count_closed"),
             StoreError::Sql(d) => Problem::new("store.sql").with("detail", d),
         }
     }
@@ -399,6 +403,30 @@ impl Store {
 }
 
 impl Store {
+    /// `write` for a change to one selection: inside the same transaction,
+    /// before the change runs, a closed selection refuses it. So a count
+    /// closed by another front end (the CLI on the same file) between a
+    /// screen's checks and its write stays closed.
+    pub fn write_open<T, E>(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        f: impl FnOnce(&mut Change<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.write(operator, |c| {
+            let status: Option<String> =
+                c.tx.query_row("SELECT status FROM selection WHERE id = ?1", [selection_id], |r| r.get(0))
+                    .map_err(|e| StoreError::from_sql(e, &c.path))?;
+            if status.as_deref() == Some("closed") {
+                return Err(StoreError::Closed.into());
+            }
+            f(c)
+        })
+    }
+
     /// What committed writes changed since the last call (each once).
     pub fn take_changes(&mut self) -> Vec<Changed> {
         std::mem::take(&mut self.changed)

@@ -40,7 +40,7 @@ impl Store {
             return Err(p("tables.settings_locked").into());
         }
         let text = serde_json::to_string(s).expect("serialises");
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             c.tx.execute("UPDATE selection SET table_format = ?1 WHERE id = ?2", params![text, selection_id])
                 .map_err(|e| c.err(e))?;
             c.audit("tables.settings", &format!("selection/{selection_id}"), None, Some(&json!(s)))
@@ -100,7 +100,7 @@ impl Store {
         if taken > 0 {
             return Err(p("tables.name_taken").with("table", name).with("round", input.round).into());
         }
-        let id = self.write(operator, |c| {
+        let id = self.write_open(operator, selection_id, |c| {
             c.tx.execute(
                 "INSERT INTO conv_table (selection_id, round, name, facilitator, location, plans) VALUES (?1,?2,?3,?4,?5,?6)",
                 params![selection_id, input.round, name, input.facilitator.trim(), input.location.trim(), serde_json::to_string(&plans).expect("plain data serialises")],
@@ -268,7 +268,7 @@ impl Store {
             return Err(Failure { problems });
         }
         let text = serde_json::to_string(v).expect("serialises");
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             c.tx.execute(
                 "INSERT INTO table_verdict (table_id, selection_id, verdict, operator, at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![table_id, selection_id, text, operator, crate::storage::audit::now()],
@@ -310,7 +310,7 @@ impl Store {
                 .into());
         }
         let codes = self.drop_preview(selection_id, after_round, threshold)?;
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             c.tx.execute(
                 "INSERT INTO table_drop (selection_id, after_round, threshold, codes, operator, at) VALUES (?1,?2,?3,?4,?5,?6)",
                 params![selection_id, after_round, threshold.trim(), serde_json::to_string(&codes).expect("plain data serialises"), operator, crate::storage::audit::now()],
@@ -421,7 +421,7 @@ impl Store {
                 .with("tables", if tables.is_empty() { "—".into() } else { missing.join(", ") })
                 .into());
         }
-        self.write(operator, |c| {
+        self.write_open(operator, selection_id, |c| {
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])
                 .map_err(|e| c.err(e))?;
             c.audit(

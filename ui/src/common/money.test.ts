@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import amounts from "../../tests/fixtures/amounts.json";
+import amounts from "../../../tests/fixtures/amounts.json";
 import { formatEuro, parseEuro } from "./money";
 
 describe("money", () => {

@@ -1,12 +1,23 @@
 // Gelote wijkpanels: members and rounds, the moderator's fast entry grid,
 // and the projector screen (a separate, read-only window).
-import type { ProjectedPlan, Plan, ProjectorView, RoundFormat, Selection } from "./bindings";
-import { h, field, setText } from "./dom";
-import { lang, t } from "./i18n";
-import { formatEuro, parseEuro } from "./money";
-import { bundleCard, type Ctx } from "./paper";
+import type { ProjectedPlan, Plan, ProjectorView, RoundFormat, Selection } from "../common/bindings";
+import { h, field, setText } from "../common/dom";
+import { lang, t } from "../common/i18n";
+import { formatEuro, parseEuro } from "../common/money";
+import { bundleCard } from "../common/bundle";
+import type { Ctx } from "../common/ctx";
 
-export async function panelSetupTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<HTMLElement> {
+/** What the panel screens remember between draws (one per App). */
+export type PanelCtx = Ctx & { panel: PanelScreens };
+
+export class PanelScreens {
+  /** The member whose row gets the cursor at the next draw (after a saved vote). */
+  focusMember: string | null = null;
+  /** A refused row's typing, put back at the next draw. */
+  keptRow: { member: string; typed: Record<string, string> } | null = null;
+}
+
+export async function panelSetupTab(ctx: PanelCtx, s: Selection, plans: Plan[]): Promise<HTMLElement> {
   const st = await ctx.api.panelState(s.id);
   const current = st.rounds[st.rounds.length - 1];
   const open = (e: Event) => {
@@ -171,12 +182,8 @@ export async function panelSetupTab(ctx: Ctx, s: Selection, plans: Plan[]): Prom
 }
 
 /** The grid: present members by plans; type a member's votes, Enter saves the row. */
-/** The member whose row gets the cursor at the next draw (after a saved vote). */
-let focusMember: string | null = null;
-/** A refused row's typing, put back at the next draw. */
-let keptRow: { member: string; typed: Record<string, string> } | null = null;
 
-export async function panelEntryTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
+export async function panelEntryTab(ctx: PanelCtx, s: Selection): Promise<HTMLElement> {
   const [st, view] = await Promise.all([ctx.api.panelState(s.id), ctx.api.projector(s.id, lang())]);
   const r = st.rounds[st.rounds.length - 1];
   if (!r || r.closed) return h("p", { class: "msg info", id: "no-open-round" }, t("panelui.no_open_round"));
@@ -210,17 +217,17 @@ export async function panelEntryTab(ctx: Ctx, s: Selection): Promise<HTMLElement
         await ctx.api.castVote(s.id, r.no, member, votes);
       } catch (e) {
         // A refusal keeps what was typed in the row, and the cursor in it.
-        keptRow = { member, typed };
+        ctx.panel.keptRow = { member, typed };
         throw e;
       }
       ctx.info(t("panelui.vote_saved", { member }));
-      focusMember = nextAfter(member);
+      ctx.panel.focusMember = nextAfter(member);
     });
   };
-  const focusNow = focusMember;
-  const keptNow = keptRow;
-  focusMember = null;
-  keptRow = null;
+  const focusNow = ctx.panel.focusMember;
+  const keptNow = ctx.panel.keptRow;
+  ctx.panel.focusMember = null;
+  ctx.panel.keptRow = null;
   const used = (m: string) => codes.reduce((sum, c) => sum + (Number(field(`g-${m}-${c}`)) || 0), 0);
   const counter = (m: string) =>
     per === null
@@ -385,7 +392,7 @@ export async function panelEntryTab(ctx: Ctx, s: Selection): Promise<HTMLElement
 }
 
 function consentGrid(
-  ctx: Ctx,
+  ctx: PanelCtx,
   s: Selection,
   round: number,
   present: string[],
@@ -461,7 +468,7 @@ function consentGrid(
   );
 }
 
-export async function panelResultTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
+export async function panelResultTab(ctx: PanelCtx, s: Selection): Promise<HTMLElement> {
   const pkg = await ctx.api.panelPackage(s.id, lang()).catch(() => null);
   if (!pkg) return h("p", { class: "msg info" }, t("problem.panel.no_closed_round"));
   const close = () =>

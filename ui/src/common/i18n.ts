@@ -1,6 +1,6 @@
 // All words come from locales/*.json, shared with the Rust core.
-import nl from "../../locales/nl.json";
-import en from "../../locales/en.json";
+import nl from "../../../locales/nl.json";
+import en from "../../../locales/en.json";
 import type { Problem } from "./bindings";
 
 export type Lang = "nl" | "en";

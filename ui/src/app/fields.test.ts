@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from "vitest";
-import { h } from "./dom";
-import { restoreFields, snapshotFields } from "./main";
+import { h } from "../common/dom";
+import { restoreFields, snapshotFields } from "./fields";
 
 describe("a refusal loses nothing typed", () => {
   it("puts typed values back into the redrawn form, but not PINs or self-managed drafts", () => {

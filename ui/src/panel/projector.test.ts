@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from "vitest";
-import type { ProjectedPlan, ProjectorView } from "./bindings";
+import type { ProjectedPlan, ProjectorView } from "../common/bindings";
 import { projectorScreen } from "./panel";
 
 const plan = (code: string, cost: number, score: number, fits: boolean): ProjectedPlan => ({

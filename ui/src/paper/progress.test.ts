@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from "vitest";
-import type { Changed, ProgressView, TallyView } from "./bindings";
-import { startProgressView } from "./main";
-import { EVENTS, makeApi, type Platform } from "./platform";
+import type { Changed, ProgressView, TallyView } from "../common/bindings";
+import { startProgressView } from "../app/views";
+import { EVENTS, makeApi, type Platform } from "../common/platform";
 
 const results: TallyView = {
   printed: 10,

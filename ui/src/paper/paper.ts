@@ -10,26 +10,33 @@ import type {
   ProgressView,
   Selection,
   Treat,
-} from "./bindings";
-import { h, field, setText } from "./dom";
-import { lang, t } from "./i18n";
+} from "../common/bindings";
+import { h, field, setText } from "../common/dom";
+import { lang, t } from "../common/i18n";
 import { parseMarks } from "./marks";
-import { formatEuro } from "./money";
-import { asFailure, type Api } from "./platform";
+import { formatEuro } from "../common/money";
+import { bundleCard } from "../common/bundle";
+import type { Ctx } from "../common/ctx";
+import { asFailure } from "../common/platform";
 
-export interface Ctx {
-  api: Api;
-  /** Run an action, show its problems, redraw. */
-  act: (fn: () => Promise<unknown>) => Promise<boolean>;
-  /** Say something; `paths` are files Wijkstem wrote, offered to open. */
-  info: (text: string, paths?: string[]) => void;
-  /** Codes of the problems the last action showed. */
-  lastProblems: () => string[];
-  /** Whether a coordinator is signed in (the core checks it again). */
-  coordinator: boolean;
+/** What the paper-ballot screens remember between draws (one per App). */
+export type PaperCtx = Ctx & { paper: PaperScreens };
+
+export class PaperScreens {
+  /** Ballots per page offered in the print form (one after two did not fit). */
+  perPage = 2;
+  /** The last receipts per selection, newest first, shown under the entry form
+   * (with the scanned text, so an undone ballot is entered again without a rescan). */
+  receipts = new Map<number, { text: string; scan: string }[]>();
+  /** An unsaved ballot to put back in the entry form (after a pause or an undo). */
+  resumeDraft: string | null = null;
+  /** The word of the marks that was not understood at the last refusal. */
+  refusedToken: string | null = null;
+  /** The ballot whose save was refused, kept to correct. */
+  refused: Draft | null = null;
 }
 
-export async function setupTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
+export async function setupTab(ctx: PaperCtx, s: Selection): Promise<HTMLElement> {
   const settings = await ctx.api.paperSettings(s.id);
   const style: BallotStyle = settings?.style ?? { kind: "approval", min: 1, max: 3 };
   const num = (id: string) => Number(field(id));
@@ -67,7 +74,7 @@ export async function setupTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
         ctx.info(t("paperui.printed", { count: field("print-count"), path }), [path]);
       } catch (err) {
         // The plans do not fit half a page: the message says so, and the form now offers one per page.
-        if (asFailure(err).problems.some((p) => p.code === "print.two_per_page_too_many")) perPage = 1;
+        if (asFailure(err).problems.some((p) => p.code === "print.two_per_page_too_many")) ctx.paper.perPage = 1;
         throw err;
       }
     });
@@ -156,8 +163,8 @@ export async function setupTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
         h(
           "select",
           { id: "print-per-page", "data-own-draft": true },
-          h("option", { value: 1, selected: perPage === 1 }, "1"),
-          h("option", { value: 2, selected: perPage === 2 }, "2"),
+          h("option", { value: 1, selected: ctx.paper.perPage === 1 }, "1"),
+          h("option", { value: 2, selected: ctx.paper.perPage === 2 }, "2"),
         ),
       ),
       h(
@@ -184,9 +191,6 @@ function labelB(kind: BallotStyle["kind"]): string {
   return t(kind === "points" ? "paperui.max_per_plan" : "paperui.max");
 }
 
-/** Ballots per page offered in the print form (one after two did not fit). */
-let perPage = 2;
-
 const DEFAULT_RULES: EntryRules = {
   overvote: "invalid",
   undervote: "valid",
@@ -208,7 +212,7 @@ function treatSelect(id: string, label: string, options: Treat[], current: Treat
 }
 
 /** Ballot boxes: add, print a cover sheet, close (reconciled or explained), reopen. */
-async function boxesCard(ctx: Ctx, s: Selection): Promise<HTMLElement> {
+async function boxesCard(ctx: PaperCtx, s: Selection): Promise<HTMLElement> {
   const boxes = await ctx.api.listBoxes(s.id);
   const add = (e: Event) => {
     e.preventDefault();
@@ -343,10 +347,6 @@ function describe(r: EntryReceipt, marks: Marks): string {
   return text;
 }
 
-/** The last receipts per selection, newest first, shown under the entry form
- * (with the scanned text, so an undone ballot is entered again without a rescan). */
-const receipts = new Map<number, { text: string; scan: string }[]>();
-
 /** The printed number of a scanned ballot (`WS1:1:271595709:…` → `2715-9570-9`), or null. */
 export function serialOf(scan: string): string | null {
   const m = /^WS\d+:\d+:(\d{9}):/i.exec(scan.trim()) ?? /^(\d{4})-?(\d{4})-?(\d)$/.exec(scan.trim());
@@ -371,7 +371,7 @@ interface Draft {
   reason: string;
 }
 
-export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<HTMLElement> {
+export async function entryTab(ctx: PaperCtx, s: Selection, plans: Plan[]): Promise<HTMLElement> {
   const settings = await ctx.api.paperSettings(s.id);
   if (!settings) return h("p", { class: "msg error" }, t("paperui.no_style_yet"));
   const [progress, boxList, rechecks] = await Promise.all([
@@ -384,7 +384,7 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
     const resume = () =>
       ctx.act(async () => {
         await ctx.api.setEntryPaused(s.id, false);
-        resumeDraft = await ctx.api.getDraft(s.id);
+        ctx.paper.resumeDraft = await ctx.api.getDraft(s.id);
       });
     return h(
       "div",
@@ -432,9 +432,9 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
   const save = (e: Event) => {
     e.preventDefault();
     // Kept until the save succeeds, so a refusal (a typo in a plan code) does not wipe the typing.
-    refused = readDraft();
+    ctx.paper.refused = readDraft();
     const parsed = parseMarks(field("marks-input"), codes);
-    refusedToken = "unknown" in parsed ? parsed.unknown : null;
+    ctx.paper.refusedToken = "unknown" in parsed ? parsed.unknown : null;
     ctx.act(async () => {
       if ("unknown" in parsed) throw { problems: [{ code: "ballot.unknown_plan", params: { code: parsed.unknown } }] };
       const doubtful = (document.getElementById("doubtful") as HTMLInputElement).checked
@@ -443,8 +443,11 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
       const r = await ctx.api.enterBallot(s.id, boxId, field("scan"), parsed, doubtful);
       const text = describe(r, parsed);
       ctx.info(text);
-      receipts.set(s.id, [{ text, scan: field("scan") }, ...(receipts.get(s.id) ?? [])].slice(0, 5));
-      refused = null;
+      ctx.paper.receipts.set(
+        s.id,
+        [{ text, scan: field("scan") }, ...(ctx.paper.receipts.get(s.id) ?? [])].slice(0, 5),
+      );
+      ctx.paper.refused = null;
     });
   };
   const readDraft = (): Draft => ({
@@ -522,14 +525,14 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
   // After a refusal for a typing error the cursor goes to the field that is
   // wrong, with its text selected: typing replaces it, nothing else is lost.
   let wrongField: HTMLInputElement | null = null;
-  if (refused && !resumeDraft) {
-    const d = refused;
-    refused = null;
-    // A refused ballot that the volunteer must set aside (duplicate, other
+  if (ctx.paper.refused && !ctx.paper.resumeDraft) {
+    const d = ctx.paper.refused;
+    ctx.paper.refused = null;
+    // A ctx.paper.refused ballot that the volunteer must set aside (duplicate, other
     // selection...) starts clean; one with a typing error keeps the typing.
     const problems = ctx.lastProblems();
     if (!problems.some((c) => c.startsWith("paper.") && c !== "paper.bad_marks")) {
-      resumeDraft = JSON.stringify(d);
+      ctx.paper.resumeDraft = JSON.stringify(d);
       const scanWrong = problems.some(
         (c) => c.startsWith("ballot.") && c !== "ballot.unknown_plan" && c !== "ballot.plan_twice",
       );
@@ -537,9 +540,9 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
     }
   }
   // Coming back from a pause: what was typed but not saved is back in place.
-  if (resumeDraft) {
+  if (ctx.paper.resumeDraft) {
     try {
-      const d = JSON.parse(resumeDraft) as Draft;
+      const d = JSON.parse(ctx.paper.resumeDraft) as Draft;
       scan.value = d.scan;
       marksInput.value = d.marks;
       doubtfulBox.checked = d.doubtful;
@@ -551,20 +554,20 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
       focus.dataset.select = "1";
       // Only the word that was not understood is selected: "1 12" → "12".
       const hit =
-        focus === marksInput && refusedToken
-          ? [...d.marks.matchAll(/[^\s,;]+/g)].find((m) => m[0] === refusedToken)
+        focus === marksInput && ctx.paper.refusedToken
+          ? [...d.marks.matchAll(/[^\s,;]+/g)].find((m) => m[0] === ctx.paper.refusedToken)
           : undefined;
       if (hit?.index !== undefined) {
         focus.dataset.selFrom = String(hit.index);
         focus.dataset.selTo = String(hit.index + hit[0].length);
       }
-      refusedToken = null;
+      ctx.paper.refusedToken = null;
       queueMicrotask(reflect);
       ctx.api.clearDraft(s.id).catch(() => undefined);
     } catch {
       /* a draft that does not parse is dropped; nothing was acknowledged */
     }
-    resumeDraft = null;
+    ctx.paper.resumeDraft = null;
   }
   const openBoxes = boxList.filter((b) => !b.closed);
   const boxChooser = boxList.length
@@ -622,24 +625,24 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
     rechecks.length ? recheckCard(ctx, s, rechecks, plans) : null,
   );
   function receiptList() {
-    const list = receipts.get(s.id) ?? [];
+    const list = ctx.paper.receipts.get(s.id) ?? [];
     // A typo seen on the receipt: take the entry back and type it again (the scan is kept).
     const undo = () =>
       ctx.act(async () => {
         const serial = await ctx.api.undoLastEntry(s.id);
         const last = list[0];
-        receipts.set(s.id, list.slice(1));
-        resumeDraft = JSON.stringify({ scan: last?.scan ?? "", marks: "", doubtful: false, reason: "" });
+        ctx.paper.receipts.set(s.id, list.slice(1));
+        ctx.paper.resumeDraft = JSON.stringify({ scan: last?.scan ?? "", marks: "", doubtful: false, reason: "" });
         ctx.info(t("paperui.undone", { serial }));
       });
     return list.length
       ? h(
           "div",
-          { class: "card receipts" },
+          { class: "card ctx.paper.receipts" },
           h("h3", {}, t("paperui.last_receipts")),
           h(
             "ol",
-            { id: "receipts", "aria-live": "polite" },
+            { id: "ctx.paper.receipts", "aria-live": "polite" },
             list.map((x) => h("li", {}, x.text)),
           ),
           h(
@@ -674,14 +677,9 @@ export async function entryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<H
   }
 }
 
-let resumeDraft: string | null = null;
-let refused: Draft | null = null;
-/** The word of the marks that was not understood at the last refusal. */
-let refusedToken: string | null = null;
-
 /** Differences sent back: only the differing plans are shown, not what either entry said. */
 function recheckCard(
-  ctx: Ctx,
+  ctx: PaperCtx,
   s: Selection,
   rechecks: { serial: string; codes: string[] }[],
   plans: Plan[],
@@ -717,7 +715,7 @@ function recheckCard(
 }
 
 export async function tallyTab(
-  ctx: Ctx,
+  ctx: PaperCtx,
   s: Selection,
   rule: string,
   setRule: (r: string) => void,
@@ -880,7 +878,7 @@ export async function tallyTab(
 }
 
 /** Doubtful ballots for the committee, and warnings the coordinator explains. */
-function reviewCard(ctx: Ctx, s: Selection, reviews: import("./bindings").ReviewItem[]): HTMLElement {
+function reviewCard(ctx: PaperCtx, s: Selection, reviews: import("../common/bindings").ReviewItem[]): HTMLElement {
   return h(
     "div",
     { class: "card", id: "reviews" },
@@ -1049,20 +1047,6 @@ export function progressScreen(v: ProgressView): HTMLElement {
 }
 
 /**
- * Before the first signature makes the signing key: say so, and that a
- * passphrase protects it (and what forgetting one means); without one the
- * coordinator confirms knowingly. Returns whether to go on.
- */
-async function keyConsent(ctx: Ctx): Promise<boolean> {
-  if ((await ctx.api.aboutInfo()).key_id) return true;
-  const ok = confirm(
-    field("key-passphrase") ? t("paperui.new_key_with_passphrase") : t("paperui.new_key_without_passphrase"),
-  );
-  if (!ok) document.getElementById("key-passphrase")?.focus();
-  return ok;
-}
-
-/**
  * One double-entry difference, both entries side by side: who typed what,
  * when and from which box, the differing plans marked. Sending only those
  * plans back to be read again (blind) is the first choice.
@@ -1128,43 +1112,6 @@ function differenceCard(
       h("button", { class: "secondary keep1", onclick: () => resolve(d.serial, "keep_first") }, t("paperui.keep1")),
       h("button", { class: "secondary keep2", onclick: () => resolve(d.serial, "keep_second") }, t("paperui.keep2")),
       h("button", { class: "danger discard", onclick: () => resolve(d.serial, "discard_both") }, t("paperui.discard")),
-    ),
-  );
-}
-
-/** After the count: sign and export the result bundle and the report. */
-export function bundleCard(ctx: Ctx, s: Selection): HTMLElement {
-  const exportBundle = () =>
-    ctx.act(async () => {
-      if (!(await keyConsent(ctx))) return;
-      const r = await ctx.api.exportBundle(s.id, field("key-passphrase") || null, lang());
-      ctx.info(
-        t("paperui.bundle_done", { bundle: r.bundle_path, report: r.report_path, key: r.key_id, hash: r.content_hash }),
-        [r.report_path, r.bundle_path],
-      );
-    });
-  const exportKey = () =>
-    ctx.act(async () => {
-      if (!(await keyConsent(ctx))) return;
-      const path = await ctx.api.exportPublicKey(field("key-passphrase") || null);
-      ctx.info(t("paperui.key_done", { path }), [path]);
-    });
-  return h(
-    "div",
-    { class: "card", id: "bundle-card" },
-    h("h2", {}, t("paperui.bundle")),
-    h("p", { class: "muted" }, t("paperui.bundle_help")),
-    h(
-      "div",
-      { class: "row" },
-      h(
-        "label",
-        {},
-        t("paperui.passphrase"),
-        h("input", { id: "key-passphrase", type: "password", autocomplete: "off", size: 20 }),
-      ),
-      h("button", { id: "export-bundle", onclick: exportBundle }, t("paperui.export_bundle")),
-      h("button", { id: "export-key", class: "secondary", onclick: exportKey }, t("paperui.export_key")),
     ),
   );
 }

@@ -26,3 +26,18 @@ export function setText(id: string, text: string): void {
   const el = document.getElementById(id);
   if (el) el.textContent = text;
 }
+
+/** Count an action or redraw in (+1) or out (-1). How many are under way is
+ * kept on <html data-busy> itself (no module state), so automated tests can
+ * wait until the screen settles. */
+export function busy(delta: number): void {
+  const el = document.documentElement;
+  const n = Number(el.dataset.pending ?? "0") + delta;
+  if (n > 0) {
+    el.dataset.pending = String(n);
+    el.dataset.busy = "1";
+  } else {
+    delete el.dataset.pending;
+    delete el.dataset.busy;
+  }
+}

@@ -1,11 +1,22 @@
 // Gesprekstafels screens: set-up of rounds and tables, entering a table's
 // verdict (from the laptop or a scanned sheet), and the combined overview.
-import type { Plan, Selection, TableSettings, TableView, VerdictFormat, VerdictInput } from "./bindings";
-import { h, field } from "./dom";
-import { lang, t } from "./i18n";
-import { formatEuro } from "./money";
-import { parseMarks } from "./marks";
-import { bundleCard, type Ctx } from "./paper";
+import type { Plan, Selection, TableSettings, TableView, VerdictFormat, VerdictInput } from "../common/bindings";
+import { h, field } from "../common/dom";
+import { lang, t } from "../common/i18n";
+import { formatEuro } from "../common/money";
+import { parseMarks } from "../paper/marks";
+import { bundleCard } from "../common/bundle";
+import type { Ctx } from "../common/ctx";
+
+/** What the gesprekstafels screens remember between draws (one per App). */
+export type TablesCtx = Ctx & { tables: TablesScreens };
+
+export class TablesScreens {
+  /** The table chosen for entry. */
+  chosenTable: number | null = null;
+  /** What was typed for a table whose save was refused: shown again, not lost. */
+  typed: { tableId: number; fields: Record<string, string> } | null = null;
+}
 
 function formatOf(kind: string, per: number): VerdictFormat {
   return kind === "ranking"
@@ -15,7 +26,7 @@ function formatOf(kind: string, per: number): VerdictFormat {
       : { kind: "points", per_participant: per };
 }
 
-export async function tablesSetupTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<HTMLElement> {
+export async function tablesSetupTab(ctx: TablesCtx, s: Selection, plans: Plan[]): Promise<HTMLElement> {
   const [settings, tables] = await Promise.all([ctx.api.tableSettings(s.id), ctx.api.listTables(s.id)]);
   const f = settings?.format;
   const save = (e: Event) => {
@@ -156,22 +167,18 @@ export async function tablesSetupTab(ctx: Ctx, s: Selection, plans: Plan[]): Pro
   );
 }
 
-let chosenTable: number | null = null;
-/** What was typed for a table whose save was refused: shown again, not lost. */
-let typed: { tableId: number; fields: Record<string, string> } | null = null;
-
-export async function tablesEntryTab(ctx: Ctx, s: Selection, plans: Plan[]): Promise<HTMLElement> {
+export async function tablesEntryTab(ctx: TablesCtx, s: Selection, plans: Plan[]): Promise<HTMLElement> {
   const [settings, tables] = await Promise.all([ctx.api.tableSettings(s.id), ctx.api.listTables(s.id)]);
   if (!settings) return h("p", { class: "msg error" }, t("problem.tables.no_settings"));
   const open = tables.filter((x) => !x.verdict);
-  const current: TableView | undefined = tables.find((x) => x.id === chosenTable);
+  const current: TableView | undefined = tables.find((x) => x.id === ctx.tables.chosenTable);
   const scan = h("input", { id: "sheet-scan", autocomplete: "off", autofocus: !current, size: 32 }) as HTMLInputElement;
   scan.addEventListener("keydown", (e) => {
     if ((e as KeyboardEvent).key !== "Enter") return;
     e.preventDefault();
     const text = scan.value;
     ctx.act(async () => {
-      chosenTable = await ctx.api.tableScan(s.id, text);
+      ctx.tables.chosenTable = await ctx.api.tableScan(s.id, text);
     });
   });
   const chooser = h(
@@ -187,13 +194,17 @@ export async function tablesEntryTab(ctx: Ctx, s: Selection, plans: Plan[]): Pro
         {
           id: "table-choose",
           onchange: (e: Event) => {
-            chosenTable = Number((e.target as HTMLSelectElement).value) || null;
+            ctx.tables.chosenTable = Number((e.target as HTMLSelectElement).value) || null;
             ctx.act(async () => undefined);
           },
         },
         h("option", { value: "" }, "—"),
         open.map((x) =>
-          h("option", { value: x.id, selected: x.id === chosenTable }, `${t("tablesui.round")} ${x.round} — ${x.name}`),
+          h(
+            "option",
+            { value: x.id, selected: x.id === ctx.tables.chosenTable },
+            `${t("tablesui.round")} ${x.round} — ${x.name}`,
+          ),
         ),
       ),
     ),
@@ -245,12 +256,12 @@ export async function tablesEntryTab(ctx: Ctx, s: Selection, plans: Plan[]): Pro
       .forEach((el) => {
         fields[el.id] = el.value;
       });
-    typed = { tableId: current.id, fields };
+    ctx.tables.typed = { tableId: current.id, fields };
     ctx.act(async () => {
       const tv = await ctx.api.enterVerdict(s.id, current.id, verdict);
       ctx.info(t("tablesui.saved", { table: tv.name, round: tv.round }));
-      chosenTable = null;
-      typed = null;
+      ctx.tables.chosenTable = null;
+      ctx.tables.typed = null;
     });
   };
   const form = h(
@@ -303,8 +314,8 @@ export async function tablesEntryTab(ctx: Ctx, s: Selection, plans: Plan[]): Pro
     h("label", {}, t("tablesui.notes"), h("textarea", { id: "v-notes", rows: 2, cols: 60 })),
     h("p", {}, h("button", { id: "save-verdict", type: "submit" }, t("action.save"))),
   );
-  if (typed && typed.tableId === current.id) {
-    for (const [id, v] of Object.entries(typed.fields)) {
+  if (ctx.tables.typed && ctx.tables.typed.tableId === current.id) {
+    for (const [id, v] of Object.entries(ctx.tables.typed.fields)) {
       const el = form.querySelector<HTMLInputElement>(`[id="${id}"]`);
       if (el) el.value = v;
     }
@@ -315,7 +326,7 @@ export async function tablesEntryTab(ctx: Ctx, s: Selection, plans: Plan[]): Pro
 /** The drop-out form keeps its values across redraws: preview, then confirm. */
 const dropForm = { round: "", threshold: "" };
 
-export async function tablesOverviewTab(ctx: Ctx, s: Selection): Promise<HTMLElement> {
+export async function tablesOverviewTab(ctx: TablesCtx, s: Selection): Promise<HTMLElement> {
   const settings = await ctx.api.tableSettings(s.id);
   if (!settings) return h("p", { class: "msg error" }, t("problem.tables.no_settings"));
   const o = await ctx.api.tablesOverview(s.id, lang());

@@ -1,6 +1,6 @@
 // What a volunteer types for the marks on one ballot: plan codes or row
 // numbers, separated by spaces or commas, optionally `=value` (points, rank).
-import type { Marks } from "./bindings";
+import type { Marks } from "../common/bindings";
 
 /** A Belgian AZERTY laptop without a numpad types these for 1–0 unshifted. */
 const AZERTY: Record<string, string> = {

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
-const css = readFileSync(new URL("./style.css", import.meta.url), "utf8");
+const css = readFileSync(new URL("../style.css", import.meta.url), "utf8");
 const vars = Object.fromEntries([...css.matchAll(/--([\w-]+):\s*(#[0-9a-fA-F]{6})/g)].map((m) => [m[1], m[2]]));
 
 /** The colour a rule sets for `prop` (`color` or `background`), resolving var(--x). */

@@ -1,0 +1,1105 @@
+import type { BackupStatus, Failure, Method, Plan, Selection, SignedIn, StartupInfo } from "../common/bindings";
+import { busy, h, field } from "../common/dom";
+import { aboutCard } from "./about";
+import { restoreFields, snapshotFields } from "./fields";
+import { teamCard } from "./team";
+import { lang, problemText, setLang, t, type Lang } from "../common/i18n";
+import { formatEuro, parseEuro } from "../common/money";
+import { asFailure, type Api } from "../common/platform";
+import type { Ctx } from "../common/ctx";
+import { PanelScreens, panelEntryTab, panelResultTab, panelSetupTab } from "../panel/panel";
+import { entryTab, PaperScreens, setupTab, tallyTab } from "../paper/paper";
+import { TablesScreens, tablesEntryTab, tablesOverviewTab, tablesSetupTab } from "../tables/tables";
+
+type Tab = "plans" | "setup" | "entry" | "tally" | "tsetup" | "tentry" | "toverview" | "psetup" | "pentry" | "presult";
+type View = { kind: "home" } | { kind: "selection"; id: number };
+type Message = { kind: "error" | "info" | "warn"; text: string; paths?: string[] };
+
+const METHODS: Method[] = ["ballots", "tables", "panel"];
+
+export class App {
+  private view: View = { kind: "home" };
+  private operator: SignedIn | null = null;
+  private startup: StartupInfo | null = null;
+  private messages: Message[] = [];
+  private tab: Tab = "plans";
+  private rule = "greedy";
+  private resumeAt: import("../common/bindings").Location | null = null;
+  private backupWarning: import("../common/bindings").Problem | null = null;
+  private backups: import("../common/bindings").BackupInfo[] | null = null;
+  private backupListening = false;
+  private lastLocation = "";
+
+  /** What the method screens remember between draws: one per App, no module state. */
+  private readonly screens = { paper: new PaperScreens(), tables: new TablesScreens(), panel: new PanelScreens() };
+
+  private ctx(): Ctx & typeof this.screens {
+    return {
+      api: this.api,
+      act: (fn) => this.act(fn),
+      info: (text, paths) => this.info(text, paths),
+      lastProblems: () => this.lastCodes,
+      coordinator: this.operator?.role === "coordinator",
+      ...this.screens,
+    };
+  }
+
+  constructor(
+    private api: Api,
+    private root: HTMLElement,
+  ) {}
+
+  async start(): Promise<void> {
+    for (const ev of ["pointerdown", "keydown"])
+      document.addEventListener(
+        ev,
+        (e) => {
+          this.lastTarget = e.target instanceof Element ? e.target : null;
+        },
+        true,
+      );
+    this.startup = await this.api.startupInfo();
+    // A reloaded window keeps whoever is signed in to the session.
+    this.operator = await this.api.signedIn().catch(() => null);
+    // The language is each person's own: the sign-in screen is in Dutch.
+    this.useLanguageOf(this.operator?.name ?? null);
+    if (this.startup.demo_loaded) this.info(t("home.demo_loaded"));
+    const rec = this.startup.recovered;
+    if (rec) {
+      // After a crash: say so, say what is unfinished, and go back to where the operator was.
+      this.messages.push({ kind: "warn", text: t("app.recovered") });
+      for (const p of rec.unfinished) this.messages.push({ kind: "warn", text: problemText(p) });
+      this.resumeAt = rec.location;
+    }
+    if (!this.startup.failure && !this.backupListening) {
+      // Backups are made by the app's own timer when due; the window hears the outcome.
+      this.backupListening = true;
+      await this.api.onBackup((st) => void this.showBackup(st));
+      await this.checkBackup();
+    }
+    await this.render();
+  }
+
+  /** The element the operator last clicked or typed in, and the id near it
+   * when an action started: its messages are shown there, not at the top. */
+  private lastTarget: Element | null = null;
+  /** What was typed when an action was refused, put back after the redraw. */
+  private typed: Map<string, string | boolean> | null = null;
+  private anchor: string | null = null;
+  private anchorContainer: string | null = null;
+
+  /** Put the messages next to what caused them and bring them into view. */
+  private placeMessages() {
+    const box = document.getElementById("messages");
+    if (!box || this.messages.length === 0) return;
+    const at =
+      (this.anchor ? document.getElementById(this.anchor) : null) ??
+      (this.anchorContainer ? document.getElementById(this.anchorContainer) : null);
+    const main = this.root.querySelector("main");
+    let container = at?.closest(".card, form, table, .toolbar, .row") ?? null;
+    if (container?.parentElement?.classList.contains("grid-scroll")) container = container.parentElement;
+    if (container && main?.contains(container) && !container.contains(box)) {
+      // Below a small form; in a tall one right after the row that was used;
+      // above a long table (the vote grid), where the eye is.
+      const tall = container.getBoundingClientRect().height > window.innerHeight * 0.5;
+      const row = at?.closest("p, .row");
+      if (!tall) container.after(box);
+      else if (at?.closest("table") || !row || !container.contains(row)) container.before(box);
+      else row.after(box);
+    }
+    box.scrollIntoView?.({ block: "nearest" });
+  }
+
+  /** Switch to the language `name` chose last (Dutch for the sign-in screen). */
+  private useLanguageOf(name: string | null) {
+    const saved = name ? localStorage.getItem(`wijkstem.lang.${name}`) : null;
+    const l: Lang = saved === "en" || saved === "nl" ? saved : name ? lang() : "nl";
+    setLang(l);
+    // The progress and projector windows follow the main window.
+    localStorage.setItem("wijkstem.lang", l);
+    if (name) localStorage.setItem(`wijkstem.lang.${name}`, l);
+  }
+
+  private info(text: string, paths?: string[]) {
+    this.messages.push({ kind: "info", text, paths });
+  }
+
+  private lastCodes: string[] = [];
+
+  private fail(e: unknown) {
+    const f: Failure = asFailure(e);
+    this.lastCodes = f.problems.map((p) => p.code);
+    for (const p of f.problems) this.messages.push({ kind: "error", text: problemText(p) });
+  }
+
+  /** Run an action; show its problems instead of throwing, then redraw. */
+  private async act(fn: () => Promise<unknown>): Promise<boolean> {
+    // The nearest id, and the nearest form, table or card with one (the
+    // nearest may be gone after the redraw, a saved row's cell for one).
+    this.anchor = (this.lastTarget?.closest?.("[id]") as HTMLElement | null)?.id ?? null;
+    this.anchorContainer =
+      (this.lastTarget?.closest?.("form[id], table[id], .card[id]") as HTMLElement | null)?.id ?? null;
+    this.messages = [];
+    this.lastCodes = [];
+    let ok = true;
+    busy(1);
+    try {
+      await fn();
+    } catch (e) {
+      ok = false;
+      this.fail(e);
+      // A refusal loses nothing typed: the fields come back as they were.
+      this.typed = snapshotFields(this.root);
+    }
+    try {
+      await this.render();
+    } finally {
+      busy(-1);
+    }
+    return ok;
+  }
+
+  async render(): Promise<void> {
+    busy(1);
+    try {
+      document.documentElement.lang = lang();
+      const body = await this.body();
+      this.remember();
+      const banner = this.backupWarning
+        ? h("div", { class: "msg warn banner", id: "backup-warning", role: "alert" }, problemText(this.backupWarning))
+        : null;
+      this.root.replaceChildren(this.header(), h("main", {}, banner, this.messageBox(), body));
+      if (this.typed) restoreFields(this.root, this.typed);
+      this.typed = null;
+      const focus = this.root.querySelector<HTMLElement>("[autofocus]");
+      focus?.focus();
+      // A field that holds a mistake comes back selected: typing replaces it.
+      if (focus instanceof HTMLInputElement && focus.dataset.select) {
+        if (focus.dataset.selFrom) focus.setSelectionRange(Number(focus.dataset.selFrom), Number(focus.dataset.selTo));
+        else focus.select();
+      }
+      this.placeMessages();
+    } finally {
+      busy(-1);
+    }
+  }
+
+  private async checkBackup() {
+    try {
+      await this.showBackup(await this.api.backupStatus());
+    } catch {
+      /* not signed in yet, or no database: nothing to back up */
+    }
+  }
+
+  private async showBackup(st: BackupStatus) {
+    const changed = (st.warning?.code ?? null) !== (this.backupWarning?.code ?? null);
+    this.backupWarning = st.warning;
+    if (changed) await this.render();
+  }
+
+  /** Tell the core where the operator is, so a restart after a crash comes back here. */
+  private remember() {
+    if (!this.operator) return;
+    const loc = {
+      selection_id: this.view.kind === "selection" ? this.view.id : null,
+      tab: this.view.kind === "selection" ? this.tab : "home",
+    };
+    const key = JSON.stringify(loc);
+    if (key === this.lastLocation) return;
+    this.lastLocation = key;
+    this.api.setLocation(loc).catch(() => undefined);
+  }
+
+  private header(): HTMLElement {
+    const other: Lang = lang() === "nl" ? "en" : "nl";
+    return h(
+      "header",
+      { class: "top" },
+      h("h1", {}, t("app.title")),
+      this.operator
+        ? h(
+            "span",
+            { class: "who", id: "signed-in-as", "data-role": this.operator.role },
+            t("signin.signed_in_as", {
+              name: t("signin.role", { name: this.operator.name, role: t(`role.${this.operator.role}`) }),
+            }),
+          )
+        : null,
+      this.operator
+        ? h(
+            "button",
+            {
+              id: "sign-out",
+              onclick: () =>
+                this.act(async () => {
+                  await this.api.signOut();
+                  this.operator = null;
+                  this.view = { kind: "home" };
+                  this.useLanguageOf(null);
+                }),
+            },
+            t("signin.sign_out"),
+          )
+        : null,
+      this.operator
+        ? h(
+            "button",
+            {
+              id: "about-open",
+              class: "secondary",
+              onclick: async () => {
+                this.view = { kind: "home" };
+                await this.render();
+                document.getElementById("about-card")?.scrollIntoView();
+              },
+            },
+            t("about.open"),
+          )
+        : null,
+      h(
+        "button",
+        {
+          id: "lang-switch",
+          onclick: () => {
+            setLang(other);
+            localStorage.setItem("wijkstem.lang", other);
+            if (this.operator) localStorage.setItem(`wijkstem.lang.${this.operator.name}`, other);
+            this.render();
+          },
+        },
+        t("lang.switch"),
+      ),
+    );
+  }
+
+  private messageBox(): HTMLElement {
+    // A message about files Wijkstem wrote offers to open them and their folder.
+    const open = (path: string, folder: boolean) =>
+      this.api.openExport(path, folder).catch((e) => {
+        this.fail(e);
+        this.render();
+      });
+    const name = (path: string) => path.split(/[\\/]/).pop() ?? path;
+    return h(
+      "div",
+      { class: "messages", id: "messages", role: "status", "aria-live": "polite" },
+      this.messages.map((m) =>
+        h(
+          "div",
+          { class: `msg ${m.kind}` },
+          m.text,
+          m.paths?.length
+            ? h(
+                "div",
+                { class: "open-buttons" },
+                m.paths.map((p) =>
+                  h(
+                    "button",
+                    { class: "secondary open-file", type: "button", "data-path": p, onclick: () => open(p, false) },
+                    `${t("action.open_file")}: ${name(p)}`,
+                  ),
+                ),
+                h(
+                  "button",
+                  { class: "secondary open-folder", type: "button", onclick: () => open(m.paths?.[0] ?? "", true) },
+                  t("action.open_folder"),
+                ),
+              )
+            : null,
+        ),
+      ),
+    );
+  }
+
+  private async body(): Promise<HTMLElement> {
+    if (this.startup?.failure) {
+      return h(
+        "div",
+        {},
+        h(
+          "div",
+          { class: "card", id: "startup-failure" },
+          this.startup.failure.problems.map((p) => h("p", { class: "msg error" }, problemText(p))),
+        ),
+        await this.backupList(true),
+      );
+    }
+    if (!this.operator) return await this.signIn();
+    try {
+      return this.view.kind === "home" ? await this.home() : await this.selection(this.view.id);
+    } catch (e) {
+      this.fail(e);
+      this.view = { kind: "home" };
+      return h("div", {}, h("button", { onclick: () => this.render() }, t("action.back")));
+    }
+  }
+
+  private async signIn(): Promise<HTMLElement> {
+    const screen = await this.api.signInScreen();
+    const enter = (who: SignedIn) => {
+      this.operator = who;
+      this.useLanguageOf(who.name);
+      const at = this.resumeAt;
+      this.resumeAt = null;
+      if (at?.selection_id != null) {
+        this.view = { kind: "selection", id: at.selection_id };
+        if (
+          ["plans", "setup", "entry", "tally", "tsetup", "tentry", "toverview", "psetup", "pentry", "presult"].includes(
+            at.tab,
+          )
+        )
+          this.tab = at.tab as Tab;
+      }
+    };
+    const pinInput = (id: string, autofocus = false) =>
+      h("input", { id, type: "password", inputmode: "numeric", autocomplete: "off", maxlength: 6, size: 8, autofocus });
+    if (screen.roster.length === 0) {
+      // A laptop without a roster: whoever sets it up becomes its first coordinator.
+      const setUp = (e: Event) => {
+        e.preventDefault();
+        this.act(async () => {
+          if (field("setup-pin") !== field("setup-pin-repeat"))
+            throw { problems: [{ code: "roster.pin_mismatch", params: {} }] };
+          enter(await this.api.setUpRoster(field("setup-name"), field("setup-pin")));
+        });
+      };
+      return h(
+        "form",
+        { class: "card signin", id: "setup-form", onsubmit: setUp },
+        h("h2", {}, t("signin.setup_title")),
+        h("p", { class: "muted" }, t("signin.setup_explain")),
+        h("label", {}, t("signin.name"), h("input", { id: "setup-name", autocomplete: "off", autofocus: true })),
+        h(
+          "div",
+          { class: "row" },
+          h("label", {}, t("team.pin"), pinInput("setup-pin")),
+          h("label", {}, t("signin.pin_repeat"), pinInput("setup-pin-repeat")),
+        ),
+        h("p", {}, h("button", { id: "setup-submit", type: "submit" }, t("signin.setup_button"))),
+      );
+    }
+    const submit = (e: Event) => {
+      e.preventDefault();
+      this.act(async () => enter(await this.api.signIn(field("operator-name"), field("operator-pin"))));
+    };
+    const recovered = this.startup?.recovered?.operator ?? null;
+    return h(
+      "form",
+      { class: "card signin", id: "signin-form", onsubmit: submit },
+      h("h2", {}, t("signin.title")),
+      h("p", { class: "muted" }, t("signin.explain")),
+      h(
+        "label",
+        {},
+        t("signin.pick"),
+        h(
+          "select",
+          { id: "operator-name" },
+          screen.roster.map((m) =>
+            h(
+              "option",
+              { value: m.name, selected: m.name === recovered },
+              t("signin.role", { name: m.name, role: t(`role.${m.role}`) }),
+            ),
+          ),
+        ),
+      ),
+      h("label", {}, t("signin.pin"), pinInput("operator-pin", true)),
+      h("p", {}, h("button", { id: "sign-in", type: "submit" }, t("signin.button"))),
+      screen.demo.length
+        ? h(
+            "div",
+            { class: "demo-pins", id: "demo-pins" },
+            h("h3", {}, t("signin.demo_title")),
+            h(
+              "table",
+              {},
+              h(
+                "tbody",
+                {},
+                screen.demo.map((d) =>
+                  h(
+                    "tr",
+                    { "data-name": d.name },
+                    h("td", {}, d.name),
+                    h("td", {}, t(`role.${d.role}`)),
+                    h("td", { class: "code pin" }, d.pin),
+                  ),
+                ),
+              ),
+            ),
+          )
+        : null,
+    );
+  }
+
+  private firstRunCard(): HTMLElement {
+    const go = (id: string) => () => {
+      const tools = document.getElementById("tools") as HTMLDetailsElement | null;
+      if (tools) tools.open = true;
+      document.getElementById(id)?.scrollIntoView({ block: "start" });
+    };
+    return h(
+      "div",
+      { class: "card first-run", id: "first-run" },
+      h("h2", {}, t("home.first_title")),
+      h("p", {}, t("home.first_intro")),
+      h(
+        "ol",
+        {},
+        h(
+          "li",
+          {},
+          t("home.first_team"),
+          " ",
+          h("button", { class: "link", type: "button", onclick: go("team-card") }, t("team.title")),
+        ),
+        h(
+          "li",
+          {},
+          t("home.first_selection"),
+          " ",
+          h("button", { class: "link", type: "button", onclick: go("new-card") }, t("home.new")),
+        ),
+        h(
+          "li",
+          {},
+          t("home.first_backup"),
+          " ",
+          h("button", { class: "link", type: "button", onclick: go("backup-card") }, t("backup.title")),
+        ),
+      ),
+    );
+  }
+
+  private selectionForm(
+    prefix: string,
+    s: Partial<Selection>,
+    onSubmit: (e: Event) => void,
+    button: string,
+  ): HTMLElement {
+    return h(
+      "form",
+      { class: "row", id: `${prefix}-form`, onsubmit: onSubmit },
+      h(
+        "label",
+        {},
+        t("field.edition"),
+        h("input", { id: `${prefix}-edition`, value: s.edition ?? "Wijkbudget 2026" }),
+      ),
+      h("label", {}, t("field.wijk"), h("input", { id: `${prefix}-wijk`, value: s.wijk ?? "" })),
+      h(
+        "label",
+        {},
+        t("field.budget"),
+        h("input", {
+          id: `${prefix}-budget`,
+          value: s.budget_cents !== undefined ? formatEuro(s.budget_cents, lang()).replace("€", "").trim() : "",
+          inputmode: "decimal",
+        }),
+      ),
+      h(
+        "label",
+        {},
+        t("field.method"),
+        h(
+          "select",
+          { id: `${prefix}-method` },
+          METHODS.map((m) => h("option", { value: m, selected: s.method === m }, t(`method.${m}`))),
+        ),
+      ),
+      h("button", { id: `${prefix}-submit`, type: "submit" }, button),
+    );
+  }
+
+  private readSelectionForm(prefix: string) {
+    const budget = parseEuro(field(`${prefix}-budget`));
+    if (budget === null) throw { problems: [{ code: "selection.amount_out_of_range", params: {} }] };
+    return {
+      edition: field(`${prefix}-edition`),
+      wijk: field(`${prefix}-wijk`),
+      budget_cents: budget,
+      method: field(`${prefix}-method`) as Method,
+    };
+  }
+
+  private async home(): Promise<HTMLElement> {
+    const list = await this.api.listSelections();
+    const coordinator = this.operator?.role === "coordinator";
+    const onlyDemo = list.every((x) => x.edition.endsWith("(demo)"));
+    const create = (e: Event) => {
+      e.preventDefault();
+      this.act(async () => {
+        const s = await this.api.createSelection(this.readSelectionForm("new"));
+        this.view = { kind: "selection", id: s.id };
+      });
+    };
+    const rows = list.map((s) =>
+      h(
+        "tr",
+        { "data-selection-id": s.id },
+        h("td", {}, s.edition),
+        h("td", { class: "wijk" }, s.wijk),
+        h("td", { class: "num" }, formatEuro(s.budget_cents, lang())),
+        h("td", {}, t(`method.${s.method}`)),
+        h("td", {}, h("span", { class: "badge" }, t(`status.${s.status}`))),
+        h("td", { class: "num" }, s.plan_count),
+        h("td", { class: "num" }, formatEuro(s.total_cost_cents, lang())),
+        h(
+          "td",
+          {},
+          h(
+            "button",
+            {
+              class: "secondary open-selection",
+              onclick: () => {
+                this.messages = [];
+                this.tab = "plans";
+                this.view = { kind: "selection", id: s.id };
+                this.render();
+              },
+            },
+            t("home.open"),
+          ),
+        ),
+      ),
+    );
+    return h(
+      "div",
+      {},
+      h("h2", {}, t("home.title")),
+      list.length === 0
+        ? h("p", { class: "muted" }, t("home.empty"))
+        : h(
+            "table",
+            { id: "selections" },
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                h("th", {}, t("field.edition")),
+                h("th", {}, t("field.wijk")),
+                h("th", { class: "num" }, t("field.budget")),
+                h("th", {}, t("field.method")),
+                h("th", {}, t("field.status")),
+                h("th", { class: "num" }, t("field.plans")),
+                h("th", { class: "num" }, t("field.total_cost")),
+                h("th", {}),
+              ),
+            ),
+            h("tbody", {}, rows),
+          ),
+      // A laptop with only the demo: how to begin, in three steps.
+      coordinator && onlyDemo ? this.firstRunCard() : null,
+      coordinator
+        ? // Your wijk first; setting up and the tools behind it (open on a new laptop, or as left).
+          h(
+            "details",
+            {
+              id: "tools",
+              open: (localStorage.getItem("wijkstem.tools") ?? (onlyDemo ? "open" : "closed")) === "open",
+            },
+            // Remembered only when the coordinator opens or closes it.
+            h(
+              "summary",
+              {
+                id: "tools-toggle",
+                onclick: (e: Event) =>
+                  localStorage.setItem(
+                    "wijkstem.tools",
+                    ((e.currentTarget as HTMLElement).parentElement as HTMLDetailsElement).open ? "closed" : "open",
+                  ),
+              },
+              h("span", { class: "tools-title" }, t("home.tools")),
+              h("span", { class: "muted" }, ` — ${t("home.tools_list")}`),
+            ),
+            h(
+              "div",
+              { class: "card", id: "new-card" },
+              h("h2", {}, t("home.new")),
+              this.selectionForm("new", {}, create, t("action.create")),
+            ),
+            await teamCard(this.ctx()),
+            this.verifyCard(),
+            await this.backupCard(),
+          )
+        : h("p", { class: "msg info", id: "volunteer-note" }, t("team.volunteer_note")),
+      await aboutCard(this.ctx()),
+    );
+  }
+
+  /** Backups to a second place (a USB stick): where, how often, how many; make one now. */
+  private async backupCard(): Promise<HTMLElement> {
+    const st = await this.api.backupStatus();
+    this.backupWarning = st.warning;
+    const save = (e: Event) => {
+      e.preventDefault();
+      this.act(async () => {
+        await this.api.setBackupSettings({
+          dir: field("backup-dir") || null,
+          keep: Number(field("backup-keep")),
+          every_minutes: Number(field("backup-every")),
+        });
+        this.pickedBackupDir = null;
+        this.info(t("backup.saved"));
+      });
+    };
+    const now = () => this.act(async () => this.info(t("backup.made", { file: (await this.api.backupNow()).path })));
+    return h(
+      "div",
+      { class: "card", id: "backup-card" },
+      h("h2", {}, t("backup.title")),
+      h("p", { class: "muted" }, t("backup.help")),
+      h(
+        "form",
+        { class: "row", id: "backup-form", onsubmit: save },
+        h(
+          "label",
+          {},
+          t("backup.dir"),
+          h("input", { id: "backup-dir", size: 36, value: this.pickedBackupDir ?? st.settings.dir ?? "" }),
+        ),
+        // The folder from the laptop's own dialog (a USB stick), or typed.
+        h(
+          "button",
+          {
+            id: "backup-pick",
+            class: "secondary",
+            type: "button",
+            onclick: () =>
+              this.act(async () => {
+                const p = await this.api.pickPath("folder", t("backup.dir"));
+                if (p) this.pickedBackupDir = p;
+              }),
+          },
+          t("action.pick_folder"),
+        ),
+        h("label", {}, t("backup.keep"), h("input", { id: "backup-keep", size: 4, value: st.settings.keep })),
+        h(
+          "label",
+          {},
+          t("backup.every"),
+          h("input", { id: "backup-every", size: 4, value: st.settings.every_minutes }),
+        ),
+        h("button", { id: "backup-save", type: "submit" }, t("action.save")),
+        h(
+          "button",
+          { id: "backup-now", type: "button", class: "secondary", onclick: now, disabled: !st.settings.dir },
+          t("backup.now"),
+        ),
+      ),
+      h(
+        "p",
+        { class: "muted", id: "backup-last" },
+        st.last_backup
+          ? t("backup.last", { at: st.last_backup.replace("T", " ").replace("Z", " UTC") })
+          : t("backup.none_yet"),
+      ),
+      await this.backupList(false),
+    );
+  }
+
+  /** The backups found, each with what it holds, and a restore that asks first. */
+  private async backupList(broken: boolean): Promise<HTMLElement> {
+    const list = this.backups ?? (await this.api.listBackups(null).catch(() => []));
+    this.backups = null;
+    const restore = (b: import("../common/bindings").BackupInfo) =>
+      this.act(async () => {
+        const what = b.selections.map((x) => `${x.wijk}: ${x.entries}`).join(", ");
+        if (!confirm(t("backup.confirm", { file: b.file_name, what, at: b.last_event_at ?? "?" }))) return;
+        const kept = await this.api.restoreBackup(b.path);
+        this.info(t("backup.restored", { kept }));
+        if (broken) {
+          this.startup = await this.api.startupInfo();
+        }
+      });
+    const search = () =>
+      this.act(async () => {
+        this.backups = await this.api.listBackups(field("backup-search-dir") || null);
+      });
+    return h(
+      "div",
+      { class: broken ? "card" : "", id: "backups" },
+      broken ? h("h2", {}, t("backup.rescue")) : h("h3", {}, t("backup.list")),
+      broken ? h("p", {}, t("backup.rescue_help")) : null,
+      broken
+        ? h(
+            "div",
+            { class: "row" },
+            h("label", {}, t("backup.dir"), h("input", { id: "backup-search-dir", size: 36 })),
+            h("button", { id: "backup-search", onclick: search }, t("backup.search")),
+          )
+        : null,
+      list.length === 0
+        ? h("p", { class: "muted" }, t("backup.none_found"))
+        : h(
+            "table",
+            {},
+            h(
+              "tbody",
+              {},
+              list.map((b) =>
+                h(
+                  "tr",
+                  { "data-file": b.file_name },
+                  h("td", {}, b.file_name),
+                  h(
+                    "td",
+                    {},
+                    b.problem
+                      ? h("span", { class: "msg error" }, problemText(b.problem))
+                      : b.selections.map((x) => `${x.wijk}: ${x.entries}`).join(" · "),
+                  ),
+                  h(
+                    "td",
+                    {},
+                    b.problem
+                      ? null
+                      : h("button", { class: "secondary restore", onclick: () => restore(b) }, t("backup.restore")),
+                  ),
+                ),
+              ),
+            ),
+          ),
+    );
+  }
+
+  private verified: import("../common/bindings").VerifyView | null = null;
+  private picked: { bundle: string | null; key: string | null } = { bundle: null, key: null };
+  /** A backup folder chosen in the dialog, shown in the field until saved. */
+  private pickedBackupDir: string | null = null;
+
+  /** A file or folder chosen in the laptop's own dialog, with the choice shown. */
+  private picker(
+    id: string,
+    label: string,
+    kind: "folder" | "csv" | "zip" | "pub",
+    current: string | null,
+    chosen: (path: string) => void | Promise<void>,
+  ): HTMLElement {
+    const pick = () =>
+      this.act(async () => {
+        const path = await this.api.pickPath(kind, label);
+        if (path) await chosen(path);
+      });
+    return h(
+      "div",
+      { class: "picker" },
+      h("span", { class: "picker-label" }, label),
+      h(
+        "button",
+        { id, class: "secondary", type: "button", onclick: pick },
+        t(kind === "folder" ? "action.pick_folder" : "action.pick_file"),
+      ),
+      h("span", { class: current ? "picked" : "picked muted", id: `${id}-chosen` }, current ?? t("action.none_picked")),
+    );
+  }
+
+  /** Check a result bundle someone hands over: signature, hashes, audit chain, recount. */
+  private verifyCard(): HTMLElement {
+    const run = () =>
+      this.act(async () => {
+        if (!this.picked.bundle) throw { problems: [{ code: "bundle.no_manifest", params: {} }] };
+        this.verified = await this.api.verifyBundleFiles(this.picked.bundle, this.picked.key);
+      });
+    const v = this.verified;
+    return h(
+      "div",
+      { class: "card", id: "verify-card" },
+      h("h2", {}, t("home.verify")),
+      h("p", { class: "muted" }, t("home.verify_help")),
+      h(
+        "div",
+        { class: "row" },
+        this.picker("verify-file", t("home.verify_bundle"), "zip", this.picked.bundle, (p) => {
+          this.picked.bundle = p;
+        }),
+        this.picker("verify-key", t("home.verify_key"), "pub", this.picked.key, (p) => {
+          this.picked.key = p;
+        }),
+        h("button", { id: "verify-run", onclick: run }, t("home.verify_run")),
+      ),
+      v
+        ? h(
+            "div",
+            { id: "verify-result", class: v.ok ? "ok" : "bad" },
+            h("p", { class: `msg ${v.ok ? "info" : "error"}` }, v.ok ? t("home.verify_ok") : t("home.verify_bad")),
+            h(
+              "ul",
+              {},
+              v.passed.map((p) => h("li", { class: "pass" }, "✓ ", problemText(p))),
+              v.problems.map((p) => h("li", { class: "fail" }, "✗ ", problemText(p))),
+            ),
+          )
+        : null,
+    );
+  }
+
+  private planRow(p: Plan): HTMLElement {
+    return h(
+      "tr",
+      { "data-plan-code": p.code },
+      h("td", { class: "code" }, p.code),
+      h("td", {}, h("strong", {}, p.title), h("div", { class: "muted" }, p.description)),
+      h("td", {}, p.initiator),
+      h("td", { class: "num cost" }, formatEuro(p.cost_cents, lang())),
+      h(
+        "td",
+        {},
+        h("button", { class: "secondary edit-plan", onclick: () => this.editPlan(p) }, t("action.edit")),
+        " ",
+        h(
+          "button",
+          {
+            class: "danger remove-plan",
+            onclick: () => {
+              if (confirm(t("action.confirm_remove", { code: p.code }))) this.act(() => this.api.removePlan(p.id));
+            },
+          },
+          t("action.remove"),
+        ),
+      ),
+    );
+  }
+
+  private editing: Plan | null = null;
+
+  private editPlan(p: Plan) {
+    this.editing = p;
+    this.messages = [];
+    this.render();
+  }
+
+  private planForm(selectionId: number): HTMLElement {
+    const p = this.editing;
+    const submit = (e: Event) => {
+      e.preventDefault();
+      this.act(async () => {
+        const cost = parseEuro(field("plan-cost"));
+        if (cost === null) throw { problems: [{ code: "selection.amount_out_of_range", params: {} }] };
+        const input = {
+          code: field("plan-code"),
+          title: field("plan-title"),
+          description: field("plan-description"),
+          cost_cents: cost,
+          initiator: field("plan-initiator"),
+        };
+        if (p) await this.api.updatePlan(p.id, input);
+        else await this.api.addPlan(selectionId, input);
+        this.editing = null;
+        this.info(t("selection.saved"));
+      });
+    };
+    return h(
+      "form",
+      { class: "card", id: "plan-form", onsubmit: submit },
+      h("h2", {}, p ? `${t("action.edit")}: ${p.code}` : t("action.add_plan")),
+      h(
+        "div",
+        { class: "row" },
+        h("label", {}, t("field.code"), h("input", { id: "plan-code", size: 6, value: p?.code ?? "" })),
+        h("label", {}, t("field.title"), h("input", { id: "plan-title", size: 30, value: p?.title ?? "" })),
+        h(
+          "label",
+          {},
+          t("field.cost"),
+          h("input", {
+            id: "plan-cost",
+            size: 10,
+            inputmode: "decimal",
+            value: p ? formatEuro(p.cost_cents, lang()).replace("€", "").trim() : "",
+          }),
+        ),
+        h("label", {}, t("field.initiator"), h("input", { id: "plan-initiator", size: 18, value: p?.initiator ?? "" })),
+      ),
+      h(
+        "label",
+        {},
+        t("field.description"),
+        h("textarea", { id: "plan-description", rows: 2, cols: 80 }, p?.description ?? ""),
+      ),
+      h(
+        "p",
+        {},
+        h("button", { id: "plan-submit", type: "submit" }, p ? t("action.save") : t("action.add_plan")),
+        " ",
+        p
+          ? h(
+              "button",
+              {
+                class: "secondary",
+                type: "button",
+                onclick: () => {
+                  this.editing = null;
+                  this.render();
+                },
+              },
+              t("action.cancel"),
+            )
+          : null,
+      ),
+    );
+  }
+
+  private async selection(id: number): Promise<HTMLElement> {
+    const [s, plans] = await Promise.all([this.api.getSelection(id), this.api.listPlans(id)]);
+    const save = (e: Event) => {
+      e.preventDefault();
+      this.act(async () => {
+        await this.api.updateSelection(id, this.readSelectionForm("edit"));
+        this.info(t("selection.saved"));
+      });
+    };
+    const over = s.total_cost_cents - s.budget_cents;
+    // Volunteers see the entry; the coordinator also sets up, decides and closes.
+    const all: Tab[] =
+      s.method === "ballots"
+        ? ["plans", "setup", "entry", "tally"]
+        : s.method === "tables"
+          ? ["plans", "tsetup", "tentry", "toverview"]
+          : ["plans", "psetup", "pentry", "presult"];
+    const tabs: Tab[] =
+      this.operator?.role === "coordinator"
+        ? all
+        : all.filter((tb) => tb === "entry" || tb === "tentry" || tb === "pentry");
+    const tabBar = h(
+      "div",
+      { class: "tabs", role: "tablist" },
+      tabs.map((tb) =>
+        h(
+          "button",
+          {
+            id: `tab-${tb}`,
+            class: tb === this.tab ? "tab active" : "tab",
+            onclick: () => {
+              this.messages = [];
+              this.tab = tb;
+              this.render();
+            },
+          },
+          t(`paperui.tab_${tb}`),
+        ),
+      ),
+    );
+    const head = [
+      h(
+        "p",
+        {},
+        h(
+          "button",
+          {
+            class: "secondary",
+            id: "back",
+            onclick: () => {
+              this.messages = [];
+              this.editing = null;
+              this.tab = "plans";
+              this.view = { kind: "home" };
+              this.render();
+            },
+          },
+          `← ${t("action.back")}`,
+        ),
+      ),
+      h("h2", { id: "selection-title" }, `${s.wijk} — ${s.edition}`),
+      tabs.length > 1 ? tabBar : null,
+    ];
+    if (!tabs.includes(this.tab)) this.tab = tabs[0];
+    const wrap = (el: HTMLElement) => h("div", { id: "selection-view", "data-selection-id": id }, head, el);
+    if (this.tab === "tsetup") return wrap(await tablesSetupTab(this.ctx(), s, plans));
+    if (this.tab === "psetup") return wrap(await panelSetupTab(this.ctx(), s, plans));
+    if (this.tab === "pentry") return wrap(await panelEntryTab(this.ctx(), s));
+    if (this.tab === "presult") return wrap(await panelResultTab(this.ctx(), s));
+    if (this.tab === "tentry") return wrap(await tablesEntryTab(this.ctx(), s, plans));
+    if (this.tab === "toverview") return wrap(await tablesOverviewTab(this.ctx(), s));
+    if (this.tab === "setup")
+      return h("div", { id: "selection-view", "data-selection-id": id }, head, await setupTab(this.ctx(), s));
+    if (this.tab === "entry")
+      return h("div", { id: "selection-view", "data-selection-id": id }, head, await entryTab(this.ctx(), s, plans));
+    if (this.tab === "tally")
+      return h(
+        "div",
+        { id: "selection-view", "data-selection-id": id },
+        head,
+        await tallyTab(this.ctx(), s, this.rule, (r) => {
+          this.rule = r;
+          this.render();
+        }),
+      );
+    // The file's bytes as they are on disk: the core checks the encoding (a
+    // Latin-1 export is refused with a message, not imported as "Caf�").
+    const importCsv = async (path: string) => {
+      const r = await this.api.importPlansCsvFile(id, path);
+      this.info(t("selection.imported", { count: r.imported }));
+    };
+    return h(
+      "div",
+      { id: "selection-view", "data-selection-id": id },
+      head,
+      h(
+        "p",
+        { id: "budget-line" },
+        t("selection.budget_line", {
+          budget: formatEuro(s.budget_cents, lang()),
+          count: s.plan_count,
+          total: formatEuro(s.total_cost_cents, lang()),
+        }),
+      ),
+      over > 0 ? h("p", { class: "over" }, t("selection.over_budget", { over: formatEuro(over, lang()) })) : null,
+      plans.length === 0
+        ? h("p", { class: "muted", id: "no-plans" }, t("selection.no_plans"))
+        : h(
+            "table",
+            { id: "plans" },
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                h("th", {}, t("field.code")),
+                h("th", {}, t("field.title")),
+                h("th", {}, t("field.initiator")),
+                h("th", { class: "num" }, t("field.cost")),
+                h("th", {}),
+              ),
+            ),
+            h(
+              "tbody",
+              {},
+              plans.map((p) => this.planRow(p)),
+            ),
+            h(
+              "tfoot",
+              {},
+              h(
+                "tr",
+                { class: "total" },
+                h("td", {}),
+                h("td", {}, t("field.total_cost")),
+                h("td", {}),
+                h("td", { class: "num", id: "total-cost" }, formatEuro(s.total_cost_cents, lang())),
+                h("td", {}),
+              ),
+            ),
+          ),
+      this.planForm(id),
+      h(
+        "div",
+        { class: "card" },
+        h("h2", {}, t("action.import_csv")),
+        h("p", { class: "muted" }, t("selection.import_help")),
+        this.picker("csv-file", t("action.choose_file"), "csv", null, importCsv),
+      ),
+      h(
+        "div",
+        { class: "card" },
+        h("h2", {}, t("selection.edit_title")),
+        this.selectionForm("edit", s, save, t("action.save")),
+      ),
+    );
+  }
+}
