@@ -642,7 +642,7 @@ export async function entryTab(ctx: PaperCtx, s: Selection, plans: Plan[]): Prom
           h("h3", {}, t("paperui.last_receipts")),
           h(
             "ol",
-            { id: "ctx.paper.receipts", "aria-live": "polite" },
+            { id: "receipts", "aria-live": "polite" },
             list.map((x) => h("li", {}, x.text)),
           ),
           h(
