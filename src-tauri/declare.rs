@@ -4,7 +4,7 @@
 // - the handler list (`build.rs` writes `$OUT_DIR/handler.rs`, included by `main.rs`);
 // - the permissions Tauri generates per command and the main window's
 //   capability (`build.rs` writes `capabilities/main.json`);
-// - the UI's typed calls (`ui/src/commands.ts`, written by
+// - the UI's typed calls (`ui/src/common/commands.ts`, written by
 //   `UPDATE_BINDINGS=1 cargo test --test bindings` and checked by that test).
 // Included (`include!`) by `build.rs` and by `tests/bindings.rs`; std only.
 
@@ -168,7 +168,7 @@ fn named_types(decls: &[Declared]) -> Vec<String> {
     names
 }
 
-/// `ui/src/commands.ts`: one typed call per command.
+/// `ui/src/common/commands.ts`: one typed call per command.
 pub fn typescript(decls: &[Declared]) -> String {
     let mut s = String::new();
     s.push_str("// Generated from src-tauri/src/commands.rs by src-tauri/declare.rs. Do not edit:\n");

@@ -8,6 +8,7 @@
 //!   together with its `audit` event, so a change without an event cannot exist.
 //! - Money is integer euro cents (`money::Cents`).
 
+pub mod clock;
 pub mod demo;
 pub mod explain;
 pub mod fuzzing;

@@ -200,9 +200,7 @@ impl Store {
             return Err(Problem::new("roster.inactive").with("name", &member.name).into());
         }
         let entity = format!("roster/{}", member.id);
-        let since = (time::OffsetDateTime::now_utc() - time::Duration::seconds(LOCK_WINDOW_SECS))
-            .format(&time::format_description::well_known::Rfc3339)
-            .expect("UTC time formats");
+        let since = crate::clock::stamp_of(self.clock().now() - time::Duration::seconds(LOCK_WINDOW_SECS));
         // A file that cannot be written cannot record a wrong PIN: no PIN is checked.
         if self.conn().is_readonly(rusqlite::DatabaseName::Main).unwrap_or(true) {
             return Err(Problem::new("store.read_only").with("path", self.path()).into());
@@ -279,7 +277,7 @@ impl Store {
             }
             c.tx.execute(
                 "INSERT INTO roster (name, name_key, role, pin_hash, active, created_at) VALUES (?1, ?2, ?3, ?4, 1, ?5)",
-                params![name, key, role.as_str(), hash, crate::storage::audit::now()],
+                params![name, key, role.as_str(), hash, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
             let id = c.tx.last_insert_rowid();

@@ -1,5 +1,5 @@
 //! The TypeScript types at the IPC boundary are generated from the Rust types.
-//! This test fails when `ui/src/bindings.ts` drifts from them; regenerate with
+//! This test fails when `ui/src/common/bindings.ts` drifts from them; regenerate with
 //! `UPDATE_BINDINGS=1 cargo test --test bindings`.
 #![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
@@ -99,13 +99,13 @@ fn generated() -> String {
 
 #[test]
 fn typescript_bindings_are_up_to_date() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/bindings.ts");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/common/bindings.ts");
     let want = generated();
     if std::env::var_os("UPDATE_BINDINGS").is_some() {
         std::fs::write(&path, &want).unwrap();
     }
     let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(have == want, "ui/src/bindings.ts is out of date: run `UPDATE_BINDINGS=1 cargo test --test bindings`");
+    assert!(have == want, "ui/src/common/bindings.ts is out of date: run `UPDATE_BINDINGS=1 cargo test --test bindings`");
     assert!(want.contains("export type Selection"));
 }
 
@@ -134,12 +134,12 @@ fn ui_calls_are_made_from_the_declared_commands() {
     let args: Vec<&str> = enter.args.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(args, ["selection_id", "box_id", "scan", "marks", "doubtful"], "State is not an argument");
     let want = declare::typescript(&decls);
-    let path = root().join("ui/src/commands.ts");
+    let path = root().join("ui/src/common/commands.ts");
     if std::env::var_os("UPDATE_BINDINGS").is_some() {
         std::fs::write(&path, &want).unwrap();
     }
     let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(have == want, "ui/src/commands.ts is out of date: run `UPDATE_BINDINGS=1 cargo test --test bindings`");
+    assert!(have == want, "ui/src/common/commands.ts is out of date: run `UPDATE_BINDINGS=1 cargo test --test bindings`");
     assert!(want.contains(
         "enterBallot: (selectionId: number, boxId: number | null, scan: string, marks: Marks, doubtful: string | null) => p.call<EntryReceipt>(\"enter_ballot\", { selectionId, boxId, scan, marks, doubtful }),"
     ));
@@ -149,7 +149,7 @@ fn ui_calls_are_made_from_the_declared_commands() {
 #[test]
 fn pushed_events_are_named_alike_in_the_shell_and_the_ui() {
     let shell = std::fs::read_to_string(root().join("src-tauri/src/commands.rs")).unwrap();
-    let ui = std::fs::read_to_string(root().join("ui/src/platform.ts")).unwrap();
+    let ui = std::fs::read_to_string(root().join("ui/src/common/platform.ts")).unwrap();
     let names: Vec<&str> = shell
         .lines()
         .filter(|l| l.starts_with("pub const") && l.contains("&str"))
@@ -157,7 +157,7 @@ fn pushed_events_are_named_alike_in_the_shell_and_the_ui() {
         .collect();
     assert_eq!(names, ["wijkstem://changed", "wijkstem://backup"]);
     for n in names {
-        assert!(ui.contains(&format!("\"{n}\"")), "ui/src/platform.ts does not name {n}");
+        assert!(ui.contains(&format!("\"{n}\"")), "ui/src/common/platform.ts does not name {n}");
     }
 }
 

@@ -175,6 +175,30 @@ fn wrong_pins_are_logged_and_lock_the_name_for_a_while() {
     assert_eq!(codes(&s.sign_in("Mallory", "1234").unwrap_err()), ["roster.unknown_name"]);
 }
 
+/// The lock-out window and every recorded time run on the store's one clock:
+/// with the clock held still the name stays locked, two minutes later it opens,
+/// and each event carries the clock's time.
+#[test]
+fn the_lock_out_window_and_the_log_run_on_the_one_clock() {
+    use wijkstem::clock::Clock;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, _) = demo(&dir.path().join("w.sqlite"));
+    let t = time::macros::datetime!(2027-03-14 19:30:00 UTC);
+    s.set_clock(Clock::Fixed(t));
+    for _ in 0..5 {
+        assert!(s.sign_in("Sam", "0000").is_err());
+    }
+    assert_eq!(codes(&s.sign_in("Sam", "2468").unwrap_err()), ["roster.locked"]);
+    s.set_clock(Clock::Fixed(t + time::Duration::seconds(119)));
+    assert_eq!(codes(&s.sign_in("Sam", "2468").unwrap_err()), ["roster.locked"], "still within two minutes");
+    s.set_clock(Clock::Fixed(t + time::Duration::seconds(121)));
+    s.sign_in("Sam", "2468").unwrap();
+    let log = s.audit_log(100).unwrap();
+    let wrong: Vec<&str> = log.iter().filter(|e| e.action == "roster.pin_wrong").map(|e| e.at.as_str()).collect();
+    assert_eq!(wrong, ["2027-03-14T19:30:00Z"; 5]);
+    assert!(log.iter().any(|e| e.action == "operator.sign_in" && e.at == "2027-03-14T19:32:01Z"), "{log:?}");
+}
+
 #[test]
 fn pins_are_stored_salted_and_slow_and_names_compared_as_people_read_them() {
     let mut s = Session::in_memory().unwrap();

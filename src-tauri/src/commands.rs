@@ -1,7 +1,7 @@
 //! The app's commands, declared once. Each `#[tauri::command]` here is one
 //! call the UI can make and turns into exactly one `Session` call. The
 //! handler list, the permissions, the main window's capability and the UI's
-//! typed calls (`ui/src/commands.ts`) are all made from this file
+//! typed calls (`ui/src/common/commands.ts`) are all made from this file
 //! (`../declare.rs`); a command added here is complete once
 //! `UPDATE_BINDINGS=1 cargo test --test bindings` has written its TypeScript.
 

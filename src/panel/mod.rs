@@ -192,7 +192,7 @@ fn put_vote(
 ) -> Result<(), StoreError> {
     c.tx.execute(
         "INSERT INTO panel_voted (round_id, member_id, operator, at) VALUES (?1, ?2, ?3, ?4)",
-        params![round_id, member_id, c.operator, crate::storage::audit::now()],
+        params![round_id, member_id, c.operator, c.at.clone()],
     )
     .map_err(|e| c.err(e))?;
     loop {

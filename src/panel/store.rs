@@ -414,7 +414,7 @@ impl Store {
             }
             c.tx.execute(
                 "INSERT INTO panel_amendment (selection_id, after_round, plan, withdraw, merge_from, detail, reason, operator, at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
-                params![selection_id, after_round, code, withdraw as i64, merge_from, detail.to_string(), reason.trim(), operator, crate::storage::audit::now()],
+                params![selection_id, after_round, code, withdraw as i64, merge_from, detail.to_string(), reason.trim(), operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
             c.audit("panel.amend", &format!("selection/{selection_id}/plan/{code}"), None, Some(&json!({ "detail": detail, "reason": reason.trim() })))

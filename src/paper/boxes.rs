@@ -274,7 +274,7 @@ impl Store {
         self.write_open(operator, selection_id, |c| {
             c.tx.execute(
                 "UPDATE ballot_box SET status = 'closed', closed_by = ?1, closed_at = ?2, override_reason = ?3 WHERE id = ?4",
-                params![operator, crate::storage::audit::now(), reason, box_id],
+                params![operator, c.at.clone(), reason, box_id],
             )
             .map_err(|e| c.err(e))?;
             c.audit(
@@ -337,7 +337,7 @@ impl Store {
             c.tx.execute(
                 "INSERT INTO entry_draft (selection_id, operator, draft, at) VALUES (?1, ?2, ?3, ?4) \
                  ON CONFLICT (selection_id, operator) DO UPDATE SET draft = excluded.draft, at = excluded.at",
-                params![selection_id, operator, draft, crate::storage::audit::now()],
+                params![selection_id, operator, draft, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
             c.audit("entry.draft", &format!("selection/{selection_id}/operator/{operator}"), None, None)

@@ -194,7 +194,7 @@ impl Store {
         self.write_open(operator, selection_id, |c| {
             c.tx.execute(
                 "INSERT INTO review (selection_id, serial, kind, code, decision, explanation, operator, at) VALUES (?1, ?2, 'doubtful', '', ?3, ?4, ?5, ?6)",
-                params![selection_id, serial.0, decision, explanation, operator, crate::storage::audit::now()],
+                params![selection_id, serial.0, decision, explanation, operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
             c.audit("ballot.decide", &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "decision": decision, "explanation": explanation })))
@@ -226,7 +226,7 @@ impl Store {
         self.write_open(operator, selection_id, |c| {
             c.tx.execute(
                 "INSERT INTO review (selection_id, serial, kind, code, explanation, operator, at) VALUES (?1, ?2, 'warning', ?3, ?4, ?5, ?6)",
-                params![selection_id, serial.0, code, explanation, operator, crate::storage::audit::now()],
+                params![selection_id, serial.0, code, explanation, operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
             c.audit("warning.explain", &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "code": code, "explanation": explanation })))
@@ -322,7 +322,7 @@ impl Store {
                 self.write_open(operator, selection_id, |c| {
                     c.tx.execute(
                         "INSERT INTO recheck (selection_id, serial, codes, requested_by, requested_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![selection_id, serial.0, serde_json::to_string(&codes).expect("plain data serialises"), operator, crate::storage::audit::now()],
+                        params![selection_id, serial.0, serde_json::to_string(&codes).expect("plain data serialises"), operator, c.at.clone()],
                     )
                     .map_err(|e| c.err(e))?;
                     c.audit("ballot.recheck", &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "codes": codes })))
@@ -369,8 +369,8 @@ impl Store {
             Verdict::Blank => "blank",
             Verdict::Invalid => "invalid",
         };
-        let now = crate::storage::audit::now();
         self.write_open(operator, selection_id, |c| {
+            let now = c.at.clone();
             c.tx.execute("UPDATE ballot_entry SET status = 'discarded' WHERE selection_id = ?1 AND serial = ?2 AND status = 'active'", params![selection_id, serial.0])
                 .map_err(|e| c.err(e))?;
             c.tx.execute(

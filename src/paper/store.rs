@@ -270,7 +270,7 @@ impl Store {
         self.write_open(operator, selection_id, |c| {
             c.tx.execute(
                 "INSERT INTO ballot_entry (selection_id, serial, entry_no, operator, at, marks, verdict, findings, doubtful, box_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
-                params![selection_id, serial, entry_no, operator, crate::storage::audit::now(), marks_json, verdict_s, findings_json, doubtful, box_id],
+                params![selection_id, serial, entry_no, operator, c.at.clone(), marks_json, verdict_s, findings_json, doubtful, box_id],
             )
             .map_err(|e| c.err(e))?;
             // The log records that an entry happened and its outcome, not the marks:

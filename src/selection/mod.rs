@@ -339,7 +339,7 @@ impl Store {
         self.write(operator, |c| {
             c.tx.execute(
                 "INSERT INTO selection (edition, wijk, budget_cents, method, status, created_at) VALUES (?1,?2,?3,?4,'draft',?5)",
-                params![v.edition, v.wijk, v.budget_cents, v.method.as_str(), crate::storage::audit::now()],
+                params![v.edition, v.wijk, v.budget_cents, v.method.as_str(), c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
             let s = get_selection_tx(c, c.tx.last_insert_rowid())?;

@@ -53,7 +53,7 @@ impl Session {
             (None, _) => false,
             (Some(_), None) => true,
             (Some(_), Some(at)) => time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
-                .map(|t| (time::OffsetDateTime::now_utc() - t).whole_seconds() >= settings.every_minutes as i64 * 60)
+                .map(|t| (self.store.clock().now() - t).whole_seconds() >= settings.every_minutes as i64 * 60)
                 .unwrap_or(true),
         };
         if due && open {

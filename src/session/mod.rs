@@ -55,6 +55,11 @@ impl Session {
         self.store.take_changes()
     }
 
+    /// The clock every recorded time comes from (the system's unless set).
+    pub fn set_clock(&mut self, clock: crate::clock::Clock) {
+        self.store.set_clock(clock);
+    }
+
     /// Read-only access to the database, for tests and diagnostics; every
     /// change goes through the methods above and below.
     pub fn store(&self) -> &Store {

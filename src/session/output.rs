@@ -74,7 +74,7 @@ impl Session {
         self.coordinator()?;
         let (zip, manifest) = self.signed_bundle(selection_id, passphrase, lang)?;
         let sel = self.store.get_selection(selection_id)?;
-        let stem = format!("{}-{}", slug(&sel.wijk), crate::storage::audit::now().replace(':', ""));
+        let stem = format!("{}-{}", slug(&sel.wijk), self.store.clock().stamp().replace(':', ""));
         let report = {
             let mut z = zip::ZipArchive::new(std::io::Cursor::new(&zip)).expect("our own zip");
             let mut f = z.by_name(crate::output::bundle::REPORT).expect("report in bundle");

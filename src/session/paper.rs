@@ -56,7 +56,7 @@ impl Session {
             "stembiljetten-{}-{}-{}.pdf",
             slug(&sel.wijk),
             count,
-            crate::storage::audit::now().replace(':', "")
+            self.store.clock().stamp().replace(':', "")
         ))?;
         let (_, pdf) = self.print_ballots(selection_id, count, per_page, lang)?;
         out.finish(&pdf)
@@ -158,7 +158,7 @@ impl Session {
         let settled = self.store.progress(selection_id, "greedy", crate::i18n::Lang::Nl)?.settled as i64;
         let cp = audit::Checkpoint {
             format: audit::CHECKPOINT_FORMAT.into(),
-            at: audit::now(),
+            at: self.store.clock().stamp(),
             wijk: sel.wijk.clone(),
             what: what.to_string(),
             settled,
@@ -278,7 +278,7 @@ impl Session {
     pub fn export_records(&self, selection_id: i64) -> Res<Vec<String>> {
         self.coordinator()?;
         let sel = self.store.get_selection(selection_id)?;
-        let stem = format!("{}-{}", slug(&sel.wijk), crate::storage::audit::now().replace(':', ""));
+        let stem = format!("{}-{}", slug(&sel.wijk), self.store.clock().stamp().replace(':', ""));
         let (cvr, pb) = self.public_records(selection_id)?;
         Ok(vec![
             write_export(&format!("stemmen-{stem}.csv"), cvr.as_bytes())?,
@@ -309,7 +309,7 @@ impl Session {
     pub fn export_internal(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<String> {
         self.coordinator()?;
         let sel = self.store.get_selection(selection_id)?;
-        let stem = format!("{}-{}", slug(&sel.wijk), crate::storage::audit::now().replace(':', ""));
+        let stem = format!("{}-{}", slug(&sel.wijk), self.store.clock().stamp().replace(':', ""));
         let zip = self.store.export_internal(selection_id, lang)?;
         write_export(&format!("INTERN-niet-publiceren-{stem}.zip"), &zip)
     }

@@ -87,8 +87,8 @@ const SUFFIX: &str = ".sqlite";
 /// Next to the database: where backups go, readable even when the database is not.
 pub const LOCATION_FILE: &str = "wijkstem-backup-location.txt";
 
-fn stamp() -> String {
-    let now = time::OffsetDateTime::now_utc();
+/// A backup file's time in its name (sortable, to the millisecond).
+fn stamp(now: time::OffsetDateTime) -> String {
     format!(
         "{:04}{:02}{:02}-{:02}{:02}{:02}-{:03}",
         now.year(),
@@ -140,7 +140,7 @@ impl Store {
         if !dir.is_dir() {
             return Err(BackupError::DirMissing(shown));
         }
-        let name = format!("{PREFIX}{}{SUFFIX}", stamp());
+        let name = format!("{PREFIX}{}{SUFFIX}", stamp(self.clock().now()));
         let part = dir.join(format!(".{name}.part"));
         let fail = |e: &dyn std::fmt::Debug| {
             // SQLite reports a full disk during a backup step as SQLITE_FULL,
@@ -176,7 +176,7 @@ impl Store {
         while all.len() > keep.max(1) as usize {
             let _ = std::fs::remove_file(all.remove(0));
         }
-        let _ = self.set_state("last_backup", &crate::storage::audit::now());
+        let _ = self.set_state("last_backup", &self.clock().stamp());
         // The copy's integrity was checked above; what it holds is enough here.
         Ok(read_info(&dir.join(name), false))
     }
@@ -275,7 +275,8 @@ pub fn restore_file(backup: &Path, db: &Path) -> Result<PathBuf, BackupError> {
     let kept = dir.join(format!(
         "{}.voor-herstel-{}",
         db.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
-        stamp()
+        // No store to ask: the database may be the broken one being replaced.
+        stamp(crate::clock::Clock::System.now())
     ));
     let fail = |e: std::io::Error| BackupError::Failed { dir: dir.display().to_string(), detail: e.to_string() };
     let part = dir.join(".wijkstem-restore.part");

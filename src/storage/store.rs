@@ -208,6 +208,8 @@ pub struct Store {
     /// What committed writes changed since the front end last asked
     /// (`take_changes`), so it can redraw what shows them instead of polling.
     changed: Vec<Changed>,
+    /// The one clock every recorded time comes from.
+    clock: crate::clock::Clock,
 }
 
 /// One committed change, as the windows that show it need to know: which
@@ -270,7 +272,8 @@ impl Store {
         }
         conn.pragma_update(None, "synchronous", "FULL").map_err(map)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(map)?;
-        let mut store = Store { conn, path, claims: audit::ClaimIndex::default(), changed: Vec::new() };
+        let mut store =
+            Store { conn, path, claims: audit::ClaimIndex::default(), changed: Vec::new(), clock: Default::default() };
         store.migrate(version)?;
         Ok(store)
     }
@@ -286,16 +289,34 @@ impl Store {
             if i + 1 == RECORDS_CLAIMED_FROM && from > 0 {
                 audit::install_seal_triggers(&tx).map_err(map)?;
                 if let Some(claims) = audit::claim_all(&tx).map_err(map)? {
-                    audit::append(&tx, "wijkstem", "records.seal", "records", None, None, Some(&claims))
-                        .map_err(map)?;
+                    audit::append(
+                        &tx,
+                        &self.clock.stamp(),
+                        "wijkstem",
+                        "records.seal",
+                        "records",
+                        None,
+                        None,
+                        Some(&claims),
+                    )
+                    .map_err(map)?;
                 }
             }
             if i + 1 == PANEL_VOTES_APART && from > 0 {
                 // The votes moved out of `panel_vote` are claimed where they are now.
                 audit::install_seal_triggers(&tx).map_err(map)?;
                 if let Some(claims) = audit::claim_tables(&tx, &["panel_voted", "panel_ballot"]).map_err(map)? {
-                    audit::append(&tx, "wijkstem", "records.move", "records", None, None, Some(&claims))
-                        .map_err(map)?;
+                    audit::append(
+                        &tx,
+                        &self.clock.stamp(),
+                        "wijkstem",
+                        "records.move",
+                        "records",
+                        None,
+                        None,
+                        Some(&claims),
+                    )
+                    .map_err(map)?;
                 }
             }
             tx.commit().map_err(map)?;
@@ -329,7 +350,8 @@ impl Store {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| StoreError::from_sql(e, &path))?;
-        let mut change = Change { tx, operator: operator.to_string(), path: path.clone(), events: Vec::new() };
+        let at = self.clock.stamp();
+        let mut change = Change { tx, operator: operator.to_string(), at, path: path.clone(), events: Vec::new() };
         let out = f(&mut change)?;
         let map = |e| StoreError::from_sql(e, &path);
         // The events go in last, the last one carrying the claims for every
@@ -371,6 +393,7 @@ impl Store {
             let records = if i == last { claims.as_deref() } else { None };
             audit::append(
                 &change.tx,
+                &change.at,
                 &change.operator,
                 &e.action,
                 &e.entity,
@@ -427,6 +450,16 @@ impl Store {
         })
     }
 
+    /// The clock every recorded time comes from.
+    pub fn clock(&self) -> crate::clock::Clock {
+        self.clock
+    }
+
+    /// Use another clock (tests fix it).
+    pub fn set_clock(&mut self, clock: crate::clock::Clock) {
+        self.clock = clock;
+    }
+
     /// What committed writes changed since the last call (each once).
     pub fn take_changes(&mut self) -> Vec<Changed> {
         std::mem::take(&mut self.changed)
@@ -459,6 +492,9 @@ fn table_count(conn: &Connection) -> rusqlite::Result<i64> {
 pub struct Change<'a> {
     pub tx: Transaction<'a>,
     pub operator: String,
+    /// The change's time (read once from the store's clock): every row and
+    /// event it writes carries it.
+    pub at: String,
     path: String,
     events: Vec<Pending>,
 }

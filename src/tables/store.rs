@@ -271,7 +271,7 @@ impl Store {
         self.write_open(operator, selection_id, |c| {
             c.tx.execute(
                 "INSERT INTO table_verdict (table_id, selection_id, verdict, operator, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![table_id, selection_id, text, operator, crate::storage::audit::now()],
+                params![table_id, selection_id, text, operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
             c.audit("tables.verdict", &format!("selection/{selection_id}/table/{table_id}"), None, Some(&json!(v)))
@@ -313,7 +313,7 @@ impl Store {
         self.write_open(operator, selection_id, |c| {
             c.tx.execute(
                 "INSERT INTO table_drop (selection_id, after_round, threshold, codes, operator, at) VALUES (?1,?2,?3,?4,?5,?6)",
-                params![selection_id, after_round, threshold.trim(), serde_json::to_string(&codes).expect("plain data serialises"), operator, crate::storage::audit::now()],
+                params![selection_id, after_round, threshold.trim(), serde_json::to_string(&codes).expect("plain data serialises"), operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
             c.audit("tables.drop", &format!("selection/{selection_id}"), None, Some(&json!({ "after_round": after_round, "threshold": threshold.trim(), "codes": codes })))

@@ -274,7 +274,7 @@ impl Store {
             selection_id,
             wijk: sel.wijk,
             edition: sel.edition,
-            created_at: crate::storage::audit::now(),
+            created_at: self.clock().stamp(),
             content_hash: parts.footer.content_hash.clone(),
             key_id: signer.key_id(),
             public_key: signer.pk.to_base64(),

@@ -59,12 +59,9 @@ pub fn event_hash(
     hex::encode(Sha256::digest(body.as_bytes()))
 }
 
-pub fn now() -> String {
-    time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).expect("UTC time formats")
-}
-
 pub(crate) fn append(
     tx: &Transaction<'_>,
+    at: &str,
     operator: &str,
     action: &str,
     entity: &str,
@@ -79,8 +76,7 @@ pub(crate) fn append(
         Some((s, h)) => (s + 1, h),
         None => (1, GENESIS.to_string()),
     };
-    let at = now();
-    let hash = event_hash(&prev, seq, &at, operator, action, entity, before, after, records);
+    let hash = event_hash(&prev, seq, at, operator, action, entity, before, after, records);
     tx.execute(
         "INSERT INTO audit_log (seq, at, operator, action, entity, before, after, prev_hash, hash, records) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
         params![seq, at, operator, action, entity, before, after, prev, hash, records],
