@@ -64,7 +64,7 @@ fn main() {
             }
             }
             for serial in entered {
-                c.audit("ballot.enter", &format!("selection/1/ballot/{serial}"), None, Some(&serde_json::json!({"entry_no": 1, "verdict": "valid"})))?;
+                c.audit(wijkstem::storage::audit::Action::BallotEnter, &format!("selection/1/ballot/{serial}"), None, Some(&serde_json::json!({"entry_no": 1, "verdict": "valid"})))?;
             }
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = 1", []).map_err(|e| c.err(e))?;
             Ok::<_, StoreError>(())

@@ -226,7 +226,7 @@ impl Store {
                 return Ok(Ok(SignedIn { name: member.name.clone(), role: member.role }));
             }
             // Recorded under no one's name: whoever typed it is not known.
-            c.audit("roster.pin_wrong", &entity, None, None)?;
+            c.audit(crate::storage::audit::Action::RosterPinWrong, &entity, None, None)?;
             let left = MAX_FAILURES - failures - 1;
             Ok(Err(if left <= 0 {
                 Problem::new("roster.locked").with("name", &member.name).with("minutes", LOCK_WINDOW_SECS / 60)
@@ -281,7 +281,7 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let id = c.tx.last_insert_rowid();
-            c.audit("roster.add", &format!("roster/{id}"), None, Some(&json!({ "name": name, "role": role.as_str() })))?;
+            c.audit(crate::storage::audit::Action::RosterAdd, &format!("roster/{id}"), None, Some(&json!({ "name": name, "role": role.as_str() })))?;
             Ok(id)
         })?;
         Ok(RosterMember { id, name, role, active: true })
@@ -298,7 +298,7 @@ impl Store {
             if n == 0 {
                 return Err(Failure::from(Problem::new("roster.unknown_id").with("id", id)));
             }
-            c.audit("roster.pin_set", &format!("roster/{id}"), None, None)?;
+            c.audit(crate::storage::audit::Action::RosterPinSet, &format!("roster/{id}"), None, None)?;
             Ok(())
         })
     }
@@ -333,7 +333,7 @@ impl Store {
                 return Err(Problem::new("roster.last_coordinator").with("name", &name).into());
             }
             c.audit(
-                "roster.change",
+                crate::storage::audit::Action::RosterChange,
                 &format!("roster/{id}"),
                 Some(&json!({ "role": old_role, "active": old_active })),
                 Some(&json!({ "role": role.as_str(), "active": active })),

@@ -105,7 +105,10 @@ fn typescript_bindings_are_up_to_date() {
         std::fs::write(&path, &want).unwrap();
     }
     let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(have == want, "ui/src/common/bindings.ts is out of date: run `UPDATE_BINDINGS=1 cargo test --test bindings`");
+    assert!(
+        have == want,
+        "ui/src/common/bindings.ts is out of date: run `UPDATE_BINDINGS=1 cargo test --test bindings`"
+    );
     assert!(want.contains("export type Selection"));
 }
 
@@ -139,7 +142,10 @@ fn ui_calls_are_made_from_the_declared_commands() {
         std::fs::write(&path, &want).unwrap();
     }
     let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(have == want, "ui/src/common/commands.ts is out of date: run `UPDATE_BINDINGS=1 cargo test --test bindings`");
+    assert!(
+        have == want,
+        "ui/src/common/commands.ts is out of date: run `UPDATE_BINDINGS=1 cargo test --test bindings`"
+    );
     assert!(want.contains(
         "enterBallot: (selectionId: number, boxId: number | null, scan: string, marks: Marks, doubtful: string | null) => p.call<EntryReceipt>(\"enter_ballot\", { selectionId, boxId, scan, marks, doubtful }),"
     ));

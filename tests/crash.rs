@@ -57,7 +57,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_entry() {
                     )
                     .unwrap();
                 }
-                c.audit("ballots.print", "selection/1", None, None)
+                c.audit(wijkstem::storage::audit::Action::BallotsPrint, "selection/1", None, None)
             })
             .unwrap();
         serials.into_iter().map(|s| Serial(qr_payload(1, &s, &hash))).collect()

@@ -37,7 +37,7 @@ impl Store {
             .map_err(|e| c.err(e))?;
             let id = c.tx.last_insert_rowid();
             c.audit(
-                "panel.member",
+                crate::storage::audit::Action::PanelMember,
                 &format!("selection/{selection_id}/member/{code}"),
                 None,
                 Some(&json!({ "name": name.trim() })),
@@ -52,7 +52,12 @@ impl Store {
         self.write_open(operator, selection_id, |c| {
             c.tx.execute("UPDATE selection SET panel_quorum = ?1 WHERE id = ?2", params![quorum, selection_id])
                 .map_err(|e| c.err(e))?;
-            c.audit("panel.quorum", &format!("selection/{selection_id}"), None, Some(&json!({ "quorum": quorum })))
+            c.audit(
+                crate::storage::audit::Action::PanelQuorum,
+                &format!("selection/{selection_id}"),
+                None,
+                Some(&json!({ "quorum": quorum })),
+            )
         })?;
         Ok(())
     }
@@ -93,7 +98,7 @@ impl Store {
                 )
                 .map_err(|e| c.err(e))?;
             }
-            c.audit("panel.round_open", &format!("selection/{selection_id}/round/{no}"), None, Some(&json!({ "format": format, "present": present })))
+            c.audit(crate::storage::audit::Action::PanelRoundOpen, &format!("selection/{selection_id}/round/{no}"), None, Some(&json!({ "format": format, "present": present })))
         })?;
         Ok(no)
     }
@@ -207,7 +212,12 @@ impl Store {
         // itself goes in the round's box, apart from who cast it.
         self.write_open(operator, selection_id, |c| {
             put_vote(c, rid, mid, &text)?;
-            c.audit("panel.vote", &format!("selection/{selection_id}/round/{round}/member/{member}"), None, None)
+            c.audit(
+                crate::storage::audit::Action::PanelVote,
+                &format!("selection/{selection_id}/round/{round}/member/{member}"),
+                None,
+                None,
+            )
         })?;
         Ok(())
     }
@@ -241,7 +251,12 @@ impl Store {
                 StoreError::Sql(d) if d.contains("UNIQUE") => StoreError::Sql("UNIQUE".into()),
                 e => e,
             })?;
-            c.audit("panel.consent", &format!("selection/{selection_id}/round/{round}/member/{member}"), None, None)
+            c.audit(
+                crate::storage::audit::Action::PanelConsent,
+                &format!("selection/{selection_id}/round/{round}/member/{member}"),
+                None,
+                None,
+            )
         })
         .map_err(|e| {
             if matches!(&e, StoreError::Sql(d) if d == "UNIQUE") {
@@ -340,7 +355,7 @@ impl Store {
             crate::storage::audit::claim_round_ballots(&c.tx, rid).map_err(|e| c.err(e))?;
             c.tx.execute("UPDATE panel_round SET status = 'closed', frozen = 0, quorum_note = ?1 WHERE selection_id = ?2 AND no = ?3", params![reason, selection_id, round])
                 .map_err(|e| c.err(e))?;
-            c.audit("panel.round_close", &format!("selection/{selection_id}/round/{round}"), None, Some(&json!({ "present": r.present.len(), "voted": r.voted.len(), "quorum_note": reason })))
+            c.audit(crate::storage::audit::Action::PanelRoundClose, &format!("selection/{selection_id}/round/{round}"), None, Some(&json!({ "present": r.present.len(), "voted": r.voted.len(), "quorum_note": reason })))
         })?;
         Ok(())
     }
@@ -361,7 +376,11 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             c.audit(
-                if frozen { "panel.freeze" } else { "panel.reveal" },
+                if frozen {
+                    crate::storage::audit::Action::PanelFreeze
+                } else {
+                    crate::storage::audit::Action::PanelReveal
+                },
                 &format!("selection/{selection_id}/round/{}", r.no),
                 None,
                 None,
@@ -417,7 +436,7 @@ impl Store {
                 params![selection_id, after_round, code, withdraw as i64, merge_from, detail.to_string(), reason.trim(), operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.audit("panel.amend", &format!("selection/{selection_id}/plan/{code}"), None, Some(&json!({ "detail": detail, "reason": reason.trim() })))
+            c.audit(crate::storage::audit::Action::PanelAmend, &format!("selection/{selection_id}/plan/{code}"), None, Some(&json!({ "detail": detail, "reason": reason.trim() })))
         })?;
         Ok(())
     }
@@ -458,7 +477,7 @@ impl Store {
         self.write_open(operator, selection_id, |c| {
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])
                 .map_err(|e| c.err(e))?;
-            c.audit("panel.close", &format!("selection/{selection_id}"), None, None)
+            c.audit(crate::storage::audit::Action::PanelClose, &format!("selection/{selection_id}"), None, None)
         })?;
         Ok(())
     }

@@ -124,7 +124,12 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let id = c.tx.last_insert_rowid();
-            c.audit("box.create", &format!("selection/{selection_id}/box/{id}"), None, Some(&json!(input)))?;
+            c.audit(
+                crate::storage::audit::Action::BoxCreate,
+                &format!("selection/{selection_id}/box/{id}"),
+                None,
+                Some(&json!(input)),
+            )?;
             Ok::<_, StoreError>(id)
         })?;
         self.get_box(selection_id, id)
@@ -278,7 +283,7 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             c.audit(
-                "box.close",
+                crate::storage::audit::Action::BoxClose,
                 &format!("selection/{selection_id}/box/{box_id}"),
                 None,
                 Some(&json!({ "expected": b.expected, "entered": b.entered, "settled": b.settled, "override_reason": reason })),
@@ -309,7 +314,7 @@ impl Store {
         self.write_open(operator, selection_id, |c| {
             c.tx.execute("UPDATE ballot_box SET status = 'open', closed_by = NULL, closed_at = NULL, override_reason = NULL WHERE id = ?1", [box_id])
                 .map_err(|e| c.err(e))?;
-            c.audit("box.reopen", &format!("selection/{selection_id}/box/{box_id}"), None, Some(&json!({ "reason": reason.trim() })))
+            c.audit(crate::storage::audit::Action::BoxReopen, &format!("selection/{selection_id}/box/{box_id}"), None, Some(&json!({ "reason": reason.trim() })))
         })?;
         self.get_box(selection_id, box_id)
     }
@@ -321,7 +326,11 @@ impl Store {
             c.tx.execute("UPDATE selection SET entry_paused = ?1 WHERE id = ?2", params![paused as i64, selection_id])
                 .map_err(|e| c.err(e))?;
             c.audit(
-                if paused { "entry.pause" } else { "entry.resume" },
+                if paused {
+                    crate::storage::audit::Action::EntryPause
+                } else {
+                    crate::storage::audit::Action::EntryResume
+                },
                 &format!("selection/{selection_id}"),
                 None,
                 None,
@@ -340,7 +349,12 @@ impl Store {
                 params![selection_id, operator, draft, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.audit("entry.draft", &format!("selection/{selection_id}/operator/{operator}"), None, None)
+            c.audit(
+                crate::storage::audit::Action::EntryDraft,
+                &format!("selection/{selection_id}/operator/{operator}"),
+                None,
+                None,
+            )
         })?;
         Ok(())
     }
@@ -452,7 +466,7 @@ impl Store {
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])
                 .map_err(|e| c.err(e))?;
             c.audit(
-                "count.close",
+                crate::storage::audit::Action::CountClose,
                 &format!("selection/{selection_id}"),
                 None,
                 Some(&json!({ "settled": v.settled, "entered": v.entered })),

@@ -197,7 +197,7 @@ impl Store {
                 params![selection_id, serial.0, decision, explanation, operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.audit("ballot.decide", &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "decision": decision, "explanation": explanation })))
+            c.audit(crate::storage::audit::Action::BallotDecide, &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "decision": decision, "explanation": explanation })))
         })?;
         Ok(())
     }
@@ -229,7 +229,7 @@ impl Store {
                 params![selection_id, serial.0, code, explanation, operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.audit("warning.explain", &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "code": code, "explanation": explanation })))
+            c.audit(crate::storage::audit::Action::WarningExplain, &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "code": code, "explanation": explanation })))
         })?;
         Ok(())
     }
@@ -325,7 +325,7 @@ impl Store {
                         params![selection_id, serial.0, serde_json::to_string(&codes).expect("plain data serialises"), operator, c.at.clone()],
                     )
                     .map_err(|e| c.err(e))?;
-                    c.audit("ballot.recheck", &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "codes": codes })))
+                    c.audit(crate::storage::audit::Action::BallotRecheck, &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "codes": codes })))
                 })?;
                 Ok(())
             }
@@ -380,7 +380,7 @@ impl Store {
             .map_err(|e| c.err(e))?;
             c.tx.execute("UPDATE recheck SET done_by = ?1, done_at = ?2 WHERE selection_id = ?3 AND serial = ?4 AND done_at IS NULL", params![operator, now, selection_id, serial.0])
                 .map_err(|e| c.err(e))?;
-            c.audit("ballot.recheck_enter", &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "codes": rc.codes, "verdict": verdict_s })))
+            c.audit(crate::storage::audit::Action::BallotRecheckEnter, &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "codes": rc.codes, "verdict": verdict_s })))
         })?;
         Ok(crate::paper::EntryReceipt {
             serial: serial.display(),

@@ -62,7 +62,7 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             Ok(c.audit(
-                "paper.settings",
+                crate::storage::audit::Action::PaperSettings,
                 &format!("selection/{selection_id}"),
                 before.as_ref().map(|b| json!(b)).as_ref(),
                 Some(&json!(settings)),
@@ -133,7 +133,7 @@ impl Store {
                 }
             }
             Ok(c.audit(
-                "ballots.print",
+                crate::storage::audit::Action::BallotsPrint,
                 &format!("selection/{selection_id}"),
                 None,
                 Some(&json!({ "batch": batch, "count": count, "style_hash": hash })),
@@ -277,7 +277,7 @@ impl Store {
             // the marks live in one place, the entry table.
             c.tx.execute("DELETE FROM entry_draft WHERE selection_id = ?1 AND operator = ?2", params![selection_id, operator]).map_err(|e| c.err(e))?;
             c.audit(
-                "ballot.enter",
+                crate::storage::audit::Action::BallotEnter,
                 &format!("selection/{selection_id}/ballot/{serial}"),
                 None,
                 Some(&json!({ "entry_no": entry_no, "verdict": verdict_s, "doubtful": doubtful.is_some(), "double_entry": double, "box": box_id })),
@@ -337,7 +337,7 @@ impl Store {
             }
             c.tx.execute("UPDATE ballot_entry SET status = 'discarded' WHERE id = ?1", [id]).map_err(|e| c.err(e))?;
             c.audit(
-                "ballot.undo",
+                crate::storage::audit::Action::BallotUndo,
                 &format!("selection/{selection_id}/ballot/{serial}"),
                 None,
                 Some(&json!({ "entry_no": entry_no })),
@@ -385,7 +385,7 @@ impl Store {
                     c.tx.execute("UPDATE ballot_entry SET status = 'discarded' WHERE selection_id = ?1 AND serial = ?2 AND status = 'active'", params![selection_id, serial]).map_err(|e| c.err(e))?;
                 }
             }
-            c.audit("ballot.resolve", &format!("selection/{selection_id}/ballot/{serial}"), None, Some(&json!({ "keep": keep })))
+            c.audit(crate::storage::audit::Action::BallotResolve, &format!("selection/{selection_id}/ballot/{serial}"), None, Some(&json!({ "keep": keep })))
         })
         .map_err(Failure::from)
     }

@@ -215,7 +215,7 @@ impl Store {
         let n = plans.len();
         self.write(operator, |c| {
             c.audit(
-                "plans.import",
+                crate::storage::audit::Action::PlansImport,
                 &format!("selection/{selection_id}"),
                 None,
                 Some(&serde_json::json!({ "file": file_name, "rows": n })),

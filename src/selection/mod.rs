@@ -302,7 +302,7 @@ pub(crate) fn insert_plan(c: &mut Change<'_>, selection_id: i64, p: &PlanInput) 
     )
     .map_err(|e| c.err(e))?;
     let plan = get_plan_tx(c, c.tx.last_insert_rowid())?;
-    c.audit("plan.add", &format!("plan/{}", plan.id), None, Some(&json!(plan)))?;
+    c.audit(crate::storage::audit::Action::PlanAdd, &format!("plan/{}", plan.id), None, Some(&json!(plan)))?;
     Ok(plan)
 }
 
@@ -343,7 +343,7 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let s = get_selection_tx(c, c.tx.last_insert_rowid())?;
-            c.audit("selection.create", &format!("selection/{}", s.id), None, Some(&json!(s)))?;
+            c.audit(crate::storage::audit::Action::SelectionCreate, &format!("selection/{}", s.id), None, Some(&json!(s)))?;
             Ok(s)
         })
     }
@@ -364,7 +364,12 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let after = get_selection_tx(c, id)?;
-            c.audit("selection.update", &format!("selection/{id}"), Some(&json!(before)), Some(&json!(after)))?;
+            c.audit(
+                crate::storage::audit::Action::SelectionUpdate,
+                &format!("selection/{id}"),
+                Some(&json!(before)),
+                Some(&json!(after)),
+            )?;
             Ok(after)
         })
     }
@@ -399,7 +404,7 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let after = get_plan_tx(c, plan_id)?;
-            c.audit("plan.update", &format!("plan/{plan_id}"), Some(&json!(before)), Some(&json!(after)))?;
+            c.audit(crate::storage::audit::Action::PlanUpdate, &format!("plan/{plan_id}"), Some(&json!(before)), Some(&json!(after)))?;
             Ok(after)
         })
     }
@@ -409,7 +414,7 @@ impl Store {
             let before = get_plan_tx(c, plan_id)?;
             ensure_editable(&get_selection_tx(c, before.selection_id)?)?;
             c.tx.execute("DELETE FROM plan WHERE id = ?1", [plan_id]).map_err(|e| c.err(e))?;
-            c.audit("plan.remove", &format!("plan/{plan_id}"), Some(&json!(before)), None)?;
+            c.audit(crate::storage::audit::Action::PlanRemove, &format!("plan/{plan_id}"), Some(&json!(before)), None)?;
             Ok(())
         })
     }

@@ -87,7 +87,7 @@ impl Session {
         let kept = restored?;
         self.store.write(&who, |c| {
             c.audit(
-                "backup.restore",
+                crate::storage::audit::Action::BackupRestore,
                 "app/backup",
                 None,
                 Some(&json!({ "from": backup, "previous_kept_as": kept.display().to_string() })),

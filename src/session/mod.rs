@@ -99,7 +99,7 @@ impl Session {
         self.demo_pin = is_demo_pin(&who.name, pin);
         self.store.write(&who.name, |c| {
             c.audit(
-                "operator.sign_in",
+                crate::storage::audit::Action::OperatorSignIn,
                 &format!("operator/{}", who.name),
                 None,
                 Some(&json!({ "name": who.name, "role": who.role.as_str() })),
@@ -121,8 +121,9 @@ impl Session {
 
     pub fn sign_out(&mut self) -> Res<()> {
         if let Some(who) = self.operator.take() {
-            self.store
-                .write(&who.name, |c| c.audit("operator.sign_out", &format!("operator/{}", who.name), None, None))?;
+            self.store.write(&who.name, |c| {
+                c.audit(crate::storage::audit::Action::OperatorSignOut, &format!("operator/{}", who.name), None, None)
+            })?;
         }
         Ok(())
     }

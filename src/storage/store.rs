@@ -293,7 +293,7 @@ impl Store {
                         &tx,
                         &self.clock.stamp(),
                         "wijkstem",
-                        "records.seal",
+                        audit::Action::RecordsSeal.as_str(),
                         "records",
                         None,
                         None,
@@ -310,7 +310,7 @@ impl Store {
                         &tx,
                         &self.clock.stamp(),
                         "wijkstem",
-                        "records.move",
+                        audit::Action::RecordsMove.as_str(),
                         "records",
                         None,
                         None,
@@ -382,7 +382,7 @@ impl Store {
         let claims = audit::take_claims_with(&change.tx, &closing).map_err(map)?;
         if change.events.is_empty() && claims.is_some() {
             change.events.push(Pending {
-                action: "records.write".into(),
+                action: audit::Action::RecordsWrite.as_str().into(),
                 entity: "records".into(),
                 before: None,
                 after: None,
@@ -514,13 +514,13 @@ impl Change<'_> {
 
     pub fn audit(
         &mut self,
-        action: &str,
+        action: audit::Action,
         entity: &str,
         before: Option<&Value>,
         after: Option<&Value>,
     ) -> Result<(), StoreError> {
         self.events.push(Pending {
-            action: action.to_string(),
+            action: action.as_str().to_string(),
             entity: entity.to_string(),
             before: before.map(|v| v.to_string()),
             after: after.map(|v| v.to_string()),

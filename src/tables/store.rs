@@ -43,7 +43,12 @@ impl Store {
         self.write_open(operator, selection_id, |c| {
             c.tx.execute("UPDATE selection SET table_format = ?1 WHERE id = ?2", params![text, selection_id])
                 .map_err(|e| c.err(e))?;
-            c.audit("tables.settings", &format!("selection/{selection_id}"), None, Some(&json!(s)))
+            c.audit(
+                crate::storage::audit::Action::TablesSettings,
+                &format!("selection/{selection_id}"),
+                None,
+                Some(&json!(s)),
+            )
         })?;
         Ok(())
     }
@@ -107,7 +112,7 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let id = c.tx.last_insert_rowid();
-            c.audit("tables.add", &format!("selection/{selection_id}/table/{id}"), None, Some(&json!(input)))?;
+            c.audit(crate::storage::audit::Action::TablesAdd, &format!("selection/{selection_id}/table/{id}"), None, Some(&json!(input)))?;
             Ok::<_, StoreError>(id)
         })?;
         self.tables(selection_id)?
@@ -274,7 +279,12 @@ impl Store {
                 params![table_id, selection_id, text, operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.audit("tables.verdict", &format!("selection/{selection_id}/table/{table_id}"), None, Some(&json!(v)))
+            c.audit(
+                crate::storage::audit::Action::TablesVerdict,
+                &format!("selection/{selection_id}/table/{table_id}"),
+                None,
+                Some(&json!(v)),
+            )
         })?;
         Ok(self.tables(selection_id)?.into_iter().find(|x| x.id == table_id).expect("just written"))
     }
@@ -316,7 +326,7 @@ impl Store {
                 params![selection_id, after_round, threshold.trim(), serde_json::to_string(&codes).expect("plain data serialises"), operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.audit("tables.drop", &format!("selection/{selection_id}"), None, Some(&json!({ "after_round": after_round, "threshold": threshold.trim(), "codes": codes })))
+            c.audit(crate::storage::audit::Action::TablesDrop, &format!("selection/{selection_id}"), None, Some(&json!({ "after_round": after_round, "threshold": threshold.trim(), "codes": codes })))
         })?;
         Ok(codes)
     }
@@ -425,7 +435,7 @@ impl Store {
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])
                 .map_err(|e| c.err(e))?;
             c.audit(
-                "tables.close",
+                crate::storage::audit::Action::TablesClose,
                 &format!("selection/{selection_id}"),
                 None,
                 Some(&json!({ "tables": tables.len() })),

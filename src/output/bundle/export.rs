@@ -196,22 +196,28 @@ impl Store {
     /// who decided, read from the audit log (each name once, in order of
     /// first appearance).
     pub fn count_record(&self, selection_id: i64) -> Result<report::CountRecord, Failure> {
-        const ENTERED: &[&str] =
-            &["ballot.enter", "ballot.recheck_enter", "tables.verdict", "panel.vote", "panel.consent"];
-        const DECIDED: &[&str] = &[
-            "ballot.resolve",
-            "ballot.decide",
-            "warning.explain",
-            "box.close",
-            "box.reopen",
-            "count.close",
-            "tables.drop",
-            "tables.close",
-            "panel.round_close",
-            "panel.amend",
-            "panel.close",
+        use crate::storage::audit::{self, Action};
+        const ENTERED: &[&str] = &[
+            Action::BallotEnter.as_str(),
+            Action::BallotRecheckEnter.as_str(),
+            Action::TablesVerdict.as_str(),
+            Action::PanelVote.as_str(),
+            Action::PanelConsent.as_str(),
         ];
-        const CLOSED: &[&str] = &["count.close", "tables.close", "panel.close"];
+        const DECIDED: &[&str] = &[
+            Action::BallotResolve.as_str(),
+            Action::BallotDecide.as_str(),
+            Action::WarningExplain.as_str(),
+            Action::BoxClose.as_str(),
+            Action::BoxReopen.as_str(),
+            Action::CountClose.as_str(),
+            Action::TablesDrop.as_str(),
+            Action::TablesClose.as_str(),
+            Action::PanelRoundClose.as_str(),
+            Action::PanelAmend.as_str(),
+            Action::PanelClose.as_str(),
+        ];
+        const CLOSED: &[&str] = audit::CLOSING;
         let own = format!("selection/{selection_id}");
         let mut stmt = self
             .conn()

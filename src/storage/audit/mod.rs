@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+mod action;
 mod records;
+pub use action::Action;
 pub use records::*;
 
 /// The action of an event a public bundle shows by its hash only (another

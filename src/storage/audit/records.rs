@@ -350,7 +350,7 @@ pub(crate) fn claim_round_ballots(tx: &Transaction<'_>, round_id: i64) -> rusqli
 }
 
 /// The events that close a count, by method.
-pub const CLOSING: &[&str] = &["count.close", "tables.close", "panel.close"];
+pub const CLOSING: &[&str] = &[Action::CountClose.as_str(), Action::TablesClose.as_str(), Action::PanelClose.as_str()];
 
 /// The selection a stored row belongs to.
 fn row_selection(conn: &Connection, table: &str, row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<i64>> {
@@ -398,9 +398,9 @@ pub(super) fn check_records(conn: &Connection, events: &[AuditEvent]) -> rusqlit
     for e in events {
         let Some(text) = &e.records else { continue };
         let genuine = e.operator == "wijkstem"
-            && match e.action.as_str() {
-                "records.seal" => !claimed_before,
-                "records.move" => !claimed_before || upgrade.last() == Some(&(e.seq - 1)),
+            && match Action::parse(&e.action) {
+                Some(Action::RecordsSeal) => !claimed_before,
+                Some(Action::RecordsMove) => !claimed_before || upgrade.last() == Some(&(e.seq - 1)),
                 _ => false,
             };
         if genuine {
