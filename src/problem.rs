@@ -25,8 +25,18 @@ impl Problem {
         self
     }
 
+    /// In the user's language. A `field` value is a field's name in the
+    /// code (`edition`, `title`…): shown by its word (`fieldname.<name>`).
     pub fn render(&self, lang: Lang) -> String {
-        i18n::tr(lang, &format!("problem.{}", self.code), &self.params)
+        let mut params = self.params.clone();
+        if let Some(f) = params.get_mut("field") {
+            let key = format!("fieldname.{f}");
+            let word = i18n::t(lang, &key);
+            if word != key {
+                *f = word;
+            }
+        }
+        i18n::tr(lang, &format!("problem.{}", self.code), &params)
     }
 }
 

@@ -4,7 +4,9 @@
 #![allow(clippy::unwrap_used)] // tests and benchmarks may panic on what they did not expect
 
 use ts_rs::TS;
-use wijkstem::panel::{Member, PanelPackage, PanelState, ProjectedPlan, ProjectorView, RoundFormat, RoundState};
+use wijkstem::panel::{
+    AmendmentView, Member, PanelPackage, PanelState, ProjectedPlan, ProjectorView, RoundFormat, RoundState,
+};
 use wijkstem::paper::ballot::{BallotStyle, EntryRules, Finding, Marks, Treat, Verdict};
 use wijkstem::paper::boxes::{BoxInput, BoxView, ProgressView};
 use wijkstem::paper::review::{DifferenceView, EntrySide, Recheck, Resolution, ReviewItem};
@@ -80,6 +82,7 @@ fn generated() -> String {
         TablesOverview::decl(),
         RoundFormat::decl(),
         Member::decl(),
+        AmendmentView::decl(),
         RoundState::decl(),
         PanelState::decl(),
         ProjectedPlan::decl(),

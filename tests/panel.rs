@@ -73,6 +73,9 @@ fn rounds_quorum_votes_amendments_and_the_projector() {
 
     // Between rounds: WE03 gets cheaper, WE05 is merged into WE08, reasons required.
     assert_eq!(codes(&s.amend(BP, "WE03", Some(1_800_000), false, None, " ").unwrap_err()), ["panel.reason_required"]);
+    assert_eq!(codes(&s.amend(BP, "WE03", None, false, None, "niets").unwrap_err()), ["panel.amend_one_change"]);
+    assert_eq!(codes(&s.amend(BP, "WE03", Some(5), true, None, "beide").unwrap_err()), ["panel.amend_one_change"]);
+    assert_eq!(codes(&s.amend(BP, "WE03", None, false, Some("WE03"), "zelf").unwrap_err()), ["panel.merge_self"]);
     s.amend(BP, "WE03", Some(1_800_000), false, None, "Gedeelde keuken in bestaand lokaal").unwrap();
     s.amend(BP, "WE08", Some(1_000_000), false, Some("WE05"), "Bankjes en bloembakken samen").unwrap();
     s.amend(BP, "WE06", None, true, None, "Indiener trok het plan in").unwrap();
@@ -114,7 +117,7 @@ fn rounds_quorum_votes_amendments_and_the_projector() {
     for m in members(12).into_iter().skip(1) {
         s.record_consent(BP, 3, &m, true, "").unwrap();
     }
-    assert_eq!(codes(&s.record_consent(BP, 3, "P02", true, "").unwrap_err()), ["panel.voted_twice"]);
+    assert_eq!(codes(&s.record_consent(BP, 3, "P02", true, "").unwrap_err()), ["panel.answered_twice"]);
     assert_eq!(s.projector(BP, Lang::Nl).unwrap().consent, Some((11, 1)));
     s.close_round(BP, 3, None).unwrap();
     assert_eq!(
@@ -220,4 +223,41 @@ fn cli_runs_a_whole_panel() {
     ok(&["panel", "close", &sel]);
     let (late, _, _) = run(&["panel", "open", &sel, "--format", "ranking", "--present", "M1,M2"]);
     assert!(!late, "a closed panel opens no round");
+}
+
+/// A round is a real decision: a way of voting that can be used, people
+/// present (each once), a quorum the panel can reach, votes in the round's
+/// own terms, and at least one vote before it closes.
+#[test]
+fn a_round_needs_a_usable_format_people_present_and_votes() {
+    let mut s = Session::in_memory().unwrap();
+    common::sign_in(&mut s, "Moderator").unwrap();
+    s.load_demo().unwrap();
+    let members_n = s.panel_state(BP).unwrap().members.len();
+    assert_eq!(codes(&s.set_quorum(BP, 0).unwrap_err()), ["panel.bad_quorum"]);
+    assert_eq!(codes(&s.set_quorum(BP, members_n as u32 + 1).unwrap_err()), ["panel.bad_quorum"]);
+    let open = |s: &mut Session, f: RoundFormat, present: &[String]| s.open_round(BP, &f, present);
+    assert_eq!(
+        codes(&open(&mut s, RoundFormat::Points { per_member: 0 }, &members(5)).unwrap_err()),
+        ["panel.bad_points"]
+    );
+    assert_eq!(
+        codes(&open(&mut s, RoundFormat::Approval { max: 0 }, &members(5)).unwrap_err()),
+        ["panel.bad_approval"]
+    );
+    assert_eq!(
+        codes(&open(&mut s, RoundFormat::Approval { max: 99 }, &members(5)).unwrap_err()),
+        ["panel.bad_approval"]
+    );
+    assert_eq!(codes(&open(&mut s, RoundFormat::Ranking, &[]).unwrap_err()), ["panel.nobody_present"]);
+    let twice = vec!["P01".to_string(), "P01".to_string()];
+    assert_eq!(codes(&open(&mut s, RoundFormat::Ranking, &twice).unwrap_err()), ["panel.present_twice"]);
+    assert!(s.panel_state(BP).unwrap().rounds.is_empty(), "nothing opened by a refusal");
+    let r = open(&mut s, RoundFormat::Approval { max: 2 }, &members(12)).unwrap();
+    assert_eq!(codes(&s.close_round(BP, r, None).unwrap_err()), ["panel.no_votes"]);
+    assert_eq!(codes(&s.cast_vote(BP, r, "P01", &v(&[("WE01", 2)])).unwrap_err()), ["panel.approval_value"]);
+    s.cast_vote(BP, r, "P01", &v(&[("WE01", 1), ("WE02", 1)])).unwrap();
+    s.close_round(BP, r, None).unwrap();
+    let r = open(&mut s, RoundFormat::Ranking, &members(12)).unwrap();
+    assert_eq!(codes(&s.cast_vote(BP, r, "P01", &v(&[("WE01", 1), ("WE02", 0)])).unwrap_err()), ["panel.rank_zero"]);
 }

@@ -327,6 +327,11 @@ fn reading_progress_or_the_panel_needs_a_sign_in() {
     assert_eq!(codes(&s.progress(1, "greedy", Lang::Nl).unwrap_err()), ["session.not_signed_in"]);
     assert_eq!(codes(&s.projector(3, Lang::Nl).unwrap_err()), ["session.not_signed_in"]);
     assert_eq!(codes(&s.panel_package(3, Lang::Nl).unwrap_err()), ["session.not_signed_in"]);
+    // Members' names, table verdicts, boxes and rechecks alike.
+    assert_eq!(codes(&s.panel_state(3).unwrap_err()), ["session.not_signed_in"]);
+    assert_eq!(codes(&s.tables(2).unwrap_err()), ["session.not_signed_in"]);
+    assert_eq!(codes(&s.boxes(1).unwrap_err()), ["session.not_signed_in"]);
+    assert_eq!(codes(&s.rechecks(1).unwrap_err()), ["session.not_signed_in"]);
 }
 
 #[test]

@@ -125,7 +125,13 @@ fn two_rounds_of_tables_combine_into_a_funded_package() {
     // Between rounds: plans under 2 drop out, after the moderator confirms.
     assert_eq!(s.drop_preview(ST, 1, "2").unwrap(), ["ST02", "ST08", "ST09", "ST10"]);
     assert_eq!(codes(&s.drop_preview(ST, 1, "twee").unwrap_err()), ["tables.bad_threshold"]);
+    // A round without tables, or a threshold that drops every plan, is no decision.
+    assert_eq!(codes(&s.drop_preview(ST, 0, "5").unwrap_err()), ["tables.no_round"]);
+    assert_eq!(codes(&s.drop_preview(ST, 9, "5").unwrap_err()), ["tables.no_round"]);
+    assert_eq!(codes(&s.confirm_drop(ST, 1, "99999999999999999999").unwrap_err()), ["tables.drop_all"]);
     s.confirm_drop(ST, 1, "2").unwrap();
+    // One decision per round: not again with a higher threshold.
+    assert_eq!(codes(&s.confirm_drop(ST, 1, "3").unwrap_err()), ["tables.already_dropped"]);
     assert_eq!(
         codes(
             &s.add_table(

@@ -55,6 +55,19 @@ pub struct RoundRecord {
     pub objections: Vec<String>,
 }
 
+/// An amendment as the moderator's screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AmendmentView {
+    #[ts(type = "number")]
+    pub after_round: u32,
+    pub plan: String,
+    pub withdraw: bool,
+    pub merge_from: Option<String>,
+    #[ts(type = "number | null")]
+    pub new_cost_cents: Option<i64>,
+    pub reason: String,
+}
+
 /// An amendment as the bundle keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AmendmentRecord {
@@ -93,7 +106,7 @@ pub struct PanelState {
     #[ts(type = "number")]
     pub quorum: u32,
     pub rounds: Vec<RoundState>,
-    pub amendments: Vec<String>,
+    pub amendments: Vec<AmendmentView>,
 }
 
 /// One line of the projected ranking. No member's vote is in it.

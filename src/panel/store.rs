@@ -15,9 +15,13 @@ impl Store {
     pub fn add_member(&mut self, operator: &str, selection_id: i64, code: &str, name: &str) -> Result<Member, Failure> {
         self.panel_selection(selection_id)?;
         let code = code.trim().to_uppercase();
-        if code.is_empty() || code.len() > 12 {
+        if code.is_empty() || code.len() > 12 || !code.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
             return Err(p("panel.bad_member").into());
         }
+        // The name stays on this laptop (cards, the moderator's grid); it is
+        // checked like every name.
+        let name = crate::selection::check_free_text(name, "name", crate::selection::MAX_SHORT, true)?;
+        let name = name.as_str();
         let taken: i64 = self
             .conn()
             .query_row(
@@ -49,6 +53,10 @@ impl Store {
 
     pub fn set_quorum(&mut self, operator: &str, selection_id: i64, quorum: u32) -> Result<(), Failure> {
         self.panel_selection(selection_id)?;
+        let members = self.panel_state(selection_id)?.members.len();
+        if quorum == 0 || quorum as usize > members {
+            return Err(p("panel.bad_quorum").with("quorum", quorum).with("members", members).into());
+        }
         self.write_open(operator, selection_id, |c| {
             c.tx.execute("UPDATE selection SET panel_quorum = ?1 WHERE id = ?2", params![quorum, selection_id])
                 .map_err(|e| c.err(e))?;
@@ -80,9 +88,26 @@ impl Store {
                 .with("round", state.rounds.last().expect("an open round exists").no)
                 .into());
         }
+        let plans = self.live_plans(selection_id)?.len() as u32;
+        match format {
+            RoundFormat::Points { per_member } if *per_member == 0 || *per_member > 1000 => {
+                return Err(p("panel.bad_points").with("value", per_member).into());
+            }
+            RoundFormat::Approval { max } if *max == 0 || *max > plans => {
+                return Err(p("panel.bad_approval").with("value", max).with("plans", plans).into());
+            }
+            _ => {}
+        }
+        if present.is_empty() {
+            return Err(p("panel.nobody_present").into());
+        }
+        let mut seen = std::collections::BTreeSet::new();
         for code in present {
             if !state.members.iter().any(|m| &m.code == code) {
                 return Err(p("panel.unknown_member").with("member", code).into());
+            }
+            if !seen.insert(code) {
+                return Err(p("panel.present_twice").with("member", code).into());
             }
         }
         let no = state.rounds.len() as u32 + 1;
@@ -172,7 +197,11 @@ impl Store {
             .optional()
             .map_err(|e| self.sql_err(e))?;
         if let Some(at) = already {
-            return Err(p("panel.voted_twice").with("member", &member).with("round", round).with("at", at).into());
+            return Err(p("panel.voted_twice")
+                .with("member", &member)
+                .with("round", round)
+                .with("at", crate::clock::belgian_hhmm(&at))
+                .into());
         }
         let live = self.live_plans(selection_id)?;
         let mut seen = std::collections::BTreeSet::new();
@@ -193,11 +222,17 @@ impl Store {
                 }
             }
             RoundFormat::Approval { max } => {
+                if let Some((code, x)) = votes.iter().find(|(_, x)| *x > 1) {
+                    return Err(p("panel.approval_value").with("code", code).with("value", x).into());
+                }
                 if marked.len() as u32 > *max {
                     return Err(p("panel.approval_over").with("count", marked.len()).with("max", max).into());
                 }
             }
             RoundFormat::Ranking => {
+                if let Some((code, _)) = votes.iter().find(|(_, x)| *x == 0) {
+                    return Err(p("panel.rank_zero").with("code", code).into());
+                }
                 let mut r: Vec<u32> = marked.iter().map(|(_, x)| *x).collect();
                 r.sort();
                 if r.iter().enumerate().any(|(i, x)| *x != i as u32 + 1) {
@@ -243,6 +278,10 @@ impl Store {
         if !agree && objection.trim().is_empty() {
             return Err(p("panel.objection_required").into());
         }
+        if agree && !objection.trim().is_empty() {
+            return Err(p("panel.agree_or_object").into());
+        }
+        crate::selection::check_free_text(objection, "objection", crate::selection::MAX_DESCRIPTION, false)?;
         let member = member.trim().to_uppercase();
         let mid = self.present_member(selection_id, rid, round, &member)?;
         let text = json!({ "agree": agree, "objection": objection.trim() }).to_string();
@@ -260,7 +299,7 @@ impl Store {
         })
         .map_err(|e| {
             if matches!(&e, StoreError::Sql(d) if d == "UNIQUE") {
-                Failure::from(p("panel.voted_twice").with("member", &member).with("round", round).with("at", ""))
+                Failure::from(p("panel.answered_twice").with("member", &member).with("round", round))
             } else {
                 Failure::from(e)
             }
@@ -344,6 +383,12 @@ impl Store {
         if r.closed {
             return Err(p("panel.round_closed").with("round", round).into());
         }
+        if r.voted.is_empty() {
+            return Err(p("panel.no_votes").with("round", round).into());
+        }
+        if let Some(r) = override_reason {
+            crate::selection::check_free_text(r, "reason", crate::selection::MAX_DESCRIPTION, false)?;
+        }
         let reason = override_reason.map(str::trim).filter(|x| !x.is_empty());
         if (r.present.len() as u32) < state.quorum && reason.is_none() {
             return Err(p("panel.no_quorum").with("present", r.present.len()).with("quorum", state.quorum).into());
@@ -408,6 +453,14 @@ impl Store {
         if reason.trim().is_empty() {
             return Err(p("panel.reason_required").into());
         }
+        crate::selection::check_free_text(reason, "reason", crate::selection::MAX_DESCRIPTION, true)?;
+        // A change at all: a new cost, withdrawing, or merging (a merged plan
+        // may get the joint cost); withdrawing goes alone.
+        if (new_cost_cents.is_none() && !withdraw && merge_from.is_none())
+            || (withdraw && (new_cost_cents.is_some() || merge_from.is_some()))
+        {
+            return Err(p("panel.amend_one_change").into());
+        }
         let state = self.panel_state(selection_id)?;
         if state.rounds.last().is_some_and(|r| !r.closed) {
             return Err(p("panel.amend_during_round").into());
@@ -418,7 +471,10 @@ impl Store {
             return Err(p("panel.plan_not_in").with("code", plan).into());
         };
         if let Some(m) = merge_from {
-            if find(m).is_none() || m == plan {
+            if m == plan {
+                return Err(p("panel.merge_self").with("code", m).into());
+            }
+            if find(m).is_none() {
                 return Err(p("panel.plan_not_in").with("code", m).into());
             }
         }

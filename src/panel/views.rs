@@ -57,13 +57,16 @@ impl Store {
             .map_err(|e| self.sql_err(e))?;
         let amendments = stmt
             .query_map([selection_id], |r| {
-                Ok(format!(
-                    "{}|{}|{}|{}",
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?
-                ))
+                let detail: serde_json::Value =
+                    serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or(serde_json::Value::Null);
+                Ok(AmendmentView {
+                    after_round: r.get::<_, i64>(0)? as u32,
+                    plan: r.get(1)?,
+                    withdraw: detail["withdraw"].as_bool().unwrap_or(false),
+                    merge_from: detail["merge_from"].as_str().map(String::from),
+                    new_cost_cents: detail["new_cost_cents"].as_i64(),
+                    reason: r.get(3)?,
+                })
             })
             .map_err(|e| self.sql_err(e))?
             .collect::<Result<_, _>>()

@@ -236,7 +236,7 @@ impl Store {
                 return Err(p("paper.already_entered")
                     .with("serial", r.serial.display())
                     .with("who", who)
-                    .with("at", at)
+                    .with("at", crate::clock::belgian_hhmm(at))
                     .into())
             }
             (true, [(_, who, _, first_marks, _)]) => {

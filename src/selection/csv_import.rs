@@ -161,7 +161,7 @@ pub fn parse_plans(bytes: &[u8]) -> Result<Vec<PlanInput>, CsvError> {
             bad = true;
         }
         let code = get(Col::Code);
-        if !code.is_empty() && !seen_codes.insert(code.clone()) {
+        if !code.is_empty() && !seen_codes.insert(code.to_lowercase()) {
             problems.push(cell_problem("csv.duplicate_code", Col::Code, &code));
             bad = true;
         }
@@ -203,10 +203,11 @@ impl Store {
         file_name: &str,
     ) -> Result<ImportReport, CsvError> {
         let plans = parse_plans(bytes)?;
-        let existing: HashSet<String> = self.list_plans(selection_id)?.into_iter().map(|p| p.code).collect();
+        let existing: HashSet<String> =
+            self.list_plans(selection_id)?.into_iter().map(|p| p.code.to_lowercase()).collect();
         let clashes: Vec<Problem> = plans
             .iter()
-            .filter(|p| existing.contains(&p.code))
+            .filter(|p| existing.contains(&p.code.to_lowercase()))
             .map(|p| Problem::new("csv.code_exists").with("code", &p.code))
             .collect();
         if !clashes.is_empty() {
@@ -220,6 +221,7 @@ impl Store {
                 None,
                 Some(&serde_json::json!({ "file": file_name, "rows": n })),
             )?;
+            crate::selection::ensure_editable(c, &crate::selection::get_selection_tx(c, selection_id)?)?;
             for p in &plans {
                 insert_plan(c, selection_id, p)?;
             }

@@ -8,6 +8,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::money::{Cents, MAX_CENTS};
+use crate::problem::Failure;
 use crate::problem::{Problem, ToProblem};
 use crate::storage::store::{Change, Store, StoreError};
 
@@ -129,6 +130,10 @@ pub enum SelectionError {
     CodeTaken(String),
     #[error("selection is closed")]
     Closed,
+    #[error("the budget is zero")]
+    BudgetZero,
+    #[error("counting has started ({0})")]
+    CountingStarted(String),
     #[error("field {field} holds a control or direction character")]
     BadChar { field: &'static str, code_point: u32 },
     #[error("plan code {0} holds other characters than letters, digits, - and _")]
@@ -146,6 +151,8 @@ impl ToProblem for SelectionError {
                 Problem::new("selection.too_long").with("field", field).with("max", max)
             }
             SelectionError::AmountOutOfRange => Problem::new("selection.amount_out_of_range"),
+            SelectionError::BudgetZero => Problem::new("selection.budget_zero"),
+            SelectionError::CountingStarted(what) => Problem::new(&format!("selection.counting_started_{what}")),
             SelectionError::Demo(d) => Problem::new("store.sql").with("detail", d),
             SelectionError::CodeTaken(c) => Problem::new("selection.code_taken").with("code", c),
             SelectionError::Closed => Problem::new("selection.closed"),
@@ -172,8 +179,20 @@ pub(crate) fn forbidden(c: char, multi_line: bool) -> bool {
             | 0x2066..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB)
 }
 
+/// A free text typed by someone (a name, a reason, a note) as every field
+/// checks it: no control or direction characters (line breaks only in a
+/// description or notes), trimmed, not empty when `required`, at most `max`.
+pub fn check_free_text(value: &str, field: &'static str, max: usize, required: bool) -> Result<String, Failure> {
+    check_text(value, field, max, required).map_err(Failure::from)
+}
+
+/// A code people type (plan, panel member): letters, digits, `-` and `_`.
+pub fn check_code_text(value: &str) -> Result<String, Failure> {
+    check_code(value).map_err(Failure::from)
+}
+
 fn check_text(value: &str, field: &'static str, max: usize, required: bool) -> Result<String, SelectionError> {
-    if let Some(c) = value.chars().find(|&c| forbidden(c, field == "description")) {
+    if let Some(c) = value.chars().find(|&c| forbidden(c, matches!(field, "description" | "notes"))) {
         return Err(SelectionError::BadChar { field, code_point: c as u32 });
     }
     let v = value.trim();
@@ -209,7 +228,11 @@ impl SelectionInput {
         Ok(SelectionInput {
             edition: check_text(&self.edition, "edition", MAX_SHORT, true)?,
             wijk: check_text(&self.wijk, "wijk", MAX_SHORT, true)?,
-            budget_cents: check_amount(self.budget_cents)?,
+            budget_cents: if self.budget_cents == 0 {
+                return Err(SelectionError::BudgetZero);
+            } else {
+                check_amount(self.budget_cents)?
+            },
             method: self.method,
         })
     }
@@ -261,7 +284,7 @@ fn row_to_plan(r: &Row<'_>) -> rusqlite::Result<Plan> {
 
 const PLAN_COLS: &str = "id, selection_id, code, title, description, cost_cents, initiator";
 
-fn get_selection_tx(c: &Change<'_>, id: i64) -> Result<Selection, StoreError> {
+pub(crate) fn get_selection_tx(c: &Change<'_>, id: i64) -> Result<Selection, StoreError> {
     c.tx.query_row(&format!("SELECT {SELECTION_COLS} FROM selection s WHERE s.id = ?1"), [id], row_to_selection)
         .optional()
         .map_err(|e| c.err(e))?
@@ -275,25 +298,46 @@ fn get_plan_tx(c: &Change<'_>, id: i64) -> Result<Plan, StoreError> {
         .ok_or(StoreError::NotFound { what: "plan", id: id.to_string() })
 }
 
-fn ensure_editable(s: &Selection) -> Result<(), SelectionError> {
+/// A selection's plans, budget and method are set up before anyone votes:
+/// refused once closed, and once counting has started (ballots printed or
+/// entered, a table added, a panel round opened), since the votes refer to
+/// them. A panel changes plans between rounds through `panel amend`, with a
+/// reason. Checked inside the write's transaction.
+pub(crate) fn ensure_editable(c: &Change<'_>, s: &Selection) -> Result<(), SelectionError> {
     if s.status == Status::Closed {
-        Err(SelectionError::Closed)
-    } else {
-        Ok(())
+        return Err(SelectionError::Closed);
     }
+    let started: Option<String> =
+        c.tx.query_row(
+            "SELECT CASE
+                WHEN EXISTS (SELECT 1 FROM ballot WHERE selection_id = ?1) THEN 'ballots'
+                WHEN EXISTS (SELECT 1 FROM conv_table WHERE selection_id = ?1) THEN 'tables'
+                WHEN EXISTS (SELECT 1 FROM panel_round WHERE selection_id = ?1) THEN 'panel'
+             END",
+            [s.id],
+            |r| r.get(0),
+        )
+        .map_err(|e| c.err(e))?;
+    match started {
+        Some(what) => Err(SelectionError::CountingStarted(what)),
+        None => Ok(()),
+    }
+}
+
+/// Codes are told apart as people read them: "a1" and "A1" are one code.
+fn code_taken(c: &Change<'_>, selection_id: i64, code: &str, except: Option<i64>) -> Result<bool, SelectionError> {
+    c.tx.query_row(
+        "SELECT count(*) FROM plan WHERE selection_id = ?1 AND lower(code) = lower(?2) AND id <> ?3",
+        params![selection_id, code, except.unwrap_or(-1)],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
+    .map_err(|e| c.err(e).into())
 }
 
 /// Insert one plan inside an open change; used by single adds and CSV import.
 pub(crate) fn insert_plan(c: &mut Change<'_>, selection_id: i64, p: &PlanInput) -> Result<Plan, SelectionError> {
-    let taken: bool =
-        c.tx.query_row(
-            "SELECT count(*) FROM plan WHERE selection_id = ?1 AND code = ?2",
-            params![selection_id, p.code],
-            |r| r.get::<_, i64>(0),
-        )
-        .map_err(|e| c.err(e))?
-            > 0;
-    if taken {
+    if code_taken(c, selection_id, &p.code, None)? {
         return Err(SelectionError::CodeTaken(p.code.clone()));
     }
     c.tx.execute(
@@ -357,7 +401,7 @@ impl Store {
         let v = input.validated()?;
         self.write(operator, |c| {
             let before = get_selection_tx(c, id)?;
-            ensure_editable(&before)?;
+            ensure_editable(c, &before)?;
             c.tx.execute(
                 "UPDATE selection SET edition = ?1, wijk = ?2, budget_cents = ?3, method = ?4 WHERE id = ?5",
                 params![v.edition, v.wijk, v.budget_cents, v.method.as_str(), id],
@@ -377,7 +421,7 @@ impl Store {
     pub fn add_plan(&mut self, operator: &str, selection_id: i64, input: &PlanInput) -> Result<Plan, SelectionError> {
         let v = input.validated()?;
         self.write(operator, |c| {
-            ensure_editable(&get_selection_tx(c, selection_id)?)?;
+            ensure_editable(c, &get_selection_tx(c, selection_id)?)?;
             insert_plan(c, selection_id, &v)
         })
     }
@@ -386,16 +430,8 @@ impl Store {
         let v = input.validated()?;
         self.write(operator, |c| {
             let before = get_plan_tx(c, plan_id)?;
-            ensure_editable(&get_selection_tx(c, before.selection_id)?)?;
-            let clash: i64 = c
-                .tx
-                .query_row(
-                    "SELECT count(*) FROM plan WHERE selection_id = ?1 AND code = ?2 AND id <> ?3",
-                    params![before.selection_id, v.code, plan_id],
-                    |r| r.get(0),
-                )
-                .map_err(|e| c.err(e))?;
-            if clash > 0 {
+            ensure_editable(c, &get_selection_tx(c, before.selection_id)?)?;
+            if code_taken(c, before.selection_id, &v.code, Some(plan_id))? {
                 return Err(SelectionError::CodeTaken(v.code.clone()));
             }
             c.tx.execute(
@@ -412,7 +448,7 @@ impl Store {
     pub fn remove_plan(&mut self, operator: &str, plan_id: i64) -> Result<(), SelectionError> {
         self.write(operator, |c| {
             let before = get_plan_tx(c, plan_id)?;
-            ensure_editable(&get_selection_tx(c, before.selection_id)?)?;
+            ensure_editable(c, &get_selection_tx(c, before.selection_id)?)?;
             c.tx.execute("DELETE FROM plan WHERE id = ?1", [plan_id]).map_err(|e| c.err(e))?;
             c.audit(crate::storage::audit::Action::PlanRemove, &format!("plan/{plan_id}"), Some(&json!(before)), None)?;
             Ok(())

@@ -69,11 +69,8 @@ impl Session {
         self.coordinator()?;
         let sel = self.store.get_selection(selection_id)?;
         let st = self.store.panel_state(selection_id)?;
-        let r = st
-            .rounds
-            .last()
-            .filter(|r| !r.closed)
-            .ok_or_else(|| Failure::from(Problem::new("panel.unknown_round").with("round", st.rounds.len() + 1)))?;
+        let r =
+            st.rounds.last().filter(|r| !r.closed).ok_or_else(|| Failure::from(Problem::new("panel.no_open_round")))?;
         let members: Vec<(String, String)> = st
             .members
             .iter()
@@ -91,7 +88,9 @@ impl Session {
         self.store.close_panel(&who, selection_id)
     }
 
+    /// Members' names stay on this laptop: only for someone signed in.
     pub fn panel_state(&self, selection_id: i64) -> Res<crate::panel::PanelState> {
+        self.who()?;
         self.store.panel_state(selection_id)
     }
 

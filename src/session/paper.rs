@@ -89,6 +89,7 @@ impl Session {
     }
 
     pub fn rechecks(&self, selection_id: i64) -> Res<Vec<Recheck>> {
+        self.who()?;
         self.store.rechecks(selection_id)
     }
 
@@ -118,6 +119,7 @@ impl Session {
     }
 
     pub fn boxes(&self, selection_id: i64) -> Res<Vec<BoxView>> {
+        self.who()?;
         self.store.list_boxes(selection_id)
     }
 

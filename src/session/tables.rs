@@ -18,6 +18,7 @@ impl Session {
     }
 
     pub fn tables(&self, selection_id: i64) -> Res<Vec<crate::tables::TableView>> {
+        self.who()?;
         self.store.tables(selection_id)
     }
 
@@ -76,7 +77,11 @@ impl Session {
         let tables: Vec<_> =
             self.store.tables(selection_id)?.into_iter().filter(|t| round.is_none_or(|r| t.round == r)).collect();
         if tables.is_empty() {
-            return Err(Problem::new("tables.bad_table").into());
+            return Err(match round {
+                Some(r) => Problem::new("tables.no_round").with("round", r),
+                None => Problem::new("tables.none_yet"),
+            }
+            .into());
         }
         let pdf =
             crate::pdf::table_sheets(&sel, &tables, &self.store.list_plans(selection_id)?, &settings.format, lang)?;

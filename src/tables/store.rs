@@ -63,9 +63,18 @@ impl Store {
         if sel.status == crate::selection::Status::Closed {
             return Err(p("paper.count_closed").into());
         }
-        let name = input.name.trim();
-        if name.is_empty() || input.round == 0 || input.round > 50 {
+        use crate::selection::{check_free_text, MAX_SHORT};
+        let name = check_free_text(&input.name, "name", MAX_SHORT, true)?;
+        let name = name.as_str();
+        let facilitator = check_free_text(&input.facilitator, "facilitator", MAX_SHORT, false)?;
+        let location = check_free_text(&input.location, "location", MAX_SHORT, false)?;
+        if input.round == 0 || input.round > 50 {
             return Err(p("tables.bad_table").into());
+        }
+        // Rounds follow each other: a table for round 3 needs one in round 2.
+        let last_round = self.tables(selection_id)?.iter().map(|t| t.round).max().unwrap_or(0);
+        if input.round > last_round + 1 {
+            return Err(p("tables.round_gap").with("round", input.round).with("next", last_round + 1).into());
         }
         // A round a drop-out was decided on is complete: no table joins it later
         // (the drop would no longer follow from its verdicts).
@@ -85,7 +94,7 @@ impl Store {
         plans.dedup();
         for c in &plans {
             if !all.contains(c) {
-                return Err(p("ballot.unknown_plan").with("code", c).into());
+                return Err(p("tables.unknown_plan").with("code", c).into());
             }
             if dropped.contains(c) {
                 return Err(p("tables.plan_dropped").with("code", c).into());
@@ -108,7 +117,7 @@ impl Store {
         let id = self.write_open(operator, selection_id, |c| {
             c.tx.execute(
                 "INSERT INTO conv_table (selection_id, round, name, facilitator, location, plans) VALUES (?1,?2,?3,?4,?5,?6)",
-                params![selection_id, input.round, name, input.facilitator.trim(), input.location.trim(), serde_json::to_string(&plans).expect("plain data serialises")],
+                params![selection_id, input.round, name, facilitator, location, serde_json::to_string(&plans).expect("plain data serialises")],
             )
             .map_err(|e| c.err(e))?;
             let id = c.tx.last_insert_rowid();
@@ -180,7 +189,7 @@ impl Store {
                 .with("table", &t.name)
                 .with("round", t.round)
                 .with("who", t.entered_by.unwrap_or_default())
-                .with("at", at.unwrap_or_default())
+                .with("at", crate::clock::belgian_hhmm(&at.unwrap_or_default()))
                 .into());
         }
         let mut problems = Vec::new();
@@ -202,6 +211,25 @@ impl Store {
         }
         for c in t.plans.iter().filter(|c| !seen.contains(*c)) {
             problems.push(p("tables.plan_missing").with("code", c));
+        }
+        // Conditions belong to "support with conditions", one per plan the table discussed.
+        let mut with_condition = std::collections::BTreeSet::new();
+        for (c, text) in &v.conditions {
+            if !matches!(settings.format, VerdictFormat::Support) {
+                problems.push(p("tables.conditions_support_only"));
+                break;
+            }
+            if !t.plans.contains(c) {
+                problems.push(p("tables.plan_not_discussed").with("code", c).with("table", &t.name));
+            } else if !with_condition.insert(c.clone()) {
+                problems.push(p("tables.condition_twice").with("code", c));
+            }
+            if let Err(f) = crate::selection::check_free_text(text, "condition", crate::selection::MAX_TITLE, false) {
+                problems.extend(f.problems);
+            }
+        }
+        if let Err(f) = crate::selection::check_free_text(&v.notes, "notes", crate::selection::MAX_DESCRIPTION, false) {
+            problems.extend(f.problems);
         }
         if problems.is_empty() {
             match &settings.format {
@@ -293,8 +321,17 @@ impl Store {
     pub fn drop_preview(&self, selection_id: i64, after_round: u32, threshold: &str) -> Result<Vec<String>, Failure> {
         let t = parse_threshold(threshold)
             .ok_or_else(|| Failure::from(p("tables.bad_threshold").with("value", threshold)))?;
+        let tables = self.tables(selection_id)?;
+        if !tables.iter().any(|t| t.round == after_round) {
+            return Err(p("tables.no_round").with("round", after_round).into());
+        }
         let (o, scores) = self.overview_scored(selection_id, Some(after_round), Lang::Nl)?;
-        Ok(o.ranking.iter().zip(&scores).filter(|(r, s)| !r.dropped && **s < t).map(|(r, _)| r.code.clone()).collect())
+        let dropped: Vec<String> =
+            o.ranking.iter().zip(&scores).filter(|(r, s)| !r.dropped && **s < t).map(|(r, _)| r.code.clone()).collect();
+        if !dropped.is_empty() && o.ranking.iter().filter(|r| !r.dropped).count() == dropped.len() {
+            return Err(p("tables.drop_all").with("round", after_round).into());
+        }
+        Ok(dropped)
     }
 
     /// The moderator confirms: these plans drop out after `after_round`.
@@ -305,6 +342,16 @@ impl Store {
         after_round: u32,
         threshold: &str,
     ) -> Result<Vec<String>, Failure> {
+        // One decision per round, in order, before the next round's tables
+        // are set up (they list the plans still in).
+        if let Some(last) = self.table_drops(selection_id)?.iter().map(|d| d.0).max() {
+            if after_round <= last {
+                return Err(p("tables.already_dropped").with("round", after_round).with("last", last).into());
+            }
+        }
+        if let Some(later) = self.tables(selection_id)?.iter().map(|t| t.round).filter(|r| *r > after_round).min() {
+            return Err(p("tables.later_tables").with("round", after_round).with("later", later).into());
+        }
         // Plans drop out on complete rounds only: the drop must follow from
         // verdicts that never change (the bundle's verifier recomputes it).
         let missing: Vec<String> = self
@@ -424,12 +471,13 @@ impl Store {
             return Err(p("paper.count_closed").into());
         }
         let tables = self.tables(selection_id)?;
+        if tables.is_empty() {
+            return Err(p("tables.none_yet").into());
+        }
         let missing: Vec<String> =
-            tables.iter().filter(|t| t.verdict.is_none()).map(|t| format!("{}/{}", t.round, t.name)).collect();
-        if tables.is_empty() || !missing.is_empty() {
-            return Err(p("tables.not_complete")
-                .with("tables", if tables.is_empty() { "—".into() } else { missing.join(", ") })
-                .into());
+            tables.iter().filter(|t| t.verdict.is_none()).map(|t| format!("{} ({})", t.name, t.round)).collect();
+        if !missing.is_empty() {
+            return Err(p("tables.not_complete").with("tables", missing.join(", ")).into());
         }
         self.write_open(operator, selection_id, |c| {
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])

@@ -159,17 +159,7 @@ impl Flow {
 /// last Sunday of March to the last Sunday of October, 01:00 UTC; the rule is
 /// written out so the same bundle prints the same report on any machine.
 pub fn belgian_time(at: &str, lang: Lang) -> Option<String> {
-    use time::{Date, Month, OffsetDateTime, Weekday};
-    let utc = OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()?;
-    let last_sunday = |month: Month| -> Option<OffsetDateTime> {
-        let mut d = Date::from_calendar_date(utc.year(), month, 31).ok()?;
-        while d.weekday() != Weekday::Sunday {
-            d = d.previous_day()?;
-        }
-        Some(d.with_hms(1, 0, 0).ok()?.assume_utc())
-    };
-    let summer = utc >= last_sunday(Month::March)? && utc < last_sunday(Month::October)?;
-    let local = utc.to_offset(time::UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).ok()?);
+    let local = crate::clock::belgian(at)?;
     let mut m = std::collections::BTreeMap::new();
     m.insert("date".to_string(), format!("{:02}-{:02}-{}", local.day(), u8::from(local.month()), local.year()));
     m.insert("time".to_string(), format!("{:02}:{:02}", local.hour(), local.minute()));

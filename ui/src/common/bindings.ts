@@ -307,13 +307,15 @@ export type RoundFormat = { "kind": "points", per_member: number, } | { "kind": 
 
 export type Member = { id: number, code: string, name: string, };
 
+export type AmendmentView = { after_round: number, plan: string, withdraw: boolean, merge_from: string | null, new_cost_cents: number | null, reason: string, };
+
 export type RoundState = { no: number, format: RoundFormat, present: Array<string>, 
 /**
  * Member codes who voted, never what they voted.
  */
 voted: Array<string>, closed: boolean, frozen: boolean, quorum_note: string | null, };
 
-export type PanelState = { members: Array<Member>, quorum: number, rounds: Array<RoundState>, amendments: Array<string>, };
+export type PanelState = { members: Array<Member>, quorum: number, rounds: Array<RoundState>, amendments: Array<AmendmentView>, };
 
 export type ProjectedPlan = { code: string, title: string, cost_cents: number, score_text: string, 
 /**

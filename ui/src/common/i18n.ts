@@ -30,8 +30,15 @@ export function t(key: string, params: Record<string, string | number | undefine
   return template.replace(/\{(\w+)\}/g, (m, name: string) => (params[name] !== undefined ? String(params[name]) : m));
 }
 
+/** A problem in the current language; a `field` value is a field's name in
+ * the code, shown by its word (`fieldname.<name>`). */
 export function problemText(p: Problem): string {
-  return t(`problem.${p.code}`, p.params as Record<string, string>);
+  const params = { ...(p.params as Record<string, string>) };
+  if (params.field !== undefined) {
+    const word = lookup(tables[current], `fieldname.${params.field}`);
+    if (word !== undefined) params.field = word;
+  }
+  return t(`problem.${p.code}`, params);
 }
 
 export function allKeys(l: Lang): string[] {

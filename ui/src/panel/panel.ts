@@ -174,7 +174,22 @@ export async function panelSetupTab(ctx: PanelCtx, s: Selection, plans: Plan[]):
             ? h(
                 "ul",
                 { id: "amendments" },
-                st.amendments.map((a) => h("li", {}, a.split("|").join(" · "))),
+                st.amendments.map((a) =>
+                  h(
+                    "li",
+                    {},
+                    t("report.note_amend", {
+                      round: a.after_round,
+                      plan: a.plan,
+                      reason: a.reason,
+                      what: a.withdraw
+                        ? t("report.amend_withdraw")
+                        : a.merge_from
+                          ? `${t("report.amend_merge")} ${a.merge_from}`
+                          : `${t("report.amend_cost")} ${formatEuro(a.new_cost_cents ?? 0, lang())}`,
+                    }),
+                  ),
+                ),
               )
             : null,
         ),
