@@ -258,6 +258,9 @@ fn a_round_needs_a_usable_format_people_present_and_votes() {
     assert_eq!(codes(&s.cast_vote(BP, r, "P01", &v(&[("WE01", 2)])).unwrap_err()), ["panel.approval_value"]);
     s.cast_vote(BP, r, "P01", &v(&[("WE01", 1), ("WE02", 1)])).unwrap();
     s.close_round(BP, r, None).unwrap();
+    // WE01 and WE02 tie at one mark each: the explanation says how the tie went.
+    let pkg = s.panel_package(BP, Lang::Nl).unwrap();
+    assert!(pkg.explanation.iter().any(|l| l.contains("WE01 > WE02")), "{:?}", pkg.explanation);
     let r = open(&mut s, RoundFormat::Ranking, &members(12)).unwrap();
     assert_eq!(codes(&s.cast_vote(BP, r, "P01", &v(&[("WE01", 1), ("WE02", 0)])).unwrap_err()), ["panel.rank_zero"]);
 }

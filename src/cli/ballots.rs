@@ -156,21 +156,24 @@ pub enum BoxCommand {
     },
 }
 
-pub fn print_boxes(boxes: &[wijkstem::paper::boxes::BoxView]) {
+pub fn print_boxes(boxes: &[wijkstem::paper::boxes::BoxView], lang: Lang) {
     for b in boxes {
-        println!(
-            "box {}\t{}\t{}\texpected {}\tentered {}\tsettled {}\twaiting {}\tdifferences {}\t{}{}",
-            b.id,
-            b.name,
-            b.location,
-            b.expected,
-            b.entered,
-            b.settled,
-            b.waiting,
-            b.differences,
-            if b.closed { "closed" } else { "open" },
-            b.override_reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
-        );
+        let mut m = std::collections::BTreeMap::new();
+        for (k, v) in [
+            ("id", b.id.to_string()),
+            ("name", b.name.clone()),
+            ("location", b.location.clone()),
+            ("expected", b.expected.to_string()),
+            ("entered", b.entered.to_string()),
+            ("settled", b.settled.to_string()),
+            ("waiting", b.waiting.to_string()),
+            ("differences", b.differences.to_string()),
+            ("state", t(lang, if b.closed { "cliout.closed" } else { "cliout.open" })),
+            ("override", b.override_reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()),
+        ] {
+            m.insert(k.to_string(), v);
+        }
+        println!("{}", wijkstem::i18n::tr(lang, "cliout.box_line", &m));
     }
 }
 
@@ -206,7 +209,7 @@ pub fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<
             println!("{} → {}", serials.len(), out.display());
         }
         BallotsCommand::Box { command } => match command {
-            BoxCommand::List { selection } => print_boxes(&s.boxes(*selection)?),
+            BoxCommand::List { selection } => print_boxes(&s.boxes(*selection)?, lang),
             BoxCommand::Add { selection, name, location, expected, cover } => {
                 let file = cover.as_deref().map(wijkstem::session::OutFile::create).transpose()?;
                 let b = s.create_box(
@@ -221,12 +224,14 @@ pub fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<
                     let sel = s.selection(*selection)?;
                     file.finish(&wijkstem::pdf::box_cover(&sel, b.id, &b.name, &b.location, b.expected, lang))?;
                 }
-                print_boxes(&[b]);
+                print_boxes(&[b], lang);
             }
             BoxCommand::Close { selection, box_id, override_reason } => {
-                print_boxes(&[s.close_box(*selection, *box_id, override_reason.as_deref())?])
+                print_boxes(&[s.close_box(*selection, *box_id, override_reason.as_deref())?], lang)
             }
-            BoxCommand::Reopen { selection, box_id, why } => print_boxes(&[s.reopen_box(*selection, *box_id, why)?]),
+            BoxCommand::Reopen { selection, box_id, why } => {
+                print_boxes(&[s.reopen_box(*selection, *box_id, why)?], lang)
+            }
         },
         BallotsCommand::Enter { selection, box_id } => {
             use std::io::BufRead;
@@ -354,20 +359,28 @@ pub fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<
             if *json {
                 println!("{}", serde_json::to_string_pretty(&v).expect("JSON values serialise"));
             } else {
-                println!(
-                    "{} — {}: printed {} entered {} settled {} waiting {} queue {} doubtful {}{}{}",
-                    v.wijk,
-                    v.edition,
-                    v.printed,
-                    v.entered,
-                    v.settled,
-                    v.waiting,
-                    v.queue,
-                    v.doubtful_open,
-                    if v.paused { " (paused)" } else { "" },
-                    if v.closed { " (closed)" } else { "" }
-                );
-                print_boxes(&v.boxes);
+                let mut m = std::collections::BTreeMap::new();
+                for (k, x) in [
+                    ("wijk", v.wijk.clone()),
+                    ("edition", v.edition.clone()),
+                    ("printed", v.printed.to_string()),
+                    ("entered", v.entered.to_string()),
+                    ("settled", v.settled.to_string()),
+                    ("waiting", v.waiting.to_string()),
+                    ("queue", v.queue.to_string()),
+                    ("doubtful", v.doubtful_open.to_string()),
+                ] {
+                    m.insert(k.to_string(), x);
+                }
+                let mut line = wijkstem::i18n::tr(lang, "cliout.progress_line", &m);
+                if v.paused {
+                    line.push_str(&format!(" ({})", t(lang, "cliout.paused")));
+                }
+                if v.closed {
+                    line.push_str(&format!(" ({})", t(lang, "cliout.closed")));
+                }
+                println!("{line}");
+                print_boxes(&v.boxes, lang);
             }
         }
         BallotsCommand::Close { selection } => s.close_count(*selection)?,

@@ -228,6 +228,9 @@ impl Store {
         let (e, out) = crate::tables::package(sel.budget_cents, &costs, &ranked, &[], &TieBreak::Lexicographic);
         let mut ids: Vec<String> = out.ids(&e).into_iter().map(String::from).collect();
         ids.sort();
-        Ok((ids, out.total_cost, out.steps.iter().map(|s| crate::explain::render_euro(&e, s, lang)).collect()))
+        // Every step in words, then every tie and how it was broken.
+        let mut explanation: Vec<String> = out.steps.iter().map(|s| crate::explain::render_euro(&e, s, lang)).collect();
+        explanation.extend(out.ties.iter().map(|t| crate::explain::render_tie(t, lang)));
+        Ok((ids, out.total_cost, explanation))
     }
 }
