@@ -408,3 +408,59 @@ fn explanation_reads_as_sentences_in_both_languages() {
     let en = wijkstem::explain::render(&e, &out.steps[1], Lang::En);
     assert!(en.contains("does not fit"), "{en}");
 }
+
+/// Plans, budget and method are set up before anyone votes: once ballots are
+/// printed, tables set up or a panel round opened, they are fixed (the votes
+/// refer to them). And a plan code is one code whatever its case.
+#[test]
+fn plans_are_fixed_once_counting_starts_and_codes_ignore_case() {
+    use wijkstem::i18n::Lang;
+    use wijkstem::panel::RoundFormat;
+    use wijkstem::paper::ballot::{BallotStyle, EntryRules};
+    use wijkstem::paper::PaperSettings;
+    use wijkstem::tables::{TableInput, TableSettings, VerdictFormat};
+    let mut s = Session::in_memory().unwrap();
+    common::sign_in(&mut s, "Anna").unwrap();
+    s.load_demo().unwrap();
+    let plan = |code: &str| PlanInput {
+        code: code.into(),
+        title: "Nieuw".into(),
+        description: String::new(),
+        cost_cents: 100_000,
+        initiator: String::new(),
+    };
+    // Case: "mm01" is the demo's MM01.
+    assert_eq!(codes(&s.add_plan(1, &plan("mm01")).unwrap_err()), ["selection.code_taken"]);
+    // Paper ballots: printing fixes the plans, the budget and the method.
+    s.add_plan(1, &plan("MM99")).unwrap();
+    let style = BallotStyle::Approval { min: 1, max: 3 };
+    s.set_paper_settings(1, &PaperSettings { style, double_entry: false, rules: EntryRules::default() }).unwrap();
+    s.print_ballots(1, 2, 2, Lang::Nl).unwrap();
+    assert_eq!(codes(&s.add_plan(1, &plan("MM98")).unwrap_err()), ["selection.counting_started_ballots"]);
+    let mm99 = s.plans(1).unwrap().into_iter().find(|p| p.code == "MM99").unwrap();
+    assert_eq!(codes(&s.remove_plan(mm99.id).unwrap_err()), ["selection.counting_started_ballots"]);
+    let sel = s.selection(1).unwrap();
+    let input =
+        SelectionInput { edition: sel.edition.clone(), wijk: sel.wijk.clone(), budget_cents: 1, method: sel.method };
+    assert_eq!(codes(&s.update_selection(1, &input).unwrap_err()), ["selection.counting_started_ballots"]);
+    assert_eq!(s.selection(1).unwrap().budget_cents, sel.budget_cents, "nothing changed");
+    // Gesprekstafels: a table set up fixes them.
+    s.set_table_settings(
+        2,
+        &TableSettings {
+            format: VerdictFormat::Points { per_participant: 5 },
+            min_participants: 1,
+            max_participants: 9,
+        },
+    )
+    .unwrap();
+    s.add_plan(2, &plan("ST99")).unwrap();
+    let table =
+        TableInput { round: 1, name: "T1".into(), facilitator: String::new(), location: String::new(), plans: vec![] };
+    s.add_table(2, &table).unwrap();
+    assert_eq!(codes(&s.add_plan(2, &plan("ST98")).unwrap_err()), ["selection.counting_started_tables"]);
+    // Panel: an opened round fixes them (amendments go through `amend`).
+    let present: Vec<String> = (1..=12).map(|i| format!("P{i:02}")).collect();
+    s.open_round(3, &RoundFormat::Points { per_member: 5 }, &present).unwrap();
+    assert_eq!(codes(&s.add_plan(3, &plan("WE99")).unwrap_err()), ["selection.counting_started_panel"]);
+}

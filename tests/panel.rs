@@ -263,4 +263,8 @@ fn a_round_needs_a_usable_format_people_present_and_votes() {
     assert!(pkg.explanation.iter().any(|l| l.contains("WE01 > WE02")), "{:?}", pkg.explanation);
     let r = open(&mut s, RoundFormat::Ranking, &members(12)).unwrap();
     assert_eq!(codes(&s.cast_vote(BP, r, "P01", &v(&[("WE01", 1), ("WE02", 0)])).unwrap_err()), ["panel.rank_zero"]);
+    s.cast_vote(BP, r, "P01", &v(&[("WE01", 1)])).unwrap();
+    s.close_round(BP, r, None).unwrap();
+    let r = open(&mut s, RoundFormat::Consent, &members(12)).unwrap();
+    assert_eq!(codes(&s.record_consent(BP, r, "P01", true, "toch bezwaar").unwrap_err()), ["panel.agree_or_object"]);
 }

@@ -535,3 +535,29 @@ fn cli_runs_a_whole_gesprekstafels_selection() {
         run("Vera", &["tables", "verdict", &sel, &t2, "--participants", "2", "--values", "A=2,B=6,C=2"]);
     assert!(!again && err.contains("afgesloten"), "{err}");
 }
+
+/// Rounds follow each other, and a table's name is checked like every name.
+#[test]
+fn table_rounds_follow_each_other_and_names_are_checked() {
+    let mut s = Session::in_memory().unwrap();
+    common::sign_in(&mut s, "Anna").unwrap();
+    s.load_demo().unwrap();
+    let settings = TableSettings {
+        format: VerdictFormat::Points { per_participant: 5 },
+        min_participants: 1,
+        max_participants: 9,
+    };
+    s.set_table_settings(ST, &settings).unwrap();
+    let table = |round: u32, name: &str| TableInput {
+        round,
+        name: name.into(),
+        facilitator: String::new(),
+        location: String::new(),
+        plans: vec![],
+    };
+    assert_eq!(codes(&s.add_table(ST, &table(2, "T1")).unwrap_err()), ["tables.round_gap"]);
+    s.add_table(ST, &table(1, "T9")).unwrap();
+    assert_eq!(codes(&s.add_table(ST, &table(1, "T\u{200b}9")).unwrap_err()), ["selection.bad_char"]);
+    assert_eq!(codes(&s.add_table(ST, &table(1, " ")).unwrap_err()), ["selection.empty"]);
+    assert_eq!(s.tables(ST).unwrap().len(), 1);
+}
