@@ -323,7 +323,7 @@ fn a_role_changed_meanwhile_counts_from_the_next_action() {
 #[test]
 fn reading_progress_or_the_panel_needs_a_sign_in() {
     let dir = tempfile::tempdir().unwrap();
-    let (s, _) = demo(&dir.path().join("w.sqlite"));
+    let (mut s, _) = demo(&dir.path().join("w.sqlite"));
     assert_eq!(codes(&s.progress(1, "greedy", Lang::Nl).unwrap_err()), ["session.not_signed_in"]);
     assert_eq!(codes(&s.projector(3, Lang::Nl).unwrap_err()), ["session.not_signed_in"]);
     assert_eq!(codes(&s.panel_package(3, Lang::Nl).unwrap_err()), ["session.not_signed_in"]);
@@ -332,6 +332,8 @@ fn reading_progress_or_the_panel_needs_a_sign_in() {
     assert_eq!(codes(&s.tables(2).unwrap_err()), ["session.not_signed_in"]);
     assert_eq!(codes(&s.boxes(1).unwrap_err()), ["session.not_signed_in"]);
     assert_eq!(codes(&s.rechecks(1).unwrap_err()), ["session.not_signed_in"]);
+    // Making a backup on request too (the automatic one needs nobody).
+    assert_eq!(codes(&s.backup_now().unwrap_err()), ["session.not_signed_in"]);
 }
 
 #[test]

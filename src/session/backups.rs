@@ -23,7 +23,14 @@ impl Session {
     }
 
     /// Make a backup now into the chosen folder.
+    /// A backup now, asked for by someone signed in.
     pub fn backup_now(&mut self) -> Res<crate::storage::backup::BackupInfo> {
+        self.who()?;
+        self.make_backup()
+    }
+
+    /// A backup now: asked for, or due (`backup_tick`, which needs no sign-in).
+    pub(super) fn make_backup(&mut self) -> Res<crate::storage::backup::BackupInfo> {
         let settings = self.store.backup_settings();
         let dir = settings.dir.clone().ok_or(crate::storage::backup::BackupError::NoDir)?;
         match self.store.backup_to(Path::new(&dir), settings.keep) {
@@ -57,7 +64,7 @@ impl Session {
                 .unwrap_or(true),
         };
         if due && open {
-            let _ = self.backup_now();
+            let _ = self.make_backup();
         }
         BackupStatus {
             settings,

@@ -134,7 +134,7 @@ impl Session {
         // Every closed box is a moment worth a backup and a checkpoint of the
         // chain's head beside it; a failing backup only warns.
         if let Some(dir) = self.store.backup_settings().dir {
-            let _ = self.backup_now();
+            let _ = self.make_backup();
             let _ = self.write_checkpoint(Path::new(&dir), selection_id, &b.name);
         }
         Ok(b)
