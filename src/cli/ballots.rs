@@ -357,7 +357,7 @@ pub fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<
         BallotsCommand::Progress { selection, json } => {
             let v = s.progress(*selection, "greedy", lang)?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&v).expect("JSON values serialise"));
+                super::args::print_json(&v);
             } else {
                 let mut m = std::collections::BTreeMap::new();
                 for (k, x) in [
@@ -415,7 +415,7 @@ pub fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<
                     "total_cost_cents": t.outcome.total_cost,
                     "explanation": t.outcome.steps.iter().map(|st| explain::render_euro(e, st, lang)).collect::<Vec<_>>(),
                 });
-                println!("{}", serde_json::to_string_pretty(&v).expect("JSON values serialise"));
+                super::args::print_json(&v);
             } else {
                 println!(
                     "printed {} valid {} blank {} invalid {} doubtful {} queue {}",

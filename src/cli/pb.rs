@@ -94,7 +94,7 @@ pub fn pb(command: &PbCommand, lang: Lang) -> Result<ExitCode, Failure> {
             "explanation": out.steps.iter().map(|s| explain::render(&e, s, lang)).collect::<Vec<_>>(),
             "steps": out.steps,
         });
-        println!("{}", serde_json::to_string_pretty(&v).expect("JSON values serialise"));
+        super::args::print_json(&v);
         return Ok(ExitCode::SUCCESS);
     }
     let label = |k: &str| t(lang, &format!("pb.{k}"));

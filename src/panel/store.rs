@@ -15,7 +15,7 @@ impl Store {
     pub fn add_member(&mut self, operator: &str, selection_id: i64, code: &str, name: &str) -> Result<Member, Failure> {
         self.panel_selection(selection_id)?;
         let code = code.trim().to_uppercase();
-        if code.is_empty() || code.len() > 12 || !code.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+        if code.is_empty() || code.len() > 12 || !code.chars().all(crate::selection::code_char) {
             return Err(p("panel.bad_member").into());
         }
         // The name stays on this laptop (cards, the moderator's grid); it is

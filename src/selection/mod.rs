@@ -186,9 +186,11 @@ pub fn check_free_text(value: &str, field: &'static str, max: usize, required: b
     check_text(value, field, max, required).map_err(Failure::from)
 }
 
-/// A code people type (plan, panel member): letters, digits, `-` and `_`.
-pub fn check_code_text(value: &str) -> Result<String, Failure> {
-    check_code(value).map_err(Failure::from)
+/// A character a code people type may hold (plan, panel member): letters,
+/// digits, `-` and `_` (codes are written in marks like `MM01,MM03`, in
+/// present lists and in pabulib vote lists).
+pub fn code_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '-' || c == '_'
 }
 
 fn check_text(value: &str, field: &'static str, max: usize, required: bool) -> Result<String, SelectionError> {
@@ -209,7 +211,7 @@ fn check_text(value: &str, field: &'static str, max: usize, required: bool) -> R
 /// screen, written in marks like `MM01,MM03` and in pabulib vote lists).
 fn check_code(value: &str) -> Result<String, SelectionError> {
     let v = check_text(value, "code", 20, true)?;
-    if !v.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+    if !v.chars().all(code_char) {
         return Err(SelectionError::BadCode(v));
     }
     Ok(v)

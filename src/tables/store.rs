@@ -349,17 +349,14 @@ impl Store {
                 return Err(p("tables.already_dropped").with("round", after_round).with("last", last).into());
             }
         }
-        if let Some(later) = self.tables(selection_id)?.iter().map(|t| t.round).filter(|r| *r > after_round).min() {
+        let tables = self.tables(selection_id)?;
+        if let Some(later) = tables.iter().map(|t| t.round).filter(|r| *r > after_round).min() {
             return Err(p("tables.later_tables").with("round", after_round).with("later", later).into());
         }
         // Plans drop out on complete rounds only: the drop must follow from
         // verdicts that never change (the bundle's verifier recomputes it).
-        let missing: Vec<String> = self
-            .tables(selection_id)?
-            .into_iter()
-            .filter(|t| t.round <= after_round && t.verdict.is_none())
-            .map(|t| t.name)
-            .collect();
+        let missing: Vec<String> =
+            tables.into_iter().filter(|t| t.round <= after_round && t.verdict.is_none()).map(|t| t.name).collect();
         if !missing.is_empty() {
             return Err(p("tables.drop_incomplete")
                 .with("round", after_round)
