@@ -176,25 +176,10 @@ fn round_cards_print_a_qr_per_present_member() {
 /// package checked by hand, an amendment, closing the panel.
 #[test]
 fn cli_runs_a_whole_panel() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("p.db");
-    let mut s = Session::open(&db).unwrap();
-    common::sign_in(&mut s, "Ann").unwrap();
-    drop(s);
-    let export = dir.path().join("export");
-    let run = |args: &[&str]| {
-        common::run_cli(Some(&db), Some("Ann"), "nl", args, None, &[("WIJKSTEM_EXPORT_DIR", export.as_os_str())])
-    };
-    let ok = |args: &[&str]| {
-        let (ok, out, err) = run(args);
-        assert!(ok, "{args:?}: {err}");
-        out.trim().to_string()
-    };
-    let sel =
-        ok(&["selection", "create", "--edition", "E", "--wijk", "Muide", "--budget", "10000", "--method", "panel"]);
-    for (code, title, cost) in [("A", "Bankjes", "3000"), ("B", "Bomen", "6000"), ("C", "Speeltuin", "5000")] {
-        ok(&["plans", "add", &sel, code, title, cost]);
-    }
+    let room = common::CliRoom::new();
+    let run = |args: &[&str]| room.run("Ann", args);
+    let ok = |args: &[&str]| room.ok(args);
+    let sel = room.selection("Muide", "panel");
     for m in ["M1", "M2", "M3"] {
         ok(&["panel", "member", &sel, m, &format!("Naam {m}")]);
     }

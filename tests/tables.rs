@@ -470,36 +470,14 @@ fn a_drop_out_must_follow_from_the_verdicts_of_complete_rounds() {
 /// hand, sheets printed, closing by a coordinator only, nothing after closing.
 #[test]
 fn cli_runs_a_whole_gesprekstafels_selection() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.db");
-    let mut s = Session::open(&db).unwrap();
+    let room = common::CliRoom::new();
+    let mut s = Session::open(&room.db).unwrap();
     common::sign_in(&mut s, "Ann").unwrap();
     s.add_to_roster("Vera", wijkstem::roster::Role::Volunteer, common::TEST_PIN).unwrap();
     drop(s);
-    let export = dir.path().join("export");
-    let run = |who: &str, args: &[&str]| {
-        common::run_cli(Some(&db), Some(who), "nl", args, None, &[("WIJKSTEM_EXPORT_DIR", export.as_os_str())])
-    };
-    let ok = |args: &[&str]| {
-        let (ok, out, err) = run("Ann", args);
-        assert!(ok, "{args:?}: {err}");
-        out.trim().to_string()
-    };
-    let sel = ok(&[
-        "selection",
-        "create",
-        "--edition",
-        "E",
-        "--wijk",
-        "Ledeberg",
-        "--budget",
-        "10.000",
-        "--method",
-        "tables",
-    ]);
-    for (code, title, cost) in [("A", "Bankjes", "3000"), ("B", "Bomen", "6000"), ("C", "Speeltuin", "5000")] {
-        ok(&["plans", "add", &sel, code, title, cost]);
-    }
+    let run = |who: &str, args: &[&str]| room.run(who, args);
+    let ok = |args: &[&str]| room.ok(args);
+    let sel = room.selection("Ledeberg", "tables");
     let (bad, _, err) = run("Ann", &["plans", "add", &sel, "D", "Kapot", "veel"]);
     assert!(!bad && err.contains("‘veel’ is geen bedrag"), "{err}");
     ok(&["tables", "settings", &sel, "--format", "points:5", "--min", "2", "--max", "10"]);

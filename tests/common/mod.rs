@@ -230,3 +230,55 @@ pub fn sign_in(
     s.add_to_roster(name, Role::Coordinator, TEST_PIN)?;
     s.sign_in(name, TEST_PIN)
 }
+
+/// A database driven through the CLI only, as Ann (coordinator, set up on
+/// an empty roster), printing into its own export folder.
+pub struct CliRoom {
+    _dir: tempfile::TempDir,
+    pub db: std::path::PathBuf,
+    export: std::path::PathBuf,
+}
+
+impl CliRoom {
+    pub fn new() -> CliRoom {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("w.db");
+        let mut s = wijkstem::session::Session::open(&db).unwrap();
+        sign_in(&mut s, "Ann").unwrap();
+        let export = dir.path().join("export");
+        CliRoom { _dir: dir, db, export }
+    }
+
+    /// The CLI as `who`: (success, stdout, stderr).
+    pub fn run(&self, who: &str, args: &[&str]) -> (bool, String, String) {
+        run_cli(Some(&self.db), Some(who), "nl", args, None, &[("WIJKSTEM_EXPORT_DIR", self.export.as_os_str())])
+    }
+
+    /// The CLI as Ann, expected to succeed: its output, trimmed.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let (ok, out, err) = self.run("Ann", args);
+        assert!(ok, "{args:?}: {err}");
+        out.trim().to_string()
+    }
+
+    /// A selection of `method` in `wijk` with € 10.000 and plans A € 3.000,
+    /// B € 6.000, C € 5.000, made on the command line; its id.
+    pub fn selection(&self, wijk: &str, method: &str) -> String {
+        let sel = self.ok(&[
+            "selection",
+            "create",
+            "--edition",
+            "E",
+            "--wijk",
+            wijk,
+            "--budget",
+            "10.000",
+            "--method",
+            method,
+        ]);
+        for (code, title, cost) in [("A", "Bankjes", "3000"), ("B", "Bomen", "6000"), ("C", "Speeltuin", "5000")] {
+            self.ok(&["plans", "add", &sel, code, title, cost]);
+        }
+        sel
+    }
+}
