@@ -244,15 +244,19 @@ fn pins_are_stored_salted_and_slow_and_names_compared_as_people_read_them() {
     assert_eq!(codes(&s.sign_in("Bram", "1234").unwrap_err()), ["roster.inactive"]);
 }
 
+/// The demo at `db`, then a volunteer with the file makes herself
+/// coordinator with sqlite3, outside Wijkstem.
+fn lotte_made_coordinator_outside(db: &Path) {
+    drop(demo(db));
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.execute("UPDATE roster SET role = 'coordinator' WHERE name = 'Lotte'", []).unwrap();
+}
+
 #[test]
 fn a_role_changed_in_the_database_is_named_by_audit_verify() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("w.sqlite");
-    drop(demo(&db));
-    // A volunteer with the file makes herself coordinator with sqlite3.
-    let c = rusqlite::Connection::open(&db).unwrap();
-    c.execute("UPDATE roster SET role = 'coordinator' WHERE name = 'Lotte'", []).unwrap();
-    drop(c);
+    lotte_made_coordinator_outside(&db);
     let s = Session::open(&db).unwrap();
     let b = s.audit_verify().unwrap().broken_at.expect("found");
     assert_eq!(b.kind, "record_changed");
@@ -266,10 +270,7 @@ fn a_role_changed_in_the_database_is_named_by_audit_verify() {
 fn an_outside_edit_is_not_laundered_by_the_apps_next_change_of_that_record() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("w.sqlite");
-    drop(demo(&db));
-    let c = rusqlite::Connection::open(&db).unwrap();
-    c.execute("UPDATE roster SET role = 'coordinator' WHERE name = 'Lotte'", []).unwrap();
-    drop(c);
+    lotte_made_coordinator_outside(&db);
     // Lotte changes her own PIN: the app would claim the edited row as its own.
     let mut s = Session::open(&db).unwrap();
     s.authenticate("Lotte", "1357").unwrap();
