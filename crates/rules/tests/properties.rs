@@ -324,3 +324,63 @@ fn ties_are_recorded_and_the_lottery_is_reproducible() {
     assert_eq!(mes.ids(&e), ["A", "B"]);
     assert!(!mes.ties.is_empty());
 }
+
+/// Larger elections than the proptest ones (up to 300 voters, long add1
+/// schedules of up to a few thousand steps), where the search skips most
+/// steps through its certificates (`cert`, `follow`): still the literal
+/// procedure's outcome, for both variants and both satisfactions.
+#[test]
+fn add1_equals_one_run_per_unit_on_longer_schedules() {
+    let mut state = 0x2545F4914F6CDD1Du64;
+    let mut rnd = move |m: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % m
+    };
+    let mut skipped = 0usize;
+    for _ in 0..24 {
+        let np = 3 + rnd(8) as usize;
+        let projects: Vec<Project> =
+            (0..np).map(|i| Project { id: format!("p{i}"), cost: 50 * (50 + rnd(900) as i64) }).collect();
+        let popular: Vec<u64> = (0..np).map(|_| 1 + rnd(6)).collect();
+        let mut ballots = Vec::new();
+        for _ in 0..20 + rnd(280) {
+            let mut items = Vec::new();
+            for p in 0..np as u32 {
+                if rnd(7) < popular[p as usize] {
+                    items.push((p, 1 + rnd(4)));
+                }
+            }
+            ballots.push(Ballot { weight: 1 + rnd(2), items });
+        }
+        let e = Election { budget: 50 * (200 + rnd(2500) as i64), projects, ballots, unit_scale: 1 };
+        if e.num_voters() == 0 {
+            continue;
+        }
+        let start = e.budget as f64 / e.num_voters() as f64;
+        for sat in [Satisfaction::Cost, Satisfaction::Points] {
+            for variant in [Add1Variant::Pabutools, Add1Variant::Official] {
+                let rank = TieBreak::Lexicographic.rank(&e);
+                let out = rules::mes_add1(&e, sat, variant, &rank, &TieBreak::Lexicographic);
+                let slow = sorted(rules::mes_add1_linear(&e, sat, variant, &rank, &TieBreak::Lexicographic));
+                assert_eq!(sorted(out.selected.clone()), slow, "{e:?} {sat:?} {variant:?}");
+                let (runs, per_voter) = out
+                    .steps
+                    .iter()
+                    .find_map(|s| match s {
+                        Step::Add1 { runs, per_voter_budget, .. } => {
+                            Some((*runs, per_voter_budget.parse::<f64>().unwrap()))
+                        }
+                        _ => None,
+                    })
+                    .unwrap();
+                // The literal procedure ran once per step up to the one kept.
+                let steps = (per_voter - start).max(0.0).round() as usize + 1;
+                skipped += steps.saturating_sub(runs);
+            }
+        }
+    }
+    // The certificates were used, not only one run per step.
+    assert!(skipped > 10_000, "only {skipped} steps skipped");
+}

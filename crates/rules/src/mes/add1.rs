@@ -59,6 +59,13 @@ impl<'p, 'a> Add1<'p, 'a> {
         run.execute(rank, tb, true)
     }
 
+    /// MES at step `hi` with the choices `seq` made at an earlier step (see
+    /// `follow`): `Some` with the prices at `hi` when every step between
+    /// makes the same choices.
+    fn follow(&self, hi: i64, seq: &[(usize, Iv)], rank: &[usize]) -> Option<Vec<(usize, Iv)>> {
+        Run::new(self.prep, self.budget_at(hi)).follow(seq, rank)
+    }
+
     fn feasible(&self, sel: &[usize]) -> bool {
         self.prep.e.cost_of(sel) <= self.prep.e.budget
     }
@@ -83,7 +90,8 @@ impl<'p, 'a> Add1<'p, 'a> {
 /// exhaustive), without one MES run per unit.
 ///
 /// Each run certifies the last step up to which its decisions, hence its
-/// outcome, stay the same (`cert`), and the next run starts just past it.
+/// outcome, stay the same (`cert`), runs further on that follow its choices
+/// stretch that (`follow`), and the next run starts just past it.
 /// Every step from 0 up to the stopping step is covered by a run or by a
 /// certificate, in order, so the first stopping step is found exactly as
 /// the literal procedure finds it, however the outcome moves with the
@@ -97,8 +105,12 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
     let mut runs = 0usize;
     let mut k = 0i64;
     // The run whose outcome reaches the step before k, and the step it was
-    // run at (its explanation's prices are that step's).
-    let mut prev: Option<(i64, RunResult)> = None;
+    // run at (its explanation's prices are that step's); `None` for a run
+    // made by `follow`, which records no explanation.
+    let mut prev: Option<(i64, Option<RunResult>)> = None;
+    // How far past the last covered step the next `follow` reaches: doubled
+    // when it holds, cut when it does not.
+    let mut stride = 16i64;
     // A certifying run costs more than a plain one. Where even two steps
     // cannot be certified (the outcome changes at almost every unit, as in
     // the largest elections), the next steps are run plainly, two at a
@@ -152,12 +164,37 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
                 // and the previous run's outcome reaches step k − 1.
                 // Its explanation shows that step's prices: rerun unless it was run there.
                 let (pk, pres) = prev.take().expect("plain MES stays within budget");
-                let keep = if pk == k - 1 { Some(pres) } else { None };
+                let keep = if pk == k - 1 { pres } else { None };
                 break 'search (k - 1, keep, "next step over budget");
             }
             debug_assert_eq!(at, k);
-            prev = Some((at, res));
+            prev = Some((at, Some(res)));
             k = reach + 1;
+        }
+        if plain_left > 0 {
+            continue;
+        }
+        // Stretch the last run's outcome with runs further on that follow its
+        // choices (`follow`), each the start of the next stretch.
+        let Some((_, Some(last))) = &prev else { continue };
+        let mut seq = last.chosen.clone();
+        loop {
+            // Never up to k_max: every plan is funded there, which stops add1.
+            let hi = (k - 1).saturating_add(stride).min(add1.k_max - 1);
+            if hi < k {
+                break;
+            }
+            runs += 1;
+            match add1.follow(hi, &seq, rank) {
+                Some(at_hi) => {
+                    seq = at_hi;
+                    prev = Some((hi, None));
+                    k = hi + 1;
+                    stride = stride.saturating_mul(2);
+                }
+                None if stride > 1 => stride = (stride / 4).max(1),
+                None => break,
+            }
         }
     };
     // The explanation's prices are those of the step kept.

@@ -13,8 +13,9 @@
 //!   run per currency unit of per-voter budget) without assuming anything
 //!   about how the outcome moves with the budget: each certifying run also
 //!   proves how many further steps its decisions stay the same for
-//!   (`cert`), and those steps are skipped; where certificates stay short
-//!   the steps are run one by one, two at a time.
+//!   (`cert`), a run further on can prove that every step between makes the
+//!   same choices (`follow`), and those steps are skipped; where
+//!   certificates stay short the steps are run one by one, two at a time.
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -25,6 +26,10 @@ use super::{decimal, Election, Outcome, Step, Tie, TieAt, TieBreak};
 
 mod add1;
 mod cert;
+mod follow;
+mod iv;
+
+use iv::{div_iv, iv_cmp, sum_bounds, Iv};
 
 pub use add1::{add1_stop_profile, mes_add1, mes_add1_linear};
 
@@ -56,70 +61,16 @@ fn to_f64(r: &BigRational) -> f64 {
     r.to_f64().unwrap_or(f64::INFINITY)
 }
 
-/// A closed float interval that surely contains an exact value: every
-/// operation is rounded to nearest and then widened by one ulp outward.
+/// A supporter still holding money, as `affordability` sees it.
 #[derive(Clone, Copy, Debug)]
-struct Iv {
-    lo: f64,
-    hi: f64,
-}
-
-impl Iv {
-    fn of(r: &BigRational) -> Iv {
-        let f = to_f64(r);
-        // to_f64 is within one ulp; two ulps either way is certainly safe.
-        Iv { lo: f.next_down().next_down(), hi: f.next_up().next_up() }
-    }
-    fn exact(x: f64) -> Iv {
-        Iv { lo: x, hi: x }
-    }
-    fn sub(self, o: Iv) -> Iv {
-        Iv { lo: (self.lo - o.hi).next_down(), hi: (self.hi - o.lo).next_up() }
-    }
-    fn add(self, o: Iv) -> Iv {
-        Iv { lo: (self.lo + o.lo).next_down(), hi: (self.hi + o.hi).next_up() }
-    }
-    /// An integer, exactly when it fits an f64 and within an ulp otherwise.
-    fn of_i128(c: i128) -> Iv {
-        let f = c as f64;
-        if c.unsigned_abs() < (1u128 << 53) {
-            Iv::exact(f)
-        } else {
-            Iv { lo: f.next_down(), hi: f.next_up() }
-        }
-    }
-    /// A non-negative integer of any size (above i128::MAX it rounds to the
-    /// same f64 as i128::MAX does).
-    fn of_u128(k: u128) -> Iv {
-        Iv::of_i128(k.min(i128::MAX as u128) as i128)
-    }
-    /// Multiply by a non-negative integer.
-    fn mul_u128(self, k: u128) -> Iv {
-        let kf = Iv::of_u128(k);
-        let lo = if self.lo >= 0.0 { self.lo * kf.lo } else { self.lo * kf.hi };
-        let hi = if self.hi >= 0.0 { self.hi * kf.hi } else { self.hi * kf.lo };
-        Iv { lo: lo.next_down(), hi: hi.next_up() }
-    }
-    /// Multiply by a non-negative integer (exact as f64 below 2^53).
-    fn scale(self, k: u64) -> Iv {
-        if k >= 1 << 53 {
-            return self.mul_u128(k as u128);
-        }
-        let k = k as f64;
-        Iv { lo: (self.lo * k).next_down(), hi: (self.hi * k).next_up() }
-    }
-}
-
-/// Compare an exact quantity known by interval `a` with interval `b`:
-/// `Some(ordering)` when the intervals decide it, `None` when they overlap.
-fn iv_cmp(a: Iv, b: Iv) -> Option<std::cmp::Ordering> {
-    if a.hi < b.lo {
-        Some(std::cmp::Ordering::Less)
-    } else if a.lo > b.hi {
-        Some(std::cmp::Ordering::Greater)
-    } else {
-        None
-    }
+struct Live {
+    g: u32,
+    /// The group's weight, as an f64 (exact: below 2^53).
+    w: f64,
+    /// The utility, as an integer and as an f64 (exact: below 2^53).
+    s: u64,
+    sf: f64,
+    b: Iv,
 }
 
 /// Everything about an election that does not change between MES runs.
@@ -135,6 +86,9 @@ struct Prep<'a> {
     total_sat: Vec<u128>,
     n: u64,
     sat: Satisfaction,
+    /// Every weight and utility is an integer below 2^53, so exact as an
+    /// f64: `sum_bounds` and the fast interval checks may be used.
+    small: bool,
 }
 
 impl<'a> Prep<'a> {
@@ -169,7 +123,20 @@ impl<'a> Prep<'a> {
                 }
             }
         }
-        Prep { e, weights, supporters, eligible, free, total_sat, n: e.num_voters(), sat }
+        let small = weights.iter().all(|&w| w < 1 << 53)
+            && supporters.iter().flatten().all(|&(_, s)| s < 1 << 53)
+            && e.projects.iter().all(|p| p.cost.unsigned_abs() < 1 << 53);
+        Prep { e, weights, supporters, eligible, free, total_sat, n: e.num_voters(), sat, small }
+    }
+
+    /// Per plan, a lower bound on its price in any round of any run: what it
+    /// would cost per unit of utility if every supporter could pay its share.
+    fn price_floors(&self) -> Vec<f64> {
+        let mut floor = vec![f64::INFINITY; self.e.projects.len()];
+        for &p in &self.eligible {
+            floor[p] = div_iv(Iv::of_i128(self.e.projects[p].cost as i128), self.total_sat[p]).lo;
+        }
+        floor
     }
 }
 
@@ -200,7 +167,7 @@ struct Run<'p, 'a> {
     rounds: Vec<Afford>,
     rho_exact: std::cell::RefCell<Vec<Option<BigRational>>>,
     /// A reused buffer for `affordability`.
-    scratch: std::cell::RefCell<Vec<(usize, u64, Iv)>>,
+    scratch: std::cell::RefCell<(Vec<Live>, Vec<bool>)>,
     /// When set, the run also works out how far along the add1 schedule its
     /// decisions stay the same (see `cert`).
     cert: Option<cert::Cert>,
@@ -246,15 +213,8 @@ struct RunResult {
     ties: Vec<Tie>,
     /// For a certifying run: the last add1 step with the same decisions.
     reach: Option<i64>,
-}
-
-/// x / d as a guaranteed interval (d may be too large for an exact f64).
-fn div_iv(x: Iv, d: u128) -> Iv {
-    // d as f64 is within half an ulp; above 2^53 take both neighbours.
-    let df = Iv::of_u128(d);
-    let lo = if x.lo >= 0.0 { x.lo / df.hi } else { x.lo / df.lo };
-    let hi = if x.hi >= 0.0 { x.hi / df.lo } else { x.hi / df.hi };
-    Iv { lo: lo.next_down().next_down(), hi: hi.next_up().next_up() }
+    /// The plans chosen round by round, with their prices (see `follow`).
+    chosen: Vec<(usize, Iv)>,
 }
 
 impl<'p, 'a> Run<'p, 'a> {
@@ -269,7 +229,7 @@ impl<'p, 'a> Run<'p, 'a> {
             budget_iv: vec![b0_iv; groups],
             rounds: Vec::new(),
             rho_exact: std::cell::RefCell::new(Vec::new()),
-            scratch: std::cell::RefCell::new(Vec::new()),
+            scratch: std::cell::RefCell::new((Vec::new(), Vec::new())),
             cert: None,
         }
     }
@@ -338,33 +298,51 @@ impl<'p, 'a> Run<'p, 'a> {
     /// utility at which its supporters can pay for it, the poorest paying all
     /// they have), or `None` if its supporters together cannot afford it.
     fn affordability(&self, q: usize) -> Option<Afford> {
-        // One buffer reused across calls: a large election calls this
+        // Buffers reused across calls: a large election calls this
         // thousands of times per run.
-        let mut live = std::mem::take(&mut *self.scratch.borrow_mut());
+        let (mut live, mut is_poor) = std::mem::take(&mut *self.scratch.borrow_mut());
         live.clear();
-        live.extend(
-            self.prep.supporters[q]
-                .iter()
-                .filter(|&&(g, _)| !self.exhausted[g as usize])
-                .map(|&(g, s)| (g as usize, s, self.budget_iv[g as usize])),
-        );
-        let out = self.affordability_of(q, &live);
-        *self.scratch.borrow_mut() = live;
+        for &(g, s) in &self.prep.supporters[q] {
+            if !self.exhausted[g as usize] {
+                let w = self.prep.weights[g as usize] as f64;
+                live.push(Live { g, w, s, sf: s as f64, b: self.budget_iv[g as usize] });
+            }
+        }
+        let out = self.affordability_of(q, &live, &mut is_poor);
+        *self.scratch.borrow_mut() = (live, is_poor);
         out
     }
 
-    fn affordability_of(&self, q: usize, live: &[(usize, u64, Iv)]) -> Option<Afford> {
+    /// Σ weight·budget over `live` (where `pick` holds) as a guaranteed interval.
+    fn money(&self, live: &[Live], pick: impl Fn(usize) -> bool) -> Iv {
+        if self.prep.small {
+            let (mut lo, mut hi, mut m) = (0.0f64, 0.0f64, 0usize);
+            for (i, x) in live.iter().enumerate() {
+                if pick(i) {
+                    // A budget is never negative: its interval's lower end may be.
+                    lo += x.w * x.b.lo.max(0.0);
+                    hi += x.w * x.b.hi;
+                    m += 1;
+                }
+            }
+            return sum_bounds(lo, hi, m);
+        }
+        let mut sum = Iv::exact(0.0);
+        for (i, x) in live.iter().enumerate() {
+            if pick(i) {
+                sum = sum.add(x.b.scale(self.prep.weights[x.g as usize]));
+            }
+        }
+        sum
+    }
+
+    fn affordability_of(&self, q: usize, live: &[Live], is_poor: &mut Vec<bool>) -> Option<Afford> {
         let cost = self.prep.e.projects[q].cost;
-        let w = &self.prep.weights;
 
         // Can they pay for it at all?
-        let mut avail = Iv::exact(0.0);
-        for &(g, _, b) in live {
-            avail = avail.add(b.scale(w[g]));
-        }
-        let affordable = match iv_cmp(avail, Iv::of_i128(cost as i128)) {
+        let affordable = match iv_cmp(self.money(live, |_| true), Iv::of_i128(cost as i128)) {
             Some(o) => o != std::cmp::Ordering::Less,
-            None => self.exact_sum(live.iter().map(|x| x.0)) >= rat(cost),
+            None => self.exact_sum(live.iter().map(|x| x.g as usize)) >= rat(cost),
         };
         if !affordable {
             return None;
@@ -373,20 +351,21 @@ impl<'p, 'a> Run<'p, 'a> {
         // Guess who pays everything (pabutools' poor/rich iteration, on
         // interval midpoints), then prove the guess with intervals.
         let mid = |b: Iv| (b.lo + b.hi) * 0.5;
-        let mut is_poor = vec![false; live.len()];
+        is_poor.clear();
+        is_poor.resize(live.len(), false);
+        let mut den: f64 = live.iter().map(|x| x.w * x.sf).sum();
+        let mut paid = 0.0f64;
         loop {
-            let den: u128 =
-                live.iter().zip(&is_poor).filter(|(_, &p)| !p).map(|(&(g, s, _), _)| w[g] as u128 * s as u128).sum();
-            if den == 0 {
+            if den <= 0.0 {
                 break;
             }
-            let paid: f64 =
-                live.iter().zip(&is_poor).filter(|(_, &p)| p).map(|(&(g, _, b), _)| w[g] as f64 * mid(b)).sum();
-            let rho = (cost as f64 - paid) / den as f64;
+            let rho = (cost as f64 - paid) / den;
             let mut changed = false;
-            for (i, &(_, s, b)) in live.iter().enumerate() {
-                if !is_poor[i] && mid(b) < rho * s as f64 {
-                    is_poor[i] = true;
+            for (x, p) in live.iter().zip(is_poor.iter_mut()) {
+                if !*p && mid(x.b) < rho * x.sf {
+                    *p = true;
+                    den -= x.w * x.sf;
+                    paid += x.w * mid(x.b);
                     changed = true;
                 }
             }
@@ -394,12 +373,12 @@ impl<'p, 'a> Run<'p, 'a> {
                 break;
             }
         }
-        if let Some(a) = self.proven_by_intervals(cost, live, &is_poor) {
+        if let Some(a) = self.proven_by_intervals(cost, live, is_poor) {
             return Some(a);
         }
         // The intervals cannot decide (a near or exact tie of a budget with
         // the price): settle it exactly.
-        let exact = match self.verify_partition(cost, live, &is_poor) {
+        let exact = match self.verify_partition(cost, live, is_poor) {
             Some(x) => x,
             None => {
                 let mut is_poor = vec![false; live.len()];
@@ -407,8 +386,8 @@ impl<'p, 'a> Run<'p, 'a> {
                     let rho = self.rho_for(cost, live, &is_poor)?;
                     let rho_iv = Iv::of(&rho);
                     let mut changed = false;
-                    for (i, &(g, s, _)) in live.iter().enumerate() {
-                        if !is_poor[i] && self.cmp_budget(g, &rho, rho_iv, s) == std::cmp::Ordering::Less {
+                    for (i, x) in live.iter().enumerate() {
+                        if !is_poor[i] && self.cmp_budget(x.g as usize, &rho, rho_iv, x.s) == std::cmp::Ordering::Less {
                             is_poor[i] = true;
                             changed = true;
                         }
@@ -420,9 +399,8 @@ impl<'p, 'a> Run<'p, 'a> {
             }
         };
         let (rho, is_poor) = exact;
-        let den = live.iter().zip(&is_poor).filter(|(_, &p)| !p).map(|(&(g, s, _), _)| w[g] as u128 * s as u128).sum();
-        let mut poor: Vec<u32> =
-            live.iter().zip(&is_poor).filter(|(_, &p)| p).map(|(&(g, _, _), _)| g as u32).collect();
+        let den = self.utility_of(live, &is_poor);
+        let mut poor: Vec<u32> = live.iter().zip(&is_poor).filter(|(_, &p)| p).map(|(x, _)| x.g).collect();
         poor.sort_unstable();
         Some(Afford { iv: Iv::of(&rho), cost, den, poor, exact: Some(rho) })
     }
@@ -430,62 +408,71 @@ impl<'p, 'a> Run<'p, 'a> {
     /// Interval proof of a partition: every poor supporter has at most ρ·s and
     /// every other at least ρ·s, for every ρ in the interval. Then the exact ρ
     /// (in the interval) solves Σ min(b, ρ·s) = cost, whose solution is unique.
-    fn proven_by_intervals(&self, cost: i64, live: &[(usize, u64, Iv)], is_poor: &[bool]) -> Option<Afford> {
-        let w = &self.prep.weights;
-        let mut den: u128 = 0;
-        let mut paid = Iv::exact(0.0);
-        for (&(g, s, b), &p) in live.iter().zip(is_poor) {
-            if p {
-                paid = paid.add(b.scale(w[g]));
-            } else {
-                den += w[g] as u128 * s as u128;
-            }
-        }
+    fn proven_by_intervals(&self, cost: i64, live: &[Live], is_poor: &[bool]) -> Option<Afford> {
+        let den = self.utility_of(live, is_poor);
         if den == 0 {
             return None;
         }
+        let paid = self.money(live, |i| is_poor[i]);
         let rho = div_iv(Iv::of_i128(cost as i128).sub(paid), den);
         if rho.lo <= 0.0 {
             return None;
         }
-        for (&(_, s, b), &p) in live.iter().zip(is_poor) {
-            let price = rho.scale(s);
-            let ok = if p { b.hi <= price.lo } else { b.lo >= price.hi };
-            if !ok {
-                return None;
+        if self.prep.small {
+            // ρ's ends moved outward by a few roundings, so that one rounded
+            // product with an exact `s` below 2^53 still errs outward:
+            // fl(lo·s) ≤ lo·s·(1 + u) < ρ.lo·s, fl(hi·s) ≥ hi·s·(1 − u) > ρ.hi·s.
+            let lo = (rho.lo * (1.0 - 2.0 * f64::EPSILON)).next_down();
+            let hi = (rho.hi * (1.0 + 2.0 * f64::EPSILON)).next_up();
+            for (x, &p) in live.iter().zip(is_poor) {
+                let ok = if p { x.b.hi <= lo * x.sf } else { x.b.lo >= hi * x.sf };
+                if !ok {
+                    return None;
+                }
+            }
+        } else {
+            for (x, &p) in live.iter().zip(is_poor) {
+                let price = rho.scale(x.s);
+                let ok = if p { x.b.hi <= price.lo } else { x.b.lo >= price.hi };
+                if !ok {
+                    return None;
+                }
             }
         }
-        let mut poor: Vec<u32> = live.iter().zip(is_poor).filter(|(_, &p)| p).map(|(&(g, _, _), _)| g as u32).collect();
-        poor.sort_unstable();
+        // In `live`'s order, which is the supporters' order: by group.
+        let poor: Vec<u32> = live.iter().zip(is_poor).filter(|(_, &p)| p).map(|(x, _)| x.g).collect();
+        debug_assert!(poor.windows(2).all(|w| w[0] < w[1]));
         Some(Afford { iv: rho, cost, den, poor, exact: None })
     }
 
+    /// Σ weight·utility of the supporters not paying all they have.
+    fn utility_of(&self, live: &[Live], is_poor: &[bool]) -> u128 {
+        live.iter()
+            .zip(is_poor)
+            .filter(|(_, &p)| !p)
+            .map(|(x, _)| self.prep.weights[x.g as usize] as u128 * x.s as u128)
+            .sum()
+    }
+
     /// ρ = (cost − what the poor pay) / (utility of the rest), exactly.
-    fn rho_for(&self, cost: i64, live: &[(usize, u64, Iv)], is_poor: &[bool]) -> Option<BigRational> {
-        let w = &self.prep.weights;
-        let den: u128 =
-            live.iter().zip(is_poor).filter(|(_, &p)| !p).map(|(&(g, s, _), _)| w[g] as u128 * s as u128).sum();
+    fn rho_for(&self, cost: i64, live: &[Live], is_poor: &[bool]) -> Option<BigRational> {
+        let den = self.utility_of(live, is_poor);
         if den == 0 {
             return None;
         }
-        let contrib = self.exact_sum(live.iter().zip(is_poor).filter(|(_, &p)| p).map(|(&(g, _, _), _)| g));
+        let contrib = self.exact_sum(live.iter().zip(is_poor).filter(|(_, &p)| p).map(|(x, _)| x.g as usize));
         Some((rat(cost) - contrib) / rat(den))
     }
 
     /// Exact check of a partition (see `proven_by_intervals`).
-    fn verify_partition(
-        &self,
-        cost: i64,
-        live: &[(usize, u64, Iv)],
-        is_poor: &[bool],
-    ) -> Option<(BigRational, Vec<bool>)> {
+    fn verify_partition(&self, cost: i64, live: &[Live], is_poor: &[bool]) -> Option<(BigRational, Vec<bool>)> {
         let rho = self.rho_for(cost, live, is_poor)?;
         if rho <= rat(0) {
             return None;
         }
         let rho_iv = Iv::of(&rho);
-        for (i, &(g, s, _)) in live.iter().enumerate() {
-            let o = self.cmp_budget(g, &rho, rho_iv, s);
+        for (i, x) in live.iter().enumerate() {
+            let o = self.cmp_budget(x.g as usize, &rho, rho_iv, x.s);
             let ok = if is_poor[i] { o != std::cmp::Ordering::Greater } else { o != std::cmp::Ordering::Less };
             if !ok {
                 return None;
@@ -499,17 +486,29 @@ impl<'p, 'a> Run<'p, 'a> {
     fn pay(&mut self, q: usize, a: Afford) {
         self.certify_pay(q, &a);
         let round = u16::try_from(self.rounds.len()).expect("fewer than 65,536 plans funded");
+        // Both lists are by group: walk them together.
+        let mut poor = a.poor.iter().peekable();
+        // The price's ends moved outward as in `proven_by_intervals`.
+        let (lo, hi) =
+            ((a.iv.lo * (1.0 - 2.0 * f64::EPSILON)).next_down(), (a.iv.hi * (1.0 + 2.0 * f64::EPSILON)).next_up());
         for &(g, s) in &self.prep.supporters[q] {
+            while poor.next_if(|&&p| p < g).is_some() {}
             let g = g as usize;
             if self.exhausted[g] {
                 continue;
             }
-            if a.poor.binary_search(&(g as u32)).is_ok() {
+            if poor.next_if(|&&p| p as usize == g).is_some() {
                 self.exhausted[g] = true;
                 self.budget_iv[g] = Iv::exact(0.0);
             } else {
                 self.spent.push(g, round, s);
-                self.budget_iv[g] = self.budget_iv[g].sub(a.iv.scale(s));
+                let price = if self.prep.small {
+                    let sf = s as f64;
+                    Iv { lo: lo * sf, hi: hi * sf }
+                } else {
+                    a.iv.scale(s)
+                };
+                self.budget_iv[g] = self.budget_iv[g].sub(price);
             }
         }
         self.rho_exact.borrow_mut().push(a.exact.clone());
@@ -540,10 +539,7 @@ impl<'p, 'a> Run<'p, 'a> {
         // lower bound: plans are re-examined in order of it, and the scan
         // stops once the bound exceeds the best found (the same result as
         // recomputing every plan each round).
-        let mut stale_lo: Vec<f64> = vec![f64::INFINITY; e.projects.len()];
-        for &p in &prep.eligible {
-            stale_lo[p] = div_iv(Iv::of_i128(e.projects[p].cost as i128), prep.total_sat[p]).lo;
-        }
+        let mut stale_lo = prep.price_floors();
         let mut remaining: Vec<usize> = prep.eligible.clone();
         let mut spent_money: i64 = e.cost_of(&selected);
         loop {
@@ -626,7 +622,8 @@ impl<'p, 'a> Run<'p, 'a> {
             }
             self.pay(chosen, afford);
         }
-        RunResult { selected, steps, ties, reach: self.cert.as_ref().map(|c| c.reach()) }
+        let chosen = selected[prep.free.len()..].iter().zip(&self.rounds).map(|(&p, a)| (p, a.iv)).collect();
+        RunResult { selected, steps, ties, reach: self.cert.as_ref().map(|c| c.reach()), chosen }
     }
 }
 
