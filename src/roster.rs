@@ -342,6 +342,22 @@ impl Store {
         })
     }
 
+    /// A real count is not closed or signed while a demo coordinator's PIN
+    /// is still the public demo PIN: anyone could have done it. Closing
+    /// calls this inside its write's transaction.
+    pub fn demo_pins_block(&self, selection_id: i64) -> Result<(), Failure> {
+        if self.get_selection(selection_id)?.edition == crate::demo::DEMO_EDITION {
+            return Ok(());
+        }
+        let open: Vec<String> =
+            self.demo_sign_ins()?.into_iter().filter(|d| d.role == Role::Coordinator).map(|d| d.name).collect();
+        if open.is_empty() {
+            Ok(())
+        } else {
+            Err(Problem::new("roster.demo_pins_active").with("names", open.join(", ")).into())
+        }
+    }
+
     /// The demo roster's members whose PIN is still the demo PIN (shown on
     /// the sign-in screen so anyone can try the demo).
     pub fn demo_sign_ins(&self) -> Result<Vec<DemoSignIn>, StoreError> {

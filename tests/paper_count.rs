@@ -398,3 +398,92 @@ fn a_volunteer_takes_back_their_own_last_entry_until_work_builds_on_it() {
     s.undo_last_entry(MUIDE).unwrap();
     assert!(s.audit_verify().unwrap().broken_at.is_none());
 }
+
+/// Every read that a ballot's entry depends on (the selection, its plans
+/// and style, the printed serial, the box, the ballot's earlier entries, a
+/// pending recheck) runs inside the entry's own `BEGIN IMMEDIATE`
+/// transaction, so no other program (the CLI on the same file) can change
+/// them between the checks and the write; a refused entry rolls back.
+#[test]
+fn an_entry_checks_and_writes_in_one_immediate_transaction() {
+    let (mut s, q) = setup(true, EntryRules::default());
+    let bx = s.create_box(MUIDE, &BoxInput { name: "Bus 1".into(), location: String::new(), expected: 2 }).unwrap();
+    s.trace_sql(Some(common::log_sql));
+    common::take_sql();
+    s.enter_ballot(MUIDE, Some(bx.id), &q[0], &m("MM01,MM02"), None).unwrap();
+    let accepted = common::take_sql();
+    // The same volunteer again: refused (double entry needs someone else).
+    assert_eq!(
+        codes(&s.enter_ballot(MUIDE, Some(bx.id), &q[0], &m("MM01,MM02"), None).unwrap_err()),
+        ["paper.same_operator"]
+    );
+    let refused = common::take_sql();
+    as_op(&mut s, "Bram");
+    common::take_sql();
+    s.enter_ballot(MUIDE, Some(bx.id), &q[0], &m("MM01,MM03"), None).unwrap();
+    let second = common::take_sql();
+    s.trace_sql(None);
+    let domain = ["selection", "plan", "ballot", "ballot_box", "recheck"];
+    for (what, log, end) in
+        [("accepted", &accepted, "COMMIT"), ("refused", &refused, "ROLLBACK"), ("second", &second, "COMMIT")]
+    {
+        let begin = log.iter().position(|x| x == "BEGIN IMMEDIATE").unwrap_or_else(|| panic!("{what}: {log:#?}"));
+        let finish = log.iter().rposition(|x| x == end).unwrap_or_else(|| panic!("{what}: no {end} in {log:#?}"));
+        assert_eq!(log.iter().filter(|x| x.starts_with("BEGIN")).count(), 1, "{what}: one transaction");
+        for (i, stmt) in log.iter().enumerate() {
+            let lower = stmt.to_lowercase();
+            let touches = domain.iter().any(|t| {
+                lower.contains(&format!("from {t} "))
+                    || lower.contains(&format!("from {t}\n"))
+                    || lower.ends_with(&format!("from {t}"))
+            }) || lower.contains("ballot_entry");
+            assert!(!touches || (begin < i && i < finish), "{what}: outside the transaction: {stmt}");
+        }
+        // The checks did read inside: the ballot's earlier entries at least.
+        assert!(log[begin..finish].iter().any(|x| x.contains("FROM ballot_entry")), "{what}: {log:#?}");
+    }
+    println!("one accepted entry: {} SQL statements, {} inside its transaction", accepted.len(), {
+        let b = accepted.iter().position(|x| x == "BEGIN IMMEDIATE").unwrap();
+        let e = accepted.iter().rposition(|x| x == "COMMIT").unwrap();
+        e - b - 1
+    });
+}
+
+/// Every write of the counting room (boxes, entries, differences sent back
+/// and re-entered, the committee's decision, closing a box and the count)
+/// reads what it checks inside its own transaction, refused or not.
+#[test]
+fn every_counting_write_checks_inside_its_transaction() {
+    let (mut s, q) = setup(true, EntryRules::default());
+    s.trace_sql(Some(common::log_sql));
+    let mut calls: Vec<(&str, Vec<String>)> = Vec::new();
+    let mut call = |what: &'static str, s: &mut Session, f: &dyn Fn(&mut Session) -> bool| {
+        common::take_sql();
+        let ok = f(s);
+        calls.push((what, common::take_sql()));
+        ok
+    };
+    let bx = s.create_box(MUIDE, &BoxInput { name: "Bus 1".into(), location: String::new(), expected: 1 }).unwrap();
+    let serial = wijkstem::paper::ballot::parse_scan(&q[0], MUIDE).unwrap().serial;
+    let (b, q0, q1) = (bx.id, q[0].clone(), q[1].clone());
+    assert!(call("enter", &mut s, &|s| s.enter_ballot(MUIDE, Some(b), &q0, &m("MM01,MM02"), None).is_ok()));
+    assert!(!call("enter refused", &mut s, &|s| s.enter_ballot(MUIDE, Some(b), &q0, &m("MM01"), None).is_ok()));
+    as_op(&mut s, "Bram");
+    assert!(call("second entry", &mut s, &|s| s.enter_ballot(MUIDE, Some(b), &q0, &m("MM01,MM03"), None).is_ok()));
+    as_op(&mut s, "Anna");
+    let shown = serial.display();
+    let stored = serial.0.clone();
+    assert!(call("send back", &mut s, &|s| s.resolve(MUIDE, &stored, Resolution::Recheck).is_ok()));
+    as_op(&mut s, "Chris");
+    assert!(call("re-enter", &mut s, &|s| s.recheck_entry(MUIDE, &shown, &m("MM02")).is_ok()));
+    assert!(!call("enter elsewhere", &mut s, &|s| s.enter_ballot(MUIDE, None, &q1, &m("MM01,MM02"), None).is_ok()));
+    as_op(&mut s, "Anna");
+    assert!(!call("close box refused", &mut s, &|s| s.close_box(MUIDE, b + 1, None).is_ok()));
+    assert!(call("close box", &mut s, &|s| s.close_box(MUIDE, b, None).is_ok()));
+    assert!(call("pause", &mut s, &|s| s.set_entry_paused(MUIDE, true).is_ok()));
+    s.trace_sql(None);
+    for (what, log) in &calls {
+        assert!(log.iter().any(|x| x == "BEGIN IMMEDIATE"), "{what}: no write transaction: {log:#?}");
+        assert_eq!(common::read_before_begin(log), Vec::<String>::new(), "{what}: read before its transaction");
+    }
+}

@@ -539,3 +539,38 @@ fn table_rounds_follow_each_other_and_names_are_checked() {
     assert_eq!(codes(&s.add_table(ST, &table(1, " ")).unwrap_err()), ["selection.empty"]);
     assert_eq!(s.tables(ST).unwrap().len(), 1);
 }
+
+/// Every write of a tables evening (settings, tables, verdicts, a refused
+/// verdict, a drop-out, closing) reads what it checks inside its own
+/// transaction.
+#[test]
+fn every_tables_write_checks_inside_its_transaction() {
+    let mut s = Session::in_memory().unwrap();
+    common::sign_in(&mut s, "Moderator").unwrap();
+    s.load_demo().unwrap();
+    s.trace_sql(Some(common::log_sql));
+    let mut calls: Vec<(&str, Vec<String>)> = Vec::new();
+    let mut call = |what: &'static str, ok: bool| {
+        calls.push((what, common::take_sql()));
+        assert!(ok, "{what}");
+    };
+    common::take_sql();
+    let settings = TableSettings {
+        format: VerdictFormat::Points { per_participant: 10 },
+        min_participants: 2,
+        max_participants: 8,
+    };
+    call("settings", s.set_table_settings(ST, &settings).is_ok());
+    let t1 = table(&mut s, 1, "Tafel 1", &["ST01", "ST02", "ST03"]);
+    call("table", true);
+    let counted = verdict(4, &[("ST01", 30), ("ST02", 10), ("ST03", 0)]);
+    call("verdict", s.enter_verdict(ST, t1, &counted).is_ok());
+    call("verdict twice", s.enter_verdict(ST, t1, &counted).is_err());
+    call("drop", s.confirm_drop(ST, 1, "2").is_ok());
+    call("close", s.close_tables(ST).is_ok());
+    s.trace_sql(None);
+    for (what, log) in &calls {
+        assert!(log.iter().any(|x| x == "BEGIN IMMEDIATE"), "{what}: no write transaction: {log:#?}");
+        assert_eq!(common::read_before_begin(log), Vec::<String>::new(), "{what}: read before its transaction");
+    }
+}

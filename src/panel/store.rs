@@ -13,27 +13,28 @@ impl Store {
     }
 
     pub fn add_member(&mut self, operator: &str, selection_id: i64, code: &str, name: &str) -> Result<Member, Failure> {
-        self.panel_selection(selection_id)?;
-        let code = code.trim().to_uppercase();
-        if code.is_empty() || code.len() > 12 || !code.chars().all(crate::selection::code_char) {
-            return Err(p("panel.bad_member").into());
-        }
-        // The name stays on this laptop (cards, the moderator's grid); it is
-        // checked like every name.
-        let name = crate::selection::check_free_text(name, "name", crate::selection::MAX_SHORT, true)?;
-        let name = name.as_str();
-        let taken: i64 = self
-            .conn()
-            .query_row(
-                "SELECT count(*) FROM panel_member WHERE selection_id = ?1 AND code = ?2",
-                params![selection_id, code],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.sql_err(e))?;
-        if taken > 0 {
-            return Err(p("panel.member_taken").with("member", &code).into());
-        }
-        let id = self.write_open(operator, selection_id, |c| {
+        // The checks read inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            st.panel_selection(selection_id)?;
+            let code = code.trim().to_uppercase();
+            if code.is_empty() || code.len() > 12 || !code.chars().all(crate::selection::code_char) {
+                return Err(p("panel.bad_member").into());
+            }
+            // The name stays on this laptop (cards, the moderator's grid); it is
+            // checked like every name.
+            let name = crate::selection::check_free_text(name, "name", crate::selection::MAX_SHORT, true)?;
+            let name = name.as_str();
+            let taken: i64 = st
+                .conn()
+                .query_row(
+                    "SELECT count(*) FROM panel_member WHERE selection_id = ?1 AND code = ?2",
+                    params![selection_id, code],
+                    |r| r.get(0),
+                )
+                .map_err(|e| st.sql_err(e))?;
+            if taken > 0 {
+                return Err(p("panel.member_taken").with("member", &code).into());
+            }
             c.tx.execute(
                 "INSERT INTO panel_member (selection_id, code, name) VALUES (?1, ?2, ?3)",
                 params![selection_id, code, name.trim()],
@@ -46,18 +47,18 @@ impl Store {
                 None,
                 Some(&json!({ "name": name.trim() })),
             )?;
-            Ok::<_, StoreError>(id)
-        })?;
-        Ok(Member { id, code, name: name.trim().to_string() })
+            Ok::<_, Failure>(Member { id, code, name: name.trim().to_string() })
+        })
     }
 
     pub fn set_quorum(&mut self, operator: &str, selection_id: i64, quorum: u32) -> Result<(), Failure> {
-        self.panel_selection(selection_id)?;
-        let members = self.panel_state(selection_id)?.members.len();
-        if quorum == 0 || quorum as usize > members {
-            return Err(p("panel.bad_quorum").with("quorum", quorum).with("members", members).into());
-        }
-        self.write_open(operator, selection_id, |c| {
+        // The checks read inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            st.panel_selection(selection_id)?;
+            let members = st.panel_state(selection_id)?.members.len();
+            if quorum == 0 || quorum as usize > members {
+                return Err(p("panel.bad_quorum").with("quorum", quorum).with("members", members).into());
+            }
             c.tx.execute("UPDATE selection SET panel_quorum = ?1 WHERE id = ?2", params![quorum, selection_id])
                 .map_err(|e| c.err(e))?;
             c.audit(
@@ -65,7 +66,8 @@ impl Store {
                 &format!("selection/{selection_id}"),
                 None,
                 Some(&json!({ "quorum": quorum })),
-            )
+            )?;
+            Ok::<_, Failure>(())
         })?;
         Ok(())
     }
@@ -78,41 +80,42 @@ impl Store {
         format: &RoundFormat,
         present: &[String],
     ) -> Result<u32, Failure> {
-        let sel = self.panel_selection(selection_id)?;
-        if sel.status == Status::Closed {
-            return Err(p("paper.count_closed").into());
-        }
-        let state = self.panel_state(selection_id)?;
-        if state.rounds.last().is_some_and(|r| !r.closed) {
-            return Err(p("panel.round_open")
-                .with("round", state.rounds.last().expect("an open round exists").no)
-                .into());
-        }
-        let plans = self.live_plans(selection_id)?.len() as u32;
-        match format {
-            RoundFormat::Points { per_member } if *per_member == 0 || *per_member > 1000 => {
-                return Err(p("panel.bad_points").with("value", per_member).into());
+        // The checks read inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            let sel = st.panel_selection(selection_id)?;
+            if sel.status == Status::Closed {
+                return Err(p("paper.count_closed").into());
             }
-            RoundFormat::Approval { max } if *max == 0 || *max > plans => {
-                return Err(p("panel.bad_approval").with("value", max).with("plans", plans).into());
+            let state = st.panel_state(selection_id)?;
+            if state.rounds.last().is_some_and(|r| !r.closed) {
+                return Err(p("panel.round_open")
+                    .with("round", state.rounds.last().expect("an open round exists").no)
+                    .into());
             }
-            _ => {}
-        }
-        if present.is_empty() {
-            return Err(p("panel.nobody_present").into());
-        }
-        let mut seen = std::collections::BTreeSet::new();
-        for code in present {
-            if !state.members.iter().any(|m| &m.code == code) {
-                return Err(p("panel.unknown_member").with("member", code).into());
+            let plans = st.live_plans(selection_id)?.len() as u32;
+            match format {
+                RoundFormat::Points { per_member } if *per_member == 0 || *per_member > 1000 => {
+                    return Err(p("panel.bad_points").with("value", per_member).into());
+                }
+                RoundFormat::Approval { max } if *max == 0 || *max > plans => {
+                    return Err(p("panel.bad_approval").with("value", max).with("plans", plans).into());
+                }
+                _ => {}
             }
-            if !seen.insert(code) {
-                return Err(p("panel.present_twice").with("member", code).into());
+            if present.is_empty() {
+                return Err(p("panel.nobody_present").into());
             }
-        }
-        let no = state.rounds.len() as u32 + 1;
-        let fmt = serde_json::to_string(format).expect("serialises");
-        self.write_open(operator, selection_id, |c| {
+            let mut seen = std::collections::BTreeSet::new();
+            for code in present {
+                if !state.members.iter().any(|m| &m.code == code) {
+                    return Err(p("panel.unknown_member").with("member", code).into());
+                }
+                if !seen.insert(code) {
+                    return Err(p("panel.present_twice").with("member", code).into());
+                }
+            }
+            let no = state.rounds.len() as u32 + 1;
+            let fmt = serde_json::to_string(format).expect("serialises");
             // Frozen from the start: see `projector`.
             c.tx.execute("INSERT INTO panel_round (selection_id, no, format, frozen) VALUES (?1, ?2, ?3, 1)", params![selection_id, no, fmt]).map_err(|e| c.err(e))?;
             let rid = c.tx.last_insert_rowid();
@@ -123,9 +126,9 @@ impl Store {
                 )
                 .map_err(|e| c.err(e))?;
             }
-            c.audit(crate::storage::audit::Action::PanelRoundOpen, &format!("selection/{selection_id}/round/{no}"), None, Some(&json!({ "format": format, "present": present })))
-        })?;
-        Ok(no)
+            c.audit(crate::storage::audit::Action::PanelRoundOpen, &format!("selection/{selection_id}/round/{no}"), None, Some(&json!({ "format": format, "present": present })))?;
+            Ok::<_, Failure>(no)
+        })
     }
 
     pub(super) fn round_row(&self, selection_id: i64, no: u32) -> Result<(i64, RoundFormat, bool), Failure> {
@@ -179,80 +182,84 @@ impl Store {
         member: &str,
         votes: &[(String, u32)],
     ) -> Result<(), Failure> {
-        let sel = self.panel_selection(selection_id)?;
-        if sel.status == Status::Closed {
-            return Err(p("paper.count_closed").into());
-        }
-        let (rid, format, closed) = self.round_row(selection_id, round)?;
-        if closed {
-            return Err(p("panel.round_closed").with("round", round).into());
-        }
-        let member = member.trim().to_uppercase();
-        let mid = self.present_member(selection_id, rid, round, &member)?;
-        let already: Option<String> = self
-            .conn()
-            .query_row("SELECT at FROM panel_voted WHERE round_id = ?1 AND member_id = ?2", params![rid, mid], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(|e| self.sql_err(e))?;
-        if let Some(at) = already {
-            return Err(p("panel.voted_twice")
-                .with("member", &member)
-                .with("round", round)
-                .with("at", crate::clock::belgian_hhmm(&at))
-                .into());
-        }
-        let live = self.live_plans(selection_id)?;
-        let mut seen = std::collections::BTreeSet::new();
-        for (code, _) in votes {
-            if !live.iter().any(|(c, _, _)| c == code) {
-                return Err(p("panel.plan_not_in").with("code", code).into());
+        // The checks read inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            let sel = st.panel_selection(selection_id)?;
+            if sel.status == Status::Closed {
+                return Err(p("paper.count_closed").into());
             }
-            if !seen.insert(code) {
-                return Err(p("ballot.plan_twice").with("code", code).into());
+            let (rid, format, closed) = st.round_row(selection_id, round)?;
+            if closed {
+                return Err(p("panel.round_closed").with("round", round).into());
             }
-        }
-        let marked: Vec<&(String, u32)> = votes.iter().filter(|(_, x)| *x > 0).collect();
-        match &format {
-            RoundFormat::Points { per_member } => {
-                let sum: u32 = marked.iter().map(|(_, x)| *x).sum();
-                if sum > *per_member {
-                    return Err(p("panel.points_over").with("sum", sum).with("max", per_member).into());
+            let member = member.trim().to_uppercase();
+            let mid = st.present_member(selection_id, rid, round, &member)?;
+            let already: Option<String> = st
+                .conn()
+                .query_row(
+                    "SELECT at FROM panel_voted WHERE round_id = ?1 AND member_id = ?2",
+                    params![rid, mid],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(|e| st.sql_err(e))?;
+            if let Some(at) = already {
+                return Err(p("panel.voted_twice")
+                    .with("member", &member)
+                    .with("round", round)
+                    .with("at", crate::clock::belgian_hhmm(&at))
+                    .into());
+            }
+            let live = st.live_plans(selection_id)?;
+            let mut seen = std::collections::BTreeSet::new();
+            for (code, _) in votes {
+                if !live.iter().any(|(c, _, _)| c == code) {
+                    return Err(p("panel.plan_not_in").with("code", code).into());
+                }
+                if !seen.insert(code) {
+                    return Err(p("ballot.plan_twice").with("code", code).into());
                 }
             }
-            RoundFormat::Approval { max } => {
-                if let Some((code, x)) = votes.iter().find(|(_, x)| *x > 1) {
-                    return Err(p("panel.approval_value").with("code", code).with("value", x).into());
+            let marked: Vec<&(String, u32)> = votes.iter().filter(|(_, x)| *x > 0).collect();
+            match &format {
+                RoundFormat::Points { per_member } => {
+                    let sum: u32 = marked.iter().map(|(_, x)| *x).sum();
+                    if sum > *per_member {
+                        return Err(p("panel.points_over").with("sum", sum).with("max", per_member).into());
+                    }
                 }
-                if marked.len() as u32 > *max {
-                    return Err(p("panel.approval_over").with("count", marked.len()).with("max", max).into());
+                RoundFormat::Approval { max } => {
+                    if let Some((code, x)) = votes.iter().find(|(_, x)| *x > 1) {
+                        return Err(p("panel.approval_value").with("code", code).with("value", x).into());
+                    }
+                    if marked.len() as u32 > *max {
+                        return Err(p("panel.approval_over").with("count", marked.len()).with("max", max).into());
+                    }
                 }
+                RoundFormat::Ranking => {
+                    if let Some((code, _)) = votes.iter().find(|(_, x)| *x == 0) {
+                        return Err(p("panel.rank_zero").with("code", code).into());
+                    }
+                    let mut r: Vec<u32> = marked.iter().map(|(_, x)| *x).collect();
+                    r.sort();
+                    if r.iter().enumerate().any(|(i, x)| *x != i as u32 + 1) {
+                        return Err(p("tables.ranks").with("count", r.len()).into());
+                    }
+                }
+                RoundFormat::Consent => return Err(p("panel.consent_round").into()),
             }
-            RoundFormat::Ranking => {
-                if let Some((code, _)) = votes.iter().find(|(_, x)| *x == 0) {
-                    return Err(p("panel.rank_zero").with("code", code).into());
-                }
-                let mut r: Vec<u32> = marked.iter().map(|(_, x)| *x).collect();
-                r.sort();
-                if r.iter().enumerate().any(|(i, x)| *x != i as u32 + 1) {
-                    return Err(p("tables.ranks").with("count", r.len()).into());
-                }
-            }
-            RoundFormat::Consent => return Err(p("panel.consent_round").into()),
-        }
-        let kept: Vec<(String, u32)> = marked.into_iter().cloned().collect();
-        let text = serde_json::to_string(&kept).expect("serialises");
-        // The audit event records that the member voted, not how: the vote
-        // itself goes in the round's box, apart from who cast it.
-        self.write_open(operator, selection_id, |c| {
+            let kept: Vec<(String, u32)> = marked.into_iter().cloned().collect();
+            let text = serde_json::to_string(&kept).expect("serialises");
+            // The audit event records that the member voted, not how: the vote
+            // itself goes in the round's box, apart from who cast it.
             put_vote(c, rid, mid, &text)?;
             c.audit(
                 crate::storage::audit::Action::PanelVote,
                 &format!("selection/{selection_id}/round/{round}/member/{member}"),
                 None,
                 None,
-            )
+            )?;
+            Ok::<_, Failure>(())
         })?;
         Ok(())
     }
@@ -268,43 +275,39 @@ impl Store {
         agree: bool,
         objection: &str,
     ) -> Result<(), Failure> {
-        let (rid, format, closed) = self.round_row(selection_id, round)?;
-        if format != RoundFormat::Consent {
-            return Err(p("panel.not_consent_round").with("round", round).into());
-        }
-        if closed {
-            return Err(p("panel.round_closed").with("round", round).into());
-        }
-        if !agree && objection.trim().is_empty() {
-            return Err(p("panel.objection_required").into());
-        }
-        if agree && !objection.trim().is_empty() {
-            return Err(p("panel.agree_or_object").into());
-        }
-        crate::selection::check_free_text(objection, "objection", crate::selection::MAX_DESCRIPTION, false)?;
-        let member = member.trim().to_uppercase();
-        let mid = self.present_member(selection_id, rid, round, &member)?;
-        let text = json!({ "agree": agree, "objection": objection.trim() }).to_string();
-        self.write_open(operator, selection_id, |c| {
+        // The checks read inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            let (rid, format, closed) = st.round_row(selection_id, round)?;
+            if format != RoundFormat::Consent {
+                return Err(p("panel.not_consent_round").with("round", round).into());
+            }
+            if closed {
+                return Err(p("panel.round_closed").with("round", round).into());
+            }
+            if !agree && objection.trim().is_empty() {
+                return Err(p("panel.objection_required").into());
+            }
+            if agree && !objection.trim().is_empty() {
+                return Err(p("panel.agree_or_object").into());
+            }
+            crate::selection::check_free_text(objection, "objection", crate::selection::MAX_DESCRIPTION, false)?;
+            let member = member.trim().to_uppercase();
+            let mid = st.present_member(selection_id, rid, round, &member)?;
+            let text = json!({ "agree": agree, "objection": objection.trim() }).to_string();
             put_vote(c, rid, mid, &text).map_err(|e| match e {
-                StoreError::Sql(d) if d.contains("UNIQUE") => StoreError::Sql("UNIQUE".into()),
-                e => e,
+                StoreError::Sql(d) if d.contains("UNIQUE") => {
+                    Failure::from(p("panel.answered_twice").with("member", &member).with("round", round))
+                }
+                e => Failure::from(e),
             })?;
             c.audit(
                 crate::storage::audit::Action::PanelConsent,
                 &format!("selection/{selection_id}/round/{round}/member/{member}"),
                 None,
                 None,
-            )
+            )?;
+            Ok::<_, Failure>(())
         })
-        .map_err(|e| {
-            if matches!(&e, StoreError::Sql(d) if d == "UNIQUE") {
-                Failure::from(p("panel.answered_twice").with("member", &member).with("round", round))
-            } else {
-                Failure::from(e)
-            }
-        })?;
-        Ok(())
     }
 
     /// The bundle's records of every round, anonymous, and the amendments.
@@ -374,47 +377,50 @@ impl Store {
         round: u32,
         override_reason: Option<&str>,
     ) -> Result<(), Failure> {
-        let state = self.panel_state(selection_id)?;
-        let r = state
-            .rounds
-            .iter()
-            .find(|r| r.no == round)
-            .ok_or_else(|| Failure::from(p("panel.unknown_round").with("round", round)))?;
-        if r.closed {
-            return Err(p("panel.round_closed").with("round", round).into());
-        }
-        if r.voted.is_empty() {
-            return Err(p("panel.no_votes").with("round", round).into());
-        }
-        if let Some(r) = override_reason {
-            crate::selection::check_free_text(r, "reason", crate::selection::MAX_DESCRIPTION, false)?;
-        }
-        let reason = override_reason.map(str::trim).filter(|x| !x.is_empty());
-        if (r.present.len() as u32) < state.quorum && reason.is_none() {
-            return Err(p("panel.no_quorum").with("present", r.present.len()).with("quorum", state.quorum).into());
-        }
-        let reason = if (r.present.len() as u32) < state.quorum { reason } else { None };
-        let (rid, _, _) = self.round_row(selection_id, round)?;
-        self.write_open(operator, selection_id, |c| {
+        // The checks read inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            let state = st.panel_state(selection_id)?;
+            let r = state
+                .rounds
+                .iter()
+                .find(|r| r.no == round)
+                .ok_or_else(|| Failure::from(p("panel.unknown_round").with("round", round)))?;
+            if r.closed {
+                return Err(p("panel.round_closed").with("round", round).into());
+            }
+            if r.voted.is_empty() {
+                return Err(p("panel.no_votes").with("round", round).into());
+            }
+            if let Some(r) = override_reason {
+                crate::selection::check_free_text(r, "reason", crate::selection::MAX_DESCRIPTION, false)?;
+            }
+            let reason = override_reason.map(str::trim).filter(|x| !x.is_empty());
+            if (r.present.len() as u32) < state.quorum && reason.is_none() {
+                return Err(p("panel.no_quorum").with("present", r.present.len()).with("quorum", state.quorum).into());
+            }
+            let reason = if (r.present.len() as u32) < state.quorum { reason } else { None };
+            let (rid, _, _) = st.round_row(selection_id, round)?;
             // The round's votes are claimed in the chain now, all together.
             crate::storage::audit::claim_round_ballots(&c.tx, rid).map_err(|e| c.err(e))?;
             c.tx.execute("UPDATE panel_round SET status = 'closed', frozen = 0, quorum_note = ?1 WHERE selection_id = ?2 AND no = ?3", params![reason, selection_id, round])
                 .map_err(|e| c.err(e))?;
-            c.audit(crate::storage::audit::Action::PanelRoundClose, &format!("selection/{selection_id}/round/{round}"), None, Some(&json!({ "present": r.present.len(), "voted": r.voted.len(), "quorum_note": reason })))
+            c.audit(crate::storage::audit::Action::PanelRoundClose, &format!("selection/{selection_id}/round/{round}"), None, Some(&json!({ "present": r.present.len(), "voted": r.voted.len(), "quorum_note": reason })))?;
+            Ok::<_, Failure>(())
         })?;
         Ok(())
     }
 
     /// Freeze the projector on what it shows now (while entering), or reveal.
     pub fn set_frozen(&mut self, operator: &str, selection_id: i64, frozen: bool) -> Result<(), Failure> {
-        let state = self.panel_state(selection_id)?;
-        let Some(r) = state.rounds.last() else { return Err(p("panel.unknown_round").with("round", 1).into()) };
-        let snapshot = if frozen {
-            Some(serde_json::to_string(&self.projector_live(selection_id, Lang::Nl)?).expect("serialises"))
-        } else {
-            None
-        };
-        self.write_open(operator, selection_id, |c| {
+        // The checks read inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            let state = st.panel_state(selection_id)?;
+            let Some(r) = state.rounds.last() else { return Err(p("panel.unknown_round").with("round", 1).into()) };
+            let snapshot = if frozen {
+                Some(serde_json::to_string(&st.projector_live(selection_id, Lang::Nl)?).expect("serialises"))
+            } else {
+                None
+            };
             c.tx.execute(
                 "UPDATE panel_round SET frozen = ?1, snapshot = ?2 WHERE selection_id = ?3 AND no = ?4",
                 params![frozen as i64, snapshot, selection_id, r.no],
@@ -429,7 +435,8 @@ impl Store {
                 &format!("selection/{selection_id}/round/{}", r.no),
                 None,
                 None,
-            )
+            )?;
+            Ok::<_, Failure>(())
         })?;
         Ok(())
     }
@@ -446,44 +453,45 @@ impl Store {
         merge_from: Option<&str>,
         reason: &str,
     ) -> Result<(), Failure> {
-        let sel = self.panel_selection(selection_id)?;
-        if sel.status == Status::Closed {
-            return Err(p("paper.count_closed").into());
-        }
-        if reason.trim().is_empty() {
-            return Err(p("panel.reason_required").into());
-        }
-        crate::selection::check_free_text(reason, "reason", crate::selection::MAX_DESCRIPTION, true)?;
-        // A change at all: a new cost, withdrawing, or merging (a merged plan
-        // may get the joint cost); withdrawing goes alone.
-        if (new_cost_cents.is_none() && !withdraw && merge_from.is_none())
-            || (withdraw && (new_cost_cents.is_some() || merge_from.is_some()))
-        {
-            return Err(p("panel.amend_one_change").into());
-        }
-        let state = self.panel_state(selection_id)?;
-        if state.rounds.last().is_some_and(|r| !r.closed) {
-            return Err(p("panel.amend_during_round").into());
-        }
-        let live = self.live_plans(selection_id)?;
-        let find = |c: &str| live.iter().find(|(x, _, _)| x == c).cloned();
-        let Some((code, _, old_cost)) = find(plan) else {
-            return Err(p("panel.plan_not_in").with("code", plan).into());
-        };
-        if let Some(m) = merge_from {
-            if m == plan {
-                return Err(p("panel.merge_self").with("code", m).into());
+        // The checks read inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            let sel = st.panel_selection(selection_id)?;
+            if sel.status == Status::Closed {
+                return Err(p("paper.count_closed").into());
             }
-            if find(m).is_none() {
-                return Err(p("panel.plan_not_in").with("code", m).into());
+            if reason.trim().is_empty() {
+                return Err(p("panel.reason_required").into());
             }
-        }
-        if new_cost_cents.is_some_and(|c| !(0..=crate::money::MAX_CENTS).contains(&c)) {
-            return Err(p("selection.amount_out_of_range").into());
-        }
-        let after_round = state.rounds.len() as u32;
-        let detail = json!({ "new_cost_cents": new_cost_cents, "old_cost_cents": old_cost, "withdraw": withdraw, "merge_from": merge_from });
-        self.write_open(operator, selection_id, |c| {
+            crate::selection::check_free_text(reason, "reason", crate::selection::MAX_DESCRIPTION, true)?;
+            // A change at all: a new cost, withdrawing, or merging (a merged plan
+            // may get the joint cost); withdrawing goes alone.
+            if (new_cost_cents.is_none() && !withdraw && merge_from.is_none())
+                || (withdraw && (new_cost_cents.is_some() || merge_from.is_some()))
+            {
+                return Err(p("panel.amend_one_change").into());
+            }
+            let state = st.panel_state(selection_id)?;
+            if state.rounds.last().is_some_and(|r| !r.closed) {
+                return Err(p("panel.amend_during_round").into());
+            }
+            let live = st.live_plans(selection_id)?;
+            let find = |c: &str| live.iter().find(|(x, _, _)| x == c).cloned();
+            let Some((code, _, old_cost)) = find(plan) else {
+                return Err(p("panel.plan_not_in").with("code", plan).into());
+            };
+            if let Some(m) = merge_from {
+                if m == plan {
+                    return Err(p("panel.merge_self").with("code", m).into());
+                }
+                if find(m).is_none() {
+                    return Err(p("panel.plan_not_in").with("code", m).into());
+                }
+            }
+            if new_cost_cents.is_some_and(|c| !(0..=crate::money::MAX_CENTS).contains(&c)) {
+                return Err(p("selection.amount_out_of_range").into());
+            }
+            let after_round = state.rounds.len() as u32;
+            let detail = json!({ "new_cost_cents": new_cost_cents, "old_cost_cents": old_cost, "withdraw": withdraw, "merge_from": merge_from });
             if let Some(cost) = new_cost_cents {
                 c.tx.execute("UPDATE plan SET cost_cents = ?1 WHERE selection_id = ?2 AND code = ?3", params![cost, selection_id, code]).map_err(|e| c.err(e))?;
             }
@@ -492,7 +500,8 @@ impl Store {
                 params![selection_id, after_round, code, withdraw as i64, merge_from, detail.to_string(), reason.trim(), operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.audit(crate::storage::audit::Action::PanelAmend, &format!("selection/{selection_id}/plan/{code}"), None, Some(&json!({ "detail": detail, "reason": reason.trim() })))
+            c.audit(crate::storage::audit::Action::PanelAmend, &format!("selection/{selection_id}/plan/{code}"), None, Some(&json!({ "detail": detail, "reason": reason.trim() })))?;
+            Ok::<_, Failure>(())
         })?;
         Ok(())
     }
@@ -521,19 +530,23 @@ impl Store {
 
     /// End the panel: every round closed and a voting round among them.
     pub fn close_panel(&mut self, operator: &str, selection_id: i64) -> Result<(), Failure> {
-        let sel = self.panel_selection(selection_id)?;
-        if sel.status == Status::Closed {
-            return Err(p("paper.count_closed").into());
-        }
-        let state = self.panel_state(selection_id)?;
-        if let Some(r) = state.rounds.iter().find(|r| !r.closed) {
-            return Err(p("panel.round_open").with("round", r.no).into());
-        }
-        self.panel_package(selection_id, Lang::Nl)?;
-        self.write_open(operator, selection_id, |c| {
+        // The checks read inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            // Not while a demo coordinator's PIN is public (`demo_pins_block`).
+            st.demo_pins_block(selection_id)?;
+            let sel = st.panel_selection(selection_id)?;
+            if sel.status == Status::Closed {
+                return Err(p("paper.count_closed").into());
+            }
+            let state = st.panel_state(selection_id)?;
+            if let Some(r) = state.rounds.iter().find(|r| !r.closed) {
+                return Err(p("panel.round_open").with("round", r.no).into());
+            }
+            st.panel_package(selection_id, Lang::Nl)?;
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])
                 .map_err(|e| c.err(e))?;
-            c.audit(crate::storage::audit::Action::PanelClose, &format!("selection/{selection_id}"), None, None)
+            c.audit(crate::storage::audit::Action::PanelClose, &format!("selection/{selection_id}"), None, None)?;
+            Ok::<_, Failure>(())
         })?;
         Ok(())
     }

@@ -12,7 +12,38 @@ use crate::paper::ballot::Serial;
 use crate::paper::TallyView;
 use crate::problem::{Failure, Problem};
 use crate::selection::Status;
-use crate::storage::store::{Store, StoreError};
+use crate::storage::store::{Db, Store, StoreError};
+
+/// A box's name.
+pub(crate) fn box_name(db: Db<'_>, box_id: i64) -> Result<String, Failure> {
+    Ok(db.conn.query_row("SELECT name FROM ballot_box WHERE id = ?1", [box_id], |r| r.get(0)).map_err(|e| db.err(e))?)
+}
+
+/// The box an entry goes into: required once a selection has boxes, and
+/// it must be open.
+pub(crate) fn entry_box(db: Db<'_>, selection_id: i64, box_id: Option<i64>) -> Result<Option<i64>, Failure> {
+    let boxes: i64 = db
+        .conn
+        .query_row("SELECT count(*) FROM ballot_box WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+        .map_err(|e| db.err(e))?;
+    let Some(id) = box_id else {
+        return if boxes > 0 { Err(p("box.required").into()) } else { Ok(None) };
+    };
+    let row: Option<(String, String)> = db
+        .conn
+        .query_row(
+            "SELECT name, status FROM ballot_box WHERE id = ?1 AND selection_id = ?2",
+            params![id, selection_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(|e| db.err(e))?;
+    match row {
+        None => Err(p("box.unknown").with("box", id).into()),
+        Some((name, status)) if status == "closed" => Err(p("box.closed").with("box", name).into()),
+        Some(_) => Ok(Some(id)),
+    }
+}
 
 fn p(code: &str) -> Problem {
     Problem::new(code)
@@ -90,34 +121,39 @@ pub const MAX_LOCATION: usize = 120;
 
 impl Store {
     pub fn create_box(&mut self, operator: &str, selection_id: i64, input: &BoxInput) -> Result<BoxView, Failure> {
-        let sel = self.get_selection(selection_id)?;
-        if sel.status == Status::Closed {
-            return Err(p("paper.count_closed").into());
-        }
-        let name = input.name.trim();
-        if name.is_empty() || name.chars().count() > 40 || name.chars().any(|c| crate::selection::forbidden(c, false)) {
-            return Err(p("box.bad_name").into());
-        }
-        // The location is printed on the box's cover sheet: a line or two, no control characters.
-        let location = input.location.trim();
-        if location.chars().count() > MAX_LOCATION || location.chars().any(|c| crate::selection::forbidden(c, false)) {
-            return Err(p("box.bad_location").with("max", MAX_LOCATION).into());
-        }
-        if input.expected > 1_000_000 {
-            return Err(p("box.bad_expected").into());
-        }
-        let taken: i64 = self
-            .conn()
-            .query_row(
-                "SELECT count(*) FROM ballot_box WHERE selection_id = ?1 AND name = ?2",
-                params![selection_id, name],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.sql_err(e))?;
-        if taken > 0 {
-            return Err(p("box.name_taken").with("box", name).into());
-        }
-        let id = self.write_open(operator, selection_id, |c| {
+        // The checks read inside the write's transaction.
+        let id = self.write_open_with(operator, selection_id, |st, c| {
+            let sel = st.get_selection(selection_id)?;
+            if sel.status == Status::Closed {
+                return Err(p("paper.count_closed").into());
+            }
+            let name = input.name.trim();
+            if name.is_empty()
+                || name.chars().count() > 40
+                || name.chars().any(|c| crate::selection::forbidden(c, false))
+            {
+                return Err(p("box.bad_name").into());
+            }
+            // The location is printed on the box's cover sheet: a line or two, no control characters.
+            let location = input.location.trim();
+            if location.chars().count() > MAX_LOCATION
+                || location.chars().any(|c| crate::selection::forbidden(c, false))
+            {
+                return Err(p("box.bad_location").with("max", MAX_LOCATION).into());
+            }
+            if input.expected > 1_000_000 {
+                return Err(p("box.bad_expected").into());
+            }
+            let taken: i64 =
+                c.tx.query_row(
+                    "SELECT count(*) FROM ballot_box WHERE selection_id = ?1 AND name = ?2",
+                    params![selection_id, name],
+                    |r| r.get(0),
+                )
+                .map_err(|e| c.err(e))?;
+            if taken > 0 {
+                return Err(p("box.name_taken").with("box", name).into());
+            }
             c.tx.execute(
                 "INSERT INTO ballot_box (selection_id, name, location, expected) VALUES (?1, ?2, ?3, ?4)",
                 params![selection_id, name, location, input.expected as i64],
@@ -130,42 +166,9 @@ impl Store {
                 None,
                 Some(&json!(input)),
             )?;
-            Ok::<_, StoreError>(id)
+            Ok::<_, Failure>(id)
         })?;
         self.get_box(selection_id, id)
-    }
-
-    pub(crate) fn box_name(&self, box_id: i64) -> Result<String, Failure> {
-        Ok(self
-            .conn()
-            .query_row("SELECT name FROM ballot_box WHERE id = ?1", [box_id], |r| r.get(0))
-            .map_err(|e| self.sql_err(e))?)
-    }
-
-    /// The box an entry goes into: required once a selection has boxes, and
-    /// it must be open.
-    pub(crate) fn entry_box(&self, selection_id: i64, box_id: Option<i64>) -> Result<Option<i64>, Failure> {
-        let boxes: i64 = self
-            .conn()
-            .query_row("SELECT count(*) FROM ballot_box WHERE selection_id = ?1", [selection_id], |r| r.get(0))
-            .map_err(|e| self.sql_err(e))?;
-        let Some(id) = box_id else {
-            return if boxes > 0 { Err(p("box.required").into()) } else { Ok(None) };
-        };
-        let row: Option<(String, String)> = self
-            .conn()
-            .query_row(
-                "SELECT name, status FROM ballot_box WHERE id = ?1 AND selection_id = ?2",
-                params![id, selection_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(|e| self.sql_err(e))?;
-        match row {
-            None => Err(p("box.unknown").with("box", id).into()),
-            Some((name, status)) if status == "closed" => Err(p("box.closed").with("box", name).into()),
-            Some(_) => Ok(Some(id)),
-        }
     }
 
     pub fn list_boxes(&self, selection_id: i64) -> Result<Vec<BoxView>, Failure> {
@@ -260,23 +263,24 @@ impl Store {
         box_id: i64,
         override_reason: Option<&str>,
     ) -> Result<BoxView, Failure> {
-        let b = self.get_box(selection_id, box_id)?;
-        if b.closed {
-            return Err(p("box.closed").with("box", &b.name).into());
-        }
-        let reason = override_reason.map(str::trim).filter(|r| !r.is_empty());
-        if !b.reconciles() && reason.is_none() {
-            return Err(p("box.not_reconciled")
-                .with("box", &b.name)
-                .with("expected", b.expected)
-                .with("entered", b.entered)
-                .with("settled", b.settled)
-                .with("waiting", b.waiting)
-                .with("differences", b.differences)
-                .into());
-        }
-        let reason = if b.reconciles() { None } else { reason };
-        self.write_open(operator, selection_id, |c| {
+        // The checks read inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            let b = st.get_box(selection_id, box_id)?;
+            if b.closed {
+                return Err(p("box.closed").with("box", &b.name).into());
+            }
+            let reason = override_reason.map(str::trim).filter(|r| !r.is_empty());
+            if !b.reconciles() && reason.is_none() {
+                return Err(p("box.not_reconciled")
+                    .with("box", &b.name)
+                    .with("expected", b.expected)
+                    .with("entered", b.entered)
+                    .with("settled", b.settled)
+                    .with("waiting", b.waiting)
+                    .with("differences", b.differences)
+                    .into());
+            }
+            let reason = if b.reconciles() { None } else { reason };
             c.tx.execute(
                 "UPDATE ballot_box SET status = 'closed', closed_by = ?1, closed_at = ?2, override_reason = ?3 WHERE id = ?4",
                 params![operator, c.at.clone(), reason, box_id],
@@ -287,7 +291,8 @@ impl Store {
                 &format!("selection/{selection_id}/box/{box_id}"),
                 None,
                 Some(&json!({ "expected": b.expected, "entered": b.entered, "settled": b.settled, "override_reason": reason })),
-            )
+            )?;
+            Ok::<_, Failure>(())
         })?;
         self.get_box(selection_id, box_id)
     }
@@ -300,29 +305,31 @@ impl Store {
         box_id: i64,
         reason: &str,
     ) -> Result<BoxView, Failure> {
-        let b = self.get_box(selection_id, box_id)?;
-        let sel = self.get_selection(selection_id)?;
-        if sel.status == Status::Closed {
-            return Err(p("paper.count_closed").into());
-        }
-        if reason.trim().is_empty() {
-            return Err(p("box.reason_required").into());
-        }
-        if !b.closed {
-            return Ok(b);
-        }
-        self.write_open(operator, selection_id, |c| {
+        // The checks read inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            let b = st.get_box(selection_id, box_id)?;
+            let sel = st.get_selection(selection_id)?;
+            if sel.status == Status::Closed {
+                return Err(p("paper.count_closed").into());
+            }
+            if reason.trim().is_empty() {
+                return Err(p("box.reason_required").into());
+            }
+            if !b.closed {
+                return Ok(b);
+            }
             c.tx.execute("UPDATE ballot_box SET status = 'open', closed_by = NULL, closed_at = NULL, override_reason = NULL WHERE id = ?1", [box_id])
                 .map_err(|e| c.err(e))?;
-            c.audit(crate::storage::audit::Action::BoxReopen, &format!("selection/{selection_id}/box/{box_id}"), None, Some(&json!({ "reason": reason.trim() })))
+            c.audit(crate::storage::audit::Action::BoxReopen, &format!("selection/{selection_id}/box/{box_id}"), None, Some(&json!({ "reason": reason.trim() })))?;
+            Ok::<_, Failure>(b)
         })?;
         self.get_box(selection_id, box_id)
     }
 
     /// Pause or resume entry for a selection (a break, a shift change).
     pub fn set_entry_paused(&mut self, operator: &str, selection_id: i64, paused: bool) -> Result<(), Failure> {
-        self.get_selection(selection_id)?;
-        self.write_open(operator, selection_id, |c| {
+        self.write_open_with(operator, selection_id, |st, c| {
+            st.get_selection(selection_id)?;
             c.tx.execute("UPDATE selection SET entry_paused = ?1 WHERE id = ?2", params![paused as i64, selection_id])
                 .map_err(|e| c.err(e))?;
             c.audit(
@@ -438,31 +445,34 @@ impl Store {
     /// doubtful ballot left. After this no ballot can be entered and the
     /// result is shown.
     pub fn close_count(&mut self, operator: &str, selection_id: i64) -> Result<(), Failure> {
-        let sel = self.get_selection(selection_id)?;
-        if sel.status == Status::Closed {
-            return Err(p("paper.count_closed").into());
-        }
-        let v = self.progress(selection_id, "greedy", Lang::Nl)?;
-        let mut problems = Vec::new();
-        for b in v.boxes.iter().filter(|b| !b.closed) {
-            problems.push(p("count.box_open").with("box", &b.name));
-        }
-        if v.queue > 0 {
-            problems.push(p("count.differences").with("count", v.queue));
-        }
-        if v.waiting > 0 {
-            problems.push(p("count.waiting").with("count", v.waiting));
-        }
-        if v.doubtful_open > 0 {
-            problems.push(p("count.doubtful").with("count", v.doubtful_open));
-        }
-        if v.settled == 0 {
-            problems.push(p("count.empty"));
-        }
-        if !problems.is_empty() {
-            return Err(Failure { problems });
-        }
-        self.write_open(operator, selection_id, |c| {
+        // The checks read inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            // Not while a demo coordinator's PIN is public (`demo_pins_block`).
+            st.demo_pins_block(selection_id)?;
+            let sel = st.get_selection(selection_id)?;
+            if sel.status == Status::Closed {
+                return Err(p("paper.count_closed").into());
+            }
+            let v = st.progress(selection_id, "greedy", Lang::Nl)?;
+            let mut problems = Vec::new();
+            for b in v.boxes.iter().filter(|b| !b.closed) {
+                problems.push(p("count.box_open").with("box", &b.name));
+            }
+            if v.queue > 0 {
+                problems.push(p("count.differences").with("count", v.queue));
+            }
+            if v.waiting > 0 {
+                problems.push(p("count.waiting").with("count", v.waiting));
+            }
+            if v.doubtful_open > 0 {
+                problems.push(p("count.doubtful").with("count", v.doubtful_open));
+            }
+            if v.settled == 0 {
+                problems.push(p("count.empty"));
+            }
+            if !problems.is_empty() {
+                return Err(Failure { problems });
+            }
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])
                 .map_err(|e| c.err(e))?;
             c.audit(
@@ -470,9 +480,9 @@ impl Store {
                 &format!("selection/{selection_id}"),
                 None,
                 Some(&json!({ "settled": v.settled, "entered": v.entered })),
-            )
-        })?;
-        Ok(())
+            )?;
+            Ok(())
+        })
     }
 
     pub fn tally_view(&self, selection_id: i64, rule_name: &str, lang: Lang) -> Result<TallyView, Failure> {

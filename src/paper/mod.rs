@@ -3,6 +3,7 @@
 
 pub mod ballot;
 pub mod boxes;
+pub mod entry;
 pub mod review;
 
 use std::collections::{BTreeMap, HashSet};
@@ -20,7 +21,7 @@ use crate::rules::{self, Ballot, Election, GreedyScore, Outcome, Project, Rule, 
 use crate::selection::{Method, Plan, Selection};
 use crate::storage::store::{Store, StoreError};
 
-mod store;
+pub(crate) mod store;
 
 /// A volunteer's entry as stored: the receipt the screen shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -13,7 +13,7 @@ use ts_rs::TS;
 use crate::paper::ballot::{self, Marks, Serial, Verdict};
 use crate::paper::canonical_marks;
 use crate::problem::{Failure, Problem};
-use crate::storage::store::Store;
+use crate::storage::store::{Db, Store};
 
 fn p(code: &str) -> Problem {
     Problem::new(code)
@@ -105,6 +105,53 @@ pub enum Resolution {
     Recheck,
 }
 
+/// A ballot's active entries: (entry number, marks, doubtful reason, box).
+fn active_entries(db: Db<'_>, selection_id: i64, serial: &str) -> Result<Vec<EntryRow>, Failure> {
+    let mut stmt = db
+        .conn
+        .prepare_cached("SELECT entry_no, marks, doubtful, box_id FROM ballot_entry WHERE selection_id = ?1 AND serial = ?2 AND status = 'active' ORDER BY entry_no")
+        .map_err(|e| db.err(e))?;
+    let rows = stmt
+        .query_map(params![selection_id, serial], |r| {
+            let m: String = r.get(1)?;
+            Ok((r.get(0)?, serde_json::from_str(&m).unwrap_or(Marks { marks: vec![] }), r.get(2)?, r.get(3)?))
+        })
+        .map_err(|e| db.err(e))?;
+    Ok(rows.collect::<Result<_, _>>().map_err(|e| db.err(e))?)
+}
+
+/// The recheck of this ballot (by its stored serial) still waiting, if any.
+pub(crate) fn open_recheck(db: Db<'_>, selection_id: i64, serial: &str) -> Result<Option<Recheck>, Failure> {
+    Ok(db
+        .conn
+        .query_row(
+            "SELECT serial, codes, requested_by FROM recheck WHERE selection_id = ?1 AND serial = ?2 AND done_at IS NULL",
+            params![selection_id, serial],
+            |r| {
+                let codes: String = r.get(1)?;
+                Ok(Recheck {
+                    serial: Serial(r.get(0)?).display(),
+                    codes: serde_json::from_str(&codes).unwrap_or_default(),
+                    requested_by: r.get(2)?,
+                })
+            },
+        )
+        .optional()
+        .map_err(|e| db.err(e))?)
+}
+
+/// Is a recheck of this ballot (by its stored serial) still waiting?
+pub(crate) fn recheck_pending(db: Db<'_>, selection_id: i64, serial: &str) -> Result<bool, Failure> {
+    Ok(db
+        .conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM recheck WHERE selection_id = ?1 AND serial = ?2 AND done_at IS NULL)",
+            params![selection_id, serial],
+            |r| r.get(0),
+        )
+        .map_err(|e| db.err(e))?)
+}
+
 impl Store {
     /// Doubtful ballots and ballots with warnings, with what was decided.
     pub fn reviews(&self, selection_id: i64) -> Result<Vec<ReviewItem>, Failure> {
@@ -177,27 +224,29 @@ impl Store {
         accept: bool,
         explanation: &str,
     ) -> Result<(), Failure> {
-        let serial = Serial::parse(serial)?;
-        let sel = self.get_selection(selection_id)?;
-        if sel.status == crate::selection::Status::Closed {
-            return Err(p("paper.count_closed").into());
-        }
-        let explanation = explanation.trim();
-        if explanation.is_empty() {
-            return Err(p("review.explanation_required").into());
-        }
-        let b = self.counted_entries(selection_id)?.into_iter().find(|b| b.serial == serial.0);
-        if b.is_none_or(|b| b.doubtful.is_none()) {
-            return Err(p("review.not_doubtful").with("serial", serial.display()).into());
-        }
-        let decision = if accept { "valid" } else { "invalid" };
-        self.write_open(operator, selection_id, |c| {
+        // The checks read inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            let serial = Serial::parse(serial)?;
+            let sel = st.get_selection(selection_id)?;
+            if sel.status == crate::selection::Status::Closed {
+                return Err(p("paper.count_closed").into());
+            }
+            let explanation = explanation.trim();
+            if explanation.is_empty() {
+                return Err(p("review.explanation_required").into());
+            }
+            let b = st.counted_entries(selection_id)?.into_iter().find(|b| b.serial == serial.0);
+            if b.is_none_or(|b| b.doubtful.is_none()) {
+                return Err(p("review.not_doubtful").with("serial", serial.display()).into());
+            }
+            let decision = if accept { "valid" } else { "invalid" };
             c.tx.execute(
                 "INSERT INTO review (selection_id, serial, kind, code, decision, explanation, operator, at) VALUES (?1, ?2, 'doubtful', '', ?3, ?4, ?5, ?6)",
                 params![selection_id, serial.0, decision, explanation, operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.audit(crate::storage::audit::Action::BallotDecide, &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "decision": decision, "explanation": explanation })))
+            c.audit(crate::storage::audit::Action::BallotDecide, &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "decision": decision, "explanation": explanation })))?;
+            Ok::<_, Failure>(())
         })?;
         Ok(())
     }
@@ -211,25 +260,27 @@ impl Store {
         code: &str,
         explanation: &str,
     ) -> Result<(), Failure> {
-        let serial = Serial::parse(serial)?;
-        let explanation = explanation.trim();
-        if explanation.is_empty() {
-            return Err(p("review.explanation_required").into());
-        }
-        let has = self
-            .reviews(selection_id)?
-            .iter()
-            .any(|r| r.kind == "warning" && r.code == code && r.serial == serial.display());
-        if !has {
-            return Err(p("review.no_warning").with("serial", serial.display()).with("code", code).into());
-        }
-        self.write_open(operator, selection_id, |c| {
+        // The checks read inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            let serial = Serial::parse(serial)?;
+            let explanation = explanation.trim();
+            if explanation.is_empty() {
+                return Err(p("review.explanation_required").into());
+            }
+            let has = st
+                .reviews(selection_id)?
+                .iter()
+                .any(|r| r.kind == "warning" && r.code == code && r.serial == serial.display());
+            if !has {
+                return Err(p("review.no_warning").with("serial", serial.display()).with("code", code).into());
+            }
             c.tx.execute(
                 "INSERT INTO review (selection_id, serial, kind, code, explanation, operator, at) VALUES (?1, ?2, 'warning', ?3, ?4, ?5, ?6)",
                 params![selection_id, serial.0, code, explanation, operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.audit(crate::storage::audit::Action::WarningExplain, &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "code": code, "explanation": explanation })))
+            c.audit(crate::storage::audit::Action::WarningExplain, &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "code": code, "explanation": explanation })))?;
+            Ok::<_, Failure>(())
         })?;
         Ok(())
     }
@@ -248,24 +299,6 @@ impl Store {
                     codes: serde_json::from_str(&codes).unwrap_or_default(),
                     requested_by: r.get(2)?,
                 })
-            })
-            .map_err(|e| self.sql_err(e))?;
-        Ok(rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?)
-    }
-
-    pub(crate) fn open_recheck(&self, selection_id: i64, serial: &str) -> Result<Option<Recheck>, Failure> {
-        Ok(self.rechecks(selection_id)?.into_iter().find(|r| r.serial == Serial(serial.to_string()).display()))
-    }
-
-    fn active_entries(&self, selection_id: i64, serial: &str) -> Result<Vec<EntryRow>, Failure> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT entry_no, marks, doubtful, box_id FROM ballot_entry WHERE selection_id = ?1 AND serial = ?2 AND status = 'active' ORDER BY entry_no")
-            .map_err(|e| self.sql_err(e))?;
-        let rows = stmt
-            .query_map(params![selection_id, serial], |r| {
-                let m: String = r.get(1)?;
-                Ok((r.get(0)?, serde_json::from_str(&m).unwrap_or(Marks { marks: vec![] }), r.get(2)?, r.get(3)?))
             })
             .map_err(|e| self.sql_err(e))?;
         Ok(rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?)
@@ -314,20 +347,21 @@ impl Store {
             Resolution::DiscardBoth => self.resolve_difference(operator, selection_id, serial, None),
             Resolution::Recheck => {
                 let serial = Serial::parse(serial)?;
-                if !self.reconciliation_queue(selection_id)?.contains(&serial.0) {
-                    return Err(p("paper.nothing_to_resolve").with("serial", serial.display()).into());
-                }
-                let entries = self.active_entries(selection_id, &serial.0)?;
-                let codes = differing(&entries[0].1, &entries[1].1);
-                self.write_open(operator, selection_id, |c| {
+                // The checks read inside the write's transaction.
+                self.write_open_with(operator, selection_id, |st, c| {
+                    if !st.reconciliation_queue(selection_id)?.contains(&serial.0) {
+                        return Err(p("paper.nothing_to_resolve").with("serial", serial.display()).into());
+                    }
+                    let entries = active_entries(c.db(), selection_id, &serial.0)?;
+                    let codes = differing(&entries[0].1, &entries[1].1);
                     c.tx.execute(
                         "INSERT INTO recheck (selection_id, serial, codes, requested_by, requested_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                         params![selection_id, serial.0, serde_json::to_string(&codes).expect("plain data serialises"), operator, c.at.clone()],
                     )
                     .map_err(|e| c.err(e))?;
-                    c.audit(crate::storage::audit::Action::BallotRecheck, &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "codes": codes })))
-                })?;
-                Ok(())
+                    c.audit(crate::storage::audit::Action::BallotRecheck, &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "codes": codes })))?;
+                    Ok(())
+                })
             }
         }
     }
@@ -344,32 +378,36 @@ impl Store {
         marks: &Marks,
     ) -> Result<crate::paper::EntryReceipt, Failure> {
         let serial = Serial::parse(serial)?;
-        let sel = self.get_selection(selection_id)?;
-        self.entry_open(&sel)?;
-        let Some(rc) = self.open_recheck(selection_id, &serial.0)? else {
-            return Err(p("review.no_recheck").with("serial", serial.display()).into());
-        };
-        for (code, _) in &marks.marks {
-            if !rc.codes.contains(code) {
-                return Err(p("review.not_asked").with("code", code).with("codes", rc.codes.join(", ")).into());
-            }
-        }
-        let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
-        let entries = self.active_entries(selection_id, &serial.0)?;
-        let (first, doubtful, box_id) = (&entries[0].1, entries.iter().find_map(|e| e.2.clone()), entries[0].3);
-        let mut merged: Vec<(String, u32)> =
-            first.marks.iter().filter(|(c, _)| !rc.codes.contains(c)).cloned().collect();
-        merged.extend(marks.marks.iter().cloned());
-        let merged = Marks { marks: merged };
-        let codes: Vec<String> = self.list_plans(selection_id)?.into_iter().map(|p| p.code).collect();
-        let (verdict, findings, rule_doubtful) = ballot::judge_with(&settings.style, &codes, &merged, &settings.rules)?;
-        let doubtful = doubtful.or_else(|| (!rule_doubtful.is_empty()).then(|| rule_doubtful.join(", ")));
-        let verdict_s = match verdict {
-            Verdict::Valid => "valid",
-            Verdict::Blank => "blank",
-            Verdict::Invalid => "invalid",
-        };
+        // The checks read inside the write's transaction.
         self.write_open(operator, selection_id, |c| {
+            let db = c.db();
+            let sel = crate::selection::read(db, selection_id)?;
+            crate::paper::store::entry_open(db, &sel)?;
+            let Some(rc) = open_recheck(db, selection_id, &serial.0)? else {
+                return Err(p("review.no_recheck").with("serial", serial.display()).into());
+            };
+            for (code, _) in &marks.marks {
+                if !rc.codes.contains(code) {
+                    return Err(p("review.not_asked").with("code", code).with("codes", rc.codes.join(", ")).into());
+                }
+            }
+            let settings = crate::paper::store::settings(db, selection_id)?
+                .ok_or_else(|| Failure::from(p("paper.no_style")))?;
+            let entries = active_entries(db, selection_id, &serial.0)?;
+            let (first, doubtful, box_id) = (&entries[0].1, entries.iter().find_map(|e| e.2.clone()), entries[0].3);
+            let mut merged: Vec<(String, u32)> =
+                first.marks.iter().filter(|(c, _)| !rc.codes.contains(c)).cloned().collect();
+            merged.extend(marks.marks.iter().cloned());
+            let merged = Marks { marks: merged };
+            let codes: Vec<String> = crate::selection::plans(db, selection_id)?.into_iter().map(|p| p.code).collect();
+            let (verdict, findings, rule_doubtful) =
+                ballot::judge_with(&settings.style, &codes, &merged, &settings.rules)?;
+            let doubtful = doubtful.or_else(|| (!rule_doubtful.is_empty()).then(|| rule_doubtful.join(", ")));
+            let verdict_s = match verdict {
+                Verdict::Valid => "valid",
+                Verdict::Blank => "blank",
+                Verdict::Invalid => "invalid",
+            };
             let now = c.at.clone();
             c.tx.execute("UPDATE ballot_entry SET status = 'discarded' WHERE selection_id = ?1 AND serial = ?2 AND status = 'active'", params![selection_id, serial.0])
                 .map_err(|e| c.err(e))?;
@@ -380,15 +418,15 @@ impl Store {
             .map_err(|e| c.err(e))?;
             c.tx.execute("UPDATE recheck SET done_by = ?1, done_at = ?2 WHERE selection_id = ?3 AND serial = ?4 AND done_at IS NULL", params![operator, now, selection_id, serial.0])
                 .map_err(|e| c.err(e))?;
-            c.audit(crate::storage::audit::Action::BallotRecheckEnter, &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "codes": rc.codes, "verdict": verdict_s })))
-        })?;
-        Ok(crate::paper::EntryReceipt {
-            serial: serial.display(),
-            entry_no: 1,
-            verdict,
-            findings,
-            double_entry: Some("agreed".into()),
-            doubtful,
+            c.audit(crate::storage::audit::Action::BallotRecheckEnter, &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "codes": rc.codes, "verdict": verdict_s })))?;
+            Ok(crate::paper::EntryReceipt {
+                serial: serial.display(),
+                entry_no: 1,
+                verdict,
+                findings,
+                double_entry: Some("agreed".into()),
+                doubtful,
+            })
         })
     }
 }

@@ -2,27 +2,70 @@
 //! reconciliation and the tally read from the records.
 
 use super::*;
+use crate::storage::store::Db;
+
+/// A selection's ballot style, double entry and entry rules (`None`: no
+/// style yet).
+pub(crate) fn settings(db: Db<'_>, selection_id: i64) -> Result<Option<PaperSettings>, Failure> {
+    let row: Option<(Option<String>, i64, Option<String>)> = db
+        .conn
+        .query_row("SELECT ballot_style, double_entry, entry_rules FROM selection WHERE id = ?1", [selection_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()
+        .map_err(|e| db.err(e))?;
+    let Some((style, double, rules)) = row else {
+        return Err(StoreError::NotFound { what: "selection", id: selection_id.to_string() }.into());
+    };
+    let rules: EntryRules = rules.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default();
+    Ok(style.and_then(|s| serde_json::from_str(&s).ok()).map(|style| PaperSettings {
+        style,
+        double_entry: double != 0,
+        rules,
+    }))
+}
+
+/// Entry is refused once the count is closed, and while it is paused.
+pub(crate) fn entry_open(db: Db<'_>, sel: &Selection) -> Result<(), Failure> {
+    if sel.status == crate::selection::Status::Closed {
+        return Err(p("paper.count_closed").into());
+    }
+    let paused: i64 = db
+        .conn
+        .query_row("SELECT entry_paused FROM selection WHERE id = ?1", [sel.id], |r| r.get(0))
+        .map_err(|e| db.err(e))?;
+    if paused != 0 {
+        return Err(p("paper.paused").into());
+    }
+    Ok(())
+}
+
+/// The ballot's active entries, in entry order.
+fn prior_entries(db: Db<'_>, selection_id: i64, serial: &str) -> Result<Vec<entry::Prior>, Failure> {
+    let mut stmt = db
+        .conn
+        .prepare_cached(
+            "SELECT entry_no, operator, at, marks, box_id FROM ballot_entry \
+             WHERE selection_id = ?1 AND serial = ?2 AND status = 'active' ORDER BY entry_no",
+        )
+        .map_err(|e| db.err(e))?;
+    let rows = stmt
+        .query_map(params![selection_id, serial], |row| {
+            Ok(entry::Prior {
+                entry_no: row.get(0)?,
+                operator: row.get(1)?,
+                at: row.get(2)?,
+                marks: row.get(3)?,
+                box_id: row.get(4)?,
+            })
+        })
+        .map_err(|e| db.err(e))?;
+    Ok(rows.collect::<Result<_, _>>().map_err(|e| db.err(e))?)
+}
 
 impl Store {
     pub fn paper_settings(&self, selection_id: i64) -> Result<Option<PaperSettings>, Failure> {
-        let row: Option<(Option<String>, i64, Option<String>)> = self
-            .conn()
-            .query_row(
-                "SELECT ballot_style, double_entry, entry_rules FROM selection WHERE id = ?1",
-                [selection_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
-            .map_err(|e| self.sql_err(e))?;
-        let Some((style, double, rules)) = row else {
-            return Err(StoreError::NotFound { what: "selection", id: selection_id.to_string() }.into());
-        };
-        let rules: EntryRules = rules.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default();
-        Ok(style.and_then(|s| serde_json::from_str(&s).ok()).map(|style| PaperSettings {
-            style,
-            double_entry: double != 0,
-            rules,
-        }))
+        settings(self.db(), selection_id)
     }
 
     pub fn set_paper_settings(
@@ -31,42 +74,44 @@ impl Store {
         selection_id: i64,
         settings: &PaperSettings,
     ) -> Result<(), Failure> {
-        let (sel, plans) = sel_plans(self, selection_id)?;
-        if sel.method != Method::Ballots {
-            return Err(p("paper.not_ballots").into());
-        }
-        let n = plans.len() as u32;
-        let ok = match settings.style {
-            BallotStyle::Approval { min, max } => min <= max && max >= 1 && (n == 0 || max <= n),
-            BallotStyle::Points { total, max_per_plan } => total >= 1 && max_per_plan >= 1 && max_per_plan <= total,
-            BallotStyle::Ranking { top } => top >= 1 && (n == 0 || top <= n),
-        };
-        if !ok {
-            return Err(p("paper.bad_style").with("plans", n).into());
-        }
-        if !settings.rules.is_allowed() {
-            return Err(p("paper.bad_rules").into());
-        }
-        let before = self.paper_settings(selection_id)?;
-        // Once ballots are entered, changing how they are read would make
-        // earlier and later entries count by different rules.
-        if before.as_ref().is_some_and(|b| b != settings) && self.entry_count(selection_id)? > 0 {
-            return Err(p("paper.settings_locked").into());
-        }
-        let style = serde_json::to_string(&settings.style).expect("plain data serialises");
-        let rules = serde_json::to_string(&settings.rules).expect("plain data serialises");
-        self.write_open(operator, selection_id, |c| -> Result<(), Failure> {
+        // The checks read inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            let (sel, plans) = sel_plans(st, selection_id)?;
+            if sel.method != Method::Ballots {
+                return Err(p("paper.not_ballots").into());
+            }
+            let n = plans.len() as u32;
+            let ok = match settings.style {
+                BallotStyle::Approval { min, max } => min <= max && max >= 1 && (n == 0 || max <= n),
+                BallotStyle::Points { total, max_per_plan } => total >= 1 && max_per_plan >= 1 && max_per_plan <= total,
+                BallotStyle::Ranking { top } => top >= 1 && (n == 0 || top <= n),
+            };
+            if !ok {
+                return Err(p("paper.bad_style").with("plans", n).into());
+            }
+            if !settings.rules.is_allowed() {
+                return Err(p("paper.bad_rules").into());
+            }
+            let before = st.paper_settings(selection_id)?;
+            // Once ballots are entered, changing how they are read would make
+            // earlier and later entries count by different rules.
+            if before.as_ref().is_some_and(|b| b != settings) && st.entry_count(selection_id)? > 0 {
+                return Err(p("paper.settings_locked").into());
+            }
+            let style = serde_json::to_string(&settings.style).expect("plain data serialises");
+            let rules = serde_json::to_string(&settings.rules).expect("plain data serialises");
             c.tx.execute(
                 "UPDATE selection SET ballot_style = ?1, double_entry = ?2, entry_rules = ?3 WHERE id = ?4",
                 params![style, settings.double_entry as i64, rules, selection_id],
             )
             .map_err(|e| c.err(e))?;
-            Ok(c.audit(
+            c.audit(
                 crate::storage::audit::Action::PaperSettings,
                 &format!("selection/{selection_id}"),
                 before.as_ref().map(|b| json!(b)).as_ref(),
                 Some(&json!(settings)),
-            )?)
+            )?;
+            Ok::<_, Failure>(())
         })?;
         Ok(())
     }
@@ -84,45 +129,49 @@ impl Store {
         per_page: u8,
         lang: Lang,
     ) -> Result<(Vec<Serial>, Vec<u8>), Failure> {
-        if !(1..=2).contains(&per_page) {
-            return Err(p("print.bad_per_page").with("value", per_page).into());
-        }
-        let (sel, plans) = sel_plans(self, selection_id)?;
-        let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
-        if plans.is_empty() {
-            return Err(p("paper.no_plans").into());
-        }
-        if count == 0 || count > 100_000 {
-            return Err(p("paper.bad_count").into());
-        }
-        let hash = ballot::style_hash(&settings.style, &printed(&plans));
-        let mut existing: HashSet<String> = {
-            let mut stmt = self
-                .conn()
-                .prepare("SELECT serial FROM ballot WHERE selection_id = ?1")
-                .map_err(|e| self.sql_err(e))?;
-            let rows = stmt.query_map([selection_id], |r| r.get::<_, String>(0)).map_err(|e| self.sql_err(e))?;
-            rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?
-        };
-        if existing.len() as u64 + count as u64 > 10_000_000 {
-            return Err(p("paper.bad_count").into());
-        }
-        let mut rng = rand::rng();
-        let mut serials = Vec::with_capacity(count as usize);
-        while serials.len() < count as usize {
-            let s = Serial::from_random(rng.random_range(0..100_000_000));
-            if existing.insert(s.0.clone()) {
-                serials.push(s);
+        // The checks read inside the write's transaction (the PDF is made
+        // there too: it is printed only if the serials are stored).
+        self.write_open_with(operator, selection_id, |st, c| {
+            if !(1..=2).contains(&per_page) {
+                return Err(p("print.bad_per_page").with("value", per_page).into());
             }
-        }
-        let batch: i64 = self
-            .conn()
-            .query_row("SELECT coalesce(max(batch), 0) + 1 FROM ballot WHERE selection_id = ?1", [selection_id], |r| {
-                r.get(0)
-            })
-            .map_err(|e| self.sql_err(e))?;
-        let pdf = crate::pdf::ballots(&sel, &plans, &settings.style, &hash, &serials, per_page, lang)?;
-        self.write_open(operator, selection_id, |c| -> Result<(), Failure> {
+            let (sel, plans) = sel_plans(st, selection_id)?;
+            let settings = st.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
+            if plans.is_empty() {
+                return Err(p("paper.no_plans").into());
+            }
+            if count == 0 || count > 100_000 {
+                return Err(p("paper.bad_count").into());
+            }
+            let hash = ballot::style_hash(&settings.style, &printed(&plans));
+            let mut existing: HashSet<String> = {
+                let mut stmt = st
+                    .conn()
+                    .prepare("SELECT serial FROM ballot WHERE selection_id = ?1")
+                    .map_err(|e| st.sql_err(e))?;
+                let rows = stmt.query_map([selection_id], |r| r.get::<_, String>(0)).map_err(|e| st.sql_err(e))?;
+                rows.collect::<Result<_, _>>().map_err(|e| st.sql_err(e))?
+            };
+            if existing.len() as u64 + count as u64 > 10_000_000 {
+                return Err(p("paper.bad_count").into());
+            }
+            let mut rng = rand::rng();
+            let mut serials = Vec::with_capacity(count as usize);
+            while serials.len() < count as usize {
+                let s = Serial::from_random(rng.random_range(0..100_000_000));
+                if existing.insert(s.0.clone()) {
+                    serials.push(s);
+                }
+            }
+            let batch: i64 = st
+                .conn()
+                .query_row(
+                    "SELECT coalesce(max(batch), 0) + 1 FROM ballot WHERE selection_id = ?1",
+                    [selection_id],
+                    |r| r.get(0),
+                )
+                .map_err(|e| st.sql_err(e))?;
+            let pdf = crate::pdf::ballots(&sel, &plans, &settings.style, &hash, &serials, per_page, lang)?;
             {
                 let mut ins = c
                     .tx
@@ -132,14 +181,14 @@ impl Store {
                     ins.execute(params![selection_id, s.0, hash, batch]).map_err(|e| c.err(e))?;
                 }
             }
-            Ok(c.audit(
+            c.audit(
                 crate::storage::audit::Action::BallotsPrint,
                 &format!("selection/{selection_id}"),
                 None,
                 Some(&json!({ "batch": batch, "count": count, "style_hash": hash })),
-            )?)
-        })?;
-        Ok((serials, pdf))
+            )?;
+            Ok::<_, Failure>((serials, pdf))
+        })
     }
 
     pub(crate) fn entry_count(&self, selection_id: i64) -> Result<i64, Failure> {
@@ -149,25 +198,12 @@ impl Store {
             .map_err(|e| self.sql_err(e))?)
     }
 
-    /// Refuse entry when the count is closed or paused.
-    pub(crate) fn entry_open(&self, sel: &Selection) -> Result<(), Failure> {
-        if sel.status == crate::selection::Status::Closed {
-            return Err(p("paper.count_closed").into());
-        }
-        let paused: i64 = self
-            .conn()
-            .query_row("SELECT entry_paused FROM selection WHERE id = ?1", [sel.id], |r| r.get(0))
-            .map_err(|e| self.sql_err(e))?;
-        if paused != 0 {
-            return Err(p("paper.paused").into());
-        }
-        Ok(())
-    }
-
     /// Enter one ballot from what was scanned or typed and the marks read,
     /// into a ballot box when the selection has boxes.
-    /// Every check happens before anything is written; a refused ballot
-    /// leaves no trace but the message.
+    /// Every check reads inside the write's transaction (`BEGIN IMMEDIATE`:
+    /// no other program writes between the checks and the entry), and a
+    /// refused ballot leaves no trace but the message. Whether the ballot
+    /// may take one more entry, and as what, is `entry::admit`.
     pub fn enter_ballot(
         &mut self,
         operator: &str,
@@ -177,97 +213,71 @@ impl Store {
         marks: &Marks,
         doubtful: Option<&str>,
     ) -> Result<EntryReceipt, Failure> {
-        let (sel, plans) = sel_plans(self, selection_id)?;
-        let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
-        self.entry_open(&sel)?;
-        let r = ballot::parse_scan(scan, selection_id)?;
-        if r.selection_id != selection_id {
-            let other = self.get_selection(r.selection_id).map(|s| s.wijk).unwrap_or_else(|_| "?".into());
-            return Err(p("paper.other_selection").with("other", other).with("this", &sel.wijk).into());
-        }
-        let stored: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT style_hash FROM ballot WHERE selection_id = ?1 AND serial = ?2",
-                params![selection_id, r.serial.0],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(|e| self.sql_err(e))?;
-        let Some(printed_hash) = stored else {
-            return Err(p("paper.unknown_serial").with("serial", r.serial.display()).into());
-        };
-        let current = ballot::style_hash(&settings.style, &printed(&plans));
-        if printed_hash != current || r.style_hash.as_ref().is_some_and(|h| *h != printed_hash) {
-            return Err(p("paper.outdated_style").with("serial", r.serial.display()).into());
-        }
-        let box_id = self.entry_box(selection_id, box_id)?;
-        let codes: Vec<String> = plans.iter().map(|p| p.code.clone()).collect();
-        let (verdict, findings, rule_doubtful) = ballot::judge_with(&settings.style, &codes, marks, &settings.rules)?;
-        let active: Vec<(u8, String, String, String, Option<i64>)> = {
-            let mut stmt = self
-                .conn()
-                .prepare("SELECT entry_no, operator, at, marks, box_id FROM ballot_entry WHERE selection_id = ?1 AND serial = ?2 AND status = 'active' ORDER BY entry_no")
-                .map_err(|e| self.sql_err(e))?;
-            let rows = stmt
-                .query_map(params![selection_id, r.serial.0], |row| {
-                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
-                })
-                .map_err(|e| self.sql_err(e))?;
-            rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?
-        };
-        if self.open_recheck(selection_id, &r.serial.0)?.is_some() {
-            return Err(p("paper.recheck_pending").with("serial", r.serial.display()).into());
-        }
-        // Both entries of one ballot come from the same box.
-        if let Some((.., first_box)) = active.first() {
-            if *first_box != box_id {
-                let name = |b: Option<i64>| b.and_then(|b| self.box_name(b).ok()).unwrap_or_else(|| "—".into());
-                return Err(p("paper.box_mismatch")
-                    .with("serial", r.serial.display())
-                    .with("box", name(*first_box))
-                    .into());
-            }
-        }
         let marks_json = canonical_marks(marks);
-        let (entry_no, double) = match (settings.double_entry, active.as_slice()) {
-            (_, []) => (1u8, settings.double_entry.then(|| "waiting".to_string())),
-            (false, [(_, who, at, ..), ..]) | (true, [_, (_, who, at, ..)]) => {
-                return Err(p("paper.already_entered")
-                    .with("serial", r.serial.display())
-                    .with("who", who)
-                    .with("at", crate::clock::belgian_hhmm(at))
-                    .into())
+        // A volunteer's reason comes first; a rule that sends the ballot to
+        // the committee names its finding codes (below).
+        let reason = doubtful.map(str::trim).filter(|d| !d.is_empty()).map(String::from);
+        self.write_open(operator, selection_id, |c| {
+            let db = c.db();
+            let sel = crate::selection::read(db, selection_id)?;
+            let plans = crate::selection::plans(db, selection_id)?;
+            let settings = settings(db, selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
+            entry_open(db, &sel)?;
+            let r = ballot::parse_scan(scan, selection_id)?;
+            if r.selection_id != selection_id {
+                let other = crate::selection::read(db, r.selection_id).map(|s| s.wijk).unwrap_or_else(|_| "?".into());
+                return Err(p("paper.other_selection").with("other", other).with("this", &sel.wijk).into());
             }
-            (true, [(_, who, _, first_marks, _)]) => {
-                if same_person(who, operator) {
+            let serial = r.serial.0.clone();
+            let printed_hash: Option<String> = db
+                .conn
+                .query_row(
+                    "SELECT style_hash FROM ballot WHERE selection_id = ?1 AND serial = ?2",
+                    params![selection_id, serial],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(|e| db.err(e))?;
+            let Some(printed_hash) = printed_hash else {
+                return Err(p("paper.unknown_serial").with("serial", r.serial.display()).into());
+            };
+            let current = ballot::style_hash(&settings.style, &printed(&plans));
+            if printed_hash != current || r.style_hash.as_ref().is_some_and(|h| *h != printed_hash) {
+                return Err(p("paper.outdated_style").with("serial", r.serial.display()).into());
+            }
+            let box_id = boxes::entry_box(db, selection_id, box_id)?;
+            let codes: Vec<String> = plans.iter().map(|p| p.code.clone()).collect();
+            let (verdict, findings, rule_doubtful) =
+                ballot::judge_with(&settings.style, &codes, marks, &settings.rules)?;
+            if review::recheck_pending(db, selection_id, &serial)? {
+                return Err(p("paper.recheck_pending").with("serial", r.serial.display()).into());
+            }
+            let prior = prior_entries(db, selection_id, &serial)?;
+            let admitted = match entry::admit(settings.double_entry, &prior, operator, &marks_json, box_id) {
+                Ok(a) => a,
+                Err(entry::Refused::OtherBox { first_box }) => {
+                    let name = first_box.and_then(|b| boxes::box_name(db, b).ok()).unwrap_or_else(|| "—".into());
+                    return Err(p("paper.box_mismatch").with("serial", r.serial.display()).with("box", name).into());
+                }
+                Err(entry::Refused::SameOperator) => {
                     return Err(p("paper.same_operator").with("serial", r.serial.display()).into());
                 }
-                (2, Some(if *first_marks == marks_json { "agreed" } else { "differs" }.to_string()))
-            }
-            (true, _) => {
-                return Err(p("paper.already_entered")
-                    .with("serial", r.serial.display())
-                    .with("who", "?")
-                    .with("at", "?")
-                    .into())
-            }
-        };
-        let verdict_s = match verdict {
-            Verdict::Valid => "valid",
-            Verdict::Blank => "blank",
-            Verdict::Invalid => "invalid",
-        };
-        let findings_json = serde_json::to_string(&findings).expect("plain data serialises");
-        let serial = r.serial.0.clone();
-        // A volunteer's reason comes first; a rule that sends the ballot to
-        // the committee names its finding codes.
-        let doubtful = doubtful
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-            .map(String::from)
-            .or_else(|| (!rule_doubtful.is_empty()).then(|| rule_doubtful.join(", ")));
-        self.write_open(operator, selection_id, |c| {
+                Err(entry::Refused::AlreadyEntered { who, at }) => {
+                    return Err(p("paper.already_entered")
+                        .with("serial", r.serial.display())
+                        .with("who", who.unwrap_or_else(|| "?".into()))
+                        .with("at", at.map(|at| crate::clock::belgian_hhmm(&at)).unwrap_or_else(|| "?".into()))
+                        .into());
+                }
+            };
+            let (entry_no, double) = (admitted.entry_no(), admitted.double_entry().map(String::from));
+            let verdict_s = match verdict {
+                Verdict::Valid => "valid",
+                Verdict::Blank => "blank",
+                Verdict::Invalid => "invalid",
+            };
+            let findings_json = serde_json::to_string(&findings).expect("plain data serialises");
+            let doubtful = reason.clone().or_else(|| (!rule_doubtful.is_empty()).then(|| rule_doubtful.join(", ")));
             c.tx.execute(
                 "INSERT INTO ballot_entry (selection_id, serial, entry_no, operator, at, marks, verdict, findings, doubtful, box_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
                 params![selection_id, serial, entry_no, operator, c.at.clone(), marks_json, verdict_s, findings_json, doubtful, box_id],
@@ -281,9 +291,9 @@ impl Store {
                 &format!("selection/{selection_id}/ballot/{serial}"),
                 None,
                 Some(&json!({ "entry_no": entry_no, "verdict": verdict_s, "doubtful": doubtful.is_some(), "double_entry": double, "box": box_id })),
-            )
-        })?;
-        Ok(EntryReceipt { serial: r.serial.display(), entry_no, verdict, findings, double_entry: double, doubtful })
+            )?;
+            Ok(EntryReceipt { serial: r.serial.display(), entry_no, verdict, findings, double_entry: double, doubtful })
+        })
     }
 
     /// Take back the operator's own last entry of this selection (a typo
@@ -370,10 +380,11 @@ impl Store {
         keep: Option<u8>,
     ) -> Result<(), Failure> {
         let serial = Serial::parse(serial)?.0;
-        if !self.reconciliation_queue(selection_id)?.contains(&serial) {
-            return Err(p("paper.nothing_to_resolve").with("serial", serial).into());
-        }
-        self.write_open(operator, selection_id, |c| {
+        // The check reads inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            if !st.reconciliation_queue(selection_id)?.contains(&serial) {
+                return Err(p("paper.nothing_to_resolve").with("serial", &serial).into());
+            }
             match keep {
                 Some(k) => {
                     c.tx.execute("UPDATE ballot_entry SET status = 'discarded' WHERE selection_id = ?1 AND serial = ?2 AND status = 'active' AND entry_no <> ?3", params![selection_id, serial, k])
@@ -385,9 +396,9 @@ impl Store {
                     c.tx.execute("UPDATE ballot_entry SET status = 'discarded' WHERE selection_id = ?1 AND serial = ?2 AND status = 'active'", params![selection_id, serial]).map_err(|e| c.err(e))?;
                 }
             }
-            c.audit(crate::storage::audit::Action::BallotResolve, &format!("selection/{selection_id}/ballot/{serial}"), None, Some(&json!({ "keep": keep })))
+            c.audit(crate::storage::audit::Action::BallotResolve, &format!("selection/{selection_id}/ballot/{serial}"), None, Some(&json!({ "keep": keep })))?;
+            Ok::<_, Failure>(())
         })
-        .map_err(Failure::from)
     }
 
     /// The entries that count: single entry, or two agreeing entries, or one

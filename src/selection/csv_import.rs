@@ -202,19 +202,20 @@ impl Store {
         bytes: &[u8],
         file_name: &str,
     ) -> Result<ImportReport, CsvError> {
-        let plans = parse_plans(bytes)?;
-        let existing: HashSet<String> =
-            self.list_plans(selection_id)?.into_iter().map(|p| p.code.to_lowercase()).collect();
-        let clashes: Vec<Problem> = plans
-            .iter()
-            .filter(|p| existing.contains(&p.code.to_lowercase()))
-            .map(|p| Problem::new("csv.code_exists").with("code", &p.code))
-            .collect();
-        if !clashes.is_empty() {
-            return Err(CsvError::Rows(clashes));
-        }
-        let n = plans.len();
-        self.write(operator, |c| {
+        // The checks read inside the write's transaction.
+        self.write_with(operator, |st, c| {
+            let plans = parse_plans(bytes)?;
+            let existing: HashSet<String> =
+                st.list_plans(selection_id)?.into_iter().map(|p| p.code.to_lowercase()).collect();
+            let clashes: Vec<Problem> = plans
+                .iter()
+                .filter(|p| existing.contains(&p.code.to_lowercase()))
+                .map(|p| Problem::new("csv.code_exists").with("code", &p.code))
+                .collect();
+            if !clashes.is_empty() {
+                return Err(CsvError::Rows(clashes));
+            }
+            let n = plans.len();
             c.audit(
                 crate::storage::audit::Action::PlansImport,
                 &format!("selection/{selection_id}"),
@@ -225,8 +226,7 @@ impl Store {
             for p in &plans {
                 insert_plan(c, selection_id, p)?;
             }
-            Ok::<_, CsvError>(())
-        })?;
-        Ok(ImportReport { imported: n })
+            Ok::<_, CsvError>(ImportReport { imported: n })
+        })
     }
 }

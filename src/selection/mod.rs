@@ -10,7 +10,7 @@ use ts_rs::TS;
 use crate::money::{Cents, MAX_CENTS};
 use crate::problem::Failure;
 use crate::problem::{Problem, ToProblem};
-use crate::storage::store::{Change, Store, StoreError};
+use crate::storage::store::{Change, Db, Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -287,10 +287,27 @@ fn row_to_plan(r: &Row<'_>) -> rusqlite::Result<Plan> {
 const PLAN_COLS: &str = "id, selection_id, code, title, description, cost_cents, initiator";
 
 pub(crate) fn get_selection_tx(c: &Change<'_>, id: i64) -> Result<Selection, StoreError> {
-    c.tx.query_row(&format!("SELECT {SELECTION_COLS} FROM selection s WHERE s.id = ?1"), [id], row_to_selection)
+    read(c.db(), id)
+}
+
+/// One selection.
+pub fn read(db: Db<'_>, id: i64) -> Result<Selection, StoreError> {
+    db.conn
+        .query_row(&format!("SELECT {SELECTION_COLS} FROM selection s WHERE s.id = ?1"), [id], row_to_selection)
         .optional()
-        .map_err(|e| c.err(e))?
+        .map_err(|e| db.err(e))?
         .ok_or(StoreError::NotFound { what: "selection", id: id.to_string() })
+}
+
+/// A selection's plans, by code.
+pub fn plans(db: Db<'_>, selection_id: i64) -> Result<Vec<Plan>, StoreError> {
+    read(db, selection_id)?;
+    let mut stmt = db
+        .conn
+        .prepare_cached(&format!("SELECT {PLAN_COLS} FROM plan WHERE selection_id = ?1 ORDER BY code, id"))
+        .map_err(|e| db.err(e))?;
+    let rows = stmt.query_map([selection_id], row_to_plan).map_err(|e| db.err(e))?;
+    rows.collect::<Result<_, _>>().map_err(|e| db.err(e))
 }
 
 fn get_plan_tx(c: &Change<'_>, id: i64) -> Result<Plan, StoreError> {
@@ -363,21 +380,11 @@ impl Store {
     }
 
     pub fn get_selection(&self, id: i64) -> Result<Selection, StoreError> {
-        self.conn()
-            .query_row(&format!("SELECT {SELECTION_COLS} FROM selection s WHERE s.id = ?1"), [id], row_to_selection)
-            .optional()
-            .map_err(|e| self.sql_err(e))?
-            .ok_or(StoreError::NotFound { what: "selection", id: id.to_string() })
+        read(self.db(), id)
     }
 
     pub fn list_plans(&self, selection_id: i64) -> Result<Vec<Plan>, StoreError> {
-        self.get_selection(selection_id)?;
-        let mut stmt = self
-            .conn()
-            .prepare(&format!("SELECT {PLAN_COLS} FROM plan WHERE selection_id = ?1 ORDER BY code, id"))
-            .map_err(|e| self.sql_err(e))?;
-        let rows = stmt.query_map([selection_id], row_to_plan).map_err(|e| self.sql_err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))
+        plans(self.db(), selection_id)
     }
 
     pub fn create_selection(&mut self, operator: &str, input: &SelectionInput) -> Result<Selection, SelectionError> {

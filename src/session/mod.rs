@@ -66,6 +66,11 @@ impl Session {
         &self.store
     }
 
+    /// For tests and diagnostics: every SQL statement run (`Store::trace_sql`).
+    pub fn trace_sql(&mut self, f: Option<fn(&str)>) {
+        self.store.trace_sql(f);
+    }
+
     pub fn operator(&self) -> Option<&str> {
         self.operator.as_ref().map(|o| o.name.as_str())
     }
@@ -162,16 +167,7 @@ impl Session {
     /// A real selection is not closed or signed while a coordinator can still
     /// sign in with the demo's public PIN.
     fn no_demo_pins(&self, selection_id: i64) -> Res<()> {
-        if self.store.get_selection(selection_id)?.edition == demo::DEMO_EDITION {
-            return Ok(());
-        }
-        let open: Vec<String> =
-            self.store.demo_sign_ins()?.into_iter().filter(|d| d.role == Role::Coordinator).map(|d| d.name).collect();
-        if open.is_empty() {
-            Ok(())
-        } else {
-            Err(Problem::new("roster.demo_pins_active").with("names", open.join(", ")).into())
-        }
+        self.store.demo_pins_block(selection_id)
     }
 
     pub fn roster(&self) -> Res<Vec<RosterMember>> {

@@ -84,7 +84,6 @@ impl Session {
 
     pub fn close_panel(&mut self, selection_id: i64) -> Res<()> {
         let who = self.coordinator()?;
-        self.no_demo_pins(selection_id)?;
         self.store.close_panel(&who, selection_id)
     }
 

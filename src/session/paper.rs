@@ -271,7 +271,6 @@ impl Session {
 
     pub fn close_count(&mut self, selection_id: i64) -> Res<()> {
         let who = self.coordinator()?;
-        self.no_demo_pins(selection_id)?;
         self.store.close_count(&who, selection_id)
     }
 

@@ -57,7 +57,6 @@ impl Session {
 
     pub fn close_tables(&mut self, selection_id: i64) -> Res<()> {
         let who = self.coordinator()?;
-        self.no_demo_pins(selection_id)?;
         self.store.close_tables(&who, selection_id)
     }
 

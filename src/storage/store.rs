@@ -337,22 +337,48 @@ impl Store {
         StoreError::from_sql(e, &self.path)
     }
 
+    /// For tests and diagnostics: call `f` with every SQL statement run
+    /// (`None` stops it).
+    pub fn trace_sql(&mut self, f: Option<fn(&str)>) {
+        self.conn.trace(f);
+    }
+
+    /// Read outside a write (a view). A write's checks read through
+    /// `Change::db` instead, inside its transaction.
+    pub fn db(&self) -> Db<'_> {
+        Db { conn: &self.conn, path: &self.path }
+    }
+
     /// Run one change and its audit event(s) atomically. The closure gets a
     /// `Change` to write through; it returns before anything is acknowledged.
     pub fn write<T, E>(&mut self, operator: &str, f: impl FnOnce(&mut Change<'_>) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError>,
     {
+        self.write_with(operator, |_, c| f(c))
+    }
+
+    /// `write`, where the closure also gets the store to read through: every
+    /// read it makes (the checks the write depends on, with the store's own
+    /// read methods) runs inside the write's transaction.
+    pub fn write_with<T, E>(
+        &mut self,
+        operator: &str,
+        f: impl FnOnce(&Store, &mut Change<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
         let path = self.path.clone();
         // IMMEDIATE: the write lock is taken before the checks run, so no other
         // writer (the CLI on the same file) can change what they read.
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        // (`new_unchecked` so that the closure can read through `&Store`
+        // meanwhile; a nested transaction would be refused by SQLite.)
+        let tx = Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| StoreError::from_sql(e, &path))?;
         let at = self.clock.stamp();
         let mut change = Change { tx, operator: operator.to_string(), at, path: path.clone(), events: Vec::new() };
-        let out = f(&mut change)?;
+        let out = f(self, &mut change)?;
         let map = |e| StoreError::from_sql(e, &path);
         // The events go in last, the last one carrying the claims for every
         // record the change wrote (a write without an event still gets one).
@@ -439,14 +465,27 @@ impl Store {
     where
         E: From<StoreError>,
     {
-        self.write(operator, |c| {
+        self.write_open_with(operator, selection_id, |_, c| f(c))
+    }
+
+    /// `write_open` with the store to read through (see `write_with`).
+    pub fn write_open_with<T, E>(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        f: impl FnOnce(&Store, &mut Change<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.write_with(operator, |st, c| {
             let status: Option<String> =
                 c.tx.query_row("SELECT status FROM selection WHERE id = ?1", [selection_id], |r| r.get(0))
                     .map_err(|e| StoreError::from_sql(e, &c.path))?;
             if status.as_deref() == Some("closed") {
                 return Err(StoreError::Closed.into());
             }
-            f(c)
+            f(st, c)
         })
     }
 
@@ -507,9 +546,30 @@ struct Pending {
     after: Option<String>,
 }
 
+/// The database to read from: either the store outside any write
+/// (`Store::db`, for views) or a write's own transaction (`Change::db`), so
+/// that a write's checks read what its lock holds still. Each domain's read
+/// functions take a `Db`, and both kinds of caller share them.
+#[derive(Clone, Copy)]
+pub struct Db<'a> {
+    pub conn: &'a Connection,
+    path: &'a str,
+}
+
+impl Db<'_> {
+    pub fn err(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::from_sql(e, self.path)
+    }
+}
+
 impl Change<'_> {
     pub fn err(&self, e: rusqlite::Error) -> StoreError {
         StoreError::from_sql(e, &self.path)
+    }
+
+    /// Read inside this write's transaction (see `Db`).
+    pub fn db(&self) -> Db<'_> {
+        Db { conn: &self.tx, path: &self.path }
     }
 
     pub fn audit(

@@ -24,23 +24,24 @@ impl Store {
     }
 
     pub fn set_table_settings(&mut self, operator: &str, selection_id: i64, s: &TableSettings) -> Result<(), Failure> {
-        self.tables_selection(selection_id)?;
-        let ok = s.min_participants >= 1
-            && s.min_participants <= s.max_participants
-            && s.max_participants <= 50
-            && !matches!(s.format, VerdictFormat::Points { per_participant } if per_participant == 0 || per_participant > 100);
-        if !ok {
-            return Err(p("tables.bad_settings").into());
-        }
-        let entered: i64 = self
-            .conn()
-            .query_row("SELECT count(*) FROM table_verdict WHERE selection_id = ?1", [selection_id], |r| r.get(0))
-            .map_err(|e| self.sql_err(e))?;
-        if entered > 0 && self.table_settings(selection_id)?.as_ref() != Some(s) {
-            return Err(p("tables.settings_locked").into());
-        }
-        let text = serde_json::to_string(s).expect("serialises");
-        self.write_open(operator, selection_id, |c| {
+        // The checks read inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            st.tables_selection(selection_id)?;
+            let ok = s.min_participants >= 1
+                && s.min_participants <= s.max_participants
+                && s.max_participants <= 50
+                && !matches!(s.format, VerdictFormat::Points { per_participant } if per_participant == 0 || per_participant > 100);
+            if !ok {
+                return Err(p("tables.bad_settings").into());
+            }
+            let entered: i64 = st
+                .conn()
+                .query_row("SELECT count(*) FROM table_verdict WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+                .map_err(|e| st.sql_err(e))?;
+            if entered > 0 && st.table_settings(selection_id)?.as_ref() != Some(s) {
+                return Err(p("tables.settings_locked").into());
+            }
+            let text = serde_json::to_string(s).expect("serialises");
             c.tx.execute("UPDATE selection SET table_format = ?1 WHERE id = ?2", params![text, selection_id])
                 .map_err(|e| c.err(e))?;
             c.audit(
@@ -48,7 +49,8 @@ impl Store {
                 &format!("selection/{selection_id}"),
                 None,
                 Some(&json!(s)),
-            )
+            )?;
+            Ok::<_, Failure>(())
         })?;
         Ok(())
     }
@@ -59,62 +61,63 @@ impl Store {
     }
 
     pub fn add_table(&mut self, operator: &str, selection_id: i64, input: &TableInput) -> Result<TableView, Failure> {
-        let sel = self.tables_selection(selection_id)?;
-        if sel.status == crate::selection::Status::Closed {
-            return Err(p("paper.count_closed").into());
-        }
-        use crate::selection::{check_free_text, MAX_SHORT};
-        let name = check_free_text(&input.name, "name", MAX_SHORT, true)?;
-        let name = name.as_str();
-        let facilitator = check_free_text(&input.facilitator, "facilitator", MAX_SHORT, false)?;
-        let location = check_free_text(&input.location, "location", MAX_SHORT, false)?;
-        if input.round == 0 || input.round > 50 {
-            return Err(p("tables.bad_table").into());
-        }
-        // Rounds follow each other: a table for round 3 needs one in round 2.
-        let last_round = self.tables(selection_id)?.iter().map(|t| t.round).max().unwrap_or(0);
-        if input.round > last_round + 1 {
-            return Err(p("tables.round_gap").with("round", input.round).with("next", last_round + 1).into());
-        }
-        // A round a drop-out was decided on is complete: no table joins it later
-        // (the drop would no longer follow from its verdicts).
-        if let Some(after) = self.table_drops(selection_id)?.iter().map(|d| d.0).max() {
-            if input.round <= after {
-                return Err(p("tables.round_decided").with("round", input.round).with("after", after).into());
+        // The checks read inside the write's transaction.
+        let id = self.write_open_with(operator, selection_id, |st, c| {
+            let sel = st.tables_selection(selection_id)?;
+            if sel.status == crate::selection::Status::Closed {
+                return Err(p("paper.count_closed").into());
             }
-        }
-        let all: Vec<String> = self.list_plans(selection_id)?.into_iter().map(|x| x.code).collect();
-        let dropped = self.dropped_before(selection_id, input.round)?;
-        let mut plans: Vec<String> = if input.plans.is_empty() {
-            all.iter().filter(|c| !dropped.contains(c)).cloned().collect()
-        } else {
-            input.plans.clone()
-        };
-        plans.sort();
-        plans.dedup();
-        for c in &plans {
-            if !all.contains(c) {
-                return Err(p("tables.unknown_plan").with("code", c).into());
+            use crate::selection::{check_free_text, MAX_SHORT};
+            let name = check_free_text(&input.name, "name", MAX_SHORT, true)?;
+            let name = name.as_str();
+            let facilitator = check_free_text(&input.facilitator, "facilitator", MAX_SHORT, false)?;
+            let location = check_free_text(&input.location, "location", MAX_SHORT, false)?;
+            if input.round == 0 || input.round > 50 {
+                return Err(p("tables.bad_table").into());
             }
-            if dropped.contains(c) {
-                return Err(p("tables.plan_dropped").with("code", c).into());
+            // Rounds follow each other: a table for round 3 needs one in round 2.
+            let last_round = st.tables(selection_id)?.iter().map(|t| t.round).max().unwrap_or(0);
+            if input.round > last_round + 1 {
+                return Err(p("tables.round_gap").with("round", input.round).with("next", last_round + 1).into());
             }
-        }
-        if plans.is_empty() {
-            return Err(p("paper.no_plans").into());
-        }
-        let taken: i64 = self
-            .conn()
-            .query_row(
-                "SELECT count(*) FROM conv_table WHERE selection_id = ?1 AND round = ?2 AND name = ?3",
-                params![selection_id, input.round, name],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.sql_err(e))?;
-        if taken > 0 {
-            return Err(p("tables.name_taken").with("table", name).with("round", input.round).into());
-        }
-        let id = self.write_open(operator, selection_id, |c| {
+            // A round a drop-out was decided on is complete: no table joins it later
+            // (the drop would no longer follow from its verdicts).
+            if let Some(after) = st.table_drops(selection_id)?.iter().map(|d| d.0).max() {
+                if input.round <= after {
+                    return Err(p("tables.round_decided").with("round", input.round).with("after", after).into());
+                }
+            }
+            let all: Vec<String> = st.list_plans(selection_id)?.into_iter().map(|x| x.code).collect();
+            let dropped = st.dropped_before(selection_id, input.round)?;
+            let mut plans: Vec<String> = if input.plans.is_empty() {
+                all.iter().filter(|c| !dropped.contains(c)).cloned().collect()
+            } else {
+                input.plans.clone()
+            };
+            plans.sort();
+            plans.dedup();
+            for c in &plans {
+                if !all.contains(c) {
+                    return Err(p("tables.unknown_plan").with("code", c).into());
+                }
+                if dropped.contains(c) {
+                    return Err(p("tables.plan_dropped").with("code", c).into());
+                }
+            }
+            if plans.is_empty() {
+                return Err(p("paper.no_plans").into());
+            }
+            let taken: i64 = st
+                .conn()
+                .query_row(
+                    "SELECT count(*) FROM conv_table WHERE selection_id = ?1 AND round = ?2 AND name = ?3",
+                    params![selection_id, input.round, name],
+                    |r| r.get(0),
+                )
+                .map_err(|e| st.sql_err(e))?;
+            if taken > 0 {
+                return Err(p("tables.name_taken").with("table", name).with("round", input.round).into());
+            }
             c.tx.execute(
                 "INSERT INTO conv_table (selection_id, round, name, facilitator, location, plans) VALUES (?1,?2,?3,?4,?5,?6)",
                 params![selection_id, input.round, name, facilitator, location, serde_json::to_string(&plans).expect("plain data serialises")],
@@ -122,7 +125,7 @@ impl Store {
             .map_err(|e| c.err(e))?;
             let id = c.tx.last_insert_rowid();
             c.audit(crate::storage::audit::Action::TablesAdd, &format!("selection/{selection_id}/table/{id}"), None, Some(&json!(input)))?;
-            Ok::<_, StoreError>(id)
+            Ok::<_, Failure>(id)
         })?;
         self.tables(selection_id)?
             .into_iter()
@@ -167,141 +170,153 @@ impl Store {
         table_id: i64,
         v: &VerdictInput,
     ) -> Result<TableView, Failure> {
-        let sel = self.tables_selection(selection_id)?;
-        if sel.status == crate::selection::Status::Closed {
-            return Err(p("paper.count_closed").into());
-        }
-        let settings = self.table_settings(selection_id)?.ok_or_else(|| Failure::from(p("tables.no_settings")))?;
-        let t = self
-            .tables(selection_id)?
-            .into_iter()
-            .find(|t| t.id == table_id)
-            .ok_or_else(|| Failure::from(p("tables.unknown_table").with("table", table_id)))?;
-        if t.verdict.is_some() {
-            let at: Option<String> = self
-                .conn()
-                .query_row("SELECT at FROM table_verdict WHERE table_id = ?1 AND status = 'active'", [table_id], |r| {
-                    r.get(0)
-                })
-                .optional()
-                .map_err(|e| self.sql_err(e))?;
-            return Err(p("tables.already_entered")
-                .with("table", &t.name)
-                .with("round", t.round)
-                .with("who", t.entered_by.unwrap_or_default())
-                .with("at", crate::clock::belgian_hhmm(&at.unwrap_or_default()))
-                .into());
-        }
-        let mut problems = Vec::new();
-        if v.participants < settings.min_participants || v.participants > settings.max_participants {
-            problems.push(
-                p("tables.participants")
-                    .with("min", settings.min_participants)
-                    .with("max", settings.max_participants)
-                    .with("given", v.participants),
-            );
-        }
-        let mut seen = std::collections::BTreeSet::new();
-        for (c, _) in &v.values {
-            if !t.plans.contains(c) {
-                problems.push(p("tables.plan_not_discussed").with("code", c).with("table", &t.name));
-            } else if !seen.insert(c.clone()) {
-                problems.push(p("ballot.plan_twice").with("code", c));
+        // The checks read inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            let sel = st.tables_selection(selection_id)?;
+            if sel.status == crate::selection::Status::Closed {
+                return Err(p("paper.count_closed").into());
             }
-        }
-        for c in t.plans.iter().filter(|c| !seen.contains(*c)) {
-            problems.push(p("tables.plan_missing").with("code", c));
-        }
-        // Conditions belong to "support with conditions", one per plan the table discussed.
-        let mut with_condition = std::collections::BTreeSet::new();
-        for (c, text) in &v.conditions {
-            if !matches!(settings.format, VerdictFormat::Support) {
-                problems.push(p("tables.conditions_support_only"));
-                break;
+            let settings = st.table_settings(selection_id)?.ok_or_else(|| Failure::from(p("tables.no_settings")))?;
+            let t = st
+                .tables(selection_id)?
+                .into_iter()
+                .find(|t| t.id == table_id)
+                .ok_or_else(|| Failure::from(p("tables.unknown_table").with("table", table_id)))?;
+            if t.verdict.is_some() {
+                let at: Option<String> = st
+                    .conn()
+                    .query_row(
+                        "SELECT at FROM table_verdict WHERE table_id = ?1 AND status = 'active'",
+                        [table_id],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                    .map_err(|e| st.sql_err(e))?;
+                return Err(p("tables.already_entered")
+                    .with("table", &t.name)
+                    .with("round", t.round)
+                    .with("who", t.entered_by.unwrap_or_default())
+                    .with("at", crate::clock::belgian_hhmm(&at.unwrap_or_default()))
+                    .into());
             }
-            if !t.plans.contains(c) {
-                problems.push(p("tables.plan_not_discussed").with("code", c).with("table", &t.name));
-            } else if !with_condition.insert(c.clone()) {
-                problems.push(p("tables.condition_twice").with("code", c));
+            let mut problems = Vec::new();
+            if v.participants < settings.min_participants || v.participants > settings.max_participants {
+                problems.push(
+                    p("tables.participants")
+                        .with("min", settings.min_participants)
+                        .with("max", settings.max_participants)
+                        .with("given", v.participants),
+                );
             }
-            if let Err(f) = crate::selection::check_free_text(text, "condition", crate::selection::MAX_TITLE, false) {
+            let mut seen = std::collections::BTreeSet::new();
+            for (c, _) in &v.values {
+                if !t.plans.contains(c) {
+                    problems.push(p("tables.plan_not_discussed").with("code", c).with("table", &t.name));
+                } else if !seen.insert(c.clone()) {
+                    problems.push(p("ballot.plan_twice").with("code", c));
+                }
+            }
+            for c in t.plans.iter().filter(|c| !seen.contains(*c)) {
+                problems.push(p("tables.plan_missing").with("code", c));
+            }
+            // Conditions belong to "support with conditions", one per plan the table discussed.
+            let mut with_condition = std::collections::BTreeSet::new();
+            for (c, text) in &v.conditions {
+                if !matches!(settings.format, VerdictFormat::Support) {
+                    problems.push(p("tables.conditions_support_only"));
+                    break;
+                }
+                if !t.plans.contains(c) {
+                    problems.push(p("tables.plan_not_discussed").with("code", c).with("table", &t.name));
+                } else if !with_condition.insert(c.clone()) {
+                    problems.push(p("tables.condition_twice").with("code", c));
+                }
+                if let Err(f) = crate::selection::check_free_text(text, "condition", crate::selection::MAX_TITLE, false)
+                {
+                    problems.extend(f.problems);
+                }
+            }
+            if let Err(f) =
+                crate::selection::check_free_text(&v.notes, "notes", crate::selection::MAX_DESCRIPTION, false)
+            {
                 problems.extend(f.problems);
             }
-        }
-        if let Err(f) = crate::selection::check_free_text(&v.notes, "notes", crate::selection::MAX_DESCRIPTION, false) {
-            problems.extend(f.problems);
-        }
-        if problems.is_empty() {
-            match &settings.format {
-                VerdictFormat::Points { per_participant } => {
-                    let sum: u64 = v.values.iter().map(|(_, x)| *x as u64).sum();
-                    let want = *per_participant as u64 * v.participants as u64;
-                    if sum != want {
-                        problems.push(
-                            p("tables.points_sum")
-                                .with("sum", sum)
-                                .with("expected", want)
-                                .with("participants", v.participants)
-                                .with("per", per_participant),
-                        );
-                    }
-                }
-                VerdictFormat::Ranking => {
-                    let mut ranks: Vec<u32> = v.values.iter().map(|(_, x)| *x).collect();
-                    ranks.sort();
-                    if ranks.iter().enumerate().any(|(i, r)| *r != i as u32 + 1) {
-                        problems.push(p("tables.ranks").with("count", ranks.len()));
-                    }
-                }
-                VerdictFormat::Support => {
-                    for (c, x) in &v.values {
-                        if *x > 2 {
-                            problems.push(p("tables.support_level").with("code", c));
-                        } else if *x == 1 && !v.conditions.iter().any(|(cc, text)| cc == c && !text.trim().is_empty()) {
-                            problems.push(p("tables.conditions_missing").with("code", c));
-                        }
-                    }
-                }
-            }
-        }
-        if problems.is_empty() && !v.rows.is_empty() {
-            match &settings.format {
-                VerdictFormat::Points { per_participant } => {
-                    if v.rows.len() != v.participants as usize {
-                        problems.push(
-                            p("tables.rows_count").with("rows", v.rows.len()).with("participants", v.participants),
-                        );
-                    }
-                    for (i, row) in v.rows.iter().enumerate() {
-                        let sum: u64 = row.iter().map(|(_, x)| *x as u64).sum();
-                        if sum != *per_participant as u64 || row.iter().any(|(c, _)| !t.plans.contains(c)) {
+            if problems.is_empty() {
+                match &settings.format {
+                    VerdictFormat::Points { per_participant } => {
+                        let sum: u64 = v.values.iter().map(|(_, x)| *x as u64).sum();
+                        let want = *per_participant as u64 * v.participants as u64;
+                        if sum != want {
                             problems.push(
-                                p("tables.row_sum").with("row", i + 1).with("sum", sum).with("per", per_participant),
+                                p("tables.points_sum")
+                                    .with("sum", sum)
+                                    .with("expected", want)
+                                    .with("participants", v.participants)
+                                    .with("per", per_participant),
                             );
                         }
                     }
-                    for (c, total) in &v.values {
-                        let col: u64 = v
-                            .rows
-                            .iter()
-                            .flat_map(|r| r.iter())
-                            .filter(|(rc, _)| rc == c)
-                            .map(|(_, x)| *x as u64)
-                            .sum();
-                        if col != *total as u64 {
-                            problems
-                                .push(p("tables.rows_total").with("code", c).with("rows", col).with("total", total));
+                    VerdictFormat::Ranking => {
+                        let mut ranks: Vec<u32> = v.values.iter().map(|(_, x)| *x).collect();
+                        ranks.sort();
+                        if ranks.iter().enumerate().any(|(i, r)| *r != i as u32 + 1) {
+                            problems.push(p("tables.ranks").with("count", ranks.len()));
+                        }
+                    }
+                    VerdictFormat::Support => {
+                        for (c, x) in &v.values {
+                            if *x > 2 {
+                                problems.push(p("tables.support_level").with("code", c));
+                            } else if *x == 1
+                                && !v.conditions.iter().any(|(cc, text)| cc == c && !text.trim().is_empty())
+                            {
+                                problems.push(p("tables.conditions_missing").with("code", c));
+                            }
                         }
                     }
                 }
-                _ => problems.push(p("tables.rows_points_only")),
             }
-        }
-        if !problems.is_empty() {
-            return Err(Failure { problems });
-        }
-        let text = serde_json::to_string(v).expect("serialises");
-        self.write_open(operator, selection_id, |c| {
+            if problems.is_empty() && !v.rows.is_empty() {
+                match &settings.format {
+                    VerdictFormat::Points { per_participant } => {
+                        if v.rows.len() != v.participants as usize {
+                            problems.push(
+                                p("tables.rows_count").with("rows", v.rows.len()).with("participants", v.participants),
+                            );
+                        }
+                        for (i, row) in v.rows.iter().enumerate() {
+                            let sum: u64 = row.iter().map(|(_, x)| *x as u64).sum();
+                            if sum != *per_participant as u64 || row.iter().any(|(c, _)| !t.plans.contains(c)) {
+                                problems.push(
+                                    p("tables.row_sum")
+                                        .with("row", i + 1)
+                                        .with("sum", sum)
+                                        .with("per", per_participant),
+                                );
+                            }
+                        }
+                        for (c, total) in &v.values {
+                            let col: u64 = v
+                                .rows
+                                .iter()
+                                .flat_map(|r| r.iter())
+                                .filter(|(rc, _)| rc == c)
+                                .map(|(_, x)| *x as u64)
+                                .sum();
+                            if col != *total as u64 {
+                                problems.push(
+                                    p("tables.rows_total").with("code", c).with("rows", col).with("total", total),
+                                );
+                            }
+                        }
+                    }
+                    _ => problems.push(p("tables.rows_points_only")),
+                }
+            }
+            if !problems.is_empty() {
+                return Err(Failure { problems });
+            }
+            let text = serde_json::to_string(v).expect("serialises");
             c.tx.execute(
                 "INSERT INTO table_verdict (table_id, selection_id, verdict, operator, at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![table_id, selection_id, text, operator, c.at.clone()],
@@ -312,7 +327,8 @@ impl Store {
                 &format!("selection/{selection_id}/table/{table_id}"),
                 None,
                 Some(&json!(v)),
-            )
+            )?;
+            Ok::<_, Failure>(())
         })?;
         Ok(self.tables(selection_id)?.into_iter().find(|x| x.id == table_id).expect("just written"))
     }
@@ -342,37 +358,38 @@ impl Store {
         after_round: u32,
         threshold: &str,
     ) -> Result<Vec<String>, Failure> {
-        // One decision per round, in order, before the next round's tables
-        // are set up (they list the plans still in).
-        if let Some(last) = self.table_drops(selection_id)?.iter().map(|d| d.0).max() {
-            if after_round <= last {
-                return Err(p("tables.already_dropped").with("round", after_round).with("last", last).into());
+        // The checks read inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            // One decision per round, in order, before the next round's tables
+            // are set up (they list the plans still in).
+            if let Some(last) = st.table_drops(selection_id)?.iter().map(|d| d.0).max() {
+                if after_round <= last {
+                    return Err(p("tables.already_dropped").with("round", after_round).with("last", last).into());
+                }
             }
-        }
-        let tables = self.tables(selection_id)?;
-        if let Some(later) = tables.iter().map(|t| t.round).filter(|r| *r > after_round).min() {
-            return Err(p("tables.later_tables").with("round", after_round).with("later", later).into());
-        }
-        // Plans drop out on complete rounds only: the drop must follow from
-        // verdicts that never change (the bundle's verifier recomputes it).
-        let missing: Vec<String> =
-            tables.into_iter().filter(|t| t.round <= after_round && t.verdict.is_none()).map(|t| t.name).collect();
-        if !missing.is_empty() {
-            return Err(p("tables.drop_incomplete")
-                .with("round", after_round)
-                .with("tables", missing.join(", "))
-                .into());
-        }
-        let codes = self.drop_preview(selection_id, after_round, threshold)?;
-        self.write_open(operator, selection_id, |c| {
+            let tables = st.tables(selection_id)?;
+            if let Some(later) = tables.iter().map(|t| t.round).filter(|r| *r > after_round).min() {
+                return Err(p("tables.later_tables").with("round", after_round).with("later", later).into());
+            }
+            // Plans drop out on complete rounds only: the drop must follow from
+            // verdicts that never change (the bundle's verifier recomputes it).
+            let missing: Vec<String> =
+                tables.into_iter().filter(|t| t.round <= after_round && t.verdict.is_none()).map(|t| t.name).collect();
+            if !missing.is_empty() {
+                return Err(p("tables.drop_incomplete")
+                    .with("round", after_round)
+                    .with("tables", missing.join(", "))
+                    .into());
+            }
+            let codes = st.drop_preview(selection_id, after_round, threshold)?;
             c.tx.execute(
                 "INSERT INTO table_drop (selection_id, after_round, threshold, codes, operator, at) VALUES (?1,?2,?3,?4,?5,?6)",
                 params![selection_id, after_round, threshold.trim(), serde_json::to_string(&codes).expect("plain data serialises"), operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.audit(crate::storage::audit::Action::TablesDrop, &format!("selection/{selection_id}"), None, Some(&json!({ "after_round": after_round, "threshold": threshold.trim(), "codes": codes })))
-        })?;
-        Ok(codes)
+            c.audit(crate::storage::audit::Action::TablesDrop, &format!("selection/{selection_id}"), None, Some(&json!({ "after_round": after_round, "threshold": threshold.trim(), "codes": codes })))?;
+            Ok::<_, Failure>(codes)
+        })
     }
 
     pub fn tables_overview(&self, selection_id: i64, lang: Lang) -> Result<TablesOverview, Failure> {
@@ -463,20 +480,23 @@ impl Store {
 
     /// All tables entered: the result is final and can be signed.
     pub fn close_tables(&mut self, operator: &str, selection_id: i64) -> Result<(), Failure> {
-        let sel = self.tables_selection(selection_id)?;
-        if sel.status == crate::selection::Status::Closed {
-            return Err(p("paper.count_closed").into());
-        }
-        let tables = self.tables(selection_id)?;
-        if tables.is_empty() {
-            return Err(p("tables.none_yet").into());
-        }
-        let missing: Vec<String> =
-            tables.iter().filter(|t| t.verdict.is_none()).map(|t| format!("{} ({})", t.name, t.round)).collect();
-        if !missing.is_empty() {
-            return Err(p("tables.not_complete").with("tables", missing.join(", ")).into());
-        }
-        self.write_open(operator, selection_id, |c| {
+        // The checks read inside the write's transaction.
+        self.write_open_with(operator, selection_id, |st, c| {
+            // Not while a demo coordinator's PIN is public (`demo_pins_block`).
+            st.demo_pins_block(selection_id)?;
+            let sel = st.tables_selection(selection_id)?;
+            if sel.status == crate::selection::Status::Closed {
+                return Err(p("paper.count_closed").into());
+            }
+            let tables = st.tables(selection_id)?;
+            if tables.is_empty() {
+                return Err(p("tables.none_yet").into());
+            }
+            let missing: Vec<String> =
+                tables.iter().filter(|t| t.verdict.is_none()).map(|t| format!("{} ({})", t.name, t.round)).collect();
+            if !missing.is_empty() {
+                return Err(p("tables.not_complete").with("tables", missing.join(", ")).into());
+            }
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])
                 .map_err(|e| c.err(e))?;
             c.audit(
@@ -484,7 +504,8 @@ impl Store {
                 &format!("selection/{selection_id}"),
                 None,
                 Some(&json!({ "tables": tables.len() })),
-            )
+            )?;
+            Ok::<_, Failure>(())
         })?;
         Ok(())
     }

@@ -282,3 +282,53 @@ impl CliRoom {
         sel
     }
 }
+
+thread_local! {
+    static SQL: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// For `Session::trace_sql`: keep every statement run on this thread.
+#[allow(dead_code)]
+pub fn log_sql(sql: &str) {
+    SQL.with(|l| l.borrow_mut().push(sql.split_whitespace().collect::<Vec<_>>().join(" ")));
+}
+
+/// The statements kept since the last call.
+#[allow(dead_code)]
+pub fn take_sql() -> Vec<String> {
+    SQL.with(|l| std::mem::take(&mut *l.borrow_mut()))
+}
+
+/// What a write call read of the records before its transaction began
+/// (nothing, when its checks read inside it; the roster, for who is signed
+/// in, does not count).
+#[allow(dead_code)]
+pub fn read_before_begin(log: &[String]) -> Vec<String> {
+    let begin = log.iter().position(|x| x.starts_with("BEGIN")).unwrap_or(log.len());
+    let records = [
+        "selection",
+        "plan",
+        "ballot",
+        "ballot_box",
+        "ballot_entry",
+        "recheck",
+        "review",
+        "entry_draft",
+        "conv_table",
+        "table_verdict",
+        "table_drop",
+        "panel_member",
+        "panel_round",
+        "panel_vote",
+        "panel_attendance",
+        "panel_amendment",
+        "panel_voted",
+        "panel_ballot",
+        "audit_log",
+    ];
+    log[..begin]
+        .iter()
+        .filter(|x| x.to_lowercase().split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| records.contains(&w)))
+        .cloned()
+        .collect()
+}
