@@ -10,7 +10,7 @@ use wijkstem::panel::{
 use wijkstem::paper::ballot::{BallotStyle, EntryRules, Finding, Marks, Treat, Verdict};
 use wijkstem::paper::boxes::{BoxInput, BoxView, ProgressView};
 use wijkstem::paper::review::{DifferenceView, EntrySide, Recheck, Resolution, ReviewItem};
-use wijkstem::paper::{EntryReceipt, PaperSettings, TallyPlan, TallyView};
+use wijkstem::paper::{EntryReceipt, EntryScreen, PaperSettings, TallyPlan, TallyView};
 use wijkstem::problem::{Failure, Problem};
 use wijkstem::selection::csv_import::ImportReport;
 use wijkstem::selection::{Method, Plan, PlanInput, Selection, SelectionInput, Status};
@@ -59,6 +59,7 @@ fn generated() -> String {
         BoxView::decl(),
         BoxInput::decl(),
         ProgressView::decl(),
+        EntryScreen::decl(),
         Recheck::decl(),
         EntrySide::decl(),
         DifferenceView::decl(),

@@ -14,7 +14,7 @@ use wijkstem::panel::{Member, PanelPackage, PanelState, ProjectorView, RoundForm
 use wijkstem::paper::ballot::Marks;
 use wijkstem::paper::boxes::{BoxInput, BoxView, ProgressView};
 use wijkstem::paper::review::{Recheck, Resolution, ReviewItem};
-use wijkstem::paper::{EntryReceipt, PaperSettings, TallyView};
+use wijkstem::paper::{EntryReceipt, EntryScreen, PaperSettings, TallyView};
 use wijkstem::problem::Failure;
 use wijkstem::roster::{Role, RosterMember, SignInScreen, SignedIn};
 use wijkstem::selection::csv_import::ImportReport;
@@ -303,6 +303,12 @@ pub fn close_count(app: State<'_, App>, selection_id: i64) -> Res<()> {
 #[tauri::command]
 pub fn resolve(app: State<'_, App>, selection_id: i64, serial: String, how: Resolution) -> Res<()> {
     with(&app, |s| s.resolve(selection_id, &serial, how))
+}
+
+/// The entry screen's reads in one call (style, progress, boxes, rechecks).
+#[tauri::command]
+pub fn entry_screen(app: State<'_, App>, selection_id: i64, lang: String) -> Res<EntryScreen> {
+    with(&app, |s| s.entry_screen(selection_id, Lang::from_code(&lang)))
 }
 
 #[tauri::command]

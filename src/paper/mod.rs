@@ -36,6 +36,17 @@ pub struct EntryReceipt {
     pub doubtful: Option<String>,
 }
 
+/// Everything the entry screen shows, read in one call: after each ballot
+/// the screen asks for this alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct EntryScreen {
+    /// `None`: no ballot style yet, so nothing can be entered.
+    pub settings: Option<PaperSettings>,
+    pub progress: boxes::ProgressView,
+    pub boxes: Vec<boxes::BoxView>,
+    pub rechecks: Vec<review::Recheck>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PaperSettings {
     pub style: BallotStyle,

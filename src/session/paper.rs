@@ -88,6 +88,17 @@ impl Session {
         self.store.resolve(&who, selection_id, serial, how)
     }
 
+    /// The entry screen's reads in one: style, progress, boxes, rechecks.
+    pub fn entry_screen(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<crate::paper::EntryScreen> {
+        self.who()?;
+        Ok(crate::paper::EntryScreen {
+            settings: self.store.paper_settings(selection_id)?,
+            progress: self.store.progress(selection_id, "greedy", lang)?,
+            boxes: self.store.list_boxes(selection_id)?,
+            rechecks: self.store.rechecks(selection_id)?,
+        })
+    }
+
     pub fn rechecks(&self, selection_id: i64) -> Res<Vec<Recheck>> {
         self.who()?;
         self.store.rechecks(selection_id)

@@ -29,6 +29,9 @@ export class App {
   private backups: import("../common/bindings").BackupInfo[] | null = null;
   private backupListening = false;
   private lastLocation = "";
+  /** The selection on screen and its plans, as last read: kept across the
+   * redraws after a ballot, verdict or vote, read again after anything else. */
+  private shown: { id: number; s: Selection; plans: Plan[] } | null = null;
 
   /** What the method screens remember between draws: one per App, no module state. */
   private readonly screens = { paper: new PaperScreens(), tables: new TablesScreens(), panel: new PanelScreens() };
@@ -36,7 +39,7 @@ export class App {
   private ctx(): Ctx & typeof this.screens {
     return {
       api: this.api,
-      act: (fn) => this.act(fn),
+      act: (fn, opts) => this.act(fn, opts),
       info: (text, paths) => this.info(text, paths),
       lastProblems: () => this.lastCodes,
       coordinator: this.operator?.role === "coordinator",
@@ -133,7 +136,8 @@ export class App {
   }
 
   /** Run an action; show its problems instead of throwing, then redraw. */
-  private async act(fn: () => Promise<unknown>): Promise<boolean> {
+  private async act(fn: () => Promise<unknown>, opts?: { keepsSelection?: boolean }): Promise<boolean> {
+    if (!opts?.keepsSelection) this.shown = null;
     // The nearest id, and the nearest form, table or card with one (the
     // nearest may be gone after the redraw, a saved row's cell for one).
     this.anchor = (this.lastTarget?.closest?.("[id]") as HTMLElement | null)?.id ?? null;
@@ -525,6 +529,7 @@ export class App {
   }
 
   private async home(): Promise<HTMLElement> {
+    this.shown = null;
     const list = await this.api.listSelections();
     const coordinator = this.operator?.role === "coordinator";
     const onlyDemo = list.every((x) => x.edition.endsWith("(demo)"));
@@ -945,7 +950,11 @@ export class App {
   }
 
   private async selection(id: number): Promise<HTMLElement> {
-    const [s, plans] = await Promise.all([this.api.getSelection(id), this.api.listPlans(id)]);
+    const kept = this.shown?.id === id ? this.shown : null;
+    const [s, plans] = kept
+      ? [kept.s, kept.plans]
+      : await Promise.all([this.api.getSelection(id), this.api.listPlans(id)]);
+    this.shown = { id, s, plans };
     const save = (e: Event) => {
       e.preventDefault();
       this.act(async () => {
@@ -977,6 +986,8 @@ export class App {
             onclick: () => {
               this.messages = [];
               this.tab = tb;
+              // Another tab reads the selection afresh.
+              this.shown = null;
               this.render();
             },
           },

@@ -178,6 +178,12 @@ queue: number,
  */
 doubtful_open: number, results: TallyView | null, };
 
+export type EntryScreen = { 
+/**
+ * `None`: no ballot style yet, so nothing can be entered.
+ */
+settings: PaperSettings | null, progress: ProgressView, boxes: Array<BoxView>, rechecks: Array<Recheck>, };
+
 export type Recheck = { serial: string, codes: Array<string>, requested_by: string, };
 
 export type EntrySide = { operator: string, 

@@ -11,6 +11,7 @@ import type {
   ChainReport,
   DifferenceView,
   EntryReceipt,
+  EntryScreen,
   ImportReport,
   Location,
   Marks,
@@ -95,6 +96,8 @@ export function makeApi(p: Platform) {
     progress: (selectionId: number, lang: string) => p.call<ProgressView>("progress", { selectionId, lang }),
     closeCount: (selectionId: number) => p.call<null>("close_count", { selectionId }),
     resolve: (selectionId: number, serial: string, how: Resolution) => p.call<null>("resolve", { selectionId, serial, how }),
+    /** The entry screen's reads in one call (style, progress, boxes, rechecks). */
+    entryScreen: (selectionId: number, lang: string) => p.call<EntryScreen>("entry_screen", { selectionId, lang }),
     rechecks: (selectionId: number) => p.call<Recheck[]>("rechecks", { selectionId }),
     recheckEntry: (selectionId: number, serial: string, marks: Marks) => p.call<EntryReceipt>("recheck_entry", { selectionId, serial, marks }),
     reviews: (selectionId: number) => p.call<ReviewItem[]>("reviews", { selectionId }),

@@ -227,17 +227,20 @@ export async function panelEntryTab(ctx: PanelCtx, s: Selection): Promise<HTMLEl
       .map((c) => [c, Number(field(`g-${member}-${c}`) || 0)] as [string, number])
       .filter(([, v]) => v > 0);
     const typed = Object.fromEntries(codes.map((c) => [c, field(`g-${member}-${c}`)]));
-    ctx.act(async () => {
-      try {
-        await ctx.api.castVote(s.id, r.no, member, votes);
-      } catch (e) {
-        // A refusal keeps what was typed in the row, and the cursor in it.
-        ctx.panel.keptRow = { member, typed };
-        throw e;
-      }
-      ctx.info(t("panelui.vote_saved", { member }));
-      ctx.panel.focusMember = nextAfter(member);
-    });
+    ctx.act(
+      async () => {
+        try {
+          await ctx.api.castVote(s.id, r.no, member, votes);
+        } catch (e) {
+          // A refusal keeps what was typed in the row, and the cursor in it.
+          ctx.panel.keptRow = { member, typed };
+          throw e;
+        }
+        ctx.info(t("panelui.vote_saved", { member }));
+        ctx.panel.focusMember = nextAfter(member);
+      },
+      { keepsSelection: true },
+    );
   };
   const focusNow = ctx.panel.focusMember;
   const keptNow = ctx.panel.keptRow;
@@ -416,10 +419,13 @@ function consentGrid(
   frozen: boolean,
 ): HTMLElement {
   const record = (m: string, agree: boolean) =>
-    ctx.act(async () => {
-      await ctx.api.recordConsent(s.id, round, m, agree, field(`obj-${m}`));
-      ctx.info(t("panelui.vote_saved", { member: m }));
-    });
+    ctx.act(
+      async () => {
+        await ctx.api.recordConsent(s.id, round, m, agree, field(`obj-${m}`));
+        ctx.info(t("panelui.vote_saved", { member: m }));
+      },
+      { keepsSelection: true },
+    );
   const close = () =>
     ctx.act(async () => {
       await ctx.api.closeRound(s.id, round, field("quorum-reason") || null);

@@ -372,13 +372,9 @@ interface Draft {
 }
 
 export async function entryTab(ctx: PaperCtx, s: Selection, plans: Plan[]): Promise<HTMLElement> {
-  const settings = await ctx.api.paperSettings(s.id);
+  // One call for everything this screen shows: after each ballot it is the only read.
+  const { settings, progress, boxes: boxList, rechecks } = await ctx.api.entryScreen(s.id, lang());
   if (!settings) return h("p", { class: "msg error" }, t("paperui.no_style_yet"));
-  const [progress, boxList, rechecks] = await Promise.all([
-    ctx.api.progress(s.id, lang()),
-    ctx.api.listBoxes(s.id),
-    ctx.api.rechecks(s.id),
-  ]);
   if (progress.closed) return h("p", { class: "msg info", id: "count-closed" }, t("problem.paper.count_closed"));
   if (progress.paused) {
     const resume = () =>
@@ -435,20 +431,24 @@ export async function entryTab(ctx: PaperCtx, s: Selection, plans: Plan[]): Prom
     ctx.paper.refused = readDraft();
     const parsed = parseMarks(field("marks-input"), codes);
     ctx.paper.refusedToken = "unknown" in parsed ? parsed.unknown : null;
-    ctx.act(async () => {
-      if ("unknown" in parsed) throw { problems: [{ code: "ballot.unknown_plan", params: { code: parsed.unknown } }] };
-      const doubtful = (document.getElementById("doubtful") as HTMLInputElement).checked
-        ? field("doubtful-reason") || "?"
-        : null;
-      const r = await ctx.api.enterBallot(s.id, boxId, field("scan"), parsed, doubtful);
-      const text = describe(r, parsed);
-      ctx.info(text);
-      ctx.paper.receipts.set(
-        s.id,
-        [{ text, scan: field("scan") }, ...(ctx.paper.receipts.get(s.id) ?? [])].slice(0, 5),
-      );
-      ctx.paper.refused = null;
-    });
+    ctx.act(
+      async () => {
+        if ("unknown" in parsed)
+          throw { problems: [{ code: "ballot.unknown_plan", params: { code: parsed.unknown } }] };
+        const doubtful = (document.getElementById("doubtful") as HTMLInputElement).checked
+          ? field("doubtful-reason") || "?"
+          : null;
+        const r = await ctx.api.enterBallot(s.id, boxId, field("scan"), parsed, doubtful);
+        const text = describe(r, parsed);
+        ctx.info(text);
+        ctx.paper.receipts.set(
+          s.id,
+          [{ text, scan: field("scan") }, ...(ctx.paper.receipts.get(s.id) ?? [])].slice(0, 5),
+        );
+        ctx.paper.refused = null;
+      },
+      { keepsSelection: true },
+    );
   };
   const readDraft = (): Draft => ({
     scan: field("scan"),

@@ -257,12 +257,15 @@ export async function tablesEntryTab(ctx: TablesCtx, s: Selection, plans: Plan[]
         fields[el.id] = el.value;
       });
     ctx.tables.typed = { tableId: current.id, fields };
-    ctx.act(async () => {
-      const tv = await ctx.api.enterVerdict(s.id, current.id, verdict);
-      ctx.info(t("tablesui.saved", { table: tv.name, round: tv.round }));
-      ctx.tables.chosenTable = null;
-      ctx.tables.typed = null;
-    });
+    ctx.act(
+      async () => {
+        const tv = await ctx.api.enterVerdict(s.id, current.id, verdict);
+        ctx.info(t("tablesui.saved", { table: tv.name, round: tv.round }));
+        ctx.tables.chosenTable = null;
+        ctx.tables.typed = null;
+      },
+      { keepsSelection: true },
+    );
   };
   const form = h(
     "form",
