@@ -262,36 +262,26 @@ fn every_panel_write_checks_inside_its_transaction() {
     let mut s = Session::in_memory().unwrap();
     common::sign_in(&mut s, "Moderator").unwrap();
     s.load_demo().unwrap();
-    s.trace_sql(Some(common::log_sql));
-    let mut calls: Vec<(&str, Vec<String>)> = Vec::new();
-    let mut call = |what: &'static str, ok: bool| {
-        calls.push((what, common::take_sql()));
-        assert!(ok, "{what}");
-    };
-    common::take_sql();
+    let mut walk = common::WriteWalk::start(&mut s);
     let r = s.set_quorum(BP, 3).is_ok();
-    call("quorum", r);
+    walk.call("quorum", r);
     let r = s.add_member(BP, "X01", "Xavier").is_ok();
-    call("member", r);
+    walk.call("member", r);
     let r = s.open_round(BP, &RoundFormat::Points { per_member: 5 }, &members(4)).is_ok();
-    call("open round", r);
+    walk.call("open round", r);
     for m in ["P01", "P02", "P03"] {
         let r = s.cast_vote(BP, 1, m, &v(&[("WE01", 3), ("WE02", 2)])).is_ok();
-        call("vote", r);
+        walk.call("vote", r);
     }
     let r = s.cast_vote(BP, 1, "P01", &v(&[("WE01", 3)])).is_err();
-    call("vote twice", r);
+    walk.call("vote twice", r);
     let r = s.set_frozen(BP, false).is_ok();
-    call("reveal", r);
+    walk.call("reveal", r);
     let r = s.close_round(BP, 1, None).is_ok();
-    call("close round", r);
+    walk.call("close round", r);
     let r = s.amend(BP, "WE03", Some(1_800_000), false, None, "offerte lager").is_ok();
-    call("amend", r);
+    walk.call("amend", r);
     let r = s.close_panel(BP).is_ok();
-    call("close panel", r);
-    s.trace_sql(None);
-    for (what, log) in &calls {
-        assert!(log.iter().any(|x| x == "BEGIN IMMEDIATE"), "{what}: no write transaction: {log:#?}");
-        assert_eq!(common::read_before_begin(log), Vec::<String>::new(), "{what}: read before its transaction");
-    }
+    walk.call("close panel", r);
+    walk.finish(&mut s);
 }

@@ -455,35 +455,26 @@ fn an_entry_checks_and_writes_in_one_immediate_transaction() {
 #[test]
 fn every_counting_write_checks_inside_its_transaction() {
     let (mut s, q) = setup(true, EntryRules::default());
-    s.trace_sql(Some(common::log_sql));
-    let mut calls: Vec<(&str, Vec<String>)> = Vec::new();
-    let mut call = |what: &'static str, s: &mut Session, f: &dyn Fn(&mut Session) -> bool| {
-        common::take_sql();
-        let ok = f(s);
-        calls.push((what, common::take_sql()));
-        ok
-    };
+    let mut walk = common::WriteWalk::start(&mut s);
     let bx = s.create_box(MUIDE, &BoxInput { name: "Bus 1".into(), location: String::new(), expected: 1 }).unwrap();
+    walk.call("box", true);
     let serial = wijkstem::paper::ballot::parse_scan(&q[0], MUIDE).unwrap().serial;
-    let (b, q0, q1) = (bx.id, q[0].clone(), q[1].clone());
-    assert!(call("enter", &mut s, &|s| s.enter_ballot(MUIDE, Some(b), &q0, &m("MM01,MM02"), None).is_ok()));
-    assert!(!call("enter refused", &mut s, &|s| s.enter_ballot(MUIDE, Some(b), &q0, &m("MM01"), None).is_ok()));
+    walk.call("enter", s.enter_ballot(MUIDE, Some(bx.id), &q[0], &m("MM01,MM02"), None).is_ok());
+    walk.call("enter refused", s.enter_ballot(MUIDE, Some(bx.id), &q[0], &m("MM01"), None).is_err());
     as_op(&mut s, "Bram");
-    assert!(call("second entry", &mut s, &|s| s.enter_ballot(MUIDE, Some(b), &q0, &m("MM01,MM03"), None).is_ok()));
+    common::take_sql();
+    walk.call("second entry", s.enter_ballot(MUIDE, Some(bx.id), &q[0], &m("MM01,MM03"), None).is_ok());
     as_op(&mut s, "Anna");
-    let shown = serial.display();
-    let stored = serial.0.clone();
-    assert!(call("send back", &mut s, &|s| s.resolve(MUIDE, &stored, Resolution::Recheck).is_ok()));
+    common::take_sql();
+    walk.call("send back", s.resolve(MUIDE, &serial.0, Resolution::Recheck).is_ok());
     as_op(&mut s, "Chris");
-    assert!(call("re-enter", &mut s, &|s| s.recheck_entry(MUIDE, &shown, &m("MM02")).is_ok()));
-    assert!(!call("enter elsewhere", &mut s, &|s| s.enter_ballot(MUIDE, None, &q1, &m("MM01,MM02"), None).is_ok()));
+    common::take_sql();
+    walk.call("re-enter", s.recheck_entry(MUIDE, &serial.display(), &m("MM02")).is_ok());
+    walk.call("enter elsewhere", s.enter_ballot(MUIDE, None, &q[1], &m("MM01,MM02"), None).is_err());
     as_op(&mut s, "Anna");
-    assert!(!call("close box refused", &mut s, &|s| s.close_box(MUIDE, b + 1, None).is_ok()));
-    assert!(call("close box", &mut s, &|s| s.close_box(MUIDE, b, None).is_ok()));
-    assert!(call("pause", &mut s, &|s| s.set_entry_paused(MUIDE, true).is_ok()));
-    s.trace_sql(None);
-    for (what, log) in &calls {
-        assert!(log.iter().any(|x| x == "BEGIN IMMEDIATE"), "{what}: no write transaction: {log:#?}");
-        assert_eq!(common::read_before_begin(log), Vec::<String>::new(), "{what}: read before its transaction");
-    }
+    common::take_sql();
+    walk.call("close box refused", s.close_box(MUIDE, bx.id + 1, None).is_err());
+    walk.call("close box", s.close_box(MUIDE, bx.id, None).is_ok());
+    walk.call("pause", s.set_entry_paused(MUIDE, true).is_ok());
+    walk.finish(&mut s);
 }

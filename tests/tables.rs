@@ -548,29 +548,19 @@ fn every_tables_write_checks_inside_its_transaction() {
     let mut s = Session::in_memory().unwrap();
     common::sign_in(&mut s, "Moderator").unwrap();
     s.load_demo().unwrap();
-    s.trace_sql(Some(common::log_sql));
-    let mut calls: Vec<(&str, Vec<String>)> = Vec::new();
-    let mut call = |what: &'static str, ok: bool| {
-        calls.push((what, common::take_sql()));
-        assert!(ok, "{what}");
-    };
-    common::take_sql();
+    let mut walk = common::WriteWalk::start(&mut s);
     let settings = TableSettings {
         format: VerdictFormat::Points { per_participant: 10 },
         min_participants: 2,
         max_participants: 8,
     };
-    call("settings", s.set_table_settings(ST, &settings).is_ok());
+    walk.call("settings", s.set_table_settings(ST, &settings).is_ok());
     let t1 = table(&mut s, 1, "Tafel 1", &["ST01", "ST02", "ST03"]);
-    call("table", true);
+    walk.call("table", true);
     let counted = verdict(4, &[("ST01", 30), ("ST02", 10), ("ST03", 0)]);
-    call("verdict", s.enter_verdict(ST, t1, &counted).is_ok());
-    call("verdict twice", s.enter_verdict(ST, t1, &counted).is_err());
-    call("drop", s.confirm_drop(ST, 1, "2").is_ok());
-    call("close", s.close_tables(ST).is_ok());
-    s.trace_sql(None);
-    for (what, log) in &calls {
-        assert!(log.iter().any(|x| x == "BEGIN IMMEDIATE"), "{what}: no write transaction: {log:#?}");
-        assert_eq!(common::read_before_begin(log), Vec::<String>::new(), "{what}: read before its transaction");
-    }
+    walk.call("verdict", s.enter_verdict(ST, t1, &counted).is_ok());
+    walk.call("verdict twice", s.enter_verdict(ST, t1, &counted).is_err());
+    walk.call("drop", s.confirm_drop(ST, 1, "2").is_ok());
+    walk.call("close", s.close_tables(ST).is_ok());
+    walk.finish(&mut s);
 }

@@ -332,3 +332,33 @@ pub fn read_before_begin(log: &[String]) -> Vec<String> {
         .cloned()
         .collect()
 }
+
+/// A walk through writes, recording the SQL each one ran: `call` after each
+/// write (with whether it was meant to succeed), `finish` to check that
+/// every one ran a write transaction and read no record before it.
+#[allow(dead_code)]
+pub struct WriteWalk {
+    calls: Vec<(&'static str, Vec<String>)>,
+}
+
+#[allow(dead_code)]
+impl WriteWalk {
+    pub fn start(s: &mut wijkstem::session::Session) -> WriteWalk {
+        s.trace_sql(Some(log_sql));
+        take_sql();
+        WriteWalk { calls: Vec::new() }
+    }
+
+    pub fn call(&mut self, what: &'static str, as_meant: bool) {
+        self.calls.push((what, take_sql()));
+        assert!(as_meant, "{what}");
+    }
+
+    pub fn finish(self, s: &mut wijkstem::session::Session) {
+        s.trace_sql(None);
+        for (what, log) in &self.calls {
+            assert!(log.iter().any(|x| x == "BEGIN IMMEDIATE"), "{what}: no write transaction: {log:#?}");
+            assert_eq!(read_before_begin(log), Vec::<String>::new(), "{what}: read before its transaction");
+        }
+    }
+}

@@ -22,6 +22,11 @@
 //! run at `hi` that checks this is then MES's own run at `hi`, so its prices
 //! serve as the `lo` end of the next stretch.
 //!
+//! It relies on two things about its caller: the add1 schedule's budget
+//! never falls from one step to the next (`Add1::budget_at`, checked in
+//! `Add1::follow`), and ties are broken by one fixed order (`rank`), the one
+//! `execute` uses; a tie-break drawn afresh at each tie would break it.
+//!
 //! Unlike the affine certificate (`cert`), this one does not care which
 //! supporters pay all they have, which on large elections changes at almost
 //! every unit of budget while the choices stay the same for thousands.

@@ -139,6 +139,24 @@ mod tests {
         }
     }
 
+    /// The worst case for a plain sum: every addition rounds the same way
+    /// (1 added to 2^53 is lost each time, ties to even), so the computed sum
+    /// is short by almost m·u of the exact one; the bound still holds it.
+    #[test]
+    fn sum_bounds_holds_a_sum_that_rounds_down_every_time() {
+        for m in [2usize, 10, 1000, 100_000] {
+            let big = (1u64 << 53) as f64;
+            let mut sum = big;
+            for _ in 1..m {
+                sum += 1.0;
+            }
+            assert_eq!(sum, big, "every addition was lost");
+            let exact_sum = exact(big) + BigRational::from_integer(BigInt::from(m - 1));
+            let iv = sum_bounds(sum, sum, m);
+            assert!(exact(iv.lo) <= exact_sum && exact_sum <= exact(iv.hi), "m = {m}: {iv:?}");
+        }
+    }
+
     #[test]
     fn division_and_scaling_err_outward() {
         for (n, d) in [(1i64, 3u128), (2, 7), (10_000_000_000, 3), (1, (1 << 60) + 1)] {

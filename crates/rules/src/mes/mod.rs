@@ -421,7 +421,8 @@ impl<'p, 'a> Run<'p, 'a> {
         if self.prep.small {
             // ρ's ends moved outward by a few roundings, so that one rounded
             // product with an exact `s` below 2^53 still errs outward:
-            // fl(lo·s) ≤ lo·s·(1 + u) < ρ.lo·s, fl(hi·s) ≥ hi·s·(1 − u) > ρ.hi·s.
+            // fl(lo·s) < ρ.lo·s and fl(hi·s) > ρ.hi·s (for ρ > 0, which is
+            // checked above; subnormal ends included).
             let lo = (rho.lo * (1.0 - 2.0 * f64::EPSILON)).next_down();
             let hi = (rho.hi * (1.0 + 2.0 * f64::EPSILON)).next_up();
             for (x, &p) in live.iter().zip(is_poor) {
