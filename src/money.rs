@@ -71,13 +71,16 @@ pub fn parse_euro(input: &str) -> Option<Cents> {
 }
 
 /// `1.234.567` style grouping: first group 1-3 digits, the rest exactly 3.
+/// A first group of 0 is no grouping anyone writes: `0,001` or `0.500` is
+/// an amount with three decimals (or a typo), refused rather than read as
+/// one or five hundred euro.
 fn thousands_ok(s: &str, sep: char) -> bool {
     let groups: Vec<&str> = s.split(sep).collect();
     if groups.len() == 1 {
         return !groups[0].is_empty();
     }
     let first = groups[0];
-    !first.is_empty() && first.len() <= 3 && groups[1..].iter().all(|g| g.len() == 3)
+    !first.is_empty() && !first.starts_with('0') && first.len() <= 3 && groups[1..].iter().all(|g| g.len() == 3)
 }
 
 pub fn format_euro(cents: Cents, lang: Lang) -> String {

@@ -18,7 +18,13 @@ const MAX_CENTS = 100_000_000_000;
 function thousandsOk(s: string, sep: string): boolean {
   const groups = s.split(sep);
   if (groups.length === 1) return groups[0].length > 0;
-  return groups[0].length > 0 && groups[0].length <= 3 && groups.slice(1).every((g) => g.length === 3);
+  // A first group of 0 is no grouping: `0,001` is refused, not read as € 1 (as in money.rs).
+  return (
+    groups[0].length > 0 &&
+    !groups[0].startsWith("0") &&
+    groups[0].length <= 3 &&
+    groups.slice(1).every((g) => g.length === 3)
+  );
 }
 
 export function parseEuro(input: string): number | null {
