@@ -64,7 +64,15 @@ fn main() {
             }
             }
             for serial in entered {
-                c.audit(wijkstem::storage::audit::Action::BallotEnter, &format!("selection/1/ballot/{serial}"), None, Some(&serde_json::json!({"entry_no": 1, "verdict": "valid"})))?;
+                c.record(wijkstem::storage::audit::Event::BallotEnter {
+                    selection: 1,
+                    serial: &serial,
+                    entry_no: 1,
+                    verdict: "valid",
+                    doubtful: false,
+                    double_entry: None,
+                    box_id: None,
+                })?;
             }
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = 1", []).map_err(|e| c.err(e))?;
             Ok::<_, StoreError>(())

@@ -10,7 +10,6 @@
 
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use ts_rs::TS;
 
 use crate::problem::{Failure, Problem};
@@ -226,7 +225,7 @@ impl Store {
                 return Ok(Ok(SignedIn { name: member.name.clone(), role: member.role }));
             }
             // Recorded under no one's name: whoever typed it is not known.
-            c.audit(crate::storage::audit::Action::RosterPinWrong, &entity, None, None)?;
+            c.record(crate::storage::audit::Event::RosterPinWrong { id: member.id })?;
             let left = MAX_FAILURES - failures - 1;
             Ok(Err(if left <= 0 {
                 Problem::new("roster.locked").with("name", &member.name).with("minutes", LOCK_WINDOW_SECS / 60)
@@ -281,7 +280,7 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let id = c.tx.last_insert_rowid();
-            c.audit(crate::storage::audit::Action::RosterAdd, &format!("roster/{id}"), None, Some(&json!({ "name": name, "role": role.as_str() })))?;
+            c.record(crate::storage::audit::Event::RosterAdd { id, name: &name, role: role.as_str() })?;
             Ok(id)
         })?;
         Ok(RosterMember { id, name, role, active: true })
@@ -298,7 +297,7 @@ impl Store {
             if n == 0 {
                 return Err(Failure::from(Problem::new("roster.unknown_id").with("id", id)));
             }
-            c.audit(crate::storage::audit::Action::RosterPinSet, &format!("roster/{id}"), None, None)?;
+            c.record(crate::storage::audit::Event::RosterPinSet { id })?;
             Ok(())
         })
     }
@@ -332,12 +331,13 @@ impl Store {
             if coordinators == 0 {
                 return Err(Problem::new("roster.last_coordinator").with("name", &name).into());
             }
-            c.audit(
-                crate::storage::audit::Action::RosterChange,
-                &format!("roster/{id}"),
-                Some(&json!({ "role": old_role, "active": old_active })),
-                Some(&json!({ "role": role.as_str(), "active": active })),
-            )?;
+            c.record(crate::storage::audit::Event::RosterChange {
+                id,
+                old_role: &old_role,
+                old_active,
+                role: role.as_str(),
+                active,
+            })?;
             Ok(RosterMember { id, name, role, active })
         })
     }

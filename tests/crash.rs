@@ -57,7 +57,12 @@ fn sigkill_at_random_moments_loses_no_acknowledged_entry() {
                     )
                     .unwrap();
                 }
-                c.audit(wijkstem::storage::audit::Action::BallotsPrint, "selection/1", None, None)
+                c.record(wijkstem::storage::audit::Event::BallotsPrint {
+                    selection: 1,
+                    batch: 1,
+                    count: serials.len() as u32,
+                    style_hash: &hash,
+                })
             })
             .unwrap();
         serials.into_iter().map(|s| Serial(qr_payload(1, &s, &hash))).collect()

@@ -604,7 +604,7 @@ fn edit_and_claim(db: &Path, sql: &str, claim: (&str, &str)) {
         .write("Anna", |w| -> Result<(), wijkstem::storage::store::StoreError> {
             w.tx.execute("INSERT INTO temp.seal_pending (tbl, row) VALUES (?1, ?2)", rusqlite::params![claim.0, rowid])
                 .unwrap();
-            w.audit(wijkstem::storage::audit::Action::OperatorSignIn, "operator/Anna", None, None)
+            w.record(wijkstem::storage::audit::Event::OperatorSignOut { name: "Anna" })
         })
         .unwrap();
 }

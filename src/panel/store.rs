@@ -41,12 +41,11 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let id = c.tx.last_insert_rowid();
-            c.audit(
-                crate::storage::audit::Action::PanelMember,
-                &format!("selection/{selection_id}/member/{code}"),
-                None,
-                Some(&json!({ "name": name.trim() })),
-            )?;
+            c.record(crate::storage::audit::Event::PanelMember {
+                selection: selection_id,
+                code: &code,
+                name: name.trim(),
+            })?;
             Ok::<_, Failure>(Member { id, code, name: name.trim().to_string() })
         })
     }
@@ -61,12 +60,7 @@ impl Store {
             }
             c.tx.execute("UPDATE selection SET panel_quorum = ?1 WHERE id = ?2", params![quorum, selection_id])
                 .map_err(|e| c.err(e))?;
-            c.audit(
-                crate::storage::audit::Action::PanelQuorum,
-                &format!("selection/{selection_id}"),
-                None,
-                Some(&json!({ "quorum": quorum })),
-            )?;
+            c.record(crate::storage::audit::Event::PanelQuorum { selection: selection_id, quorum })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())
@@ -126,7 +120,7 @@ impl Store {
                 )
                 .map_err(|e| c.err(e))?;
             }
-            c.audit(crate::storage::audit::Action::PanelRoundOpen, &format!("selection/{selection_id}/round/{no}"), None, Some(&json!({ "format": format, "present": present })))?;
+            c.record(crate::storage::audit::Event::PanelRoundOpen { selection: selection_id, round: no, format, present })?;
             Ok::<_, Failure>(no)
         })
     }
@@ -253,12 +247,7 @@ impl Store {
             // The audit event records that the member voted, not how: the vote
             // itself goes in the round's box, apart from who cast it.
             put_vote(c, rid, mid, &text)?;
-            c.audit(
-                crate::storage::audit::Action::PanelVote,
-                &format!("selection/{selection_id}/round/{round}/member/{member}"),
-                None,
-                None,
-            )?;
+            c.record(crate::storage::audit::Event::PanelVote { selection: selection_id, round, member: &member })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())
@@ -300,12 +289,7 @@ impl Store {
                 }
                 e => Failure::from(e),
             })?;
-            c.audit(
-                crate::storage::audit::Action::PanelConsent,
-                &format!("selection/{selection_id}/round/{round}/member/{member}"),
-                None,
-                None,
-            )?;
+            c.record(crate::storage::audit::Event::PanelConsent { selection: selection_id, round, member: &member })?;
             Ok::<_, Failure>(())
         })
     }
@@ -404,7 +388,7 @@ impl Store {
             crate::storage::audit::claim_round_ballots(&c.tx, rid).map_err(|e| c.err(e))?;
             c.tx.execute("UPDATE panel_round SET status = 'closed', frozen = 0, quorum_note = ?1 WHERE selection_id = ?2 AND no = ?3", params![reason, selection_id, round])
                 .map_err(|e| c.err(e))?;
-            c.audit(crate::storage::audit::Action::PanelRoundClose, &format!("selection/{selection_id}/round/{round}"), None, Some(&json!({ "present": r.present.len(), "voted": r.voted.len(), "quorum_note": reason })))?;
+            c.record(crate::storage::audit::Event::PanelRoundClose { selection: selection_id, round, present: r.present.len(), voted: r.voted.len(), quorum_note: reason })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())
@@ -426,16 +410,7 @@ impl Store {
                 params![frozen as i64, snapshot, selection_id, r.no],
             )
             .map_err(|e| c.err(e))?;
-            c.audit(
-                if frozen {
-                    crate::storage::audit::Action::PanelFreeze
-                } else {
-                    crate::storage::audit::Action::PanelReveal
-                },
-                &format!("selection/{selection_id}/round/{}", r.no),
-                None,
-                None,
-            )?;
+            c.record(crate::storage::audit::Event::PanelFrozen { selection: selection_id, round: r.no, frozen })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())
@@ -500,7 +475,7 @@ impl Store {
                 params![selection_id, after_round, code, withdraw as i64, merge_from, detail.to_string(), reason.trim(), operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.audit(crate::storage::audit::Action::PanelAmend, &format!("selection/{selection_id}/plan/{code}"), None, Some(&json!({ "detail": detail, "reason": reason.trim() })))?;
+            c.record(crate::storage::audit::Event::PanelAmend { selection: selection_id, code: &code, detail: &detail, reason: reason.trim() })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())
@@ -545,7 +520,7 @@ impl Store {
             st.panel_package(selection_id, Lang::Nl)?;
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])
                 .map_err(|e| c.err(e))?;
-            c.audit(crate::storage::audit::Action::PanelClose, &format!("selection/{selection_id}"), None, None)?;
+            c.record(crate::storage::audit::Event::PanelClose { selection: selection_id })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())

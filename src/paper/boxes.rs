@@ -4,7 +4,6 @@
 
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use ts_rs::TS;
 
 use crate::i18n::Lang;
@@ -160,12 +159,7 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let id = c.tx.last_insert_rowid();
-            c.audit(
-                crate::storage::audit::Action::BoxCreate,
-                &format!("selection/{selection_id}/box/{id}"),
-                None,
-                Some(&json!(input)),
-            )?;
+            c.record(crate::storage::audit::Event::BoxCreate { selection: selection_id, id, input })?;
             Ok::<_, Failure>(id)
         })?;
         self.get_box(selection_id, id)
@@ -286,12 +280,7 @@ impl Store {
                 params![operator, c.at.clone(), reason, box_id],
             )
             .map_err(|e| c.err(e))?;
-            c.audit(
-                crate::storage::audit::Action::BoxClose,
-                &format!("selection/{selection_id}/box/{box_id}"),
-                None,
-                Some(&json!({ "expected": b.expected, "entered": b.entered, "settled": b.settled, "override_reason": reason })),
-            )?;
+            c.record(crate::storage::audit::Event::BoxClose { selection: selection_id, id: box_id, expected: b.expected, entered: b.entered, settled: b.settled, override_reason: reason })?;
             Ok::<_, Failure>(())
         })?;
         self.get_box(selection_id, box_id)
@@ -320,7 +309,7 @@ impl Store {
             }
             c.tx.execute("UPDATE ballot_box SET status = 'open', closed_by = NULL, closed_at = NULL, override_reason = NULL WHERE id = ?1", [box_id])
                 .map_err(|e| c.err(e))?;
-            c.audit(crate::storage::audit::Action::BoxReopen, &format!("selection/{selection_id}/box/{box_id}"), None, Some(&json!({ "reason": reason.trim() })))?;
+            c.record(crate::storage::audit::Event::BoxReopen { selection: selection_id, id: box_id, reason: reason.trim() })?;
             Ok::<_, Failure>(b)
         })?;
         self.get_box(selection_id, box_id)
@@ -332,16 +321,7 @@ impl Store {
             st.get_selection(selection_id)?;
             c.tx.execute("UPDATE selection SET entry_paused = ?1 WHERE id = ?2", params![paused as i64, selection_id])
                 .map_err(|e| c.err(e))?;
-            c.audit(
-                if paused {
-                    crate::storage::audit::Action::EntryPause
-                } else {
-                    crate::storage::audit::Action::EntryResume
-                },
-                &format!("selection/{selection_id}"),
-                None,
-                None,
-            )
+            c.record(crate::storage::audit::Event::EntryPaused { selection: selection_id, paused })
         })?;
         Ok(())
     }
@@ -356,12 +336,7 @@ impl Store {
                 params![selection_id, operator, draft, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.audit(
-                crate::storage::audit::Action::EntryDraft,
-                &format!("selection/{selection_id}/operator/{operator}"),
-                None,
-                None,
-            )
+            c.record(crate::storage::audit::Event::EntryDraft { selection: selection_id, operator })
         })?;
         Ok(())
     }
@@ -475,12 +450,11 @@ impl Store {
             }
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])
                 .map_err(|e| c.err(e))?;
-            c.audit(
-                crate::storage::audit::Action::CountClose,
-                &format!("selection/{selection_id}"),
-                None,
-                Some(&json!({ "settled": v.settled, "entered": v.entered })),
-            )?;
+            c.record(crate::storage::audit::Event::CountClose {
+                selection: selection_id,
+                settled: v.settled,
+                entered: v.entered,
+            })?;
             Ok(())
         })
     }

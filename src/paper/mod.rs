@@ -11,7 +11,6 @@ use std::collections::{BTreeMap, HashSet};
 use rand::Rng;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use ts_rs::TS;
 
 use crate::i18n::Lang;

@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use ts_rs::TS;
 
 use crate::paper::ballot::{self, Marks, Serial, Verdict};
@@ -245,7 +244,7 @@ impl Store {
                 params![selection_id, serial.0, decision, explanation, operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.audit(crate::storage::audit::Action::BallotDecide, &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "decision": decision, "explanation": explanation })))?;
+            c.record(crate::storage::audit::Event::BallotDecide { selection: selection_id, serial: &serial.0, decision, explanation })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())
@@ -279,7 +278,7 @@ impl Store {
                 params![selection_id, serial.0, code, explanation, operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.audit(crate::storage::audit::Action::WarningExplain, &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "code": code, "explanation": explanation })))?;
+            c.record(crate::storage::audit::Event::WarningExplain { selection: selection_id, serial: &serial.0, code, explanation })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())
@@ -359,7 +358,7 @@ impl Store {
                         params![selection_id, serial.0, serde_json::to_string(&codes).expect("plain data serialises"), operator, c.at.clone()],
                     )
                     .map_err(|e| c.err(e))?;
-                    c.audit(crate::storage::audit::Action::BallotRecheck, &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "codes": codes })))?;
+                    c.record(crate::storage::audit::Event::BallotRecheck { selection: selection_id, serial: &serial.0, codes: &codes })?;
                     Ok(())
                 })
             }
@@ -418,7 +417,7 @@ impl Store {
             .map_err(|e| c.err(e))?;
             c.tx.execute("UPDATE recheck SET done_by = ?1, done_at = ?2 WHERE selection_id = ?3 AND serial = ?4 AND done_at IS NULL", params![operator, now, selection_id, serial.0])
                 .map_err(|e| c.err(e))?;
-            c.audit(crate::storage::audit::Action::BallotRecheckEnter, &format!("selection/{selection_id}/ballot/{}", serial.0), None, Some(&json!({ "codes": rc.codes, "verdict": verdict_s })))?;
+            c.record(crate::storage::audit::Event::BallotRecheckEnter { selection: selection_id, serial: &serial.0, codes: &rc.codes, verdict: verdict_s })?;
             Ok(crate::paper::EntryReceipt {
                 serial: serial.display(),
                 entry_no: 1,

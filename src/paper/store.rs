@@ -105,12 +105,11 @@ impl Store {
                 params![style, settings.double_entry as i64, rules, selection_id],
             )
             .map_err(|e| c.err(e))?;
-            c.audit(
-                crate::storage::audit::Action::PaperSettings,
-                &format!("selection/{selection_id}"),
-                before.as_ref().map(|b| json!(b)).as_ref(),
-                Some(&json!(settings)),
-            )?;
+            c.record(crate::storage::audit::Event::PaperSettings {
+                selection: selection_id,
+                before: before.as_ref(),
+                after: settings,
+            })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())
@@ -181,12 +180,12 @@ impl Store {
                     ins.execute(params![selection_id, s.0, hash, batch]).map_err(|e| c.err(e))?;
                 }
             }
-            c.audit(
-                crate::storage::audit::Action::BallotsPrint,
-                &format!("selection/{selection_id}"),
-                None,
-                Some(&json!({ "batch": batch, "count": count, "style_hash": hash })),
-            )?;
+            c.record(crate::storage::audit::Event::BallotsPrint {
+                selection: selection_id,
+                batch,
+                count,
+                style_hash: &hash,
+            })?;
             Ok::<_, Failure>((serials, pdf))
         })
     }
@@ -286,12 +285,7 @@ impl Store {
             // The log records that an entry happened and its outcome, not the marks:
             // the marks live in one place, the entry table.
             c.tx.execute("DELETE FROM entry_draft WHERE selection_id = ?1 AND operator = ?2", params![selection_id, operator]).map_err(|e| c.err(e))?;
-            c.audit(
-                crate::storage::audit::Action::BallotEnter,
-                &format!("selection/{selection_id}/ballot/{serial}"),
-                None,
-                Some(&json!({ "entry_no": entry_no, "verdict": verdict_s, "doubtful": doubtful.is_some(), "double_entry": double, "box": box_id })),
-            )?;
+            c.record(crate::storage::audit::Event::BallotEnter { selection: selection_id, serial: &serial, entry_no, verdict: verdict_s, doubtful: doubtful.is_some(), double_entry: double.as_deref(), box_id })?;
             Ok(EntryReceipt { serial: r.serial.display(), entry_no, verdict, findings, double_entry: double, doubtful })
         })
     }
@@ -346,12 +340,7 @@ impl Store {
                 return Err(p("paper.undo_too_late").with("serial", &shown).into());
             }
             c.tx.execute("UPDATE ballot_entry SET status = 'discarded' WHERE id = ?1", [id]).map_err(|e| c.err(e))?;
-            c.audit(
-                crate::storage::audit::Action::BallotUndo,
-                &format!("selection/{selection_id}/ballot/{serial}"),
-                None,
-                Some(&json!({ "entry_no": entry_no })),
-            )?;
+            c.record(crate::storage::audit::Event::BallotUndo { selection: selection_id, serial: &serial, entry_no })?;
             Ok(shown)
         })
     }
@@ -396,7 +385,7 @@ impl Store {
                     c.tx.execute("UPDATE ballot_entry SET status = 'discarded' WHERE selection_id = ?1 AND serial = ?2 AND status = 'active'", params![selection_id, serial]).map_err(|e| c.err(e))?;
                 }
             }
-            c.audit(crate::storage::audit::Action::BallotResolve, &format!("selection/{selection_id}/ballot/{serial}"), None, Some(&json!({ "keep": keep })))?;
+            c.record(crate::storage::audit::Event::BallotResolve { selection: selection_id, serial: &serial, keep })?;
             Ok::<_, Failure>(())
         })
     }

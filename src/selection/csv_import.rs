@@ -216,12 +216,7 @@ impl Store {
                 return Err(CsvError::Rows(clashes));
             }
             let n = plans.len();
-            c.audit(
-                crate::storage::audit::Action::PlansImport,
-                &format!("selection/{selection_id}"),
-                None,
-                Some(&serde_json::json!({ "file": file_name, "rows": n })),
-            )?;
+            c.record(crate::storage::audit::Event::PlansImport { selection: selection_id, file: file_name, rows: n })?;
             crate::selection::ensure_editable(c, &crate::selection::get_selection_tx(c, selection_id)?)?;
             for p in &plans {
                 insert_plan(c, selection_id, p)?;

@@ -4,7 +4,6 @@ pub mod csv_import;
 
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use ts_rs::TS;
 
 use crate::money::{Cents, MAX_CENTS};
@@ -365,7 +364,7 @@ pub(crate) fn insert_plan(c: &mut Change<'_>, selection_id: i64, p: &PlanInput) 
     )
     .map_err(|e| c.err(e))?;
     let plan = get_plan_tx(c, c.tx.last_insert_rowid())?;
-    c.audit(crate::storage::audit::Action::PlanAdd, &format!("plan/{}", plan.id), None, Some(&json!(plan)))?;
+    c.record(crate::storage::audit::Event::PlanAdd { plan: &plan })?;
     Ok(plan)
 }
 
@@ -396,7 +395,7 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let s = get_selection_tx(c, c.tx.last_insert_rowid())?;
-            c.audit(crate::storage::audit::Action::SelectionCreate, &format!("selection/{}", s.id), None, Some(&json!(s)))?;
+            c.record(crate::storage::audit::Event::SelectionCreate { selection: &s })?;
             Ok(s)
         })
     }
@@ -417,12 +416,7 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let after = get_selection_tx(c, id)?;
-            c.audit(
-                crate::storage::audit::Action::SelectionUpdate,
-                &format!("selection/{id}"),
-                Some(&json!(before)),
-                Some(&json!(after)),
-            )?;
+            c.record(crate::storage::audit::Event::SelectionUpdate { before: &before, after: &after })?;
             Ok(after)
         })
     }
@@ -449,7 +443,7 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let after = get_plan_tx(c, plan_id)?;
-            c.audit(crate::storage::audit::Action::PlanUpdate, &format!("plan/{plan_id}"), Some(&json!(before)), Some(&json!(after)))?;
+            c.record(crate::storage::audit::Event::PlanUpdate { before: &before, after: &after })?;
             Ok(after)
         })
     }
@@ -459,7 +453,7 @@ impl Store {
             let before = get_plan_tx(c, plan_id)?;
             ensure_editable(c, &get_selection_tx(c, before.selection_id)?)?;
             c.tx.execute("DELETE FROM plan WHERE id = ?1", [plan_id]).map_err(|e| c.err(e))?;
-            c.audit(crate::storage::audit::Action::PlanRemove, &format!("plan/{plan_id}"), Some(&json!(before)), None)?;
+            c.record(crate::storage::audit::Event::PlanRemove { before: &before })?;
             Ok(())
         })
     }

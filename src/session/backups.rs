@@ -93,12 +93,10 @@ impl Session {
         self.store = Store::open(&db)?;
         let kept = restored?;
         self.store.write(&who, |c| {
-            c.audit(
-                crate::storage::audit::Action::BackupRestore,
-                "app/backup",
-                None,
-                Some(&json!({ "from": backup, "previous_kept_as": kept.display().to_string() })),
-            )
+            c.record(crate::storage::audit::Event::BackupRestore {
+                from: backup,
+                previous_kept_as: &kept.display().to_string(),
+            })
         })?;
         Ok(kept.display().to_string())
     }

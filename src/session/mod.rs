@@ -4,8 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
-
 use crate::demo;
 use crate::paper::boxes::{BoxInput, BoxView, ProgressView};
 use crate::paper::review::{Recheck, Resolution, ReviewItem};
@@ -103,12 +101,7 @@ impl Session {
         let who = self.store.authenticate(name, pin)?;
         self.demo_pin = is_demo_pin(&who.name, pin);
         self.store.write(&who.name, |c| {
-            c.audit(
-                crate::storage::audit::Action::OperatorSignIn,
-                &format!("operator/{}", who.name),
-                None,
-                Some(&json!({ "name": who.name, "role": who.role.as_str() })),
-            )
+            c.record(crate::storage::audit::Event::OperatorSignIn { name: &who.name, role: who.role.as_str() })
         })?;
         self.operator = Some(who.clone());
         Ok(who)
@@ -126,9 +119,8 @@ impl Session {
 
     pub fn sign_out(&mut self) -> Res<()> {
         if let Some(who) = self.operator.take() {
-            self.store.write(&who.name, |c| {
-                c.audit(crate::storage::audit::Action::OperatorSignOut, &format!("operator/{}", who.name), None, None)
-            })?;
+            self.store
+                .write(&who.name, |c| c.record(crate::storage::audit::Event::OperatorSignOut { name: &who.name }))?;
         }
         Ok(())
     }

@@ -572,7 +572,13 @@ impl Change<'_> {
         Db { conn: &self.tx, path: &self.path }
     }
 
-    pub fn audit(
+    /// Append an audit event to this change (see `audit::Event`).
+    pub fn record(&mut self, event: audit::Event<'_>) -> Result<(), StoreError> {
+        let (before, after) = event.payload();
+        self.audit(event.action(), &event.entity(), before.as_ref(), after.as_ref())
+    }
+
+    fn audit(
         &mut self,
         action: audit::Action,
         entity: &str,

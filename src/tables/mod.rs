@@ -18,7 +18,6 @@ use num_rational::BigRational;
 use num_traits::Zero;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 

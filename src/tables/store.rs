@@ -44,12 +44,7 @@ impl Store {
             let text = serde_json::to_string(s).expect("serialises");
             c.tx.execute("UPDATE selection SET table_format = ?1 WHERE id = ?2", params![text, selection_id])
                 .map_err(|e| c.err(e))?;
-            c.audit(
-                crate::storage::audit::Action::TablesSettings,
-                &format!("selection/{selection_id}"),
-                None,
-                Some(&json!(s)),
-            )?;
+            c.record(crate::storage::audit::Event::TablesSettings { selection: selection_id, settings: s })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())
@@ -124,7 +119,7 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let id = c.tx.last_insert_rowid();
-            c.audit(crate::storage::audit::Action::TablesAdd, &format!("selection/{selection_id}/table/{id}"), None, Some(&json!(input)))?;
+            c.record(crate::storage::audit::Event::TablesAdd { selection: selection_id, id, input })?;
             Ok::<_, Failure>(id)
         })?;
         self.tables(selection_id)?
@@ -322,12 +317,11 @@ impl Store {
                 params![table_id, selection_id, text, operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.audit(
-                crate::storage::audit::Action::TablesVerdict,
-                &format!("selection/{selection_id}/table/{table_id}"),
-                None,
-                Some(&json!(v)),
-            )?;
+            c.record(crate::storage::audit::Event::TablesVerdict {
+                selection: selection_id,
+                table: table_id,
+                verdict: v,
+            })?;
             Ok::<_, Failure>(())
         })?;
         Ok(self.tables(selection_id)?.into_iter().find(|x| x.id == table_id).expect("just written"))
@@ -387,7 +381,7 @@ impl Store {
                 params![selection_id, after_round, threshold.trim(), serde_json::to_string(&codes).expect("plain data serialises"), operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.audit(crate::storage::audit::Action::TablesDrop, &format!("selection/{selection_id}"), None, Some(&json!({ "after_round": after_round, "threshold": threshold.trim(), "codes": codes })))?;
+            c.record(crate::storage::audit::Event::TablesDrop { selection: selection_id, after_round, threshold: threshold.trim(), codes: &codes })?;
             Ok::<_, Failure>(codes)
         })
     }
@@ -499,12 +493,7 @@ impl Store {
             }
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])
                 .map_err(|e| c.err(e))?;
-            c.audit(
-                crate::storage::audit::Action::TablesClose,
-                &format!("selection/{selection_id}"),
-                None,
-                Some(&json!({ "tables": tables.len() })),
-            )?;
+            c.record(crate::storage::audit::Event::TablesClose { selection: selection_id, tables: tables.len() })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())

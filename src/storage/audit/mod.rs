@@ -8,8 +8,10 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 mod action;
+mod event;
 mod records;
 pub use action::Action;
+pub use event::Event;
 pub use records::*;
 
 /// The action of an event a public bundle shows by its hash only (another
