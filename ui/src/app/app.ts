@@ -3,6 +3,7 @@ import { busy, h, field } from "../common/dom";
 import { aboutCard } from "./about";
 import { restoreFields, snapshotFields } from "./fields";
 import { teamCard } from "./team";
+import { type AppHooks, backupCard, backupList, picker, ToolScreens, verifyCard } from "./tools";
 import { lang, problemText, setLang, t, type Lang } from "../common/i18n";
 import { formatEuro, parseEuro } from "../common/money";
 import { asFailure, type Api } from "../common/platform";
@@ -26,7 +27,6 @@ export class App {
   private rule = "greedy";
   private resumeAt: import("../common/bindings").Location | null = null;
   private backupWarning: import("../common/bindings").Problem | null = null;
-  private backups: import("../common/bindings").BackupInfo[] | null = null;
   private backupListening = false;
   private lastLocation = "";
   /** The selection on screen and its plans, as last read: kept across the
@@ -34,7 +34,23 @@ export class App {
   private shown: { id: number; s: Selection; plans: Plan[] } | null = null;
 
   /** What the method screens remember between draws: one per App, no module state. */
-  private readonly screens = { paper: new PaperScreens(), tables: new TablesScreens(), panel: new PanelScreens() };
+  private readonly screens = {
+    paper: new PaperScreens(),
+    tables: new TablesScreens(),
+    panel: new PanelScreens(),
+    tools: new ToolScreens(),
+  };
+
+  private hooks(): AppHooks {
+    return {
+      setBackupWarning: (w) => {
+        this.backupWarning = w;
+      },
+      restartAfterRescue: async () => {
+        this.startup = await this.api.startupInfo();
+      },
+    };
+  }
 
   private ctx(): Ctx & typeof this.screens {
     return {
@@ -326,7 +342,7 @@ export class App {
           { class: "card", id: "startup-failure" },
           this.startup.failure.problems.map((p) => h("p", { class: "msg error" }, problemText(p))),
         ),
-        await this.backupList(true),
+        await backupList(this.ctx(), this.screens.tools, this.hooks(), true),
       );
     }
     if (!this.operator) return await this.signIn();
@@ -628,218 +644,11 @@ export class App {
               this.selectionForm("new", {}, create, t("action.create")),
             ),
             await teamCard(this.ctx()),
-            this.verifyCard(),
-            await this.backupCard(),
+            verifyCard(this.ctx(), this.screens.tools),
+            await backupCard(this.ctx(), this.screens.tools, this.hooks()),
           )
         : h("p", { class: "msg info", id: "volunteer-note" }, t("team.volunteer_note")),
       await aboutCard(this.ctx()),
-    );
-  }
-
-  /** Backups to a second place (a USB stick): where, how often, how many; make one now. */
-  private async backupCard(): Promise<HTMLElement> {
-    const st = await this.api.backupStatus();
-    this.backupWarning = st.warning;
-    const save = (e: Event) => {
-      e.preventDefault();
-      this.act(async () => {
-        await this.api.setBackupSettings({
-          dir: field("backup-dir") || null,
-          keep: Number(field("backup-keep")),
-          every_minutes: Number(field("backup-every")),
-        });
-        this.pickedBackupDir = null;
-        this.info(t("backup.saved"));
-      });
-    };
-    const now = () => this.act(async () => this.info(t("backup.made", { file: (await this.api.backupNow()).path })));
-    return h(
-      "div",
-      { class: "card", id: "backup-card" },
-      h("h2", {}, t("backup.title")),
-      h("p", { class: "muted" }, t("backup.help")),
-      h(
-        "form",
-        { class: "row", id: "backup-form", onsubmit: save },
-        h(
-          "label",
-          {},
-          t("backup.dir"),
-          h("input", { id: "backup-dir", size: 36, value: this.pickedBackupDir ?? st.settings.dir ?? "" }),
-        ),
-        // The folder from the laptop's own dialog (a USB stick), or typed.
-        h(
-          "button",
-          {
-            id: "backup-pick",
-            class: "secondary",
-            type: "button",
-            onclick: () =>
-              this.act(async () => {
-                const p = await this.api.pickPath("folder", t("backup.dir"));
-                if (p) this.pickedBackupDir = p;
-              }),
-          },
-          t("action.pick_folder"),
-        ),
-        h("label", {}, t("backup.keep"), h("input", { id: "backup-keep", size: 4, value: st.settings.keep })),
-        h(
-          "label",
-          {},
-          t("backup.every"),
-          h("input", { id: "backup-every", size: 4, value: st.settings.every_minutes }),
-        ),
-        h("button", { id: "backup-save", type: "submit" }, t("action.save")),
-        h(
-          "button",
-          { id: "backup-now", type: "button", class: "secondary", onclick: now, disabled: !st.settings.dir },
-          t("backup.now"),
-        ),
-      ),
-      h(
-        "p",
-        { class: "muted", id: "backup-last" },
-        st.last_backup
-          ? t("backup.last", { at: st.last_backup.replace("T", " ").replace("Z", " UTC") })
-          : t("backup.none_yet"),
-      ),
-      await this.backupList(false),
-    );
-  }
-
-  /** The backups found, each with what it holds, and a restore that asks first. */
-  private async backupList(broken: boolean): Promise<HTMLElement> {
-    const list = this.backups ?? (await this.api.listBackups(null).catch(() => []));
-    this.backups = null;
-    const restore = (b: import("../common/bindings").BackupInfo) =>
-      this.act(async () => {
-        const what = b.selections.map((x) => `${x.wijk}: ${x.entries}`).join(", ");
-        if (!confirm(t("backup.confirm", { file: b.file_name, what, at: b.last_event_at ?? "?" }))) return;
-        const kept = await this.api.restoreBackup(b.path);
-        this.info(t("backup.restored", { kept }));
-        if (broken) {
-          this.startup = await this.api.startupInfo();
-        }
-      });
-    const search = () =>
-      this.act(async () => {
-        this.backups = await this.api.listBackups(field("backup-search-dir") || null);
-      });
-    return h(
-      "div",
-      { class: broken ? "card" : "", id: "backups" },
-      broken ? h("h2", {}, t("backup.rescue")) : h("h3", {}, t("backup.list")),
-      broken ? h("p", {}, t("backup.rescue_help")) : null,
-      broken
-        ? h(
-            "div",
-            { class: "row" },
-            h("label", {}, t("backup.dir"), h("input", { id: "backup-search-dir", size: 36 })),
-            h("button", { id: "backup-search", onclick: search }, t("backup.search")),
-          )
-        : null,
-      list.length === 0
-        ? h("p", { class: "muted" }, t("backup.none_found"))
-        : h(
-            "table",
-            {},
-            h(
-              "tbody",
-              {},
-              list.map((b) =>
-                h(
-                  "tr",
-                  { "data-file": b.file_name },
-                  h("td", {}, b.file_name),
-                  h(
-                    "td",
-                    {},
-                    b.problem
-                      ? h("span", { class: "msg error" }, problemText(b.problem))
-                      : b.selections.map((x) => `${x.wijk}: ${x.entries}`).join(" · "),
-                  ),
-                  h(
-                    "td",
-                    {},
-                    b.problem
-                      ? null
-                      : h("button", { class: "secondary restore", onclick: () => restore(b) }, t("backup.restore")),
-                  ),
-                ),
-              ),
-            ),
-          ),
-    );
-  }
-
-  private verified: import("../common/bindings").VerifyView | null = null;
-  private picked: { bundle: string | null; key: string | null } = { bundle: null, key: null };
-  /** A backup folder chosen in the dialog, shown in the field until saved. */
-  private pickedBackupDir: string | null = null;
-
-  /** A file or folder chosen in the laptop's own dialog, with the choice shown. */
-  private picker(
-    id: string,
-    label: string,
-    kind: "folder" | "csv" | "zip" | "pub",
-    current: string | null,
-    chosen: (path: string) => void | Promise<void>,
-  ): HTMLElement {
-    const pick = () =>
-      this.act(async () => {
-        const path = await this.api.pickPath(kind, label);
-        if (path) await chosen(path);
-      });
-    return h(
-      "div",
-      { class: "picker" },
-      h("span", { class: "picker-label" }, label),
-      h(
-        "button",
-        { id, class: "secondary", type: "button", onclick: pick },
-        t(kind === "folder" ? "action.pick_folder" : "action.pick_file"),
-      ),
-      h("span", { class: current ? "picked" : "picked muted", id: `${id}-chosen` }, current ?? t("action.none_picked")),
-    );
-  }
-
-  /** Check a result bundle someone hands over: signature, hashes, audit chain, recount. */
-  private verifyCard(): HTMLElement {
-    const run = () =>
-      this.act(async () => {
-        if (!this.picked.bundle) throw { problems: [{ code: "bundle.no_manifest", params: {} }] };
-        this.verified = await this.api.verifyBundleFiles(this.picked.bundle, this.picked.key);
-      });
-    const v = this.verified;
-    return h(
-      "div",
-      { class: "card", id: "verify-card" },
-      h("h2", {}, t("home.verify")),
-      h("p", { class: "muted" }, t("home.verify_help")),
-      h(
-        "div",
-        { class: "row" },
-        this.picker("verify-file", t("home.verify_bundle"), "zip", this.picked.bundle, (p) => {
-          this.picked.bundle = p;
-        }),
-        this.picker("verify-key", t("home.verify_key"), "pub", this.picked.key, (p) => {
-          this.picked.key = p;
-        }),
-        h("button", { id: "verify-run", onclick: run }, t("home.verify_run")),
-      ),
-      v
-        ? h(
-            "div",
-            { id: "verify-result", class: v.ok ? "ok" : "bad" },
-            h("p", { class: `msg ${v.ok ? "info" : "error"}` }, v.ok ? t("home.verify_ok") : t("home.verify_bad")),
-            h(
-              "ul",
-              {},
-              v.passed.map((p) => h("li", { class: "pass" }, "✓ ", problemText(p))),
-              v.problems.map((p) => h("li", { class: "fail" }, "✗ ", problemText(p))),
-            ),
-          )
-        : null,
     );
   }
 
@@ -1103,7 +912,7 @@ export class App {
         { class: "card" },
         h("h2", {}, t("action.import_csv")),
         h("p", { class: "muted" }, t("selection.import_help")),
-        this.picker("csv-file", t("action.choose_file"), "csv", null, importCsv),
+        picker(this.ctx(), "csv-file", t("action.choose_file"), "csv", null, importCsv),
       ),
       h(
         "div",
