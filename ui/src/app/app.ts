@@ -1,11 +1,13 @@
-import type { BackupStatus, Failure, Method, Plan, Selection, SignedIn, StartupInfo } from "../common/bindings";
+import type { BackupStatus, Failure, Plan, Selection, SignedIn, StartupInfo } from "../common/bindings";
 import { busy, h, field } from "../common/dom";
 import { aboutCard } from "./about";
 import { restoreFields, snapshotFields } from "./fields";
 import { teamCard } from "./team";
 import { type AppHooks, backupCard, backupList, picker, ToolScreens, verifyCard } from "./tools";
+import { PlanScreens, planForm, planRow } from "./plans";
+import { firstRunCard, readSelectionForm, selectionForm } from "./selection-form";
 import { lang, problemText, setLang, t, type Lang } from "../common/i18n";
-import { formatEuro, parseEuro } from "../common/money";
+import { formatEuro } from "../common/money";
 import { asFailure, type Api } from "../common/platform";
 import type { Ctx } from "../common/ctx";
 import { PanelScreens, panelEntryTab, panelResultTab, panelSetupTab } from "../panel/panel";
@@ -15,8 +17,6 @@ import { TablesScreens, tablesEntryTab, tablesOverviewTab, tablesSetupTab } from
 type Tab = "plans" | "setup" | "entry" | "tally" | "tsetup" | "tentry" | "toverview" | "psetup" | "pentry" | "presult";
 type View = { kind: "home" } | { kind: "selection"; id: number };
 type Message = { kind: "error" | "info" | "warn"; text: string; paths?: string[] };
-
-const METHODS: Method[] = ["ballots", "tables", "panel"];
 
 export class App {
   private view: View = { kind: "home" };
@@ -39,6 +39,10 @@ export class App {
     tables: new TablesScreens(),
     panel: new PanelScreens(),
     tools: new ToolScreens(),
+    plans: new PlanScreens(() => {
+      this.messages = [];
+      void this.render();
+    }),
   };
 
   private hooks(): AppHooks {
@@ -454,96 +458,6 @@ export class App {
     );
   }
 
-  private firstRunCard(): HTMLElement {
-    const go = (id: string) => () => {
-      const tools = document.getElementById("tools") as HTMLDetailsElement | null;
-      if (tools) tools.open = true;
-      document.getElementById(id)?.scrollIntoView({ block: "start" });
-    };
-    return h(
-      "div",
-      { class: "card first-run", id: "first-run" },
-      h("h2", {}, t("home.first_title")),
-      h("p", {}, t("home.first_intro")),
-      h(
-        "ol",
-        {},
-        h(
-          "li",
-          {},
-          t("home.first_team"),
-          " ",
-          h("button", { class: "link", type: "button", onclick: go("team-card") }, t("team.title")),
-        ),
-        h(
-          "li",
-          {},
-          t("home.first_selection"),
-          " ",
-          h("button", { class: "link", type: "button", onclick: go("new-card") }, t("home.new")),
-        ),
-        h(
-          "li",
-          {},
-          t("home.first_backup"),
-          " ",
-          h("button", { class: "link", type: "button", onclick: go("backup-card") }, t("backup.title")),
-        ),
-      ),
-    );
-  }
-
-  private selectionForm(
-    prefix: string,
-    s: Partial<Selection>,
-    onSubmit: (e: Event) => void,
-    button: string,
-  ): HTMLElement {
-    return h(
-      "form",
-      { class: "row", id: `${prefix}-form`, onsubmit: onSubmit },
-      h(
-        "label",
-        {},
-        t("field.edition"),
-        h("input", { id: `${prefix}-edition`, value: s.edition ?? "Wijkbudget 2026" }),
-      ),
-      h("label", {}, t("field.wijk"), h("input", { id: `${prefix}-wijk`, value: s.wijk ?? "" })),
-      h(
-        "label",
-        {},
-        t("field.budget"),
-        h("input", {
-          id: `${prefix}-budget`,
-          value: s.budget_cents !== undefined ? formatEuro(s.budget_cents, lang()).replace("€", "").trim() : "",
-          inputmode: "decimal",
-        }),
-      ),
-      h(
-        "label",
-        {},
-        t("field.method"),
-        h(
-          "select",
-          { id: `${prefix}-method` },
-          METHODS.map((m) => h("option", { value: m, selected: s.method === m }, t(`method.${m}`))),
-        ),
-      ),
-      h("button", { id: `${prefix}-submit`, type: "submit" }, button),
-    );
-  }
-
-  private readSelectionForm(prefix: string) {
-    const budget = parseEuro(field(`${prefix}-budget`));
-    if (budget === null) throw { problems: [{ code: "selection.amount_out_of_range", params: {} }] };
-    return {
-      edition: field(`${prefix}-edition`),
-      wijk: field(`${prefix}-wijk`),
-      budget_cents: budget,
-      method: field(`${prefix}-method`) as Method,
-    };
-  }
-
   private async home(): Promise<HTMLElement> {
     this.shown = null;
     const list = await this.api.listSelections();
@@ -552,7 +466,7 @@ export class App {
     const create = (e: Event) => {
       e.preventDefault();
       this.act(async () => {
-        const s = await this.api.createSelection(this.readSelectionForm("new"));
+        const s = await this.api.createSelection(readSelectionForm("new"));
         this.view = { kind: "selection", id: s.id };
       });
     };
@@ -614,7 +528,7 @@ export class App {
             h("tbody", {}, rows),
           ),
       // A laptop with only the demo: how to begin, in three steps.
-      coordinator && onlyDemo ? this.firstRunCard() : null,
+      coordinator && onlyDemo ? firstRunCard() : null,
       coordinator
         ? // Your wijk first; setting up and the tools behind it (open on a new laptop, or as left).
           h(
@@ -641,7 +555,7 @@ export class App {
               "div",
               { class: "card", id: "new-card" },
               h("h2", {}, t("home.new")),
-              this.selectionForm("new", {}, create, t("action.create")),
+              selectionForm("new", {}, create, t("action.create")),
             ),
             await teamCard(this.ctx()),
             verifyCard(this.ctx(), this.screens.tools),
@@ -649,112 +563,6 @@ export class App {
           )
         : h("p", { class: "msg info", id: "volunteer-note" }, t("team.volunteer_note")),
       await aboutCard(this.ctx()),
-    );
-  }
-
-  private planRow(p: Plan): HTMLElement {
-    return h(
-      "tr",
-      { "data-plan-code": p.code },
-      h("td", { class: "code" }, p.code),
-      h("td", {}, h("strong", {}, p.title), h("div", { class: "muted" }, p.description)),
-      h("td", {}, p.initiator),
-      h("td", { class: "num cost" }, formatEuro(p.cost_cents, lang())),
-      h(
-        "td",
-        {},
-        h("button", { class: "secondary edit-plan", onclick: () => this.editPlan(p) }, t("action.edit")),
-        " ",
-        h(
-          "button",
-          {
-            class: "danger remove-plan",
-            onclick: () => {
-              if (confirm(t("action.confirm_remove", { code: p.code }))) this.act(() => this.api.removePlan(p.id));
-            },
-          },
-          t("action.remove"),
-        ),
-      ),
-    );
-  }
-
-  private editing: Plan | null = null;
-
-  private editPlan(p: Plan) {
-    this.editing = p;
-    this.messages = [];
-    this.render();
-  }
-
-  private planForm(selectionId: number): HTMLElement {
-    const p = this.editing;
-    const submit = (e: Event) => {
-      e.preventDefault();
-      this.act(async () => {
-        const cost = parseEuro(field("plan-cost"));
-        if (cost === null) throw { problems: [{ code: "selection.amount_out_of_range", params: {} }] };
-        const input = {
-          code: field("plan-code"),
-          title: field("plan-title"),
-          description: field("plan-description"),
-          cost_cents: cost,
-          initiator: field("plan-initiator"),
-        };
-        if (p) await this.api.updatePlan(p.id, input);
-        else await this.api.addPlan(selectionId, input);
-        this.editing = null;
-        this.info(t("selection.saved"));
-      });
-    };
-    return h(
-      "form",
-      { class: "card", id: "plan-form", onsubmit: submit },
-      h("h2", {}, p ? `${t("action.edit")}: ${p.code}` : t("action.add_plan")),
-      h(
-        "div",
-        { class: "row" },
-        h("label", {}, t("field.code"), h("input", { id: "plan-code", size: 6, value: p?.code ?? "" })),
-        h("label", {}, t("field.title"), h("input", { id: "plan-title", size: 30, value: p?.title ?? "" })),
-        h(
-          "label",
-          {},
-          t("field.cost"),
-          h("input", {
-            id: "plan-cost",
-            size: 10,
-            inputmode: "decimal",
-            value: p ? formatEuro(p.cost_cents, lang()).replace("€", "").trim() : "",
-          }),
-        ),
-        h("label", {}, t("field.initiator"), h("input", { id: "plan-initiator", size: 18, value: p?.initiator ?? "" })),
-      ),
-      h(
-        "label",
-        {},
-        t("field.description"),
-        h("textarea", { id: "plan-description", rows: 2, cols: 80 }, p?.description ?? ""),
-      ),
-      h(
-        "p",
-        {},
-        h("button", { id: "plan-submit", type: "submit" }, p ? t("action.save") : t("action.add_plan")),
-        " ",
-        p
-          ? h(
-              "button",
-              {
-                class: "secondary",
-                type: "button",
-                onclick: () => {
-                  this.editing = null;
-                  this.render();
-                },
-              },
-              t("action.cancel"),
-            )
-          : null,
-      ),
     );
   }
 
@@ -767,7 +575,7 @@ export class App {
     const save = (e: Event) => {
       e.preventDefault();
       this.act(async () => {
-        await this.api.updateSelection(id, this.readSelectionForm("edit"));
+        await this.api.updateSelection(id, readSelectionForm("edit"));
         this.info(t("selection.saved"));
       });
     };
@@ -815,7 +623,7 @@ export class App {
             id: "back",
             onclick: () => {
               this.messages = [];
-              this.editing = null;
+              this.screens.plans.editing = null;
               this.tab = "plans";
               this.view = { kind: "home" };
               this.render();
@@ -890,7 +698,7 @@ export class App {
             h(
               "tbody",
               {},
-              plans.map((p) => this.planRow(p)),
+              plans.map((p) => planRow(this.ctx(), this.screens.plans, p)),
             ),
             h(
               "tfoot",
@@ -906,7 +714,7 @@ export class App {
               ),
             ),
           ),
-      this.planForm(id),
+      planForm(this.ctx(), this.screens.plans, id),
       h(
         "div",
         { class: "card" },
@@ -918,7 +726,7 @@ export class App {
         "div",
         { class: "card" },
         h("h2", {}, t("selection.edit_title")),
-        this.selectionForm("edit", s, save, t("action.save")),
+        selectionForm("edit", s, save, t("action.save")),
       ),
     );
   }
