@@ -419,12 +419,8 @@ impl<'p, 'a> Run<'p, 'a> {
             return None;
         }
         if self.prep.small {
-            // ρ's ends moved outward by a few roundings, so that one rounded
-            // product with an exact `s` below 2^53 still errs outward:
-            // fl(lo·s) < ρ.lo·s and fl(hi·s) > ρ.hi·s (for ρ > 0, which is
-            // checked above; subnormal ends included).
-            let lo = (rho.lo * (1.0 - 2.0 * f64::EPSILON)).next_down();
-            let hi = (rho.hi * (1.0 + 2.0 * f64::EPSILON)).next_up();
+            // ρ > 0 (checked above): one rounded product per supporter errs outward.
+            let (lo, hi) = rho.for_products();
             for (x, &p) in live.iter().zip(is_poor) {
                 let ok = if p { x.b.hi <= lo * x.sf } else { x.b.lo >= hi * x.sf };
                 if !ok {
@@ -489,9 +485,8 @@ impl<'p, 'a> Run<'p, 'a> {
         let round = u16::try_from(self.rounds.len()).expect("fewer than 65,536 plans funded");
         // Both lists are by group: walk them together.
         let mut poor = a.poor.iter().peekable();
-        // The price's ends moved outward as in `proven_by_intervals`.
-        let (lo, hi) =
-            ((a.iv.lo * (1.0 - 2.0 * f64::EPSILON)).next_down(), (a.iv.hi * (1.0 + 2.0 * f64::EPSILON)).next_up());
+        // A price is positive: one rounded product per supporter errs outward.
+        let (lo, hi) = a.iv.for_products();
         for &(g, s) in &self.prep.supporters[q] {
             while poor.next_if(|&&p| p < g).is_some() {}
             let g = g as usize;
