@@ -478,3 +478,16 @@ fn every_counting_write_checks_inside_its_transaction() {
     walk.call("pause", s.set_entry_paused(MUIDE, true).is_ok());
     walk.finish(&mut s);
 }
+
+/// A write to a selection that does not exist says so (the check every
+/// selection write shares, `Store::write_open`), for entry and set-up alike.
+#[test]
+fn a_write_to_an_unknown_selection_is_not_found() {
+    let (mut s, q) = setup(false, EntryRules::default());
+    let box_input = BoxInput { name: "Bus 1".into(), location: String::new(), expected: 2 };
+    assert_eq!(codes(&s.enter_ballot(99, None, &q[0], &m("MM01,MM02"), None).unwrap_err()), ["store.not_found"]);
+    assert_eq!(codes(&s.create_box(99, &box_input).unwrap_err()), ["store.not_found"]);
+    assert_eq!(codes(&s.set_entry_paused(99, true).unwrap_err()), ["store.not_found"]);
+    // A known one is entered as before.
+    assert!(s.enter_ballot(MUIDE, None, &q[0], &m("MM01,MM02"), None).is_ok());
+}

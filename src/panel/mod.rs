@@ -15,7 +15,7 @@ use ts_rs::TS;
 use crate::i18n::Lang;
 use crate::problem::{Failure, Problem};
 use crate::rules::TieBreak;
-use crate::selection::{Method, Status};
+use crate::selection::Method;
 use crate::storage::store::{Store, StoreError};
 
 mod store;

@@ -76,10 +76,7 @@ impl Store {
     ) -> Result<u32, Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            let sel = st.panel_selection(selection_id)?;
-            if sel.status == Status::Closed {
-                return Err(p("paper.count_closed").into());
-            }
+            st.panel_selection(selection_id)?;
             let state = st.panel_state(selection_id)?;
             if state.rounds.last().is_some_and(|r| !r.closed) {
                 return Err(p("panel.round_open")
@@ -178,10 +175,7 @@ impl Store {
     ) -> Result<(), Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            let sel = st.panel_selection(selection_id)?;
-            if sel.status == Status::Closed {
-                return Err(p("paper.count_closed").into());
-            }
+            st.panel_selection(selection_id)?;
             let (rid, format, closed) = st.round_row(selection_id, round)?;
             if closed {
                 return Err(p("panel.round_closed").with("round", round).into());
@@ -430,10 +424,7 @@ impl Store {
     ) -> Result<(), Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            let sel = st.panel_selection(selection_id)?;
-            if sel.status == Status::Closed {
-                return Err(p("paper.count_closed").into());
-            }
+            st.panel_selection(selection_id)?;
             if reason.trim().is_empty() {
                 return Err(p("panel.reason_required").into());
             }
@@ -509,10 +500,7 @@ impl Store {
         self.write_open_with(operator, selection_id, |st, c| {
             // Not while a demo coordinator's PIN is public (`demo_pins_block`).
             st.demo_pins_block(selection_id)?;
-            let sel = st.panel_selection(selection_id)?;
-            if sel.status == Status::Closed {
-                return Err(p("paper.count_closed").into());
-            }
+            st.panel_selection(selection_id)?;
             let state = st.panel_state(selection_id)?;
             if let Some(r) = state.rounds.iter().find(|r| !r.closed) {
                 return Err(p("panel.round_open").with("round", r.no).into());

@@ -121,11 +121,7 @@ pub const MAX_LOCATION: usize = 120;
 impl Store {
     pub fn create_box(&mut self, operator: &str, selection_id: i64, input: &BoxInput) -> Result<BoxView, Failure> {
         // The checks read inside the write's transaction.
-        let id = self.write_open_with(operator, selection_id, |st, c| {
-            let sel = st.get_selection(selection_id)?;
-            if sel.status == Status::Closed {
-                return Err(p("paper.count_closed").into());
-            }
+        let id = self.write_open(operator, selection_id, |c| {
             let name = input.name.trim();
             if name.is_empty()
                 || name.chars().count() > 40
@@ -297,10 +293,6 @@ impl Store {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
             let b = st.get_box(selection_id, box_id)?;
-            let sel = st.get_selection(selection_id)?;
-            if sel.status == Status::Closed {
-                return Err(p("paper.count_closed").into());
-            }
             if reason.trim().is_empty() {
                 return Err(p("box.reason_required").into());
             }
@@ -317,8 +309,7 @@ impl Store {
 
     /// Pause or resume entry for a selection (a break, a shift change).
     pub fn set_entry_paused(&mut self, operator: &str, selection_id: i64, paused: bool) -> Result<(), Failure> {
-        self.write_open_with(operator, selection_id, |st, c| {
-            st.get_selection(selection_id)?;
+        self.write_open(operator, selection_id, |c| {
             c.tx.execute("UPDATE selection SET entry_paused = ?1 WHERE id = ?2", params![paused as i64, selection_id])
                 .map_err(|e| c.err(e))?;
             c.record(crate::storage::audit::Event::EntryPaused { selection: selection_id, paused })
@@ -424,10 +415,6 @@ impl Store {
         self.write_open_with(operator, selection_id, |st, c| {
             // Not while a demo coordinator's PIN is public (`demo_pins_block`).
             st.demo_pins_block(selection_id)?;
-            let sel = st.get_selection(selection_id)?;
-            if sel.status == Status::Closed {
-                return Err(p("paper.count_closed").into());
-            }
             let v = st.progress(selection_id, "greedy", Lang::Nl)?;
             let mut problems = Vec::new();
             for b in v.boxes.iter().filter(|b| !b.closed) {

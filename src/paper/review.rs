@@ -226,10 +226,6 @@ impl Store {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
             let serial = Serial::parse(serial)?;
-            let sel = st.get_selection(selection_id)?;
-            if sel.status == crate::selection::Status::Closed {
-                return Err(p("paper.count_closed").into());
-            }
             let explanation = explanation.trim();
             if explanation.is_empty() {
                 return Err(p("review.explanation_required").into());
@@ -380,8 +376,7 @@ impl Store {
         // The checks read inside the write's transaction.
         self.write_open(operator, selection_id, |c| {
             let db = c.db();
-            let sel = crate::selection::read(db, selection_id)?;
-            crate::paper::store::entry_open(db, &sel)?;
+            crate::paper::store::entry_open(db, selection_id)?;
             let Some(rc) = open_recheck(db, selection_id, &serial.0)? else {
                 return Err(p("review.no_recheck").with("serial", serial.display()).into());
             };

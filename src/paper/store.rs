@@ -25,14 +25,12 @@ pub(crate) fn settings(db: Db<'_>, selection_id: i64) -> Result<Option<PaperSett
     }))
 }
 
-/// Entry is refused once the count is closed, and while it is paused.
-pub(crate) fn entry_open(db: Db<'_>, sel: &Selection) -> Result<(), Failure> {
-    if sel.status == crate::selection::Status::Closed {
-        return Err(p("paper.count_closed").into());
-    }
+/// Entry is refused while it is paused (and once the count is closed, which
+/// `Store::write_open` refuses before any entry's checks run).
+pub(crate) fn entry_open(db: Db<'_>, selection_id: i64) -> Result<(), Failure> {
     let paused: i64 = db
         .conn
-        .query_row("SELECT entry_paused FROM selection WHERE id = ?1", [sel.id], |r| r.get(0))
+        .query_row("SELECT entry_paused FROM selection WHERE id = ?1", [selection_id], |r| r.get(0))
         .map_err(|e| db.err(e))?;
     if paused != 0 {
         return Err(p("paper.paused").into());
@@ -221,7 +219,7 @@ impl Store {
             let sel = crate::selection::read(db, selection_id)?;
             let plans = crate::selection::plans(db, selection_id)?;
             let settings = settings(db, selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
-            entry_open(db, &sel)?;
+            entry_open(db, selection_id)?;
             let r = ballot::parse_scan(scan, selection_id)?;
             if r.selection_id != selection_id {
                 let other = crate::selection::read(db, r.selection_id).map(|s| s.wijk).unwrap_or_else(|_| "?".into());

@@ -298,9 +298,9 @@ pub fn read(db: Db<'_>, id: i64) -> Result<Selection, StoreError> {
         .ok_or(StoreError::NotFound { what: "selection", id: id.to_string() })
 }
 
-/// A selection's plans, by code.
+/// A selection's plans, by code (none for a selection that does not exist:
+/// `Store::list_plans` says it is not found; a write's `write_open` has).
 pub fn plans(db: Db<'_>, selection_id: i64) -> Result<Vec<Plan>, StoreError> {
-    read(db, selection_id)?;
     let mut stmt = db
         .conn
         .prepare_cached(&format!("SELECT {PLAN_COLS} FROM plan WHERE selection_id = ?1 ORDER BY code, id"))
@@ -383,6 +383,7 @@ impl Store {
     }
 
     pub fn list_plans(&self, selection_id: i64) -> Result<Vec<Plan>, StoreError> {
+        read(self.db(), selection_id)?;
         plans(self.db(), selection_id)
     }
 

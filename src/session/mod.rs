@@ -156,12 +156,6 @@ impl Session {
         Ok(o.name)
     }
 
-    /// A real selection is not closed or signed while a coordinator can still
-    /// sign in with the demo's public PIN.
-    fn no_demo_pins(&self, selection_id: i64) -> Res<()> {
-        self.store.demo_pins_block(selection_id)
-    }
-
     pub fn roster(&self) -> Res<Vec<RosterMember>> {
         self.coordinator()?;
         Ok(self.store.roster()?)

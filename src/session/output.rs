@@ -49,7 +49,8 @@ impl Session {
         lang: crate::i18n::Lang,
     ) -> Res<(Vec<u8>, crate::output::bundle::Manifest)> {
         self.coordinator()?;
-        self.no_demo_pins(selection_id)?;
+        // Not signed while a demo coordinator's PIN is public.
+        self.store.demo_pins_block(selection_id)?;
         let signer = crate::output::signing::Signer::load_or_create(
             &crate::output::signing::key_dir(),
             passphrase.filter(|p| !p.is_empty()),

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction};
 use serde_json::Value;
 
 use crate::problem::{Problem, ToProblem};
@@ -453,7 +453,8 @@ impl Store {
 
 impl Store {
     /// `write` for a change to one selection: inside the same transaction,
-    /// before the change runs, a closed selection refuses it. So a count
+    /// before the change runs, an unknown selection is not found and a
+    /// closed one refuses it (so the writes' own checks need not). So a count
     /// closed by another front end (the CLI on the same file) between a
     /// screen's checks and its write stays closed.
     pub fn write_open<T, E>(
@@ -481,11 +482,13 @@ impl Store {
         self.write_with(operator, |st, c| {
             let status: Option<String> =
                 c.tx.query_row("SELECT status FROM selection WHERE id = ?1", [selection_id], |r| r.get(0))
+                    .optional()
                     .map_err(|e| StoreError::from_sql(e, &c.path))?;
-            if status.as_deref() == Some("closed") {
-                return Err(StoreError::Closed.into());
+            match status.as_deref() {
+                None => Err(StoreError::NotFound { what: "selection", id: selection_id.to_string() }.into()),
+                Some("closed") => Err(StoreError::Closed.into()),
+                Some(_) => f(st, c),
             }
-            f(st, c)
         })
     }
 

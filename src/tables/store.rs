@@ -58,10 +58,7 @@ impl Store {
     pub fn add_table(&mut self, operator: &str, selection_id: i64, input: &TableInput) -> Result<TableView, Failure> {
         // The checks read inside the write's transaction.
         let id = self.write_open_with(operator, selection_id, |st, c| {
-            let sel = st.tables_selection(selection_id)?;
-            if sel.status == crate::selection::Status::Closed {
-                return Err(p("paper.count_closed").into());
-            }
+            st.tables_selection(selection_id)?;
             use crate::selection::{check_free_text, MAX_SHORT};
             let name = check_free_text(&input.name, "name", MAX_SHORT, true)?;
             let name = name.as_str();
@@ -167,10 +164,7 @@ impl Store {
     ) -> Result<TableView, Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            let sel = st.tables_selection(selection_id)?;
-            if sel.status == crate::selection::Status::Closed {
-                return Err(p("paper.count_closed").into());
-            }
+            st.tables_selection(selection_id)?;
             let settings = st.table_settings(selection_id)?.ok_or_else(|| Failure::from(p("tables.no_settings")))?;
             let t = st
                 .tables(selection_id)?
@@ -478,10 +472,7 @@ impl Store {
         self.write_open_with(operator, selection_id, |st, c| {
             // Not while a demo coordinator's PIN is public (`demo_pins_block`).
             st.demo_pins_block(selection_id)?;
-            let sel = st.tables_selection(selection_id)?;
-            if sel.status == crate::selection::Status::Closed {
-                return Err(p("paper.count_closed").into());
-            }
+            st.tables_selection(selection_id)?;
             let tables = st.tables(selection_id)?;
             if tables.is_empty() {
                 return Err(p("tables.none_yet").into());
