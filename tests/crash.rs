@@ -111,6 +111,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_entry() {
             std::thread::sleep(Duration::from_secs(3));
         });
         let stdout = child.stdout.take().unwrap();
+        let (first_ack, acked_once) = std::sync::mpsc::channel::<()>();
         let reader = std::thread::spawn(move || {
             let mut ok = Vec::new();
             for line in BufReader::new(stdout).lines() {
@@ -118,10 +119,18 @@ fn sigkill_at_random_moments_loses_no_acknowledged_entry() {
                 // The CLI prints OK only after the entry's transaction committed.
                 if let Some(rest) = line.strip_prefix("OK\t") {
                     ok.push(rest.split('\t').next().unwrap().to_string());
+                    let _ = first_ack.send(());
                 }
             }
             ok
         });
+        // Odd rounds kill at a random moment from the start, start-up and
+        // sign-in included. Even rounds first wait for one acknowledged entry
+        // (a slow machine may need seconds to start a debug build), so the
+        // kill lands in the stream of writes however fast the machine is.
+        if round % 2 == 0 {
+            let _ = acked_once.recv_timeout(Duration::from_secs(30));
+        }
         std::thread::sleep(Duration::from_millis(rng.random_range(5..120)));
         if child.try_wait().unwrap().is_none() {
             killed_mid_stream += 1;
@@ -135,7 +144,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_entry() {
     }
     eprintln!("{} entries acknowledged over {kills} kills ({killed_mid_stream} while writing)", acked.len());
     assert!(killed_mid_stream >= kills / 2, "most kills must land while the CLI is writing");
-    assert!(acked.len() > kills, "entries were acknowledged between kills");
+    assert!(acked.len() >= kills / 2, "entries were acknowledged between kills");
 }
 
 fn display(payload: &str) -> String {
