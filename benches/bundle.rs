@@ -92,7 +92,14 @@ fn main() {
         check.push(t.elapsed().as_secs_f64());
         assert!(c.broken_at.is_none(), "{:?}", c.broken_at);
         let t = Instant::now();
-        let zip = s.store().export_bundle(1, &signer, Lang::Nl).unwrap();
+        let zip = wijkstem::output::bundle::export::export_bundle(
+            s.store().db(),
+            1,
+            &signer,
+            s.store().clock().stamp(),
+            Lang::Nl,
+        )
+        .unwrap();
         export.push(t.elapsed().as_secs_f64());
         size = zip.len();
         let t = Instant::now();

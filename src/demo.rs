@@ -285,11 +285,11 @@ pub fn load(store: &mut Store, operator: &str) -> Result<Vec<Selection>, Selecti
             }
             store.set_quorum(operator, s.id, 12).map_err(|f| SelectionError::Demo(f.render(crate::i18n::Lang::Nl)))?;
         }
-        out.push(store.get_selection(s.id)?);
+        out.push(crate::selection::read(store.db(), s.id)?);
     }
     // A laptop without a roster gets the demo's, so the demo can be tried;
     // an existing roster is left as it is.
-    if store.roster()?.is_empty() {
+    if crate::roster::roster(store.db())?.is_empty() {
         for (name, role, pin) in DEMO_ROSTER {
             store
                 .add_to_roster(operator, name, *role, pin)

@@ -45,10 +45,15 @@ pub fn csv(data: &[u8]) {
         )
         .expect("selection");
     match store.import_plans_csv("fuzz", sel.id, data, "fuzz.csv") {
-        Ok(report) => assert_eq!(store.list_plans(sel.id).expect("plans list").len(), report.imported),
+        Ok(report) => {
+            assert_eq!(crate::selection::list_plans(store.db(), sel.id).expect("plans list").len(), report.imported)
+        }
         Err(e) => {
             assert!(!e.problems().is_empty(), "a refusal says why");
-            assert!(store.list_plans(sel.id).expect("plans list").is_empty(), "nothing imported on refusal");
+            assert!(
+                crate::selection::list_plans(store.db(), sel.id).expect("plans list").is_empty(),
+                "nothing imported on refusal"
+            );
         }
     }
 }

@@ -8,6 +8,7 @@
 //! apply the same roles. This is an offline laptop: proportionate, not a
 //! password manager (see docs/threat-model.md).
 
+use crate::storage::store::Db;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -151,36 +152,6 @@ fn role_of(s: String) -> Role {
 }
 
 impl Store {
-    pub fn roster(&self) -> Result<Vec<RosterMember>, StoreError> {
-        let mut st = self
-            .conn()
-            .prepare("SELECT id, name, role, active FROM roster ORDER BY role, name_key")
-            .map_err(|e| self.sql_err(e))?;
-        let rows = st
-            .query_map([], |r| {
-                Ok(RosterMember { id: r.get(0)?, name: r.get(1)?, role: role_of(r.get(2)?), active: r.get(3)? })
-            })
-            .map_err(|e| self.sql_err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.sql_err(e))
-    }
-
-    /// The roster entry and stored PIN hash for a name, as typed.
-    fn roster_entry(&self, name: &str) -> Result<Option<(RosterMember, String)>, StoreError> {
-        self.conn()
-            .query_row(
-                "SELECT id, name, role, active, pin_hash FROM roster WHERE name_key = ?1",
-                [name_key(name)],
-                |r| {
-                    Ok((
-                        RosterMember { id: r.get(0)?, name: r.get(1)?, role: role_of(r.get(2)?), active: r.get(3)? },
-                        r.get::<_, String>(4)?,
-                    ))
-                },
-            )
-            .optional()
-            .map_err(|e| self.sql_err(e))
-    }
-
     /// Check a name and PIN against the roster. A wrong PIN is written to
     /// the log (so the coordinator and an auditor see tries); after
     /// `MAX_FAILURES` wrong PINs within `LOCK_WINDOW_SECS` the name is
@@ -189,25 +160,27 @@ impl Store {
         if name.trim().is_empty() {
             return Err(Problem::new("session.name_required").into());
         }
-        if self.roster()?.is_empty() {
-            return Err(Problem::new("roster.empty").into());
-        }
-        let Some((member, hash)) = self.roster_entry(name)? else {
-            return Err(Problem::new("roster.unknown_name").with("name", shown(name)).into());
-        };
-        if !member.active {
-            return Err(Problem::new("roster.inactive").with("name", &member.name).into());
-        }
-        let entity = format!("roster/{}", member.id);
         let since = crate::clock::stamp_of(self.clock().now() - time::Duration::seconds(LOCK_WINDOW_SECS));
         // A file that cannot be written cannot record a wrong PIN: no PIN is checked.
         if self.conn().is_readonly(rusqlite::DatabaseName::Main).unwrap_or(true) {
             return Err(Problem::new("store.read_only").with("path", self.path()).into());
         }
-        // The check runs inside a write transaction: a wrong PIN that cannot
-        // be recorded (the file locked by another program) is never checked,
-        // so the lock-out cannot be bypassed by keeping the file busy.
+        // The check runs inside a write transaction, the roster reads with it:
+        // a wrong PIN that cannot be recorded (the file locked by another
+        // program) is never checked, so the lock-out cannot be bypassed by
+        // keeping the file busy, and a name removed or a PIN changed by
+        // another program meanwhile is seen.
         let outcome: Result<Result<SignedIn, Problem>, StoreError> = self.write(UNKNOWN, |c| {
+            if roster(c.db())?.is_empty() {
+                return Ok(Err(Problem::new("roster.empty")));
+            }
+            let Some((member, hash)) = roster_entry(c.db(), name)? else {
+                return Ok(Err(Problem::new("roster.unknown_name").with("name", shown(name))));
+            };
+            if !member.active {
+                return Ok(Err(Problem::new("roster.inactive").with("name", &member.name)));
+            }
+            let entity = format!("roster/{}", member.id);
             // Wrong PINs since the window opened and since the PIN was last set.
             let failures: i64 = c
                 .tx
@@ -240,12 +213,6 @@ impl Store {
             Ok(Err(p)) => Err(p.into()),
             Err(e) => Err(Failure::from(e)),
         }
-    }
-
-    /// The signed-in person as the roster has them now (their role may have
-    /// changed, or they may have been taken off, since they signed in).
-    pub fn roster_now(&self, name: &str) -> Result<Option<RosterMember>, StoreError> {
-        Ok(self.roster_entry(name)?.map(|(m, _)| m))
     }
 
     /// Add someone to the roster. Only on an empty roster may this be done
@@ -341,36 +308,66 @@ impl Store {
             Ok(RosterMember { id, name, role, active })
         })
     }
+}
 
-    /// A real count is not closed or signed while a demo coordinator's PIN
-    /// is still the public demo PIN: anyone could have done it. Closing
-    /// calls this inside its write's transaction.
-    pub fn demo_pins_block(&self, selection_id: i64) -> Result<(), Failure> {
-        if self.get_selection(selection_id)?.edition == crate::demo::DEMO_EDITION {
-            return Ok(());
-        }
-        let open: Vec<String> =
-            self.demo_sign_ins()?.into_iter().filter(|d| d.role == Role::Coordinator).map(|d| d.name).collect();
-        if open.is_empty() {
-            Ok(())
-        } else {
-            Err(Problem::new("roster.demo_pins_active").with("names", open.join(", ")).into())
-        }
+pub fn roster(db: Db<'_>) -> Result<Vec<RosterMember>, StoreError> {
+    let mut st =
+        db.conn.prepare("SELECT id, name, role, active FROM roster ORDER BY role, name_key").map_err(|e| db.err(e))?;
+    let rows = st
+        .query_map([], |r| {
+            Ok(RosterMember { id: r.get(0)?, name: r.get(1)?, role: role_of(r.get(2)?), active: r.get(3)? })
+        })
+        .map_err(|e| db.err(e))?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(|e| db.err(e))
+}
+
+/// The roster entry and stored PIN hash for a name, as typed.
+fn roster_entry(db: Db<'_>, name: &str) -> Result<Option<(RosterMember, String)>, StoreError> {
+    db.conn
+        .query_row("SELECT id, name, role, active, pin_hash FROM roster WHERE name_key = ?1", [name_key(name)], |r| {
+            Ok((
+                RosterMember { id: r.get(0)?, name: r.get(1)?, role: role_of(r.get(2)?), active: r.get(3)? },
+                r.get::<_, String>(4)?,
+            ))
+        })
+        .optional()
+        .map_err(|e| db.err(e))
+}
+
+/// The signed-in person as the roster has them now (their role may have
+/// changed, or they may have been taken off, since they signed in).
+pub fn roster_now(db: Db<'_>, name: &str) -> Result<Option<RosterMember>, StoreError> {
+    Ok(crate::roster::roster_entry(db, name)?.map(|(m, _)| m))
+}
+
+/// A real count is not closed or signed while a demo coordinator's PIN
+/// is still the public demo PIN: anyone could have done it. Closing
+/// calls this inside its write's transaction.
+pub fn demo_pins_block(db: Db<'_>, selection_id: i64) -> Result<(), Failure> {
+    if crate::selection::read(db, selection_id)?.edition == crate::demo::DEMO_EDITION {
+        return Ok(());
     }
+    let open: Vec<String> =
+        crate::roster::demo_sign_ins(db)?.into_iter().filter(|d| d.role == Role::Coordinator).map(|d| d.name).collect();
+    if open.is_empty() {
+        Ok(())
+    } else {
+        Err(Problem::new("roster.demo_pins_active").with("names", open.join(", ")).into())
+    }
+}
 
-    /// The demo roster's members whose PIN is still the demo PIN (shown on
-    /// the sign-in screen so anyone can try the demo).
-    pub fn demo_sign_ins(&self) -> Result<Vec<DemoSignIn>, StoreError> {
-        let mut out = Vec::new();
-        for (name, role, pin) in DEMO_ROSTER {
-            if let Some((m, hash)) = self.roster_entry(name)? {
-                if m.active && pin_matches(pin, &hash) {
-                    out.push(DemoSignIn { name: m.name, role: *role, pin: pin.to_string() });
-                }
+/// The demo roster's members whose PIN is still the demo PIN (shown on
+/// the sign-in screen so anyone can try the demo).
+pub fn demo_sign_ins(db: Db<'_>) -> Result<Vec<DemoSignIn>, StoreError> {
+    let mut out = Vec::new();
+    for (name, role, pin) in DEMO_ROSTER {
+        if let Some((m, hash)) = crate::roster::roster_entry(db, name)? {
+            if m.active && pin_matches(pin, &hash) {
+                out.push(DemoSignIn { name: m.name, role: *role, pin: pin.to_string() });
             }
         }
-        Ok(out)
     }
+    Ok(out)
 }
 
 /// A demo name with its (public) demo PIN.

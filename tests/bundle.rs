@@ -77,7 +77,14 @@ fn a_bundle_verifies_with_ours_and_with_minisign_and_every_change_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let signer = Signer::load_or_create(&dir.path().join("key"), None).unwrap();
     let s = closed_count();
-    let zip_bytes = s.store().export_bundle(1, &signer, Lang::Nl).unwrap();
+    let zip_bytes = wijkstem::output::bundle::export::export_bundle(
+        s.store().db(),
+        1,
+        &signer,
+        s.store().clock().stamp(),
+        Lang::Nl,
+    )
+    .unwrap();
 
     let ok = bundle::verify(&zip_bytes, Some(&signer.pk));
     assert!(ok.ok(), "{:?}", ok.problems);
@@ -181,7 +188,16 @@ fn edited_results_fail_on_the_key_or_on_the_recount() {
     let other = Signer::load_or_create(&dir.path().join("other"), None).unwrap();
     assert_ne!(signer.key_id(), other.key_id());
     let s = closed_count();
-    let files = unzip(&s.store().export_bundle(1, &signer, Lang::Nl).unwrap());
+    let files = unzip(
+        &wijkstem::output::bundle::export::export_bundle(
+            s.store().db(),
+            1,
+            &signer,
+            s.store().clock().stamp(),
+            Lang::Nl,
+        )
+        .unwrap(),
+    );
 
     let r = bundle::verify(&forge(&files, &other), Some(&signer.pk));
     assert!(!r.ok());
@@ -208,8 +224,8 @@ fn the_report_prints_the_hash_and_key_and_is_byte_stable() {
     let dir = tempfile::tempdir().unwrap();
     let signer = Signer::load_or_create(&dir.path().join("key"), None).unwrap();
     let s = closed_count();
-    let a = s.store().bundle_parts(1, &signer.key_id(), Lang::Nl).unwrap();
-    let b = s.store().bundle_parts(1, &signer.key_id(), Lang::Nl).unwrap();
+    let a = wijkstem::output::bundle::export::bundle_parts(s.store().db(), 1, &signer.key_id(), Lang::Nl).unwrap();
+    let b = wijkstem::output::bundle::export::bundle_parts(s.store().db(), 1, &signer.key_id(), Lang::Nl).unwrap();
     assert_eq!(a.files["report.pdf"], b.files["report.pdf"], "same result, same bytes");
     let pdf = dir.path().join("report.pdf");
     std::fs::write(&pdf, &a.files["report.pdf"]).unwrap();
@@ -305,11 +321,25 @@ fn a_count_that_is_not_closed_cannot_be_bundled() {
         },
     )
     .unwrap();
-    let e = s.store().export_bundle(1, &signer, Lang::Nl).unwrap_err();
+    let e = wijkstem::output::bundle::export::export_bundle(
+        s.store().db(),
+        1,
+        &signer,
+        s.store().clock().stamp(),
+        Lang::Nl,
+    )
+    .unwrap_err();
     assert_eq!(e.problems[0].code, "bundle.not_closed");
     for other in [2, 3] {
         // Conversation tables and the panel are refused the same way until closed.
-        let e = s.store().export_bundle(other, &signer, Lang::Nl).unwrap_err();
+        let e = wijkstem::output::bundle::export::export_bundle(
+            s.store().db(),
+            other,
+            &signer,
+            s.store().clock().stamp(),
+            Lang::Nl,
+        )
+        .unwrap_err();
         assert_eq!(e.problems[0].code, "bundle.not_closed");
     }
 }
@@ -404,7 +434,14 @@ fn a_name_twice_or_an_oversized_entry_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let signer = Signer::load_or_create(&dir.path().join("key"), None).unwrap();
     let s = closed_count();
-    let zip_bytes = s.store().export_bundle(1, &signer, Lang::Nl).unwrap();
+    let zip_bytes = wijkstem::output::bundle::export::export_bundle(
+        s.store().db(),
+        1,
+        &signer,
+        s.store().clock().stamp(),
+        Lang::Nl,
+    )
+    .unwrap();
     assert!(bundle::verify(&zip_bytes, Some(&signer.pk)).ok());
 
     // A forged results.json first, the signed original after it.

@@ -464,3 +464,90 @@ fn plans_are_fixed_once_counting_starts_and_codes_ignore_case() {
     s.open_round(3, &RoundFormat::Points { per_member: 5 }, &present).unwrap();
     assert_eq!(codes(&s.add_plan(3, &plan("WE99")).unwrap_err()), ["selection.counting_started_panel"]);
 }
+
+/// Every `.rs` file under `dir` (relative to the package).
+fn rust_files(dir: &str) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+/// Domains reach each other's data by import: what a domain reads is a free
+/// function taking a `Db`, so `paper` calling `selection` shows as an import
+/// and no call runs back up through one shared type. A domain's `impl Store`
+/// holds only its writes (`&mut self`); the store's own plumbing lives in
+/// `storage/`.
+#[test]
+fn domains_read_through_functions_not_store_methods() {
+    let fn_re =
+        regex::Regex::new(r"^    (?:pub(?:\([a-z]+\))? )?fn (\w+)(?:<[^>]*>)?\(\s*(&mut self|&self|self)?").unwrap();
+    let mut found = Vec::new();
+    let mut writes = 0;
+    for path in rust_files("src") {
+        if path.components().any(|c| c.as_os_str() == "storage") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut inside = false;
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if line.starts_with("impl Store {") {
+                inside = true;
+            } else if *line == "}" {
+                inside = false;
+            } else if inside {
+                if let Some(m) = fn_re.captures(line) {
+                    // The receiver may sit on the next line.
+                    let receiver = m.get(2).map(|r| r.as_str()).or_else(|| {
+                        let next = lines.get(i + 1)?.trim();
+                        ["&mut self", "&self"].into_iter().find(|r| next.starts_with(r))
+                    });
+                    match receiver {
+                        Some("&mut self") => writes += 1,
+                        _ => found.push(format!("{}: {}", path.display(), &m[1])),
+                    }
+                }
+            }
+        }
+    }
+    assert!(writes > 30, "the scan finds the domains' writes ({writes})");
+    assert!(found.is_empty(), "reads belong in free functions taking a Db, not on Store: {found:#?}");
+}
+
+/// No source file grows past what a newcomer reads in one sitting.
+#[test]
+fn no_source_file_is_over_700_lines() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<std::path::PathBuf> =
+        ["src", "src-tauri/src", "crates/rules/src"].iter().flat_map(|d| rust_files(d)).collect();
+    let mut dirs = vec![root.join("ui/src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "ts") && !path.ends_with("bindings.ts") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 80, "the scan finds the sources ({})", files.len());
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let n = std::fs::read_to_string(f).unwrap().lines().count();
+            (n > 700).then(|| format!("{} ({n} lines)", f.strip_prefix(root).unwrap().display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "split these: {long:#?}");
+}

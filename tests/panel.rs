@@ -130,10 +130,17 @@ fn rounds_quorum_votes_amendments_and_the_projector() {
     // The signed bundle: verifies, and recounts from the anonymous round records.
     let dir = tempfile::tempdir().unwrap();
     let signer = wijkstem::output::signing::Signer::load_or_create(dir.path(), None).unwrap();
-    let zip = s.store().export_bundle(BP, &signer, Lang::Nl).unwrap();
+    let zip = wijkstem::output::bundle::export::export_bundle(
+        s.store().db(),
+        BP,
+        &signer,
+        s.store().clock().stamp(),
+        Lang::Nl,
+    )
+    .unwrap();
     let r = wijkstem::output::bundle::verify(&zip, Some(&signer.pk));
     assert!(r.ok(), "{:?}", r.problems);
-    let parts = s.store().bundle_parts(BP, &signer.key_id(), Lang::Nl).unwrap();
+    let parts = wijkstem::output::bundle::export::bundle_parts(s.store().db(), BP, &signer.key_id(), Lang::Nl).unwrap();
     assert_eq!(parts.report.funded, ["WE01", "WE03", "WE08"]);
     let notes = parts.report.notes.join("\n");
     for want in [

@@ -199,7 +199,7 @@ fn differing_marks_are_sent_back_and_re_entered_blind() {
         )
         .unwrap();
     // Agreed MM01, MM05 kept; MM02 re-read as marked, MM03 as not.
-    let counted = s.store().counted_entries(MUIDE).unwrap();
+    let counted = wijkstem::paper::store::counted_entries(s.store().db(), MUIDE).unwrap();
     assert_eq!(counted.len(), 1);
     assert_eq!(counted[0].marks, Marks { marks: vec![("MM01".into(), 1), ("MM02".into(), 1), ("MM05".into(), 1)] });
     assert_eq!(t.valid, 1);
@@ -270,9 +270,9 @@ fn exports_hold_the_counted_ballots_and_read_back() {
     s.enter_ballot(MUIDE, None, &q[2], &m("MM01,MM02,MM03,MM04"), None).unwrap();
     s.enter_ballot(MUIDE, None, &q[3], &m("-"), None).unwrap();
     // The committee's records carry the serial; the public ones do not.
-    let internal = s.store().export_cvr(MUIDE, Records::WithSerials).unwrap();
+    let internal = wijkstem::output::cvr::export_cvr(s.store().db(), MUIDE, Records::WithSerials).unwrap();
     assert!(internal.starts_with("serial,box,counts_as"));
-    let cvr = s.store().export_cvr(MUIDE, Records::Public).unwrap();
+    let cvr = wijkstem::output::cvr::export_cvr(s.store().db(), MUIDE, Records::Public).unwrap();
     let mut rdr = csv::Reader::from_reader(cvr.as_bytes());
     let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(&header[..2], ["box", "counts_as"]);
@@ -286,7 +286,7 @@ fn exports_hold_the_counted_ballots_and_read_back() {
 
     // The pabulib file holds the valid ballots; read back by the pabulib
     // reader, every rule gives the same set as the count itself.
-    let pb = s.store().export_pabulib(MUIDE).unwrap();
+    let pb = wijkstem::output::cvr::export_pabulib(s.store().db(), MUIDE).unwrap();
     let file = wijkstem::pabulib::read(pb.as_bytes(), false).unwrap();
     assert_eq!(file.num_votes, 2);
     let e = file.election();
@@ -333,7 +333,7 @@ fn the_cast_vote_records_never_hand_a_spreadsheet_a_formula() {
     s.enter_ballot(MUIDE, None, &q[1], &m("MM02,MM03"), Some("+X1")).unwrap();
     s.enter_ballot(MUIDE, None, &q[2], &m("MM02,MM03"), Some("@SUM(A1)")).unwrap();
     s.enter_ballot(MUIDE, None, &q[3], &m("MM02,MM03"), Some("gewoon een vlek")).unwrap();
-    let cvr = s.store().export_cvr(MUIDE, Records::WithSerials).unwrap();
+    let cvr = wijkstem::output::cvr::export_cvr(s.store().db(), MUIDE, Records::WithSerials).unwrap();
     let mut rdr = csv::Reader::from_reader(cvr.as_bytes());
     let doubts: Vec<String> = rdr.records().map(|r| r.unwrap().get(3).unwrap().to_string()).collect();
     assert!(doubts.contains(&"'=HYPERLINK(\"http://x\",\"klik\")".to_string()), "{doubts:?}");

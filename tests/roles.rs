@@ -413,3 +413,23 @@ fn exporting_the_public_key_never_makes_a_key_without_a_coordinator() {
     assert!(!ok && err.contains("nog geen ondertekeningssleutel"), "{err}");
     assert!(!keys.join("wijkstem.key").exists(), "no key was made");
 }
+
+/// Sign-in reads the roster inside the transaction that records a wrong PIN:
+/// a name removed or a PIN changed by another program in between is seen.
+#[test]
+fn sign_in_reads_the_roster_inside_its_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, _) = demo(&dir.path().join("w.sqlite"));
+    for (pin, ok) in [("0000", false), ("2468", true)] {
+        s.trace_sql(Some(common::log_sql));
+        common::take_sql();
+        assert_eq!(s.sign_in("Sam", pin).is_ok(), ok);
+        s.trace_sql(None);
+        let log = common::take_sql();
+        let begin = log.iter().position(|x| x == "BEGIN IMMEDIATE").expect("a write transaction");
+        assert!(log[begin..].iter().any(|x| x.contains("FROM roster")), "the roster is read inside: {log:#?}");
+        let before: Vec<&String> = log[..begin].iter().filter(|x| x.contains("roster")).collect();
+        assert!(before.is_empty(), "read before the transaction: {before:#?}");
+        s.sign_out().unwrap();
+    }
+}

@@ -320,10 +320,17 @@ fn a_closed_tables_selection_gives_a_bundle_that_verifies_and_recounts() {
         ["paper.count_closed"]
     );
     let signer = wijkstem::output::signing::Signer::load_or_create(dir.path(), None).unwrap();
-    let zip = s.store().export_bundle(ST, &signer, Lang::Nl).unwrap();
+    let zip = wijkstem::output::bundle::export::export_bundle(
+        s.store().db(),
+        ST,
+        &signer,
+        s.store().clock().stamp(),
+        Lang::Nl,
+    )
+    .unwrap();
     let r = wijkstem::output::bundle::verify(&zip, Some(&signer.pk));
     assert!(r.ok(), "{:?}", r.problems);
-    let parts = s.store().bundle_parts(ST, &signer.key_id(), Lang::Nl).unwrap();
+    let parts = wijkstem::output::bundle::export::bundle_parts(s.store().db(), ST, &signer.key_id(), Lang::Nl).unwrap();
     assert!(parts.report.notes.iter().any(|n| n.contains("Enkel ledlampen")));
     // Scores: T1 6 people over weights 2,1,0 -> ST01 4, ST02 2; T2 4 people over 2,2 -> ST01 2, ST03 2.
     let score = |c: &str| parts.report.plans.iter().find(|p| p.code == c).unwrap().score_text.clone().unwrap();
@@ -460,7 +467,14 @@ fn a_drop_out_must_follow_from_the_verdicts_of_complete_rounds() {
     s.close_tables(ST).unwrap();
     // But the recount does not take the drop on trust: nothing is signed.
     let signer = wijkstem::output::signing::Signer::load_or_create(&dir.path().join("key"), None).unwrap();
-    let e = s.store().export_bundle(ST, &signer, Lang::Nl).unwrap_err();
+    let e = wijkstem::output::bundle::export::export_bundle(
+        s.store().db(),
+        ST,
+        &signer,
+        s.store().clock().stamp(),
+        Lang::Nl,
+    )
+    .unwrap_err();
     assert_eq!(codes(&e), ["bundle.recompute_failed"]);
     assert!(e.render(Lang::Nl).contains("ST02"), "{}", e.render(Lang::Nl));
 }

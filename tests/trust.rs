@@ -82,7 +82,14 @@ fn a_marks_edit_is_refused_and_once_forced_named_by_serial_everywhere() {
     assert!(b.record.unwrap().contains(&target.display()));
     // No result is handed out from it, in the core (the app and the CLI).
     let signer = wijkstem::output::signing::Signer::load_or_create(&dir.path().join("k"), None).unwrap();
-    let e = s.store().export_bundle(1, &signer, Lang::Nl).unwrap_err();
+    let e = wijkstem::output::bundle::export::export_bundle(
+        s.store().db(),
+        1,
+        &signer,
+        s.store().clock().stamp(),
+        Lang::Nl,
+    )
+    .unwrap_err();
     assert_eq!(codes(&e), ["bundle.records_disagree"]);
     assert!(e.problems[0].render(Lang::Nl).contains(&target.display()));
     let (ok, _, err) = cli(&db, &["report", "1", "--out", dir.path().join("r.pdf").to_str().unwrap()]);
@@ -250,7 +257,14 @@ fn a_printed_serial_is_found_in_no_file_of_the_public_bundle() {
     let serials = closed_count(&db);
     let s = Session::open(&db).unwrap();
     let signer = wijkstem::output::signing::Signer::load_or_create(&dir.path().join("k"), None).unwrap();
-    let zip = s.store().export_bundle(1, &signer, Lang::Nl).unwrap();
+    let zip = wijkstem::output::bundle::export::export_bundle(
+        s.store().db(),
+        1,
+        &signer,
+        s.store().clock().stamp(),
+        Lang::Nl,
+    )
+    .unwrap();
     let report = wijkstem::output::bundle::verify(&zip, Some(&signer.pk));
     assert!(report.ok(), "{:?}", report.problems);
     let files = unzip(&zip);
@@ -292,9 +306,9 @@ fn a_printed_serial_is_found_in_no_file_of_the_public_bundle() {
 
     // The public exports (CSV and pabulib) carry no serial either; the
     // internal export does, under a name that says so.
-    let cvr = s.store().export_cvr(1, wijkstem::output::cvr::Records::Public).unwrap();
-    let pb = s.store().export_pabulib(1).unwrap();
-    let internal = unzip(&s.store().export_internal(1, Lang::Nl).unwrap());
+    let cvr = wijkstem::output::cvr::export_cvr(s.store().db(), 1, wijkstem::output::cvr::Records::Public).unwrap();
+    let pb = wijkstem::output::cvr::export_pabulib(s.store().db(), 1).unwrap();
+    let internal = unzip(&wijkstem::output::bundle::export::export_internal(s.store().db(), 1, Lang::Nl).unwrap());
     let internal_text: String = internal.iter().map(|(_, b)| String::from_utf8_lossy(b).to_string()).collect();
     for serial in &serials[..4] {
         assert!(!cvr.contains(&serial.display()) && !pb.contains(&serial.0), "serial in a public export");
@@ -395,7 +409,7 @@ fn a_rewritten_chain_fails_against_the_printed_head_and_the_checkpoint() {
     // The proces-verbaal prints the closing event's head; checked with pdftotext.
     let s = Session::open(&db).unwrap();
     let signer = wijkstem::output::signing::Signer::load_or_create(&keys, None).unwrap();
-    let parts = s.store().bundle_parts(1, &signer.key_id(), Lang::Nl).unwrap();
+    let parts = wijkstem::output::bundle::export::bundle_parts(s.store().db(), 1, &signer.key_id(), Lang::Nl).unwrap();
     let closed = parts.report.count.clone();
     assert!(closed.closed_seq > 0 && closed.closed_hash.len() == 64);
     let printed = wijkstem::storage::audit::short_hash(&closed.closed_hash);

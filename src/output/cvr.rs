@@ -2,6 +2,7 @@
 //! ballot, as the committee counted it) and a pabulib `.pb` file that other
 //! tools (pabutools, pabulib) read.
 
+use crate::storage::store::Db;
 use std::collections::BTreeMap;
 
 use crate::pabulib::{PbFile, VoteType};
@@ -39,37 +40,33 @@ pub struct CountInputs {
     pub box_names: BTreeMap<i64, String>,
 }
 
-impl Store {
-    pub fn count_inputs(&self, selection_id: i64) -> Result<CountInputs, Failure> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT id, name FROM ballot_box WHERE selection_id = ?1")
-            .map_err(|e| self.sql_err(e))?;
-        let box_names = stmt
-            .query_map([selection_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(|e| self.sql_err(e))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.sql_err(e))?;
-        Ok(CountInputs {
-            sel: self.get_selection(selection_id)?,
-            plans: self.list_plans(selection_id)?,
-            settings: self
-                .paper_settings(selection_id)?
-                .ok_or_else(|| Failure::from(Problem::new("paper.no_style")))?,
-            counted: self.counted_entries(selection_id)?,
-            box_names,
-        })
-    }
+impl Store {}
 
-    /// Cast-vote records as CSV (see `cvr_csv`).
-    pub fn export_cvr(&self, selection_id: i64, which: Records) -> Result<String, Failure> {
-        cvr_csv(&self.count_inputs(selection_id)?, which)
-    }
+pub fn count_inputs(db: Db<'_>, selection_id: i64) -> Result<CountInputs, Failure> {
+    let mut stmt = db.conn.prepare("SELECT id, name FROM ballot_box WHERE selection_id = ?1").map_err(|e| db.err(e))?;
+    let box_names = stmt
+        .query_map([selection_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(|e| db.err(e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| db.err(e))?;
+    Ok(CountInputs {
+        sel: crate::selection::read(db, selection_id)?,
+        plans: crate::selection::list_plans(db, selection_id)?,
+        settings: crate::paper::store::paper_settings(db, selection_id)?
+            .ok_or_else(|| Failure::from(Problem::new("paper.no_style")))?,
+        counted: crate::paper::store::counted_entries(db, selection_id)?,
+        box_names,
+    })
+}
 
-    /// The counted valid ballots as a pabulib file (see `pabulib_text`).
-    pub fn export_pabulib(&self, selection_id: i64) -> Result<String, Failure> {
-        pabulib_text(&self.count_inputs(selection_id)?)
-    }
+/// Cast-vote records as CSV (see `cvr_csv`).
+pub fn export_cvr(db: Db<'_>, selection_id: i64, which: Records) -> Result<String, Failure> {
+    cvr_csv(&crate::output::cvr::count_inputs(db, selection_id)?, which)
+}
+
+/// The counted valid ballots as a pabulib file (see `pabulib_text`).
+pub fn export_pabulib(db: Db<'_>, selection_id: i64) -> Result<String, Failure> {
+    pabulib_text(&crate::output::cvr::count_inputs(db, selection_id)?)
 }
 
 /// A cell a spreadsheet would take as a formula (`=`, `+`, `-`, `@`, tab,

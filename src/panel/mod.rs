@@ -18,8 +18,8 @@ use crate::rules::TieBreak;
 use crate::selection::Method;
 use crate::storage::store::{Store, StoreError};
 
-mod store;
-mod views;
+pub mod store;
+pub mod views;
 
 fn p(code: &str) -> Problem {
     Problem::new(code)

@@ -2,20 +2,13 @@
 //! cast them, consent, amendments, closing.
 
 use super::*;
+use crate::storage::store::Db;
 
 impl Store {
-    pub(super) fn panel_selection(&self, id: i64) -> Result<crate::selection::Selection, Failure> {
-        let sel = self.get_selection(id)?;
-        if sel.method != Method::Panel {
-            return Err(p("panel.not_panel").into());
-        }
-        Ok(sel)
-    }
-
     pub fn add_member(&mut self, operator: &str, selection_id: i64, code: &str, name: &str) -> Result<Member, Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            st.panel_selection(selection_id)?;
+            crate::panel::store::panel_selection(st.db(), selection_id)?;
             let code = code.trim().to_uppercase();
             if code.is_empty() || code.len() > 12 || !code.chars().all(crate::selection::code_char) {
                 return Err(p("panel.bad_member").into());
@@ -53,8 +46,8 @@ impl Store {
     pub fn set_quorum(&mut self, operator: &str, selection_id: i64, quorum: u32) -> Result<(), Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            st.panel_selection(selection_id)?;
-            let members = st.panel_state(selection_id)?.members.len();
+            crate::panel::store::panel_selection(st.db(), selection_id)?;
+            let members = crate::panel::views::panel_state(st.db(), selection_id)?.members.len();
             if quorum == 0 || quorum as usize > members {
                 return Err(p("panel.bad_quorum").with("quorum", quorum).with("members", members).into());
             }
@@ -76,14 +69,14 @@ impl Store {
     ) -> Result<u32, Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            st.panel_selection(selection_id)?;
-            let state = st.panel_state(selection_id)?;
+            crate::panel::store::panel_selection(st.db(), selection_id)?;
+            let state = crate::panel::views::panel_state(st.db(), selection_id)?;
             if state.rounds.last().is_some_and(|r| !r.closed) {
                 return Err(p("panel.round_open")
                     .with("round", state.rounds.last().expect("an open round exists").no)
                     .into());
             }
-            let plans = st.live_plans(selection_id)?.len() as u32;
+            let plans = crate::panel::store::live_plans(st.db(), selection_id)?.len() as u32;
             match format {
                 RoundFormat::Points { per_member } if *per_member == 0 || *per_member > 1000 => {
                     return Err(p("panel.bad_points").with("value", per_member).into());
@@ -122,48 +115,6 @@ impl Store {
         })
     }
 
-    pub(super) fn round_row(&self, selection_id: i64, no: u32) -> Result<(i64, RoundFormat, bool), Failure> {
-        let row: Option<(i64, String, String)> = self
-            .conn()
-            .query_row(
-                "SELECT id, format, status FROM panel_round WHERE selection_id = ?1 AND no = ?2",
-                params![selection_id, no],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
-            .map_err(|e| self.sql_err(e))?;
-        let (id, f, status) = row.ok_or_else(|| Failure::from(p("panel.unknown_round").with("round", no)))?;
-        Ok((
-            id,
-            serde_json::from_str(&f).map_err(|e| Failure::from(p("store.sql").with("detail", e)))?,
-            status == "closed",
-        ))
-    }
-
-    /// The member's id, if the member exists and is present in the round.
-    pub(super) fn present_member(
-        &self,
-        selection_id: i64,
-        round_id: i64,
-        round: u32,
-        member: &str,
-    ) -> Result<i64, Failure> {
-        let row: Option<(i64, i64)> = self
-            .conn()
-            .query_row(
-                "SELECT m.id, (SELECT count(*) FROM panel_attendance a WHERE a.round_id = ?1 AND a.member_id = m.id) FROM panel_member m WHERE m.selection_id = ?2 AND m.code = ?3",
-                params![round_id, selection_id, member],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(|e| self.sql_err(e))?;
-        match row {
-            None => Err(p("panel.unknown_member").with("member", member).into()),
-            Some((_, 0)) => Err(p("panel.absent").with("member", member).with("round", round).into()),
-            Some((id, _)) => Ok(id),
-        }
-    }
-
     /// One member's vote in a round: present, once, within the round's limits.
     pub fn cast_vote(
         &mut self,
@@ -175,13 +126,13 @@ impl Store {
     ) -> Result<(), Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            st.panel_selection(selection_id)?;
-            let (rid, format, closed) = st.round_row(selection_id, round)?;
+            crate::panel::store::panel_selection(st.db(), selection_id)?;
+            let (rid, format, closed) = crate::panel::store::round_row(st.db(), selection_id, round)?;
             if closed {
                 return Err(p("panel.round_closed").with("round", round).into());
             }
             let member = member.trim().to_uppercase();
-            let mid = st.present_member(selection_id, rid, round, &member)?;
+            let mid = crate::panel::store::present_member(st.db(), selection_id, rid, round, &member)?;
             let already: Option<String> = st
                 .conn()
                 .query_row(
@@ -198,7 +149,7 @@ impl Store {
                     .with("at", crate::clock::belgian_hhmm(&at))
                     .into());
             }
-            let live = st.live_plans(selection_id)?;
+            let live = crate::panel::store::live_plans(st.db(), selection_id)?;
             let mut seen = std::collections::BTreeSet::new();
             for (code, _) in votes {
                 if !live.iter().any(|(c, _, _)| c == code) {
@@ -260,7 +211,7 @@ impl Store {
     ) -> Result<(), Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            let (rid, format, closed) = st.round_row(selection_id, round)?;
+            let (rid, format, closed) = crate::panel::store::round_row(st.db(), selection_id, round)?;
             if format != RoundFormat::Consent {
                 return Err(p("panel.not_consent_round").with("round", round).into());
             }
@@ -275,7 +226,7 @@ impl Store {
             }
             crate::selection::check_free_text(objection, "objection", crate::selection::MAX_DESCRIPTION, false)?;
             let member = member.trim().to_uppercase();
-            let mid = st.present_member(selection_id, rid, round, &member)?;
+            let mid = crate::panel::store::present_member(st.db(), selection_id, rid, round, &member)?;
             let text = json!({ "agree": agree, "objection": objection.trim() }).to_string();
             put_vote(c, rid, mid, &text).map_err(|e| match e {
                 StoreError::Sql(d) if d.contains("UNIQUE") => {
@@ -288,65 +239,6 @@ impl Store {
         })
     }
 
-    /// The bundle's records of every round, anonymous, and the amendments.
-    pub fn panel_records(&self, selection_id: i64) -> Result<(Vec<RoundRecord>, Vec<AmendmentRecord>), Failure> {
-        let state = self.panel_state(selection_id)?;
-        let mut rounds = Vec::new();
-        for r in &state.rounds {
-            let (rid, _, _) = self.round_row(selection_id, r.no)?;
-            let mut st = self
-                .conn()
-                .prepare("SELECT votes FROM panel_ballot WHERE round_id = ?1")
-                .map_err(|e| self.sql_err(e))?;
-            let raw: Vec<String> = st
-                .query_map([rid], |x| x.get(0))
-                .map_err(|e| self.sql_err(e))?
-                .collect::<Result<_, _>>()
-                .map_err(|e| self.sql_err(e))?;
-            let (mut votes, mut agreed, mut objections) = (Vec::new(), 0, Vec::new());
-            for v in raw {
-                if r.format == RoundFormat::Consent {
-                    let c: serde_json::Value = serde_json::from_str(&v).unwrap_or_default();
-                    if c["agree"].as_bool() == Some(true) {
-                        agreed += 1;
-                    } else {
-                        objections.push(c["objection"].as_str().unwrap_or_default().to_string());
-                    }
-                } else {
-                    votes.push(serde_json::from_str::<Vec<(String, u32)>>(&v).unwrap_or_default());
-                }
-            }
-            votes.sort();
-            objections.sort();
-            rounds.push(RoundRecord {
-                no: r.no,
-                format: r.format.clone(),
-                closed: r.closed,
-                present: r.present.len() as u32,
-                quorum_note: r.quorum_note.clone(),
-                votes,
-                agreed,
-                objections,
-            });
-        }
-        let mut st = self.conn().prepare("SELECT after_round, plan, withdraw, merge_from, detail, reason FROM panel_amendment WHERE selection_id = ?1 ORDER BY id").map_err(|e| self.sql_err(e))?;
-        let amendments = st
-            .query_map([selection_id], |r| {
-                Ok(AmendmentRecord {
-                    after_round: r.get(0)?,
-                    plan: r.get(1)?,
-                    withdraw: r.get::<_, i64>(2)? != 0,
-                    merge_from: r.get(3)?,
-                    detail: r.get(4)?,
-                    reason: r.get(5)?,
-                })
-            })
-            .map_err(|e| self.sql_err(e))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.sql_err(e))?;
-        Ok((rounds, amendments))
-    }
-
     /// Close a round: its quorum must be met, or the moderator writes why not.
     pub fn close_round(
         &mut self,
@@ -357,7 +249,7 @@ impl Store {
     ) -> Result<(), Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            let state = st.panel_state(selection_id)?;
+            let state = crate::panel::views::panel_state(st.db(), selection_id)?;
             let r = state
                 .rounds
                 .iter()
@@ -377,7 +269,7 @@ impl Store {
                 return Err(p("panel.no_quorum").with("present", r.present.len()).with("quorum", state.quorum).into());
             }
             let reason = if (r.present.len() as u32) < state.quorum { reason } else { None };
-            let (rid, _, _) = st.round_row(selection_id, round)?;
+            let (rid, _, _) = crate::panel::store::round_row(st.db(), selection_id, round)?;
             // The round's votes are claimed in the chain now, all together.
             crate::storage::audit::claim_round_ballots(&c.tx, rid).map_err(|e| c.err(e))?;
             c.tx.execute("UPDATE panel_round SET status = 'closed', frozen = 0, quorum_note = ?1 WHERE selection_id = ?2 AND no = ?3", params![reason, selection_id, round])
@@ -392,10 +284,13 @@ impl Store {
     pub fn set_frozen(&mut self, operator: &str, selection_id: i64, frozen: bool) -> Result<(), Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            let state = st.panel_state(selection_id)?;
+            let state = crate::panel::views::panel_state(st.db(), selection_id)?;
             let Some(r) = state.rounds.last() else { return Err(p("panel.unknown_round").with("round", 1).into()) };
             let snapshot = if frozen {
-                Some(serde_json::to_string(&st.projector_live(selection_id, Lang::Nl)?).expect("serialises"))
+                Some(
+                    serde_json::to_string(&crate::panel::views::projector_live(st.db(), selection_id, Lang::Nl)?)
+                        .expect("serialises"),
+                )
             } else {
                 None
             };
@@ -424,7 +319,7 @@ impl Store {
     ) -> Result<(), Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            st.panel_selection(selection_id)?;
+            crate::panel::store::panel_selection(st.db(), selection_id)?;
             if reason.trim().is_empty() {
                 return Err(p("panel.reason_required").into());
             }
@@ -436,11 +331,11 @@ impl Store {
             {
                 return Err(p("panel.amend_one_change").into());
             }
-            let state = st.panel_state(selection_id)?;
+            let state = crate::panel::views::panel_state(st.db(), selection_id)?;
             if state.rounds.last().is_some_and(|r| !r.closed) {
                 return Err(p("panel.amend_during_round").into());
             }
-            let live = st.live_plans(selection_id)?;
+            let live = crate::panel::store::live_plans(st.db(), selection_id)?;
             let find = |c: &str| live.iter().find(|(x, _, _)| x == c).cloned();
             let Some((code, _, old_cost)) = find(plan) else {
                 return Err(p("panel.plan_not_in").with("code", plan).into());
@@ -472,40 +367,18 @@ impl Store {
         Ok(())
     }
 
-    /// Plans still in the panel's choice (not withdrawn or merged away): code, title, cost.
-    pub fn live_plans(&self, selection_id: i64) -> Result<Vec<(String, String, i64)>, Failure> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT plan, withdraw, merge_from FROM panel_amendment WHERE selection_id = ?1")
-            .map_err(|e| self.sql_err(e))?;
-        let gone: Vec<String> = stmt
-            .query_map([selection_id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<String>>(2)?))
-            })
-            .map_err(|e| self.sql_err(e))?
-            .filter_map(Result::ok)
-            .flat_map(|(plan, w, m)| (if w != 0 { Some(plan) } else { None }).into_iter().chain(m))
-            .collect();
-        Ok(self
-            .list_plans(selection_id)?
-            .into_iter()
-            .filter(|x| !gone.contains(&x.code))
-            .map(|x| (x.code, x.title, x.cost_cents))
-            .collect())
-    }
-
     /// End the panel: every round closed and a voting round among them.
     pub fn close_panel(&mut self, operator: &str, selection_id: i64) -> Result<(), Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
             // Not while a demo coordinator's PIN is public (`demo_pins_block`).
-            st.demo_pins_block(selection_id)?;
-            st.panel_selection(selection_id)?;
-            let state = st.panel_state(selection_id)?;
+            crate::roster::demo_pins_block(st.db(), selection_id)?;
+            crate::panel::store::panel_selection(st.db(), selection_id)?;
+            let state = crate::panel::views::panel_state(st.db(), selection_id)?;
             if let Some(r) = state.rounds.iter().find(|r| !r.closed) {
                 return Err(p("panel.round_open").with("round", r.no).into());
             }
-            st.panel_package(selection_id, Lang::Nl)?;
+            crate::panel::views::panel_package(st.db(), selection_id, Lang::Nl)?;
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])
                 .map_err(|e| c.err(e))?;
             c.record(crate::storage::audit::Event::PanelClose { selection: selection_id })?;
@@ -513,4 +386,127 @@ impl Store {
         })?;
         Ok(())
     }
+}
+
+pub(super) fn panel_selection(db: Db<'_>, id: i64) -> Result<crate::selection::Selection, Failure> {
+    let sel = crate::selection::read(db, id)?;
+    if sel.method != Method::Panel {
+        return Err(p("panel.not_panel").into());
+    }
+    Ok(sel)
+}
+
+pub(super) fn round_row(db: Db<'_>, selection_id: i64, no: u32) -> Result<(i64, RoundFormat, bool), Failure> {
+    let row: Option<(i64, String, String)> = db
+        .conn
+        .query_row(
+            "SELECT id, format, status FROM panel_round WHERE selection_id = ?1 AND no = ?2",
+            params![selection_id, no],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        .map_err(|e| db.err(e))?;
+    let (id, f, status) = row.ok_or_else(|| Failure::from(p("panel.unknown_round").with("round", no)))?;
+    Ok((id, serde_json::from_str(&f).map_err(|e| Failure::from(p("store.sql").with("detail", e)))?, status == "closed"))
+}
+
+/// The member's id, if the member exists and is present in the round.
+pub(super) fn present_member(
+    db: Db<'_>,
+    selection_id: i64,
+    round_id: i64,
+    round: u32,
+    member: &str,
+) -> Result<i64, Failure> {
+    let row: Option<(i64, i64)> = db
+        .conn
+        .query_row(
+            "SELECT m.id, (SELECT count(*) FROM panel_attendance a WHERE a.round_id = ?1 AND a.member_id = m.id) FROM panel_member m WHERE m.selection_id = ?2 AND m.code = ?3",
+            params![round_id, selection_id, member],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(|e| db.err(e))?;
+    match row {
+        None => Err(p("panel.unknown_member").with("member", member).into()),
+        Some((_, 0)) => Err(p("panel.absent").with("member", member).with("round", round).into()),
+        Some((id, _)) => Ok(id),
+    }
+}
+
+/// The bundle's records of every round, anonymous, and the amendments.
+pub fn panel_records(db: Db<'_>, selection_id: i64) -> Result<(Vec<RoundRecord>, Vec<AmendmentRecord>), Failure> {
+    let state = crate::panel::views::panel_state(db, selection_id)?;
+    let mut rounds = Vec::new();
+    for r in &state.rounds {
+        let (rid, _, _) = crate::panel::store::round_row(db, selection_id, r.no)?;
+        let mut st = db.conn.prepare("SELECT votes FROM panel_ballot WHERE round_id = ?1").map_err(|e| db.err(e))?;
+        let raw: Vec<String> = st
+            .query_map([rid], |x| x.get(0))
+            .map_err(|e| db.err(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| db.err(e))?;
+        let (mut votes, mut agreed, mut objections) = (Vec::new(), 0, Vec::new());
+        for v in raw {
+            if r.format == RoundFormat::Consent {
+                let c: serde_json::Value = serde_json::from_str(&v).unwrap_or_default();
+                if c["agree"].as_bool() == Some(true) {
+                    agreed += 1;
+                } else {
+                    objections.push(c["objection"].as_str().unwrap_or_default().to_string());
+                }
+            } else {
+                votes.push(serde_json::from_str::<Vec<(String, u32)>>(&v).unwrap_or_default());
+            }
+        }
+        votes.sort();
+        objections.sort();
+        rounds.push(RoundRecord {
+            no: r.no,
+            format: r.format.clone(),
+            closed: r.closed,
+            present: r.present.len() as u32,
+            quorum_note: r.quorum_note.clone(),
+            votes,
+            agreed,
+            objections,
+        });
+    }
+    let mut st = db.conn.prepare("SELECT after_round, plan, withdraw, merge_from, detail, reason FROM panel_amendment WHERE selection_id = ?1 ORDER BY id").map_err(|e| db.err(e))?;
+    let amendments = st
+        .query_map([selection_id], |r| {
+            Ok(AmendmentRecord {
+                after_round: r.get(0)?,
+                plan: r.get(1)?,
+                withdraw: r.get::<_, i64>(2)? != 0,
+                merge_from: r.get(3)?,
+                detail: r.get(4)?,
+                reason: r.get(5)?,
+            })
+        })
+        .map_err(|e| db.err(e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| db.err(e))?;
+    Ok((rounds, amendments))
+}
+
+/// Plans still in the panel's choice (not withdrawn or merged away): code, title, cost.
+pub fn live_plans(db: Db<'_>, selection_id: i64) -> Result<Vec<(String, String, i64)>, Failure> {
+    let mut stmt = db
+        .conn
+        .prepare("SELECT plan, withdraw, merge_from FROM panel_amendment WHERE selection_id = ?1")
+        .map_err(|e| db.err(e))?;
+    let gone: Vec<String> = stmt
+        .query_map([selection_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<String>>(2)?))
+        })
+        .map_err(|e| db.err(e))?
+        .filter_map(Result::ok)
+        .flat_map(|(plan, w, m)| (if w != 0 { Some(plan) } else { None }).into_iter().chain(m))
+        .collect();
+    Ok(crate::selection::list_plans(db, selection_id)?
+        .into_iter()
+        .filter(|x| !gone.contains(&x.code))
+        .map(|x| (x.code, x.title, x.cost_cents))
+        .collect())
 }

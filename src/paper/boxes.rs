@@ -158,90 +158,7 @@ impl Store {
             c.record(crate::storage::audit::Event::BoxCreate { selection: selection_id, id, input })?;
             Ok::<_, Failure>(id)
         })?;
-        self.get_box(selection_id, id)
-    }
-
-    pub fn list_boxes(&self, selection_id: i64) -> Result<Vec<BoxView>, Failure> {
-        let counted = self.counted_entries(selection_id)?;
-        self.list_boxes_with(selection_id, &counted)
-    }
-
-    /// `list_boxes` with the settled ballots already read.
-    pub fn list_boxes_with(
-        &self,
-        selection_id: i64,
-        counted: &[crate::paper::CountedBallot],
-    ) -> Result<Vec<BoxView>, Failure> {
-        let n: i64 = self
-            .conn()
-            .query_row("SELECT count(*) FROM ballot_box WHERE selection_id = ?1", [selection_id], |r| r.get(0))
-            .map_err(|e| self.sql_err(e))?;
-        if n == 0 {
-            return Ok(vec![]);
-        }
-        let double = self.paper_settings(selection_id)?.is_some_and(|s| s.double_entry);
-        let queue = self.reconciliation_queue(selection_id)?;
-        let rechecks: Vec<String> = self
-            .rechecks(selection_id)?
-            .into_iter()
-            .map(|r| Serial::parse(&r.serial).map(|s| s.0).unwrap_or(r.serial))
-            .collect();
-        let settled: Vec<(String, Option<i64>)> = counted.iter().map(|b| (b.serial.clone(), b.box_id)).collect();
-        // Per serial: its box and how many active entries it has.
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT serial, max(box_id), count(*) FROM ballot_entry WHERE selection_id = ?1 AND status = 'active' GROUP BY serial")
-            .map_err(|e| self.sql_err(e))?;
-        let entries: Vec<(String, Option<i64>, i64)> = stmt
-            .query_map([selection_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .map_err(|e| self.sql_err(e))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.sql_err(e))?;
-        let resolved: std::collections::HashSet<String> = settled.iter().map(|(s, _)| s.clone()).collect();
-        let queue: std::collections::HashSet<String> = queue.into_iter().collect();
-        let rechecks: std::collections::HashSet<String> = rechecks.into_iter().collect();
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT id, name, location, expected, status, override_reason FROM ballot_box WHERE selection_id = ?1 ORDER BY id")
-            .map_err(|e| self.sql_err(e))?;
-        let rows: Vec<(i64, String, String, i64, String, Option<String>)> = stmt
-            .query_map([selection_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
-            .map_err(|e| self.sql_err(e))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.sql_err(e))?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, name, location, expected, status, override_reason)| {
-                let mine = entries.iter().filter(|(_, b, _)| *b == Some(id));
-                let entered = mine.clone().count() as u64;
-                let waiting = if double {
-                    mine.clone().filter(|(s, _, n)| *n == 1 && !resolved.contains(s) && !rechecks.contains(s)).count()
-                        as u64
-                } else {
-                    0
-                };
-                let differences = mine.filter(|(s, _, _)| queue.contains(s) || rechecks.contains(s)).count() as u64;
-                BoxView {
-                    id,
-                    name,
-                    location,
-                    expected: expected as u64,
-                    entered,
-                    settled: settled.iter().filter(|(_, b)| *b == Some(id)).count() as u64,
-                    waiting,
-                    differences,
-                    closed: status == "closed",
-                    override_reason,
-                }
-            })
-            .collect())
-    }
-
-    pub fn get_box(&self, selection_id: i64, box_id: i64) -> Result<BoxView, Failure> {
-        self.list_boxes(selection_id)?
-            .into_iter()
-            .find(|b| b.id == box_id)
-            .ok_or_else(|| StoreError::NotFound { what: "box", id: box_id.to_string() }.into())
+        crate::paper::boxes::get_box(self.db(), selection_id, id)
     }
 
     /// Close a box. Its counts must reconcile, or the coordinator writes why
@@ -255,7 +172,7 @@ impl Store {
     ) -> Result<BoxView, Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            let b = st.get_box(selection_id, box_id)?;
+            let b = crate::paper::boxes::get_box(st.db(), selection_id, box_id)?;
             if b.closed {
                 return Err(p("box.closed").with("box", &b.name).into());
             }
@@ -279,7 +196,7 @@ impl Store {
             c.record(crate::storage::audit::Event::BoxClose { selection: selection_id, id: box_id, expected: b.expected, entered: b.entered, settled: b.settled, override_reason: reason })?;
             Ok::<_, Failure>(())
         })?;
-        self.get_box(selection_id, box_id)
+        crate::paper::boxes::get_box(self.db(), selection_id, box_id)
     }
 
     /// Reopen a closed box, with the reason (for example a ballot found later).
@@ -292,7 +209,7 @@ impl Store {
     ) -> Result<BoxView, Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            let b = st.get_box(selection_id, box_id)?;
+            let b = crate::paper::boxes::get_box(st.db(), selection_id, box_id)?;
             if reason.trim().is_empty() {
                 return Err(p("box.reason_required").into());
             }
@@ -304,7 +221,7 @@ impl Store {
             c.record(crate::storage::audit::Event::BoxReopen { selection: selection_id, id: box_id, reason: reason.trim() })?;
             Ok::<_, Failure>(b)
         })?;
-        self.get_box(selection_id, box_id)
+        crate::paper::boxes::get_box(self.db(), selection_id, box_id)
     }
 
     /// Pause or resume entry for a selection (a break, a shift change).
@@ -332,18 +249,6 @@ impl Store {
         Ok(())
     }
 
-    pub fn draft(&self, operator: &str, selection_id: i64) -> Result<Option<String>, Failure> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT draft FROM entry_draft WHERE selection_id = ?1 AND operator = ?2",
-                params![selection_id, operator],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.sql_err(e))?)
-    }
-
     pub fn clear_draft(&mut self, operator: &str, selection_id: i64) -> Result<(), Failure> {
         self.write(operator, |c| {
             c.tx.execute(
@@ -356,57 +261,6 @@ impl Store {
         Ok(())
     }
 
-    pub fn progress(&self, selection_id: i64, rule_name: &str, lang: Lang) -> Result<ProgressView, Failure> {
-        let sel = self.get_selection(selection_id)?;
-        let paused: i64 = self
-            .conn()
-            .query_row("SELECT entry_paused FROM selection WHERE id = ?1", [selection_id], |r| r.get(0))
-            .map_err(|e| self.sql_err(e))?;
-        let printed: i64 = self
-            .conn()
-            .query_row("SELECT count(*) FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0))
-            .map_err(|e| self.sql_err(e))?;
-        let settings = self.paper_settings(selection_id)?;
-        let entered: i64 = self
-            .conn()
-            .query_row(
-                "SELECT count(DISTINCT serial) FROM ballot_entry WHERE selection_id = ?1 AND status = 'active'",
-                [selection_id],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.sql_err(e))?;
-        let (counted, queue, rechecks) = if settings.is_some() {
-            (
-                self.counted_entries(selection_id)?,
-                self.reconciliation_queue(selection_id)?.len(),
-                self.rechecks(selection_id)?.len(),
-            )
-        } else {
-            (vec![], 0, 0)
-        };
-        let waiting = if settings.as_ref().is_some_and(|s| s.double_entry) {
-            (entered as usize).saturating_sub(counted.len() + queue + rechecks) as u64
-        } else {
-            0
-        };
-        let closed = sel.status == Status::Closed;
-        let results = if closed { Some(self.tally_view(selection_id, rule_name, lang)?) } else { None };
-        Ok(ProgressView {
-            edition: sel.edition,
-            wijk: sel.wijk,
-            closed,
-            paused: paused != 0,
-            boxes: self.list_boxes_with(selection_id, &counted)?,
-            printed: printed as u64,
-            entered: entered as u64,
-            settled: counted.len() as u64,
-            waiting,
-            queue: (queue + rechecks) as u64,
-            doubtful_open: counted.iter().filter(|b| b.counts_as().is_none()).count() as u64,
-            results,
-        })
-    }
-
     /// Close the count: every box closed, no difference, second entry or
     /// doubtful ballot left. After this no ballot can be entered and the
     /// result is shown.
@@ -414,8 +268,8 @@ impl Store {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
             // Not while a demo coordinator's PIN is public (`demo_pins_block`).
-            st.demo_pins_block(selection_id)?;
-            let v = st.progress(selection_id, "greedy", Lang::Nl)?;
+            crate::roster::demo_pins_block(st.db(), selection_id)?;
+            let v = crate::paper::boxes::progress(st.db(), selection_id, "greedy", Lang::Nl)?;
             let mut problems = Vec::new();
             for b in v.boxes.iter().filter(|b| !b.closed) {
                 problems.push(p("count.box_open").with("box", &b.name));
@@ -445,13 +299,159 @@ impl Store {
             Ok(())
         })
     }
+}
 
-    pub fn tally_view(&self, selection_id: i64, rule_name: &str, lang: Lang) -> Result<TallyView, Failure> {
-        let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
-        let rule = crate::paper::rule_by_name(rule_name, &settings.style).ok_or_else(|| {
-            Failure::from(p("cli.unknown_rule").with("rule", rule_name).with("choices", "greedy, mes, mes_add1"))
-        })?;
-        let t = self.tally(selection_id, &rule, &crate::rules::TieBreak::Lexicographic)?;
-        Ok(t.view(&self.list_plans(selection_id)?, lang))
+pub fn list_boxes(db: Db<'_>, selection_id: i64) -> Result<Vec<BoxView>, Failure> {
+    let counted = crate::paper::store::counted_entries(db, selection_id)?;
+    crate::paper::boxes::list_boxes_with(db, selection_id, &counted)
+}
+
+/// `list_boxes` with the settled ballots already read.
+pub fn list_boxes_with(
+    db: Db<'_>,
+    selection_id: i64,
+    counted: &[crate::paper::CountedBallot],
+) -> Result<Vec<BoxView>, Failure> {
+    let n: i64 = db
+        .conn
+        .query_row("SELECT count(*) FROM ballot_box WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+        .map_err(|e| db.err(e))?;
+    if n == 0 {
+        return Ok(vec![]);
     }
+    let double = crate::paper::store::paper_settings(db, selection_id)?.is_some_and(|s| s.double_entry);
+    let queue = crate::paper::store::reconciliation_queue(db, selection_id)?;
+    let rechecks: Vec<String> = crate::paper::review::rechecks(db, selection_id)?
+        .into_iter()
+        .map(|r| Serial::parse(&r.serial).map(|s| s.0).unwrap_or(r.serial))
+        .collect();
+    let settled: Vec<(String, Option<i64>)> = counted.iter().map(|b| (b.serial.clone(), b.box_id)).collect();
+    // Per serial: its box and how many active entries it has.
+    let mut stmt = db
+        .conn
+        .prepare("SELECT serial, max(box_id), count(*) FROM ballot_entry WHERE selection_id = ?1 AND status = 'active' GROUP BY serial")
+        .map_err(|e| db.err(e))?;
+    let entries: Vec<(String, Option<i64>, i64)> = stmt
+        .query_map([selection_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .map_err(|e| db.err(e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| db.err(e))?;
+    let resolved: std::collections::HashSet<String> = settled.iter().map(|(s, _)| s.clone()).collect();
+    let queue: std::collections::HashSet<String> = queue.into_iter().collect();
+    let rechecks: std::collections::HashSet<String> = rechecks.into_iter().collect();
+    let mut stmt = db
+        .conn
+        .prepare("SELECT id, name, location, expected, status, override_reason FROM ballot_box WHERE selection_id = ?1 ORDER BY id")
+        .map_err(|e| db.err(e))?;
+    let rows: Vec<(i64, String, String, i64, String, Option<String>)> = stmt
+        .query_map([selection_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+        .map_err(|e| db.err(e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| db.err(e))?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, location, expected, status, override_reason)| {
+            let mine = entries.iter().filter(|(_, b, _)| *b == Some(id));
+            let entered = mine.clone().count() as u64;
+            let waiting = if double {
+                mine.clone().filter(|(s, _, n)| *n == 1 && !resolved.contains(s) && !rechecks.contains(s)).count()
+                    as u64
+            } else {
+                0
+            };
+            let differences = mine.filter(|(s, _, _)| queue.contains(s) || rechecks.contains(s)).count() as u64;
+            BoxView {
+                id,
+                name,
+                location,
+                expected: expected as u64,
+                entered,
+                settled: settled.iter().filter(|(_, b)| *b == Some(id)).count() as u64,
+                waiting,
+                differences,
+                closed: status == "closed",
+                override_reason,
+            }
+        })
+        .collect())
+}
+
+pub fn get_box(db: Db<'_>, selection_id: i64, box_id: i64) -> Result<BoxView, Failure> {
+    crate::paper::boxes::list_boxes(db, selection_id)?
+        .into_iter()
+        .find(|b| b.id == box_id)
+        .ok_or_else(|| StoreError::NotFound { what: "box", id: box_id.to_string() }.into())
+}
+
+pub fn draft(db: Db<'_>, operator: &str, selection_id: i64) -> Result<Option<String>, Failure> {
+    Ok(db
+        .conn
+        .query_row(
+            "SELECT draft FROM entry_draft WHERE selection_id = ?1 AND operator = ?2",
+            params![selection_id, operator],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| db.err(e))?)
+}
+
+pub fn progress(db: Db<'_>, selection_id: i64, rule_name: &str, lang: Lang) -> Result<ProgressView, Failure> {
+    let sel = crate::selection::read(db, selection_id)?;
+    let paused: i64 = db
+        .conn
+        .query_row("SELECT entry_paused FROM selection WHERE id = ?1", [selection_id], |r| r.get(0))
+        .map_err(|e| db.err(e))?;
+    let printed: i64 = db
+        .conn
+        .query_row("SELECT count(*) FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+        .map_err(|e| db.err(e))?;
+    let settings = crate::paper::store::paper_settings(db, selection_id)?;
+    let entered: i64 = db
+        .conn
+        .query_row(
+            "SELECT count(DISTINCT serial) FROM ballot_entry WHERE selection_id = ?1 AND status = 'active'",
+            [selection_id],
+            |r| r.get(0),
+        )
+        .map_err(|e| db.err(e))?;
+    let (counted, queue, rechecks) = if settings.is_some() {
+        (
+            crate::paper::store::counted_entries(db, selection_id)?,
+            crate::paper::store::reconciliation_queue(db, selection_id)?.len(),
+            crate::paper::review::rechecks(db, selection_id)?.len(),
+        )
+    } else {
+        (vec![], 0, 0)
+    };
+    let waiting = if settings.as_ref().is_some_and(|s| s.double_entry) {
+        (entered as usize).saturating_sub(counted.len() + queue + rechecks) as u64
+    } else {
+        0
+    };
+    let closed = sel.status == Status::Closed;
+    let results = if closed { Some(crate::paper::boxes::tally_view(db, selection_id, rule_name, lang)?) } else { None };
+    Ok(ProgressView {
+        edition: sel.edition,
+        wijk: sel.wijk,
+        closed,
+        paused: paused != 0,
+        boxes: crate::paper::boxes::list_boxes_with(db, selection_id, &counted)?,
+        printed: printed as u64,
+        entered: entered as u64,
+        settled: counted.len() as u64,
+        waiting,
+        queue: (queue + rechecks) as u64,
+        doubtful_open: counted.iter().filter(|b| b.counts_as().is_none()).count() as u64,
+        results,
+    })
+}
+
+pub fn tally_view(db: Db<'_>, selection_id: i64, rule_name: &str, lang: Lang) -> Result<TallyView, Failure> {
+    let settings =
+        crate::paper::store::paper_settings(db, selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
+    let rule = crate::paper::rule_by_name(rule_name, &settings.style).ok_or_else(|| {
+        Failure::from(p("cli.unknown_rule").with("rule", rule_name).with("choices", "greedy, mes, mes_add1"))
+    })?;
+    let t = crate::paper::store::tally(db, selection_id, &rule, &crate::rules::TieBreak::Lexicographic)?;
+    Ok(t.view(&crate::selection::list_plans(db, selection_id)?, lang))
 }

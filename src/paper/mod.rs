@@ -20,7 +20,7 @@ use crate::rules::{self, Ballot, Election, GreedyScore, Outcome, Project, Rule, 
 use crate::selection::{Method, Plan, Selection};
 use crate::storage::store::{Store, StoreError};
 
-pub(crate) mod store;
+pub mod store;
 
 /// A volunteer's entry as stored: the receipt the screen shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -59,9 +59,9 @@ fn p(code: &str) -> Problem {
     Problem::new(code)
 }
 
-fn sel_plans(store: &Store, selection_id: i64) -> Result<(Selection, Vec<Plan>), Failure> {
-    let sel = store.get_selection(selection_id)?;
-    let plans = store.list_plans(selection_id)?;
+fn sel_plans(db: crate::storage::store::Db<'_>, selection_id: i64) -> Result<(Selection, Vec<Plan>), Failure> {
+    let sel = crate::selection::read(db, selection_id)?;
+    let plans = crate::selection::plans(db, selection_id)?;
     Ok((sel, plans))
 }
 

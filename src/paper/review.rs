@@ -152,68 +152,6 @@ pub(crate) fn recheck_pending(db: Db<'_>, selection_id: i64, serial: &str) -> Re
 }
 
 impl Store {
-    /// Doubtful ballots and ballots with warnings, with what was decided.
-    pub fn reviews(&self, selection_id: i64) -> Result<Vec<ReviewItem>, Failure> {
-        let counted = self.counted_entries(selection_id)?;
-        self.reviews_with(selection_id, &counted)
-    }
-
-    /// `reviews` with the settled ballots already read.
-    pub fn reviews_with(
-        &self,
-        selection_id: i64,
-        counted: &[crate::paper::CountedBallot],
-    ) -> Result<Vec<ReviewItem>, Failure> {
-        let decided = self.review_rows(selection_id)?;
-        let latest = |serial: &str, kind: &str, code: &str| {
-            decided.iter().rev().find(|r| r.0 == serial && r.1 == kind && (kind == "doubtful" || r.2 == code))
-        };
-        let mut out = Vec::new();
-        for b in counted {
-            if let Some(reason) = &b.doubtful {
-                let d = latest(&b.serial, "doubtful", "");
-                out.push(ReviewItem {
-                    serial: Serial(b.serial.clone()).display(),
-                    kind: "doubtful".into(),
-                    code: reason.clone(),
-                    detail: b.findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>().join(", "),
-                    decision: d.and_then(|d| d.3.clone()),
-                    explanation: d.map(|d| d.4.clone()),
-                    by: d.map(|d| d.5.clone()),
-                });
-            } else if b.verdict == Verdict::Valid {
-                for f in b.findings.iter().filter(|f| f.code.starts_with("W_")) {
-                    let d = latest(&b.serial, "warning", &f.code);
-                    out.push(ReviewItem {
-                        serial: Serial(b.serial.clone()).display(),
-                        kind: "warning".into(),
-                        code: f.code.clone(),
-                        detail: f.detail.clone(),
-                        decision: None,
-                        explanation: d.map(|d| d.4.clone()),
-                        by: d.map(|d| d.5.clone()),
-                    });
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    #[allow(clippy::type_complexity)]
-    fn review_rows(
-        &self,
-        selection_id: i64,
-    ) -> Result<Vec<(String, String, String, Option<String>, String, String)>, Failure> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT serial, kind, code, decision, explanation, operator FROM review WHERE selection_id = ?1 ORDER BY id")
-            .map_err(|e| self.sql_err(e))?;
-        let rows = stmt
-            .query_map([selection_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
-            .map_err(|e| self.sql_err(e))?;
-        Ok(rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?)
-    }
-
     /// The committee decides a doubtful ballot: it counts (`accept`) or is invalid.
     pub fn decide_doubtful(
         &mut self,
@@ -230,7 +168,7 @@ impl Store {
             if explanation.is_empty() {
                 return Err(p("review.explanation_required").into());
             }
-            let b = st.counted_entries(selection_id)?.into_iter().find(|b| b.serial == serial.0);
+            let b = crate::paper::store::counted_entries(st.db(), selection_id)?.into_iter().find(|b| b.serial == serial.0);
             if b.is_none_or(|b| b.doubtful.is_none()) {
                 return Err(p("review.not_doubtful").with("serial", serial.display()).into());
             }
@@ -262,8 +200,7 @@ impl Store {
             if explanation.is_empty() {
                 return Err(p("review.explanation_required").into());
             }
-            let has = st
-                .reviews(selection_id)?
+            let has = crate::paper::review::reviews(st.db(), selection_id)?
                 .iter()
                 .any(|r| r.kind == "warning" && r.code == code && r.serial == serial.display());
             if !has {
@@ -280,60 +217,6 @@ impl Store {
         Ok(())
     }
 
-    /// Differences sent back and not yet re-entered.
-    pub fn rechecks(&self, selection_id: i64) -> Result<Vec<Recheck>, Failure> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT serial, codes, requested_by FROM recheck WHERE selection_id = ?1 AND done_at IS NULL ORDER BY id")
-            .map_err(|e| self.sql_err(e))?;
-        let rows = stmt
-            .query_map([selection_id], |r| {
-                let codes: String = r.get(1)?;
-                Ok(Recheck {
-                    serial: Serial(r.get(0)?).display(),
-                    codes: serde_json::from_str(&codes).unwrap_or_default(),
-                    requested_by: r.get(2)?,
-                })
-            })
-            .map_err(|e| self.sql_err(e))?;
-        Ok(rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?)
-    }
-
-    /// Every open double-entry difference, both entries side by side: who
-    /// typed what, when, from which box, and the plans that differ.
-    pub fn differences(&self, selection_id: i64) -> Result<Vec<DifferenceView>, Failure> {
-        let mut out = Vec::new();
-        for serial in self.reconciliation_queue(selection_id)? {
-            let mut stmt = self
-                .conn()
-                .prepare(
-                    "SELECT e.operator, e.at, e.marks, e.verdict, b.name FROM ballot_entry e LEFT JOIN ballot_box b ON b.id = e.box_id \
-                     WHERE e.selection_id = ?1 AND e.serial = ?2 AND e.status = 'active' ORDER BY e.entry_no",
-                )
-                .map_err(|e| self.sql_err(e))?;
-            let sides: Vec<EntrySide> = stmt
-                .query_map(params![selection_id, serial], |r| {
-                    let m: String = r.get(2)?;
-                    Ok(EntrySide {
-                        operator: r.get(0)?,
-                        at: r.get(1)?,
-                        marks: serde_json::from_str::<Marks>(&m).map(|m| m.marks).unwrap_or_default(),
-                        verdict: r.get(3)?,
-                        box_name: r.get(4)?,
-                    })
-                })
-                .map_err(|e| self.sql_err(e))?
-                .collect::<Result<_, _>>()
-                .map_err(|e| self.sql_err(e))?;
-            let [first, second] = <[EntrySide; 2]>::try_from(sides).map_err(|_| {
-                Failure::from(p("paper.nothing_to_resolve").with("serial", Serial(serial.clone()).display()))
-            })?;
-            let differing = differing(&Marks { marks: first.marks.clone() }, &Marks { marks: second.marks.clone() });
-            out.push(DifferenceView { shown: Serial(serial.clone()).display(), serial, first, second, differing });
-        }
-        Ok(out)
-    }
-
     /// The coordinator settles a double-entry difference.
     pub fn resolve(&mut self, operator: &str, selection_id: i64, serial: &str, how: Resolution) -> Result<(), Failure> {
         match how {
@@ -344,7 +227,7 @@ impl Store {
                 let serial = Serial::parse(serial)?;
                 // The checks read inside the write's transaction.
                 self.write_open_with(operator, selection_id, |st, c| {
-                    if !st.reconciliation_queue(selection_id)?.contains(&serial.0) {
+                    if !crate::paper::store::reconciliation_queue(st.db(), selection_id)?.contains(&serial.0) {
                         return Err(p("paper.nothing_to_resolve").with("serial", serial.display()).into());
                     }
                     let entries = active_entries(c.db(), selection_id, &serial.0)?;
@@ -423,4 +306,122 @@ impl Store {
             })
         })
     }
+}
+
+/// Doubtful ballots and ballots with warnings, with what was decided.
+pub fn reviews(db: Db<'_>, selection_id: i64) -> Result<Vec<ReviewItem>, Failure> {
+    let counted = crate::paper::store::counted_entries(db, selection_id)?;
+    crate::paper::review::reviews_with(db, selection_id, &counted)
+}
+
+/// `reviews` with the settled ballots already read.
+pub fn reviews_with(
+    db: Db<'_>,
+    selection_id: i64,
+    counted: &[crate::paper::CountedBallot],
+) -> Result<Vec<ReviewItem>, Failure> {
+    let decided = crate::paper::review::review_rows(db, selection_id)?;
+    let latest = |serial: &str, kind: &str, code: &str| {
+        decided.iter().rev().find(|r| r.0 == serial && r.1 == kind && (kind == "doubtful" || r.2 == code))
+    };
+    let mut out = Vec::new();
+    for b in counted {
+        if let Some(reason) = &b.doubtful {
+            let d = latest(&b.serial, "doubtful", "");
+            out.push(ReviewItem {
+                serial: Serial(b.serial.clone()).display(),
+                kind: "doubtful".into(),
+                code: reason.clone(),
+                detail: b.findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>().join(", "),
+                decision: d.and_then(|d| d.3.clone()),
+                explanation: d.map(|d| d.4.clone()),
+                by: d.map(|d| d.5.clone()),
+            });
+        } else if b.verdict == Verdict::Valid {
+            for f in b.findings.iter().filter(|f| f.code.starts_with("W_")) {
+                let d = latest(&b.serial, "warning", &f.code);
+                out.push(ReviewItem {
+                    serial: Serial(b.serial.clone()).display(),
+                    kind: "warning".into(),
+                    code: f.code.clone(),
+                    detail: f.detail.clone(),
+                    decision: None,
+                    explanation: d.map(|d| d.4.clone()),
+                    by: d.map(|d| d.5.clone()),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[allow(clippy::type_complexity)]
+fn review_rows(
+    db: Db<'_>,
+    selection_id: i64,
+) -> Result<Vec<(String, String, String, Option<String>, String, String)>, Failure> {
+    let mut stmt = db
+        .conn
+        .prepare("SELECT serial, kind, code, decision, explanation, operator FROM review WHERE selection_id = ?1 ORDER BY id")
+        .map_err(|e| db.err(e))?;
+    let rows = stmt
+        .query_map([selection_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+        .map_err(|e| db.err(e))?;
+    Ok(rows.collect::<Result<_, _>>().map_err(|e| db.err(e))?)
+}
+
+/// Differences sent back and not yet re-entered.
+pub fn rechecks(db: Db<'_>, selection_id: i64) -> Result<Vec<Recheck>, Failure> {
+    let mut stmt = db
+        .conn
+        .prepare(
+            "SELECT serial, codes, requested_by FROM recheck WHERE selection_id = ?1 AND done_at IS NULL ORDER BY id",
+        )
+        .map_err(|e| db.err(e))?;
+    let rows = stmt
+        .query_map([selection_id], |r| {
+            let codes: String = r.get(1)?;
+            Ok(Recheck {
+                serial: Serial(r.get(0)?).display(),
+                codes: serde_json::from_str(&codes).unwrap_or_default(),
+                requested_by: r.get(2)?,
+            })
+        })
+        .map_err(|e| db.err(e))?;
+    Ok(rows.collect::<Result<_, _>>().map_err(|e| db.err(e))?)
+}
+
+/// Every open double-entry difference, both entries side by side: who
+/// typed what, when, from which box, and the plans that differ.
+pub fn differences(db: Db<'_>, selection_id: i64) -> Result<Vec<DifferenceView>, Failure> {
+    let mut out = Vec::new();
+    for serial in crate::paper::store::reconciliation_queue(db, selection_id)? {
+        let mut stmt = db
+            .conn
+            .prepare(
+                "SELECT e.operator, e.at, e.marks, e.verdict, b.name FROM ballot_entry e LEFT JOIN ballot_box b ON b.id = e.box_id \
+                 WHERE e.selection_id = ?1 AND e.serial = ?2 AND e.status = 'active' ORDER BY e.entry_no",
+            )
+            .map_err(|e| db.err(e))?;
+        let sides: Vec<EntrySide> = stmt
+            .query_map(params![selection_id, serial], |r| {
+                let m: String = r.get(2)?;
+                Ok(EntrySide {
+                    operator: r.get(0)?,
+                    at: r.get(1)?,
+                    marks: serde_json::from_str::<Marks>(&m).map(|m| m.marks).unwrap_or_default(),
+                    verdict: r.get(3)?,
+                    box_name: r.get(4)?,
+                })
+            })
+            .map_err(|e| db.err(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| db.err(e))?;
+        let [first, second] = <[EntrySide; 2]>::try_from(sides).map_err(|_| {
+            Failure::from(p("paper.nothing_to_resolve").with("serial", Serial(serial.clone()).display()))
+        })?;
+        let differing = differing(&Marks { marks: first.marks.clone() }, &Marks { marks: second.marks.clone() });
+        out.push(DifferenceView { shown: Serial(serial.clone()).display(), serial, first, second, differing });
+    }
+    Ok(out)
 }

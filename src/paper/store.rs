@@ -62,10 +62,6 @@ fn prior_entries(db: Db<'_>, selection_id: i64, serial: &str) -> Result<Vec<entr
 }
 
 impl Store {
-    pub fn paper_settings(&self, selection_id: i64) -> Result<Option<PaperSettings>, Failure> {
-        settings(self.db(), selection_id)
-    }
-
     pub fn set_paper_settings(
         &mut self,
         operator: &str,
@@ -74,7 +70,7 @@ impl Store {
     ) -> Result<(), Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            let (sel, plans) = sel_plans(st, selection_id)?;
+            let (sel, plans) = sel_plans(st.db(), selection_id)?;
             if sel.method != Method::Ballots {
                 return Err(p("paper.not_ballots").into());
             }
@@ -90,10 +86,12 @@ impl Store {
             if !settings.rules.is_allowed() {
                 return Err(p("paper.bad_rules").into());
             }
-            let before = st.paper_settings(selection_id)?;
+            let before = crate::paper::store::paper_settings(st.db(), selection_id)?;
             // Once ballots are entered, changing how they are read would make
             // earlier and later entries count by different rules.
-            if before.as_ref().is_some_and(|b| b != settings) && st.entry_count(selection_id)? > 0 {
+            if before.as_ref().is_some_and(|b| b != settings)
+                && crate::paper::store::entry_count(st.db(), selection_id)? > 0
+            {
                 return Err(p("paper.settings_locked").into());
             }
             let style = serde_json::to_string(&settings.style).expect("plain data serialises");
@@ -132,8 +130,9 @@ impl Store {
             if !(1..=2).contains(&per_page) {
                 return Err(p("print.bad_per_page").with("value", per_page).into());
             }
-            let (sel, plans) = sel_plans(st, selection_id)?;
-            let settings = st.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
+            let (sel, plans) = sel_plans(st.db(), selection_id)?;
+            let settings = crate::paper::store::paper_settings(st.db(), selection_id)?
+                .ok_or_else(|| Failure::from(p("paper.no_style")))?;
             if plans.is_empty() {
                 return Err(p("paper.no_plans").into());
             }
@@ -186,13 +185,6 @@ impl Store {
             })?;
             Ok::<_, Failure>((serials, pdf))
         })
-    }
-
-    pub(crate) fn entry_count(&self, selection_id: i64) -> Result<i64, Failure> {
-        Ok(self
-            .conn()
-            .query_row("SELECT count(*) FROM ballot_entry WHERE selection_id = ?1", [selection_id], |r| r.get(0))
-            .map_err(|e| self.sql_err(e))?)
     }
 
     /// Enter one ballot from what was scanned or typed and the marks read,
@@ -343,20 +335,6 @@ impl Store {
         })
     }
 
-    /// Double entry: the serials whose two entries differ.
-    pub fn reconciliation_queue(&self, selection_id: i64) -> Result<Vec<String>, Failure> {
-        let mut stmt = self
-            .conn()
-            .prepare(
-                "SELECT a.serial FROM ballot_entry a JOIN ballot_entry b ON a.selection_id = b.selection_id AND a.serial = b.serial \
-                 WHERE a.selection_id = ?1 AND a.entry_no = 1 AND b.entry_no = 2 AND a.status = 'active' AND b.status = 'active' AND a.marks <> b.marks \
-                 AND NOT EXISTS (SELECT 1 FROM recheck r WHERE r.selection_id = a.selection_id AND r.serial = a.serial AND r.done_at IS NULL) ORDER BY a.serial",
-            )
-            .map_err(|e| self.sql_err(e))?;
-        let rows = stmt.query_map([selection_id], |r| r.get::<_, String>(0)).map_err(|e| self.sql_err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| Failure::from(self.sql_err(e)))
-    }
-
     /// The coordinator settles a difference: keep entry 1 or 2, or discard
     /// both (the ballot is then entered again, twice).
     pub fn resolve_difference(
@@ -369,7 +347,7 @@ impl Store {
         let serial = Serial::parse(serial)?.0;
         // The check reads inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            if !st.reconciliation_queue(selection_id)?.contains(&serial) {
+            if !crate::paper::store::reconciliation_queue(st.db(), selection_id)?.contains(&serial) {
                 return Err(p("paper.nothing_to_resolve").with("serial", &serial).into());
             }
             match keep {
@@ -387,82 +365,108 @@ impl Store {
             Ok::<_, Failure>(())
         })
     }
+}
 
-    /// The entries that count: single entry, or two agreeing entries, or one
-    /// kept by the coordinator.
-    pub fn counted_entries(&self, selection_id: i64) -> Result<Vec<CountedBallot>, Failure> {
-        // No style yet means nothing can have been entered.
-        let Some(settings) = self.paper_settings(selection_id)? else {
-            return Ok(vec![]);
-        };
-        // A doubtful flag from either entry sends the ballot to the committee;
-        // the committee's latest decision on it counts.
-        let cond = if settings.double_entry {
-            "(a.resolved = 1 OR EXISTS (SELECT 1 FROM ballot_entry b WHERE b.selection_id = a.selection_id AND b.serial = a.serial AND b.entry_no = 2 AND b.status = 'active' AND b.marks = a.marks))"
-        } else {
-            "1"
-        };
-        let sql = format!(
-            "SELECT a.serial, a.marks, a.verdict, \
-               coalesce(a.doubtful, (SELECT b.doubtful FROM ballot_entry b WHERE b.selection_id = a.selection_id AND b.serial = a.serial AND b.entry_no = 2 AND b.status = 'active')), \
-               a.box_id, \
-               (SELECT r.decision FROM review r WHERE r.selection_id = a.selection_id AND r.serial = a.serial AND r.kind = 'doubtful' ORDER BY r.id DESC LIMIT 1), \
-               a.findings \
-             FROM ballot_entry a WHERE a.selection_id = ?1 AND a.status = 'active' AND a.entry_no = 1 AND {cond} ORDER BY a.serial"
-        );
-        let mut stmt = self.conn().prepare(&sql).map_err(|e| self.sql_err(e))?;
-        let rows = stmt
-            .query_map([selection_id], |r| {
-                let marks: String = r.get(1)?;
-                let verdict: String = r.get(2)?;
-                Ok(CountedBallot {
-                    serial: r.get(0)?,
-                    marks: serde_json::from_str::<Marks>(&marks).unwrap_or(Marks { marks: vec![] }),
-                    verdict: match verdict.as_str() {
-                        "valid" => Verdict::Valid,
-                        "blank" => Verdict::Blank,
-                        _ => Verdict::Invalid,
-                    },
-                    doubtful: r.get(3)?,
-                    box_id: r.get(4)?,
-                    decision: r.get::<_, Option<String>>(5)?.map(|d| {
-                        if d == "valid" {
-                            Verdict::Valid
-                        } else {
-                            Verdict::Invalid
-                        }
-                    }),
-                    findings: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
-                })
+pub fn paper_settings(db: Db<'_>, selection_id: i64) -> Result<Option<PaperSettings>, Failure> {
+    settings(db, selection_id)
+}
+
+pub(crate) fn entry_count(db: Db<'_>, selection_id: i64) -> Result<i64, Failure> {
+    Ok(db
+        .conn
+        .query_row("SELECT count(*) FROM ballot_entry WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+        .map_err(|e| db.err(e))?)
+}
+
+/// Double entry: the serials whose two entries differ.
+pub fn reconciliation_queue(db: Db<'_>, selection_id: i64) -> Result<Vec<String>, Failure> {
+    let mut stmt = db
+        .conn
+        .prepare(
+            "SELECT a.serial FROM ballot_entry a JOIN ballot_entry b ON a.selection_id = b.selection_id AND a.serial = b.serial \
+             WHERE a.selection_id = ?1 AND a.entry_no = 1 AND b.entry_no = 2 AND a.status = 'active' AND b.status = 'active' AND a.marks <> b.marks \
+             AND NOT EXISTS (SELECT 1 FROM recheck r WHERE r.selection_id = a.selection_id AND r.serial = a.serial AND r.done_at IS NULL) ORDER BY a.serial",
+        )
+        .map_err(|e| db.err(e))?;
+    let rows = stmt.query_map([selection_id], |r| r.get::<_, String>(0)).map_err(|e| db.err(e))?;
+    rows.collect::<Result<_, _>>().map_err(|e| Failure::from(db.err(e)))
+}
+
+/// The entries that count: single entry, or two agreeing entries, or one
+/// kept by the coordinator.
+pub fn counted_entries(db: Db<'_>, selection_id: i64) -> Result<Vec<CountedBallot>, Failure> {
+    // No style yet means nothing can have been entered.
+    let Some(settings) = crate::paper::store::paper_settings(db, selection_id)? else {
+        return Ok(vec![]);
+    };
+    // A doubtful flag from either entry sends the ballot to the committee;
+    // the committee's latest decision on it counts.
+    let cond = if settings.double_entry {
+        "(a.resolved = 1 OR EXISTS (SELECT 1 FROM ballot_entry b WHERE b.selection_id = a.selection_id AND b.serial = a.serial AND b.entry_no = 2 AND b.status = 'active' AND b.marks = a.marks))"
+    } else {
+        "1"
+    };
+    let sql = format!(
+        "SELECT a.serial, a.marks, a.verdict, \
+           coalesce(a.doubtful, (SELECT b.doubtful FROM ballot_entry b WHERE b.selection_id = a.selection_id AND b.serial = a.serial AND b.entry_no = 2 AND b.status = 'active')), \
+           a.box_id, \
+           (SELECT r.decision FROM review r WHERE r.selection_id = a.selection_id AND r.serial = a.serial AND r.kind = 'doubtful' ORDER BY r.id DESC LIMIT 1), \
+           a.findings \
+         FROM ballot_entry a WHERE a.selection_id = ?1 AND a.status = 'active' AND a.entry_no = 1 AND {cond} ORDER BY a.serial"
+    );
+    let mut stmt = db.conn.prepare(&sql).map_err(|e| db.err(e))?;
+    let rows = stmt
+        .query_map([selection_id], |r| {
+            let marks: String = r.get(1)?;
+            let verdict: String = r.get(2)?;
+            Ok(CountedBallot {
+                serial: r.get(0)?,
+                marks: serde_json::from_str::<Marks>(&marks).unwrap_or(Marks { marks: vec![] }),
+                verdict: match verdict.as_str() {
+                    "valid" => Verdict::Valid,
+                    "blank" => Verdict::Blank,
+                    _ => Verdict::Invalid,
+                },
+                doubtful: r.get(3)?,
+                box_id: r.get(4)?,
+                decision: r.get::<_, Option<String>>(5)?.map(|d| {
+                    if d == "valid" {
+                        Verdict::Valid
+                    } else {
+                        Verdict::Invalid
+                    }
+                }),
+                findings: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
             })
-            .map_err(|e| self.sql_err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| Failure::from(self.sql_err(e)))
-    }
-
-    pub fn tally(&self, selection_id: i64, rule: &Rule, tb: &TieBreak) -> Result<Tally, Failure> {
-        let (sel, plans) = sel_plans(self, selection_id)?;
-        let settings = self.paper_settings(selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
-        let counted = self.counted_entries(selection_id)?;
-        let printed: i64 = self
-            .conn()
-            .query_row("SELECT count(*) FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0))
-            .map_err(|e| self.sql_err(e))?;
-        let queue = self.reconciliation_queue(selection_id)?.len();
-        let (election, counts) =
-            count_ballots(sel.budget_cents, &plans, &settings.style, counted.iter().map(|b| (b.counts_as(), &b.marks)));
-        let Counts { valid, blank, invalid, doubtful } = counts;
-        let outcome = rules::run(&election, rule, tb);
-        Ok(Tally {
-            printed: printed as u64,
-            valid,
-            blank,
-            invalid,
-            doubtful,
-            reconciliation_queue: queue as u64,
-            votes: election.approvals(),
-            points: election.points(),
-            outcome,
-            election,
         })
-    }
+        .map_err(|e| db.err(e))?;
+    rows.collect::<Result<_, _>>().map_err(|e| Failure::from(db.err(e)))
+}
+
+pub fn tally(db: Db<'_>, selection_id: i64, rule: &Rule, tb: &TieBreak) -> Result<Tally, Failure> {
+    let (sel, plans) = sel_plans(db, selection_id)?;
+    let settings =
+        crate::paper::store::paper_settings(db, selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
+    let counted = crate::paper::store::counted_entries(db, selection_id)?;
+    let printed: i64 = db
+        .conn
+        .query_row("SELECT count(*) FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+        .map_err(|e| db.err(e))?;
+    let queue = crate::paper::store::reconciliation_queue(db, selection_id)?.len();
+    let (election, counts) =
+        count_ballots(sel.budget_cents, &plans, &settings.style, counted.iter().map(|b| (b.counts_as(), &b.marks)));
+    let Counts { valid, blank, invalid, doubtful } = counts;
+    let outcome = rules::run(&election, rule, tb);
+    Ok(Tally {
+        printed: printed as u64,
+        valid,
+        blank,
+        invalid,
+        doubtful,
+        reconciliation_queue: queue as u64,
+        votes: election.approvals(),
+        points: election.points(),
+        outcome,
+        election,
+    })
 }

@@ -205,8 +205,10 @@ impl Store {
         // The checks read inside the write's transaction.
         self.write_with(operator, |st, c| {
             let plans = parse_plans(bytes)?;
-            let existing: HashSet<String> =
-                st.list_plans(selection_id)?.into_iter().map(|p| p.code.to_lowercase()).collect();
+            let existing: HashSet<String> = crate::selection::list_plans(st.db(), selection_id)?
+                .into_iter()
+                .map(|p| p.code.to_lowercase())
+                .collect();
             let clashes: Vec<Problem> = plans
                 .iter()
                 .filter(|p| existing.contains(&p.code.to_lowercase()))

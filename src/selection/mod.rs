@@ -369,24 +369,6 @@ pub(crate) fn insert_plan(c: &mut Change<'_>, selection_id: i64, p: &PlanInput) 
 }
 
 impl Store {
-    pub fn list_selections(&self) -> Result<Vec<Selection>, StoreError> {
-        let mut stmt = self
-            .conn()
-            .prepare(&format!("SELECT {SELECTION_COLS} FROM selection s ORDER BY s.edition, s.wijk, s.id"))
-            .map_err(|e| self.sql_err(e))?;
-        let rows = stmt.query_map([], row_to_selection).map_err(|e| self.sql_err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))
-    }
-
-    pub fn get_selection(&self, id: i64) -> Result<Selection, StoreError> {
-        read(self.db(), id)
-    }
-
-    pub fn list_plans(&self, selection_id: i64) -> Result<Vec<Plan>, StoreError> {
-        read(self.db(), selection_id)?;
-        plans(self.db(), selection_id)
-    }
-
     pub fn create_selection(&mut self, operator: &str, input: &SelectionInput) -> Result<Selection, SelectionError> {
         let v = input.validated()?;
         self.write(operator, |c| {
@@ -458,4 +440,18 @@ impl Store {
             Ok(())
         })
     }
+}
+
+pub fn list_selections(db: Db<'_>) -> Result<Vec<Selection>, StoreError> {
+    let mut stmt = db
+        .conn
+        .prepare(&format!("SELECT {SELECTION_COLS} FROM selection s ORDER BY s.edition, s.wijk, s.id"))
+        .map_err(|e| db.err(e))?;
+    let rows = stmt.query_map([], row_to_selection).map_err(|e| db.err(e))?;
+    rows.collect::<Result<_, _>>().map_err(|e| db.err(e))
+}
+
+pub fn list_plans(db: Db<'_>, selection_id: i64) -> Result<Vec<Plan>, StoreError> {
+    read(db, selection_id)?;
+    plans(db, selection_id)
 }

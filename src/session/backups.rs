@@ -50,9 +50,7 @@ impl Session {
     /// count is open. Never fails: a problem becomes the warning shown.
     pub fn backup_tick(&mut self) -> BackupStatus {
         let settings = self.store.backup_settings();
-        let open = self
-            .store
-            .list_selections()
+        let open = crate::selection::list_selections(self.store.db())
             .map(|l| l.iter().any(|s| s.status != crate::selection::Status::Closed))
             .unwrap_or(false);
         let last = self.store.state("last_backup").ok().flatten();

@@ -81,8 +81,8 @@ impl Session {
     /// What the sign-in screen shows: the roster's names (an empty roster
     /// asks for the first coordinator) and the demo's PINs while unchanged.
     pub fn sign_in_screen(&self) -> Res<SignInScreen> {
-        let roster = self.store.roster()?.into_iter().filter(|m| m.active).collect();
-        Ok(SignInScreen { roster, demo: self.store.demo_sign_ins()? })
+        let roster = crate::roster::roster(self.store.db())?.into_iter().filter(|m| m.active).collect();
+        Ok(SignInScreen { roster, demo: crate::roster::demo_sign_ins(self.store.db())? })
     }
 
     /// Check a name and PIN against the roster and act as that person from
@@ -110,7 +110,7 @@ impl Session {
     /// The first person on a laptop without a roster sets it up: they become
     /// its first coordinator and are signed in.
     pub fn set_up_roster(&mut self, name: &str, pin: &str) -> Res<SignedIn> {
-        if !self.store.roster()?.is_empty() {
+        if !crate::roster::roster(self.store.db())?.is_empty() {
             return Err(Problem::new("roster.already_set_up").into());
         }
         let m = self.store.add_to_roster(name.trim(), name, Role::Coordinator, pin)?;
@@ -129,7 +129,7 @@ impl Session {
     /// person taken off since they signed in counts from the next action.
     fn current(&self) -> Res<SignedIn> {
         let Some(o) = &self.operator else { return Err(Problem::new("session.not_signed_in").into()) };
-        match self.store.roster_now(&o.name)? {
+        match crate::roster::roster_now(self.store.db(), &o.name)? {
             Some(m) if m.active => Ok(SignedIn { name: m.name, role: m.role }),
             _ => Err(Problem::new("roster.inactive").with("name", &o.name).into()),
         }
@@ -150,7 +150,9 @@ impl Session {
         }
         // The demo's PIN is public: once a real edition is on the laptop,
         // whoever signed in with it may only change it.
-        if self.demo_pin && self.store.list_selections()?.iter().any(|s| s.edition != demo::DEMO_EDITION) {
+        if self.demo_pin
+            && crate::selection::list_selections(self.store.db())?.iter().any(|s| s.edition != demo::DEMO_EDITION)
+        {
             return Err(Problem::new("roster.demo_pin_in_use").with("name", &o.name).into());
         }
         Ok(o.name)
@@ -158,7 +160,7 @@ impl Session {
 
     pub fn roster(&self) -> Res<Vec<RosterMember>> {
         self.coordinator()?;
-        Ok(self.store.roster()?)
+        Ok(crate::roster::roster(self.store.db())?)
     }
 
     pub fn add_to_roster(&mut self, name: &str, role: Role, pin: &str) -> Res<RosterMember> {
@@ -170,8 +172,7 @@ impl Session {
     pub fn own_roster_id(&self) -> Res<i64> {
         let who = self.who()?;
         let key = crate::roster::name_key(&who);
-        self.store
-            .roster()?
+        crate::roster::roster(self.store.db())?
             .into_iter()
             .find(|m| crate::roster::name_key(&m.name) == key)
             .map(|m| m.id)
@@ -200,7 +201,7 @@ impl Session {
     /// Load the demo edition if the database has never held anything.
     /// Returns whether it did.
     pub fn load_demo_if_empty(&mut self) -> Res<bool> {
-        let empty = self.store.list_selections()?.is_empty()
+        let empty = crate::selection::list_selections(self.store.db())?.is_empty()
             && crate::storage::store::verify(self.store.conn()).map(|r| r.events == 0).unwrap_or(false);
         if empty {
             demo::load(&mut self.store, demo::DEMO_OPERATOR)?;
@@ -210,9 +211,7 @@ impl Session {
 
     /// Load the demo edition; refused (nothing added) when it is there already.
     pub fn load_demo(&mut self) -> Res<Vec<Selection>> {
-        let there: Vec<String> = self
-            .store
-            .list_selections()?
+        let there: Vec<String> = crate::selection::list_selections(self.store.db())?
             .iter()
             .filter(|s| s.edition == demo::DEMO_EDITION)
             .map(|s| s.id.to_string())
@@ -221,20 +220,24 @@ impl Session {
             return Err(Problem::new("demo.already_loaded").with("ids", there.join(", ")).into());
         }
         // On a laptop with a roster only a coordinator adds the demo.
-        let who = if self.store.roster()?.is_empty() { demo::DEMO_OPERATOR.to_string() } else { self.coordinator()? };
+        let who = if crate::roster::roster(self.store.db())?.is_empty() {
+            demo::DEMO_OPERATOR.to_string()
+        } else {
+            self.coordinator()?
+        };
         Ok(demo::load(&mut self.store, &who)?)
     }
 
     pub fn selections(&self) -> Res<Vec<Selection>> {
-        Ok(self.store.list_selections()?)
+        Ok(crate::selection::list_selections(self.store.db())?)
     }
 
     pub fn selection(&self, id: i64) -> Res<Selection> {
-        Ok(self.store.get_selection(id)?)
+        Ok(crate::selection::read(self.store.db(), id)?)
     }
 
     pub fn plans(&self, selection_id: i64) -> Res<Vec<Plan>> {
-        Ok(self.store.list_plans(selection_id)?)
+        Ok(crate::selection::list_plans(self.store.db(), selection_id)?)
     }
 
     pub fn create_selection(&mut self, input: &SelectionInput) -> Res<Selection> {
@@ -402,11 +405,13 @@ impl Session {
         let location: Option<Location> = self.store.state("location")?.and_then(|l| serde_json::from_str(&l).ok());
         let operator = self.store.state("operator")?;
         let mut unfinished = Vec::new();
-        for sel in self.store.list_selections()? {
+        for sel in crate::selection::list_selections(self.store.db())? {
             if sel.method != crate::selection::Method::Ballots || sel.status == crate::selection::Status::Closed {
                 continue;
             }
-            let Ok(v) = self.store.progress(sel.id, "greedy", crate::i18n::Lang::Nl) else { continue };
+            let Ok(v) = crate::paper::boxes::progress(self.store.db(), sel.id, "greedy", crate::i18n::Lang::Nl) else {
+                continue;
+            };
             let line = |code: &str, n: u64| Problem::new(code).with("wijk", &sel.wijk).with("count", n);
             if v.entered > 0 {
                 unfinished.push(line("recovery.entered", v.settled));

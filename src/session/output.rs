@@ -34,7 +34,8 @@ impl Session {
             &crate::output::signing::key_dir(),
             passphrase.filter(|p| !p.is_empty()),
         )?;
-        let mut parts = self.store.bundle_parts(selection_id, &signer.key_id(), lang)?;
+        let mut parts =
+            crate::output::bundle::export::bundle_parts(self.store.db(), selection_id, &signer.key_id(), lang)?;
         let pdf = parts.files.remove(crate::output::bundle::REPORT).expect("the bundle's parts hold the report");
         Ok((pdf, parts.footer.content_hash))
     }
@@ -50,12 +51,18 @@ impl Session {
     ) -> Res<(Vec<u8>, crate::output::bundle::Manifest)> {
         self.coordinator()?;
         // Not signed while a demo coordinator's PIN is public.
-        self.store.demo_pins_block(selection_id)?;
+        crate::roster::demo_pins_block(self.store.db(), selection_id)?;
         let signer = crate::output::signing::Signer::load_or_create(
             &crate::output::signing::key_dir(),
             passphrase.filter(|p| !p.is_empty()),
         )?;
-        let zip = self.store.export_bundle(selection_id, &signer, lang)?;
+        let zip = crate::output::bundle::export::export_bundle(
+            self.store.db(),
+            selection_id,
+            &signer,
+            self.store.clock().stamp(),
+            lang,
+        )?;
         let files = crate::output::bundle::verify(&zip, Some(&signer.pk));
         // Never hand out a bundle that does not verify.
         if !files.ok() {
@@ -74,7 +81,7 @@ impl Session {
     ) -> Res<BundleExport> {
         self.coordinator()?;
         let (zip, manifest) = self.signed_bundle(selection_id, passphrase, lang)?;
-        let sel = self.store.get_selection(selection_id)?;
+        let sel = crate::selection::read(self.store.db(), selection_id)?;
         let stem = format!("{}-{}", slug(&sel.wijk), self.store.clock().stamp().replace(':', ""));
         let report = {
             let mut z = zip::ZipArchive::new(std::io::Cursor::new(&zip)).expect("our own zip");

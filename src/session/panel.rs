@@ -67,8 +67,8 @@ impl Session {
     /// Print the cards of the open round, one per present member.
     pub fn print_round_cards(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<String> {
         self.coordinator()?;
-        let sel = self.store.get_selection(selection_id)?;
-        let st = self.store.panel_state(selection_id)?;
+        let sel = crate::selection::read(self.store.db(), selection_id)?;
+        let st = crate::panel::views::panel_state(self.store.db(), selection_id)?;
         let r =
             st.rounds.last().filter(|r| !r.closed).ok_or_else(|| Failure::from(Problem::new("panel.no_open_round")))?;
         let members: Vec<(String, String)> = st
@@ -77,8 +77,14 @@ impl Session {
             .filter(|m| r.present.contains(&m.code))
             .map(|m| (m.code.clone(), m.name.clone()))
             .collect();
-        let pdf =
-            crate::pdf::round_cards(&sel, r.no, &members, &self.store.live_plans(selection_id)?, &r.format, lang)?;
+        let pdf = crate::pdf::round_cards(
+            &sel,
+            r.no,
+            &members,
+            &crate::panel::store::live_plans(self.store.db(), selection_id)?,
+            &r.format,
+            lang,
+        )?;
         write_export(&format!("stemkaarten-{}-ronde{}.pdf", slug(&sel.wijk), r.no), &pdf)
     }
 
@@ -90,17 +96,18 @@ impl Session {
     /// Members' names stay on this laptop: only for someone signed in.
     pub fn panel_state(&self, selection_id: i64) -> Res<crate::panel::PanelState> {
         self.who()?;
-        self.store.panel_state(selection_id)
+        crate::panel::views::panel_state(self.store.db(), selection_id)
     }
 
     pub fn projector(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<crate::panel::ProjectorView> {
         self.who()?;
-        self.store.projector(selection_id, lang)
+        crate::panel::views::projector(self.store.db(), selection_id, lang)
     }
 
     pub fn panel_package(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<crate::panel::PanelPackage> {
         self.who()?;
-        let (funded, total_cost_cents, explanation) = self.store.panel_package(selection_id, lang)?;
+        let (funded, total_cost_cents, explanation) =
+            crate::panel::views::panel_package(self.store.db(), selection_id, lang)?;
         Ok(crate::panel::PanelPackage { funded, total_cost_cents, explanation })
     }
 }

@@ -5,7 +5,7 @@ use super::*;
 
 impl Session {
     pub fn paper_settings(&self, selection_id: i64) -> Res<Option<PaperSettings>> {
-        self.store.paper_settings(selection_id)
+        crate::paper::store::paper_settings(self.store.db(), selection_id)
     }
 
     pub fn set_paper_settings(&mut self, selection_id: i64, settings: &PaperSettings) -> Res<()> {
@@ -51,7 +51,7 @@ impl Session {
         lang: crate::i18n::Lang,
     ) -> Res<String> {
         self.coordinator()?;
-        let sel = self.store.get_selection(selection_id)?;
+        let sel = crate::selection::read(self.store.db(), selection_id)?;
         let out = OutFile::export(&format!(
             "stembiljetten-{}-{}-{}.pdf",
             slug(&sel.wijk),
@@ -69,18 +69,18 @@ impl Session {
         lang: crate::i18n::Lang,
     ) -> Res<crate::paper::TallyView> {
         self.coordinator()?;
-        self.store.tally_view(selection_id, rule_name, lang)
+        crate::paper::boxes::tally_view(self.store.db(), selection_id, rule_name, lang)
     }
 
     pub fn reconciliation_queue(&self, selection_id: i64) -> Res<Vec<String>> {
         self.coordinator()?;
-        self.store.reconciliation_queue(selection_id)
+        crate::paper::store::reconciliation_queue(self.store.db(), selection_id)
     }
 
     /// The open double-entry differences with both entries side by side.
     pub fn differences(&self, selection_id: i64) -> Res<Vec<crate::paper::review::DifferenceView>> {
         self.coordinator()?;
-        self.store.differences(selection_id)
+        crate::paper::review::differences(self.store.db(), selection_id)
     }
 
     pub fn resolve(&mut self, selection_id: i64, serial: &str, how: Resolution) -> Res<()> {
@@ -92,16 +92,16 @@ impl Session {
     pub fn entry_screen(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<crate::paper::EntryScreen> {
         self.who()?;
         Ok(crate::paper::EntryScreen {
-            settings: self.store.paper_settings(selection_id)?,
-            progress: self.store.progress(selection_id, "greedy", lang)?,
-            boxes: self.store.list_boxes(selection_id)?,
-            rechecks: self.store.rechecks(selection_id)?,
+            settings: crate::paper::store::paper_settings(self.store.db(), selection_id)?,
+            progress: crate::paper::boxes::progress(self.store.db(), selection_id, "greedy", lang)?,
+            boxes: crate::paper::boxes::list_boxes(self.store.db(), selection_id)?,
+            rechecks: crate::paper::review::rechecks(self.store.db(), selection_id)?,
         })
     }
 
     pub fn rechecks(&self, selection_id: i64) -> Res<Vec<Recheck>> {
         self.who()?;
-        self.store.rechecks(selection_id)
+        crate::paper::review::rechecks(self.store.db(), selection_id)
     }
 
     pub fn recheck_entry(
@@ -116,7 +116,7 @@ impl Session {
 
     pub fn reviews(&self, selection_id: i64) -> Res<Vec<ReviewItem>> {
         self.coordinator()?;
-        self.store.reviews(selection_id)
+        crate::paper::review::reviews(self.store.db(), selection_id)
     }
 
     pub fn decide_doubtful(&mut self, selection_id: i64, serial: &str, accept: bool, explanation: &str) -> Res<()> {
@@ -131,7 +131,7 @@ impl Session {
 
     pub fn boxes(&self, selection_id: i64) -> Res<Vec<BoxView>> {
         self.who()?;
-        self.store.list_boxes(selection_id)
+        crate::paper::boxes::list_boxes(self.store.db(), selection_id)
     }
 
     pub fn create_box(&mut self, selection_id: i64, input: &BoxInput) -> Res<BoxView> {
@@ -166,9 +166,10 @@ impl Session {
     /// signing key when it exists and needs no passphrase (a key is never
     /// made here). Returns the checkpoint's path.
     pub fn write_checkpoint(&self, dir: &Path, selection_id: i64, what: &str) -> Res<PathBuf> {
-        let sel = self.store.get_selection(selection_id)?;
+        let sel = crate::selection::read(self.store.db(), selection_id)?;
         let head = self.chain_head()?;
-        let settled = self.store.progress(selection_id, "greedy", crate::i18n::Lang::Nl)?.settled as i64;
+        let settled = crate::paper::boxes::progress(self.store.db(), selection_id, "greedy", crate::i18n::Lang::Nl)?
+            .settled as i64;
         let cp = audit::Checkpoint {
             format: audit::CHECKPOINT_FORMAT.into(),
             at: self.store.clock().stamp(),
@@ -248,8 +249,8 @@ impl Session {
     /// Print a box's cover sheet into the export folder; returns its path.
     pub fn print_box_cover_to_file(&self, selection_id: i64, box_id: i64, lang: crate::i18n::Lang) -> Res<String> {
         self.coordinator()?;
-        let sel = self.store.get_selection(selection_id)?;
-        let b = self.store.get_box(selection_id, box_id)?;
+        let sel = crate::selection::read(self.store.db(), selection_id)?;
+        let b = crate::paper::boxes::get_box(self.store.db(), selection_id, box_id)?;
         let pdf = crate::pdf::box_cover(&sel, b.id, &b.name, &b.location, b.expected, lang);
         write_export(&format!("stembus-{}-{}.pdf", slug(&sel.wijk), slug(&b.name)), &pdf)
     }
@@ -267,7 +268,7 @@ impl Session {
     /// The signed-in operator's unsaved ballot, if one was kept.
     pub fn draft(&self, selection_id: i64) -> Res<Option<String>> {
         let who = self.who()?;
-        self.store.draft(&who, selection_id)
+        crate::paper::boxes::draft(self.store.db(), &who, selection_id)
     }
 
     pub fn clear_draft(&mut self, selection_id: i64) -> Res<()> {
@@ -277,7 +278,7 @@ impl Session {
 
     pub fn progress(&self, selection_id: i64, rule_name: &str, lang: crate::i18n::Lang) -> Res<ProgressView> {
         self.who()?;
-        self.store.progress(selection_id, rule_name, lang)
+        crate::paper::boxes::progress(self.store.db(), selection_id, rule_name, lang)
     }
 
     pub fn close_count(&mut self, selection_id: i64) -> Res<()> {
@@ -289,7 +290,7 @@ impl Session {
     /// file into the export folder; returns both paths.
     pub fn export_records(&self, selection_id: i64) -> Res<Vec<String>> {
         self.coordinator()?;
-        let sel = self.store.get_selection(selection_id)?;
+        let sel = crate::selection::read(self.store.db(), selection_id)?;
         let stem = format!("{}-{}", slug(&sel.wijk), self.store.clock().stamp().replace(':', ""));
         let (cvr, pb) = self.public_records(selection_id)?;
         Ok(vec![
@@ -302,17 +303,17 @@ impl Session {
     /// as text: for the CLI, which writes them where it is told.
     pub fn public_records(&self, selection_id: i64) -> Res<(String, String)> {
         self.coordinator()?;
-        self.store.require_intact()?;
+        crate::output::bundle::export::require_intact(self.store.db())?;
         Ok((
-            self.store.export_cvr(selection_id, crate::output::cvr::Records::Public)?,
-            self.store.export_pabulib(selection_id)?,
+            crate::output::cvr::export_cvr(self.store.db(), selection_id, crate::output::cvr::Records::Public)?,
+            crate::output::cvr::export_pabulib(self.store.db(), selection_id)?,
         ))
     }
 
     /// The committee's internal records (zip bytes); see `export_internal`.
     pub fn internal_records(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<Vec<u8>> {
         self.coordinator()?;
-        self.store.export_internal(selection_id, lang)
+        crate::output::bundle::export::export_internal(self.store.db(), selection_id, lang)
     }
 
     /// Write the committee's internal records (serials, entries, decisions,
@@ -320,9 +321,9 @@ impl Session {
     /// to publish it; returns its path.
     pub fn export_internal(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<String> {
         self.coordinator()?;
-        let sel = self.store.get_selection(selection_id)?;
+        let sel = crate::selection::read(self.store.db(), selection_id)?;
         let stem = format!("{}-{}", slug(&sel.wijk), self.store.clock().stamp().replace(':', ""));
-        let zip = self.store.export_internal(selection_id, lang)?;
+        let zip = crate::output::bundle::export::export_internal(self.store.db(), selection_id, lang)?;
         write_export(&format!("INTERN-niet-publiceren-{stem}.zip"), &zip)
     }
 
@@ -333,7 +334,7 @@ impl Session {
         tb: &crate::rules::TieBreak,
     ) -> Res<crate::paper::Tally> {
         self.coordinator()?;
-        self.store.tally(selection_id, rule, tb)
+        crate::paper::store::tally(self.store.db(), selection_id, rule, tb)
     }
 
     pub fn audit_log(&self, limit: i64) -> Res<Vec<AuditEvent>> {

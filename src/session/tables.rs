@@ -4,7 +4,7 @@ use super::*;
 
 impl Session {
     pub fn table_settings(&self, selection_id: i64) -> Res<Option<crate::tables::TableSettings>> {
-        self.store.table_settings(selection_id)
+        crate::tables::store::table_settings(self.store.db(), selection_id)
     }
 
     pub fn set_table_settings(&mut self, selection_id: i64, settings: &crate::tables::TableSettings) -> Res<()> {
@@ -19,7 +19,7 @@ impl Session {
 
     pub fn tables(&self, selection_id: i64) -> Res<Vec<crate::tables::TableView>> {
         self.who()?;
-        self.store.tables(selection_id)
+        crate::tables::store::tables(self.store.db(), selection_id)
     }
 
     pub fn enter_verdict(
@@ -37,8 +37,8 @@ impl Session {
         match crate::tables::parse_table_scan(scan) {
             Some((sel, id)) if sel == selection_id => Ok(id),
             Some((sel, _)) => {
-                let other = self.store.get_selection(sel).map(|s| s.wijk).unwrap_or_else(|_| "?".into());
-                let this = self.store.get_selection(selection_id)?.wijk;
+                let other = crate::selection::read(self.store.db(), sel).map(|s| s.wijk).unwrap_or_else(|_| "?".into());
+                let this = crate::selection::read(self.store.db(), selection_id)?.wijk;
                 Err(Problem::new("paper.other_selection").with("other", other).with("this", this).into())
             }
             None => Err(Problem::new("ballot.unreadable").into()),
@@ -47,7 +47,7 @@ impl Session {
 
     pub fn drop_preview(&self, selection_id: i64, after_round: u32, threshold: &str) -> Res<Vec<String>> {
         self.coordinator()?;
-        self.store.drop_preview(selection_id, after_round, threshold)
+        crate::tables::store::drop_preview(self.store.db(), selection_id, after_round, threshold)
     }
 
     pub fn confirm_drop(&mut self, selection_id: i64, after_round: u32, threshold: &str) -> Res<Vec<String>> {
@@ -62,19 +62,19 @@ impl Session {
 
     pub fn tables_overview(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<crate::tables::TablesOverview> {
         self.coordinator()?;
-        self.store.tables_overview(selection_id, lang)
+        crate::tables::store::tables_overview(self.store.db(), selection_id, lang)
     }
 
     /// Print the table sheets of a round (or all rounds) into the export folder.
     pub fn print_table_sheets(&self, selection_id: i64, round: Option<u32>, lang: crate::i18n::Lang) -> Res<String> {
         self.coordinator()?;
-        let sel = self.store.get_selection(selection_id)?;
-        let settings = self
-            .store
-            .table_settings(selection_id)?
+        let sel = crate::selection::read(self.store.db(), selection_id)?;
+        let settings = crate::tables::store::table_settings(self.store.db(), selection_id)?
             .ok_or_else(|| Failure::from(Problem::new("tables.no_settings")))?;
-        let tables: Vec<_> =
-            self.store.tables(selection_id)?.into_iter().filter(|t| round.is_none_or(|r| t.round == r)).collect();
+        let tables: Vec<_> = crate::tables::store::tables(self.store.db(), selection_id)?
+            .into_iter()
+            .filter(|t| round.is_none_or(|r| t.round == r))
+            .collect();
         if tables.is_empty() {
             return Err(match round {
                 Some(r) => Problem::new("tables.no_round").with("round", r),
@@ -82,8 +82,13 @@ impl Session {
             }
             .into());
         }
-        let pdf =
-            crate::pdf::table_sheets(&sel, &tables, &self.store.list_plans(selection_id)?, &settings.format, lang)?;
+        let pdf = crate::pdf::table_sheets(
+            &sel,
+            &tables,
+            &crate::selection::list_plans(self.store.db(), selection_id)?,
+            &settings.format,
+            lang,
+        )?;
         write_export(
             &format!(
                 "tafelbladen-{}-{}.pdf",

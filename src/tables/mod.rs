@@ -27,7 +27,7 @@ use crate::rules::{self, Election, GreedyMode, Project, TieBreak};
 use crate::selection::Method;
 use crate::storage::store::{Store, StoreError};
 
-mod store;
+pub mod store;
 
 fn p(code: &str) -> Problem {
     Problem::new(code)

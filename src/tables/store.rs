@@ -2,31 +2,13 @@
 //! overview read from them.
 
 use super::*;
+use crate::storage::store::Db;
 
 impl Store {
-    fn tables_selection(&self, selection_id: i64) -> Result<crate::selection::Selection, Failure> {
-        let sel = self.get_selection(selection_id)?;
-        if sel.method != Method::Tables {
-            return Err(p("tables.not_tables").into());
-        }
-        Ok(sel)
-    }
-
-    pub fn table_settings(&self, selection_id: i64) -> Result<Option<TableSettings>, Failure> {
-        self.tables_selection(selection_id)?;
-        Ok(self
-            .conn()
-            .query_row("SELECT table_format FROM selection WHERE id = ?1", [selection_id], |r| {
-                r.get::<_, Option<String>>(0)
-            })
-            .map_err(|e| self.sql_err(e))?
-            .and_then(|s| serde_json::from_str(&s).ok()))
-    }
-
     pub fn set_table_settings(&mut self, operator: &str, selection_id: i64, s: &TableSettings) -> Result<(), Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            st.tables_selection(selection_id)?;
+            crate::tables::store::tables_selection(st.db(), selection_id)?;
             let ok = s.min_participants >= 1
                 && s.min_participants <= s.max_participants
                 && s.max_participants <= 50
@@ -38,7 +20,7 @@ impl Store {
                 .conn()
                 .query_row("SELECT count(*) FROM table_verdict WHERE selection_id = ?1", [selection_id], |r| r.get(0))
                 .map_err(|e| st.sql_err(e))?;
-            if entered > 0 && st.table_settings(selection_id)?.as_ref() != Some(s) {
+            if entered > 0 && crate::tables::store::table_settings(st.db(), selection_id)?.as_ref() != Some(s) {
                 return Err(p("tables.settings_locked").into());
             }
             let text = serde_json::to_string(s).expect("serialises");
@@ -50,15 +32,10 @@ impl Store {
         Ok(())
     }
 
-    /// Plans that dropped out after a round before `round`.
-    fn dropped_before(&self, selection_id: i64, round: u32) -> Result<Vec<String>, Failure> {
-        Ok(self.table_drops(selection_id)?.into_iter().filter(|d| d.0 < round).flat_map(|d| d.2).collect())
-    }
-
     pub fn add_table(&mut self, operator: &str, selection_id: i64, input: &TableInput) -> Result<TableView, Failure> {
         // The checks read inside the write's transaction.
         let id = self.write_open_with(operator, selection_id, |st, c| {
-            st.tables_selection(selection_id)?;
+            crate::tables::store::tables_selection(st.db(), selection_id)?;
             use crate::selection::{check_free_text, MAX_SHORT};
             let name = check_free_text(&input.name, "name", MAX_SHORT, true)?;
             let name = name.as_str();
@@ -68,19 +45,19 @@ impl Store {
                 return Err(p("tables.bad_table").into());
             }
             // Rounds follow each other: a table for round 3 needs one in round 2.
-            let last_round = st.tables(selection_id)?.iter().map(|t| t.round).max().unwrap_or(0);
+            let last_round = crate::tables::store::tables(st.db(), selection_id)?.iter().map(|t| t.round).max().unwrap_or(0);
             if input.round > last_round + 1 {
                 return Err(p("tables.round_gap").with("round", input.round).with("next", last_round + 1).into());
             }
             // A round a drop-out was decided on is complete: no table joins it later
             // (the drop would no longer follow from its verdicts).
-            if let Some(after) = st.table_drops(selection_id)?.iter().map(|d| d.0).max() {
+            if let Some(after) = crate::tables::store::table_drops(st.db(), selection_id)?.iter().map(|d| d.0).max() {
                 if input.round <= after {
                     return Err(p("tables.round_decided").with("round", input.round).with("after", after).into());
                 }
             }
-            let all: Vec<String> = st.list_plans(selection_id)?.into_iter().map(|x| x.code).collect();
-            let dropped = st.dropped_before(selection_id, input.round)?;
+            let all: Vec<String> = crate::selection::list_plans(st.db(), selection_id)?.into_iter().map(|x| x.code).collect();
+            let dropped = crate::tables::store::dropped_before(st.db(), selection_id, input.round)?;
             let mut plans: Vec<String> = if input.plans.is_empty() {
                 all.iter().filter(|c| !dropped.contains(c)).cloned().collect()
             } else {
@@ -119,39 +96,10 @@ impl Store {
             c.record(crate::storage::audit::Event::TablesAdd { selection: selection_id, id, input })?;
             Ok::<_, Failure>(id)
         })?;
-        self.tables(selection_id)?
+        crate::tables::store::tables(self.db(), selection_id)?
             .into_iter()
             .find(|t| t.id == id)
             .ok_or_else(|| StoreError::NotFound { what: "table", id: id.to_string() }.into())
-    }
-
-    pub fn tables(&self, selection_id: i64) -> Result<Vec<TableView>, Failure> {
-        let mut stmt = self
-            .conn()
-            .prepare(
-                "SELECT t.id, t.round, t.name, t.facilitator, t.location, t.plans, v.verdict, v.operator FROM conv_table t \
-                 LEFT JOIN table_verdict v ON v.table_id = t.id AND v.status = 'active' WHERE t.selection_id = ?1 ORDER BY t.round, t.id",
-            )
-            .map_err(|e| self.sql_err(e))?;
-        let rows = stmt
-            .query_map([selection_id], |r| {
-                let plans: String = r.get(5)?;
-                let verdict: Option<String> = r.get(6)?;
-                let id: i64 = r.get(0)?;
-                Ok(TableView {
-                    id,
-                    round: r.get(1)?,
-                    name: r.get(2)?,
-                    facilitator: r.get(3)?,
-                    location: r.get(4)?,
-                    plans: serde_json::from_str(&plans).unwrap_or_default(),
-                    verdict: verdict.and_then(|v| serde_json::from_str(&v).ok()),
-                    entered_by: r.get(7)?,
-                    qr: table_payload(selection_id, id),
-                })
-            })
-            .map_err(|e| self.sql_err(e))?;
-        Ok(rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?)
     }
 
     /// Enter a table's verdict. Every check comes before anything is written.
@@ -164,10 +112,10 @@ impl Store {
     ) -> Result<TableView, Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            st.tables_selection(selection_id)?;
-            let settings = st.table_settings(selection_id)?.ok_or_else(|| Failure::from(p("tables.no_settings")))?;
-            let t = st
-                .tables(selection_id)?
+            crate::tables::store::tables_selection(st.db(), selection_id)?;
+            let settings = crate::tables::store::table_settings(st.db(), selection_id)?
+                .ok_or_else(|| Failure::from(p("tables.no_settings")))?;
+            let t = crate::tables::store::tables(st.db(), selection_id)?
                 .into_iter()
                 .find(|t| t.id == table_id)
                 .ok_or_else(|| Failure::from(p("tables.unknown_table").with("table", table_id)))?;
@@ -318,24 +266,10 @@ impl Store {
             })?;
             Ok::<_, Failure>(())
         })?;
-        Ok(self.tables(selection_id)?.into_iter().find(|x| x.id == table_id).expect("just written"))
-    }
-
-    /// Which plans a threshold would drop after a round (a preview for the moderator).
-    pub fn drop_preview(&self, selection_id: i64, after_round: u32, threshold: &str) -> Result<Vec<String>, Failure> {
-        let t = parse_threshold(threshold)
-            .ok_or_else(|| Failure::from(p("tables.bad_threshold").with("value", threshold)))?;
-        let tables = self.tables(selection_id)?;
-        if !tables.iter().any(|t| t.round == after_round) {
-            return Err(p("tables.no_round").with("round", after_round).into());
-        }
-        let (o, scores) = self.overview_scored(selection_id, Some(after_round), Lang::Nl)?;
-        let dropped: Vec<String> =
-            o.ranking.iter().zip(&scores).filter(|(r, s)| !r.dropped && **s < t).map(|(r, _)| r.code.clone()).collect();
-        if !dropped.is_empty() && o.ranking.iter().filter(|r| !r.dropped).count() == dropped.len() {
-            return Err(p("tables.drop_all").with("round", after_round).into());
-        }
-        Ok(dropped)
+        Ok(crate::tables::store::tables(self.db(), selection_id)?
+            .into_iter()
+            .find(|x| x.id == table_id)
+            .expect("just written"))
     }
 
     /// The moderator confirms: these plans drop out after `after_round`.
@@ -350,12 +284,12 @@ impl Store {
         self.write_open_with(operator, selection_id, |st, c| {
             // One decision per round, in order, before the next round's tables
             // are set up (they list the plans still in).
-            if let Some(last) = st.table_drops(selection_id)?.iter().map(|d| d.0).max() {
+            if let Some(last) = crate::tables::store::table_drops(st.db(), selection_id)?.iter().map(|d| d.0).max() {
                 if after_round <= last {
                     return Err(p("tables.already_dropped").with("round", after_round).with("last", last).into());
                 }
             }
-            let tables = st.tables(selection_id)?;
+            let tables = crate::tables::store::tables(st.db(), selection_id)?;
             if let Some(later) = tables.iter().map(|t| t.round).filter(|r| *r > after_round).min() {
                 return Err(p("tables.later_tables").with("round", after_round).with("later", later).into());
             }
@@ -369,7 +303,7 @@ impl Store {
                     .with("tables", missing.join(", "))
                     .into());
             }
-            let codes = st.drop_preview(selection_id, after_round, threshold)?;
+            let codes = crate::tables::store::drop_preview(st.db(), selection_id, after_round, threshold)?;
             c.tx.execute(
                 "INSERT INTO table_drop (selection_id, after_round, threshold, codes, operator, at) VALUES (?1,?2,?3,?4,?5,?6)",
                 params![selection_id, after_round, threshold.trim(), serde_json::to_string(&codes).expect("plain data serialises"), operator, c.at.clone()],
@@ -380,100 +314,14 @@ impl Store {
         })
     }
 
-    pub fn tables_overview(&self, selection_id: i64, lang: Lang) -> Result<TablesOverview, Failure> {
-        Ok(self.overview_scored(selection_id, None, lang)?.0)
-    }
-
-    /// The overview of the rounds up to `upto`, with each ranked plan's exact
-    /// score beside it (in ranking order).
-    fn overview_scored(
-        &self,
-        selection_id: i64,
-        upto: Option<u32>,
-        lang: Lang,
-    ) -> Result<(TablesOverview, Vec<BigRational>), Failure> {
-        let sel = self.tables_selection(selection_id)?;
-        let settings = self.table_settings(selection_id)?.ok_or_else(|| Failure::from(p("tables.no_settings")))?;
-        let plans = self.list_plans(selection_id)?;
-        let tables: Vec<TableView> =
-            self.tables(selection_id)?.into_iter().filter(|t| upto.is_none_or(|u| t.round <= u)).collect();
-        let max_round = tables.iter().map(|t| t.round).max().unwrap_or(0);
-        let drops = self.table_drops(selection_id)?;
-        let dropped: Vec<String> = drops.iter().flat_map(|d| d.2.clone()).collect();
-        let rounds = (1..=max_round)
-            .map(|r| RoundView {
-                round: r,
-                tables: tables.iter().filter(|t| t.round == r).map(|t| t.name.clone()).collect(),
-                missing: tables
-                    .iter()
-                    .filter(|t| t.round == r && t.verdict.is_none())
-                    .map(|t| t.name.clone())
-                    .collect(),
-                dropped: drops.iter().filter(|d| d.0 == r).flat_map(|d| d.2.clone()).collect(),
-            })
-            .collect();
-        let entered: Vec<Entered> = tables
-            .iter()
-            .filter_map(|t| t.verdict.as_ref().map(|v| Entered { participants: v.participants, values: &v.values }))
-            .collect();
-        let participants = entered.iter().map(|e| e.participants as u64).sum();
-        let scores = combine(&settings.format, &entered);
-        let costs: Vec<(String, i64)> = plans.iter().map(|x| (x.code.clone(), x.cost_cents)).collect();
-        let tb = TieBreak::Lexicographic;
-        let (e, outcome) = package(sel.budget_cents, &costs, &scores, &dropped, &tb);
-        let funded: Vec<&str> = outcome.ids(&e);
-        let verdicts: Vec<&VerdictInput> = tables.iter().filter_map(|t| t.verdict.as_ref()).collect();
-        let mes_funded = match settings.format {
-            VerdictFormat::Points { .. } => mes_over_rows(sel.budget_cents, &costs, &verdicts, &dropped, &tb),
-            _ => None,
-        };
-        let mut ranked: Vec<(BigRational, RankedPlan)> = plans
-            .iter()
-            .map(|x| {
-                let s = scores.get(&x.code).cloned().unwrap_or_else(BigRational::zero);
-                let plan = RankedPlan {
-                    code: x.code.clone(),
-                    title: x.title.clone(),
-                    cost_cents: x.cost_cents,
-                    score: s.to_string(),
-                    score_text: crate::explain::decimal_for(&rules::decimal(&s, 2), lang),
-                    dropped: dropped.contains(&x.code),
-                    fits: false,
-                    funded: funded.contains(&x.code.as_str()),
-                };
-                (s, plan)
-            })
-            .collect();
-        ranked.sort_by(|(sa, a), (sb, b)| sb.cmp(sa).then(a.dropped.cmp(&b.dropped)).then(a.code.cmp(&b.code)));
-        let mut left = sel.budget_cents;
-        for (s, r) in ranked.iter_mut().filter(|(_, r)| !r.dropped) {
-            if r.cost_cents <= left && *s > BigRational::zero() {
-                r.fits = true;
-                left -= r.cost_cents;
-            }
-        }
-        let (exact, ranking): (Vec<BigRational>, Vec<RankedPlan>) = ranked.into_iter().unzip();
-        let overview = TablesOverview {
-            rounds,
-            ranking,
-            budget_cents: sel.budget_cents,
-            funded_cost_cents: outcome.total_cost,
-            explanation: outcome.steps.iter().map(|s| crate::explain::render_euro(&e, s, lang)).collect(),
-            ties: outcome.ties.iter().map(|t| crate::explain::render_tie(t, lang)).collect(),
-            participants,
-            mes_funded,
-        };
-        Ok((overview, exact))
-    }
-
     /// All tables entered: the result is final and can be signed.
     pub fn close_tables(&mut self, operator: &str, selection_id: i64) -> Result<(), Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
             // Not while a demo coordinator's PIN is public (`demo_pins_block`).
-            st.demo_pins_block(selection_id)?;
-            st.tables_selection(selection_id)?;
-            let tables = st.tables(selection_id)?;
+            crate::roster::demo_pins_block(st.db(), selection_id)?;
+            crate::tables::store::tables_selection(st.db(), selection_id)?;
+            let tables = crate::tables::store::tables(st.db(), selection_id)?;
             if tables.is_empty() {
                 return Err(p("tables.none_yet").into());
             }
@@ -489,18 +337,177 @@ impl Store {
         })?;
         Ok(())
     }
+}
 
-    /// The drops confirmed so far: (after round, threshold, codes).
-    pub fn table_drops(&self, selection_id: i64) -> Result<Vec<(u32, String, Vec<String>)>, Failure> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT after_round, threshold, codes FROM table_drop WHERE selection_id = ?1 ORDER BY id")
-            .map_err(|e| self.sql_err(e))?;
-        let rows = stmt
-            .query_map([selection_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default()))
-            })
-            .map_err(|e| self.sql_err(e))?;
-        Ok(rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))?)
+fn tables_selection(db: Db<'_>, selection_id: i64) -> Result<crate::selection::Selection, Failure> {
+    let sel = crate::selection::read(db, selection_id)?;
+    if sel.method != Method::Tables {
+        return Err(p("tables.not_tables").into());
     }
+    Ok(sel)
+}
+
+pub fn table_settings(db: Db<'_>, selection_id: i64) -> Result<Option<TableSettings>, Failure> {
+    crate::tables::store::tables_selection(db, selection_id)?;
+    Ok(db
+        .conn
+        .query_row("SELECT table_format FROM selection WHERE id = ?1", [selection_id], |r| {
+            r.get::<_, Option<String>>(0)
+        })
+        .map_err(|e| db.err(e))?
+        .and_then(|s| serde_json::from_str(&s).ok()))
+}
+
+/// Plans that dropped out after a round before `round`.
+fn dropped_before(db: Db<'_>, selection_id: i64, round: u32) -> Result<Vec<String>, Failure> {
+    Ok(crate::tables::store::table_drops(db, selection_id)?
+        .into_iter()
+        .filter(|d| d.0 < round)
+        .flat_map(|d| d.2)
+        .collect())
+}
+
+pub fn tables(db: Db<'_>, selection_id: i64) -> Result<Vec<TableView>, Failure> {
+    let mut stmt = db
+        .conn
+        .prepare(
+            "SELECT t.id, t.round, t.name, t.facilitator, t.location, t.plans, v.verdict, v.operator FROM conv_table t \
+             LEFT JOIN table_verdict v ON v.table_id = t.id AND v.status = 'active' WHERE t.selection_id = ?1 ORDER BY t.round, t.id",
+        )
+        .map_err(|e| db.err(e))?;
+    let rows = stmt
+        .query_map([selection_id], |r| {
+            let plans: String = r.get(5)?;
+            let verdict: Option<String> = r.get(6)?;
+            let id: i64 = r.get(0)?;
+            Ok(TableView {
+                id,
+                round: r.get(1)?,
+                name: r.get(2)?,
+                facilitator: r.get(3)?,
+                location: r.get(4)?,
+                plans: serde_json::from_str(&plans).unwrap_or_default(),
+                verdict: verdict.and_then(|v| serde_json::from_str(&v).ok()),
+                entered_by: r.get(7)?,
+                qr: table_payload(selection_id, id),
+            })
+        })
+        .map_err(|e| db.err(e))?;
+    Ok(rows.collect::<Result<_, _>>().map_err(|e| db.err(e))?)
+}
+
+/// Which plans a threshold would drop after a round (a preview for the moderator).
+pub fn drop_preview(db: Db<'_>, selection_id: i64, after_round: u32, threshold: &str) -> Result<Vec<String>, Failure> {
+    let t =
+        parse_threshold(threshold).ok_or_else(|| Failure::from(p("tables.bad_threshold").with("value", threshold)))?;
+    let tables = crate::tables::store::tables(db, selection_id)?;
+    if !tables.iter().any(|t| t.round == after_round) {
+        return Err(p("tables.no_round").with("round", after_round).into());
+    }
+    let (o, scores) = crate::tables::store::overview_scored(db, selection_id, Some(after_round), Lang::Nl)?;
+    let dropped: Vec<String> =
+        o.ranking.iter().zip(&scores).filter(|(r, s)| !r.dropped && **s < t).map(|(r, _)| r.code.clone()).collect();
+    if !dropped.is_empty() && o.ranking.iter().filter(|r| !r.dropped).count() == dropped.len() {
+        return Err(p("tables.drop_all").with("round", after_round).into());
+    }
+    Ok(dropped)
+}
+
+pub fn tables_overview(db: Db<'_>, selection_id: i64, lang: Lang) -> Result<TablesOverview, Failure> {
+    Ok(crate::tables::store::overview_scored(db, selection_id, None, lang)?.0)
+}
+
+/// The overview of the rounds up to `upto`, with each ranked plan's exact
+/// score beside it (in ranking order).
+fn overview_scored(
+    db: Db<'_>,
+    selection_id: i64,
+    upto: Option<u32>,
+    lang: Lang,
+) -> Result<(TablesOverview, Vec<BigRational>), Failure> {
+    let sel = crate::tables::store::tables_selection(db, selection_id)?;
+    let settings = crate::tables::store::table_settings(db, selection_id)?
+        .ok_or_else(|| Failure::from(p("tables.no_settings")))?;
+    let plans = crate::selection::list_plans(db, selection_id)?;
+    let tables: Vec<TableView> = crate::tables::store::tables(db, selection_id)?
+        .into_iter()
+        .filter(|t| upto.is_none_or(|u| t.round <= u))
+        .collect();
+    let max_round = tables.iter().map(|t| t.round).max().unwrap_or(0);
+    let drops = crate::tables::store::table_drops(db, selection_id)?;
+    let dropped: Vec<String> = drops.iter().flat_map(|d| d.2.clone()).collect();
+    let rounds = (1..=max_round)
+        .map(|r| RoundView {
+            round: r,
+            tables: tables.iter().filter(|t| t.round == r).map(|t| t.name.clone()).collect(),
+            missing: tables.iter().filter(|t| t.round == r && t.verdict.is_none()).map(|t| t.name.clone()).collect(),
+            dropped: drops.iter().filter(|d| d.0 == r).flat_map(|d| d.2.clone()).collect(),
+        })
+        .collect();
+    let entered: Vec<Entered> = tables
+        .iter()
+        .filter_map(|t| t.verdict.as_ref().map(|v| Entered { participants: v.participants, values: &v.values }))
+        .collect();
+    let participants = entered.iter().map(|e| e.participants as u64).sum();
+    let scores = combine(&settings.format, &entered);
+    let costs: Vec<(String, i64)> = plans.iter().map(|x| (x.code.clone(), x.cost_cents)).collect();
+    let tb = TieBreak::Lexicographic;
+    let (e, outcome) = package(sel.budget_cents, &costs, &scores, &dropped, &tb);
+    let funded: Vec<&str> = outcome.ids(&e);
+    let verdicts: Vec<&VerdictInput> = tables.iter().filter_map(|t| t.verdict.as_ref()).collect();
+    let mes_funded = match settings.format {
+        VerdictFormat::Points { .. } => mes_over_rows(sel.budget_cents, &costs, &verdicts, &dropped, &tb),
+        _ => None,
+    };
+    let mut ranked: Vec<(BigRational, RankedPlan)> = plans
+        .iter()
+        .map(|x| {
+            let s = scores.get(&x.code).cloned().unwrap_or_else(BigRational::zero);
+            let plan = RankedPlan {
+                code: x.code.clone(),
+                title: x.title.clone(),
+                cost_cents: x.cost_cents,
+                score: s.to_string(),
+                score_text: crate::explain::decimal_for(&rules::decimal(&s, 2), lang),
+                dropped: dropped.contains(&x.code),
+                fits: false,
+                funded: funded.contains(&x.code.as_str()),
+            };
+            (s, plan)
+        })
+        .collect();
+    ranked.sort_by(|(sa, a), (sb, b)| sb.cmp(sa).then(a.dropped.cmp(&b.dropped)).then(a.code.cmp(&b.code)));
+    let mut left = sel.budget_cents;
+    for (s, r) in ranked.iter_mut().filter(|(_, r)| !r.dropped) {
+        if r.cost_cents <= left && *s > BigRational::zero() {
+            r.fits = true;
+            left -= r.cost_cents;
+        }
+    }
+    let (exact, ranking): (Vec<BigRational>, Vec<RankedPlan>) = ranked.into_iter().unzip();
+    let overview = TablesOverview {
+        rounds,
+        ranking,
+        budget_cents: sel.budget_cents,
+        funded_cost_cents: outcome.total_cost,
+        explanation: outcome.steps.iter().map(|s| crate::explain::render_euro(&e, s, lang)).collect(),
+        ties: outcome.ties.iter().map(|t| crate::explain::render_tie(t, lang)).collect(),
+        participants,
+        mes_funded,
+    };
+    Ok((overview, exact))
+}
+
+/// The drops confirmed so far: (after round, threshold, codes).
+pub fn table_drops(db: Db<'_>, selection_id: i64) -> Result<Vec<(u32, String, Vec<String>)>, Failure> {
+    let mut stmt = db
+        .conn
+        .prepare("SELECT after_round, threshold, codes FROM table_drop WHERE selection_id = ?1 ORDER BY id")
+        .map_err(|e| db.err(e))?;
+    let rows = stmt
+        .query_map([selection_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default()))
+        })
+        .map_err(|e| db.err(e))?;
+    Ok(rows.collect::<Result<_, _>>().map_err(|e| db.err(e))?)
 }

@@ -20,7 +20,7 @@ use crate::selection::Method;
 use crate::storage::audit::AuditEvent;
 use crate::storage::store::Store;
 
-mod export;
+pub mod export;
 
 pub const BUNDLE_FORMAT: &str = "wijkstem-bundle/1";
 pub const MANIFEST: &str = "manifest.json";

@@ -1,11 +1,12 @@
 import type { BackupStatus, Failure, Plan, Selection, SignedIn, StartupInfo } from "../common/bindings";
-import { busy, h, field } from "../common/dom";
+import { busy, h } from "../common/dom";
 import { aboutCard } from "./about";
 import { restoreFields, snapshotFields } from "./fields";
 import { teamCard } from "./team";
 import { type AppHooks, backupCard, backupList, picker, ToolScreens, verifyCard } from "./tools";
 import { PlanScreens, planForm, planRow } from "./plans";
 import { firstRunCard, readSelectionForm, selectionForm } from "./selection-form";
+import { signInForm } from "./sign-in";
 import { lang, problemText, setLang, t, type Lang } from "../common/i18n";
 import { formatEuro } from "../common/money";
 import { asFailure, type Api } from "../common/platform";
@@ -14,7 +15,19 @@ import { PanelScreens, panelEntryTab, panelResultTab, panelSetupTab } from "../p
 import { entryTab, PaperScreens, setupTab, tallyTab } from "../paper/paper";
 import { TablesScreens, tablesEntryTab, tablesOverviewTab, tablesSetupTab } from "../tables/tables";
 
-type Tab = "plans" | "setup" | "entry" | "tally" | "tsetup" | "tentry" | "toverview" | "psetup" | "pentry" | "presult";
+const TABS = [
+  "plans",
+  "setup",
+  "entry",
+  "tally",
+  "tsetup",
+  "tentry",
+  "toverview",
+  "psetup",
+  "pentry",
+  "presult",
+] as const;
+type Tab = (typeof TABS)[number];
 type View = { kind: "home" } | { kind: "selection"; id: number };
 type Message = { kind: "error" | "info" | "warn"; text: string; paths?: string[] };
 
@@ -360,7 +373,6 @@ export class App {
   }
 
   private async signIn(): Promise<HTMLElement> {
-    const screen = await this.api.signInScreen();
     const enter = (who: SignedIn) => {
       this.operator = who;
       this.useLanguageOf(who.name);
@@ -368,94 +380,15 @@ export class App {
       this.resumeAt = null;
       if (at?.selection_id != null) {
         this.view = { kind: "selection", id: at.selection_id };
-        if (
-          ["plans", "setup", "entry", "tally", "tsetup", "tentry", "toverview", "psetup", "pentry", "presult"].includes(
-            at.tab,
-          )
-        )
-          this.tab = at.tab as Tab;
+        if ((TABS as readonly string[]).includes(at.tab)) this.tab = at.tab as Tab;
       }
     };
-    const pinInput = (id: string, autofocus = false) =>
-      h("input", { id, type: "password", inputmode: "numeric", autocomplete: "off", maxlength: 6, size: 8, autofocus });
-    if (screen.roster.length === 0) {
-      // A laptop without a roster: whoever sets it up becomes its first coordinator.
-      const setUp = (e: Event) => {
-        e.preventDefault();
-        this.act(async () => {
-          if (field("setup-pin") !== field("setup-pin-repeat"))
-            throw { problems: [{ code: "roster.pin_mismatch", params: {} }] };
-          enter(await this.api.setUpRoster(field("setup-name"), field("setup-pin")));
-        });
-      };
-      return h(
-        "form",
-        { class: "card signin", id: "setup-form", onsubmit: setUp },
-        h("h2", {}, t("signin.setup_title")),
-        h("p", { class: "muted" }, t("signin.setup_explain")),
-        h("label", {}, t("signin.name"), h("input", { id: "setup-name", autocomplete: "off", autofocus: true })),
-        h(
-          "div",
-          { class: "row" },
-          h("label", {}, t("team.pin"), pinInput("setup-pin")),
-          h("label", {}, t("signin.pin_repeat"), pinInput("setup-pin-repeat")),
-        ),
-        h("p", {}, h("button", { id: "setup-submit", type: "submit" }, t("signin.setup_button"))),
-      );
-    }
-    const submit = (e: Event) => {
-      e.preventDefault();
-      this.act(async () => enter(await this.api.signIn(field("operator-name"), field("operator-pin"))));
-    };
-    const recovered = this.startup?.recovered?.operator ?? null;
-    return h(
-      "form",
-      { class: "card signin", id: "signin-form", onsubmit: submit },
-      h("h2", {}, t("signin.title")),
-      h("p", { class: "muted" }, t("signin.explain")),
-      h(
-        "label",
-        {},
-        t("signin.pick"),
-        h(
-          "select",
-          { id: "operator-name" },
-          screen.roster.map((m) =>
-            h(
-              "option",
-              { value: m.name, selected: m.name === recovered },
-              t("signin.role", { name: m.name, role: t(`role.${m.role}`) }),
-            ),
-          ),
-        ),
-      ),
-      h("label", {}, t("signin.pin"), pinInput("operator-pin", true)),
-      h("p", {}, h("button", { id: "sign-in", type: "submit" }, t("signin.button"))),
-      screen.demo.length
-        ? h(
-            "div",
-            { class: "demo-pins", id: "demo-pins" },
-            h("h3", {}, t("signin.demo_title")),
-            h(
-              "table",
-              {},
-              h(
-                "tbody",
-                {},
-                screen.demo.map((d) =>
-                  h(
-                    "tr",
-                    { "data-name": d.name },
-                    h("td", {}, d.name),
-                    h("td", {}, t(`role.${d.role}`)),
-                    h("td", { class: "code pin" }, d.pin),
-                  ),
-                ),
-              ),
-            ),
-          )
-        : null,
-    );
+    return signInForm(await this.api.signInScreen(), {
+      api: this.api,
+      act: (fn) => this.act(fn),
+      recovered: this.startup?.recovered?.operator ?? null,
+      enter,
+    });
   }
 
   private async home(): Promise<HTMLElement> {
