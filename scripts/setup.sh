@@ -39,6 +39,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
   libayatana-appindicator3-dev build-essential pkg-config libssl-dev xvfb xauth
   webkit2gtk-driver poppler-utils zbar-tools qpdf minisign fonts-dejavu-core
+  cmake g++ libclang-dev
 )
 
 say() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
