@@ -159,13 +159,8 @@ fn leximin_equals_brute_force_on_small_pools() {
             assert!((g - w).abs() < 1e-6, "profile differs:\n got {got_sorted:?}\nwant {want_sorted:?}\n{q}\n{p}");
         }
         // Leximin probabilities are unique per respondent, not only as a profile.
-        for i in 0..n {
-            assert!(
-                (d.probabilities[i] - want[i]).abs() < 1e-6,
-                "respondent {i}: {} vs {}",
-                d.probabilities[i],
-                want[i]
-            );
+        for (i, w) in want.iter().enumerate() {
+            assert!((d.probabilities[i] - w).abs() < 1e-6, "respondent {i}: {} vs {w}", d.probabilities[i]);
         }
         // The stated probabilities are what the panels and weights give.
         let m = d.marginals(&inst);
