@@ -59,6 +59,8 @@ enum Command {
         #[command(subcommand)]
         command: TablesCommand,
     },
+    /// Draw a panel by lot: each respondent's chance (leximin) and the lottery table of numbered panels
+    Draw(cli::draw::DrawArgs),
     /// Gelote wijkpanels: members, rounds, votes, amendments, projector, package, closing
     Panel {
         #[command(subcommand)]
@@ -262,6 +264,9 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
     if let Command::Pb { command } = &cli.command {
         return pb(command, lang);
     }
+    if let Command::Draw(args) = &cli.command {
+        return cli::draw::draw(args, lang);
+    }
     if let Command::Verify { bundle, pubkey } = &cli.command {
         return verify(bundle, pubkey.as_deref(), lang);
     }
@@ -361,7 +366,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
         Command::Selection { command } => selection(&mut s, command)?,
         Command::Tables { command } => tables(&mut s, command, lang)?,
         Command::Panel { command } => panel(&mut s, command, lang)?,
-        Command::Pb { .. } | Command::Verify { .. } | Command::Key { .. } => {
+        Command::Pb { .. } | Command::Draw(_) | Command::Verify { .. } | Command::Key { .. } => {
             unreachable!("handled before opening the database")
         }
         Command::Report { selection, out } => {

@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod ballots;
+pub mod draw;
 pub mod panel;
 pub mod pb;
 pub mod setup;

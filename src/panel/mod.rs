@@ -18,6 +18,7 @@ use crate::rules::TieBreak;
 use crate::selection::Method;
 use crate::storage::store::{Store, StoreError};
 
+pub mod draw;
 pub mod store;
 pub mod views;
 

@@ -6,8 +6,10 @@
 //! any page is drawn.
 
 pub mod layout;
+mod lottery;
 mod sheets;
 
+pub use lottery::lottery_table;
 pub use sheets::{ballot_layout, ballots, box_cover, instruction, one, round_cards, table_sheets};
 
 use std::sync::OnceLock;

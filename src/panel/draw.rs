@@ -1,0 +1,92 @@
+//! Drawing a panel by lot from the respondents (`wijkstem-draw`): the core's
+//! side — the findings in the user's language, and one call that reads the
+//! two CSV texts, computes the leximin probabilities and, when asked, the
+//! lottery of numbered panels. Nothing here touches the database yet.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use wijkstem_draw::{leximin, round_to_lottery, Finding, Instance, Lottery, Pool, Quotas};
+
+use crate::problem::{Failure, Problem, ToProblem};
+
+impl ToProblem for Finding {
+    fn to_problem(&self) -> Problem {
+        self.params.iter().fold(Problem::new(self.code), |p, (k, v)| p.with(k, v))
+    }
+}
+
+/// The outcome of a draw's computation, for the CLI, the app and the PDF.
+#[derive(Debug, Clone, Serialize)]
+pub struct DrawOutcome {
+    pub size: u32,
+    pub respondents: usize,
+    pub features: usize,
+    pub types: usize,
+    /// Respondents' codes and leximin probabilities, in the file's order.
+    pub codes: Vec<String>,
+    pub probabilities: Vec<f64>,
+    pub min_probability: f64,
+    /// How many respondents have the smallest probability.
+    pub at_min: usize,
+    /// Panels in the leximin distribution.
+    pub panels: usize,
+    /// SHA-256 of the respondents' and the quotas' files, as read.
+    pub pool_hash: String,
+    pub quotas_hash: String,
+    #[serde(skip)]
+    pub lottery: Option<Lottery>,
+    #[serde(skip)]
+    pub instance: Instance,
+}
+
+fn sha(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// Read the quotas and the respondents, compute the leximin probabilities
+/// and, with `lottery = Some(m)`, round them to `m` numbered panels. When no
+/// panel meets the quotas, the problems say which quotas to relax.
+pub fn compute(quotas_csv: &str, pool_csv: &str, size: u32, lottery: Option<usize>) -> Result<DrawOutcome, Failure> {
+    let quotas = Quotas::parse(quotas_csv).map_err(|f| f.to_problem())?;
+    let pool = Pool::parse(pool_csv, &quotas).map_err(|f| f.to_problem())?;
+    let features = quotas.features.len();
+    let inst = Instance::new(quotas, pool, size).map_err(|f| f.to_problem())?;
+    let d = leximin(&inst).map_err(|inf| {
+        let mut problems = vec![Problem::new("draw.infeasible")];
+        for r in &inf.relax {
+            let p = if r.new_min < r.min {
+                Problem::new("draw.relax_min").with("new", r.new_min)
+            } else {
+                Problem::new("draw.relax_max").with("new", r.new_max)
+            };
+            problems.push(p.with("feature", &r.feature).with("value", &r.value).with("min", r.min).with("max", r.max));
+        }
+        Failure { problems }
+    })?;
+    if let Some(m) = lottery {
+        if !(10..=100_000).contains(&m) {
+            return Err(Problem::new("draw.lottery_size").with("m", m).into());
+        }
+    }
+    let lottery = lottery.map(|m| round_to_lottery(&inst, &d, m));
+    if let Some(l) = &lottery {
+        // Never hand out a table with a panel that breaks a quota.
+        l.check(&inst).map_err(|e| Problem::new("draw.lottery_broken").with("detail", e))?;
+    }
+    let min = d.min_probability();
+    Ok(DrawOutcome {
+        size,
+        respondents: inst.pool.len(),
+        features,
+        types: inst.type_count(),
+        codes: inst.pool.codes.clone(),
+        at_min: d.probabilities.iter().filter(|&&p| p - min < 5e-7).count(),
+        min_probability: min,
+        probabilities: d.probabilities,
+        panels: d.panels.len(),
+        pool_hash: sha(pool_csv),
+        quotas_hash: sha(quotas_csv),
+        lottery,
+        instance: inst,
+    })
+}

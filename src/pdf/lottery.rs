@@ -1,0 +1,94 @@
+//! The lottery table: every numbered panel of a draw with its members'
+//! codes, and how the number is drawn in public. The moderator prints it
+//! before the draw; anyone can check afterwards that the number drawn gives
+//! the panel that was seated.
+
+use wijkstem_draw::Lottery;
+
+use super::layout::{line_height, paragraph, wrap};
+use super::{Doc, A4_H, A4_W};
+use crate::i18n::{tr, Lang};
+use crate::panel::draw::DrawOutcome;
+
+fn vars(pairs: &[(&str, String)]) -> std::collections::BTreeMap<String, String> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+}
+
+/// The table as PDF (byte-stable: the same draw gives the same file).
+pub fn lottery_table(out: &DrawOutcome, l: &Lottery, lang: Lang) -> Vec<u8> {
+    let m = l.size();
+    let digits = (m - 1).to_string().len().max(3);
+    let number = |j: usize| format!("{j:0digits$}");
+    let decimal = |p: f64| {
+        let s = format!("{p:.6}");
+        if lang == Lang::Nl {
+            s.replace('.', ",")
+        } else {
+            s
+        }
+    };
+    let title = tr(lang, "print.lottery_title", &Default::default());
+    let intro = tr(
+        lang,
+        "print.lottery_intro",
+        &vars(&[
+            ("m", m.to_string()),
+            ("size", out.size.to_string()),
+            ("respondents", out.respondents.to_string()),
+            ("min", decimal(out.min_probability)),
+            ("dev", decimal(l.max_deviation)),
+        ]),
+    );
+    let how = tr(lang, "print.lottery_how", &vars(&[("first", number(0)), ("last", number(m - 1))]));
+    let hashes = tr(
+        lang,
+        "print.lottery_hashes",
+        &vars(&[("pool", out.pool_hash.clone()), ("quotas", out.quotas_hash.clone())]),
+    );
+
+    // The rows: a panel's number, then its members' codes, wrapped.
+    let (size, left, top, bottom) = (8.5_f32, 18.0_f32, A4_H - 18.0, 20.0_f32);
+    let num_w = super::layout::width(&number(0), size, true) + 4.0;
+    let codes_w = A4_W - 2.0 * left - num_w;
+    let lh = line_height(size);
+    let rows: Vec<(String, Vec<String>)> = l
+        .panels
+        .iter()
+        .enumerate()
+        .map(|(j, p)| {
+            let codes: Vec<&str> = p.iter().map(|&i| out.codes[i].as_str()).collect();
+            (number(j), wrap(&codes.join("  "), codes_w, size, false))
+        })
+        .collect();
+
+    let mut doc = Doc::new(&title);
+    let mut c = doc.canvas();
+    let mut y = paragraph(&mut c, left, top, A4_W - 2.0 * left, 16.0, true, &title) - 2.0;
+    for text in [&intro, &how] {
+        y = paragraph(&mut c, left, y, A4_W - 2.0 * left, 10.0, false, text) - 2.0;
+    }
+    y = paragraph(&mut c, left, y, A4_W - 2.0 * left, 7.5, false, &hashes) - 4.0;
+    let mut page = 1;
+    let footer = |c: &mut super::Canvas, page: usize| {
+        c.text(left, 10.0, 8.0, false, &tr(lang, "print.lottery_page", &vars(&[("page", page.to_string())])));
+    };
+    for (n, lines) in &rows {
+        let need = lines.len() as f32 * lh + 1.2;
+        if y - need < bottom {
+            footer(&mut c, page);
+            doc.push(c);
+            c = doc.canvas();
+            page += 1;
+            y = top;
+        }
+        c.text(left, y, size, true, n);
+        for line in lines {
+            c.text(left + num_w, y, size, false, line);
+            y -= lh;
+        }
+        y -= 1.2;
+    }
+    footer(&mut c, page);
+    doc.push(c);
+    doc.finish_stable()
+}

@@ -1,0 +1,180 @@
+//! `wijkstem draw` from the outside: the probabilities on the fixtures'
+//! pool, the lottery table read back from the PDF with pdftotext and checked
+//! against the quotas with this test's own reading of the CSV files, and the
+//! messages for bad inputs.
+#![allow(clippy::unwrap_used)] // tests may panic on what they did not expect
+
+mod common;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/draw").join(name)
+}
+
+fn draw(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wijkstem")).arg("draw").args(args).env("WIJKSTEM_LANG", "nl").output().unwrap()
+}
+
+/// The fixtures read by this test itself: quotas per (feature, value), and
+/// each respondent's values.
+type QuotasRead = BTreeMap<(String, String), (u32, u32)>;
+type PoolRead = BTreeMap<String, Vec<(String, String)>>;
+
+fn read_fixtures() -> (QuotasRead, PoolRead) {
+    let q = std::fs::read_to_string(fixture("quotas.csv")).unwrap();
+    let quotas = q
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            ((f[0].to_string(), f[1].to_string()), (f[2].parse().unwrap(), f[3].parse().unwrap()))
+        })
+        .collect();
+    let p = std::fs::read_to_string(fixture("respondents.csv")).unwrap();
+    let mut lines = p.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let pool = lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), (1..f.len()).map(|c| (header[c].to_string(), f[c].to_string())).collect())
+        })
+        .collect();
+    (quotas, pool)
+}
+
+#[test]
+fn draw_prints_every_probability_and_json_for_scripts() {
+    let q = fixture("quotas.csv");
+    let r = fixture("respondents.csv");
+    let out = draw(&[q.to_str().unwrap(), r.to_str().unwrap(), "--size", "20", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let probs = v["probabilities"].as_object().unwrap();
+    assert_eq!(probs.len(), 150);
+    let sum: f64 = probs.values().map(|p| p.as_f64().unwrap()).sum();
+    assert!((sum - 20.0).abs() < 1e-6, "the probabilities add up to the panel size: {sum}");
+    let min = probs.values().map(|p| p.as_f64().unwrap()).fold(1.0, f64::min);
+    assert!((v["min_probability"].as_f64().unwrap() - min).abs() < 1e-12);
+    assert!(min > 0.05, "quotas this loose leave nobody near zero: {min}");
+    assert!(v["panels"].as_u64().unwrap() >= 2);
+
+    let text = draw(&[q.to_str().unwrap(), r.to_str().unwrap(), "--size", "20"]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.starts_with("Loting: 20 van 150 respondenten, 3 kenmerken"), "{text}");
+    assert!(text.contains(&format!("Kleinste kans: {}", format!("{min:.6}").replace('.', ","))), "{text}");
+    assert_eq!(text.lines().filter(|l| l.starts_with('R')).count(), 150);
+}
+
+#[test]
+fn the_lottery_table_lists_panels_that_meet_the_quotas() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("tabel.pdf");
+    let q = fixture("quotas.csv");
+    let r = fixture("respondents.csv");
+    let out = draw(&[
+        q.to_str().unwrap(),
+        r.to_str().unwrap(),
+        "--size",
+        "20",
+        "--lottery",
+        "1000",
+        "--out",
+        pdf.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let Some(_) = common::pdf_text(&pdf) else { return };
+    let text = String::from_utf8(Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap().stdout)
+        .unwrap();
+    assert!(text.contains("Lotingtabel gelote wijkpanel"));
+    assert!(text.contains("van 000 tot 999"), "how to draw the number");
+    // Panels as the PDF shows them: a three-digit number, then codes
+    // (continued on the next line when they wrap).
+    let mut panels: Vec<(String, Vec<String>)> = Vec::new();
+    for line in text.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let Some(first) = words.first() else { continue };
+        let codes = |ws: &[&str]| ws.iter().filter(|w| w.starts_with('R')).map(|w| w.to_string()).collect::<Vec<_>>();
+        if first.len() == 3 && first.chars().all(|c| c.is_ascii_digit()) && words.len() > 1 {
+            panels.push((first.to_string(), codes(&words[1..])));
+        } else if first.starts_with('R') && words.iter().all(|w| w.starts_with('R')) {
+            panels.last_mut().unwrap().1.extend(codes(&words));
+        }
+    }
+    assert_eq!(panels.len(), 1000);
+    for (j, (n, _)) in panels.iter().enumerate() {
+        assert_eq!(n, &format!("{j:03}"));
+    }
+    let (quotas, pool) = read_fixtures();
+    let mut tickets: BTreeMap<&str, u32> = BTreeMap::new();
+    for (n, members) in &panels {
+        assert_eq!(members.len(), 20, "panel {n}");
+        let mut count: BTreeMap<(String, String), u32> = BTreeMap::new();
+        for m in members {
+            *tickets.entry(m).or_default() += 1;
+            for fv in &pool[m] {
+                *count.entry(fv.clone()).or_default() += 1;
+            }
+        }
+        for (fv, (min, max)) in &quotas {
+            let c = count.get(fv).copied().unwrap_or(0);
+            assert!(*min <= c && c <= *max, "panel {n}: {fv:?} has {c}, quota {min}..{max}");
+        }
+    }
+    // Each respondent's chance in the table is within (k+2)/m of the leximin one.
+    let probs = v["probabilities"].as_object().unwrap();
+    for (code, p) in probs {
+        let t = f64::from(tickets.get(code.as_str()).copied().unwrap_or(0)) / 1000.0;
+        assert!((t - p.as_f64().unwrap()).abs() <= 22.0 / 1000.0, "{code}: {t} vs {p}");
+    }
+    assert!(v["lottery"]["max_deviation"].as_f64().unwrap() <= 22.0 / 1000.0);
+    // The same draw gives the same file.
+    let again = dir.path().join("opnieuw.pdf");
+    let out = draw(&[
+        q.to_str().unwrap(),
+        r.to_str().unwrap(),
+        "--size",
+        "20",
+        "--lottery",
+        "1000",
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    assert_eq!(std::fs::read(&pdf).unwrap(), std::fs::read(&again).unwrap());
+}
+
+#[test]
+fn bad_inputs_get_a_dutch_message_and_no_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let q = write("q.csv", "feature,value,min,max\ngeslacht,vrouw,1,2\ngeslacht,man,1,2\n");
+    let names = write("namen.csv", "code,geslacht,naam\nA,vrouw,Anna\nB,man,Bert\nC,man,Carl\n");
+    let out = draw(&[&q, &names, "--size", "2"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("De kolom „naam” is geen kenmerk uit de quota"), "{err}");
+    assert!(out.stdout.is_empty());
+
+    let unknown = write("onbekend.csv", "code,geslacht\nA,vrouw\nB,mannelijk\n");
+    let err = String::from_utf8_lossy(&draw(&[&q, &unknown, "--size", "2"]).stderr).to_string();
+    assert!(err.contains("Regel 3: respondent B heeft voor geslacht de waarde „mannelijk”"), "{err}");
+
+    // Two women needed, one available: the advice lowers that minimum.
+    let q2 = write("q2.csv", "feature,value,min,max\ngeslacht,vrouw,2,2\ngeslacht,man,0,2\n");
+    let pool = write("p.csv", "code,geslacht\nA,vrouw\nB,man\nC,man\n");
+    let table = dir.path().join("t.pdf");
+    let out = draw(&[&q2, &pool, "--size", "2", "--lottery", "1000", "--out", table.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Geen enkel panel haalt alle quota tegelijk"), "{err}");
+    assert!(err.contains("verlaag het minimum voor geslacht = vrouw van 2 naar 1"), "{err}");
+    assert!(!table.exists(), "no table for an impossible draw");
+}
