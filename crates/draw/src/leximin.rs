@@ -104,17 +104,20 @@ pub fn leximin(inst: &Instance) -> Result<Distribution, Infeasible> {
     }
 
     while fixed.iter().any(Option::is_none) {
-        // Column generation for this stage.
+        // Column generation for this stage: one LP, a row added per panel
+        // found, each solve starting from the last basis.
+        let mut stage = Stage::new(inst, &panels, &fixed);
         let (y, value) = loop {
             lp_solves += 1;
-            let (y, y_hat, value) = solve_dual(inst, &panels, &fixed);
+            let (y, y_hat, value) = stage.solve();
             let weight: Vec<f64> = (0..n).map(|t| y[t] / size(t)).collect();
+            let gain = |c: &Counts| -> f64 { (0..n).map(|t| weight[t] * f64::from(c[t])).sum() };
             ip_solves += 1;
             let best = inst.best_panel(&weight).expect("feasible");
-            let gain: f64 = (0..n).map(|t| weight[t] * f64::from(best[t])).sum();
-            if gain <= y_hat + PRICE_EPS || panels.contains(&best) {
+            if gain(&best) <= y_hat + PRICE_EPS || panels.contains(&best) {
                 break (y, value);
             }
+            stage.add_panel(inst, &best);
             panels.push(best);
         };
         let z = value.clamp(0.0, 1.0);
@@ -153,29 +156,53 @@ pub fn leximin(inst: &Instance) -> Result<Distribution, Infeasible> {
     Ok(d)
 }
 
-/// The stage's dual LP over `panels`: `(y, ŷ, objective)`.
-fn solve_dual(inst: &Instance, panels: &[Counts], fixed: &[Option<f64>]) -> (Vec<f64>, f64, f64) {
-    let n = inst.type_count();
-    let mut pb = RowProblem::default();
-    let y: Vec<_> = (0..n).map(|t| pb.add_column(-fixed[t].unwrap_or(0.0), 0.0..)).collect();
-    let y_hat = pb.add_column::<f64, _>(1.0, ..);
-    for c in panels {
-        let row: Vec<_> = (0..n)
-            .filter(|&t| c[t] > 0)
-            .map(|t| (y[t], f64::from(c[t]) / f64::from(inst.type_size(t))))
-            .chain([(y_hat, -1.0)])
-            .collect();
-        pb.add_row(..=0.0, row);
+/// A stage's dual LP over the panels found so far (see the module text):
+/// columns `y_t` then `ŷ`, a row per panel.
+struct Stage {
+    model: Option<highs::Model>,
+    y: Vec<highs::Col>,
+    y_hat: highs::Col,
+}
+
+impl Stage {
+    fn new(inst: &Instance, panels: &[Counts], fixed: &[Option<f64>]) -> Stage {
+        let n = inst.type_count();
+        let mut pb = RowProblem::default();
+        let y: Vec<_> = (0..n).map(|t| pb.add_column(-fixed[t].unwrap_or(0.0), 0.0..)).collect();
+        let y_hat = pb.add_column::<f64, _>(1.0, ..);
+        pb.add_row(1.0..=1.0, (0..n).filter(|&t| fixed[t].is_none()).map(|t| (y[t], 1.0)));
+        for c in panels {
+            pb.add_row(..=0.0, panel_row(inst, c, &y, y_hat));
+        }
+        let mut model = pb.optimise(Sense::Minimise);
+        model.make_quiet();
+        model.set_option("threads", 1);
+        Stage { model: Some(model), y, y_hat }
     }
-    pb.add_row(1.0..=1.0, (0..n).filter(|&t| fixed[t].is_none()).map(|t| (y[t], 1.0)));
-    let mut model = pb.optimise(Sense::Minimise);
-    model.make_quiet();
-    model.set_option("threads", 1);
-    let solved = model.solve();
-    assert_eq!(solved.status(), HighsModelStatus::Optimal, "the stage LP is bounded and feasible");
-    let x = solved.get_solution().columns().to_vec();
-    let value = solved.objective_value();
-    (x[..n].to_vec(), x[n], value)
+
+    fn add_panel(&mut self, inst: &Instance, c: &Counts) {
+        let row = panel_row(inst, c, &self.y, self.y_hat);
+        self.model.as_mut().expect("a model between solves").add_row(..=0.0, row);
+    }
+
+    /// `(y, ŷ, objective)`.
+    fn solve(&mut self) -> (Vec<f64>, f64, f64) {
+        let solved = self.model.take().expect("a model between solves").solve();
+        assert_eq!(solved.status(), HighsModelStatus::Optimal, "the stage LP is bounded and feasible");
+        let x = solved.get_solution().columns().to_vec();
+        let value = solved.objective_value();
+        self.model = Some(highs::Model::from(solved));
+        let n = self.y.len();
+        (x[..n].to_vec(), x[n], value)
+    }
+}
+
+fn panel_row(inst: &Instance, c: &Counts, y: &[highs::Col], y_hat: highs::Col) -> Vec<(highs::Col, f64)> {
+    (0..y.len())
+        .filter(|&t| c[t] > 0)
+        .map(|t| (y[t], f64::from(c[t]) / f64::from(inst.type_size(t))))
+        .chain([(y_hat, -1.0)])
+        .collect()
 }
 
 /// Weights on `panels` (summing to 1) that give every type at least `f`,

@@ -91,7 +91,7 @@ pub fn round_to_lottery(inst: &Instance, d: &Distribution, m: usize) -> Lottery 
     model.make_quiet();
     model.set_option("threads", 1);
     model.set_option("mip_rel_gap", 1e-3);
-    model.set_option("time_limit", 20.0);
+    model.set_option("time_limit", 5.0);
     let solved = model.solve();
     let x = solved.get_solution().columns().to_vec();
     let mut n_c: Vec<usize> =

@@ -103,6 +103,7 @@ impl Instance {
         // The pricing step of the column generation needs the true optimum.
         model.set_option("mip_rel_gap", 0.0);
         model.set_option("mip_abs_gap", 1e-10);
+        model.set_option("presolve", "off");
         model.set_option("threads", 1);
         let solved = model.solve();
         if solved.status() != HighsModelStatus::Optimal {
