@@ -3,7 +3,8 @@
 //!
 //! Each panel `c` of the distribution gets `N_c` tickets, `N_c` the floor or
 //! the ceiling of `m·λ_c`, `Σ N_c = m`, chosen by an integer program that
-//! makes the largest change of any type's probability as small as it can be.
+//! makes the largest change of any type's probability as small as it finds
+//! within 5 seconds (HiGHS on one thread; the best it found is kept).
 //! Such a choice with a change below `(k+1)/m` exists (Beck and Fiala's
 //! rounding: each panel's column has `k` seats plus the one of `Σ N_c = m`),
 //! so the optimum is at least that good. Within a type, the tickets' seats
