@@ -3,12 +3,10 @@
 
 /// The demo's team and the name the demo writes under live with the roster,
 /// which must know them (the demo's PINs are public).
-pub use crate::roster::{DEMO_OPERATOR, DEMO_ROSTER};
+pub use crate::roster::{DEMO_EDITION, DEMO_OPERATOR, DEMO_ROSTER};
 
 use crate::selection::{Method, PlanInput, Selection, SelectionError, SelectionInput};
 use crate::storage::store::Store;
-
-pub const DEMO_EDITION: &str = "Wijkbudget 2026 (demo)";
 
 type P = (&'static str, &'static str, &'static str, i64, &'static str);
 

@@ -344,7 +344,7 @@ pub fn roster_now(db: Db<'_>, name: &str) -> Result<Option<RosterMember>, StoreE
 /// is still the public demo PIN: anyone could have done it. Closing
 /// calls this inside its write's transaction.
 pub fn demo_pins_block(db: Db<'_>, selection_id: i64) -> Result<(), Failure> {
-    if crate::selection::read(db, selection_id)?.edition == crate::demo::DEMO_EDITION {
+    if crate::selection::read(db, selection_id)?.edition == DEMO_EDITION {
         return Ok(());
     }
     let open: Vec<String> =
@@ -386,6 +386,10 @@ pub struct SignInScreen {
     pub roster: Vec<RosterMember>,
     pub demo: Vec<DemoSignIn>,
 }
+
+/// The demo edition's name: its selections are the ones whose PINs may stay
+/// the demo's (see `demo_pins_block`).
+pub const DEMO_EDITION: &str = "Wijkbudget 2026 (demo)";
 
 /// The name the demo edition is written under in the audit log.
 pub const DEMO_OPERATOR: &str = "demo";

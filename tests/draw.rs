@@ -89,7 +89,9 @@ fn the_lottery_table_lists_panels_that_meet_the_quotas() {
     let Some(_) = common::pdf_text(&pdf) else { return };
     let text = String::from_utf8(Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap().stdout)
         .unwrap();
-    assert!(text.contains("Lotingtabel gelote wijkpanel"));
+    assert!(text.contains("Lotingtabel voor het gelote wijkpanel"));
+    assert!(text.contains("met 3 tienzijdige dobbelstenen"));
+    assert!(text.contains("blad 1 van "), "pages are counted");
     assert!(text.contains("van 000 tot 999"), "how to draw the number");
     // Panels as the PDF shows them: a three-digit number, then codes
     // (continued on the next line when they wrap).
@@ -177,4 +179,45 @@ fn bad_inputs_get_a_dutch_message_and_no_table() {
     assert!(err.contains("Geen enkel panel haalt alle quota tegelijk"), "{err}");
     assert!(err.contains("verlaag het minimum voor geslacht = vrouw van 2 naar 1"), "{err}");
     assert!(!table.exists(), "no table for an impossible draw");
+
+    // A table too small for everyone to have a ticket, or not 100, 1,000 or
+    // 10,000 panels, is refused before anything is computed or written.
+    let q = fixture("quotas.csv");
+    let r = fixture("respondents.csv");
+    for m in ["10", "999"] {
+        let out = draw(&[
+            q.to_str().unwrap(),
+            r.to_str().unwrap(),
+            "--size",
+            "20",
+            "--lottery",
+            m,
+            "--out",
+            table.to_str().unwrap(),
+        ]);
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("100, 1.000 of 10.000 panels"));
+        assert!(!table.exists());
+    }
+    // The table never overwrites an input file.
+    let copy = dir.path().join("kopie.csv");
+    std::fs::copy(&q, &copy).unwrap();
+    let out = draw(&[
+        copy.to_str().unwrap(),
+        r.to_str().unwrap(),
+        "--size",
+        "20",
+        "--lottery",
+        "100",
+        "--out",
+        copy.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is een van de invoerbestanden"));
+    assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(&q).unwrap());
+    // A file that is not UTF-8 (an old Excel export) gets advice.
+    let latin = dir.path().join("latin1.csv");
+    std::fs::write(&latin, b"code,geslacht\nA,vrouw\nB,man\xe9\n").unwrap();
+    let err = String::from_utf8_lossy(&draw(&[&q2, latin.to_str().unwrap(), "--size", "2"]).stderr).to_string();
+    assert!(err.contains("CSV UTF-8"), "{err}");
 }

@@ -27,8 +27,9 @@ pub struct DrawArgs {
 }
 
 fn read(path: &std::path::Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Problem::new("draw.io").with("detail", format!("{}: {e}", path.display())).into())
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::from(Problem::new("draw.io").with("detail", format!("{}: {e}", path.display()))))?;
+    String::from_utf8(bytes).map_err(|_| Problem::new("draw.not_utf8").with("path", path.display()).into())
 }
 
 fn decimal(p: f64, lang: Lang) -> String {
@@ -44,14 +45,21 @@ pub fn draw(a: &DrawArgs, lang: Lang) -> Result<ExitCode, Failure> {
     if a.out.is_some() != a.lottery.is_some() {
         return Err(Problem::new("cli.lottery_needs_out").into());
     }
+    if let Some(out) = &a.out {
+        let same = |p: &std::path::Path| std::fs::canonicalize(p).ok() == std::fs::canonicalize(out).ok();
+        if out.exists() && (same(&a.quotas) || same(&a.respondents)) {
+            return Err(Problem::new("draw.out_is_input").with("path", out.display()).into());
+        }
+    }
     let (quotas, pool) = (read(&a.quotas)?, read(&a.respondents)?);
     let started = std::time::Instant::now();
     let out = wijkstem::panel::draw::compute(&quotas, &pool, a.size, a.lottery)?;
     let seconds = started.elapsed().as_secs_f64();
     if let (Some(l), Some(path)) = (&out.lottery, &a.out) {
         let pdf = wijkstem::pdf::lottery_table(&out, l, lang);
-        std::fs::write(path, pdf)
-            .map_err(|e| Failure::from(Problem::new("draw.io").with("detail", format!("{}: {e}", path.display()))))?;
+        std::fs::write(path, pdf).map_err(|e| {
+            Failure::from(Problem::new("draw.write").with("detail", format!("{}: {e}", path.display())))
+        })?;
     }
     if a.json {
         let probabilities: serde_json::Map<String, serde_json::Value> =

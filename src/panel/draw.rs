@@ -47,6 +47,13 @@ fn sha(text: &str) -> String {
 /// and, with `lottery = Some(m)`, round them to `m` numbered panels. When no
 /// panel meets the quotas, the problems say which quotas to relax.
 pub fn compute(quotas_csv: &str, pool_csv: &str, size: u32, lottery: Option<usize>) -> Result<DrawOutcome, Failure> {
+    // 100, 1,000 or 10,000 panels: two, three or four ten-sided dice, and
+    // every throw names a panel.
+    if let Some(m) = lottery {
+        if ![100, 1_000, 10_000].contains(&m) {
+            return Err(Problem::new("draw.lottery_size").with("m", m).into());
+        }
+    }
     let quotas = Quotas::parse(quotas_csv).map_err(|f| f.to_problem())?;
     let pool = Pool::parse(pool_csv, &quotas).map_err(|f| f.to_problem())?;
     let features = quotas.features.len();
@@ -63,15 +70,19 @@ pub fn compute(quotas_csv: &str, pool_csv: &str, size: u32, lottery: Option<usiz
         }
         Failure { problems }
     })?;
-    if let Some(m) = lottery {
-        if !(10..=100_000).contains(&m) {
-            return Err(Problem::new("draw.lottery_size").with("m", m).into());
-        }
-    }
     let lottery = lottery.map(|m| round_to_lottery(&inst, &d, m));
     if let Some(l) = &lottery {
-        // Never hand out a table with a panel that breaks a quota.
+        // Never hand out a table with a panel that breaks a quota, or with
+        // chances further from the computed ones than promised.
         l.check(&inst).map_err(|e| Problem::new("draw.lottery_broken").with("detail", e))?;
+        if l.max_deviation > Lottery::bound(&inst, l.size()) {
+            return Err(Problem::new("draw.lottery_broken").with("detail", format!("{:.6}", l.max_deviation)).into());
+        }
+        // Nobody who has a chance may be left without a ticket.
+        let left_out = (0..inst.pool.len()).filter(|&i| l.tickets[i] == 0 && d.probabilities[i] > 1e-9).count();
+        if left_out > 0 {
+            return Err(Problem::new("draw.lottery_too_small").with("m", l.size()).with("count", left_out).into());
+        }
     }
     let min = d.min_probability();
     Ok(DrawOutcome {

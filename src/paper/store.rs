@@ -115,21 +115,18 @@ impl Store {
     /// Refused once the count is closed: the signed result states how many
     /// ballots were printed.
     /// Serials are drawn at random and printed in that order, so the print
-    /// order says nothing about who got which ballot.
+    /// order says nothing about who got which ballot. `render` makes the
+    /// PDF (the caller's printing, so this domain does not depend on it).
     pub fn print_ballots(
         &mut self,
         operator: &str,
         selection_id: i64,
         count: u32,
-        per_page: u8,
-        lang: Lang,
+        render: impl FnOnce(&Selection, &[Plan], &BallotStyle, &str, &[Serial]) -> Result<Vec<u8>, Failure>,
     ) -> Result<(Vec<Serial>, Vec<u8>), Failure> {
         // The checks read inside the write's transaction (the PDF is made
         // there too: it is printed only if the serials are stored).
         self.write_open_with(operator, selection_id, |st, c| {
-            if !(1..=2).contains(&per_page) {
-                return Err(p("print.bad_per_page").with("value", per_page).into());
-            }
             let (sel, plans) = sel_plans(st.db(), selection_id)?;
             let settings = crate::paper::store::paper_settings(st.db(), selection_id)?
                 .ok_or_else(|| Failure::from(p("paper.no_style")))?;
@@ -167,7 +164,7 @@ impl Store {
                     |r| r.get(0),
                 )
                 .map_err(|e| st.sql_err(e))?;
-            let pdf = crate::pdf::ballots(&sel, &plans, &settings.style, &hash, &serials, per_page, lang)?;
+            let pdf = render(&sel, &plans, &settings.style, &hash, &serials)?;
             {
                 let mut ins = c
                     .tx

@@ -39,7 +39,11 @@ pub fn lottery_table(out: &DrawOutcome, l: &Lottery, lang: Lang) -> Vec<u8> {
             ("dev", decimal(l.max_deviation)),
         ]),
     );
-    let how = tr(lang, "print.lottery_how", &vars(&[("first", number(0)), ("last", number(m - 1))]));
+    let how = tr(
+        lang,
+        "print.lottery_how",
+        &vars(&[("first", number(0)), ("last", number(m - 1)), ("dice", digits.to_string())]),
+    );
     let hashes = tr(
         lang,
         "print.lottery_hashes",
@@ -61,34 +65,44 @@ pub fn lottery_table(out: &DrawOutcome, l: &Lottery, lang: Lang) -> Vec<u8> {
         })
         .collect();
 
-    let mut doc = Doc::new(&title);
-    let mut c = doc.canvas();
-    let mut y = paragraph(&mut c, left, top, A4_W - 2.0 * left, 16.0, true, &title) - 2.0;
-    for text in [&intro, &how] {
-        y = paragraph(&mut c, left, y, A4_W - 2.0 * left, 10.0, false, text) - 2.0;
-    }
-    y = paragraph(&mut c, left, y, A4_W - 2.0 * left, 7.5, false, &hashes) - 4.0;
-    let mut page = 1;
-    let footer = |c: &mut super::Canvas, page: usize| {
-        c.text(left, 10.0, 8.0, false, &tr(lang, "print.lottery_page", &vars(&[("page", page.to_string())])));
+    // Where each page starts (the first after the heading), to number the
+    // pages "N of M" before drawing them.
+    let heading = |c: &mut super::Canvas| {
+        let mut y = paragraph(c, left, top, A4_W - 2.0 * left, 16.0, true, &title) - 2.0;
+        for text in [&intro, &how] {
+            y = paragraph(c, left, y, A4_W - 2.0 * left, 10.0, false, text) - 2.0;
+        }
+        paragraph(c, left, y, A4_W - 2.0 * left, 7.5, false, &hashes) - 4.0
     };
-    for (n, lines) in &rows {
+    let mut doc = Doc::new(&title);
+    let first_y = heading(&mut doc.canvas());
+    let mut pages: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut y = first_y;
+    for (j, (_, lines)) in rows.iter().enumerate() {
         let need = lines.len() as f32 * lh + 1.2;
         if y - need < bottom {
-            footer(&mut c, page);
-            doc.push(c);
-            c = doc.canvas();
-            page += 1;
+            pages.push(Vec::new());
             y = top;
         }
-        c.text(left, y, size, true, n);
-        for line in lines {
-            c.text(left + num_w, y, size, false, line);
-            y -= lh;
-        }
-        y -= 1.2;
+        pages.last_mut().expect("a page").push(j);
+        y -= need;
     }
-    footer(&mut c, page);
-    doc.push(c);
+    let total = pages.len();
+    for (p, on_page) in pages.iter().enumerate() {
+        let mut c = doc.canvas();
+        let mut y = if p == 0 { heading(&mut c) } else { top };
+        for &j in on_page {
+            let (n, lines) = &rows[j];
+            c.text(left, y, size, true, n);
+            for line in lines {
+                c.text(left + num_w, y, size, false, line);
+                y -= lh;
+            }
+            y -= 1.2;
+        }
+        let page = vars(&[("page", (p + 1).to_string()), ("pages", total.to_string())]);
+        c.text(left, 10.0, 8.0, false, &tr(lang, "print.lottery_page", &page));
+        doc.push(c);
+    }
     doc.finish_stable()
 }

@@ -21,7 +21,12 @@ impl Session {
         lang: crate::i18n::Lang,
     ) -> Res<(Vec<crate::paper::ballot::Serial>, Vec<u8>)> {
         let who = self.coordinator()?;
-        self.store.print_ballots(&who, selection_id, count, per_page, lang)
+        self.store.print_ballots(&who, selection_id, count, |sel, plans, style, hash, serials| {
+            if !(1..=2).contains(&per_page) {
+                return Err(crate::problem::Problem::new("print.bad_per_page").with("value", per_page).into());
+            }
+            Ok(crate::pdf::ballots(sel, plans, style, hash, serials, per_page, lang)?)
+        })
     }
 
     pub fn enter_ballot(

@@ -92,7 +92,9 @@ pub fn round_to_lottery(inst: &Instance, d: &Distribution, m: usize) -> Lottery 
     model.make_quiet();
     model.set_option("threads", 1);
     model.set_option("mip_rel_gap", 1e-3);
-    model.set_option("time_limit", 5.0);
+    // A limit on work, not on time: the same inputs give the same table on
+    // any machine (HiGHS on one thread is deterministic).
+    model.set_option("mip_max_nodes", 2000);
     let solved = model.solve();
     let x = solved.get_solution().columns().to_vec();
     let mut n_c: Vec<usize> =
@@ -106,12 +108,27 @@ pub fn round_to_lottery(inst: &Instance, d: &Distribution, m: usize) -> Lottery 
     if n_c.iter().sum::<usize>() != m {
         n_c = largest_remainders(&d.weights, m);
     }
-    // Number the panels; seats of a type go round its respondents.
-    let mut offset = vec![0usize; n];
+    let lottery = assign(inst, d, &n_c, m);
+    if lottery.max_deviation > Lottery::bound(inst, m) {
+        // Never expected (Beck and Fiala's rounding exists); the plain
+        // rounding is the fallback, and the caller checks the bound again.
+        return assign(inst, d, &largest_remainders(&d.weights, m), m);
+    }
+    lottery
+}
+
+/// Number the panels: `n_c[c]` copies of panel `c`, in order; the seats of a
+/// type go round its respondents, in an order fixed by the pool's content
+/// (a hash of the pool and each code), not by the file's order, so that
+/// being listed first gives no extra ticket.
+fn assign(inst: &Instance, d: &Distribution, n_c: &[usize], m: usize) -> Lottery {
+    let mf = m as f64;
+    let order = inst.rotation_order();
+    let mut offset = vec![0usize; inst.type_count()];
     let mut panels = Vec::with_capacity(m);
     for (c, &k) in n_c.iter().enumerate() {
         for _ in 0..k {
-            panels.push(inst.members_for(&d.panels[c], &mut offset));
+            panels.push(inst.members_for(&d.panels[c], &order, &mut offset));
         }
     }
     let mut tickets = vec![0u32; inst.pool.len()];

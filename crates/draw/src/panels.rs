@@ -4,6 +4,7 @@
 
 use highs::{HighsModelStatus, RowProblem, Sense};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::pool::{Pool, Quotas, Types};
 use crate::Finding;
@@ -24,10 +25,10 @@ pub type Counts = Vec<u32>;
 
 impl Instance {
     pub fn new(quotas: Quotas, pool: Pool, size: u32) -> Result<Instance, Finding> {
-        quotas.check_size(size)?;
-        if (pool.len() as u64) < u64::from(size) {
+        if size > 0 && (pool.len() as u64) < u64::from(size) {
             return Err(Finding::new("draw.pool_too_small").with("respondents", pool.len()).with("size", size));
         }
+        quotas.check_size(size)?;
         let types = pool.types();
         let mut type_of = vec![0; pool.len()];
         for (t, members) in types.members.iter().enumerate() {
@@ -88,14 +89,15 @@ impl Instance {
     /// or `None` when no panel meets the quotas.
     pub fn best_panel(&self, weight: &[f64]) -> Option<Counts> {
         let mut pb = RowProblem::default();
-        let cols: Vec<_> =
-            (0..self.type_count()).map(|t| pb.add_integer_column(weight[t], 0..=self.type_size(t) as i32)).collect();
-        pb.add_row(self.size as i32..=self.size as i32, cols.iter().map(|&c| (c, 1.0)));
+        let cols: Vec<_> = (0..self.type_count())
+            .map(|t| pb.add_integer_column(weight[t], 0.0..=f64::from(self.type_size(t))))
+            .collect();
+        pb.add_row(f64::from(self.size)..=f64::from(self.size), cols.iter().map(|&c| (c, 1.0)));
         for (f, feature) in self.quotas.features.iter().enumerate() {
             for (v, q) in feature.values.iter().enumerate() {
                 let row: Vec<_> =
                     (0..self.type_count()).filter(|&t| self.types.traits[t][f] == v).map(|t| (cols[t], 1.0)).collect();
-                pb.add_row(q.min as i32..=q.max as i32, row);
+                pb.add_row(f64::from(q.min)..=f64::from(q.max), row);
             }
         }
         let mut model = pb.optimise(Sense::Maximise);
@@ -114,12 +116,40 @@ impl Instance {
         self.counts_meet_quotas(&counts).then_some(counts)
     }
 
-    /// Respondents' indices for counts per type: the first ones of each type,
-    /// starting at `offset[t]` and wrapping (see `lottery` for the rotation).
-    pub fn members_for(&self, counts: &[u32], offset: &mut [usize]) -> Vec<usize> {
+    /// Per type: its respondents in the order seats go round them — by
+    /// SHA-256 of the pool's codes and features (sorted) together with each
+    /// code, so the order follows from the pool's content, not from who is
+    /// listed first in the file.
+    pub fn rotation_order(&self) -> Vec<Vec<usize>> {
+        let mut rows: Vec<(&String, &Vec<usize>)> = self.pool.codes.iter().zip(&self.pool.traits).collect();
+        rows.sort();
+        let mut pool_hash = Sha256::new();
+        for (code, traits) in rows {
+            pool_hash.update(code.as_bytes());
+            for t in traits {
+                pool_hash.update(t.to_le_bytes());
+            }
+            pool_hash.update(b"\n");
+        }
+        let salt = pool_hash.finalize();
+        let key = |i: usize| Sha256::new().chain_update(salt).chain_update(self.pool.codes[i].as_bytes()).finalize();
+        self.types
+            .members
+            .iter()
+            .map(|members| {
+                let mut m = members.clone();
+                m.sort_by_cached_key(|&i| (key(i), i));
+                m
+            })
+            .collect()
+    }
+
+    /// Respondents' indices for counts per type: the next ones of each type
+    /// in `order` from `offset[t]`, wrapping round.
+    pub fn members_for(&self, counts: &[u32], order: &[Vec<usize>], offset: &mut [usize]) -> Vec<usize> {
         let mut out = Vec::with_capacity(self.size as usize);
         for (t, &c) in counts.iter().enumerate() {
-            let members = &self.types.members[t];
+            let members = &order[t];
             for _ in 0..c {
                 out.push(members[offset[t] % members.len()]);
                 offset[t] = (offset[t] + 1) % members.len();
@@ -156,17 +186,17 @@ pub fn feasibility(inst: &Instance) -> Result<(), Infeasible> {
     // The same program with slack on every quota, minimising the total slack.
     let mut pb = RowProblem::default();
     let cols: Vec<_> =
-        (0..inst.type_count()).map(|t| pb.add_integer_column(0.0, 0..=inst.type_size(t) as i32)).collect();
-    pb.add_row(inst.size as i32..=inst.size as i32, cols.iter().map(|&c| (c, 1.0)));
+        (0..inst.type_count()).map(|t| pb.add_integer_column(0.0, 0.0..=f64::from(inst.type_size(t)))).collect();
+    pb.add_row(f64::from(inst.size)..=f64::from(inst.size), cols.iter().map(|&c| (c, 1.0)));
     let mut slacks = Vec::new();
     for (f, feature) in inst.quotas.features.iter().enumerate() {
         for (v, q) in feature.values.iter().enumerate() {
-            let below = pb.add_integer_column(1.0, 0..=q.min as i32);
-            let above = pb.add_integer_column(1.0, 0..=inst.size as i32);
+            let below = pb.add_integer_column(1.0, 0.0..=f64::from(q.min));
+            let above = pb.add_integer_column(1.0, 0.0..=f64::from(inst.size));
             let members: Vec<_> = (0..inst.type_count()).filter(|&t| inst.types.traits[t][f] == v).collect();
             // count + below ≥ min, count − above ≤ max
-            pb.add_row(q.min as i32.., members.iter().map(|&t| (cols[t], 1.0)).chain([(below, 1.0)]));
-            pb.add_row(..=q.max as i32, members.iter().map(|&t| (cols[t], 1.0)).chain([(above, -1.0)]));
+            pb.add_row(f64::from(q.min).., members.iter().map(|&t| (cols[t], 1.0)).chain([(below, 1.0)]));
+            pb.add_row(..=f64::from(q.max), members.iter().map(|&t| (cols[t], 1.0)).chain([(above, -1.0)]));
             slacks.push((f, v, below.index(), above.index()));
         }
     }

@@ -56,28 +56,45 @@ fn finding(code: &'static str) -> Finding {
     Finding::new(code)
 }
 
-fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, Finding> {
+/// The largest quota or panel size accepted: far above any panel, far
+/// below where sums could overflow.
+pub const MAX_SEATS: u32 = 10_000;
+
+/// CSV records with the file's line number of each (blank lines skipped);
+/// `,`, `;` or a tab between fields, whichever the header line uses most.
+fn records(text: &str) -> Result<Vec<(u64, Vec<String>)>, Finding> {
+    let text = text.trim_start_matches('\u{feff}');
     let delimiter = {
         let first = text.lines().next().unwrap_or("");
-        if first.matches(';').count() > first.matches(',').count() {
-            b';'
-        } else {
-            b','
-        }
+        [b',', b';', b'\t'].into_iter().max_by_key(|&d| first.matches(d as char).count()).unwrap_or(b',')
     };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut rdr =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut out = Vec::new();
-    for (i, r) in rdr.records().enumerate() {
-        let r = r.map_err(|_| finding("draw.csv_unreadable").with("line", i + 1))?;
-        let fields: Vec<String> = r.iter().map(|f| f.trim().to_string()).collect();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = rdr.position().line();
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(_) => return Err(finding("draw.csv_unreadable").with("line", line)),
+        }
+        // The file's line, blank lines counted (the reader's own count skips them).
+        // The reader's position is where the previous record ended; blank
+        // lines come before this one's first byte.
+        let line = record.position().map_or(line, |p| {
+            let bytes = text.as_bytes();
+            let mut at = usize::try_from(p.byte()).unwrap_or(usize::MAX).min(bytes.len());
+            while at < bytes.len() && matches!(bytes[at], b'\n' | b'\r') {
+                at += 1;
+            }
+            bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+        });
+        let fields: Vec<String> = record.iter().map(|f| f.trim().to_string()).collect();
         if fields.iter().all(|f| f.is_empty()) {
             continue;
         }
-        out.push((i + 1, fields));
+        out.push((line, fields));
     }
     Ok(out)
 }
@@ -101,7 +118,13 @@ impl Quotas {
                 return Err(finding("draw.quota_incomplete").with("line", line));
             }
             let num = |s: &str| -> Result<u32, Finding> {
-                s.parse::<u32>().map_err(|_| finding("draw.quota_bad_number").with("line", line).with("number", s))
+                if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) {
+                    match s.parse::<u32>() {
+                        Ok(n) if n <= MAX_SEATS => return Ok(n),
+                        _ => return Err(finding("draw.quota_too_large").with("line", line).with("max", MAX_SEATS)),
+                    }
+                }
+                Err(finding("draw.quota_bad_number").with("line", line).with("number", s))
             };
             let (min, max) = (num(get(2))?, num(get(3))?);
             if min > max {
@@ -131,10 +154,13 @@ impl Quotas {
         if size == 0 {
             return Err(finding("draw.size_zero"));
         }
+        if size > MAX_SEATS {
+            return Err(finding("draw.size_too_large").with("max", MAX_SEATS));
+        }
         for f in &self.features {
-            let min: u32 = f.values.iter().map(|q| q.min).sum();
-            let max: u32 = f.values.iter().map(|q| q.max).sum();
-            if min > size || max < size {
+            let min: u64 = f.values.iter().map(|q| u64::from(q.min)).sum();
+            let max: u64 = f.values.iter().map(|q| u64::from(q.max)).sum();
+            if min > u64::from(size) || max < u64::from(size) {
                 return Err(finding("draw.quotas_cannot_add_up")
                     .with("feature", &f.name)
                     .with("min", min)
@@ -177,6 +203,9 @@ impl Pool {
         let mut traits = Vec::new();
         let mut seen = BTreeMap::new();
         for (line, r) in rows {
+            if r.len() > header.len() {
+                return Err(finding("draw.pool_extra_field").with("line", line).with("columns", header.len()));
+            }
             let code = r.first().cloned().unwrap_or_default();
             if code.is_empty() {
                 return Err(finding("draw.pool_no_code").with("line", line));
@@ -222,16 +251,17 @@ impl Pool {
         self.codes.is_empty()
     }
 
+    /// The types in a fixed order (by their values, not by the file's
+    /// order), so the same pool in any order gives the same computation.
     pub fn types(&self) -> Types {
-        let mut index: BTreeMap<&[usize], usize> = BTreeMap::new();
-        let mut types = Types { traits: Vec::new(), members: Vec::new() };
+        let mut index: BTreeMap<&[usize], Vec<usize>> = BTreeMap::new();
         for (i, t) in self.traits.iter().enumerate() {
-            let ti = *index.entry(t.as_slice()).or_insert_with(|| {
-                types.traits.push(t.clone());
-                types.members.push(Vec::new());
-                types.traits.len() - 1
-            });
-            types.members[ti].push(i);
+            index.entry(t.as_slice()).or_default().push(i);
+        }
+        let mut types = Types { traits: Vec::new(), members: Vec::new() };
+        for (t, members) in index {
+            types.traits.push(t.to_vec());
+            types.members.push(members);
         }
         types
     }

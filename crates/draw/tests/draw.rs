@@ -276,6 +276,39 @@ fn the_lottery_meets_the_quotas_and_the_bound() {
 }
 
 #[test]
+fn the_same_pool_gives_the_same_table_whatever_the_file_order() {
+    let mut rng = Lcg(4242);
+    let (q, p) = loop {
+        let (q, p) = random_instance(&mut rng, 300, 20, 4);
+        if let Ok(inst) = Quotas::parse(&q)
+            .and_then(|x| Pool::parse(&p, &x).map(|y| (x, y)))
+            .and_then(|(x, y)| Instance::new(x, y, 20))
+        {
+            if feasibility(&inst).is_ok() {
+                break (q, p);
+            }
+        }
+    };
+    let inst = instance(&q, &p, 20);
+    let d = leximin(&inst).unwrap();
+    let a = round_to_lottery(&inst, &d, 1000);
+    let b = round_to_lottery(&inst, &leximin(&inst).unwrap(), 1000);
+    assert_eq!(a.panels, b.panels, "deterministic");
+    // Who gets a type's extra ticket does not follow the file's order: with
+    // the rows reversed, each code keeps its tickets.
+    let mut lines: Vec<&str> = p.lines().collect();
+    let header = lines.remove(0);
+    lines.reverse();
+    let reversed = format!("{header}\n{}\n", lines.join("\n"));
+    let inst_r = instance(&q, &reversed, 20);
+    let r = round_to_lottery(&inst_r, &leximin(&inst_r).unwrap(), 1000);
+    let tickets = |inst: &Instance, l: &Lottery| -> std::collections::BTreeMap<String, u32> {
+        inst.pool.codes.iter().cloned().zip(l.tickets.iter().copied()).collect()
+    };
+    assert_eq!(tickets(&inst, &a), tickets(&inst_r, &r));
+}
+
+#[test]
 fn a_panel_breaking_a_quota_is_caught_by_the_check() {
     let q = "feature,value,min,max\ngender,v,1,2\ngender,m,1,2\n";
     let p = "code,gender\nA,v\nB,v\nC,m\nD,m\n";
@@ -347,6 +380,9 @@ fn bad_inputs_are_named() {
             Err(f) => assert_eq!(f.code, *code, "{quotas:?} / {pool:?}: {f}"),
         }
     }
+    // Line numbers are the file's, blank lines counted.
+    let f = Pool::parse("code,gender,age\n\nA,v,jong\n\n\nB,x,oud\n", &Quotas::parse(q).unwrap()).unwrap_err();
+    assert_eq!(f.params[0], ("line", "6".to_string()), "{f}");
     // Separators and case as people type them.
     let ok = instance("feature;value;min;max\nGender;V;1;1\nGender;M;1;1\n", "Code;gender\nA; v \nB;m\n", 2);
     assert_eq!(ok.type_count(), 2);
