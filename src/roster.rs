@@ -337,7 +337,7 @@ fn roster_entry(db: Db<'_>, name: &str) -> Result<Option<(RosterMember, String)>
 /// The signed-in person as the roster has them now (their role may have
 /// changed, or they may have been taken off, since they signed in).
 pub fn roster_now(db: Db<'_>, name: &str) -> Result<Option<RosterMember>, StoreError> {
-    Ok(crate::roster::roster_entry(db, name)?.map(|(m, _)| m))
+    Ok(roster_entry(db, name)?.map(|(m, _)| m))
 }
 
 /// A real count is not closed or signed while a demo coordinator's PIN
@@ -348,7 +348,7 @@ pub fn demo_pins_block(db: Db<'_>, selection_id: i64) -> Result<(), Failure> {
         return Ok(());
     }
     let open: Vec<String> =
-        crate::roster::demo_sign_ins(db)?.into_iter().filter(|d| d.role == Role::Coordinator).map(|d| d.name).collect();
+        demo_sign_ins(db)?.into_iter().filter(|d| d.role == Role::Coordinator).map(|d| d.name).collect();
     if open.is_empty() {
         Ok(())
     } else {
@@ -361,7 +361,7 @@ pub fn demo_pins_block(db: Db<'_>, selection_id: i64) -> Result<(), Failure> {
 pub fn demo_sign_ins(db: Db<'_>) -> Result<Vec<DemoSignIn>, StoreError> {
     let mut out = Vec::new();
     for (name, role, pin) in DEMO_ROSTER {
-        if let Some((m, hash)) = crate::roster::roster_entry(db, name)? {
+        if let Some((m, hash)) = roster_entry(db, name)? {
             if m.active && pin_matches(pin, &hash) {
                 out.push(DemoSignIn { name: m.name, role: *role, pin: pin.to_string() });
             }

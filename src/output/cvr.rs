@@ -61,12 +61,12 @@ pub fn count_inputs(db: Db<'_>, selection_id: i64) -> Result<CountInputs, Failur
 
 /// Cast-vote records as CSV (see `cvr_csv`).
 pub fn export_cvr(db: Db<'_>, selection_id: i64, which: Records) -> Result<String, Failure> {
-    cvr_csv(&crate::output::cvr::count_inputs(db, selection_id)?, which)
+    cvr_csv(&count_inputs(db, selection_id)?, which)
 }
 
 /// The counted valid ballots as a pabulib file (see `pabulib_text`).
 pub fn export_pabulib(db: Db<'_>, selection_id: i64) -> Result<String, Failure> {
-    pabulib_text(&crate::output::cvr::count_inputs(db, selection_id)?)
+    pabulib_text(&count_inputs(db, selection_id)?)
 }
 
 /// A cell a spreadsheet would take as a formula (`=`, `+`, `-`, `@`, tab,

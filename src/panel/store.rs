@@ -8,7 +8,7 @@ impl Store {
     pub fn add_member(&mut self, operator: &str, selection_id: i64, code: &str, name: &str) -> Result<Member, Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            crate::panel::store::panel_selection(st.db(), selection_id)?;
+            panel_selection(st.db(), selection_id)?;
             let code = code.trim().to_uppercase();
             if code.is_empty() || code.len() > 12 || !code.chars().all(crate::selection::code_char) {
                 return Err(p("panel.bad_member").into());
@@ -46,7 +46,7 @@ impl Store {
     pub fn set_quorum(&mut self, operator: &str, selection_id: i64, quorum: u32) -> Result<(), Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            crate::panel::store::panel_selection(st.db(), selection_id)?;
+            panel_selection(st.db(), selection_id)?;
             let members = crate::panel::views::panel_state(st.db(), selection_id)?.members.len();
             if quorum == 0 || quorum as usize > members {
                 return Err(p("panel.bad_quorum").with("quorum", quorum).with("members", members).into());
@@ -69,14 +69,14 @@ impl Store {
     ) -> Result<u32, Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            crate::panel::store::panel_selection(st.db(), selection_id)?;
+            panel_selection(st.db(), selection_id)?;
             let state = crate::panel::views::panel_state(st.db(), selection_id)?;
             if state.rounds.last().is_some_and(|r| !r.closed) {
                 return Err(p("panel.round_open")
                     .with("round", state.rounds.last().expect("an open round exists").no)
                     .into());
             }
-            let plans = crate::panel::store::live_plans(st.db(), selection_id)?.len() as u32;
+            let plans = live_plans(st.db(), selection_id)?.len() as u32;
             match format {
                 RoundFormat::Points { per_member } if *per_member == 0 || *per_member > 1000 => {
                     return Err(p("panel.bad_points").with("value", per_member).into());
@@ -126,13 +126,13 @@ impl Store {
     ) -> Result<(), Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            crate::panel::store::panel_selection(st.db(), selection_id)?;
-            let (rid, format, closed) = crate::panel::store::round_row(st.db(), selection_id, round)?;
+            panel_selection(st.db(), selection_id)?;
+            let (rid, format, closed) = round_row(st.db(), selection_id, round)?;
             if closed {
                 return Err(p("panel.round_closed").with("round", round).into());
             }
             let member = member.trim().to_uppercase();
-            let mid = crate::panel::store::present_member(st.db(), selection_id, rid, round, &member)?;
+            let mid = present_member(st.db(), selection_id, rid, round, &member)?;
             let already: Option<String> = st
                 .conn()
                 .query_row(
@@ -149,7 +149,7 @@ impl Store {
                     .with("at", crate::clock::belgian_hhmm(&at))
                     .into());
             }
-            let live = crate::panel::store::live_plans(st.db(), selection_id)?;
+            let live = live_plans(st.db(), selection_id)?;
             let mut seen = std::collections::BTreeSet::new();
             for (code, _) in votes {
                 if !live.iter().any(|(c, _, _)| c == code) {
@@ -211,7 +211,7 @@ impl Store {
     ) -> Result<(), Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            let (rid, format, closed) = crate::panel::store::round_row(st.db(), selection_id, round)?;
+            let (rid, format, closed) = round_row(st.db(), selection_id, round)?;
             if format != RoundFormat::Consent {
                 return Err(p("panel.not_consent_round").with("round", round).into());
             }
@@ -226,7 +226,7 @@ impl Store {
             }
             crate::selection::check_free_text(objection, "objection", crate::selection::MAX_DESCRIPTION, false)?;
             let member = member.trim().to_uppercase();
-            let mid = crate::panel::store::present_member(st.db(), selection_id, rid, round, &member)?;
+            let mid = present_member(st.db(), selection_id, rid, round, &member)?;
             let text = json!({ "agree": agree, "objection": objection.trim() }).to_string();
             put_vote(c, rid, mid, &text).map_err(|e| match e {
                 StoreError::Sql(d) if d.contains("UNIQUE") => {
@@ -269,7 +269,7 @@ impl Store {
                 return Err(p("panel.no_quorum").with("present", r.present.len()).with("quorum", state.quorum).into());
             }
             let reason = if (r.present.len() as u32) < state.quorum { reason } else { None };
-            let (rid, _, _) = crate::panel::store::round_row(st.db(), selection_id, round)?;
+            let (rid, _, _) = round_row(st.db(), selection_id, round)?;
             // The round's votes are claimed in the chain now, all together.
             crate::storage::audit::claim_round_ballots(&c.tx, rid).map_err(|e| c.err(e))?;
             c.tx.execute("UPDATE panel_round SET status = 'closed', frozen = 0, quorum_note = ?1 WHERE selection_id = ?2 AND no = ?3", params![reason, selection_id, round])
@@ -319,7 +319,7 @@ impl Store {
     ) -> Result<(), Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            crate::panel::store::panel_selection(st.db(), selection_id)?;
+            panel_selection(st.db(), selection_id)?;
             if reason.trim().is_empty() {
                 return Err(p("panel.reason_required").into());
             }
@@ -335,7 +335,7 @@ impl Store {
             if state.rounds.last().is_some_and(|r| !r.closed) {
                 return Err(p("panel.amend_during_round").into());
             }
-            let live = crate::panel::store::live_plans(st.db(), selection_id)?;
+            let live = live_plans(st.db(), selection_id)?;
             let find = |c: &str| live.iter().find(|(x, _, _)| x == c).cloned();
             let Some((code, _, old_cost)) = find(plan) else {
                 return Err(p("panel.plan_not_in").with("code", plan).into());
@@ -373,7 +373,7 @@ impl Store {
         self.write_open_with(operator, selection_id, |st, c| {
             // Not while a demo coordinator's PIN is public (`demo_pins_block`).
             crate::roster::demo_pins_block(st.db(), selection_id)?;
-            crate::panel::store::panel_selection(st.db(), selection_id)?;
+            panel_selection(st.db(), selection_id)?;
             let state = crate::panel::views::panel_state(st.db(), selection_id)?;
             if let Some(r) = state.rounds.iter().find(|r| !r.closed) {
                 return Err(p("panel.round_open").with("round", r.no).into());
@@ -439,7 +439,7 @@ pub fn panel_records(db: Db<'_>, selection_id: i64) -> Result<(Vec<RoundRecord>,
     let state = crate::panel::views::panel_state(db, selection_id)?;
     let mut rounds = Vec::new();
     for r in &state.rounds {
-        let (rid, _, _) = crate::panel::store::round_row(db, selection_id, r.no)?;
+        let (rid, _, _) = round_row(db, selection_id, r.no)?;
         let mut st = db.conn.prepare("SELECT votes FROM panel_ballot WHERE round_id = ?1").map_err(|e| db.err(e))?;
         let raw: Vec<String> = st
             .query_map([rid], |x| x.get(0))

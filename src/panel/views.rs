@@ -88,9 +88,9 @@ pub(super) fn ranked(db: Db<'_>, selection_id: i64, no: u32) -> Result<Vec<(Stri
     let (_, format, _) = crate::panel::store::round_row(db, selection_id, no)?;
     // A consent round is about the package of the round before it.
     if format == RoundFormat::Consent && no > 1 {
-        return crate::panel::views::ranked(db, selection_id, no - 1);
+        return ranked(db, selection_id, no - 1);
     }
-    let s = scores(&format, &crate::panel::views::round_votes(db, selection_id, no)?);
+    let s = scores(&format, &round_votes(db, selection_id, no)?);
     let mut v: Vec<(String, BigRational)> = crate::panel::store::live_plans(db, selection_id)?
         .into_iter()
         .map(|(c, _, _)| (c.clone(), s.get(&c).cloned().unwrap_or_else(BigRational::zero)))
@@ -102,7 +102,7 @@ pub(super) fn ranked(db: Db<'_>, selection_id: i64, no: u32) -> Result<Vec<(Stri
 /// The ranking of the current round as it stands, for the projector.
 pub fn projector_live(db: Db<'_>, selection_id: i64, _lang: Lang) -> Result<ProjectorView, Failure> {
     let sel = crate::panel::store::panel_selection(db, selection_id)?;
-    let state = crate::panel::views::panel_state(db, selection_id)?;
+    let state = panel_state(db, selection_id)?;
     let Some(r) = state.rounds.last() else {
         return Ok(ProjectorView {
             wijk: sel.wijk,
@@ -116,9 +116,9 @@ pub fn projector_live(db: Db<'_>, selection_id: i64, _lang: Lang) -> Result<Proj
             version: 0,
         });
     };
-    let now = crate::panel::views::ranked(db, selection_id, r.no)?;
+    let now = ranked(db, selection_id, r.no)?;
     let before: Option<Vec<(String, BigRational)>> =
-        if r.no > 1 { Some(crate::panel::views::ranked(db, selection_id, r.no - 1)?) } else { None };
+        if r.no > 1 { Some(ranked(db, selection_id, r.no - 1)?) } else { None };
     let live = crate::panel::store::live_plans(db, selection_id)?;
     let top = now.first().map(|x| x.1.clone()).filter(|x| !x.is_zero());
     let mut left = sel.budget_cents;
@@ -176,8 +176,8 @@ pub fn projector_live(db: Db<'_>, selection_id: i64, _lang: Lang) -> Result<Proj
 /// present member has voted, when the round closes, or when the
 /// moderator reveals them.
 pub fn projector(db: Db<'_>, selection_id: i64, lang: Lang) -> Result<ProjectorView, Failure> {
-    let state = crate::panel::views::panel_state(db, selection_id)?;
-    let live = crate::panel::views::projector_live(db, selection_id, lang)?;
+    let state = panel_state(db, selection_id)?;
+    let live = projector_live(db, selection_id, lang)?;
     let Some(r) = state.rounds.last().filter(|r| r.frozen && !r.closed) else { return Ok(live) };
     if !r.present.is_empty() && r.voted.len() >= r.present.len() {
         return Ok(live);
@@ -208,15 +208,14 @@ pub fn projector(db: Db<'_>, selection_id: i64, lang: Lang) -> Result<ProjectorV
 /// The funded package from the last closed round: greedy by its scores.
 pub fn panel_package(db: Db<'_>, selection_id: i64, lang: Lang) -> Result<(Vec<String>, i64, Vec<String>), Failure> {
     let sel = crate::panel::store::panel_selection(db, selection_id)?;
-    let state = crate::panel::views::panel_state(db, selection_id)?;
+    let state = panel_state(db, selection_id)?;
     let last = state
         .rounds
         .iter()
         .rev()
         .find(|r| r.closed && r.format != RoundFormat::Consent)
         .ok_or_else(|| Failure::from(p("panel.no_closed_round")))?;
-    let ranked: BTreeMap<String, BigRational> =
-        crate::panel::views::ranked(db, selection_id, last.no)?.into_iter().collect();
+    let ranked: BTreeMap<String, BigRational> = ranked(db, selection_id, last.no)?.into_iter().collect();
     let costs: Vec<(String, i64)> =
         crate::panel::store::live_plans(db, selection_id)?.into_iter().map(|(c, _, cost)| (c, cost)).collect();
     let (e, out) = crate::tables::package(sel.budget_cents, &costs, &ranked, &[], &TieBreak::Lexicographic);

@@ -158,7 +158,7 @@ impl Store {
             c.record(crate::storage::audit::Event::BoxCreate { selection: selection_id, id, input })?;
             Ok::<_, Failure>(id)
         })?;
-        crate::paper::boxes::get_box(self.db(), selection_id, id)
+        get_box(self.db(), selection_id, id)
     }
 
     /// Close a box. Its counts must reconcile, or the coordinator writes why
@@ -172,7 +172,7 @@ impl Store {
     ) -> Result<BoxView, Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            let b = crate::paper::boxes::get_box(st.db(), selection_id, box_id)?;
+            let b = get_box(st.db(), selection_id, box_id)?;
             if b.closed {
                 return Err(p("box.closed").with("box", &b.name).into());
             }
@@ -196,7 +196,7 @@ impl Store {
             c.record(crate::storage::audit::Event::BoxClose { selection: selection_id, id: box_id, expected: b.expected, entered: b.entered, settled: b.settled, override_reason: reason })?;
             Ok::<_, Failure>(())
         })?;
-        crate::paper::boxes::get_box(self.db(), selection_id, box_id)
+        get_box(self.db(), selection_id, box_id)
     }
 
     /// Reopen a closed box, with the reason (for example a ballot found later).
@@ -209,7 +209,7 @@ impl Store {
     ) -> Result<BoxView, Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            let b = crate::paper::boxes::get_box(st.db(), selection_id, box_id)?;
+            let b = get_box(st.db(), selection_id, box_id)?;
             if reason.trim().is_empty() {
                 return Err(p("box.reason_required").into());
             }
@@ -221,7 +221,7 @@ impl Store {
             c.record(crate::storage::audit::Event::BoxReopen { selection: selection_id, id: box_id, reason: reason.trim() })?;
             Ok::<_, Failure>(b)
         })?;
-        crate::paper::boxes::get_box(self.db(), selection_id, box_id)
+        get_box(self.db(), selection_id, box_id)
     }
 
     /// Pause or resume entry for a selection (a break, a shift change).
@@ -269,7 +269,7 @@ impl Store {
         self.write_open_with(operator, selection_id, |st, c| {
             // Not while a demo coordinator's PIN is public (`demo_pins_block`).
             crate::roster::demo_pins_block(st.db(), selection_id)?;
-            let v = crate::paper::boxes::progress(st.db(), selection_id, "greedy", Lang::Nl)?;
+            let v = progress(st.db(), selection_id, "greedy", Lang::Nl)?;
             let mut problems = Vec::new();
             for b in v.boxes.iter().filter(|b| !b.closed) {
                 problems.push(p("count.box_open").with("box", &b.name));
@@ -303,7 +303,7 @@ impl Store {
 
 pub fn list_boxes(db: Db<'_>, selection_id: i64) -> Result<Vec<BoxView>, Failure> {
     let counted = crate::paper::store::counted_entries(db, selection_id)?;
-    crate::paper::boxes::list_boxes_with(db, selection_id, &counted)
+    list_boxes_with(db, selection_id, &counted)
 }
 
 /// `list_boxes` with the settled ballots already read.
@@ -377,7 +377,7 @@ pub fn list_boxes_with(
 }
 
 pub fn get_box(db: Db<'_>, selection_id: i64, box_id: i64) -> Result<BoxView, Failure> {
-    crate::paper::boxes::list_boxes(db, selection_id)?
+    list_boxes(db, selection_id)?
         .into_iter()
         .find(|b| b.id == box_id)
         .ok_or_else(|| StoreError::NotFound { what: "box", id: box_id.to_string() }.into())
@@ -429,13 +429,13 @@ pub fn progress(db: Db<'_>, selection_id: i64, rule_name: &str, lang: Lang) -> R
         0
     };
     let closed = sel.status == Status::Closed;
-    let results = if closed { Some(crate::paper::boxes::tally_view(db, selection_id, rule_name, lang)?) } else { None };
+    let results = if closed { Some(tally_view(db, selection_id, rule_name, lang)?) } else { None };
     Ok(ProgressView {
         edition: sel.edition,
         wijk: sel.wijk,
         closed,
         paused: paused != 0,
-        boxes: crate::paper::boxes::list_boxes_with(db, selection_id, &counted)?,
+        boxes: list_boxes_with(db, selection_id, &counted)?,
         printed: printed as u64,
         entered: entered as u64,
         settled: counted.len() as u64,

@@ -200,7 +200,7 @@ impl Store {
             if explanation.is_empty() {
                 return Err(p("review.explanation_required").into());
             }
-            let has = crate::paper::review::reviews(st.db(), selection_id)?
+            let has = reviews(st.db(), selection_id)?
                 .iter()
                 .any(|r| r.kind == "warning" && r.code == code && r.serial == serial.display());
             if !has {
@@ -311,7 +311,7 @@ impl Store {
 /// Doubtful ballots and ballots with warnings, with what was decided.
 pub fn reviews(db: Db<'_>, selection_id: i64) -> Result<Vec<ReviewItem>, Failure> {
     let counted = crate::paper::store::counted_entries(db, selection_id)?;
-    crate::paper::review::reviews_with(db, selection_id, &counted)
+    reviews_with(db, selection_id, &counted)
 }
 
 /// `reviews` with the settled ballots already read.
@@ -320,7 +320,7 @@ pub fn reviews_with(
     selection_id: i64,
     counted: &[crate::paper::CountedBallot],
 ) -> Result<Vec<ReviewItem>, Failure> {
-    let decided = crate::paper::review::review_rows(db, selection_id)?;
+    let decided = review_rows(db, selection_id)?;
     let latest = |serial: &str, kind: &str, code: &str| {
         decided.iter().rev().find(|r| r.0 == serial && r.1 == kind && (kind == "doubtful" || r.2 == code))
     };

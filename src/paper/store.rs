@@ -86,12 +86,10 @@ impl Store {
             if !settings.rules.is_allowed() {
                 return Err(p("paper.bad_rules").into());
             }
-            let before = crate::paper::store::paper_settings(st.db(), selection_id)?;
+            let before = paper_settings(st.db(), selection_id)?;
             // Once ballots are entered, changing how they are read would make
             // earlier and later entries count by different rules.
-            if before.as_ref().is_some_and(|b| b != settings)
-                && crate::paper::store::entry_count(st.db(), selection_id)? > 0
-            {
+            if before.as_ref().is_some_and(|b| b != settings) && entry_count(st.db(), selection_id)? > 0 {
                 return Err(p("paper.settings_locked").into());
             }
             let style = serde_json::to_string(&settings.style).expect("plain data serialises");
@@ -128,8 +126,7 @@ impl Store {
         // there too: it is printed only if the serials are stored).
         self.write_open_with(operator, selection_id, |st, c| {
             let (sel, plans) = sel_plans(st.db(), selection_id)?;
-            let settings = crate::paper::store::paper_settings(st.db(), selection_id)?
-                .ok_or_else(|| Failure::from(p("paper.no_style")))?;
+            let settings = paper_settings(st.db(), selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
             if plans.is_empty() {
                 return Err(p("paper.no_plans").into());
             }
@@ -344,7 +341,7 @@ impl Store {
         let serial = Serial::parse(serial)?.0;
         // The check reads inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            if !crate::paper::store::reconciliation_queue(st.db(), selection_id)?.contains(&serial) {
+            if !reconciliation_queue(st.db(), selection_id)?.contains(&serial) {
                 return Err(p("paper.nothing_to_resolve").with("serial", &serial).into());
             }
             match keep {
@@ -393,7 +390,7 @@ pub fn reconciliation_queue(db: Db<'_>, selection_id: i64) -> Result<Vec<String>
 /// kept by the coordinator.
 pub fn counted_entries(db: Db<'_>, selection_id: i64) -> Result<Vec<CountedBallot>, Failure> {
     // No style yet means nothing can have been entered.
-    let Some(settings) = crate::paper::store::paper_settings(db, selection_id)? else {
+    let Some(settings) = paper_settings(db, selection_id)? else {
         return Ok(vec![]);
     };
     // A doubtful flag from either entry sends the ballot to the committee;
@@ -442,14 +439,13 @@ pub fn counted_entries(db: Db<'_>, selection_id: i64) -> Result<Vec<CountedBallo
 
 pub fn tally(db: Db<'_>, selection_id: i64, rule: &Rule, tb: &TieBreak) -> Result<Tally, Failure> {
     let (sel, plans) = sel_plans(db, selection_id)?;
-    let settings =
-        crate::paper::store::paper_settings(db, selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
-    let counted = crate::paper::store::counted_entries(db, selection_id)?;
+    let settings = paper_settings(db, selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
+    let counted = counted_entries(db, selection_id)?;
     let printed: i64 = db
         .conn
         .query_row("SELECT count(*) FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0))
         .map_err(|e| db.err(e))?;
-    let queue = crate::paper::store::reconciliation_queue(db, selection_id)?.len();
+    let queue = reconciliation_queue(db, selection_id)?.len();
     let (election, counts) =
         count_ballots(sel.budget_cents, &plans, &settings.style, counted.iter().map(|b| (b.counts_as(), &b.marks)));
     let Counts { valid, blank, invalid, doubtful } = counts;

@@ -8,7 +8,7 @@ impl Store {
     pub fn set_table_settings(&mut self, operator: &str, selection_id: i64, s: &TableSettings) -> Result<(), Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            crate::tables::store::tables_selection(st.db(), selection_id)?;
+            tables_selection(st.db(), selection_id)?;
             let ok = s.min_participants >= 1
                 && s.min_participants <= s.max_participants
                 && s.max_participants <= 50
@@ -20,7 +20,7 @@ impl Store {
                 .conn()
                 .query_row("SELECT count(*) FROM table_verdict WHERE selection_id = ?1", [selection_id], |r| r.get(0))
                 .map_err(|e| st.sql_err(e))?;
-            if entered > 0 && crate::tables::store::table_settings(st.db(), selection_id)?.as_ref() != Some(s) {
+            if entered > 0 && table_settings(st.db(), selection_id)?.as_ref() != Some(s) {
                 return Err(p("tables.settings_locked").into());
             }
             let text = serde_json::to_string(s).expect("serialises");
@@ -35,7 +35,7 @@ impl Store {
     pub fn add_table(&mut self, operator: &str, selection_id: i64, input: &TableInput) -> Result<TableView, Failure> {
         // The checks read inside the write's transaction.
         let id = self.write_open_with(operator, selection_id, |st, c| {
-            crate::tables::store::tables_selection(st.db(), selection_id)?;
+            tables_selection(st.db(), selection_id)?;
             use crate::selection::{check_free_text, MAX_SHORT};
             let name = check_free_text(&input.name, "name", MAX_SHORT, true)?;
             let name = name.as_str();
@@ -45,19 +45,19 @@ impl Store {
                 return Err(p("tables.bad_table").into());
             }
             // Rounds follow each other: a table for round 3 needs one in round 2.
-            let last_round = crate::tables::store::tables(st.db(), selection_id)?.iter().map(|t| t.round).max().unwrap_or(0);
+            let last_round = tables(st.db(), selection_id)?.iter().map(|t| t.round).max().unwrap_or(0);
             if input.round > last_round + 1 {
                 return Err(p("tables.round_gap").with("round", input.round).with("next", last_round + 1).into());
             }
             // A round a drop-out was decided on is complete: no table joins it later
             // (the drop would no longer follow from its verdicts).
-            if let Some(after) = crate::tables::store::table_drops(st.db(), selection_id)?.iter().map(|d| d.0).max() {
+            if let Some(after) = table_drops(st.db(), selection_id)?.iter().map(|d| d.0).max() {
                 if input.round <= after {
                     return Err(p("tables.round_decided").with("round", input.round).with("after", after).into());
                 }
             }
             let all: Vec<String> = crate::selection::list_plans(st.db(), selection_id)?.into_iter().map(|x| x.code).collect();
-            let dropped = crate::tables::store::dropped_before(st.db(), selection_id, input.round)?;
+            let dropped = dropped_before(st.db(), selection_id, input.round)?;
             let mut plans: Vec<String> = if input.plans.is_empty() {
                 all.iter().filter(|c| !dropped.contains(c)).cloned().collect()
             } else {
@@ -96,7 +96,7 @@ impl Store {
             c.record(crate::storage::audit::Event::TablesAdd { selection: selection_id, id, input })?;
             Ok::<_, Failure>(id)
         })?;
-        crate::tables::store::tables(self.db(), selection_id)?
+        tables(self.db(), selection_id)?
             .into_iter()
             .find(|t| t.id == id)
             .ok_or_else(|| StoreError::NotFound { what: "table", id: id.to_string() }.into())
@@ -112,10 +112,10 @@ impl Store {
     ) -> Result<TableView, Failure> {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
-            crate::tables::store::tables_selection(st.db(), selection_id)?;
-            let settings = crate::tables::store::table_settings(st.db(), selection_id)?
-                .ok_or_else(|| Failure::from(p("tables.no_settings")))?;
-            let t = crate::tables::store::tables(st.db(), selection_id)?
+            tables_selection(st.db(), selection_id)?;
+            let settings =
+                table_settings(st.db(), selection_id)?.ok_or_else(|| Failure::from(p("tables.no_settings")))?;
+            let t = tables(st.db(), selection_id)?
                 .into_iter()
                 .find(|t| t.id == table_id)
                 .ok_or_else(|| Failure::from(p("tables.unknown_table").with("table", table_id)))?;
@@ -266,10 +266,7 @@ impl Store {
             })?;
             Ok::<_, Failure>(())
         })?;
-        Ok(crate::tables::store::tables(self.db(), selection_id)?
-            .into_iter()
-            .find(|x| x.id == table_id)
-            .expect("just written"))
+        Ok(tables(self.db(), selection_id)?.into_iter().find(|x| x.id == table_id).expect("just written"))
     }
 
     /// The moderator confirms: these plans drop out after `after_round`.
@@ -284,12 +281,12 @@ impl Store {
         self.write_open_with(operator, selection_id, |st, c| {
             // One decision per round, in order, before the next round's tables
             // are set up (they list the plans still in).
-            if let Some(last) = crate::tables::store::table_drops(st.db(), selection_id)?.iter().map(|d| d.0).max() {
+            if let Some(last) = table_drops(st.db(), selection_id)?.iter().map(|d| d.0).max() {
                 if after_round <= last {
                     return Err(p("tables.already_dropped").with("round", after_round).with("last", last).into());
                 }
             }
-            let tables = crate::tables::store::tables(st.db(), selection_id)?;
+            let tables = tables(st.db(), selection_id)?;
             if let Some(later) = tables.iter().map(|t| t.round).filter(|r| *r > after_round).min() {
                 return Err(p("tables.later_tables").with("round", after_round).with("later", later).into());
             }
@@ -303,7 +300,7 @@ impl Store {
                     .with("tables", missing.join(", "))
                     .into());
             }
-            let codes = crate::tables::store::drop_preview(st.db(), selection_id, after_round, threshold)?;
+            let codes = drop_preview(st.db(), selection_id, after_round, threshold)?;
             c.tx.execute(
                 "INSERT INTO table_drop (selection_id, after_round, threshold, codes, operator, at) VALUES (?1,?2,?3,?4,?5,?6)",
                 params![selection_id, after_round, threshold.trim(), serde_json::to_string(&codes).expect("plain data serialises"), operator, c.at.clone()],
@@ -320,8 +317,8 @@ impl Store {
         self.write_open_with(operator, selection_id, |st, c| {
             // Not while a demo coordinator's PIN is public (`demo_pins_block`).
             crate::roster::demo_pins_block(st.db(), selection_id)?;
-            crate::tables::store::tables_selection(st.db(), selection_id)?;
-            let tables = crate::tables::store::tables(st.db(), selection_id)?;
+            tables_selection(st.db(), selection_id)?;
+            let tables = tables(st.db(), selection_id)?;
             if tables.is_empty() {
                 return Err(p("tables.none_yet").into());
             }
@@ -348,7 +345,7 @@ fn tables_selection(db: Db<'_>, selection_id: i64) -> Result<crate::selection::S
 }
 
 pub fn table_settings(db: Db<'_>, selection_id: i64) -> Result<Option<TableSettings>, Failure> {
-    crate::tables::store::tables_selection(db, selection_id)?;
+    tables_selection(db, selection_id)?;
     Ok(db
         .conn
         .query_row("SELECT table_format FROM selection WHERE id = ?1", [selection_id], |r| {
@@ -360,11 +357,7 @@ pub fn table_settings(db: Db<'_>, selection_id: i64) -> Result<Option<TableSetti
 
 /// Plans that dropped out after a round before `round`.
 fn dropped_before(db: Db<'_>, selection_id: i64, round: u32) -> Result<Vec<String>, Failure> {
-    Ok(crate::tables::store::table_drops(db, selection_id)?
-        .into_iter()
-        .filter(|d| d.0 < round)
-        .flat_map(|d| d.2)
-        .collect())
+    Ok(table_drops(db, selection_id)?.into_iter().filter(|d| d.0 < round).flat_map(|d| d.2).collect())
 }
 
 pub fn tables(db: Db<'_>, selection_id: i64) -> Result<Vec<TableView>, Failure> {
@@ -400,11 +393,11 @@ pub fn tables(db: Db<'_>, selection_id: i64) -> Result<Vec<TableView>, Failure> 
 pub fn drop_preview(db: Db<'_>, selection_id: i64, after_round: u32, threshold: &str) -> Result<Vec<String>, Failure> {
     let t =
         parse_threshold(threshold).ok_or_else(|| Failure::from(p("tables.bad_threshold").with("value", threshold)))?;
-    let tables = crate::tables::store::tables(db, selection_id)?;
+    let tables = tables(db, selection_id)?;
     if !tables.iter().any(|t| t.round == after_round) {
         return Err(p("tables.no_round").with("round", after_round).into());
     }
-    let (o, scores) = crate::tables::store::overview_scored(db, selection_id, Some(after_round), Lang::Nl)?;
+    let (o, scores) = overview_scored(db, selection_id, Some(after_round), Lang::Nl)?;
     let dropped: Vec<String> =
         o.ranking.iter().zip(&scores).filter(|(r, s)| !r.dropped && **s < t).map(|(r, _)| r.code.clone()).collect();
     if !dropped.is_empty() && o.ranking.iter().filter(|r| !r.dropped).count() == dropped.len() {
@@ -414,7 +407,7 @@ pub fn drop_preview(db: Db<'_>, selection_id: i64, after_round: u32, threshold: 
 }
 
 pub fn tables_overview(db: Db<'_>, selection_id: i64, lang: Lang) -> Result<TablesOverview, Failure> {
-    Ok(crate::tables::store::overview_scored(db, selection_id, None, lang)?.0)
+    Ok(overview_scored(db, selection_id, None, lang)?.0)
 }
 
 /// The overview of the rounds up to `upto`, with each ranked plan's exact
@@ -425,16 +418,13 @@ fn overview_scored(
     upto: Option<u32>,
     lang: Lang,
 ) -> Result<(TablesOverview, Vec<BigRational>), Failure> {
-    let sel = crate::tables::store::tables_selection(db, selection_id)?;
-    let settings = crate::tables::store::table_settings(db, selection_id)?
-        .ok_or_else(|| Failure::from(p("tables.no_settings")))?;
+    let sel = tables_selection(db, selection_id)?;
+    let settings = table_settings(db, selection_id)?.ok_or_else(|| Failure::from(p("tables.no_settings")))?;
     let plans = crate::selection::list_plans(db, selection_id)?;
-    let tables: Vec<TableView> = crate::tables::store::tables(db, selection_id)?
-        .into_iter()
-        .filter(|t| upto.is_none_or(|u| t.round <= u))
-        .collect();
+    let tables: Vec<TableView> =
+        tables(db, selection_id)?.into_iter().filter(|t| upto.is_none_or(|u| t.round <= u)).collect();
     let max_round = tables.iter().map(|t| t.round).max().unwrap_or(0);
-    let drops = crate::tables::store::table_drops(db, selection_id)?;
+    let drops = table_drops(db, selection_id)?;
     let dropped: Vec<String> = drops.iter().flat_map(|d| d.2.clone()).collect();
     let rounds = (1..=max_round)
         .map(|r| RoundView {

@@ -9,7 +9,7 @@ impl Store {}
 /// Everything the result depends on, as `selection.json` holds it.
 pub fn selection_def(db: Db<'_>, selection_id: i64, rule: &str, lang: Lang) -> Result<SelectionDef, Failure> {
     let ci = crate::output::cvr::count_inputs(db, selection_id)?;
-    crate::output::bundle::export::selection_def_with(db, selection_id, rule, lang, &ci)
+    selection_def_with(db, selection_id, rule, lang, &ci)
 }
 
 fn selection_def_with(
@@ -27,7 +27,7 @@ fn selection_def_with(
         paper: Some(ci.settings.clone()),
         printed: printed as u64,
         boxes: crate::paper::boxes::list_boxes_with(db, selection_id, &ci.counted)?,
-        ..crate::output::bundle::export::plain_def(db, selection_id, rule, lang)?
+        ..plain_def(db, selection_id, rule, lang)?
     })
 }
 
@@ -103,15 +103,15 @@ pub fn bundle_parts(db: Db<'_>, selection_id: i64, key_id: &str, lang: Lang) -> 
         return Err(p("bundle.not_closed").into());
     }
     // A result is only handed out from records the chain vouches for.
-    crate::output::bundle::export::require_intact(db)?;
+    require_intact(db)?;
     if sel.method == Method::Tables {
-        return crate::output::bundle::export::tables_bundle_parts(db, selection_id, key_id, lang);
+        return tables_bundle_parts(db, selection_id, key_id, lang);
     }
     if sel.method == Method::Panel {
-        return crate::output::bundle::export::panel_bundle_parts(db, selection_id, key_id, lang);
+        return panel_bundle_parts(db, selection_id, key_id, lang);
     }
     let ci = crate::output::cvr::count_inputs(db, selection_id)?;
-    let def = crate::output::bundle::export::selection_def_with(db, selection_id, "greedy", lang, &ci)?;
+    let def = selection_def_with(db, selection_id, "greedy", lang, &ci)?;
     let cvr = crate::output::cvr::cvr_csv(&ci, crate::output::cvr::Records::Public)?;
     let reviews = crate::paper::review::anonymous(crate::paper::review::reviews_with(db, selection_id, &ci.counted)?);
     let rows = report::parse_cvr(&cvr).map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;
@@ -137,10 +137,7 @@ pub fn bundle_parts(db: Db<'_>, selection_id: i64, key_id: &str, lang: Lang) -> 
     files.insert("records/ballots.csv".to_string(), cvr.into_bytes());
     files.insert("records/reviews.json".to_string(), serde_json::to_vec_pretty(&reviews).expect("serialises"));
     files.insert("results.json".to_string(), serde_json::to_vec_pretty(&data).expect("serialises"));
-    files.insert(
-        "audit.jsonl".to_string(),
-        crate::output::bundle::export::export_audit(db, Some(selection_id))?.into_bytes(),
-    );
+    files.insert("audit.jsonl".to_string(), export_audit(db, Some(selection_id))?.into_bytes());
     files.insert("selection.pb".to_string(), crate::output::cvr::pabulib_text(&ci)?.into_bytes());
     let footer = Footer { content_hash: content_hash(&files), key_id: key_id.to_string() };
     files.insert(REPORT.to_string(), report::render(&data, &footer));
@@ -148,7 +145,7 @@ pub fn bundle_parts(db: Db<'_>, selection_id: i64, key_id: &str, lang: Lang) -> 
 }
 
 fn panel_bundle_parts(db: Db<'_>, selection_id: i64, key_id: &str, lang: Lang) -> Result<Parts, Failure> {
-    let def = crate::output::bundle::export::plain_def(db, selection_id, "panel", lang)?;
+    let def = plain_def(db, selection_id, "panel", lang)?;
     let (rounds, amendments) = crate::panel::store::panel_records(db, selection_id)?;
     let data = report::compute_panel(&def, &rounds, &amendments)
         .map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;
@@ -157,10 +154,7 @@ fn panel_bundle_parts(db: Db<'_>, selection_id: i64, key_id: &str, lang: Lang) -
     files.insert("records/rounds.json".to_string(), serde_json::to_vec_pretty(&rounds).expect("serialises"));
     files.insert("records/amendments.json".to_string(), serde_json::to_vec_pretty(&amendments).expect("serialises"));
     files.insert("results.json".to_string(), serde_json::to_vec_pretty(&data).expect("serialises"));
-    files.insert(
-        "audit.jsonl".to_string(),
-        crate::output::bundle::export::export_audit(db, Some(selection_id))?.into_bytes(),
-    );
+    files.insert("audit.jsonl".to_string(), export_audit(db, Some(selection_id))?.into_bytes());
     let footer = Footer { content_hash: content_hash(&files), key_id: key_id.to_string() };
     files.insert(REPORT.to_string(), report::render(&data, &footer));
     Ok(Parts { files, report: data, footer })
@@ -194,7 +188,7 @@ fn plain_def(db: Db<'_>, selection_id: i64, rule: &str, lang: Lang) -> Result<Se
         tie_break: "lexicographic".into(),
         lang: lang.code().to_string(),
         tables: None,
-        count: crate::output::bundle::export::count_record(db, selection_id)?,
+        count: count_record(db, selection_id)?,
     })
 }
 
@@ -260,7 +254,7 @@ pub fn count_record(db: Db<'_>, selection_id: i64) -> Result<report::CountRecord
 }
 
 fn tables_bundle_parts(db: Db<'_>, selection_id: i64, key_id: &str, lang: Lang) -> Result<Parts, Failure> {
-    let mut def = crate::output::bundle::export::plain_def(db, selection_id, "tables", lang)?;
+    let mut def = plain_def(db, selection_id, "tables", lang)?;
     def.tables = crate::tables::store::table_settings(db, selection_id)?;
     let tables = crate::tables::store::tables(db, selection_id)?;
     let drops = crate::tables::store::table_drops(db, selection_id)?;
@@ -271,10 +265,7 @@ fn tables_bundle_parts(db: Db<'_>, selection_id: i64, key_id: &str, lang: Lang) 
     files.insert("records/tables.json".to_string(), serde_json::to_vec_pretty(&tables).expect("serialises"));
     files.insert("records/drops.json".to_string(), serde_json::to_vec_pretty(&drops).expect("serialises"));
     files.insert("results.json".to_string(), serde_json::to_vec_pretty(&data).expect("serialises"));
-    files.insert(
-        "audit.jsonl".to_string(),
-        crate::output::bundle::export::export_audit(db, Some(selection_id))?.into_bytes(),
-    );
+    files.insert("audit.jsonl".to_string(), export_audit(db, Some(selection_id))?.into_bytes());
     let footer = Footer { content_hash: content_hash(&files), key_id: key_id.to_string() };
     files.insert(REPORT.to_string(), report::render(&data, &footer));
     Ok(Parts { files, report: data, footer })
@@ -288,7 +279,7 @@ pub fn export_bundle(
     created_at: String,
     lang: Lang,
 ) -> Result<Vec<u8>, Failure> {
-    let parts = crate::output::bundle::export::bundle_parts(db, selection_id, &signer.key_id(), lang)?;
+    let parts = bundle_parts(db, selection_id, &signer.key_id(), lang)?;
     let sel = crate::selection::read(db, selection_id)?;
     let manifest = Manifest {
         format: BUNDLE_FORMAT.into(),
@@ -332,7 +323,7 @@ pub fn export_bundle(
 /// checking ballots against the box, never for publication: it links
 /// printed serials to votes.
 pub fn export_internal(db: Db<'_>, selection_id: i64, lang: Lang) -> Result<Vec<u8>, Failure> {
-    let chain = crate::output::bundle::export::require_intact(db)?;
+    let chain = require_intact(db)?;
     let ci = crate::output::cvr::count_inputs(db, selection_id)?;
     let reviews = crate::paper::review::reviews_with(db, selection_id, &ci.counted)?;
     let mut params = std::collections::BTreeMap::new();
@@ -344,9 +335,9 @@ pub fn export_internal(db: Db<'_>, selection_id: i64, lang: Lang) -> Result<Vec<
             "stemmen-met-nummers.csv",
             crate::output::cvr::cvr_csv(&ci, crate::output::cvr::Records::WithSerials)?.into_bytes(),
         ),
-        ("invoer.csv", crate::output::bundle::export::export_entries(db, selection_id)?.into_bytes()),
+        ("invoer.csv", export_entries(db, selection_id)?.into_bytes()),
         ("beslissingen.json", serde_json::to_vec_pretty(&reviews).expect("serialises")),
-        ("audit.jsonl", crate::output::bundle::export::export_audit(db, None)?.into_bytes()),
+        ("audit.jsonl", export_audit(db, None)?.into_bytes()),
     ];
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
