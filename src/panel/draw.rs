@@ -4,10 +4,15 @@
 //! lottery of numbered panels. Nothing here touches the database yet.
 
 use serde::Serialize;
+#[cfg(feature = "draw-solver")]
 use sha2::{Digest, Sha256};
-use wijkstem_draw::{leximin, round_to_lottery, Finding, Instance, Lottery, Pool, Quotas};
+#[cfg(feature = "draw-solver")]
+use wijkstem_draw::{leximin, round_to_lottery, Pool, Quotas};
+use wijkstem_draw::{Finding, Instance, Lottery};
 
-use crate::problem::{Failure, Problem, ToProblem};
+#[cfg(feature = "draw-solver")]
+use crate::problem::Failure;
+use crate::problem::{Problem, ToProblem};
 
 impl ToProblem for Finding {
     fn to_problem(&self) -> Problem {
@@ -39,6 +44,7 @@ pub struct DrawOutcome {
     pub instance: Instance,
 }
 
+#[cfg(feature = "draw-solver")]
 fn sha(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
@@ -46,6 +52,7 @@ fn sha(text: &str) -> String {
 /// Read the quotas and the respondents, compute the leximin probabilities
 /// and, with `lottery = Some(m)`, round them to `m` numbered panels. When no
 /// panel meets the quotas, the problems say which quotas to relax.
+#[cfg(feature = "draw-solver")]
 pub fn compute(quotas_csv: &str, pool_csv: &str, size: u32, lottery: Option<usize>) -> Result<DrawOutcome, Failure> {
     // 100, 1,000 or 10,000 panels: two, three or four ten-sided dice, and
     // every throw names a panel.

@@ -28,7 +28,12 @@
 //! and the number drawn in public picks one of them.
 //!
 //! No I/O, no clock, no randomness: the same inputs give the same table.
+//!
+//! The `solver` feature (on by default) builds HiGHS and everything that
+//! computes; without it only the reading and the exact checks remain, for
+//! builds that never draw (the fuzz targets).
 
+#[cfg(feature = "solver")]
 pub mod leximin;
 pub mod lottery;
 pub mod panels;
@@ -36,9 +41,14 @@ pub mod pool;
 
 use serde::Serialize;
 
+#[cfg(feature = "solver")]
 pub use leximin::{leximin, Distribution};
-pub use lottery::{round_to_lottery, Lottery};
-pub use panels::{feasibility, Infeasible, Instance, Relaxation};
+#[cfg(feature = "solver")]
+pub use lottery::round_to_lottery;
+pub use lottery::Lottery;
+#[cfg(feature = "solver")]
+pub use panels::feasibility;
+pub use panels::{Infeasible, Instance, Relaxation};
 pub use pool::{Feature, Pool, Quota, Quotas, Types};
 
 /// Something wrong with the input, as data: a code and its values. The core

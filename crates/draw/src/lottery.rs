@@ -14,9 +14,11 @@
 //! The bound this module promises, and its tests check: every respondent's
 //! lottery probability (tickets / m) is within `(k+2)/m` of the leximin one.
 
+#[cfg(feature = "solver")]
 use highs::{HighsModelStatus, RowProblem, Sense};
 use serde::Serialize;
 
+#[cfg(feature = "solver")]
 use crate::leximin::Distribution;
 use crate::panels::Instance;
 
@@ -65,6 +67,7 @@ impl Lottery {
 }
 
 /// Round `d` to a uniform lottery over `m` panels.
+#[cfg(feature = "solver")]
 pub fn round_to_lottery(inst: &Instance, d: &Distribution, m: usize) -> Lottery {
     let n = inst.type_count();
     let mf = m as f64;
@@ -121,6 +124,7 @@ pub fn round_to_lottery(inst: &Instance, d: &Distribution, m: usize) -> Lottery 
 /// type go round its respondents, in an order fixed by the pool's content
 /// (a hash of the pool and each code), not by the file's order, so that
 /// being listed first gives no extra ticket.
+#[cfg(feature = "solver")]
 fn assign(inst: &Instance, d: &Distribution, n_c: &[usize], m: usize) -> Lottery {
     let mf = m as f64;
     let order = inst.rotation_order();
@@ -143,6 +147,7 @@ fn assign(inst: &Instance, d: &Distribution, n_c: &[usize], m: usize) -> Lottery
 }
 
 /// Floors, then one more for the largest remainders until the sum is `m`.
+#[cfg(feature = "solver")]
 fn largest_remainders(weights: &[f64], m: usize) -> Vec<usize> {
     let mut n: Vec<usize> = weights.iter().map(|w| (w * m as f64).floor() as usize).collect();
     let mut order: Vec<usize> = (0..weights.len()).collect();

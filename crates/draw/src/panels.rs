@@ -2,6 +2,7 @@
 //! for given weights (HiGHS), the exact check of a panel, and what to relax
 //! when no panel meets the quotas.
 
+#[cfg(feature = "solver")]
 use highs::{HighsModelStatus, RowProblem, Sense};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -85,37 +86,6 @@ impl Instance {
         })
     }
 
-    /// The panel (as counts per type) that maximises `Σ weight[t]·count[t]`,
-    /// or `None` when no panel meets the quotas.
-    pub fn best_panel(&self, weight: &[f64]) -> Option<Counts> {
-        let mut pb = RowProblem::default();
-        let cols: Vec<_> = (0..self.type_count())
-            .map(|t| pb.add_integer_column(weight[t], 0.0..=f64::from(self.type_size(t))))
-            .collect();
-        pb.add_row(f64::from(self.size)..=f64::from(self.size), cols.iter().map(|&c| (c, 1.0)));
-        for (f, feature) in self.quotas.features.iter().enumerate() {
-            for (v, q) in feature.values.iter().enumerate() {
-                let row: Vec<_> =
-                    (0..self.type_count()).filter(|&t| self.types.traits[t][f] == v).map(|t| (cols[t], 1.0)).collect();
-                pb.add_row(f64::from(q.min)..=f64::from(q.max), row);
-            }
-        }
-        let mut model = pb.optimise(Sense::Maximise);
-        model.make_quiet();
-        // The pricing step of the column generation needs the true optimum.
-        model.set_option("mip_rel_gap", 0.0);
-        model.set_option("mip_abs_gap", 1e-10);
-        model.set_option("presolve", "off");
-        model.set_option("threads", 1);
-        let solved = model.solve();
-        if solved.status() != HighsModelStatus::Optimal {
-            return None;
-        }
-        let counts: Counts = solved.get_solution().columns().iter().map(|&x| x.round().max(0.0) as u32).collect();
-        // The solver's answer is taken only once the integers check out.
-        self.counts_meet_quotas(&counts).then_some(counts)
-    }
-
     /// Per type: its respondents in the order seats go round them — by
     /// SHA-256 of the pool's codes and features (sorted) together with each
     /// code, so the order follows from the pool's content, not from who is
@@ -160,6 +130,41 @@ impl Instance {
     }
 }
 
+/// The solver's side of an instance (HiGHS; the `solver` feature).
+#[cfg(feature = "solver")]
+impl Instance {
+    /// The panel (as counts per type) that maximises `Σ weight[t]·count[t]`,
+    /// or `None` when no panel meets the quotas.
+    pub fn best_panel(&self, weight: &[f64]) -> Option<Counts> {
+        let mut pb = RowProblem::default();
+        let cols: Vec<_> = (0..self.type_count())
+            .map(|t| pb.add_integer_column(weight[t], 0.0..=f64::from(self.type_size(t))))
+            .collect();
+        pb.add_row(f64::from(self.size)..=f64::from(self.size), cols.iter().map(|&c| (c, 1.0)));
+        for (f, feature) in self.quotas.features.iter().enumerate() {
+            for (v, q) in feature.values.iter().enumerate() {
+                let row: Vec<_> =
+                    (0..self.type_count()).filter(|&t| self.types.traits[t][f] == v).map(|t| (cols[t], 1.0)).collect();
+                pb.add_row(f64::from(q.min)..=f64::from(q.max), row);
+            }
+        }
+        let mut model = pb.optimise(Sense::Maximise);
+        model.make_quiet();
+        // The pricing step of the column generation needs the true optimum.
+        model.set_option("mip_rel_gap", 0.0);
+        model.set_option("mip_abs_gap", 1e-10);
+        model.set_option("presolve", "off");
+        model.set_option("threads", 1);
+        let solved = model.solve();
+        if solved.status() != HighsModelStatus::Optimal {
+            return None;
+        }
+        let counts: Counts = solved.get_solution().columns().iter().map(|&x| x.round().max(0.0) as u32).collect();
+        // The solver's answer is taken only once the integers check out.
+        self.counts_meet_quotas(&counts).then_some(counts)
+    }
+}
+
 /// One quota to relax so that a panel exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Relaxation {
@@ -179,6 +184,7 @@ pub struct Infeasible {
 }
 
 /// `Ok` when some panel meets the quotas; otherwise the smallest relaxation.
+#[cfg(feature = "solver")]
 pub fn feasibility(inst: &Instance) -> Result<(), Infeasible> {
     if inst.best_panel(&vec![0.0; inst.type_count()]).is_some() {
         return Ok(());
