@@ -64,7 +64,7 @@ fn main() {
             }
             }
             for serial in entered {
-                c.record(wijkstem::storage::audit::Event::BallotEnter {
+                c.record(wijkstem::paper::PaperEvent::BallotEnter {
                     selection: 1,
                     serial: &serial,
                     entry_no: 1,

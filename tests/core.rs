@@ -537,3 +537,51 @@ fn no_source_file_is_over_700_lines() {
         .collect();
     assert!(long.is_empty(), "split these: {long:#?}");
 }
+
+/// The core's top-level modules (`storage`, `selection`, `paper`, …) import
+/// each other without a cycle: every arrow runs down, so each module can be
+/// read with only the ones below it in mind (ARCHITECTURE.md, "floors").
+/// An arrow is a `crate::name` path outside the module's `#[cfg(test)]` part.
+#[test]
+fn no_import_runs_back_up_between_the_cores_modules() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let path_re = regex::Regex::new(r"crate::([a-z_]+)").unwrap();
+    let mut modules: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let top = |p: &std::path::Path| -> String {
+        let first = p.strip_prefix(&src).unwrap().components().next().unwrap();
+        first.as_os_str().to_string_lossy().trim_end_matches(".rs").to_string()
+    };
+    let files = rust_files("src");
+    for f in &files {
+        modules.entry(top(f)).or_default();
+    }
+    for f in &files {
+        let m = top(f);
+        if ["lib", "main", "cli"].contains(&m.as_str()) {
+            continue; // the crate's root and the binary sit above everything
+        }
+        let text = std::fs::read_to_string(f).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        for c in path_re.captures_iter(code) {
+            let to = c[1].to_string();
+            if to != m && modules.contains_key(&to) {
+                modules.get_mut(&m).unwrap().insert(to);
+            }
+        }
+    }
+    assert!(modules["paper"].contains("selection"), "the scan sees imports: {modules:#?}");
+    // A module is on a cycle when it reaches itself.
+    let reaches = |from: &str| -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<String> = modules[from].iter().cloned().collect();
+        while let Some(m) = stack.pop() {
+            if seen.insert(m.clone()) {
+                stack.extend(modules[&m].iter().cloned());
+            }
+        }
+        seen
+    };
+    let on_cycle: Vec<String> = modules.keys().filter(|m| reaches(m).contains(*m)).cloned().collect();
+    assert!(on_cycle.is_empty(), "these modules import each other round in a circle: {on_cycle:?}\n{modules:#?}");
+}

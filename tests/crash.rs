@@ -57,7 +57,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_entry() {
                     )
                     .unwrap();
                 }
-                c.record(wijkstem::storage::audit::Event::BallotsPrint {
+                c.record(wijkstem::paper::PaperEvent::BallotsPrint {
                     selection: 1,
                     batch: 1,
                     count: serials.len() as u32,

@@ -618,7 +618,7 @@ fn edit_and_claim(db: &Path, sql: &str, claim: (&str, &str)) {
         .write("Anna", |w| -> Result<(), wijkstem::storage::store::StoreError> {
             w.tx.execute("INSERT INTO temp.seal_pending (tbl, row) VALUES (?1, ?2)", rusqlite::params![claim.0, rowid])
                 .unwrap();
-            w.record(wijkstem::storage::audit::Event::OperatorSignOut { name: "Anna" })
+            w.record(wijkstem::roster::RosterEvent::OperatorSignOut { name: "Anna" })
         })
         .unwrap();
 }

@@ -19,6 +19,8 @@ use crate::selection::Method;
 use crate::storage::store::{Store, StoreError};
 
 pub mod draw;
+pub mod event;
+pub use event::PanelEvent;
 pub mod store;
 pub mod views;
 

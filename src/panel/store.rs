@@ -34,7 +34,7 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let id = c.tx.last_insert_rowid();
-            c.record(crate::storage::audit::Event::PanelMember {
+            c.record(crate::panel::PanelEvent::PanelMember {
                 selection: selection_id,
                 code: &code,
                 name: name.trim(),
@@ -53,7 +53,7 @@ impl Store {
             }
             c.tx.execute("UPDATE selection SET panel_quorum = ?1 WHERE id = ?2", params![quorum, selection_id])
                 .map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::PanelQuorum { selection: selection_id, quorum })?;
+            c.record(crate::panel::PanelEvent::PanelQuorum { selection: selection_id, quorum })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())
@@ -110,7 +110,7 @@ impl Store {
                 )
                 .map_err(|e| c.err(e))?;
             }
-            c.record(crate::storage::audit::Event::PanelRoundOpen { selection: selection_id, round: no, format, present })?;
+            c.record(crate::panel::PanelEvent::PanelRoundOpen { selection: selection_id, round: no, format, present })?;
             Ok::<_, Failure>(no)
         })
     }
@@ -192,7 +192,7 @@ impl Store {
             // The audit event records that the member voted, not how: the vote
             // itself goes in the round's box, apart from who cast it.
             put_vote(c, rid, mid, &text)?;
-            c.record(crate::storage::audit::Event::PanelVote { selection: selection_id, round, member: &member })?;
+            c.record(crate::panel::PanelEvent::PanelVote { selection: selection_id, round, member: &member })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())
@@ -234,7 +234,7 @@ impl Store {
                 }
                 e => Failure::from(e),
             })?;
-            c.record(crate::storage::audit::Event::PanelConsent { selection: selection_id, round, member: &member })?;
+            c.record(crate::panel::PanelEvent::PanelConsent { selection: selection_id, round, member: &member })?;
             Ok::<_, Failure>(())
         })
     }
@@ -274,7 +274,7 @@ impl Store {
             crate::storage::audit::claim_round_ballots(&c.tx, rid).map_err(|e| c.err(e))?;
             c.tx.execute("UPDATE panel_round SET status = 'closed', frozen = 0, quorum_note = ?1 WHERE selection_id = ?2 AND no = ?3", params![reason, selection_id, round])
                 .map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::PanelRoundClose { selection: selection_id, round, present: r.present.len(), voted: r.voted.len(), quorum_note: reason })?;
+            c.record(crate::panel::PanelEvent::PanelRoundClose { selection: selection_id, round, present: r.present.len(), voted: r.voted.len(), quorum_note: reason })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())
@@ -299,7 +299,7 @@ impl Store {
                 params![frozen as i64, snapshot, selection_id, r.no],
             )
             .map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::PanelFrozen { selection: selection_id, round: r.no, frozen })?;
+            c.record(crate::panel::PanelEvent::PanelFrozen { selection: selection_id, round: r.no, frozen })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())
@@ -361,7 +361,7 @@ impl Store {
                 params![selection_id, after_round, code, withdraw as i64, merge_from, detail.to_string(), reason.trim(), operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::PanelAmend { selection: selection_id, code: &code, detail: &detail, reason: reason.trim() })?;
+            c.record(crate::panel::PanelEvent::PanelAmend { selection: selection_id, code: &code, detail: &detail, reason: reason.trim() })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())
@@ -381,7 +381,7 @@ impl Store {
             crate::panel::views::panel_package(st.db(), selection_id, Lang::Nl)?;
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])
                 .map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::PanelClose { selection: selection_id })?;
+            c.record(crate::panel::PanelEvent::PanelClose { selection: selection_id })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())

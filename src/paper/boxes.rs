@@ -155,7 +155,7 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let id = c.tx.last_insert_rowid();
-            c.record(crate::storage::audit::Event::BoxCreate { selection: selection_id, id, input })?;
+            c.record(crate::paper::PaperEvent::BoxCreate { selection: selection_id, id, input })?;
             Ok::<_, Failure>(id)
         })?;
         get_box(self.db(), selection_id, id)
@@ -193,7 +193,7 @@ impl Store {
                 params![operator, c.at.clone(), reason, box_id],
             )
             .map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::BoxClose { selection: selection_id, id: box_id, expected: b.expected, entered: b.entered, settled: b.settled, override_reason: reason })?;
+            c.record(crate::paper::PaperEvent::BoxClose { selection: selection_id, id: box_id, expected: b.expected, entered: b.entered, settled: b.settled, override_reason: reason })?;
             Ok::<_, Failure>(())
         })?;
         get_box(self.db(), selection_id, box_id)
@@ -218,7 +218,7 @@ impl Store {
             }
             c.tx.execute("UPDATE ballot_box SET status = 'open', closed_by = NULL, closed_at = NULL, override_reason = NULL WHERE id = ?1", [box_id])
                 .map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::BoxReopen { selection: selection_id, id: box_id, reason: reason.trim() })?;
+            c.record(crate::paper::PaperEvent::BoxReopen { selection: selection_id, id: box_id, reason: reason.trim() })?;
             Ok::<_, Failure>(b)
         })?;
         get_box(self.db(), selection_id, box_id)
@@ -229,7 +229,7 @@ impl Store {
         self.write_open(operator, selection_id, |c| {
             c.tx.execute("UPDATE selection SET entry_paused = ?1 WHERE id = ?2", params![paused as i64, selection_id])
                 .map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::EntryPaused { selection: selection_id, paused })
+            c.record(crate::paper::PaperEvent::EntryPaused { selection: selection_id, paused })
         })?;
         Ok(())
     }
@@ -244,7 +244,7 @@ impl Store {
                 params![selection_id, operator, draft, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::EntryDraft { selection: selection_id, operator })
+            c.record(crate::paper::PaperEvent::EntryDraft { selection: selection_id, operator })
         })?;
         Ok(())
     }
@@ -291,7 +291,7 @@ impl Store {
             }
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])
                 .map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::CountClose {
+            c.record(crate::paper::PaperEvent::CountClose {
                 selection: selection_id,
                 settled: v.settled,
                 entered: v.entered,

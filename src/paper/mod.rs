@@ -4,6 +4,7 @@
 pub mod ballot;
 pub mod boxes;
 pub mod entry;
+pub mod event;
 pub mod review;
 
 use std::collections::{BTreeMap, HashSet};
@@ -21,6 +22,7 @@ use crate::selection::{Method, Plan, Selection};
 use crate::storage::store::{Store, StoreError};
 
 pub mod store;
+pub use event::PaperEvent;
 
 /// A volunteer's entry as stored: the receipt the screen shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

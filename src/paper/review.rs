@@ -178,7 +178,7 @@ impl Store {
                 params![selection_id, serial.0, decision, explanation, operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::BallotDecide { selection: selection_id, serial: &serial.0, decision, explanation })?;
+            c.record(crate::paper::PaperEvent::BallotDecide { selection: selection_id, serial: &serial.0, decision, explanation })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())
@@ -211,7 +211,7 @@ impl Store {
                 params![selection_id, serial.0, code, explanation, operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::WarningExplain { selection: selection_id, serial: &serial.0, code, explanation })?;
+            c.record(crate::paper::PaperEvent::WarningExplain { selection: selection_id, serial: &serial.0, code, explanation })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())
@@ -237,7 +237,7 @@ impl Store {
                         params![selection_id, serial.0, serde_json::to_string(&codes).expect("plain data serialises"), operator, c.at.clone()],
                     )
                     .map_err(|e| c.err(e))?;
-                    c.record(crate::storage::audit::Event::BallotRecheck { selection: selection_id, serial: &serial.0, codes: &codes })?;
+                    c.record(crate::paper::PaperEvent::BallotRecheck { selection: selection_id, serial: &serial.0, codes: &codes })?;
                     Ok(())
                 })
             }
@@ -295,7 +295,7 @@ impl Store {
             .map_err(|e| c.err(e))?;
             c.tx.execute("UPDATE recheck SET done_by = ?1, done_at = ?2 WHERE selection_id = ?3 AND serial = ?4 AND done_at IS NULL", params![operator, now, selection_id, serial.0])
                 .map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::BallotRecheckEnter { selection: selection_id, serial: &serial.0, codes: &rc.codes, verdict: verdict_s })?;
+            c.record(crate::paper::PaperEvent::BallotRecheckEnter { selection: selection_id, serial: &serial.0, codes: &rc.codes, verdict: verdict_s })?;
             Ok(crate::paper::EntryReceipt {
                 serial: serial.display(),
                 entry_no: 1,

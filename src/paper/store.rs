@@ -99,7 +99,7 @@ impl Store {
                 params![style, settings.double_entry as i64, rules, selection_id],
             )
             .map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::PaperSettings {
+            c.record(crate::paper::PaperEvent::PaperSettings {
                 selection: selection_id,
                 before: before.as_ref(),
                 after: settings,
@@ -171,7 +171,7 @@ impl Store {
                     ins.execute(params![selection_id, s.0, hash, batch]).map_err(|e| c.err(e))?;
                 }
             }
-            c.record(crate::storage::audit::Event::BallotsPrint {
+            c.record(crate::paper::PaperEvent::BallotsPrint {
                 selection: selection_id,
                 batch,
                 count,
@@ -269,7 +269,7 @@ impl Store {
             // The log records that an entry happened and its outcome, not the marks:
             // the marks live in one place, the entry table.
             c.tx.execute("DELETE FROM entry_draft WHERE selection_id = ?1 AND operator = ?2", params![selection_id, operator]).map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::BallotEnter { selection: selection_id, serial: &serial, entry_no, verdict: verdict_s, doubtful: doubtful.is_some(), double_entry: double.as_deref(), box_id })?;
+            c.record(crate::paper::PaperEvent::BallotEnter { selection: selection_id, serial: &serial, entry_no, verdict: verdict_s, doubtful: doubtful.is_some(), double_entry: double.as_deref(), box_id })?;
             Ok(EntryReceipt { serial: r.serial.display(), entry_no, verdict, findings, double_entry: double, doubtful })
         })
     }
@@ -324,7 +324,7 @@ impl Store {
                 return Err(p("paper.undo_too_late").with("serial", &shown).into());
             }
             c.tx.execute("UPDATE ballot_entry SET status = 'discarded' WHERE id = ?1", [id]).map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::BallotUndo { selection: selection_id, serial: &serial, entry_no })?;
+            c.record(crate::paper::PaperEvent::BallotUndo { selection: selection_id, serial: &serial, entry_no })?;
             Ok(shown)
         })
     }
@@ -355,7 +355,7 @@ impl Store {
                     c.tx.execute("UPDATE ballot_entry SET status = 'discarded' WHERE selection_id = ?1 AND serial = ?2 AND status = 'active'", params![selection_id, serial]).map_err(|e| c.err(e))?;
                 }
             }
-            c.record(crate::storage::audit::Event::BallotResolve { selection: selection_id, serial: &serial, keep })?;
+            c.record(crate::paper::PaperEvent::BallotResolve { selection: selection_id, serial: &serial, keep })?;
             Ok::<_, Failure>(())
         })
     }

@@ -218,7 +218,11 @@ impl Store {
                 return Err(CsvError::Rows(clashes));
             }
             let n = plans.len();
-            c.record(crate::storage::audit::Event::PlansImport { selection: selection_id, file: file_name, rows: n })?;
+            c.record(crate::selection::SelectionEvent::PlansImport {
+                selection: selection_id,
+                file: file_name,
+                rows: n,
+            })?;
             crate::selection::ensure_editable(c, &crate::selection::get_selection_tx(c, selection_id)?)?;
             for p in &plans {
                 insert_plan(c, selection_id, p)?;

@@ -1,6 +1,8 @@
 //! Selections (one per wijk and edition) and their plans.
 
 pub mod csv_import;
+pub mod event;
+pub use event::SelectionEvent;
 
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -364,7 +366,7 @@ pub(crate) fn insert_plan(c: &mut Change<'_>, selection_id: i64, p: &PlanInput) 
     )
     .map_err(|e| c.err(e))?;
     let plan = get_plan_tx(c, c.tx.last_insert_rowid())?;
-    c.record(crate::storage::audit::Event::PlanAdd { plan: &plan })?;
+    c.record(crate::selection::SelectionEvent::PlanAdd { plan: &plan })?;
     Ok(plan)
 }
 
@@ -378,7 +380,7 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let s = get_selection_tx(c, c.tx.last_insert_rowid())?;
-            c.record(crate::storage::audit::Event::SelectionCreate { selection: &s })?;
+            c.record(crate::selection::SelectionEvent::SelectionCreate { selection: &s })?;
             Ok(s)
         })
     }
@@ -399,7 +401,7 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let after = get_selection_tx(c, id)?;
-            c.record(crate::storage::audit::Event::SelectionUpdate { before: &before, after: &after })?;
+            c.record(crate::selection::SelectionEvent::SelectionUpdate { before: &before, after: &after })?;
             Ok(after)
         })
     }
@@ -426,7 +428,7 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let after = get_plan_tx(c, plan_id)?;
-            c.record(crate::storage::audit::Event::PlanUpdate { before: &before, after: &after })?;
+            c.record(crate::selection::SelectionEvent::PlanUpdate { before: &before, after: &after })?;
             Ok(after)
         })
     }
@@ -436,7 +438,7 @@ impl Store {
             let before = get_plan_tx(c, plan_id)?;
             ensure_editable(c, &get_selection_tx(c, before.selection_id)?)?;
             c.tx.execute("DELETE FROM plan WHERE id = ?1", [plan_id]).map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::PlanRemove { before: &before })?;
+            c.record(crate::selection::SelectionEvent::PlanRemove { before: &before })?;
             Ok(())
         })
     }

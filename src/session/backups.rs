@@ -91,7 +91,7 @@ impl Session {
         self.store = Store::open(&db)?;
         let kept = restored?;
         self.store.write(&who, |c| {
-            c.record(crate::storage::audit::Event::BackupRestore {
+            c.record(crate::storage::audit::AppEvent::BackupRestore {
                 from: backup,
                 previous_kept_as: &kept.display().to_string(),
             })

@@ -101,7 +101,7 @@ impl Session {
         let who = self.store.authenticate(name, pin)?;
         self.demo_pin = is_demo_pin(&who.name, pin);
         self.store.write(&who.name, |c| {
-            c.record(crate::storage::audit::Event::OperatorSignIn { name: &who.name, role: who.role.as_str() })
+            c.record(crate::roster::RosterEvent::OperatorSignIn { name: &who.name, role: who.role.as_str() })
         })?;
         self.operator = Some(who.clone());
         Ok(who)
@@ -120,7 +120,7 @@ impl Session {
     pub fn sign_out(&mut self) -> Res<()> {
         if let Some(who) = self.operator.take() {
             self.store
-                .write(&who.name, |c| c.record(crate::storage::audit::Event::OperatorSignOut { name: &who.name }))?;
+                .write(&who.name, |c| c.record(crate::roster::RosterEvent::OperatorSignOut { name: &who.name }))?;
         }
         Ok(())
     }

@@ -124,7 +124,7 @@ impl Store {
         self.write(operator, |c| {
             c.tx.execute("INSERT INTO app_state (key, value) VALUES ('backup', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [&json])
                 .map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::BackupSettings { settings })
+            c.record(crate::storage::audit::AppEvent::BackupSettings { settings })
         })?;
         // Also beside the database, so a restore can find the backups when
         // the database itself no longer opens.

@@ -43,7 +43,7 @@ const MIGRATIONS: &[&str] = &[
     // claimed in the chain together when the round closes (`audit::BULK`).
     include_str!("migrations/0008_panel_vote_apart.sql"),
     // 9: the roster: who may sign in, with which role, and a salted scrypt
-    // hash of their PIN (`roster.rs`). Nobody is deleted (the log keeps
+    // hash of their PIN (`roster/`). Nobody is deleted (the log keeps
     // their name); a name is never changed, only the role, PIN and whether
     // they are still on the roster.
     include_str!("migrations/0009_roster.sql"),
@@ -575,8 +575,9 @@ impl Change<'_> {
         Db { conn: &self.tx, path: &self.path }
     }
 
-    /// Append an audit event to this change (see `audit::Event`).
-    pub fn record(&mut self, event: audit::Event<'_>) -> Result<(), StoreError> {
+    /// Append an audit event to this change (see `audit::Recordable`; each
+    /// domain has its own typed events).
+    pub fn record(&mut self, event: impl audit::Recordable) -> Result<(), StoreError> {
         let (before, after) = event.payload();
         self.audit(event.action(), &event.entity(), before.as_ref(), after.as_ref())
     }

@@ -27,7 +27,9 @@ use crate::rules::{self, Election, GreedyMode, Project, TieBreak};
 use crate::selection::Method;
 use crate::storage::store::{Store, StoreError};
 
+pub mod event;
 pub mod store;
+pub use event::TablesEvent;
 
 fn p(code: &str) -> Problem {
     Problem::new(code)

@@ -26,7 +26,7 @@ impl Store {
             let text = serde_json::to_string(s).expect("serialises");
             c.tx.execute("UPDATE selection SET table_format = ?1 WHERE id = ?2", params![text, selection_id])
                 .map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::TablesSettings { selection: selection_id, settings: s })?;
+            c.record(crate::tables::TablesEvent::TablesSettings { selection: selection_id, settings: s })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())
@@ -93,7 +93,7 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let id = c.tx.last_insert_rowid();
-            c.record(crate::storage::audit::Event::TablesAdd { selection: selection_id, id, input })?;
+            c.record(crate::tables::TablesEvent::TablesAdd { selection: selection_id, id, input })?;
             Ok::<_, Failure>(id)
         })?;
         tables(self.db(), selection_id)?
@@ -259,7 +259,7 @@ impl Store {
                 params![table_id, selection_id, text, operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::TablesVerdict {
+            c.record(crate::tables::TablesEvent::TablesVerdict {
                 selection: selection_id,
                 table: table_id,
                 verdict: v,
@@ -306,7 +306,7 @@ impl Store {
                 params![selection_id, after_round, threshold.trim(), serde_json::to_string(&codes).expect("plain data serialises"), operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::TablesDrop { selection: selection_id, after_round, threshold: threshold.trim(), codes: &codes })?;
+            c.record(crate::tables::TablesEvent::TablesDrop { selection: selection_id, after_round, threshold: threshold.trim(), codes: &codes })?;
             Ok::<_, Failure>(codes)
         })
     }
@@ -329,7 +329,7 @@ impl Store {
             }
             c.tx.execute("UPDATE selection SET status = 'closed' WHERE id = ?1", [selection_id])
                 .map_err(|e| c.err(e))?;
-            c.record(crate::storage::audit::Event::TablesClose { selection: selection_id, tables: tables.len() })?;
+            c.record(crate::tables::TablesEvent::TablesClose { selection: selection_id, tables: tables.len() })?;
             Ok::<_, Failure>(())
         })?;
         Ok(())

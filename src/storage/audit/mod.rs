@@ -11,7 +11,7 @@ mod action;
 mod event;
 mod records;
 pub use action::Action;
-pub use event::Event;
+pub use event::{AppEvent, Recordable};
 pub use records::*;
 
 /// The action of an event a public bundle shows by its hash only (another

@@ -369,6 +369,16 @@ fn row_selection(conn: &Connection, table: &str, row: &rusqlite::Row<'_>) -> rus
 }
 
 /// How a record is named to the user: its serial where it has one.
+/// A serial as people read it (`1234-5678-9`), or as stored when it is not
+/// nine digits: the rows checked here may have been changed by anyone.
+fn serial_label(s: &str) -> String {
+    if s.len() == 9 && s.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{}-{}-{}", &s[..4], &s[4..8], &s[8..])
+    } else {
+        s.to_string()
+    }
+}
+
 fn record_label(conn: &Connection, table: &str, rowid: i64) -> String {
     let serial: Option<String> = if ["ballot", "ballot_entry", "review", "recheck"].contains(&table) {
         conn.query_row(&format!("SELECT serial FROM {table} WHERE rowid = ?1"), [rowid], |r| r.get(0)).ok()
@@ -376,7 +386,7 @@ fn record_label(conn: &Connection, table: &str, rowid: i64) -> String {
         None
     };
     match serial {
-        Some(s) => format!("{table} {rowid} ({})", crate::paper::ballot::Serial(s).display()),
+        Some(s) => format!("{table} {rowid} ({})", serial_label(&s)),
         None => format!("{table} {rowid}"),
     }
 }

@@ -16,6 +16,9 @@ use ts_rs::TS;
 use crate::problem::{Failure, Problem};
 use crate::storage::store::{Store, StoreError};
 
+pub mod event;
+pub use event::RosterEvent;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -198,7 +201,7 @@ impl Store {
                 return Ok(Ok(SignedIn { name: member.name.clone(), role: member.role }));
             }
             // Recorded under no one's name: whoever typed it is not known.
-            c.record(crate::storage::audit::Event::RosterPinWrong { id: member.id })?;
+            c.record(crate::roster::RosterEvent::RosterPinWrong { id: member.id })?;
             let left = MAX_FAILURES - failures - 1;
             Ok(Err(if left <= 0 {
                 Problem::new("roster.locked").with("name", &member.name).with("minutes", LOCK_WINDOW_SECS / 60)
@@ -247,7 +250,7 @@ impl Store {
             )
             .map_err(|e| c.err(e))?;
             let id = c.tx.last_insert_rowid();
-            c.record(crate::storage::audit::Event::RosterAdd { id, name: &name, role: role.as_str() })?;
+            c.record(crate::roster::RosterEvent::RosterAdd { id, name: &name, role: role.as_str() })?;
             Ok(id)
         })?;
         Ok(RosterMember { id, name, role, active: true })
@@ -264,7 +267,7 @@ impl Store {
             if n == 0 {
                 return Err(Failure::from(Problem::new("roster.unknown_id").with("id", id)));
             }
-            c.record(crate::storage::audit::Event::RosterPinSet { id })?;
+            c.record(crate::roster::RosterEvent::RosterPinSet { id })?;
             Ok(())
         })
     }
@@ -298,7 +301,7 @@ impl Store {
             if coordinators == 0 {
                 return Err(Problem::new("roster.last_coordinator").with("name", &name).into());
             }
-            c.record(crate::storage::audit::Event::RosterChange {
+            c.record(crate::roster::RosterEvent::RosterChange {
                 id,
                 old_role: &old_role,
                 old_active,
