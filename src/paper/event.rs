@@ -1,7 +1,8 @@
 //! The audit events of paper ballots: the ballot style, printing, entry, review, boxes and closing the count, each one typed value: the action, the
 //! entity's path and the payload's JSON are made here, once per kind, and
 //! `Change::record` appends it (through [`Recordable`]). The stored form is
-//! the chain's: it must not change (see `storage/audit/event.rs`).
+//! the chain's: it must not change (`an_entry_is_stored_as_before` in
+//! `paper/event.rs` pins one to the byte).
 
 use serde_json::{json, Value};
 
@@ -171,7 +172,7 @@ impl Recordable for PaperEvent<'_> {
             })),
             E::BoxReopen { reason, .. } => after(json!({ "reason": reason })),
             E::CountClose { settled, entered, .. } => after(json!({ "settled": settled, "entered": entered })),
-            // The event says that it happened; a vote itself is never in the log.
+            // The event says that it happened, nothing more.
             E::EntryPaused { .. } | E::EntryDraft { .. } => (None, None),
         }
     }

@@ -1,7 +1,8 @@
 //! The audit events of the team: who is added, who signs in and out, PINs and roles, each one typed value: the action, the
 //! entity's path and the payload's JSON are made here, once per kind, and
 //! `Change::record` appends it (through [`Recordable`]). The stored form is
-//! the chain's: it must not change (see `storage/audit/event.rs`).
+//! the chain's: it must not change (`an_entry_is_stored_as_before` in
+//! `paper/event.rs` pins one to the byte).
 
 use serde_json::{json, Value};
 
@@ -74,7 +75,7 @@ impl Recordable for RosterEvent<'_> {
                 Some(json!({ "role": old_role, "active": old_active })),
                 Some(json!({ "role": role, "active": active })),
             ),
-            // The event says that it happened; a vote itself is never in the log.
+            // The event says that it happened, nothing more.
             E::OperatorSignOut { .. } | E::RosterPinSet { .. } | E::RosterPinWrong { .. } => (None, None),
         }
     }

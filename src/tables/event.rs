@@ -1,7 +1,8 @@
 //! The audit events of gesprekstafels: settings, tables, their verdicts, drop-outs and closing, each one typed value: the action, the
 //! entity's path and the payload's JSON are made here, once per kind, and
 //! `Change::record` appends it (through [`Recordable`]). The stored form is
-//! the chain's: it must not change (see `storage/audit/event.rs`).
+//! the chain's: it must not change (`an_entry_is_stored_as_before` in
+//! `paper/event.rs` pins one to the byte).
 
 use serde_json::{json, Value};
 

@@ -24,6 +24,8 @@ pub const SEALED: &[&str] = &[
     "panel_attendance",
     "panel_voted",
     "panel_amendment",
+    "panel_draw",
+    "panel_draw_pick",
     "roster",
 ];
 
@@ -368,7 +370,6 @@ fn row_selection(conn: &Connection, table: &str, row: &rusqlite::Row<'_>) -> rus
     }
 }
 
-/// How a record is named to the user: its serial where it has one.
 /// A serial as people read it (`1234-5678-9`), or as stored when it is not
 /// nine digits: the rows checked here may have been changed by anyone.
 fn serial_label(s: &str) -> String {
@@ -379,6 +380,7 @@ fn serial_label(s: &str) -> String {
     }
 }
 
+/// How a record is named to the user: its serial where it has one.
 fn record_label(conn: &Connection, table: &str, rowid: i64) -> String {
     let serial: Option<String> = if ["ballot", "ballot_entry", "review", "recheck"].contains(&table) {
         conn.query_row(&format!("SELECT serial FROM {table} WHERE rowid = ?1"), [rowid], |r| r.get(0)).ok()
