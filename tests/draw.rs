@@ -67,6 +67,23 @@ fn draw_prints_every_probability_and_json_for_scripts() {
     assert_eq!(text.lines().filter(|l| l.starts_with('R')).count(), 150);
 }
 
+/// Panels as the lottery PDF shows them: a three-digit number, then codes
+/// (continued on the next line when they wrap).
+fn panels_in(text: &str) -> Vec<(String, Vec<String>)> {
+    let mut panels: Vec<(String, Vec<String>)> = Vec::new();
+    for line in text.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let Some(first) = words.first() else { continue };
+        let codes = |ws: &[&str]| ws.iter().filter(|w| w.starts_with('R')).map(|w| w.to_string()).collect::<Vec<_>>();
+        if first.len() == 3 && first.chars().all(|c| c.is_ascii_digit()) && words.len() > 1 {
+            panels.push((first.to_string(), codes(&words[1..])));
+        } else if first.starts_with('R') && words.iter().all(|w| w.starts_with('R')) {
+            panels.last_mut().unwrap().1.extend(codes(&words));
+        }
+    }
+    panels
+}
+
 #[test]
 fn the_lottery_table_lists_panels_that_meet_the_quotas() {
     let dir = tempfile::tempdir().unwrap();
@@ -93,19 +110,7 @@ fn the_lottery_table_lists_panels_that_meet_the_quotas() {
     assert!(text.contains("met 3 tienzijdige dobbelstenen"));
     assert!(text.contains("blad 1 van "), "pages are counted");
     assert!(text.contains("van 000 tot 999"), "how to draw the number");
-    // Panels as the PDF shows them: a three-digit number, then codes
-    // (continued on the next line when they wrap).
-    let mut panels: Vec<(String, Vec<String>)> = Vec::new();
-    for line in text.lines() {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        let Some(first) = words.first() else { continue };
-        let codes = |ws: &[&str]| ws.iter().filter(|w| w.starts_with('R')).map(|w| w.to_string()).collect::<Vec<_>>();
-        if first.len() == 3 && first.chars().all(|c| c.is_ascii_digit()) && words.len() > 1 {
-            panels.push((first.to_string(), codes(&words[1..])));
-        } else if first.starts_with('R') && words.iter().all(|w| w.starts_with('R')) {
-            panels.last_mut().unwrap().1.extend(codes(&words));
-        }
-    }
+    let panels = panels_in(&text);
     assert_eq!(panels.len(), 1000);
     for (j, (n, _)) in panels.iter().enumerate() {
         assert_eq!(n, &format!("{j:03}"));
@@ -220,4 +225,141 @@ fn bad_inputs_get_a_dutch_message_and_no_table() {
     std::fs::write(&latin, b"code,geslacht\nA,vrouw\nB,man\xe9\n").unwrap();
     let err = String::from_utf8_lossy(&draw(&[&q2, latin.to_str().unwrap(), "--size", "2"]).stderr).to_string();
     assert!(err.contains("CSV UTF-8"), "{err}");
+}
+
+/// Does this set of codes meet every quota, by this test's own reading of
+/// the fixtures?
+fn meets_quotas(members: &[String]) -> bool {
+    let (quotas, pool) = read_fixtures();
+    let mut count: BTreeMap<(String, String), u32> = BTreeMap::new();
+    for m in members {
+        for fv in &pool[m] {
+            *count.entry(fv.clone()).or_default() += 1;
+        }
+    }
+    members.len() == 20
+        && quotas.iter().all(|(fv, (min, max))| {
+            let c = count.get(fv).copied().unwrap_or(0);
+            *min <= c && c <= *max
+        })
+}
+
+/// The draw inside a panel's selection, on the command line as a
+/// coordinator would run it: the chances and the table are kept, the table
+/// is printed, the number thrown is recorded and seats the panel the PDF
+/// lists under it; nothing is drawn twice, and the chain holds it all.
+#[test]
+fn a_panel_drawn_in_its_selection_is_seated_and_recorded() {
+    let room = common::CliRoom::new();
+    let sel = room.selection("Panelwijk", "panel");
+    let (q, r) = (fixture("quotas.csv"), fixture("respondents.csv"));
+    let (q, r) = (q.to_str().unwrap(), r.to_str().unwrap());
+    // Before a draw: nothing to pick, nothing to print.
+    let (ok, _, err) = room.run("Ann", &["panel", "pick", &sel, "--number", "1"]);
+    assert!(!ok && err.contains("nog geen loting berekend"), "{err}");
+    let draw: serde_json::Value =
+        serde_json::from_str(&room.ok(&["panel", "draw", &sel, q, r, "--size", "20", "--lottery", "1000"])).unwrap();
+    assert_eq!(draw["chances"].as_array().unwrap().len(), 150);
+    assert_eq!(draw["lottery"], 1000);
+    let table_sha = draw["table_sha256"].as_str().unwrap().to_string();
+    assert_eq!(table_sha.len(), 64);
+    assert!(draw["pick"].is_null());
+    // The tickets of all respondents fill 1,000 panels of 20.
+    let tickets: u64 = draw["chances"].as_array().unwrap().iter().map(|c| c["tickets"].as_u64().unwrap()).sum();
+    assert_eq!(tickets, 20_000);
+
+    // The printed table names its own hash, and its panels meet the quotas.
+    let pdf = room.ok(&["panel", "table", &sel]);
+    let Some(text) = common::pdf_text(Path::new(&pdf)) else { return };
+    let layout =
+        String::from_utf8(Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap().stdout)
+            .unwrap();
+    assert!(text.split_whitespace().collect::<String>().contains(&table_sha), "the table's hash is printed");
+    let panels = panels_in(&layout);
+    assert_eq!(panels.len(), 1000);
+
+    // A volunteer does not draw; a number outside the table is refused.
+    room.ok(&["team", "add", "Bert", "--role", "vrijwilliger", "--new-pin", common::TEST_PIN]);
+    let (ok, _, err) = room.run("Bert", &["panel", "pick", &sel, "--number", "417"]);
+    assert!(!ok, "a volunteer may not draw: {err}");
+    let (ok, _, err) = room.run("Ann", &["panel", "pick", &sel, "--number", "1000"]);
+    assert!(!ok && err.contains("kies een nummer van 0 tot en met 999"), "{err}");
+
+    // The number thrown seats the panel printed under it.
+    let pick: serde_json::Value = serde_json::from_str(&room.ok(&["panel", "pick", &sel, "--number", "417"])).unwrap();
+    let members: Vec<String> =
+        pick["members"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect();
+    let (n, printed) = &panels[417];
+    assert_eq!(n, "417");
+    let mut printed = printed.clone();
+    printed.sort();
+    let mut sorted = members.clone();
+    sorted.sort();
+    assert_eq!(sorted, printed, "the panel seated is the one printed as 417");
+    assert!(meets_quotas(&members));
+    let state: serde_json::Value = serde_json::from_str(&room.ok(&["panel", "state", &sel])).unwrap();
+    let mut seated: Vec<String> =
+        state["members"].as_array().unwrap().iter().map(|m| m["code"].as_str().unwrap().to_string()).collect();
+    seated.sort();
+    assert_eq!(seated, sorted);
+
+    // Drawn once: no second number, no new computation over it.
+    let (ok, _, err) = room.run("Ann", &["panel", "pick", &sel, "--number", "3"]);
+    assert!(!ok && err.contains("al geloot"), "{err}");
+    let (ok, _, err) = room.run("Ann", &["panel", "draw", &sel, q, r, "--size", "20"]);
+    assert!(!ok && err.contains("al geloot"), "{err}");
+    let lot: serde_json::Value = serde_json::from_str(&room.ok(&["panel", "lot", &sel])).unwrap();
+    assert_eq!(lot["pick"]["number"], 417);
+    assert_eq!(lot["pick"]["source"], "dice");
+
+    // The chain holds the draw and the pick, and still verifies.
+    room.ok(&["audit", "verify"]);
+    let c = rusqlite::Connection::open(&room.db).unwrap();
+    let event = |action: &str| -> String {
+        c.query_row("SELECT after FROM audit_log WHERE action = ?1", [action], |r| r.get(0)).unwrap()
+    };
+    let drawn: serde_json::Value = serde_json::from_str(&event("panel.draw")).unwrap();
+    assert_eq!(drawn["table_sha256"], table_sha.as_str(), "the table's hash is in the chain");
+    assert_eq!(drawn["pool_sha256"], draw["pool_sha256"]);
+    let picked: serde_json::Value = serde_json::from_str(&event("panel.draw_pick")).unwrap();
+    assert_eq!(picked["number"], 417);
+    assert_eq!(picked["members"], pick["members"]);
+}
+
+/// A seed typed in from a public source gives the number anyone can
+/// recompute from the table's hash: SHA-256 of "wijkstem-pick-v1", the
+/// table's hash and the seed, its first 8 bytes modulo the table's size.
+#[test]
+fn a_public_seed_picks_the_number_anyone_can_recompute() {
+    use sha2::{Digest, Sha256};
+    let room = common::CliRoom::new();
+    let sel = room.selection("Zaadwijk", "panel");
+    let (q, r) = (fixture("quotas.csv"), fixture("respondents.csv"));
+    let draw: serde_json::Value = serde_json::from_str(&room.ok(&[
+        "panel",
+        "draw",
+        &sel,
+        q.to_str().unwrap(),
+        r.to_str().unwrap(),
+        "--size",
+        "20",
+        "--lottery",
+        "100",
+    ]))
+    .unwrap();
+    let table_sha = draw["table_sha256"].as_str().unwrap();
+    let seed = "Lotto 2026-12-01: 4 11 19 27 33 41";
+    let d = Sha256::new()
+        .chain_update(b"wijkstem-pick-v1\n")
+        .chain_update(table_sha.as_bytes())
+        .chain_update(b"\n")
+        .chain_update(seed.as_bytes())
+        .finalize();
+    let expected = u64::from_be_bytes(d[..8].try_into().unwrap()) % 100;
+    let pick: serde_json::Value = serde_json::from_str(&room.ok(&["panel", "pick", &sel, "--seed", seed])).unwrap();
+    assert_eq!(pick["number"].as_u64().unwrap(), expected);
+    assert_eq!(pick["source"], format!("seed:{seed}"));
+    assert!(meets_quotas(
+        &pick["members"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect::<Vec<_>>()
+    ));
 }

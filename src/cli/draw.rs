@@ -26,7 +26,7 @@ pub struct DrawArgs {
     json: bool,
 }
 
-fn read(path: &std::path::Path) -> Result<String, Failure> {
+pub(crate) fn read(path: &std::path::Path) -> Result<String, Failure> {
     let bytes = std::fs::read(path)
         .map_err(|e| Failure::from(Problem::new("draw.io").with("detail", format!("{}: {e}", path.display()))))?;
     String::from_utf8(bytes).map_err(|_| Problem::new("draw.not_utf8").with("path", path.display()).into())
@@ -56,7 +56,7 @@ pub fn draw(a: &DrawArgs, lang: Lang) -> Result<ExitCode, Failure> {
     let out = wijkstem::panel::draw::compute(&quotas, &pool, a.size, a.lottery)?;
     let seconds = started.elapsed().as_secs_f64();
     if let (Some(l), Some(path)) = (&out.lottery, &a.out) {
-        let pdf = wijkstem::pdf::lottery_table(&out, l, lang);
+        let pdf = wijkstem::pdf::lottery_table(&wijkstem::panel::draw::LotteryTable::of(&out, l), lang);
         std::fs::write(path, pdf).map_err(|e| {
             Failure::from(Problem::new("draw.write").with("detail", format!("{}: {e}", path.display())))
         })?;

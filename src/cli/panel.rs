@@ -3,6 +3,7 @@
 
 use clap::Subcommand;
 use wijkstem::i18n::Lang;
+use wijkstem::panel::lot::Pick;
 use wijkstem::panel::RoundFormat;
 use wijkstem::problem::Failure;
 use wijkstem::session::Session;
@@ -67,6 +68,30 @@ pub enum PanelCommand {
     Cards { selection: i64 },
     /// Close the panel's decision
     Close { selection: i64 },
+    /// Draw the panel by lot: compute each respondent's chance from the quotas (CSV feature,value,min,max) and the respondents (CSV code + one column per feature) and keep the table of numbered panels; prints the draw as JSON
+    Draw {
+        selection: i64,
+        quotas: std::path::PathBuf,
+        respondents: std::path::PathBuf,
+        /// Seats on the panel
+        #[arg(long)]
+        size: u32,
+        /// Numbered panels in the table: 100, 1000 or 10000 (two, three or four ten-sided dice)
+        #[arg(long, default_value_t = 1000)]
+        lottery: usize,
+    },
+    /// Print the lottery table of the draw (PDF in the export folder)
+    Table { selection: i64 },
+    /// The number drawn in public (--number N), or a seed from a public source (--seed TEXT): seats that panel; prints it as JSON
+    Pick {
+        selection: i64,
+        #[arg(long, conflicts_with = "seed", required_unless_present = "seed")]
+        number: Option<u32>,
+        #[arg(long)]
+        seed: Option<String>,
+    },
+    /// The draw: chances, the table's hash and the number drawn, as JSON
+    Lot { selection: i64 },
 }
 
 pub fn panel(s: &mut Session, command: &PanelCommand, lang: Lang) -> Result<(), Failure> {
@@ -114,6 +139,20 @@ pub fn panel(s: &mut Session, command: &PanelCommand, lang: Lang) -> Result<(), 
         PanelCommand::Package { selection } => args::print_json(&s.panel_package(*selection, lang)?),
         PanelCommand::Cards { selection } => println!("{}", s.print_round_cards(*selection, lang)?),
         PanelCommand::Close { selection } => s.close_panel(*selection)?,
+        PanelCommand::Draw { selection, quotas, respondents, size, lottery } => {
+            let (quotas, pool) = (super::draw::read(quotas)?, super::draw::read(respondents)?);
+            args::print_json(&s.panel_draw(*selection, &quotas, &pool, *size, *lottery)?)
+        }
+        PanelCommand::Table { selection } => println!("{}", s.print_lottery(*selection, lang)?),
+        PanelCommand::Pick { selection, number, seed } => {
+            let pick = match (number, seed) {
+                (Some(n), _) => Pick::Number(*n),
+                (None, Some(seed)) => Pick::Seed(seed.clone()),
+                (None, None) => return Err(wijkstem::Problem::new("cli.pick_how").into()),
+            };
+            args::print_json(&s.panel_pick(*selection, &pick)?)
+        }
+        PanelCommand::Lot { selection } => args::print_json(&s.panel_draw_record(*selection)?),
     }
     Ok(())
 }

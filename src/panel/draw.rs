@@ -4,7 +4,6 @@
 //! lottery of numbered panels. Nothing here touches the database yet.
 
 use serde::Serialize;
-#[cfg(feature = "draw-solver")]
 use sha2::{Digest, Sha256};
 #[cfg(feature = "draw-solver")]
 use wijkstem_draw::{leximin, round_to_lottery, Pool, Quotas};
@@ -107,4 +106,64 @@ pub fn compute(quotas_csv: &str, pool_csv: &str, size: u32, lottery: Option<usiz
         lottery,
         instance: inst,
     })
+}
+
+/// A lottery table as printed and stored: every numbered panel as its
+/// members' codes, with what the PDF says about it. Made from a fresh
+/// computation ([`LotteryTable::of`]) or read back from the database.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct LotteryTable {
+    pub size: u32,
+    pub respondents: usize,
+    /// Six decimals, as computed.
+    pub min_probability: String,
+    pub max_deviation: String,
+    pub pool_sha256: String,
+    pub quotas_sha256: String,
+    /// Panel `j` is number `j` (from 0).
+    pub panels: Vec<Vec<String>>,
+}
+
+impl LotteryTable {
+    pub fn of(out: &DrawOutcome, l: &Lottery) -> LotteryTable {
+        LotteryTable {
+            size: out.size,
+            respondents: out.respondents,
+            min_probability: format!("{:.6}", out.min_probability),
+            max_deviation: format!("{:.6}", l.max_deviation),
+            pool_sha256: out.pool_hash.clone(),
+            quotas_sha256: out.quotas_hash.clone(),
+            panels: l.panels.iter().map(|p| p.iter().map(|&i| out.codes[i].clone()).collect()).collect(),
+        }
+    }
+
+    /// The table as text, one line per panel (`number: code,code,…`), the
+    /// form its hash is taken of: anyone can rebuild it from the PDF.
+    pub fn text(&self) -> String {
+        let mut s = String::from("wijkstem-lottery-v1\n");
+        for (j, p) in self.panels.iter().enumerate() {
+            s.push_str(&format!("{j}:{}\n", p.join(",")));
+        }
+        s
+    }
+
+    pub fn sha256(&self) -> String {
+        hex::encode(Sha256::digest(self.text().as_bytes()))
+    }
+
+    /// The panel a seed typed in from a public source picks: SHA-256 of the
+    /// table's hash and the seed, its first eight bytes modulo the number of
+    /// panels. The table's hash is in it, so a seed chosen before the table
+    /// was printed cannot be aimed at a panel.
+    pub fn number_for_seed(&self, seed: &str) -> u32 {
+        let d = Sha256::new()
+            .chain_update(b"wijkstem-pick-v1\n")
+            .chain_update(self.sha256().as_bytes())
+            .chain_update(b"\n")
+            .chain_update(seed.trim().as_bytes())
+            .finalize();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&d[..8]);
+        (u64::from_be_bytes(first) % self.panels.len().max(1) as u64) as u32
+    }
 }

@@ -1,7 +1,8 @@
 //! The audit events of gelote wijkpanels: members, quorum, rounds, votes (that they happened, never how), amendments and closing, each one typed value: the action, the
 //! entity's path and the payload's JSON are made here, once per kind, and
 //! `Change::record` appends it (through [`Recordable`]). The stored form is
-//! the chain's: it must not change (see `storage/audit/event.rs`).
+//! the chain's: it must not change (`an_entry_is_stored_as_before` in
+//! `paper/event.rs` pins one to the byte).
 
 use serde_json::{json, Value};
 
@@ -11,15 +12,71 @@ use crate::storage::audit::{Action, Recordable};
 /// One audit event of this domain, before it is appended.
 #[derive(Debug)]
 pub enum PanelEvent<'a> {
-    PanelMember { selection: i64, code: &'a str, name: &'a str },
-    PanelQuorum { selection: i64, quorum: u32 },
-    PanelRoundOpen { selection: i64, round: u32, format: &'a RoundFormat, present: &'a [String] },
-    PanelVote { selection: i64, round: u32, member: &'a str },
-    PanelConsent { selection: i64, round: u32, member: &'a str },
-    PanelRoundClose { selection: i64, round: u32, present: usize, voted: usize, quorum_note: Option<&'a str> },
-    PanelFrozen { selection: i64, round: u32, frozen: bool },
-    PanelAmend { selection: i64, code: &'a str, detail: &'a Value, reason: &'a str },
-    PanelClose { selection: i64 },
+    PanelMember {
+        selection: i64,
+        code: &'a str,
+        name: &'a str,
+    },
+    PanelQuorum {
+        selection: i64,
+        quorum: u32,
+    },
+    PanelRoundOpen {
+        selection: i64,
+        round: u32,
+        format: &'a RoundFormat,
+        present: &'a [String],
+    },
+    PanelVote {
+        selection: i64,
+        round: u32,
+        member: &'a str,
+    },
+    PanelConsent {
+        selection: i64,
+        round: u32,
+        member: &'a str,
+    },
+    PanelRoundClose {
+        selection: i64,
+        round: u32,
+        present: usize,
+        voted: usize,
+        quorum_note: Option<&'a str>,
+    },
+    PanelFrozen {
+        selection: i64,
+        round: u32,
+        frozen: bool,
+    },
+    PanelAmend {
+        selection: i64,
+        code: &'a str,
+        detail: &'a Value,
+        reason: &'a str,
+    },
+    PanelClose {
+        selection: i64,
+    },
+    /// The chances and the numbered table of a draw by lot, computed.
+    PanelDraw {
+        selection: i64,
+        draw: i64,
+        size: u32,
+        lottery: u32,
+        pool_sha256: &'a str,
+        quotas_sha256: &'a str,
+        table_sha256: &'a str,
+        min_probability: &'a str,
+    },
+    /// The number drawn in public and the panel it gives.
+    PanelDrawPick {
+        selection: i64,
+        draw: i64,
+        number: u32,
+        source: &'a str,
+        members: &'a [String],
+    },
 }
 
 impl Recordable for PanelEvent<'_> {
@@ -36,6 +93,8 @@ impl Recordable for PanelEvent<'_> {
             E::PanelFrozen { frozen: false, .. } => Action::PanelReveal,
             E::PanelAmend { .. } => Action::PanelAmend,
             E::PanelClose { .. } => Action::PanelClose,
+            E::PanelDraw { .. } => Action::PanelDraw,
+            E::PanelDrawPick { .. } => Action::PanelDrawPick,
         }
     }
 
@@ -43,6 +102,9 @@ impl Recordable for PanelEvent<'_> {
         use PanelEvent as E;
         match self {
             E::PanelQuorum { selection, .. } | E::PanelClose { selection } => format!("selection/{selection}"),
+            E::PanelDraw { selection, draw, .. } | E::PanelDrawPick { selection, draw, .. } => {
+                format!("selection/{selection}/draw/{draw}")
+            }
             E::PanelMember { selection, code, .. } => format!("selection/{selection}/member/{code}"),
             E::PanelRoundOpen { selection, round, .. }
             | E::PanelRoundClose { selection, round, .. }
@@ -66,6 +128,15 @@ impl Recordable for PanelEvent<'_> {
             }
             E::PanelAmend { detail, reason, .. } => after(json!({ "detail": detail, "reason": reason })),
             // The event says that it happened; a vote itself is never in the log.
+            E::PanelDraw { size, lottery, pool_sha256, quotas_sha256, table_sha256, min_probability, .. } => {
+                after(json!({
+                    "size": size, "lottery": lottery, "pool_sha256": pool_sha256, "quotas_sha256": quotas_sha256,
+                    "table_sha256": table_sha256, "min_probability": min_probability
+                }))
+            }
+            E::PanelDrawPick { number, source, members, .. } => {
+                after(json!({ "number": number, "source": source, "members": members }))
+            }
             E::PanelVote { .. } | E::PanelConsent { .. } | E::PanelFrozen { .. } | E::PanelClose { .. } => (None, None),
         }
     }

@@ -20,6 +20,7 @@ use crate::storage::store::{Store, StoreError};
 
 pub mod draw;
 pub mod event;
+pub mod lot;
 pub use event::PanelEvent;
 pub mod store;
 pub mod views;

@@ -388,7 +388,7 @@ impl Store {
     }
 }
 
-pub(super) fn panel_selection(db: Db<'_>, id: i64) -> Result<crate::selection::Selection, Failure> {
+pub fn panel_selection(db: Db<'_>, id: i64) -> Result<crate::selection::Selection, Failure> {
     let sel = crate::selection::read(db, id)?;
     if sel.method != Method::Panel {
         return Err(p("panel.not_panel").into());

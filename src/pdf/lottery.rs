@@ -3,28 +3,25 @@
 //! before the draw; anyone can check afterwards that the number drawn gives
 //! the panel that was seated.
 
-use wijkstem_draw::Lottery;
-
 use super::layout::{line_height, paragraph, wrap};
 use super::{Doc, A4_H, A4_W};
 use crate::i18n::{tr, Lang};
-use crate::panel::draw::DrawOutcome;
+use crate::panel::draw::LotteryTable;
 
 fn vars(pairs: &[(&str, String)]) -> std::collections::BTreeMap<String, String> {
     pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
 }
 
 /// The table as PDF (byte-stable: the same draw gives the same file).
-pub fn lottery_table(out: &DrawOutcome, l: &Lottery, lang: Lang) -> Vec<u8> {
-    let m = l.size();
+pub fn lottery_table(t: &LotteryTable, lang: Lang) -> Vec<u8> {
+    let m = t.panels.len();
     let digits = (m - 1).to_string().len().max(3);
     let number = |j: usize| format!("{j:0digits$}");
-    let decimal = |p: f64| {
-        let s = format!("{p:.6}");
+    let decimal = |s: &str| {
         if lang == Lang::Nl {
             s.replace('.', ",")
         } else {
-            s
+            s.to_string()
         }
     };
     let title = tr(lang, "print.lottery_title", &Default::default());
@@ -33,10 +30,10 @@ pub fn lottery_table(out: &DrawOutcome, l: &Lottery, lang: Lang) -> Vec<u8> {
         "print.lottery_intro",
         &vars(&[
             ("m", m.to_string()),
-            ("size", out.size.to_string()),
-            ("respondents", out.respondents.to_string()),
-            ("min", decimal(out.min_probability)),
-            ("dev", decimal(l.max_deviation)),
+            ("size", t.size.to_string()),
+            ("respondents", t.respondents.to_string()),
+            ("min", decimal(&t.min_probability)),
+            ("dev", decimal(&t.max_deviation)),
         ]),
     );
     let how = tr(
@@ -47,7 +44,7 @@ pub fn lottery_table(out: &DrawOutcome, l: &Lottery, lang: Lang) -> Vec<u8> {
     let hashes = tr(
         lang,
         "print.lottery_hashes",
-        &vars(&[("pool", out.pool_hash.clone()), ("quotas", out.quotas_hash.clone())]),
+        &vars(&[("pool", t.pool_sha256.clone()), ("quotas", t.quotas_sha256.clone()), ("table", t.sha256())]),
     );
 
     // The rows: a panel's number, then its members' codes, wrapped.
@@ -55,14 +52,11 @@ pub fn lottery_table(out: &DrawOutcome, l: &Lottery, lang: Lang) -> Vec<u8> {
     let num_w = super::layout::width(&number(0), size, true) + 4.0;
     let codes_w = A4_W - 2.0 * left - num_w;
     let lh = line_height(size);
-    let rows: Vec<(String, Vec<String>)> = l
+    let rows: Vec<(String, Vec<String>)> = t
         .panels
         .iter()
         .enumerate()
-        .map(|(j, p)| {
-            let codes: Vec<&str> = p.iter().map(|&i| out.codes[i].as_str()).collect();
-            (number(j), wrap(&codes.join("  "), codes_w, size, false))
-        })
+        .map(|(j, codes)| (number(j), wrap(&codes.join("  "), codes_w, size, false)))
         .collect();
 
     // Where each page starts (the first after the heading), to number the

@@ -88,6 +88,50 @@ impl Session {
         write_export(&format!("stemkaarten-{}-ronde{}.pdf", slug(&sel.wijk), r.no), &pdf)
     }
 
+    /// Compute the draw by lot from the quotas and the respondents (CSV
+    /// texts) and keep it with its table of `lottery` numbered panels.
+    #[cfg(feature = "draw-solver")]
+    pub fn panel_draw(
+        &mut self,
+        selection_id: i64,
+        quotas_csv: &str,
+        pool_csv: &str,
+        size: u32,
+        lottery: usize,
+    ) -> Res<crate::panel::lot::DrawRecord> {
+        let who = self.coordinator()?;
+        // Refuse early what the write would refuse, before seconds of computing.
+        crate::panel::store::panel_selection(self.store.db(), selection_id)?;
+        let out = crate::panel::draw::compute(quotas_csv, pool_csv, size, Some(lottery))?;
+        self.store.record_draw(&who, selection_id, &out, quotas_csv, pool_csv)
+    }
+
+    /// Record the number drawn in public, or a public seed, and seat that panel.
+    pub fn panel_pick(
+        &mut self,
+        selection_id: i64,
+        pick: &crate::panel::lot::Pick,
+    ) -> Res<crate::panel::lot::DrawPick> {
+        let who = self.coordinator()?;
+        self.store.pick_panel(&who, selection_id, pick)
+    }
+
+    pub fn panel_draw_record(&self, selection_id: i64) -> Res<Option<crate::panel::lot::DrawRecord>> {
+        self.who()?;
+        crate::panel::store::panel_selection(self.store.db(), selection_id)?;
+        crate::panel::lot::draw_record(self.store.db(), selection_id)
+    }
+
+    /// Print the selection's lottery table (PDF in the export folder).
+    pub fn print_lottery(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<String> {
+        self.coordinator()?;
+        let sel = crate::selection::read(self.store.db(), selection_id)?;
+        let (_, table) = crate::panel::lot::latest_table(self.store.db(), selection_id)?
+            .ok_or_else(|| Failure::from(Problem::new("draw.none")))?;
+        let pdf = crate::pdf::lottery_table(&table, lang);
+        write_export(&format!("lotingtabel-{}.pdf", slug(&sel.wijk)), &pdf)
+    }
+
     pub fn close_panel(&mut self, selection_id: i64) -> Res<()> {
         let who = self.coordinator()?;
         self.store.close_panel(&who, selection_id)

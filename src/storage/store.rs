@@ -47,6 +47,12 @@ const MIGRATIONS: &[&str] = &[
     // their name); a name is never changed, only the role, PIN and whether
     // they are still on the roster.
     include_str!("migrations/0009_roster.sql"),
+    // 10: a gelote wijkpanel drawn by lot: the quotas and the respondents'
+    // codes and features as read (no names: the reader refuses any other
+    // column), the computed chances and the numbered table of panels
+    // (`panel_draw`), and the number drawn in public (`panel_draw_pick`).
+    // Neither is ever changed; a new computation is a new row.
+    include_str!("migrations/0010_panel_draw.sql"),
 ];
 
 /// The migration from which records are claimed in the chain: a database

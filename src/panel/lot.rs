@@ -1,0 +1,277 @@
+//! A gelote wijkpanel drawn by lot inside its selection: the computed draw
+//! (`panel::draw::compute`) stored with its numbered table, the number drawn
+//! in public, and the respondents of that panel made the panel's members —
+//! each in one write, with its audit event, before the first round.
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::draw::{DrawOutcome, LotteryTable};
+use super::p;
+use crate::problem::Failure;
+use crate::storage::store::{Db, Store};
+
+/// One respondent's chance, as stored and shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Chance {
+    pub code: String,
+    /// The computed (leximin) probability, six decimals.
+    pub probability: String,
+    /// Numbered panels that seat this respondent.
+    #[ts(type = "number")]
+    pub tickets: u32,
+}
+
+/// The number drawn in public and the panel it gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DrawPick {
+    #[ts(type = "number")]
+    pub number: u32,
+    /// `dice`, or `seed:` and the seed typed in.
+    pub source: String,
+    pub members: Vec<String>,
+    pub at: String,
+    pub operator: String,
+}
+
+/// A selection's draw, as the screen, the report and the bundle read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DrawRecord {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub size: u32,
+    /// Numbered panels in the table (100, 1,000 or 10,000).
+    #[ts(type = "number")]
+    pub lottery: u32,
+    pub min_probability: String,
+    #[ts(type = "number")]
+    pub at_min: u32,
+    pub max_deviation: String,
+    /// In the respondents' file order.
+    pub chances: Vec<Chance>,
+    pub pool_sha256: String,
+    pub quotas_sha256: String,
+    pub table_sha256: String,
+    pub at: String,
+    pub operator: String,
+    pub pick: Option<DrawPick>,
+}
+
+/// How the number is chosen: thrown with dice, or from a public seed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pick {
+    Number(u32),
+    Seed(String),
+}
+
+/// What `panel_draw.outcome` holds.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    chances: Vec<Chance>,
+    at_min: u32,
+    table: LotteryTable,
+}
+
+impl Store {
+    /// Keep a computed draw (with its lottery table) for this panel. A new
+    /// computation replaces the last one only until a number is drawn.
+    pub fn record_draw(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        out: &DrawOutcome,
+        quotas_csv: &str,
+        pool_csv: &str,
+    ) -> Result<DrawRecord, Failure> {
+        let lottery = out.lottery.as_ref().ok_or_else(|| p("draw.no_table"))?;
+        let table = LotteryTable::of(out, lottery);
+        // The drawn become members: their codes must be member codes.
+        if let Some(bad) = out.codes.iter().find(|c| !member_code(c)) {
+            return Err(p("draw.bad_code").with("code", bad).into());
+        }
+        let chances: Vec<Chance> = out
+            .codes
+            .iter()
+            .zip(&out.probabilities)
+            .zip(&lottery.tickets)
+            .map(|((code, pr), &tickets)| Chance { code: code.clone(), probability: format!("{pr:.6}"), tickets })
+            .collect();
+        let stored = Stored { chances, at_min: out.at_min as u32, table };
+        let table_sha256 = stored.table.sha256();
+        self.write_open_with(operator, selection_id, |st, c| {
+            super::store::panel_selection(st.db(), selection_id)?;
+            before_the_panel_sits(st.db(), selection_id)?;
+            c.tx.execute(
+                "INSERT INTO panel_draw (selection_id, size, lottery, quotas, respondents, outcome, table_hash, \
+                 operator, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    selection_id,
+                    out.size,
+                    lottery.size() as i64,
+                    quotas_csv,
+                    pool_csv,
+                    serde_json::to_string(&stored).expect("a draw serialises"),
+                    table_sha256,
+                    operator,
+                    c.at.clone()
+                ],
+            )
+            .map_err(|e| c.err(e))?;
+            let draw = c.tx.last_insert_rowid();
+            c.record(super::PanelEvent::PanelDraw {
+                selection: selection_id,
+                draw,
+                size: out.size,
+                lottery: lottery.size() as u32,
+                pool_sha256: &out.pool_hash,
+                quotas_sha256: &out.quotas_hash,
+                table_sha256: &table_sha256,
+                min_probability: &stored.table.min_probability,
+            })?;
+            Ok::<_, Failure>(())
+        })?;
+        draw_record(self.db(), selection_id)?.ok_or_else(|| p("draw.none").into())
+    }
+
+    /// Record the number drawn in public (or the one a public seed gives)
+    /// and seat that panel: its respondents become the panel's members.
+    pub fn pick_panel(&mut self, operator: &str, selection_id: i64, pick: &Pick) -> Result<DrawPick, Failure> {
+        self.write_open_with(operator, selection_id, |st, c| {
+            super::store::panel_selection(st.db(), selection_id)?;
+            let (id, table) = latest_table(st.db(), selection_id)?.ok_or_else(|| p("draw.none"))?;
+            before_the_panel_sits(st.db(), selection_id)?;
+            let m = table.panels.len() as u32;
+            let (number, source) = match pick {
+                Pick::Number(n) => (*n, "dice".to_string()),
+                Pick::Seed(seed) => {
+                    let seed = crate::selection::check_free_text(seed, "seed", crate::selection::MAX_SHORT, true)?;
+                    (table.number_for_seed(&seed), format!("seed:{}", seed.trim()))
+                }
+            };
+            if number >= m {
+                return Err(p("draw.bad_number").with("number", number).with("last", m - 1).into());
+            }
+            let members = table.panels[number as usize].clone();
+            c.tx.execute(
+                "INSERT INTO panel_draw_pick (draw_id, number, source, operator, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, number, source, operator, c.at.clone()],
+            )
+            .map_err(|e| c.err(e))?;
+            for code in &members {
+                // Their name on this laptop is their code until the moderator
+                // knows who came; names never leave the laptop.
+                c.tx.execute(
+                    "INSERT INTO panel_member (selection_id, code, name) VALUES (?1, ?2, ?3)",
+                    params![selection_id, code.to_uppercase(), code],
+                )
+                .map_err(|e| c.err(e))?;
+                c.record(super::PanelEvent::PanelMember {
+                    selection: selection_id,
+                    code: &code.to_uppercase(),
+                    name: code,
+                })?;
+            }
+            c.record(super::PanelEvent::PanelDrawPick {
+                selection: selection_id,
+                draw: id,
+                number,
+                source: &source,
+                members: &members,
+            })?;
+            Ok::<_, Failure>(DrawPick { number, source, members, at: c.at.clone(), operator: operator.to_string() })
+        })
+    }
+}
+
+/// A respondent's code can be a panel member's code.
+fn member_code(code: &str) -> bool {
+    !code.is_empty() && code.chars().count() <= 12 && code.chars().all(crate::selection::code_char)
+}
+
+/// A draw is made and picked before anyone sits on the panel: no members
+/// yet, no round, no number drawn.
+fn before_the_panel_sits(db: Db<'_>, selection_id: i64) -> Result<(), Failure> {
+    let count = |sql: &str| -> Result<i64, Failure> {
+        db.conn.query_row(sql, [selection_id], |r| r.get(0)).map_err(|e| db.err(e).into())
+    };
+    if count("SELECT count(*) FROM panel_draw_pick k JOIN panel_draw d ON d.id = k.draw_id WHERE d.selection_id = ?1")?
+        > 0
+    {
+        return Err(p("draw.picked").into());
+    }
+    if count("SELECT count(*) FROM panel_member WHERE selection_id = ?1")? > 0 {
+        return Err(p("draw.members_exist").into());
+    }
+    if count("SELECT count(*) FROM panel_round WHERE selection_id = ?1")? > 0 {
+        return Err(p("draw.rounds_exist").into());
+    }
+    Ok(())
+}
+
+/// A draw's row: id, size, outcome (JSON), operator, time.
+type DrawRow = (i64, u32, String, String, String);
+
+fn latest_row(db: Db<'_>, selection_id: i64) -> Result<Option<DrawRow>, Failure> {
+    use rusqlite::OptionalExtension;
+    db.conn
+        .query_row(
+            "SELECT id, size, outcome, operator, at FROM panel_draw WHERE selection_id = ?1 ORDER BY id DESC LIMIT 1",
+            [selection_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()
+        .map_err(|e| db.err(e).into())
+}
+
+fn parse(outcome: &str) -> Result<Stored, Failure> {
+    serde_json::from_str(outcome).map_err(|e| p("draw.damaged").with("detail", e).into())
+}
+
+/// The selection's last draw's numbered table.
+pub fn latest_table(db: Db<'_>, selection_id: i64) -> Result<Option<(i64, LotteryTable)>, Failure> {
+    match latest_row(db, selection_id)? {
+        Some((id, _, outcome, _, _)) => Ok(Some((id, parse(&outcome)?.table))),
+        None => Ok(None),
+    }
+}
+
+/// The selection's last draw, with the number drawn if there is one.
+pub fn draw_record(db: Db<'_>, selection_id: i64) -> Result<Option<DrawRecord>, Failure> {
+    use rusqlite::OptionalExtension;
+    let Some((id, size, outcome, operator, at)) = latest_row(db, selection_id)? else {
+        return Ok(None);
+    };
+    let stored = parse(&outcome)?;
+    let pick = db
+        .conn
+        .query_row("SELECT number, source, operator, at FROM panel_draw_pick WHERE draw_id = ?1", [id], |r| {
+            Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })
+        .optional()
+        .map_err(|e| db.err(e))?
+        .map(|(number, source, operator, at)| DrawPick {
+            number,
+            source,
+            members: stored.table.panels.get(number as usize).cloned().unwrap_or_default(),
+            at,
+            operator,
+        });
+    let table_sha256 = stored.table.sha256();
+    Ok(Some(DrawRecord {
+        id,
+        size,
+        lottery: stored.table.panels.len() as u32,
+        min_probability: stored.table.min_probability.clone(),
+        at_min: stored.at_min,
+        max_deviation: stored.table.max_deviation.clone(),
+        chances: stored.chances,
+        pool_sha256: stored.table.pool_sha256,
+        quotas_sha256: stored.table.quotas_sha256,
+        table_sha256,
+        at,
+        operator,
+        pick,
+    }))
+}
