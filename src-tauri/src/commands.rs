@@ -10,6 +10,7 @@ use std::sync::Mutex;
 
 use tauri::State;
 use wijkstem::i18n::Lang;
+use wijkstem::panel::lot::{DrawPick, DrawRecord, Pick};
 use wijkstem::panel::{Member, PanelPackage, PanelState, ProjectorView, RoundFormat};
 use wijkstem::paper::ballot::Marks;
 use wijkstem::paper::boxes::{BoxInput, BoxView, ProgressView};
@@ -399,7 +400,7 @@ pub async fn pick_path(app: tauri::AppHandle, kind: String, title: String) -> Re
     let d = app.dialog().file().set_title(title);
     let picked = match kind.as_str() {
         "folder" => d.blocking_pick_folder(),
-        "csv" => d.add_filter("CSV", &["csv", "txt"]).blocking_pick_file(),
+        "csv" | "quotas" | "respondents" => d.add_filter("CSV", &["csv", "txt"]).blocking_pick_file(),
         "zip" => d.add_filter("ZIP", &["zip"]).blocking_pick_file(),
         "pub" => d.add_filter("minisign", &["pub", "txt"]).blocking_pick_file(),
         _ => None,
@@ -547,6 +548,35 @@ pub fn print_round_cards(app: State<'_, App>, selection_id: i64, lang: String) -
 #[tauri::command]
 pub fn card_scan(selection_id: i64, scan: String) -> Option<(u32, String)> {
     wijkstem::panel::parse_card(&scan).filter(|c| c.0 == selection_id).map(|c| (c.1, c.2))
+}
+
+/// Compute the draw by lot from the two CSV files chosen; seconds on a
+/// large pool, so off the window's thread.
+#[tauri::command]
+pub async fn panel_draw_files(
+    app: State<'_, App>,
+    selection_id: i64,
+    quotas_path: String,
+    respondents_path: String,
+    size: u32,
+    lottery: u32,
+) -> Res<DrawRecord> {
+    with(&app, |s| s.panel_draw_files(selection_id, &quotas_path, &respondents_path, size, lottery as usize))
+}
+
+#[tauri::command]
+pub fn panel_pick(app: State<'_, App>, selection_id: i64, pick: Pick) -> Res<DrawPick> {
+    with(&app, |s| s.panel_pick(selection_id, &pick))
+}
+
+#[tauri::command]
+pub fn panel_draw_record(app: State<'_, App>, selection_id: i64) -> Res<Option<DrawRecord>> {
+    with(&app, |s| s.panel_draw_record(selection_id))
+}
+
+#[tauri::command]
+pub fn print_lottery(app: State<'_, App>, selection_id: i64, lang: String) -> Res<String> {
+    with(&app, |s| s.print_lottery(selection_id, Lang::from_code(&lang)))
 }
 
 #[tauri::command]

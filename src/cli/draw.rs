@@ -26,7 +26,7 @@ pub struct DrawArgs {
     json: bool,
 }
 
-pub(crate) fn read(path: &std::path::Path) -> Result<String, Failure> {
+fn read(path: &std::path::Path) -> Result<String, Failure> {
     let bytes = std::fs::read(path)
         .map_err(|e| Failure::from(Problem::new("draw.io").with("detail", format!("{}: {e}", path.display()))))?;
     String::from_utf8(bytes).map_err(|_| Problem::new("draw.not_utf8").with("path", path.display()).into())

@@ -140,14 +140,14 @@ pub fn panel(s: &mut Session, command: &PanelCommand, lang: Lang) -> Result<(), 
         PanelCommand::Cards { selection } => println!("{}", s.print_round_cards(*selection, lang)?),
         PanelCommand::Close { selection } => s.close_panel(*selection)?,
         PanelCommand::Draw { selection, quotas, respondents, size, lottery } => {
-            let (quotas, pool) = (super::draw::read(quotas)?, super::draw::read(respondents)?);
-            args::print_json(&s.panel_draw(*selection, &quotas, &pool, *size, *lottery)?)
+            let (quotas, pool) = (quotas.to_string_lossy(), respondents.to_string_lossy());
+            args::print_json(&s.panel_draw_files(*selection, &quotas, &pool, *size, *lottery)?)
         }
         PanelCommand::Table { selection } => println!("{}", s.print_lottery(*selection, lang)?),
         PanelCommand::Pick { selection, number, seed } => {
             let pick = match (number, seed) {
-                (Some(n), _) => Pick::Number(*n),
-                (None, Some(seed)) => Pick::Seed(seed.clone()),
+                (Some(n), _) => Pick::Number { number: *n },
+                (None, Some(seed)) => Pick::Seed { seed: seed.clone() },
                 (None, None) => return Err(wijkstem::Problem::new("cli.pick_how").into()),
             };
             args::print_json(&s.panel_pick(*selection, &pick)?)

@@ -60,10 +60,16 @@ pub struct DrawRecord {
 }
 
 /// How the number is chosen: thrown with dice, or from a public seed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Pick {
-    Number(u32),
-    Seed(String),
+    Number {
+        #[ts(type = "number")]
+        number: u32,
+    },
+    Seed {
+        seed: String,
+    },
 }
 
 /// What `panel_draw.outcome` holds.
@@ -144,8 +150,8 @@ impl Store {
             before_the_panel_sits(st.db(), selection_id)?;
             let m = table.panels.len() as u32;
             let (number, source) = match pick {
-                Pick::Number(n) => (*n, "dice".to_string()),
-                Pick::Seed(seed) => {
+                Pick::Number { number } => (*number, "dice".to_string()),
+                Pick::Seed { seed } => {
                     let seed = crate::selection::check_free_text(seed, "seed", crate::selection::MAX_SHORT, true)?;
                     (table.number_for_seed(&seed), format!("seed:{}", seed.trim()))
                 }

@@ -106,6 +106,25 @@ impl Session {
         self.store.record_draw(&who, selection_id, &out, quotas_csv, pool_csv)
     }
 
+    /// The same from the two files chosen on the laptop (UTF-8 CSV).
+    #[cfg(feature = "draw-solver")]
+    pub fn panel_draw_files(
+        &mut self,
+        selection_id: i64,
+        quotas_path: &str,
+        respondents_path: &str,
+        size: u32,
+        lottery: usize,
+    ) -> Res<crate::panel::lot::DrawRecord> {
+        self.coordinator()?;
+        let text = |path: &str| -> Res<String> {
+            String::from_utf8(super::files::read_picked(path)?)
+                .map_err(|_| Problem::new("draw.not_utf8").with("path", path).into())
+        };
+        let (quotas, pool) = (text(quotas_path)?, text(respondents_path)?);
+        self.panel_draw(selection_id, &quotas, &pool, size, lottery)
+    }
+
     /// Record the number drawn in public, or a public seed, and seat that panel.
     pub fn panel_pick(
         &mut self,

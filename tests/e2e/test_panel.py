@@ -199,3 +199,96 @@ class PanelTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class DrawTest(unittest.TestCase):
+    """The "Loting" tab of a new panel selection (made on the command line
+    beforehand): both files chosen in the laptop's dialog (stubbed), the
+    chances computed and shown, the table printed, the number thrown typed
+    in, and the panel seated as the selection's members."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not os.path.exists(APP):
+            raise unittest.SkipTest(f"app not built at {APP}")
+        cls.tmp = tempfile.TemporaryDirectory()
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        fixtures = os.path.join(root, "tests", "fixtures", "draw")
+        cls.db = os.path.join(cls.tmp.name, "draw.sqlite")
+        cli = os.path.join(os.path.dirname(APP), "wijkstem")
+        env = dict(os.environ, WIJKSTEM_OPERATOR="Sam", WIJKSTEM_PIN="2468", WIJKSTEM_LANG="nl")
+
+        def run(*args):
+            out = subprocess.run([cli, "--db", cls.db, *args], env=env, capture_output=True, text=True)
+            if out.returncode != 0:
+                raise AssertionError(f"{args}: {out.stderr}")
+            return out.stdout.strip()
+
+        run("demo")
+        cls.sel = run("selection", "create", "--edition", "Wijkbudget 2027", "--wijk", "Dampoort",
+                      "--budget", "50.000", "--method", "panel")
+        # With a real selection on the laptop, the demo PIN no longer works.
+        run("team", "pin", "Sam", "--new-pin", "1470")
+        env["WIJKSTEM_PIN"] = "1470"
+        run("plans", "add", cls.sel, "DA01", "Bankjes aan het water", "12000")
+        exports = os.path.join(cls.tmp.name, "exports")
+        cls.exports = exports
+        cls.td = TauriDriver(env={
+            "WIJKSTEM_EXPORT_DIR": exports,
+            "WIJKSTEM_KEY_DIR": os.path.join(cls.tmp.name, "keys"),
+            "WIJKSTEM_PICK_QUOTAS": os.path.join(fixtures, "quotas.csv"),
+            "WIJKSTEM_PICK_RESPONDENTS": os.path.join(fixtures, "respondents.csv"),
+        })
+        cls.d = Driver(cls.td.port)
+        cls.d.start(["--db", cls.db])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.quit()
+        cls.td.stop()
+        cls.tmp.cleanup()
+
+    def test_draw_tab(self):
+        d = self.d
+        d.set_size(1366, 768)
+        d.sign_in("Sam", "1470")
+        d.click(f'tr[data-selection-id="{self.sel}"] button.open-selection')
+        d.wait_text("#selection-title", lambda t: "Dampoort" in t)
+        d.click("#tab-pdraw")
+        d.find("#draw-form")
+        # Computing before both files are chosen says what is missing.
+        d.click("#draw-compute")
+        d.wait_text("#messages", lambda t: "Kies eerst het quotabestand" in t)
+        d.click("#draw-quotas")
+        d.wait_text("#draw-quotas-chosen", lambda t: t.endswith("quotas.csv"))
+        d.click("#draw-respondents")
+        d.wait_text("#draw-respondents-chosen", lambda t: t.endswith("respondents.csv"))
+        d.type("#draw-size", "20")
+        d.click("#draw-compute")
+        d.wait_text("#draw-min", lambda t: "Kleinste kans" in t, timeout=60)
+        self.assertEqual(len(d.find_all("#draw-chart .chance-bar")), 150)
+        self.assertGreater(d.script("return document.querySelector('#draw-chart svg').getBoundingClientRect().height"), 100, "the chart is drawn")
+        self.assertFalse(d.overflows_sideways(), "no sideways scroll at 1366x768")
+        self.assertEqual(d.unlabeled(), [], "every field labelled")
+        d.script("window.scrollTo(0, 0)")
+        d.screenshot("30-draw-chances.png")
+        d.click("#draw-print")
+        d.wait_text("#messages", lambda t: "Lotingtabel klaar" in t)
+        pdfs = [f for f in os.listdir(self.exports) if f.startswith("lotingtabel")]
+        self.assertEqual(len(pdfs), 1)
+        # Letters are refused as the number; the dice's digits seat the panel.
+        d.type("#draw-number", "vier")
+        d.press_enter("#draw-number")
+        d.wait_text("#messages", lambda t: "geen nummer" in t)
+        self.assertEqual(d.script("return document.getElementById('draw-number').value"), "vier", "the typing is kept")
+        d.script("window.confirm = () => true;")
+        d.type("#draw-number", "417")
+        d.press_enter("#draw-number")
+        d.wait_text("#draw-picked", lambda t: "Geloot: panel 417, 20 leden" in t)
+        d.screenshot("31-draw-seated.png")
+        seated = d.text("#draw-members").split(" · ")
+        self.assertEqual(len(seated), 20)
+        d.click("#tab-psetup")
+        d.wait_text("h2", lambda t: "20" in t)
+        for code in seated:
+            self.assertIn(code, d.text("#round-form"), f"{code} can be marked present")

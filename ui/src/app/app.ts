@@ -11,6 +11,7 @@ import { lang, problemText, setLang, t, type Lang } from "../common/i18n";
 import { formatEuro } from "../common/money";
 import { asFailure, type Api } from "../common/platform";
 import type { Ctx } from "../common/ctx";
+import { DrawScreens, panelDrawTab } from "../panel/draw";
 import { PanelScreens, panelEntryTab, panelResultTab, panelSetupTab } from "../panel/panel";
 import { entryTab, PaperScreens, setupTab, tallyTab } from "../paper/paper";
 import { TablesScreens, tablesEntryTab, tablesOverviewTab, tablesSetupTab } from "../tables/tables";
@@ -23,6 +24,7 @@ const TABS = [
   "tsetup",
   "tentry",
   "toverview",
+  "pdraw",
   "psetup",
   "pentry",
   "presult",
@@ -51,6 +53,7 @@ export class App {
     paper: new PaperScreens(),
     tables: new TablesScreens(),
     panel: new PanelScreens(),
+    draw: new DrawScreens(),
     tools: new ToolScreens(),
     plans: new PlanScreens(() => {
       this.messages = [];
@@ -519,7 +522,7 @@ export class App {
         ? ["plans", "setup", "entry", "tally"]
         : s.method === "tables"
           ? ["plans", "tsetup", "tentry", "toverview"]
-          : ["plans", "psetup", "pentry", "presult"];
+          : ["plans", "pdraw", "psetup", "pentry", "presult"];
     const tabs: Tab[] =
       this.operator?.role === "coordinator"
         ? all
@@ -571,6 +574,7 @@ export class App {
     if (!tabs.includes(this.tab)) this.tab = tabs[0];
     const wrap = (el: HTMLElement) => h("div", { id: "selection-view", "data-selection-id": id }, head, el);
     if (this.tab === "tsetup") return wrap(await tablesSetupTab(this.ctx(), s, plans));
+    if (this.tab === "pdraw") return wrap(await panelDrawTab(this.ctx(), s, this.screens.draw));
     if (this.tab === "psetup") return wrap(await panelSetupTab(this.ctx(), s, plans));
     if (this.tab === "pentry") return wrap(await panelEntryTab(this.ctx(), s));
     if (this.tab === "presult") return wrap(await panelResultTab(this.ctx(), s));

@@ -323,6 +323,34 @@ voted: Array<string>, closed: boolean, frozen: boolean, quorum_note: string | nu
 
 export type PanelState = { members: Array<Member>, quorum: number, rounds: Array<RoundState>, amendments: Array<AmendmentView>, };
 
+export type Chance = { code: string, 
+/**
+ * The computed (leximin) probability, six decimals.
+ */
+probability: string, 
+/**
+ * Numbered panels that seat this respondent.
+ */
+tickets: number, };
+
+export type DrawPick = { number: number, 
+/**
+ * `dice`, or `seed:` and the seed typed in.
+ */
+source: string, members: Array<string>, at: string, operator: string, };
+
+export type DrawRecord = { id: number, size: number, 
+/**
+ * Numbered panels in the table (100, 1,000 or 10,000).
+ */
+lottery: number, min_probability: string, at_min: number, max_deviation: string, 
+/**
+ * In the respondents' file order.
+ */
+chances: Array<Chance>, pool_sha256: string, quotas_sha256: string, table_sha256: string, at: string, operator: string, pick: DrawPick | null, };
+
+export type Pick = { "kind": "number", number: number, } | { "kind": "seed", seed: string, };
+
 export type ProjectedPlan = { code: string, title: string, cost_cents: number, score_text: string, 
 /**
  * Bar length, 0..=1000 of the highest score.

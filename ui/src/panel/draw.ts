@@ -1,0 +1,211 @@
+// The "Loting" tab of a gelote wijkpanel: load the quotas and the
+// respondents, compute each respondent's chance, print the numbered table,
+// record the number drawn in public and see the panel it seats.
+import type { DrawRecord, Selection } from "../common/bindings";
+import { h, field } from "../common/dom";
+import { lang, t } from "../common/i18n";
+import { picker } from "../app/tools";
+import type { PanelCtx } from "./panel";
+
+/** What the tab remembers between redraws: the two files chosen. */
+export class DrawScreens {
+  quotas: string | null = null;
+  respondents: string | null = null;
+}
+
+/** A chance as people read it: a percentage with one decimal ("12,3 %"). */
+export function percent(p: string): string {
+  const v = Number(p) * 100;
+  return `${v.toLocaleString(lang() === "nl" ? "nl-BE" : "en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
+}
+
+/** The sorted chances as bars, lowest first: how equal the draw is at a
+ * glance. SVG attributes, not inline styles (the window's CSP has none). */
+function chart(d: DrawRecord): HTMLElement {
+  const ps = d.chances.map((c) => Number(c.probability)).sort((a, b) => a - b);
+  const top = Math.max(...ps, 1e-9);
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", `0 0 ${ps.length} 100`);
+  svg.setAttribute("preserveAspectRatio", "none");
+  svg.setAttribute("class", "chance-svg");
+  ps.forEach((p, i) => {
+    const height = Math.max(1, (p / top) * 100);
+    const bar = document.createElementNS(ns, "rect");
+    bar.setAttribute("class", "chance-bar");
+    bar.setAttribute("x", String(i + 0.1));
+    bar.setAttribute("width", "0.8");
+    bar.setAttribute("y", String(100 - height));
+    bar.setAttribute("height", String(height));
+    svg.append(bar);
+  });
+  return h(
+    "figure",
+    { class: "chance-chart", id: "draw-chart", role: "img", "aria-label": t("drawui.chart_label") },
+    svg as unknown as HTMLElement,
+    h(
+      "figcaption",
+      { class: "muted" },
+      t("drawui.chart_caption", { min: percent(String(ps[0] ?? 0)), max: percent(String(top)) }),
+    ),
+  );
+}
+
+export async function panelDrawTab(ctx: PanelCtx, s: Selection, screens: DrawScreens): Promise<HTMLElement> {
+  const d = await ctx.api.panelDrawRecord(s.id);
+  const st = await ctx.api.panelState(s.id);
+  const compute = (e: Event) => {
+    e.preventDefault();
+    ctx.act(async () => {
+      if (!screens.quotas || !screens.respondents) throw { problems: [{ code: "draw.pick_both", params: {} }] };
+      const r = await ctx.api.panelDrawFiles(
+        s.id,
+        screens.quotas,
+        screens.respondents,
+        Number(field("draw-size")),
+        Number(field("draw-lottery")),
+      );
+      ctx.info(t("drawui.computed", { n: r.chances.length, min: percent(r.min_probability) }));
+    });
+  };
+  const print = () =>
+    ctx.act(async () => {
+      const path = await ctx.api.printLottery(s.id, lang());
+      ctx.info(t("drawui.printed", { path }), [path]);
+    });
+  const pick = (how: "number" | "seed") => (e: Event) => {
+    e.preventDefault();
+    ctx.act(async () => {
+      const typed = field(how === "number" ? "draw-number" : "draw-seed").trim();
+      if (how === "number" && !/^\d+$/.test(typed))
+        throw { problems: [{ code: "draw.number_digits", params: { value: typed } }] };
+      if (!confirm(t("drawui.confirm_pick"))) return;
+      const r = await ctx.api.panelPick(
+        s.id,
+        how === "number" ? { kind: "number", number: Number(typed) } : { kind: "seed", seed: typed },
+      );
+      ctx.info(t("drawui.picked", { number: String(r.number), n: r.members.length }));
+    });
+  };
+  const intro = h(
+    "div",
+    { class: "card", id: "draw-intro" },
+    h("h2", {}, t("drawui.title")),
+    h("p", {}, t("drawui.intro")),
+  );
+  if (d?.pick) {
+    const p = d.pick;
+    return h(
+      "div",
+      {},
+      intro,
+      h(
+        "div",
+        { class: "card", id: "draw-picked" },
+        h(
+          "h2",
+          {},
+          t("drawui.seated", {
+            number: String(p.number).padStart(String(d.lottery - 1).length, "0"),
+            n: p.members.length,
+          }),
+        ),
+        h(
+          "p",
+          { class: "muted" },
+          p.source === "dice" ? t("drawui.by_dice") : t("drawui.by_seed", { seed: p.source.replace(/^seed:/, "") }),
+        ),
+        h("p", { id: "draw-members" }, p.members.join(" · ")),
+        h("p", { class: "muted" }, t("drawui.table_hash", { hash: d.table_sha256 })),
+        h("button", { class: "secondary", type: "button", id: "draw-print", onclick: print }, t("drawui.print")),
+      ),
+    );
+  }
+  const closed = s.status === "closed" || st.members.length > 0 || st.rounds.length > 0;
+  const computeCard = h(
+    "form",
+    { class: "card", id: "draw-form", onsubmit: compute },
+    h("h2", {}, t(d ? "drawui.again" : "drawui.step_files")),
+    h(
+      "div",
+      { class: "row" },
+      picker(ctx, "draw-quotas", t("drawui.quotas"), "quotas", screens.quotas, (path) => {
+        screens.quotas = path;
+      }),
+      picker(ctx, "draw-respondents", t("drawui.respondents"), "respondents", screens.respondents, (path) => {
+        screens.respondents = path;
+      }),
+    ),
+    h(
+      "div",
+      { class: "row" },
+      h("label", {}, t("drawui.size"), h("input", { id: "draw-size", type: "number", min: 1, value: d?.size ?? 20 })),
+      h(
+        "label",
+        {},
+        t("drawui.lottery"),
+        h(
+          "select",
+          { id: "draw-lottery" },
+          [100, 1000, 10000].map((m) =>
+            h("option", { value: m, selected: (d?.lottery ?? 1000) === m }, t(`drawui.lottery_${m}`)),
+          ),
+        ),
+      ),
+      h("button", { type: "submit", id: "draw-compute" }, t("drawui.compute")),
+    ),
+  );
+  if (closed) return h("div", {}, intro, h("p", { class: "msg info", id: "draw-not-now" }, t("drawui.not_now")));
+  if (!d) return h("div", {}, intro, computeCard);
+  const last = String(d.lottery - 1);
+  return h(
+    "div",
+    {},
+    intro,
+    h(
+      "div",
+      { class: "card", id: "draw-result" },
+      h("h2", {}, t("drawui.chances", { n: d.chances.length, size: d.size })),
+      h(
+        "p",
+        { id: "draw-min" },
+        t("drawui.min", { min: percent(d.min_probability), count: d.at_min, dev: percent(d.max_deviation) }),
+      ),
+      chart(d),
+      h(
+        "details",
+        {},
+        h("summary", {}, t("drawui.each")),
+        h(
+          "table",
+          { id: "draw-chances" },
+          h("tr", {}, h("th", {}, t("drawui.code")), h("th", {}, t("drawui.chance")), h("th", {}, t("drawui.tickets"))),
+          d.chances.map((c) =>
+            h("tr", {}, h("td", {}, c.code), h("td", {}, percent(c.probability)), h("td", {}, String(c.tickets))),
+          ),
+        ),
+      ),
+      h("p", { class: "muted" }, t("drawui.table_hash", { hash: d.table_sha256 })),
+      h("button", { class: "secondary", type: "button", id: "draw-print", onclick: print }, t("drawui.print")),
+    ),
+    h(
+      "div",
+      { class: "card", id: "draw-pick" },
+      h("h2", {}, t("drawui.step_pick")),
+      h("p", {}, t("drawui.pick_help", { last, dice: last.length })),
+      h(
+        "form",
+        { class: "row", onsubmit: pick("number") },
+        h("label", {}, t("drawui.number", { last }), h("input", { id: "draw-number", inputmode: "numeric", size: 6 })),
+        h("button", { type: "submit", id: "draw-pick-number" }, t("drawui.seat")),
+      ),
+      h(
+        "form",
+        { class: "row", onsubmit: pick("seed") },
+        h("label", {}, t("drawui.seed"), h("input", { id: "draw-seed", size: 40 })),
+        h("button", { type: "submit", class: "secondary", id: "draw-pick-seed" }, t("drawui.seat_seed")),
+      ),
+    ),
+    computeCard,
+  );
+}
