@@ -363,3 +363,95 @@ fn a_public_seed_picks_the_number_anyone_can_recompute() {
         &pick["members"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect::<Vec<_>>()
     ));
 }
+
+/// The bundle of a panel drawn by lot carries its draw, and `wijkstem
+/// verify` checks it from the bundle alone; a forged table, chance or
+/// number is named (checked on the draw's files with the signature aside,
+/// as a coordinator holding the key could forge them).
+#[test]
+fn the_bundle_carries_the_draw_and_verify_checks_it() {
+    use std::collections::BTreeMap;
+    use std::io::Read;
+    let room = common::CliRoom::new();
+    let keys = tempfile::tempdir().unwrap();
+    let sel = room.selection("Bundelwijk", "panel");
+    let (q, r) = (fixture("quotas.csv"), fixture("respondents.csv"));
+    room.ok(&["panel", "draw", &sel, q.to_str().unwrap(), r.to_str().unwrap(), "--size", "20", "--lottery", "100"]);
+    let pick: serde_json::Value = serde_json::from_str(&room.ok(&["panel", "pick", &sel, "--number", "42"])).unwrap();
+    let members: Vec<String> =
+        pick["members"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_uppercase()).collect();
+    let round = room.ok(&["panel", "open", &sel, "--format", "points:5", "--present", &members.join(",")]);
+    for (i, m) in members.iter().enumerate() {
+        let votes = if i % 2 == 0 { "A=3,C=2" } else { "B=5" };
+        room.ok(&["panel", "vote", &sel, &round, m, votes]);
+    }
+    room.ok(&["panel", "close-round", &sel, &round]);
+    room.ok(&["panel", "close", &sel]);
+    let zip_path = keys.path().join("bundel.zip");
+    let with_keys = |args: &[&str]| {
+        common::run_cli(Some(&room.db), Some("Ann"), "nl", args, None, &[("WIJKSTEM_KEY_DIR", keys.path().as_os_str())])
+    };
+    let (ok, out, err) = with_keys(&["bundle", "export", &sel, "--out", zip_path.to_str().unwrap()]);
+    assert!(ok, "{out}{err}");
+    let (ok, out, err) = with_keys(&["verify", zip_path.to_str().unwrap()]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("Loting klopt") && out.contains("nummer 42"), "{out}");
+
+    // The draw's files, read from the zip by this test.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut b = Vec::new();
+        f.read_to_end(&mut b).unwrap();
+        files.insert(f.name().to_string(), b);
+    }
+    assert_eq!(files["records/draw/respondents.csv"], std::fs::read(fixture("respondents.csv")).unwrap());
+    std::fs::write(keys.path().join("report.pdf"), &files["report.pdf"]).unwrap();
+    let text = common::pdf_text(&keys.path().join("report.pdf")).unwrap_or_default();
+    assert!(text.is_empty() || text.contains("Loting: het panel"), "the report says how the panel was drawn");
+    let events: Vec<wijkstem::storage::audit::AuditEvent> =
+        String::from_utf8_lossy(&files["audit.jsonl"]).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let check = |files: &BTreeMap<String, Vec<u8>>| -> Vec<String> {
+        match wijkstem::output::bundle::draw::check(files, &events).unwrap() {
+            Ok(_) => vec![],
+            Err(ps) => ps.iter().map(|p| p.code.clone()).collect(),
+        }
+    };
+    assert_eq!(check(&files), Vec::<String>::new());
+    let sha = |b: &[u8]| {
+        use sha2::{Digest, Sha256};
+        hex::encode(Sha256::digest(b))
+    };
+    let mut draw: serde_json::Value = serde_json::from_slice(&files["records/draw/draw.json"]).unwrap();
+
+    // Another number than the one drawn: named.
+    let mut forged = files.clone();
+    let mut d = draw.clone();
+    d["pick"]["number"] = serde_json::json!(43);
+    forged.insert("records/draw/draw.json".into(), serde_json::to_vec(&d).unwrap());
+    assert!(check(&forged).contains(&"bundle.draw_pick".to_string()), "{:?}", check(&forged));
+
+    // A panel in the table that breaks a quota, the table's hash made to match:
+    // the quota check names it, and the chain does not know that table.
+    let table = String::from_utf8(files["records/draw/table.txt"].clone()).unwrap();
+    let line = table.lines().nth(1 + 7).unwrap().to_string();
+    let (_, codes) = line.split_once(':').unwrap();
+    let mut codes: Vec<&str> = codes.split(',').collect();
+    codes.truncate(19);
+    let bad = table.replace(&line, &format!("7:{}", codes.join(",")));
+    let mut forged = files.clone();
+    forged.insert("records/draw/table.txt".into(), bad.clone().into_bytes());
+    draw["table_sha256"] = serde_json::json!(sha(bad.as_bytes()));
+    forged.insert("records/draw/draw.json".into(), serde_json::to_vec(&draw).unwrap());
+    let found = check(&forged);
+    assert!(found.contains(&"bundle.draw_panel_quotas".to_string()), "{found:?}");
+    assert!(found.contains(&"bundle.draw_broken".to_string()), "the chain never recorded that table: {found:?}");
+
+    // A chance stated higher than the table gives: named.
+    let mut forged = files.clone();
+    let mut d: serde_json::Value = serde_json::from_slice(&files["records/draw/draw.json"]).unwrap();
+    d["chances"][0]["probability"] = serde_json::json!("0.900000");
+    forged.insert("records/draw/draw.json".into(), serde_json::to_vec(&d).unwrap());
+    assert!(check(&forged).contains(&"bundle.draw_chance".to_string()), "{:?}", check(&forged));
+}

@@ -111,7 +111,7 @@ pub fn compute(quotas_csv: &str, pool_csv: &str, size: u32, lottery: Option<usiz
 /// A lottery table as printed and stored: every numbered panel as its
 /// members' codes, with what the PDF says about it. Made from a fresh
 /// computation ([`LotteryTable::of`]) or read back from the database.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct LotteryTable {
     pub size: u32,
     pub respondents: usize,

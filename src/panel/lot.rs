@@ -243,6 +243,15 @@ pub fn latest_table(db: Db<'_>, selection_id: i64) -> Result<Option<(i64, Lotter
     }
 }
 
+/// The two files a draw read, as read: quotas and respondents.
+pub fn draw_sources(db: Db<'_>, draw_id: i64) -> Result<(String, String), Failure> {
+    db.conn
+        .query_row("SELECT quotas, respondents FROM panel_draw WHERE id = ?1", [draw_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .map_err(|e| db.err(e).into())
+}
+
 /// The selection's last draw, with the number drawn if there is one.
 pub fn draw_record(db: Db<'_>, selection_id: i64) -> Result<Option<DrawRecord>, Failure> {
     use rusqlite::OptionalExtension;

@@ -147,9 +147,16 @@ pub fn bundle_parts(db: Db<'_>, selection_id: i64, key_id: &str, lang: Lang) -> 
 fn panel_bundle_parts(db: Db<'_>, selection_id: i64, key_id: &str, lang: Lang) -> Result<Parts, Failure> {
     let def = plain_def(db, selection_id, "panel", lang)?;
     let (rounds, amendments) = crate::panel::store::panel_records(db, selection_id)?;
-    let data = report::compute_panel(&def, &rounds, &amendments)
+    // A panel drawn by lot carries its draw: files anyone can check.
+    let draw = crate::panel::lot::draw_record(db, selection_id)?.filter(|d| d.pick.is_some());
+    let data = report::compute_panel(&def, &rounds, &amendments, draw.as_ref())
         .map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;
     let mut files = BTreeMap::new();
+    if let Some(d) = &draw {
+        let (quotas, respondents) = crate::panel::lot::draw_sources(db, d.id)?;
+        let (_, table) = crate::panel::lot::latest_table(db, selection_id)?.ok_or_else(|| p("draw.none"))?;
+        files.extend(super::draw::files(d, &quotas, &respondents, &table));
+    }
     files.insert("selection.json".to_string(), serde_json::to_vec_pretty(&def).expect("serialises"));
     files.insert("records/rounds.json".to_string(), serde_json::to_vec_pretty(&rounds).expect("serialises"));
     files.insert("records/amendments.json".to_string(), serde_json::to_vec_pretty(&amendments).expect("serialises"));

@@ -20,6 +20,7 @@ use crate::selection::Method;
 use crate::storage::audit::AuditEvent;
 use crate::storage::store::Store;
 
+pub mod draw;
 pub mod export;
 
 pub const BUNDLE_FORMAT: &str = "wijkstem-bundle/1";
@@ -292,7 +293,10 @@ pub fn verify(bytes: &[u8], trusted: Option<&PublicKey>) -> VerifyReport {
                     .map_err(|e| format!("records/amendments.json: {e}"))?;
             let recorded: ReportData = serde_json::from_str(&text("results.json").ok_or("results.json")?)
                 .map_err(|e| format!("results.json: {e}"))?;
-            return Ok((report::compute_panel(&def, &rounds, &amendments)?, recorded));
+            let draw: Option<crate::panel::lot::DrawRecord> = text(draw::DRAW)
+                .map(|t| serde_json::from_str(&t).map_err(|e| format!("{}: {e}", draw::DRAW)))
+                .transpose()?;
+            return Ok((report::compute_panel(&def, &rounds, &amendments, draw.as_ref())?, recorded));
         }
         if def.method == "tables" {
             let tables: Vec<crate::tables::TableView> =
@@ -330,6 +334,17 @@ pub fn verify(bytes: &[u8], trusted: Option<&PublicKey>) -> VerifyReport {
                 None => {}
             }
         }
+    }
+    // 6. The panel's draw by lot, when it was drawn: quotas, chances, the
+    // number and the chain, from the bundle alone.
+    let events: Vec<AuditEvent> = files
+        .get("audit.jsonl")
+        .map(|b| String::from_utf8_lossy(b).lines().filter_map(|l| serde_json::from_str(l).ok()).collect())
+        .unwrap_or_default();
+    match draw::check(&files, &events) {
+        None => {}
+        Some(Ok(passed)) => r.passed.push(passed),
+        Some(Err(problems)) => r.problems.extend(problems),
     }
     if manifest.key_id != signed_by {
         r.problems.push(p("bundle.manifest_key").with("manifest", &manifest.key_id).with("signed_by", &signed_by));

@@ -150,6 +150,7 @@ pub fn compute_panel(
     def: &SelectionDef,
     rounds: &[crate::panel::RoundRecord],
     amendments: &[crate::panel::AmendmentRecord],
+    draw: Option<&crate::panel::lot::DrawRecord>,
 ) -> Result<ReportData, String> {
     use crate::panel::{scores, RoundFormat};
     let lang = Lang::from_code(&def.lang);
@@ -185,6 +186,37 @@ pub fn compute_panel(
     let mut funded: Vec<String> = funded_ids.iter().map(|s| s.to_string()).collect();
     funded.sort();
     let mut notes = Vec::new();
+    if let Some(pick) = draw.and_then(|d| d.pick.as_ref().map(|p| (d, p))) {
+        let (d, p) = pick;
+        let mut m = std::collections::BTreeMap::new();
+        m.insert("respondents".to_string(), d.chances.len().to_string());
+        // As on the lottery table: 3 or 4 digits.
+        let digits = d.lottery.saturating_sub(1).to_string().len().max(3);
+        m.insert("number".to_string(), format!("{:0digits$}", p.number));
+        let thousands = if lang == Lang::Nl { "." } else { "," };
+        m.insert(
+            "m".to_string(),
+            match d.lottery {
+                n if n >= 1000 => format!("{}{thousands}{:03}", n / 1000, n % 1000),
+                n => n.to_string(),
+            },
+        );
+        m.insert(
+            "how".to_string(),
+            match p.source.strip_prefix("seed:") {
+                Some(seed) => tr(lang, "report.draw_seed", &[("seed".to_string(), seed.to_string())].into()),
+                None => t(lang, "report.draw_dice"),
+            },
+        );
+        m.insert(
+            "min".to_string(),
+            if lang == Lang::Nl { d.min_probability.replace('.', ",") } else { d.min_probability.clone() },
+        );
+        m.insert("count".to_string(), d.at_min.to_string());
+        m.insert("hash".to_string(), d.table_sha256.clone());
+        m.insert("members".to_string(), p.members.join(", "));
+        notes.push(tr(lang, "report.note_draw", &m));
+    }
     for r in rounds {
         let mut m = std::collections::BTreeMap::new();
         m.insert("round".to_string(), r.no.to_string());
