@@ -90,6 +90,7 @@ fn generated() -> String {
         wijkstem::panel::lot::DrawPick::decl(),
         wijkstem::panel::lot::DrawRecord::decl(),
         wijkstem::panel::lot::Pick::decl(),
+        wijkstem::panel::lot::Replacement::decl(),
         ProjectedPlan::decl(),
         ProjectorView::decl(),
         PanelPackage::decl(),

@@ -378,8 +378,50 @@ fn the_bundle_carries_the_draw_and_verify_checks_it() {
     let (q, r) = (fixture("quotas.csv"), fixture("respondents.csv"));
     room.ok(&["panel", "draw", &sel, q.to_str().unwrap(), r.to_str().unwrap(), "--size", "20", "--lottery", "100"]);
     let pick: serde_json::Value = serde_json::from_str(&room.ok(&["panel", "pick", &sel, "--number", "42"])).unwrap();
-    let members: Vec<String> =
+    let mut members: Vec<String> =
         pick["members"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_uppercase()).collect();
+    // One drawn member declines. The candidates are exactly those with whom
+    // the panel still meets the quotas (checked here one by one, both ways).
+    let leaving = members[0].clone();
+    let listed: Vec<String> = room
+        .ok(&["panel", "candidates", &sel, &leaving])
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let (n, code) = l.split_once('\t').unwrap();
+            assert_eq!(n, i.to_string());
+            code.to_string()
+        })
+        .collect();
+    assert!(!listed.is_empty());
+    let (_, pool) = read_fixtures();
+    for code in pool.keys().filter(|c| !members.contains(c)) {
+        let mut p: Vec<String> = members[1..].to_vec();
+        p.push(code.clone());
+        assert_eq!(meets_quotas(&p), listed.contains(code), "{code}");
+    }
+    let (ok, _, err) = room.run(
+        "Ann",
+        &["panel", "replace", &sel, &leaving, "--reason", "verhuisd", "--number", &listed.len().to_string()],
+    );
+    assert!(!ok && err.contains("kies een nummer van 0 tot en met"), "{err}");
+    let (ok, _, err) = room.run("Ann", &["panel", "replace", &sel, &leaving, "--reason", " ", "--number", "0"]);
+    assert!(!ok, "a replacement needs a reason: {err}");
+    let rep: serde_json::Value = serde_json::from_str(&room.ok(&[
+        "panel",
+        "replace",
+        &sel,
+        &leaving,
+        "--reason",
+        "verhuisd",
+        "--seed",
+        "Lotto 2 december",
+    ]))
+    .unwrap();
+    let chosen = rep["replacement"].as_str().unwrap().to_string();
+    assert_eq!(listed[rep["number"].as_u64().unwrap() as usize], chosen);
+    members[0] = chosen.to_uppercase();
+    assert!(meets_quotas(&members));
     let round = room.ok(&["panel", "open", &sel, "--format", "points:5", "--present", &members.join(",")]);
     for (i, m) in members.iter().enumerate() {
         let votes = if i % 2 == 0 { "A=3,C=2" } else { "B=5" };
@@ -447,6 +489,14 @@ fn the_bundle_carries_the_draw_and_verify_checks_it() {
     let found = check(&forged);
     assert!(found.contains(&"bundle.draw_panel_quotas".to_string()), "{found:?}");
     assert!(found.contains(&"bundle.draw_broken".to_string()), "the chain never recorded that table: {found:?}");
+
+    // A replacement that is not the one the number gives: named.
+    let mut forged = files.clone();
+    let mut d: serde_json::Value = serde_json::from_slice(&files["records/draw/draw.json"]).unwrap();
+    let n = d["replacements"][0]["number"].as_u64().unwrap();
+    d["replacements"][0]["number"] = serde_json::json!((n + 1) % d["replacements"][0]["candidates"].as_u64().unwrap());
+    forged.insert("records/draw/draw.json".into(), serde_json::to_vec(&d).unwrap());
+    assert!(check(&forged).contains(&"bundle.draw_replace".to_string()), "{:?}", check(&forged));
 
     // A chance stated higher than the table gives: named.
     let mut forged = files.clone();

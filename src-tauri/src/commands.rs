@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use tauri::State;
 use wijkstem::i18n::Lang;
-use wijkstem::panel::lot::{DrawPick, DrawRecord, Pick};
+use wijkstem::panel::lot::{DrawPick, DrawRecord, Pick, Replacement};
 use wijkstem::panel::{Member, PanelPackage, PanelState, ProjectorView, RoundFormat};
 use wijkstem::paper::ballot::Marks;
 use wijkstem::paper::boxes::{BoxInput, BoxView, ProgressView};
@@ -567,6 +567,22 @@ pub async fn panel_draw_files(
 #[tauri::command]
 pub fn panel_pick(app: State<'_, App>, selection_id: i64, pick: Pick) -> Res<DrawPick> {
     with(&app, |s| s.panel_pick(selection_id, &pick))
+}
+
+#[tauri::command]
+pub fn replacement_candidates(app: State<'_, App>, selection_id: i64, member: String) -> Res<Vec<String>> {
+    with(&app, |s| s.replacement_candidates(selection_id, &member))
+}
+
+#[tauri::command]
+pub fn replace_member(
+    app: State<'_, App>,
+    selection_id: i64,
+    member: String,
+    pick: Pick,
+    reason: String,
+) -> Res<Replacement> {
+    with(&app, |s| s.replace_member(selection_id, &member, &pick, &reason))
 }
 
 #[tauri::command]

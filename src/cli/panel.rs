@@ -92,6 +92,19 @@ pub enum PanelCommand {
     },
     /// The draw: chances, the table's hash and the number drawn, as JSON
     Lot { selection: i64 },
+    /// Who may take a drawn member's seat if they decline, numbered from 0 (the number to draw)
+    Candidates { selection: i64, member: String },
+    /// A drawn member declines: the number drawn among the candidates (--number N) or a public seed (--seed TEXT) seats their replacement; prints it as JSON
+    Replace {
+        selection: i64,
+        member: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, conflicts_with = "seed", required_unless_present = "seed")]
+        number: Option<u32>,
+        #[arg(long)]
+        seed: Option<String>,
+    },
 }
 
 pub fn panel(s: &mut Session, command: &PanelCommand, lang: Lang) -> Result<(), Failure> {
@@ -145,14 +158,26 @@ pub fn panel(s: &mut Session, command: &PanelCommand, lang: Lang) -> Result<(), 
         }
         PanelCommand::Table { selection } => println!("{}", s.print_lottery(*selection, lang)?),
         PanelCommand::Pick { selection, number, seed } => {
-            let pick = match (number, seed) {
-                (Some(n), _) => Pick::Number { number: *n },
-                (None, Some(seed)) => Pick::Seed { seed: seed.clone() },
-                (None, None) => return Err(wijkstem::Problem::new("cli.pick_how").into()),
-            };
-            args::print_json(&s.panel_pick(*selection, &pick)?)
+            args::print_json(&s.panel_pick(*selection, &pick_of(number, seed)?)?)
         }
         PanelCommand::Lot { selection } => args::print_json(&s.panel_draw_record(*selection)?),
+        PanelCommand::Candidates { selection, member } => {
+            for (i, code) in s.replacement_candidates(*selection, member)?.iter().enumerate() {
+                println!("{i}\t{code}");
+            }
+        }
+        PanelCommand::Replace { selection, member, reason, number, seed } => {
+            args::print_json(&s.replace_member(*selection, member, &pick_of(number, seed)?, reason)?)
+        }
     }
     Ok(())
+}
+
+/// A number thrown or a public seed, whichever was given.
+fn pick_of(number: &Option<u32>, seed: &Option<String>) -> Result<Pick, Failure> {
+    match (number, seed) {
+        (Some(n), _) => Ok(Pick::Number { number: *n }),
+        (None, Some(seed)) => Ok(Pick::Seed { seed: seed.clone() }),
+        (None, None) => Err(wijkstem::Problem::new("cli.pick_how").into()),
+    }
 }

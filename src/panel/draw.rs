@@ -167,3 +167,37 @@ impl LotteryTable {
         (u64::from_be_bytes(first) % self.panels.len().max(1) as u64) as u32
     }
 }
+
+/// Who may take the seat of `leaving` (an index into the pool) on the panel
+/// `seated` so that the panel still meets every quota: respondents not on
+/// the panel and not in `excluded` (who declined before), in the order of
+/// their codes. The replacement is drawn among them, numbered from 0.
+pub fn candidates(inst: &Instance, seated: &[usize], leaving: usize, excluded: &[usize]) -> Vec<usize> {
+    let rest: Vec<usize> = seated.iter().copied().filter(|&i| i != leaving).collect();
+    let mut out: Vec<usize> = (0..inst.pool.len())
+        .filter(|i| !seated.contains(i) && !excluded.contains(i) && *i != leaving)
+        .filter(|&i| {
+            let mut p = rest.clone();
+            p.push(i);
+            inst.meets_quotas(&p)
+        })
+        .collect();
+    out.sort_by(|&a, &b| inst.pool.codes[a].cmp(&inst.pool.codes[b]));
+    out
+}
+
+/// The candidate a public seed picks for the seat of `member`: SHA-256 of
+/// the table's hash, the member and the seed, modulo the candidates.
+pub fn replacement_for_seed(table_sha256: &str, member: &str, seed: &str, candidates: usize) -> u32 {
+    let d = Sha256::new()
+        .chain_update(b"wijkstem-replace-v1\n")
+        .chain_update(table_sha256.as_bytes())
+        .chain_update(b"\n")
+        .chain_update(member.to_uppercase().as_bytes())
+        .chain_update(b"\n")
+        .chain_update(seed.trim().as_bytes())
+        .finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&d[..8]);
+    (u64::from_be_bytes(first) % candidates.max(1) as u64) as u32
+}

@@ -69,6 +69,17 @@ pub enum PanelEvent<'a> {
         table_sha256: &'a str,
         min_probability: &'a str,
     },
+    /// A drawn member who declined, and who was drawn in their place.
+    PanelDrawReplace {
+        selection: i64,
+        draw: i64,
+        member: &'a str,
+        replacement: &'a str,
+        number: u32,
+        candidates: u32,
+        source: &'a str,
+        reason: &'a str,
+    },
     /// The number drawn in public and the panel it gives.
     PanelDrawPick {
         selection: i64,
@@ -95,6 +106,7 @@ impl Recordable for PanelEvent<'_> {
             E::PanelClose { .. } => Action::PanelClose,
             E::PanelDraw { .. } => Action::PanelDraw,
             E::PanelDrawPick { .. } => Action::PanelDrawPick,
+            E::PanelDrawReplace { .. } => Action::PanelDrawReplace,
         }
     }
 
@@ -102,7 +114,9 @@ impl Recordable for PanelEvent<'_> {
         use PanelEvent as E;
         match self {
             E::PanelQuorum { selection, .. } | E::PanelClose { selection } => format!("selection/{selection}"),
-            E::PanelDraw { selection, draw, .. } | E::PanelDrawPick { selection, draw, .. } => {
+            E::PanelDraw { selection, draw, .. }
+            | E::PanelDrawPick { selection, draw, .. }
+            | E::PanelDrawReplace { selection, draw, .. } => {
                 format!("selection/{selection}/draw/{draw}")
             }
             E::PanelMember { selection, code, .. } => format!("selection/{selection}/member/{code}"),
@@ -134,6 +148,10 @@ impl Recordable for PanelEvent<'_> {
                     "table_sha256": table_sha256, "min_probability": min_probability
                 }))
             }
+            E::PanelDrawReplace { member, replacement, number, candidates, source, reason, .. } => after(json!({
+                "member": member, "replacement": replacement, "number": number, "candidates": candidates,
+                "source": source, "reason": reason
+            })),
             E::PanelDrawPick { number, source, members, .. } => {
                 after(json!({ "number": number, "source": source, "members": members }))
             }

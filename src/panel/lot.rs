@@ -35,6 +35,22 @@ pub struct DrawPick {
     pub operator: String,
 }
 
+/// A drawn member who declined, and who was drawn in their place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Replacement {
+    pub member: String,
+    pub replacement: String,
+    /// The number drawn among the candidates (from 0), and how many there were.
+    #[ts(type = "number")]
+    pub number: u32,
+    #[ts(type = "number")]
+    pub candidates: u32,
+    pub source: String,
+    pub reason: String,
+    pub at: String,
+    pub operator: String,
+}
+
 /// A selection's draw, as the screen, the report and the bundle read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DrawRecord {
@@ -57,6 +73,9 @@ pub struct DrawRecord {
     pub at: String,
     pub operator: String,
     pub pick: Option<DrawPick>,
+    /// In the order they were made.
+    #[serde(default)]
+    pub replacements: Vec<Replacement>,
 }
 
 /// How the number is chosen: thrown with dice, or from a public seed.
@@ -191,6 +210,135 @@ impl Store {
     }
 }
 
+impl Store {
+    /// A drawn member declines before the first round: who takes the seat
+    /// is drawn (dice or a public seed) among the respondents with whom the
+    /// panel still meets every quota, numbered in the order of their codes
+    /// (`replacement_candidates`). Recorded with the reason.
+    pub fn replace_member(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        member: &str,
+        pick: &Pick,
+        reason: &str,
+    ) -> Result<Replacement, Failure> {
+        self.write_open_with(operator, selection_id, |st, c| {
+            super::store::panel_selection(st.db(), selection_id)?;
+            let reason = crate::selection::check_free_text(reason, "reason", crate::selection::MAX_SHORT, true)?;
+            let seat = seat_to_fill(st.db(), selection_id, member)?;
+            let n = seat.candidates.len() as u32;
+            let (number, source) = match pick {
+                Pick::Number { number } => (*number, "dice".to_string()),
+                Pick::Seed { seed } => {
+                    let seed = crate::selection::check_free_text(seed, "seed", crate::selection::MAX_SHORT, true)?;
+                    let k = super::draw::replacement_for_seed(&seat.table_sha256, &seat.member, &seed, n as usize);
+                    (k, format!("seed:{}", seed.trim()))
+                }
+            };
+            if number >= n {
+                return Err(p("draw.bad_number").with("number", number).with("last", n - 1).into());
+            }
+            let replacement = seat.candidates[number as usize].clone();
+            c.tx.execute(
+                "DELETE FROM panel_member WHERE selection_id = ?1 AND code = ?2",
+                params![selection_id, seat.member],
+            )
+            .map_err(|e| c.err(e))?;
+            c.tx.execute(
+                "INSERT INTO panel_member (selection_id, code, name) VALUES (?1, ?2, ?3)",
+                params![selection_id, replacement.to_uppercase(), replacement],
+            )
+            .map_err(|e| c.err(e))?;
+            c.tx.execute(
+                "INSERT INTO panel_draw_replace (draw_id, member, replacement, number, candidates, source, reason, \
+                 operator, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![seat.draw, seat.member, replacement, number, n, source, reason.trim(), operator, c.at.clone()],
+            )
+            .map_err(|e| c.err(e))?;
+            c.record(super::PanelEvent::PanelMember {
+                selection: selection_id,
+                code: &replacement.to_uppercase(),
+                name: &replacement,
+            })?;
+            c.record(super::PanelEvent::PanelDrawReplace {
+                selection: selection_id,
+                draw: seat.draw,
+                member: &seat.member,
+                replacement: &replacement,
+                number,
+                candidates: n,
+                source: &source,
+                reason: reason.trim(),
+            })?;
+            Ok::<_, Failure>(Replacement {
+                member: seat.member,
+                replacement,
+                number,
+                candidates: n,
+                source,
+                reason: reason.trim().to_string(),
+                at: c.at.clone(),
+                operator: operator.to_string(),
+            })
+        })
+    }
+}
+
+/// A seat to fill: the draw, the leaving member (their stored code), the
+/// table's hash, and who may take the seat, numbered from 0.
+pub struct Seat {
+    pub draw: i64,
+    pub member: String,
+    pub table_sha256: String,
+    pub candidates: Vec<String>,
+}
+
+/// Who may take `member`'s seat (the numbered list the moderator draws
+/// from), with the checks that a replacement is possible now.
+pub fn seat_to_fill(db: Db<'_>, selection_id: i64, member: &str) -> Result<Seat, Failure> {
+    let record = draw_record(db, selection_id)?.ok_or_else(|| p("draw.none"))?;
+    if record.pick.is_none() {
+        return Err(p("draw.not_picked").into());
+    }
+    let rounds: i64 = db
+        .conn
+        .query_row("SELECT count(*) FROM panel_round WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+        .map_err(|e| db.err(e))?;
+    if rounds > 0 {
+        return Err(p("draw.replace_after_rounds").into());
+    }
+    let (quotas, respondents) = draw_sources(db, record.id)?;
+    let inst = wijkstem_draw::Quotas::parse(&quotas)
+        .and_then(|q| wijkstem_draw::Pool::parse(&respondents, &q).map(|r| (q, r)))
+        .and_then(|(q, r)| wijkstem_draw::Instance::new(q, r, record.size))
+        .map_err(|f| p("draw.damaged").with("detail", f))?;
+    let index = |code: &str| inst.pool.codes.iter().position(|c| c.eq_ignore_ascii_case(code.trim()));
+    let mut stmt = db.conn.prepare("SELECT code FROM panel_member WHERE selection_id = ?1").map_err(|e| db.err(e))?;
+    let seated: Vec<String> = stmt
+        .query_map([selection_id], |r| r.get(0))
+        .map_err(|e| db.err(e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| db.err(e))?;
+    let stored = seated
+        .iter()
+        .find(|c| c.eq_ignore_ascii_case(member.trim()))
+        .ok_or_else(|| p("draw.not_member").with("member", member.trim()))?;
+    let leaving = index(stored).ok_or_else(|| p("draw.not_member").with("member", stored))?;
+    let seated: Vec<usize> = seated.iter().filter_map(|c| index(c)).collect();
+    let excluded: Vec<usize> = record.replacements.iter().filter_map(|r| index(&r.member)).collect();
+    let candidates = super::draw::candidates(&inst, &seated, leaving, &excluded);
+    if candidates.is_empty() {
+        return Err(p("draw.no_candidate").with("member", stored).into());
+    }
+    Ok(Seat {
+        draw: record.id,
+        member: stored.clone(),
+        table_sha256: record.table_sha256,
+        candidates: candidates.into_iter().map(|i| inst.pool.codes[i].clone()).collect(),
+    })
+}
+
 /// A respondent's code can be a panel member's code.
 fn member_code(code: &str) -> bool {
     !code.is_empty() && code.chars().count() <= 12 && code.chars().all(crate::selection::code_char)
@@ -274,6 +422,29 @@ pub fn draw_record(db: Db<'_>, selection_id: i64) -> Result<Option<DrawRecord>, 
             operator,
         });
     let table_sha256 = stored.table.sha256();
+    let mut stmt = db
+        .conn
+        .prepare(
+            "SELECT member, replacement, number, candidates, source, reason, at, operator FROM panel_draw_replace \
+             WHERE draw_id = ?1 ORDER BY id",
+        )
+        .map_err(|e| db.err(e))?;
+    let replacements: Vec<Replacement> = stmt
+        .query_map([id], |r| {
+            Ok(Replacement {
+                member: r.get(0)?,
+                replacement: r.get(1)?,
+                number: r.get(2)?,
+                candidates: r.get(3)?,
+                source: r.get(4)?,
+                reason: r.get(5)?,
+                at: r.get(6)?,
+                operator: r.get(7)?,
+            })
+        })
+        .map_err(|e| db.err(e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| db.err(e))?;
     Ok(Some(DrawRecord {
         id,
         size,
@@ -288,5 +459,6 @@ pub fn draw_record(db: Db<'_>, selection_id: i64) -> Result<Option<DrawRecord>, 
         at,
         operator,
         pick,
+        replacements,
     }))
 }

@@ -135,6 +135,25 @@ impl Session {
         self.store.pick_panel(&who, selection_id, pick)
     }
 
+    /// Who may take a declining member's seat, numbered from 0.
+    pub fn replacement_candidates(&self, selection_id: i64, member: &str) -> Res<Vec<String>> {
+        self.coordinator()?;
+        crate::panel::store::panel_selection(self.store.db(), selection_id)?;
+        Ok(crate::panel::lot::seat_to_fill(self.store.db(), selection_id, member)?.candidates)
+    }
+
+    /// A drawn member declines: draw who takes the seat, with the reason.
+    pub fn replace_member(
+        &mut self,
+        selection_id: i64,
+        member: &str,
+        pick: &crate::panel::lot::Pick,
+        reason: &str,
+    ) -> Res<crate::panel::lot::Replacement> {
+        let who = self.coordinator()?;
+        self.store.replace_member(&who, selection_id, member, pick, reason)
+    }
+
     pub fn panel_draw_record(&self, selection_id: i64) -> Res<Option<crate::panel::lot::DrawRecord>> {
         self.who()?;
         crate::panel::store::panel_selection(self.store.db(), selection_id)?;

@@ -288,6 +288,22 @@ class DrawTest(unittest.TestCase):
         d.screenshot("31-draw-seated.png")
         seated = d.text("#draw-members").split(" · ")
         self.assertEqual(len(seated), 20)
+        # One member drops out: the candidates are listed, one is drawn.
+        leaving = seated[0]
+        d.script("const s = document.getElementById('replace-member'); s.value = arguments[0];"
+                 " s.dispatchEvent(new Event('change'));", leaving)
+        d.wait_text("#replace-candidates", lambda t: len(t.split()) > 0)
+        first = d.text("#replace-candidates li")
+        d.type("#replace-reason", "verhuisd")
+        d.screenshot("32-draw-replace.png")
+        self.assertFalse(d.overflows_sideways(), "no sideways scroll at 1366x768")
+        self.assertEqual(d.unlabeled(), [], "every field labelled")
+        d.type("#replace-number", "0")
+        d.press_enter("#replace-number")
+        d.wait_text("#draw-replacements", lambda t: f"{leaving} haakte af (verhuisd)" in t)
+        seated = d.text("#draw-members").split(" · ")
+        self.assertIn(first.upper(), seated)
+        self.assertNotIn(leaving, seated)
         d.click("#tab-psetup")
         d.wait_text("h2", lambda t: "20" in t)
         for code in seated:

@@ -150,6 +150,41 @@ pub fn check(files: &BTreeMap<String, Vec<u8>>, events: &[AuditEvent]) -> Option
             {
                 problems.push(broken("the audit chain has no such number drawn".into()));
             }
+            // 5. Each replacement, in order: the candidates recomputed from
+            // the panel as it then was, the number (or the seed) giving the
+            // one seated, and the chain's record of it.
+            let find = |code: &str| inst.pool.codes.iter().position(|c| c.eq_ignore_ascii_case(code));
+            let mut seated: Vec<usize> = pick.members.iter().filter_map(|c| find(c)).collect();
+            let mut excluded = Vec::new();
+            let replaced = after("panel.draw_replace");
+            for r in &d.replacements {
+                let wrong =
+                    Problem::new("bundle.draw_replace").with("member", &r.member).with("replacement", &r.replacement);
+                let Some(leaving) = find(&r.member).filter(|i| seated.contains(i)) else {
+                    problems.push(wrong);
+                    continue;
+                };
+                let cands = crate::panel::draw::candidates(&inst, &seated, leaving, &excluded);
+                let drawn = cands.get(r.number as usize).map(|&i| inst.pool.codes[i].as_str());
+                let by_seed = r.source.strip_prefix("seed:").map(|seed| {
+                    crate::panel::draw::replacement_for_seed(&d.table_sha256, &r.member, seed, cands.len())
+                });
+                let in_chain = replaced.iter().any(|v| {
+                    v["member"] == r.member.as_str()
+                        && v["replacement"] == r.replacement.as_str()
+                        && v["number"] == r.number
+                });
+                if cands.len() as u32 != r.candidates
+                    || drawn != Some(r.replacement.as_str())
+                    || by_seed.is_some_and(|n| n != r.number)
+                    || !in_chain
+                {
+                    problems.push(wrong);
+                }
+                seated.retain(|&i| i != leaving);
+                seated.extend(find(&r.replacement));
+                excluded.push(leaving);
+            }
         }
     }
     if problems.is_empty() {

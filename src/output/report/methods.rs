@@ -216,6 +216,22 @@ pub fn compute_panel(
         m.insert("hash".to_string(), d.table_sha256.clone());
         m.insert("members".to_string(), p.members.join(", "));
         notes.push(tr(lang, "report.note_draw", &m));
+        for r in &d.replacements {
+            let mut m = std::collections::BTreeMap::new();
+            m.insert("member".to_string(), r.member.clone());
+            m.insert("reason".to_string(), r.reason.clone());
+            m.insert("replacement".to_string(), r.replacement.clone());
+            m.insert("number".to_string(), r.number.to_string());
+            m.insert("candidates".to_string(), r.candidates.to_string());
+            m.insert(
+                "how".to_string(),
+                match r.source.strip_prefix("seed:") {
+                    Some(seed) => tr(lang, "report.draw_seed", &[("seed".to_string(), seed.to_string())].into()),
+                    None => t(lang, "report.draw_dice"),
+                },
+            );
+            notes.push(tr(lang, "report.note_replace", &m));
+        }
     }
     for r in rounds {
         let mut m = std::collections::BTreeMap::new();

@@ -19,6 +19,22 @@
         operator TEXT NOT NULL,
         at       TEXT NOT NULL
     );
+    CREATE TABLE panel_draw_replace (
+        id          INTEGER PRIMARY KEY,
+        draw_id     INTEGER NOT NULL REFERENCES panel_draw(id),
+        member      TEXT NOT NULL,
+        replacement TEXT NOT NULL,
+        number      INTEGER NOT NULL,
+        candidates  INTEGER NOT NULL,
+        source      TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        operator    TEXT NOT NULL,
+        at          TEXT NOT NULL
+    );
+    CREATE TRIGGER panel_draw_replace_no_update BEFORE UPDATE ON panel_draw_replace
+        BEGIN SELECT RAISE(ABORT, 'a replacement is never changed'); END;
+    CREATE TRIGGER panel_draw_replace_no_delete BEFORE DELETE ON panel_draw_replace
+        BEGIN SELECT RAISE(ABORT, 'a replacement is never deleted'); END;
     CREATE TRIGGER panel_draw_no_update BEFORE UPDATE ON panel_draw
         BEGIN SELECT RAISE(ABORT, 'a draw is never changed'); END;
     CREATE TRIGGER panel_draw_no_delete BEFORE DELETE ON panel_draw

@@ -347,9 +347,19 @@ lottery: number, min_probability: string, at_min: number, max_deviation: string,
 /**
  * In the respondents' file order.
  */
-chances: Array<Chance>, pool_sha256: string, quotas_sha256: string, table_sha256: string, at: string, operator: string, pick: DrawPick | null, };
+chances: Array<Chance>, pool_sha256: string, quotas_sha256: string, table_sha256: string, at: string, operator: string, pick: DrawPick | null, 
+/**
+ * In the order they were made.
+ */
+replacements: Array<Replacement>, };
 
 export type Pick = { "kind": "number", number: number, } | { "kind": "seed", seed: string, };
+
+export type Replacement = { member: string, replacement: string, 
+/**
+ * The number drawn among the candidates (from 0), and how many there were.
+ */
+number: number, candidates: number, source: string, reason: string, at: string, operator: string, };
 
 export type ProjectedPlan = { code: string, title: string, cost_cents: number, score_text: string, 
 /**

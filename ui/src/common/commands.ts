@@ -27,6 +27,7 @@ import type {
   ProgressView,
   ProjectorView,
   Recheck,
+  Replacement,
   Resolution,
   ReviewItem,
   Role,
@@ -143,6 +144,8 @@ export function makeApi(p: Platform) {
     /** Compute the draw by lot from the two CSV files chosen; seconds on a large pool, so off the window's thread. */
     panelDrawFiles: (selectionId: number, quotasPath: string, respondentsPath: string, size: number, lottery: number) => p.call<DrawRecord>("panel_draw_files", { selectionId, quotasPath, respondentsPath, size, lottery }),
     panelPick: (selectionId: number, pick: Pick) => p.call<DrawPick>("panel_pick", { selectionId, pick }),
+    replacementCandidates: (selectionId: number, member: string) => p.call<string[]>("replacement_candidates", { selectionId, member }),
+    replaceMember: (selectionId: number, member: string, pick: Pick, reason: string) => p.call<Replacement>("replace_member", { selectionId, member, pick, reason }),
     panelDrawRecord: (selectionId: number) => p.call<DrawRecord | null>("panel_draw_record", { selectionId }),
     printLottery: (selectionId: number, lang: string) => p.call<string>("print_lottery", { selectionId, lang }),
     closePanel: (selectionId: number) => p.call<null>("close_panel", { selectionId }),

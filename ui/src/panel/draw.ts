@@ -11,6 +11,9 @@ import type { PanelCtx } from "./panel";
 export class DrawScreens {
   quotas: string | null = null;
   respondents: string | null = null;
+  /** The member whose seat is being filled, and who may take it. */
+  leaving: string | null = null;
+  candidates: string[] = [];
 }
 
 /** A chance as people read it: a percentage with one decimal ("12,3 %"). */
@@ -95,6 +98,97 @@ export async function panelDrawTab(ctx: PanelCtx, s: Selection, screens: DrawScr
   );
   if (d?.pick) {
     const p = d.pick;
+    const seatedNow = st.members.map((m) => m.code);
+    const canReplace = st.rounds.length === 0 && s.status !== "closed";
+    const showCandidates = (e: Event) => {
+      const member = (e.target as HTMLSelectElement).value;
+      ctx.act(async () => {
+        screens.leaving = member || null;
+        screens.candidates = member ? await ctx.api.replacementCandidates(s.id, member) : [];
+      });
+    };
+    const replace = (how: "number" | "seed") => (e: Event) => {
+      e.preventDefault();
+      ctx.act(async () => {
+        const typed = field(how === "number" ? "replace-number" : "replace-seed").trim();
+        if (how === "number" && !/^\d+$/.test(typed))
+          throw { problems: [{ code: "draw.number_digits", params: { value: typed } }] };
+        if (!confirm(t("drawui.confirm_pick"))) return;
+        const r = await ctx.api.replaceMember(
+          s.id,
+          screens.leaving ?? "",
+          how === "number" ? { kind: "number", number: Number(typed) } : { kind: "seed", seed: typed },
+          field("replace-reason"),
+        );
+        screens.leaving = null;
+        screens.candidates = [];
+        ctx.info(t("drawui.replaced", { member: r.member, replacement: r.replacement }));
+      });
+    };
+    const replaceCard = canReplace
+      ? h(
+          "div",
+          { class: "card", id: "draw-replace" },
+          h("h2", {}, t("drawui.replace_title")),
+          h("p", {}, t("drawui.replace_help")),
+          h(
+            "div",
+            { class: "row" },
+            h(
+              "label",
+              {},
+              t("drawui.replace_member"),
+              h(
+                "select",
+                { id: "replace-member", onchange: showCandidates },
+                h("option", { value: "" }, "—"),
+                seatedNow.map((c) => h("option", { value: c, selected: screens.leaving === c }, c)),
+              ),
+            ),
+          ),
+          screens.leaving
+            ? h(
+                "div",
+                {},
+                h(
+                  "p",
+                  {},
+                  t("drawui.replace_candidates", {
+                    member: screens.leaving,
+                    n: screens.candidates.length,
+                    last: screens.candidates.length - 1,
+                  }),
+                ),
+                h(
+                  "ol",
+                  { id: "replace-candidates", start: 0, class: "candidates" },
+                  screens.candidates.map((c) => h("li", {}, c)),
+                ),
+                h("label", {}, t("drawui.replace_reason"), h("input", { id: "replace-reason", size: 40 })),
+                h(
+                  "form",
+                  { class: "row", onsubmit: replace("number") },
+                  h(
+                    "label",
+                    {},
+                    t("drawui.number", { last: String(screens.candidates.length - 1) }),
+                    h("input", { id: "replace-number", inputmode: "numeric", size: 6 }),
+                  ),
+                  h("button", { type: "submit", id: "replace-pick-number" }, t("drawui.replace_seat")),
+                ),
+                h(
+                  "form",
+                  { class: "row", onsubmit: replace("seed") },
+                  h("label", {}, t("drawui.seed"), h("input", { id: "replace-seed", size: 40 })),
+                  h("button", { type: "submit", class: "secondary", id: "replace-pick-seed" }, t("drawui.seat_seed")),
+                ),
+              )
+            : null,
+        )
+      : null;
+    const replacements = d.replacements.map((r) =>
+      h("li", {}, t("drawui.replacement_line", { member: r.member, replacement: r.replacement, reason: r.reason })),
+    );
     return h(
       "div",
       {},
@@ -115,10 +209,12 @@ export async function panelDrawTab(ctx: PanelCtx, s: Selection, screens: DrawScr
           { class: "muted" },
           p.source === "dice" ? t("drawui.by_dice") : t("drawui.by_seed", { seed: p.source.replace(/^seed:/, "") }),
         ),
-        h("p", { id: "draw-members" }, p.members.join(" · ")),
+        h("p", { id: "draw-members" }, seatedNow.join(" · ")),
+        replacements.length ? h("ul", { id: "draw-replacements" }, replacements) : null,
         h("p", { class: "muted" }, t("drawui.table_hash", { hash: d.table_sha256 })),
         h("button", { class: "secondary", type: "button", id: "draw-print", onclick: print }, t("drawui.print")),
       ),
+      replaceCard,
     );
   }
   const closed = s.status === "closed" || st.members.length > 0 || st.rounds.length > 0;
