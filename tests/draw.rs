@@ -268,8 +268,16 @@ fn a_panel_drawn_in_its_selection_is_seated_and_recorded() {
     let tickets: u64 = draw["chances"].as_array().unwrap().iter().map(|c| c["tickets"].as_u64().unwrap()).sum();
     assert_eq!(tickets, 20_000);
 
+    // The number comes after the table is out, never before.
+    let (ok, _, err) = room.run("Ann", &["panel", "pick", &sel, "--number", "417"]);
+    assert!(!ok && err.contains("Druk eerst de lotingtabel af"), "{err}");
+    // A new computation before printing replaces the table.
+    room.ok(&["panel", "draw", &sel, q, r, "--size", "20", "--lottery", "1000"]);
     // The printed table names its own hash, and its panels meet the quotas.
     let pdf = room.ok(&["panel", "table", &sel]);
+    // Once printed, the table stands: no new computation.
+    let (ok, _, err) = room.run("Ann", &["panel", "draw", &sel, q, r, "--size", "20", "--lottery", "1000"]);
+    assert!(!ok && err.contains("al afgedrukt"), "{err}");
     let Some(text) = common::pdf_text(Path::new(&pdf)) else { return };
     let layout =
         String::from_utf8(Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap().stdout)
@@ -302,6 +310,9 @@ fn a_panel_drawn_in_its_selection_is_seated_and_recorded() {
         state["members"].as_array().unwrap().iter().map(|m| m["code"].as_str().unwrap().to_string()).collect();
     seated.sort();
     assert_eq!(seated, sorted);
+    // Nobody joins a drawn panel by hand.
+    let (ok, _, err) = room.run("Ann", &["panel", "member", &sel, "X99", "Vriend"]);
+    assert!(!ok && err.contains("niet met de hand"), "{err}");
 
     // Drawn once: no second number, no new computation over it.
     let (ok, _, err) = room.run("Ann", &["panel", "pick", &sel, "--number", "3"]);
@@ -348,7 +359,11 @@ fn a_public_seed_picks_the_number_anyone_can_recompute() {
     ]))
     .unwrap();
     let table_sha = draw["table_sha256"].as_str().unwrap();
+    room.ok(&["panel", "table", &sel]);
     let seed = "Lotto 2026-12-01: 4 11 19 27 33 41";
+    // A look-alike letter would give another number: refused.
+    let (ok, _, err) = room.run("Ann", &["panel", "pick", &sel, "--seed", "Lоtto 2026-12-01: 4 11 19 27 33 41"]);
+    assert!(!ok && err.contains("gewone letters"), "{err}");
     let d = Sha256::new()
         .chain_update(b"wijkstem-pick-v1\n")
         .chain_update(table_sha.as_bytes())
@@ -356,7 +371,9 @@ fn a_public_seed_picks_the_number_anyone_can_recompute() {
         .chain_update(seed.as_bytes())
         .finalize();
     let expected = u64::from_be_bytes(d[..8].try_into().unwrap()) % 100;
-    let pick: serde_json::Value = serde_json::from_str(&room.ok(&["panel", "pick", &sel, "--seed", seed])).unwrap();
+    // The seed typed with a no-break space and a double space is the same seed.
+    let typed = "Lotto  2026-12-01: 4 11 19 27 33\u{a0}41";
+    let pick: serde_json::Value = serde_json::from_str(&room.ok(&["panel", "pick", &sel, "--seed", typed])).unwrap();
     assert_eq!(pick["number"].as_u64().unwrap(), expected);
     assert_eq!(pick["source"], format!("seed:{seed}"));
     assert!(meets_quotas(
@@ -377,6 +394,7 @@ fn the_bundle_carries_the_draw_and_verify_checks_it() {
     let sel = room.selection("Bundelwijk", "panel");
     let (q, r) = (fixture("quotas.csv"), fixture("respondents.csv"));
     room.ok(&["panel", "draw", &sel, q.to_str().unwrap(), r.to_str().unwrap(), "--size", "20", "--lottery", "100"]);
+    room.ok(&["panel", "table", &sel]);
     let pick: serde_json::Value = serde_json::from_str(&room.ok(&["panel", "pick", &sel, "--number", "42"])).unwrap();
     let mut members: Vec<String> =
         pick["members"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_uppercase()).collect();
@@ -488,7 +506,21 @@ fn the_bundle_carries_the_draw_and_verify_checks_it() {
     forged.insert("records/draw/draw.json".into(), serde_json::to_vec(&draw).unwrap());
     let found = check(&forged);
     assert!(found.contains(&"bundle.draw_panel_quotas".to_string()), "{found:?}");
-    assert!(found.contains(&"bundle.draw_broken".to_string()), "the chain never recorded that table: {found:?}");
+    assert!(found.contains(&"bundle.draw_not_in_chain".to_string()), "the chain never recorded that table: {found:?}");
+
+    // Why a member declined is not published; leaving the replacement out is named.
+    let d: serde_json::Value = serde_json::from_slice(&files["records/draw/draw.json"]).unwrap();
+    assert_eq!(d["replacements"][0]["reason"], "");
+    assert!(!String::from_utf8_lossy(&files["audit.jsonl"]).contains("verhuisd"));
+    let mut forged = files.clone();
+    let mut d = d.clone();
+    d["replacements"] = serde_json::json!([]);
+    forged.insert("records/draw/draw.json".into(), serde_json::to_vec(&d).unwrap());
+    assert!(check(&forged).contains(&"bundle.draw_replacements_count".to_string()), "{:?}", check(&forged));
+    // A bundle without the draw's files, of a panel drawn by lot: named.
+    let mut forged = files.clone();
+    forged.retain(|k, _| !k.starts_with("records/draw/"));
+    assert_eq!(check(&forged), vec!["bundle.draw_missing".to_string()]);
 
     // A replacement that is not the one the number gives: named.
     let mut forged = files.clone();

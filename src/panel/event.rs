@@ -69,6 +69,12 @@ pub enum PanelEvent<'a> {
         table_sha256: &'a str,
         min_probability: &'a str,
     },
+    /// The lottery table printed: from now on it stands.
+    PanelDrawPrint {
+        selection: i64,
+        draw: i64,
+        table_sha256: &'a str,
+    },
     /// A drawn member who declined, and who was drawn in their place.
     PanelDrawReplace {
         selection: i64,
@@ -78,7 +84,8 @@ pub enum PanelEvent<'a> {
         number: u32,
         candidates: u32,
         source: &'a str,
-        reason: &'a str,
+        /// The reason stays on the laptop; the chain holds its hash.
+        reason_sha256: &'a str,
     },
     /// The number drawn in public and the panel it gives.
     PanelDrawPick {
@@ -107,6 +114,7 @@ impl Recordable for PanelEvent<'_> {
             E::PanelDraw { .. } => Action::PanelDraw,
             E::PanelDrawPick { .. } => Action::PanelDrawPick,
             E::PanelDrawReplace { .. } => Action::PanelDrawReplace,
+            E::PanelDrawPrint { .. } => Action::PanelDrawPrint,
         }
     }
 
@@ -116,7 +124,8 @@ impl Recordable for PanelEvent<'_> {
             E::PanelQuorum { selection, .. } | E::PanelClose { selection } => format!("selection/{selection}"),
             E::PanelDraw { selection, draw, .. }
             | E::PanelDrawPick { selection, draw, .. }
-            | E::PanelDrawReplace { selection, draw, .. } => {
+            | E::PanelDrawReplace { selection, draw, .. }
+            | E::PanelDrawPrint { selection, draw, .. } => {
                 format!("selection/{selection}/draw/{draw}")
             }
             E::PanelMember { selection, code, .. } => format!("selection/{selection}/member/{code}"),
@@ -148,10 +157,13 @@ impl Recordable for PanelEvent<'_> {
                     "table_sha256": table_sha256, "min_probability": min_probability
                 }))
             }
-            E::PanelDrawReplace { member, replacement, number, candidates, source, reason, .. } => after(json!({
-                "member": member, "replacement": replacement, "number": number, "candidates": candidates,
-                "source": source, "reason": reason
-            })),
+            E::PanelDrawReplace { member, replacement, number, candidates, source, reason_sha256, .. } => {
+                after(json!({
+                    "member": member, "replacement": replacement, "number": number, "candidates": candidates,
+                    "source": source, "reason_sha256": reason_sha256
+                }))
+            }
+            E::PanelDrawPrint { table_sha256, .. } => after(json!({ "table_sha256": table_sha256 })),
             E::PanelDrawPick { number, source, members, .. } => {
                 after(json!({ "number": number, "source": source, "members": members }))
             }

@@ -5,6 +5,7 @@
 
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 use ts_rs::TS;
 
 use super::draw::{DrawOutcome, LotteryTable};
@@ -73,6 +74,9 @@ pub struct DrawRecord {
     pub at: String,
     pub operator: String,
     pub pick: Option<DrawPick>,
+    /// The table has been printed: it stands, and the number may be drawn.
+    #[serde(default)]
+    pub printed: bool,
     /// In the order they were made.
     #[serde(default)]
     pub replacements: Vec<Replacement>,
@@ -128,6 +132,11 @@ impl Store {
         self.write_open_with(operator, selection_id, |st, c| {
             super::store::panel_selection(st.db(), selection_id)?;
             before_the_panel_sits(st.db(), selection_id)?;
+            // A printed table has been seen: it stands, or a new one could be
+            // computed until a chosen person sits in the panel the dice named.
+            if printed(st.db(), selection_id)? {
+                return Err(p("draw.printed").into());
+            }
             c.tx.execute(
                 "INSERT INTO panel_draw (selection_id, size, lottery, quotas, respondents, outcome, table_hash, \
                  operator, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -167,12 +176,16 @@ impl Store {
             super::store::panel_selection(st.db(), selection_id)?;
             let (id, table) = latest_table(st.db(), selection_id)?.ok_or_else(|| p("draw.none"))?;
             before_the_panel_sits(st.db(), selection_id)?;
+            // The number is drawn after the table is out, never before.
+            if !printed(st.db(), selection_id)? {
+                return Err(p("draw.not_printed").into());
+            }
             let m = table.panels.len() as u32;
             let (number, source) = match pick {
                 Pick::Number { number } => (*number, "dice".to_string()),
                 Pick::Seed { seed } => {
-                    let seed = crate::selection::check_free_text(seed, "seed", crate::selection::MAX_SHORT, true)?;
-                    (table.number_for_seed(&seed), format!("seed:{}", seed.trim()))
+                    let seed = public_seed(seed)?;
+                    (table.number_for_seed(&seed), format!("seed:{seed}"))
                 }
             };
             if number >= m {
@@ -231,13 +244,13 @@ impl Store {
             let (number, source) = match pick {
                 Pick::Number { number } => (*number, "dice".to_string()),
                 Pick::Seed { seed } => {
-                    let seed = crate::selection::check_free_text(seed, "seed", crate::selection::MAX_SHORT, true)?;
+                    let seed = public_seed(seed)?;
                     let k = super::draw::replacement_for_seed(&seat.table_sha256, &seat.member, &seed, n as usize);
-                    (k, format!("seed:{}", seed.trim()))
+                    (k, format!("seed:{seed}"))
                 }
             };
             if number >= n {
-                return Err(p("draw.bad_number").with("number", number).with("last", n - 1).into());
+                return Err(p("draw.bad_candidate_number").with("number", number).with("last", n - 1).into());
             }
             let replacement = seat.candidates[number as usize].clone();
             c.tx.execute(
@@ -269,7 +282,7 @@ impl Store {
                 number,
                 candidates: n,
                 source: &source,
-                reason: reason.trim(),
+                reason_sha256: &hex::encode(sha2::Sha256::digest(reason.trim().as_bytes())),
             })?;
             Ok::<_, Failure>(Replacement {
                 member: seat.member,
@@ -339,9 +352,60 @@ pub fn seat_to_fill(db: Db<'_>, selection_id: i64, member: &str) -> Result<Seat,
     })
 }
 
-/// A respondent's code can be a panel member's code.
+/// A respondent's code can be a panel member's code: ASCII letters and
+/// digits, `-` and `_`, so that upper and lower case are one code everywhere.
 fn member_code(code: &str) -> bool {
-    !code.is_empty() && code.chars().count() <= 12 && code.chars().all(crate::selection::code_char)
+    !code.is_empty() && code.len() <= 12 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// A seed as typed from a public source, in the one form that gives its
+/// number: every run of spaces (of any kind) one plain space, trimmed, and
+/// only printable ASCII — so that no look-alike or invisible character
+/// gives another number for what reads as the same seed.
+pub fn public_seed(seed: &str) -> Result<String, Failure> {
+    let folded = seed.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.is_empty() {
+        return Err(p("draw.seed_empty").into());
+    }
+    if folded.len() > 200 || !folded.chars().all(|c| c.is_ascii_graphic() || c == ' ') {
+        return Err(p("draw.seed_ascii").into());
+    }
+    Ok(folded)
+}
+
+/// Has the selection's lottery table been printed?
+fn printed(db: Db<'_>, selection_id: i64) -> Result<bool, Failure> {
+    let n: i64 = db
+        .conn
+        .query_row(
+            "SELECT count(*) FROM panel_draw_print k JOIN panel_draw d ON d.id = k.draw_id WHERE d.selection_id = ?1",
+            [selection_id],
+            |r| r.get(0),
+        )
+        .map_err(|e| db.err(e))?;
+    Ok(n > 0)
+}
+
+impl Store {
+    /// The lottery table is printed: record it (from now on the table
+    /// stands) and give it back to print.
+    pub fn print_draw(&mut self, operator: &str, selection_id: i64) -> Result<LotteryTable, Failure> {
+        self.write_open_with(operator, selection_id, |st, c| {
+            super::store::panel_selection(st.db(), selection_id)?;
+            let (id, table) = latest_table(st.db(), selection_id)?.ok_or_else(|| p("draw.none"))?;
+            c.tx.execute(
+                "INSERT INTO panel_draw_print (draw_id, operator, at) VALUES (?1, ?2, ?3)",
+                params![id, operator, c.at.clone()],
+            )
+            .map_err(|e| c.err(e))?;
+            c.record(super::PanelEvent::PanelDrawPrint {
+                selection: selection_id,
+                draw: id,
+                table_sha256: &table.sha256(),
+            })?;
+            Ok::<_, Failure>(table)
+        })
+    }
 }
 
 /// A draw is made and picked before anyone sits on the panel: no members
@@ -459,6 +523,7 @@ pub fn draw_record(db: Db<'_>, selection_id: i64) -> Result<Option<DrawRecord>, 
         at,
         operator,
         pick,
+        printed: printed(db, selection_id)?,
         replacements,
     }))
 }

@@ -9,6 +9,10 @@ impl Store {
         // The checks read inside the write's transaction.
         self.write_open_with(operator, selection_id, |st, c| {
             panel_selection(st.db(), selection_id)?;
+            // A panel drawn by lot seats whom the lot named, nobody else.
+            if crate::panel::lot::draw_record(st.db(), selection_id)?.is_some() {
+                return Err(p("draw.members_by_lot").into());
+            }
             let code = code.trim().to_uppercase();
             if code.is_empty() || code.len() > 12 || !code.chars().all(crate::selection::code_char) {
                 return Err(p("panel.bad_member").into());

@@ -118,8 +118,9 @@ impl Session {
     ) -> Res<crate::panel::lot::DrawRecord> {
         self.coordinator()?;
         let text = |path: &str| -> Res<String> {
-            String::from_utf8(super::files::read_picked(path)?)
-                .map_err(|_| Problem::new("draw.not_utf8").with("path", path).into())
+            let bytes = std::fs::read(path)
+                .map_err(|e| Failure::from(Problem::new("draw.io").with("detail", format!("{path}: {e}"))))?;
+            String::from_utf8(bytes).map_err(|_| Problem::new("draw.not_utf8").with("path", path).into())
         };
         let (quotas, pool) = (text(quotas_path)?, text(respondents_path)?);
         self.panel_draw(selection_id, &quotas, &pool, size, lottery)
@@ -161,11 +162,11 @@ impl Session {
     }
 
     /// Print the selection's lottery table (PDF in the export folder).
-    pub fn print_lottery(&self, selection_id: i64, lang: crate::i18n::Lang) -> Res<String> {
-        self.coordinator()?;
+    /// From the first print on, the table stands: no new computation.
+    pub fn print_lottery(&mut self, selection_id: i64, lang: crate::i18n::Lang) -> Res<String> {
+        let who = self.coordinator()?;
         let sel = crate::selection::read(self.store.db(), selection_id)?;
-        let (_, table) = crate::panel::lot::latest_table(self.store.db(), selection_id)?
-            .ok_or_else(|| Failure::from(Problem::new("draw.none")))?;
+        let table = self.store.print_draw(&who, selection_id)?;
         let pdf = crate::pdf::lottery_table(&table, lang);
         write_export(&format!("lotingtabel-{}.pdf", slug(&sel.wijk)), &pdf)
     }

@@ -50,7 +50,8 @@ const MIGRATIONS: &[&str] = &[
     // 10: a gelote wijkpanel drawn by lot: the quotas and the respondents'
     // codes and features as read (no names: the reader refuses any other
     // column), the computed chances and the numbered table of panels
-    // (`panel_draw`), the number drawn in public (`panel_draw_pick`), and
+    // (`panel_draw`), each print of that table (`panel_draw_print`: once
+    // printed, it stands), the number drawn in public (`panel_draw_pick`), and
     // each member who declined and who was drawn instead (`panel_draw_replace`).
     // Neither is ever changed; a new computation is a new row.
     include_str!("migrations/0010_panel_draw.sql"),

@@ -148,7 +148,11 @@ fn panel_bundle_parts(db: Db<'_>, selection_id: i64, key_id: &str, lang: Lang) -
     let def = plain_def(db, selection_id, "panel", lang)?;
     let (rounds, amendments) = crate::panel::store::panel_records(db, selection_id)?;
     // A panel drawn by lot carries its draw: files anyone can check.
-    let draw = crate::panel::lot::draw_record(db, selection_id)?.filter(|d| d.pick.is_some());
+    // Why someone declined stays on the laptop (the chain has its hash).
+    let draw = crate::panel::lot::draw_record(db, selection_id)?.filter(|d| d.pick.is_some()).map(|mut d| {
+        d.replacements.iter_mut().for_each(|r| r.reason.clear());
+        d
+    });
     let data = report::compute_panel(&def, &rounds, &amendments, draw.as_ref())
         .map_err(|d| Failure::from(p("bundle.recompute_failed").with("detail", d)))?;
     let mut files = BTreeMap::new();

@@ -219,7 +219,6 @@ pub fn compute_panel(
         for r in &d.replacements {
             let mut m = std::collections::BTreeMap::new();
             m.insert("member".to_string(), r.member.clone());
-            m.insert("reason".to_string(), r.reason.clone());
             m.insert("replacement".to_string(), r.replacement.clone());
             m.insert("number".to_string(), r.number.to_string());
             m.insert("candidates".to_string(), r.candidates.to_string());

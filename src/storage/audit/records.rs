@@ -26,6 +26,7 @@ pub const SEALED: &[&str] = &[
     "panel_amendment",
     "panel_draw",
     "panel_draw_pick",
+    "panel_draw_print",
     "panel_draw_replace",
     "roster",
 ];

@@ -19,6 +19,16 @@
         operator TEXT NOT NULL,
         at       TEXT NOT NULL
     );
+    CREATE TABLE panel_draw_print (
+        id       INTEGER PRIMARY KEY,
+        draw_id  INTEGER NOT NULL REFERENCES panel_draw(id),
+        operator TEXT NOT NULL,
+        at       TEXT NOT NULL
+    );
+    CREATE TRIGGER panel_draw_print_no_update BEFORE UPDATE ON panel_draw_print
+        BEGIN SELECT RAISE(ABORT, 'a print is never changed'); END;
+    CREATE TRIGGER panel_draw_print_no_delete BEFORE DELETE ON panel_draw_print
+        BEGIN SELECT RAISE(ABORT, 'a print is never deleted'); END;
     CREATE TABLE panel_draw_replace (
         id          INTEGER PRIMARY KEY,
         draw_id     INTEGER NOT NULL REFERENCES panel_draw(id),

@@ -349,6 +349,10 @@ lottery: number, min_probability: string, at_min: number, max_deviation: string,
  */
 chances: Array<Chance>, pool_sha256: string, quotas_sha256: string, table_sha256: string, at: string, operator: string, pick: DrawPick | null, 
 /**
+ * The table has been printed: it stands, and the number may be drawn.
+ */
+printed: boolean, 
+/**
  * In the order they were made.
  */
 replacements: Array<Replacement>, };

@@ -282,26 +282,32 @@ export async function panelDrawTab(ctx: PanelCtx, s: Selection, screens: DrawScr
         ),
       ),
       h("p", { class: "muted" }, t("drawui.table_hash", { hash: d.table_sha256 })),
-      h("button", { class: "secondary", type: "button", id: "draw-print", onclick: print }, t("drawui.print")),
+      h(
+        "button",
+        { class: d.printed ? "secondary" : "", type: "button", id: "draw-print", onclick: print },
+        t("drawui.print"),
+      ),
+      d.printed ? h("p", { class: "muted", id: "draw-printed" }, t("drawui.printed_stands")) : null,
     ),
     h(
       "div",
       { class: "card", id: "draw-pick" },
       h("h2", {}, t("drawui.step_pick")),
       h("p", {}, t("drawui.pick_help", { last, dice: last.length })),
+      d.printed ? null : h("p", { class: "msg info", id: "draw-print-first" }, t("drawui.print_first")),
       h(
         "form",
-        { class: "row", onsubmit: pick("number") },
+        { class: "row", onsubmit: pick("number"), hidden: !d.printed },
         h("label", {}, t("drawui.number", { last }), h("input", { id: "draw-number", inputmode: "numeric", size: 6 })),
         h("button", { type: "submit", id: "draw-pick-number" }, t("drawui.seat")),
       ),
       h(
         "form",
-        { class: "row", onsubmit: pick("seed") },
+        { class: "row", onsubmit: pick("seed"), hidden: !d.printed },
         h("label", {}, t("drawui.seed"), h("input", { id: "draw-seed", size: 40 })),
         h("button", { type: "submit", class: "secondary", id: "draw-pick-seed" }, t("drawui.seat_seed")),
       ),
     ),
-    computeCard,
+    d.printed ? null : computeCard,
   );
 }
