@@ -156,16 +156,17 @@ impl LotteryTable {
     /// panels. The table's hash is in it, so a seed chosen before the table
     /// was printed cannot be aimed at a panel.
     pub fn number_for_seed(&self, seed: &str) -> u32 {
-        let d = Sha256::new()
-            .chain_update(b"wijkstem-pick-v1\n")
-            .chain_update(self.sha256().as_bytes())
-            .chain_update(b"\n")
-            .chain_update(seed.trim().as_bytes())
-            .finalize();
-        let mut first = [0u8; 8];
-        first.copy_from_slice(&d[..8]);
-        (u64::from_be_bytes(first) % self.panels.len().max(1) as u64) as u32
+        seed_number(&["wijkstem-pick-v1", &self.sha256(), seed.trim()], self.panels.len())
     }
+}
+
+/// The first eight bytes of SHA-256 over `lines` (each ended by a newline
+/// but the last), modulo `m`: a number anyone can recompute from a seed.
+fn seed_number(lines: &[&str], m: usize) -> u32 {
+    let d = Sha256::digest(lines.join("\n").as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&d[..8]);
+    (u64::from_be_bytes(first) % m.max(1) as u64) as u32
 }
 
 /// Who may take the seat of `leaving` (an index into the pool) on the panel
@@ -189,15 +190,5 @@ pub fn candidates(inst: &Instance, seated: &[usize], leaving: usize, excluded: &
 /// The candidate a public seed picks for the seat of `member`: SHA-256 of
 /// the table's hash, the member and the seed, modulo the candidates.
 pub fn replacement_for_seed(table_sha256: &str, member: &str, seed: &str, candidates: usize) -> u32 {
-    let d = Sha256::new()
-        .chain_update(b"wijkstem-replace-v1\n")
-        .chain_update(table_sha256.as_bytes())
-        .chain_update(b"\n")
-        .chain_update(member.to_uppercase().as_bytes())
-        .chain_update(b"\n")
-        .chain_update(seed.trim().as_bytes())
-        .finalize();
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&d[..8]);
-    (u64::from_be_bytes(first) % candidates.max(1) as u64) as u32
+    seed_number(&["wijkstem-replace-v1", table_sha256, &member.to_uppercase(), seed.trim()], candidates)
 }
