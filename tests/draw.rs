@@ -537,3 +537,38 @@ fn the_bundle_carries_the_draw_and_verify_checks_it() {
     forged.insert("records/draw/draw.json".into(), serde_json::to_vec(&d).unwrap());
     assert!(check(&forged).contains(&"bundle.draw_chance".to_string()), "{:?}", check(&forged));
 }
+
+/// The baseline to compare with: every quota panel equally likely. Its
+/// chances add up to the panel's size, and the leximin's smallest chance is
+/// at least the baseline's (leximin makes the smallest as large as it can).
+#[test]
+fn the_uniform_baseline_is_printed_to_compare_with() {
+    let (q, r) = (fixture("quotas.csv"), fixture("respondents.csv"));
+    let (q, r) = (q.to_str().unwrap(), r.to_str().unwrap());
+    let out = draw(&[q, r, "--size", "20", "--algorithm", "uniform", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let u: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ps: Vec<f64> = u["probabilities"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).collect();
+    assert_eq!(ps.len(), 150);
+    assert!((ps.iter().sum::<f64>() - 20.0).abs() < 1e-6);
+    let umin = u["min_probability"].as_f64().unwrap();
+    assert_eq!(umin, ps.iter().copied().fold(f64::INFINITY, f64::min));
+    let spread = u["spread"].as_f64().unwrap();
+    assert!(spread < 0.05, "{spread}");
+    let lex: serde_json::Value = serde_json::from_slice(&draw(&[q, r, "--size", "20", "--json"]).stdout).unwrap();
+    assert!(lex["min_probability"].as_f64().unwrap() >= umin - spread, "{lex} vs {u}");
+    assert_eq!(lex["uniform_min_probability"].as_f64().unwrap(), umin);
+    // Text: both, in Dutch.
+    let text = String::from_utf8(draw(&[q, r, "--size", "20"]).stdout).unwrap();
+    assert!(text.contains("Ter vergelijking, bij een gewone loting"), "{text}");
+    // Wrong choices are named.
+    let bad = draw(&[q, r, "--size", "20", "--algorithm", "maximin"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("leximin, uniform"));
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("t.pdf");
+    let bad =
+        draw(&[q, r, "--size", "20", "--algorithm", "uniform", "--lottery", "100", "--out", pdf.to_str().unwrap()]);
+    assert!(!bad.status.success() && !pdf.exists());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--lottery gaat met de leximin-kansen"));
+}

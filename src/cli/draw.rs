@@ -24,6 +24,9 @@ pub struct DrawArgs {
     /// Print JSON instead of text
     #[arg(long)]
     json: bool,
+    /// leximin (the draw's chances) or uniform (every quota panel equally likely, estimated: to compare with)
+    #[arg(long, default_value = "leximin")]
+    algorithm: String,
 }
 
 fn read(path: &std::path::Path) -> Result<String, Failure> {
@@ -45,6 +48,19 @@ pub fn draw(a: &DrawArgs, lang: Lang) -> Result<ExitCode, Failure> {
     if a.out.is_some() != a.lottery.is_some() {
         return Err(Problem::new("cli.lottery_needs_out").into());
     }
+    let uniform = match a.algorithm.trim().to_lowercase().as_str() {
+        "leximin" => false,
+        "uniform" => true,
+        _ => {
+            return Err(Problem::new("cli.bad_format")
+                .with("value", &a.algorithm)
+                .with("choices", "leximin, uniform")
+                .into())
+        }
+    };
+    if uniform && a.lottery.is_some() {
+        return Err(Problem::new("cli.lottery_leximin").into());
+    }
     if let Some(out) = &a.out {
         let same = |p: &std::path::Path| std::fs::canonicalize(p).ok() == std::fs::canonicalize(out).ok();
         if out.exists() && (same(&a.quotas) || same(&a.respondents)) {
@@ -55,6 +71,33 @@ pub fn draw(a: &DrawArgs, lang: Lang) -> Result<ExitCode, Failure> {
     let started = std::time::Instant::now();
     let out = wijkstem::panel::draw::compute(&quotas, &pool, a.size, a.lottery)?;
     let seconds = started.elapsed().as_secs_f64();
+    let min_of = |ps: &[f64]| ps.iter().copied().fold(f64::INFINITY, f64::min);
+    if uniform {
+        let min = min_of(&out.uniform);
+        if a.json {
+            let probabilities: serde_json::Map<String, serde_json::Value> =
+                out.codes.iter().zip(&out.uniform).map(|(c, p)| (c.clone(), serde_json::json!(p))).collect();
+            let v = serde_json::json!({
+                "algorithm": "uniform",
+                "min_probability": min,
+                "probabilities": probabilities,
+                "spread": out.uniform_spread,
+                "seconds": seconds,
+                "pool_sha256": out.pool_hash,
+                "quotas_sha256": out.quotas_hash,
+            });
+            println!("{v}");
+            return Ok(ExitCode::SUCCESS);
+        }
+        let mut m: std::collections::BTreeMap<String, String> = [("p".to_string(), decimal(min, lang))].into();
+        m.insert("spread".into(), decimal(out.uniform_spread, lang));
+        println!("{}", tr(lang, "cliout.draw_uniform", &m));
+        println!();
+        for (c, p) in out.codes.iter().zip(&out.uniform) {
+            println!("{c}\t{}", decimal(*p, lang));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     if let (Some(l), Some(path)) = (&out.lottery, &a.out) {
         let pdf = wijkstem::pdf::lottery_table(&wijkstem::panel::draw::LotteryTable::of(&out, l), lang);
         std::fs::write(path, pdf).map_err(|e| {
@@ -73,6 +116,8 @@ pub fn draw(a: &DrawArgs, lang: Lang) -> Result<ExitCode, Failure> {
             "seconds": seconds,
             "pool_sha256": out.pool_hash,
             "quotas_sha256": out.quotas_hash,
+            "uniform_min_probability": min_of(&out.uniform),
+            "uniform_spread": out.uniform_spread,
         });
         if let Some(l) = &out.lottery {
             v["lottery"] = serde_json::json!({ "panels": l.size(), "max_deviation": l.max_deviation });
@@ -91,6 +136,9 @@ pub fn draw(a: &DrawArgs, lang: Lang) -> Result<ExitCode, Failure> {
     let mut min = one("p", decimal(out.min_probability, lang));
     min.insert("count".into(), out.at_min.to_string());
     println!("{}", tr(lang, "cliout.draw_min", &min));
+    let mut cmp = one("p", decimal(min_of(&out.uniform), lang));
+    cmp.insert("spread".into(), decimal(out.uniform_spread, lang));
+    println!("{}", tr(lang, "cliout.draw_compare", &cmp));
     let mut panels = one("panels", out.panels.to_string());
     let secs = format!("{seconds:.2}");
     panels.insert("seconds".into(), if lang == Lang::Nl { secs.replace('.', ",") } else { secs });

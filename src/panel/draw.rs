@@ -41,6 +41,10 @@ pub struct DrawOutcome {
     pub lottery: Option<Lottery>,
     #[serde(skip)]
     pub instance: Instance,
+    /// The baseline to compare with: every quota panel equally likely
+    /// (estimated; `uniform_spread` is how far four chains differ).
+    pub uniform: Vec<f64>,
+    pub uniform_spread: f64,
 }
 
 #[cfg(feature = "draw-solver")]
@@ -51,6 +55,10 @@ fn sha(text: &str) -> String {
 /// Read the quotas and the respondents, compute the leximin probabilities
 /// and, with `lottery = Some(m)`, round them to `m` numbered panels. When no
 /// panel meets the quotas, the problems say which quotas to relax.
+/// Proposals per chain of the uniform baseline (four chains).
+#[cfg(feature = "draw-solver")]
+const UNIFORM_STEPS: u64 = 1_000_000;
+
 #[cfg(feature = "draw-solver")]
 pub fn compute(quotas_csv: &str, pool_csv: &str, size: u32, lottery: Option<usize>) -> Result<DrawOutcome, Failure> {
     // 100, 1,000 or 10,000 panels: two, three or four ten-sided dice, and
@@ -91,6 +99,9 @@ pub fn compute(quotas_csv: &str, pool_csv: &str, size: u32, lottery: Option<usiz
         }
     }
     let min = d.min_probability();
+    // The baseline starts from a panel of the distribution.
+    let start = inst.members_for(&d.panels[0], &inst.rotation_order(), &mut vec![0; inst.type_count()]);
+    let baseline = wijkstem_draw::uniform_baseline(&inst, &start, UNIFORM_STEPS);
     Ok(DrawOutcome {
         size,
         respondents: inst.pool.len(),
@@ -105,6 +116,8 @@ pub fn compute(quotas_csv: &str, pool_csv: &str, size: u32, lottery: Option<usiz
         quotas_hash: sha(quotas_csv),
         lottery,
         instance: inst,
+        uniform: baseline.probabilities,
+        uniform_spread: baseline.spread,
     })
 }
 

@@ -22,6 +22,9 @@ pub struct Chance {
     /// Numbered panels that seat this respondent.
     #[ts(type = "number")]
     pub tickets: u32,
+    /// The chance if every quota panel were equally likely (estimated), for comparison.
+    #[serde(default)]
+    pub uniform: String,
 }
 
 /// The number drawn in public and the panel it gave.
@@ -66,6 +69,15 @@ pub struct DrawRecord {
     #[ts(type = "number")]
     pub at_min: u32,
     pub max_deviation: String,
+    /// The uniform baseline's smallest chance, how many have it (within its
+    /// spread), and the spread of its estimate.
+    #[serde(default)]
+    pub uniform_min: String,
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub uniform_at_min: u32,
+    #[serde(default)]
+    pub uniform_spread: String,
     /// In the respondents' file order.
     pub chances: Vec<Chance>,
     pub pool_sha256: String,
@@ -101,6 +113,12 @@ struct Stored {
     chances: Vec<Chance>,
     at_min: u32,
     table: LotteryTable,
+    #[serde(default)]
+    uniform_min: String,
+    #[serde(default)]
+    uniform_at_min: u32,
+    #[serde(default)]
+    uniform_spread: String,
 }
 
 impl Store {
@@ -125,9 +143,23 @@ impl Store {
             .iter()
             .zip(&out.probabilities)
             .zip(&lottery.tickets)
-            .map(|((code, pr), &tickets)| Chance { code: code.clone(), probability: format!("{pr:.6}"), tickets })
+            .zip(&out.uniform)
+            .map(|(((code, pr), &tickets), u)| Chance {
+                code: code.clone(),
+                probability: format!("{pr:.6}"),
+                tickets,
+                uniform: format!("{u:.6}"),
+            })
             .collect();
-        let stored = Stored { chances, at_min: out.at_min as u32, table };
+        let umin = out.uniform.iter().copied().fold(f64::INFINITY, f64::min);
+        let stored = Stored {
+            chances,
+            at_min: out.at_min as u32,
+            table,
+            uniform_min: format!("{umin:.6}"),
+            uniform_at_min: out.uniform.iter().filter(|&&u| u - umin <= out.uniform_spread).count() as u32,
+            uniform_spread: format!("{:.6}", out.uniform_spread),
+        };
         let table_sha256 = stored.table.sha256();
         self.write_open_with(operator, selection_id, |st, c| {
             super::store::panel_selection(st.db(), selection_id)?;
@@ -516,6 +548,9 @@ pub fn draw_record(db: Db<'_>, selection_id: i64) -> Result<Option<DrawRecord>, 
         min_probability: stored.table.min_probability.clone(),
         at_min: stored.at_min,
         max_deviation: stored.table.max_deviation.clone(),
+        uniform_min: stored.uniform_min,
+        uniform_at_min: stored.uniform_at_min,
+        uniform_spread: stored.uniform_spread,
         chances: stored.chances,
         pool_sha256: stored.table.pool_sha256,
         quotas_sha256: stored.table.quotas_sha256,

@@ -16,6 +16,8 @@
 //!   (HiGHS), feasibility and, when no panel exists, the smallest relaxation.
 //! - [`leximin`]: column generation over panels with HiGHS' LP.
 //! - [`lottery`]: the rounding to `m` panels and its checks.
+//! - [`uniform`]: the baseline to compare with, every quota panel equally
+//!   likely (estimated by a Markov chain, with its spread).
 //!
 //! Respondents with the same value of every feature are interchangeable for
 //! the quotas; the computation works on these *types*, which keeps the
@@ -38,6 +40,7 @@ pub mod leximin;
 pub mod lottery;
 pub mod panels;
 pub mod pool;
+pub mod uniform;
 
 use serde::Serialize;
 
@@ -50,6 +53,7 @@ pub use lottery::Lottery;
 pub use panels::feasibility;
 pub use panels::{Infeasible, Instance, Relaxation};
 pub use pool::{Feature, Pool, Quota, Quotas, Types};
+pub use uniform::{uniform_baseline, Baseline};
 
 /// Something wrong with the input, as data: a code and its values. The core
 /// turns it into a sentence in the user's language (`draw.*` in the locales).

@@ -379,3 +379,37 @@ fn bad_inputs_are_named() {
     let ok = instance("feature;value;min;max\nGender;V;1;1\nGender;M;1;1\n", "Code;gender\nA; v \nB;m\n", 2);
     assert_eq!(ok.type_count(), 2);
 }
+
+/// The uniform baseline's estimate against the exact one on small pools:
+/// every quota panel listed, each respondent's share of them counted.
+#[test]
+fn the_uniform_baseline_matches_counting_every_panel() {
+    let mut rng = Lcg(20261202);
+    let mut compared = 0;
+    while compared < 15 {
+        let n = 7 + rng.next(6) as usize; // 7..=12
+        let k = 2 + rng.next(4) as u32; // 2..=5
+        let features = 2 + rng.next(2) as usize;
+        let (q, p) = random_instance(&mut rng, n, k, features);
+        let Ok(inst) = try_instance(&q, &p, k) else { continue };
+        let panels = all_panels(&inst);
+        let Some(start) = panels.first() else { continue };
+        let exact: Vec<f64> = (0..inst.pool.len())
+            .map(|i| panels.iter().filter(|pnl| pnl.contains(&i)).count() as f64 / panels.len() as f64)
+            .collect();
+        let b = wijkstem_draw::uniform_baseline(&inst, start, 200_000);
+        let sum: f64 = b.probabilities.iter().sum();
+        assert!((sum - f64::from(k)).abs() < 1e-9, "every state seats k: {sum}");
+        for (i, (e, got)) in exact.iter().zip(&b.probabilities).enumerate() {
+            assert!(
+                (e - got).abs() < 0.02,
+                "respondent {i}: exact {e}, estimated {got} (spread {})\n{q}\n{p}",
+                b.spread
+            );
+        }
+        assert!(b.spread < 0.05, "four chains agree: {}", b.spread);
+        // The same pool gives the same estimate.
+        assert_eq!(wijkstem_draw::uniform_baseline(&inst, start, 200_000), b);
+        compared += 1;
+    }
+}

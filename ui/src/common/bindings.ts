@@ -331,7 +331,11 @@ probability: string,
 /**
  * Numbered panels that seat this respondent.
  */
-tickets: number, };
+tickets: number, 
+/**
+ * The chance if every quota panel were equally likely (estimated), for comparison.
+ */
+uniform: string, };
 
 export type DrawPick = { number: number, 
 /**
@@ -344,6 +348,11 @@ export type DrawRecord = { id: number, size: number,
  * Numbered panels in the table (100, 1,000 or 10,000).
  */
 lottery: number, min_probability: string, at_min: number, max_deviation: string, 
+/**
+ * The uniform baseline's smallest chance, how many have it (within its
+ * spread), and the spread of its estimate.
+ */
+uniform_min: string, uniform_at_min: number, uniform_spread: string, 
 /**
  * In the respondents' file order.
  */

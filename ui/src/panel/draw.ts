@@ -268,6 +268,17 @@ export async function panelDrawTab(ctx: PanelCtx, s: Selection, screens: DrawScr
         t("drawui.min", { min: percent(d.min_probability), count: d.at_min, dev: percent(d.max_deviation) }),
       ),
       chart(d),
+      d.uniform_min
+        ? h(
+            "p",
+            { id: "draw-uniform" },
+            t("drawui.uniform", {
+              min: percent(d.uniform_min),
+              count: d.uniform_at_min,
+              spread: percent(d.uniform_spread),
+            }),
+          )
+        : null,
       h(
         "details",
         {},
@@ -275,9 +286,23 @@ export async function panelDrawTab(ctx: PanelCtx, s: Selection, screens: DrawScr
         h(
           "table",
           { id: "draw-chances" },
-          h("tr", {}, h("th", {}, t("drawui.code")), h("th", {}, t("drawui.chance")), h("th", {}, t("drawui.tickets"))),
+          h(
+            "tr",
+            {},
+            h("th", {}, t("drawui.code")),
+            h("th", {}, t("drawui.chance")),
+            h("th", {}, t("drawui.tickets")),
+            h("th", {}, t("drawui.uniform_col")),
+          ),
           d.chances.map((c) =>
-            h("tr", {}, h("td", {}, c.code), h("td", {}, percent(c.probability)), h("td", {}, String(c.tickets))),
+            h(
+              "tr",
+              {},
+              h("td", {}, c.code),
+              h("td", {}, percent(c.probability)),
+              h("td", {}, String(c.tickets)),
+              h("td", {}, c.uniform ? percent(c.uniform) : "—"),
+            ),
           ),
         ),
       ),
