@@ -354,9 +354,7 @@ pub fn seat_to_fill(db: Db<'_>, selection_id: i64, member: &str) -> Result<Seat,
         return Err(p("draw.replace_after_rounds").into());
     }
     let (quotas, respondents) = draw_sources(db, record.id)?;
-    let inst = wijkstem_draw::Quotas::parse(&quotas)
-        .and_then(|q| wijkstem_draw::Pool::parse(&respondents, &q).map(|r| (q, r)))
-        .and_then(|(q, r)| wijkstem_draw::Instance::new(q, r, record.size))
+    let inst = wijkstem_draw::Instance::from_csv(&quotas, &respondents, record.size)
         .map_err(|f| p("draw.damaged").with("detail", f))?;
     let index = |code: &str| inst.pool.codes.iter().position(|c| c.eq_ignore_ascii_case(code.trim()));
     let mut stmt = db.conn.prepare("SELECT code FROM panel_member WHERE selection_id = ?1").map_err(|e| db.err(e))?;

@@ -40,6 +40,14 @@ impl Instance {
         Ok(Instance { quotas, pool, types, size, type_of })
     }
 
+    /// The two files' texts read and checked in one go: the quotas, the
+    /// respondents against them, and the size.
+    pub fn from_csv(quotas_csv: &str, pool_csv: &str, size: u32) -> Result<Instance, Finding> {
+        let quotas = Quotas::parse(quotas_csv)?;
+        let pool = Pool::parse(pool_csv, &quotas)?;
+        Instance::new(quotas, pool, size)
+    }
+
     pub fn type_count(&self) -> usize {
         self.types.members.len()
     }

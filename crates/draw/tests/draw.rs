@@ -48,14 +48,8 @@ fn random_instance(rng: &mut Lcg, n: usize, k: u32, features: usize) -> (String,
     (quotas, pool)
 }
 
-fn try_instance(quotas: &str, pool: &str, k: u32) -> Result<Instance, wijkstem_draw::Finding> {
-    let q = Quotas::parse(quotas)?;
-    let p = Pool::parse(pool, &q)?;
-    Instance::new(q, p, k)
-}
-
 fn instance(quotas: &str, pool: &str, k: u32) -> Instance {
-    try_instance(quotas, pool, k).unwrap()
+    Instance::from_csv(quotas, pool, k).unwrap()
 }
 
 /// Every set of `k` respondents that meets the quotas.
@@ -144,7 +138,7 @@ fn leximin_equals_brute_force_on_small_pools() {
         let k = 2 + rng.next(4) as u32; // 2..=5
         let features = 2 + rng.next(2) as usize;
         let (q, p) = random_instance(&mut rng, n, k, features);
-        let Ok(inst) = try_instance(&q, &p, k) else {
+        let Ok(inst) = Instance::from_csv(&q, &p, k) else {
             continue;
         };
         if feasibility(&inst).is_err() {
@@ -211,7 +205,7 @@ fn the_smallest_probability_equals_an_independent_maximin_lp() {
         let n = 60 + rng.next(90) as usize;
         let k = 6 + rng.next(10) as u32;
         let (q, p) = random_instance(&mut rng, n, k, 2);
-        let Ok(inst) = try_instance(&q, &p, k) else {
+        let Ok(inst) = Instance::from_csv(&q, &p, k) else {
             continue;
         };
         if feasibility(&inst).is_err() || inst.type_count() > 9 {
@@ -253,7 +247,7 @@ fn the_lottery_meets_the_quotas_and_the_bound() {
         let n = 80 + rng.next(120) as usize;
         let k = 10 + rng.next(11) as u32;
         let (q, p) = random_instance(&mut rng, n, k, 3);
-        let Ok(inst) = try_instance(&q, &p, k) else {
+        let Ok(inst) = Instance::from_csv(&q, &p, k) else {
             continue;
         };
         let Ok(d) = leximin(&inst) else { continue };
@@ -275,7 +269,7 @@ fn the_same_pool_gives_the_same_table_whatever_the_file_order() {
     let mut rng = Lcg(4242);
     let (q, p) = loop {
         let (q, p) = random_instance(&mut rng, 300, 20, 4);
-        if let Ok(inst) = try_instance(&q, &p, 20) {
+        if let Ok(inst) = Instance::from_csv(&q, &p, 20) {
             if feasibility(&inst).is_ok() {
                 break (q, p);
             }
@@ -391,7 +385,7 @@ fn the_uniform_baseline_matches_counting_every_panel() {
         let k = 2 + rng.next(4) as u32; // 2..=5
         let features = 2 + rng.next(2) as usize;
         let (q, p) = random_instance(&mut rng, n, k, features);
-        let Ok(inst) = try_instance(&q, &p, k) else { continue };
+        let Ok(inst) = Instance::from_csv(&q, &p, k) else { continue };
         let panels = all_panels(&inst);
         let Some(start) = panels.first() else { continue };
         let exact: Vec<f64> = (0..inst.pool.len())

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
-use wijkstem_draw::{Instance, Lottery, Pool, Quotas};
+use wijkstem_draw::{Instance, Lottery};
 
 use crate::panel::draw::LotteryTable;
 use crate::panel::lot::DrawRecord;
@@ -103,10 +103,7 @@ pub fn check(files: &BTreeMap<String, Vec<u8>>, events: &[AuditEvent]) -> Option
         Ok(p) => p,
         Err(e) => return fail(code("bundle.draw_unreadable").with("detail", e)),
     };
-    let inst = match Quotas::parse(&quotas_csv)
-        .and_then(|q| Pool::parse(&pool_csv, &q).map(|p| (q, p)))
-        .and_then(|(q, p)| Instance::new(q, p, d.size))
-    {
+    let inst = match Instance::from_csv(&quotas_csv, &pool_csv, d.size) {
         Ok(i) => i,
         Err(f) => return fail(code("bundle.draw_unreadable").with("detail", format!("records/draw: {f}"))),
     };
