@@ -6,7 +6,7 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 #[cfg(feature = "draw-solver")]
-use wijkstem_draw::{leximin, round_to_lottery, Pool, Quotas};
+use wijkstem_draw::{leximin, round_to_lottery};
 use wijkstem_draw::{Finding, Instance, Lottery};
 
 #[cfg(feature = "draw-solver")]
@@ -68,10 +68,8 @@ pub fn compute(quotas_csv: &str, pool_csv: &str, size: u32, lottery: Option<usiz
             return Err(Problem::new("draw.lottery_size").with("m", m).into());
         }
     }
-    let quotas = Quotas::parse(quotas_csv).map_err(|f| f.to_problem())?;
-    let pool = Pool::parse(pool_csv, &quotas).map_err(|f| f.to_problem())?;
-    let features = quotas.features.len();
-    let inst = Instance::new(quotas, pool, size).map_err(|f| f.to_problem())?;
+    let inst = Instance::from_csv(quotas_csv, pool_csv, size).map_err(|f| f.to_problem())?;
+    let features = inst.quotas.features.len();
     let d = leximin(&inst).map_err(|inf| {
         let mut problems = vec![Problem::new("draw.infeasible")];
         for r in &inf.relax {
