@@ -232,16 +232,7 @@ impl Store {
             for code in &members {
                 // Their name on this laptop is their code until the moderator
                 // knows who came; names never leave the laptop.
-                c.tx.execute(
-                    "INSERT INTO panel_member (selection_id, code, name) VALUES (?1, ?2, ?3)",
-                    params![selection_id, code.to_uppercase(), code],
-                )
-                .map_err(|e| c.err(e))?;
-                c.record(super::PanelEvent::PanelMember {
-                    selection: selection_id,
-                    code: &code.to_uppercase(),
-                    name: code,
-                })?;
+                super::store::seat_member(c, selection_id, &code.to_uppercase(), code)?;
             }
             c.record(super::PanelEvent::PanelDrawPick {
                 selection: selection_id,
@@ -290,22 +281,13 @@ impl Store {
                 params![selection_id, seat.member],
             )
             .map_err(|e| c.err(e))?;
-            c.tx.execute(
-                "INSERT INTO panel_member (selection_id, code, name) VALUES (?1, ?2, ?3)",
-                params![selection_id, replacement.to_uppercase(), replacement],
-            )
-            .map_err(|e| c.err(e))?;
+            super::store::seat_member(c, selection_id, &replacement.to_uppercase(), &replacement)?;
             c.tx.execute(
                 "INSERT INTO panel_draw_replace (draw_id, member, replacement, number, candidates, source, reason, \
                  operator, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![seat.draw, seat.member, replacement, number, n, source, reason.trim(), operator, c.at.clone()],
             )
             .map_err(|e| c.err(e))?;
-            c.record(super::PanelEvent::PanelMember {
-                selection: selection_id,
-                code: &replacement.to_uppercase(),
-                name: &replacement,
-            })?;
             c.record(super::PanelEvent::PanelDrawReplace {
                 selection: selection_id,
                 draw: seat.draw,

@@ -32,17 +32,7 @@ impl Store {
             if taken > 0 {
                 return Err(p("panel.member_taken").with("member", &code).into());
             }
-            c.tx.execute(
-                "INSERT INTO panel_member (selection_id, code, name) VALUES (?1, ?2, ?3)",
-                params![selection_id, code, name.trim()],
-            )
-            .map_err(|e| c.err(e))?;
-            let id = c.tx.last_insert_rowid();
-            c.record(crate::panel::PanelEvent::PanelMember {
-                selection: selection_id,
-                code: &code,
-                name: name.trim(),
-            })?;
+            let id = seat_member(c, selection_id, &code, name.trim())?;
             Ok::<_, Failure>(Member { id, code, name: name.trim().to_string() })
         })
     }
@@ -390,6 +380,24 @@ impl Store {
         })?;
         Ok(())
     }
+}
+
+/// Seat a member on the panel, with its event: by hand (`add_member`), by
+/// the lot or as a replacement (`lot.rs`). The code as stored; its row id.
+pub(super) fn seat_member(
+    c: &mut crate::storage::store::Change<'_>,
+    selection_id: i64,
+    code: &str,
+    name: &str,
+) -> Result<i64, Failure> {
+    c.tx.execute(
+        "INSERT INTO panel_member (selection_id, code, name) VALUES (?1, ?2, ?3)",
+        params![selection_id, code, name],
+    )
+    .map_err(|e| c.err(e))?;
+    let id = c.tx.last_insert_rowid();
+    c.record(crate::panel::PanelEvent::PanelMember { selection: selection_id, code, name })?;
+    Ok(id)
 }
 
 pub fn panel_selection(db: Db<'_>, id: i64) -> Result<crate::selection::Selection, Failure> {

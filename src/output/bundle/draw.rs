@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use sha2::{Digest, Sha256};
 use wijkstem_draw::{Instance, Lottery};
 
+use super::sha;
 use crate::panel::draw::LotteryTable;
 use crate::panel::lot::DrawRecord;
 use crate::problem::Problem;
@@ -27,10 +27,6 @@ pub fn files(d: &DrawRecord, quotas: &str, respondents: &str, table: &LotteryTab
     f.insert(RESPONDENTS.to_string(), respondents.as_bytes().to_vec());
     f.insert(TABLE.to_string(), table.text().into_bytes());
     f
-}
-
-fn sha(b: &[u8]) -> String {
-    hex::encode(Sha256::digest(b))
 }
 
 /// The table's text back into numbered panels of codes.
