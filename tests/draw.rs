@@ -119,13 +119,10 @@ fn the_lottery_table_lists_panels_that_meet_the_quotas() {
     let mut tickets: BTreeMap<&str, u32> = BTreeMap::new();
     for (n, members) in &panels {
         assert_eq!(members.len(), 20, "panel {n}");
-        let mut count: BTreeMap<(String, String), u32> = BTreeMap::new();
         for m in members {
             *tickets.entry(m).or_default() += 1;
-            for fv in &pool[m] {
-                *count.entry(fv.clone()).or_default() += 1;
-            }
         }
+        let count = quota_counts(&pool, members);
         for (fv, (min, max)) in &quotas {
             let c = count.get(fv).copied().unwrap_or(0);
             assert!(*min <= c && c <= *max, "panel {n}: {fv:?} has {c}, quota {min}..{max}");
@@ -227,16 +224,21 @@ fn bad_inputs_get_a_dutch_message_and_no_table() {
     assert!(err.contains("CSV UTF-8"), "{err}");
 }
 
-/// Does this set of codes meet every quota, by this test's own reading of
-/// the fixtures?
-fn meets_quotas(members: &[String]) -> bool {
-    let (quotas, pool) = read_fixtures();
+/// Seats per (feature, value) of a set of codes, by this test's own
+/// reading of the fixtures.
+fn quota_counts(pool: &PoolRead, members: &[String]) -> BTreeMap<(String, String), u32> {
     let mut count: BTreeMap<(String, String), u32> = BTreeMap::new();
     for m in members {
         for fv in &pool[m] {
             *count.entry(fv.clone()).or_default() += 1;
         }
     }
+    count
+}
+
+/// Does this set of codes (20 of them) meet every quota of the fixtures?
+fn meets_quotas((quotas, pool): &(QuotasRead, PoolRead), members: &[String]) -> bool {
+    let count = quota_counts(pool, members);
     members.len() == 20
         && quotas.iter().all(|(fv, (min, max))| {
             let c = count.get(fv).copied().unwrap_or(0);
@@ -304,7 +306,7 @@ fn a_panel_drawn_in_its_selection_is_seated_and_recorded() {
     let mut sorted = members.clone();
     sorted.sort();
     assert_eq!(sorted, printed, "the panel seated is the one printed as 417");
-    assert!(meets_quotas(&members));
+    assert!(meets_quotas(&read_fixtures(), &members));
     let state: serde_json::Value = serde_json::from_str(&room.ok(&["panel", "state", &sel])).unwrap();
     let mut seated: Vec<String> =
         state["members"].as_array().unwrap().iter().map(|m| m["code"].as_str().unwrap().to_string()).collect();
@@ -377,6 +379,7 @@ fn a_public_seed_picks_the_number_anyone_can_recompute() {
     assert_eq!(pick["number"].as_u64().unwrap(), expected);
     assert_eq!(pick["source"], format!("seed:{seed}"));
     assert!(meets_quotas(
+        &read_fixtures(),
         &pick["members"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect::<Vec<_>>()
     ));
 }
@@ -412,11 +415,11 @@ fn the_bundle_carries_the_draw_and_verify_checks_it() {
         })
         .collect();
     assert!(!listed.is_empty());
-    let (_, pool) = read_fixtures();
-    for code in pool.keys().filter(|c| !members.contains(c)) {
+    let fixtures = read_fixtures();
+    for code in fixtures.1.keys().filter(|c| !members.contains(c)) {
         let mut p: Vec<String> = members[1..].to_vec();
         p.push(code.clone());
-        assert_eq!(meets_quotas(&p), listed.contains(code), "{code}");
+        assert_eq!(meets_quotas(&fixtures, &p), listed.contains(code), "{code}");
     }
     let (ok, _, err) = room.run(
         "Ann",
@@ -439,7 +442,7 @@ fn the_bundle_carries_the_draw_and_verify_checks_it() {
     let chosen = rep["replacement"].as_str().unwrap().to_string();
     assert_eq!(listed[rep["number"].as_u64().unwrap() as usize], chosen);
     members[0] = chosen.to_uppercase();
-    assert!(meets_quotas(&members));
+    assert!(meets_quotas(&fixtures, &members));
     let round = room.ok(&["panel", "open", &sel, "--format", "points:5", "--present", &members.join(",")]);
     for (i, m) in members.iter().enumerate() {
         let votes = if i % 2 == 0 { "A=3,C=2" } else { "B=5" };

@@ -188,6 +188,11 @@ pub fn compute_panel(
     let mut notes = Vec::new();
     if let Some(pick) = draw.and_then(|d| d.pick.as_ref().map(|p| (d, p))) {
         let (d, p) = pick;
+        // Dice, or the public seed that gave the number.
+        let how = |source: &str| match source.strip_prefix("seed:") {
+            Some(seed) => tr(lang, "report.draw_seed", &[("seed".to_string(), seed.to_string())].into()),
+            None => t(lang, "report.draw_dice"),
+        };
         let mut m = std::collections::BTreeMap::new();
         m.insert("respondents".to_string(), d.chances.len().to_string());
         // As on the lottery table: 3 or 4 digits.
@@ -201,13 +206,7 @@ pub fn compute_panel(
                 n => n.to_string(),
             },
         );
-        m.insert(
-            "how".to_string(),
-            match p.source.strip_prefix("seed:") {
-                Some(seed) => tr(lang, "report.draw_seed", &[("seed".to_string(), seed.to_string())].into()),
-                None => t(lang, "report.draw_dice"),
-            },
-        );
+        m.insert("how".to_string(), how(&p.source));
         m.insert(
             "min".to_string(),
             if lang == Lang::Nl { d.min_probability.replace('.', ",") } else { d.min_probability.clone() },
@@ -222,13 +221,7 @@ pub fn compute_panel(
             m.insert("replacement".to_string(), r.replacement.clone());
             m.insert("number".to_string(), r.number.to_string());
             m.insert("candidates".to_string(), r.candidates.to_string());
-            m.insert(
-                "how".to_string(),
-                match r.source.strip_prefix("seed:") {
-                    Some(seed) => tr(lang, "report.draw_seed", &[("seed".to_string(), seed.to_string())].into()),
-                    None => t(lang, "report.draw_dice"),
-                },
-            );
+            m.insert("how".to_string(), how(&r.source));
             notes.push(tr(lang, "report.note_replace", &m));
         }
     }
