@@ -1,7 +1,7 @@
 // The "Loting" tab of a gelote wijkpanel: load the quotas and the
 // respondents, compute each respondent's chance, print the numbered table,
 // record the number drawn in public and see the panel it seats.
-import type { DrawRecord, Selection } from "../common/bindings";
+import type { DrawRecord, Pick, Selection } from "../common/bindings";
 import { h, field } from "../common/dom";
 import { lang, t } from "../common/i18n";
 import { picker } from "../app/tools";
@@ -54,6 +54,15 @@ function chart(d: DrawRecord): HTMLElement {
   );
 }
 
+/** The number typed (digits only, as the dice gave them) or the seed, from
+ * the form whose fields start with `prefix` ("draw" or "replace"). */
+function typedPick(how: "number" | "seed", prefix: string): Pick {
+  const typed = field(`${prefix}-${how}`).trim();
+  if (how === "seed") return { kind: "seed", seed: typed };
+  if (!/^\d+$/.test(typed)) throw { problems: [{ code: "draw.number_digits", params: { value: typed } }] };
+  return { kind: "number", number: Number(typed) };
+}
+
 export async function panelDrawTab(ctx: PanelCtx, s: Selection, screens: DrawScreens): Promise<HTMLElement> {
   const d = await ctx.api.panelDrawRecord(s.id);
   const st = await ctx.api.panelState(s.id);
@@ -79,14 +88,9 @@ export async function panelDrawTab(ctx: PanelCtx, s: Selection, screens: DrawScr
   const pick = (how: "number" | "seed") => (e: Event) => {
     e.preventDefault();
     ctx.act(async () => {
-      const typed = field(how === "number" ? "draw-number" : "draw-seed").trim();
-      if (how === "number" && !/^\d+$/.test(typed))
-        throw { problems: [{ code: "draw.number_digits", params: { value: typed } }] };
+      const chosen = typedPick(how, "draw");
       if (!confirm(t("drawui.confirm_pick"))) return;
-      const r = await ctx.api.panelPick(
-        s.id,
-        how === "number" ? { kind: "number", number: Number(typed) } : { kind: "seed", seed: typed },
-      );
+      const r = await ctx.api.panelPick(s.id, chosen);
       ctx.info(t("drawui.picked", { number: String(r.number), n: r.members.length }));
     });
   };
@@ -110,16 +114,9 @@ export async function panelDrawTab(ctx: PanelCtx, s: Selection, screens: DrawScr
     const replace = (how: "number" | "seed") => (e: Event) => {
       e.preventDefault();
       ctx.act(async () => {
-        const typed = field(how === "number" ? "replace-number" : "replace-seed").trim();
-        if (how === "number" && !/^\d+$/.test(typed))
-          throw { problems: [{ code: "draw.number_digits", params: { value: typed } }] };
+        const chosen = typedPick(how, "replace");
         if (!confirm(t("drawui.confirm_pick"))) return;
-        const r = await ctx.api.replaceMember(
-          s.id,
-          screens.leaving ?? "",
-          how === "number" ? { kind: "number", number: Number(typed) } : { kind: "seed", seed: typed },
-          field("replace-reason"),
-        );
+        const r = await ctx.api.replaceMember(s.id, screens.leaving ?? "", chosen, field("replace-reason"));
         screens.leaving = null;
         screens.candidates = [];
         ctx.info(t("drawui.replaced", { member: r.member, replacement: r.replacement }));
