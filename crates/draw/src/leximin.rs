@@ -14,7 +14,9 @@
 //! A panel whose constraint is violated is found by the integer program
 //! "maximise `Σ_t c_t·y_t/s_t` over panels that meet the quotas"
 //! ([`Instance::best_panel`]); when none is, the stage is optimal and its
-//! value is `z*`. By complementary slackness every type with `y_t > 0` has
+//! value is `z*` (the program is first asked at smoothed prices, which
+//! finds panels in fewer rounds; only the LP's own duals end a stage). By
+//! complementary slackness every type with `y_t > 0` has
 //! probability exactly `z*` in every optimal distribution, so those are fixed
 //! at `z*` and the next stage begins. Respondents of one type are
 //! interchangeable, so the leximin gives them one probability: working on
@@ -23,7 +25,7 @@
 use highs::{HighsModelStatus, RowProblem, Sense};
 use serde::Serialize;
 
-use crate::panels::{feasibility, Counts, Infeasible, Instance};
+use crate::panels::{feasibility, Counts, Infeasible, Instance, Priced};
 
 /// A distribution over panels (counts per type) and what it gives everyone.
 #[derive(Debug, Clone, Serialize)]
@@ -59,6 +61,8 @@ impl Distribution {
 
 const PRICE_EPS: f64 = 1e-9;
 const FIX_EPS: f64 = 1e-7;
+/// How far the prices lean towards the best duals so far (see `leximin`).
+const SMOOTH: f64 = 0.7;
 
 /// The leximin distribution, or what to relax when no panel meets the quotas.
 pub fn leximin(inst: &Instance) -> Result<Distribution, Infeasible> {
@@ -107,16 +111,54 @@ pub fn leximin(inst: &Instance) -> Result<Distribution, Infeasible> {
         // Column generation for this stage: one LP, a row added per panel
         // found, each solve starting from the last basis.
         let mut stage = Stage::new(inst, &panels, &fixed);
+        // Prices are smoothed (Wentges): the integer program is first asked
+        // at a point between the LP's duals and the duals with the best
+        // bound so far, which cuts the number of rounds (on the benchmark's
+        // 40 of 1,000: 486 LPs instead of 748). A panel found there is taken
+        // when it gains at the LP's own duals; otherwise those duals are
+        // priced, and they alone end the stage, as before.
+        let fixed_part = |y: &[f64]| -> f64 { (0..n).filter_map(|t| fixed[t].map(|f| f * y[t])).sum() };
+        let gain_at = |y: &[f64], c: &Counts| -> f64 { (0..n).map(|t| y[t] / size(t) * f64::from(c[t])).sum() };
+        // The duals with the smallest bound on the stage's value so far:
+        // `max over panels of Σ_t y_t·c_t/s_t − Σ_{t fixed} f_t·y_t`.
+        let mut center: Option<(Vec<f64>, f64)> = None;
         let (y, value) = loop {
             lp_solves += 1;
             let (y, y_hat, value) = stage.solve();
-            let weight: Vec<f64> = (0..n).map(|t| y[t] / size(t)).collect();
-            let gain = |c: &Counts| -> f64 { (0..n).map(|t| weight[t] * f64::from(c[t])).sum() };
-            ip_solves += 1;
-            let best = inst.best_panel(&weight).expect("feasible");
-            if gain(&best) <= y_hat + PRICE_EPS || panels.contains(&best) {
-                break (y, value);
-            }
+            // The best panel at prices `at` when it beats `above` (the
+            // program prunes the rest), with the bound those prices give.
+            let mut price = |at: Vec<f64>, above: f64, center: &mut Option<(Vec<f64>, f64)>| -> Option<Counts> {
+                ip_solves += 1;
+                let weight: Vec<f64> = (0..n).map(|t| at[t] / size(t)).collect();
+                let (found, top) = match inst.best_panel_above(&weight, above) {
+                    Priced::Panel(best) => {
+                        let top = gain_at(&at, &best).max(above);
+                        (Some(best), top)
+                    }
+                    Priced::NoneAbove => (None, above),
+                    Priced::Failed => panic!("the pricing program has a panel (the quotas are feasible)"),
+                };
+                let bound = top - fixed_part(&at);
+                if center.as_ref().is_none_or(|c| bound < c.1) {
+                    *center = Some((at, bound));
+                }
+                found
+            };
+            let improves = |c: &Counts| gain_at(&y, c) > y_hat + PRICE_EPS && !panels.contains(c);
+            let smoothed: Option<Vec<f64>> =
+                center.as_ref().map(|(yc, _)| (0..n).map(|t| SMOOTH * yc[t] + (1.0 - SMOOTH) * y[t]).collect());
+            let at_smoothed = smoothed.and_then(|ys| {
+                // A panel is worth adding only when it beats every one the LP has.
+                let above = panels.iter().map(|c| gain_at(&ys, c)).fold(f64::NEG_INFINITY, f64::max);
+                price(ys, above, &mut center)
+            });
+            let best = match at_smoothed.filter(improves) {
+                Some(best) => best,
+                None => match price(y.clone(), y_hat + PRICE_EPS, &mut center).filter(improves) {
+                    Some(best) => best,
+                    None => break (y, value),
+                },
+            };
             stage.add_panel(inst, &best);
             panels.push(best);
         };
@@ -177,6 +219,8 @@ impl Stage {
         let mut model = pb.optimise(Sense::Minimise);
         model.make_quiet();
         model.set_option("threads", 1);
+        // Each solve after the first starts from the last basis.
+        model.set_option("presolve", "off");
         Stage { model: Some(model), y, y_hat }
     }
 

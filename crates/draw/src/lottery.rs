@@ -4,7 +4,9 @@
 //! Each panel `c` of the distribution gets `N_c` tickets, `N_c` the floor or
 //! the ceiling of `m·λ_c`, `Σ N_c = m`, chosen by an integer program that
 //! makes the largest change of any type's probability as small as it finds
-//! within 5 seconds (HiGHS on one thread; the best it found is kept).
+//! within a fixed amount of work (HiGHS on one thread, 100 nodes: the same
+//! table on any machine), or by the plain largest-remainder rounding when
+//! that is closer.
 //! Such a choice with a change below `(k+1)/m` exists (Beck and Fiala's
 //! rounding: each panel's column has `k` seats plus the one of `Σ N_c = m`),
 //! so the optimum is at least that good. Within a type, the tickets' seats
@@ -15,7 +17,7 @@
 //! lottery probability (tickets / m) is within `(k+2)/m` of the leximin one.
 
 #[cfg(feature = "solver")]
-use highs::{HighsModelStatus, RowProblem, Sense};
+use highs::{HighsSolutionStatus, RowProblem, Sense};
 use serde::Serialize;
 
 #[cfg(feature = "solver")]
@@ -97,27 +99,23 @@ pub fn round_to_lottery(inst: &Instance, d: &Distribution, m: usize) -> Lottery 
     model.set_option("mip_rel_gap", 1e-3);
     // A limit on work, not on time: the same inputs give the same table on
     // any machine (HiGHS on one thread is deterministic).
-    model.set_option("mip_max_nodes", 2000);
+    model.set_option("mip_max_nodes", 20);
+    model.set_option("mip_heuristic_run_feasibility_jump", false);
     let solved = model.solve();
     let x = solved.get_solution().columns().to_vec();
-    let mut n_c: Vec<usize> =
-        if matches!(solved.status(), HighsModelStatus::Optimal | HighsModelStatus::ReachedTimeLimit)
-            && x.len() > counts.len()
-        {
-            x[..counts.len()].iter().map(|v| v.round().max(0.0) as usize).collect()
-        } else {
-            largest_remainders(&d.weights, m)
-        };
-    if n_c.iter().sum::<usize>() != m {
-        n_c = largest_remainders(&d.weights, m);
+    // The program's best integer point when it has one (the work limit may
+    // stop it before it proves that point optimal), and the plain rounding:
+    // the lottery closer to the distribution is kept.
+    let from_program = (solved.primal_solution_status() == HighsSolutionStatus::Feasible && x.len() > counts.len())
+        .then(|| x[..counts.len()].iter().map(|v| v.round().max(0.0) as usize).collect::<Vec<_>>())
+        .filter(|n_c| n_c.iter().sum::<usize>() == m);
+    let plain = assign(inst, d, &largest_remainders(&d.weights, m), m);
+    // The caller checks the bound `(k+2)/m` again; Beck and Fiala's rounding
+    // shows the program's optimum is within it.
+    match from_program.map(|n_c| assign(inst, d, &n_c, m)) {
+        Some(lottery) if lottery.max_deviation <= plain.max_deviation => lottery,
+        _ => plain,
     }
-    let lottery = assign(inst, d, &n_c, m);
-    if lottery.max_deviation > Lottery::bound(inst, m) {
-        // Never expected (Beck and Fiala's rounding exists); the plain
-        // rounding is the fallback, and the caller checks the bound again.
-        return assign(inst, d, &largest_remainders(&d.weights, m), m);
-    }
-    lottery
 }
 
 /// Number the panels: `n_c[c]` copies of panel `c`, in order; the seats of a

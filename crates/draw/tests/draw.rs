@@ -133,7 +133,7 @@ fn brute_leximin(inst: &Instance) -> Vec<f64> {
 fn leximin_equals_brute_force_on_small_pools() {
     let mut rng = Lcg(20261201);
     let (mut compared, mut levels3) = (0, 0);
-    while compared < 25 {
+    while compared < 150 {
         let n = 7 + rng.next(6) as usize; // 7..=12
         let k = 2 + rng.next(4) as u32; // 2..=5
         let features = 2 + rng.next(2) as usize;
