@@ -172,8 +172,11 @@ enum AuditCommand {
 
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
-    let cli = Cli::parse();
     let lang = Lang::from_env();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return cli::args::refuse(e, lang),
+    };
     match run(cli, lang) {
         Ok(code) => code,
         Err(f) => {

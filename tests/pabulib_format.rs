@@ -231,3 +231,49 @@ fn cli_pb_tally_prints_plans_total_and_explanation() {
     assert!(!ok);
     assert!(err.contains("Regel 17") && err.contains("\"Z\""), "{err}");
 }
+
+/// A command line clap cannot read is refused in the user's language, with
+/// the usage line, and nothing of clap's English (`error:`, `Usage:`…).
+#[test]
+fn cli_argument_mistakes_are_told_in_dutch() {
+    let cases: &[(&[&str], &str, &str)] = &[
+        (&["draw"], "Er ontbreekt nog: --size <SIZE>, <QUOTAS>, <RESPONDENTS>.", "Still missing: --size"),
+        (
+            &["draw", "q.csv", "r.csv", "--sise", "3"],
+            "‘--sise’ kent wijkstem hier niet. Bedoelde u ‘--size’?",
+            "Did you mean ‘--size’?",
+        ),
+        (
+            &["selectoin"],
+            "‘selectoin’ is geen opdracht van wijkstem. Bedoelde u ‘selections’ of ‘selection’?",
+            "‘selections’ or ‘selection’",
+        ),
+        (
+            &["draw", "q.csv", "r.csv", "--size", "twintig"],
+            "‘twintig’ is geen geldige waarde voor --size <SIZE>: typ een geheel getal.",
+            "type a whole number",
+        ),
+        (&["draw", "q.csv", "r.csv", "--size"], "--size <SIZE> heeft een waarde nodig", "needs a value"),
+        (
+            &["draw", "q.csv", "r.csv", "--size", "3", "--size", "4"],
+            "--size <SIZE> mag maar één keer.",
+            "may be given only once",
+        ),
+    ];
+    for (args, nl, en) in cases {
+        let (ok, out, err) = cli(args, "nl");
+        assert!(!ok && out.is_empty(), "{args:?}: {out}");
+        assert!(err.contains(nl), "{args:?}: {err}");
+        assert!(err.contains("Meer uitleg"), "{args:?}: {err}");
+        for english in ["error:", "Usage:", "the following", "unexpected", "invalid", "For more information"] {
+            assert!(!err.contains(english), "{args:?}: clap's English ‘{english}’ in {err}");
+        }
+        let (ok, _, err) = cli(args, "en");
+        assert!(!ok && err.contains(en), "{args:?}: {err}");
+    }
+    let (ok, _, err) = cli(&["draw"], "nl");
+    assert!(!ok && err.contains("Gebruik: wijkstem draw --size <SIZE> <QUOTAS> <RESPONDENTS>"), "{err}");
+    // Help is still clap's, and says so first when a command is missing.
+    let (_, _, err) = cli(&["pb"], "nl");
+    assert!(err.starts_with("Welke opdracht?") && err.contains("tally"), "{err}");
+}
