@@ -86,9 +86,12 @@ pub fn compute(quotas_csv: &str, pool_csv: &str, size: u32, lottery: Option<usiz
     if let Some(l) = &lottery {
         // Never hand out a table with a panel that breaks a quota, or with
         // chances further from the computed ones than promised.
-        l.check(&inst).map_err(|e| Problem::new("draw.lottery_broken").with("detail", e))?;
+        l.check(&inst).map_err(|_| Problem::new("draw.lottery_broken"))?;
         if l.max_deviation > Lottery::bound(&inst, l.size()) {
-            return Err(Problem::new("draw.lottery_broken").with("detail", format!("{:.6}", l.max_deviation)).into());
+            return Err(Problem::new("draw.lottery_deviation")
+                .with("deviation", format!("{:.6}", l.max_deviation))
+                .with("bound", format!("{:.6}", Lottery::bound(&inst, l.size())))
+                .into());
         }
         // Nobody who has a chance may be left without a ticket.
         let left_out = (0..inst.pool.len()).filter(|&i| l.tickets[i] == 0 && d.probabilities[i] > 1e-9).count();

@@ -63,6 +63,8 @@ const PRICE_EPS: f64 = 1e-9;
 const FIX_EPS: f64 = 1e-7;
 /// How far the prices lean towards the best duals so far (see `leximin`).
 const SMOOTH: f64 = 0.7;
+/// How far below the bound the pricing program's cutoff sits (relative).
+const CUTOFF_MARGIN: f64 = 1e-6;
 
 /// The leximin distribution, or what to relax when no panel meets the quotas.
 pub fn leximin(inst: &Instance) -> Result<Distribution, Infeasible> {
@@ -130,7 +132,10 @@ pub fn leximin(inst: &Instance) -> Result<Distribution, Infeasible> {
             let mut price = |at: Vec<f64>, above: f64, center: &mut Option<(Vec<f64>, f64)>| -> Option<Counts> {
                 ip_solves += 1;
                 let weight: Vec<f64> = (0..n).map(|t| at[t] / size(t)).collect();
-                let (found, top) = match inst.best_panel_above(&weight, above) {
+                // The cutoff sits a little below `above`, beyond the solver's
+                // tolerances: no panel that beats `above` is pruned.
+                let cutoff = above - CUTOFF_MARGIN * (1.0 + above.abs());
+                let (found, top) = match inst.best_panel_above(&weight, cutoff) {
                     Priced::Panel(best) => {
                         let top = gain_at(&at, &best).max(above);
                         (Some(best), top)

@@ -3,15 +3,16 @@
 //!
 //! Each panel `c` of the distribution gets `N_c` tickets, `N_c` the floor or
 //! the ceiling of `m·λ_c`, `Σ N_c = m`, chosen by an integer program that
-//! makes the largest change of any type's probability as small as it finds
-//! within a fixed amount of work (HiGHS on one thread, 100 nodes: the same
-//! table on any machine), or by the plain largest-remainder rounding when
-//! that is closer.
+//! makes the largest change of any type's probability as small as it can.
 //! Such a choice with a change below `(k+1)/m` exists (Beck and Fiala's
 //! rounding: each panel's column has `k` seats plus the one of `Σ N_c = m`),
-//! so the optimum is at least that good. Within a type, the tickets' seats
-//! go round the type's respondents in the pool's order, so each gets the
-//! floor or the ceiling of the type's share: at most `1/m` more.
+//! so the program's optimum is at least that good. The program first runs
+//! with a fixed amount of work (HiGHS on one thread, 20 nodes: the same
+//! table on any machine), and the plain largest-remainder rounding is kept
+//! when that is closer; only when neither is within the bound below does
+//! the program run to its optimum. Within a type, the tickets' seats go
+//! round the type's respondents in the pool's order, so each gets the floor
+//! or the ceiling of the type's share: at most `1/m` more.
 //!
 //! The bound this module promises, and its tests check: every respondent's
 //! lottery probability (tickets / m) is within `(k+2)/m` of the leximin one.
@@ -93,29 +94,36 @@ pub fn round_to_lottery(inst: &Instance, d: &Distribution, m: usize) -> Lottery 
         pb.add_row(..=target, seats.iter().copied().chain([(dev, -s)]));
         pb.add_row(target.., seats.iter().copied().chain([(dev, s)]));
     }
-    let mut model = pb.optimise(Sense::Minimise);
-    model.make_quiet();
-    model.set_option("threads", 1);
-    model.set_option("mip_rel_gap", 1e-3);
-    // A limit on work, not on time: the same inputs give the same table on
-    // any machine (HiGHS on one thread is deterministic).
-    model.set_option("mip_max_nodes", 20);
-    model.set_option("mip_heuristic_run_feasibility_jump", false);
-    let solved = model.solve();
-    let x = solved.get_solution().columns().to_vec();
-    // The program's best integer point when it has one (the work limit may
-    // stop it before it proves that point optimal), and the plain rounding:
-    // the lottery closer to the distribution is kept.
-    let from_program = (solved.primal_solution_status() == HighsSolutionStatus::Feasible && x.len() > counts.len())
-        .then(|| x[..counts.len()].iter().map(|v| v.round().max(0.0) as usize).collect::<Vec<_>>())
-        .filter(|n_c| n_c.iter().sum::<usize>() == m);
+    // The program's best integer point within `nodes` (it may stop before
+    // proving that point optimal).
+    let solve = |nodes: Option<i32>| -> Option<Vec<usize>> {
+        let mut model = pb.clone().optimise(Sense::Minimise);
+        model.make_quiet();
+        model.set_option("threads", 1);
+        model.set_option("mip_rel_gap", 1e-3);
+        // A limit on work, not on time: the same inputs give the same table
+        // on any machine (HiGHS on one thread is deterministic).
+        if let Some(nodes) = nodes {
+            model.set_option("mip_max_nodes", nodes);
+        }
+        model.set_option("mip_heuristic_run_feasibility_jump", false);
+        let solved = model.solve();
+        let x = solved.get_solution().columns().to_vec();
+        (solved.primal_solution_status() == HighsSolutionStatus::Feasible && x.len() > counts.len())
+            .then(|| x[..counts.len()].iter().map(|v| v.round().max(0.0) as usize).collect::<Vec<_>>())
+            .filter(|n_c| n_c.iter().sum::<usize>() == m)
+    };
+    let closer = |a: Lottery, b: Option<Lottery>| match b {
+        Some(b) if b.max_deviation <= a.max_deviation => b,
+        _ => a,
+    };
     let plain = assign(inst, d, &largest_remainders(&d.weights, m), m);
-    // The caller checks the bound `(k+2)/m` again; Beck and Fiala's rounding
-    // shows the program's optimum is within it.
-    match from_program.map(|n_c| assign(inst, d, &n_c, m)) {
-        Some(lottery) if lottery.max_deviation <= plain.max_deviation => lottery,
-        _ => plain,
+    let quick = closer(plain, solve(Some(20)).map(|n_c| assign(inst, d, &n_c, m)));
+    if quick.max_deviation <= Lottery::bound(inst, m) {
+        return quick;
     }
+    // The caller checks the bound again.
+    closer(quick, solve(None).map(|n_c| assign(inst, d, &n_c, m)))
 }
 
 /// Number the panels: `n_c[c]` copies of panel `c`, in order; the seats of a

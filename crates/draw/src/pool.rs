@@ -90,6 +90,10 @@ fn records(text: &str) -> Result<Vec<(u64, Vec<String>)>, Finding> {
             }
             bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1
         });
+        // A quote left open swallows the lines after it into one field.
+        if record.iter().any(|f| f.contains(['\n', '\r'])) {
+            return Err(finding("draw.csv_quote").with("line", line));
+        }
         let fields: Vec<String> = record.iter().map(|f| f.trim().to_string()).collect();
         if fields.iter().all(|f| f.is_empty()) {
             continue;

@@ -349,6 +349,7 @@ fn bad_inputs_are_named() {
         (q, "code,gender,age\nA,v,\n", 2, "draw.pool_missing_value"),
         (q, "code,gender,age\nA,v,jong\na,m,oud\n", 2, "draw.pool_duplicate_code"),
         (q, "code,gender,age\nA,v,jong\n", 2, "draw.pool_too_small"),
+        (q, "code,gender,age\n\"A,v,jong\nB,m,oud\nC,m,oud\n", 2, "draw.csv_quote"),
         (q, "code,gender,age\nA,v,jong\nB,m,oud\n", 0, "draw.size_zero"),
         (
             q,
