@@ -259,6 +259,12 @@ fn a_panel_drawn_in_its_selection_is_seated_and_recorded() {
     // Before a draw: nothing to pick, nothing to print.
     let (ok, _, err) = room.run("Ann", &["panel", "pick", &sel, "--number", "1"]);
     assert!(!ok && err.contains("nog geen loting berekend"), "{err}");
+    // A panel whose members were added by hand is not drawn, and is told
+    // what to do instead.
+    let by_hand = room.selection("Handwijk", "panel");
+    room.ok(&["panel", "member", &by_hand, "P01", "Vriend"]);
+    let (ok, _, err) = room.run("Ann", &["panel", "draw", &by_hand, q, r, "--size", "20", "--lottery", "1000"]);
+    assert!(!ok && err.contains("met de hand toegevoegd") && err.contains("Gelote wijkpanel"), "{err}");
     let draw: serde_json::Value =
         serde_json::from_str(&room.ok(&["panel", "draw", &sel, q, r, "--size", "20", "--lottery", "1000"])).unwrap();
     assert_eq!(draw["chances"].as_array().unwrap().len(), 150);
