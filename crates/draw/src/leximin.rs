@@ -116,7 +116,7 @@ pub fn leximin(inst: &Instance) -> Result<Distribution, Infeasible> {
         // Prices are smoothed (Wentges): the integer program is first asked
         // at a point between the LP's duals and the duals with the best
         // bound so far, which cuts the number of rounds (on the benchmark's
-        // 40 of 1,000: 486 LPs instead of 748). A panel found there is taken
+        // 40 of 1,000: about 500 LPs instead of 748). A panel found there is taken
         // when it gains at the LP's own duals; otherwise those duals are
         // priced, and they alone end the stage, as before.
         let fixed_part = |y: &[f64]| -> f64 { (0..n).filter_map(|t| fixed[t].map(|f| f * y[t])).sum() };
