@@ -37,12 +37,12 @@ build_ui
 
 if [ "$profile" = release ]; then
   say "Building the command line and the app (release)"
-  (cd "$ROOT" && cargo build --quiet --release -p wijkstem)
+  (cd "$ROOT" && cargo build --quiet --release -p wijkstem-app -p wijkstem)
   say "Bundling .deb and .rpm"
   (cd "$ROOT" && ui/node_modules/.bin/tauri build --ci --bundles deb,rpm)
 else
   say "Building the command line and the app (debug)"
-  (cd "$ROOT" && cargo build --quiet -p wijkstem)
+  (cd "$ROOT" && cargo build --quiet -p wijkstem-app -p wijkstem)
   say "Bundling .deb and .rpm (debug build)"
   files='{"/usr/bin/wijkstem":"../target/debug/wijkstem"}'
   (cd "$ROOT" && ui/node_modules/.bin/tauri build --ci --debug --bundles deb,rpm \

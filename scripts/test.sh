@@ -38,7 +38,7 @@ say "Formatting and lints (cargo fmt --check, cargo clippy -D warnings)"
 (cd "$ROOT" && cargo clippy --workspace --all-targets --quiet -- -D warnings)
 
 say "Core: unit, integration and property tests"
-(cd "$ROOT" && cargo test --quiet -p wijkstem-rules -p wijkstem-draw -p wijkstem)
+(cd "$ROOT" && cargo test --quiet -p wijkstem-rules -p wijkstem-draw -p wijkstem -p wijkstem-app)
 
 build_app
 say "Desktop app end to end under Xvfb"
