@@ -22,6 +22,7 @@ pub mod problem;
 pub mod roster;
 pub mod selection;
 pub mod session;
+pub mod station;
 pub mod storage;
 pub mod tables;
 

@@ -17,6 +17,7 @@ use cli::ballots::{ballots, BallotsCommand};
 use cli::panel::{panel, PanelCommand};
 use cli::pb::{pb, PbCommand};
 use cli::setup::{plan_id, selection, PlanArgs, SelectionCommand};
+use cli::station::{station, StationCommand};
 use cli::tables::{tables, TablesCommand};
 use cli::team::{team, TeamCommand};
 
@@ -109,6 +110,11 @@ enum Command {
     Team {
         #[command(subcommand)]
         command: TeamCommand,
+    },
+    /// Counting on several laptops: set-up and station packages on a USB stick
+    Station {
+        #[command(subcommand)]
+        command: StationCommand,
     },
 }
 
@@ -304,6 +310,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
             }
         }
         Command::Team { command } => team(&mut s, command, lang)?,
+        Command::Station { command } => station(&mut s, command, lang)?,
         Command::About => {
             let a = s.about();
             let label = |k: &str| t(lang, &format!("about.{k}"));

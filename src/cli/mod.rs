@@ -7,5 +7,6 @@ pub mod draw;
 pub mod panel;
 pub mod pb;
 pub mod setup;
+pub mod station;
 pub mod tables;
 pub mod team;

@@ -286,6 +286,23 @@ impl Store {
             if v.settled == 0 {
                 problems.push(p("count.empty"));
             }
+            // Entries from counting stations that could not be admitted
+            // (see the station module) are settled first.
+            let conflicts: i64 =
+                c.tx.query_row(
+                    "SELECT count(*) FROM station_conflict WHERE selection_id = ?1 AND settled_at IS NULL",
+                    [selection_id],
+                    |r| r.get(0),
+                )
+                .map_err(|e| c.err(e))?;
+            if conflicts > 0 {
+                problems.push(p("count.station_conflicts").with("count", conflicts));
+            }
+            // A station's copy is never the count of record: its entries go
+            // to the coordinator in a package.
+            if crate::paper::store::is_station_copy(st.db(), selection_id)? {
+                problems.push(p("station.no_closing"));
+            }
             if !problems.is_empty() {
                 return Err(Failure { problems });
             }

@@ -67,6 +67,10 @@ fn sel_plans(db: crate::storage::store::Db<'_>, selection_id: i64) -> Result<(Se
     Ok((sel, plans))
 }
 
+pub(crate) fn printed_plans(plans: &[Plan]) -> Vec<PrintedPlan> {
+    printed(plans)
+}
+
 fn printed(plans: &[Plan]) -> Vec<PrintedPlan> {
     plans
         .iter()

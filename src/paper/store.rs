@@ -39,7 +39,7 @@ pub(crate) fn entry_open(db: Db<'_>, selection_id: i64) -> Result<(), Failure> {
 }
 
 /// The ballot's active entries, in entry order.
-fn prior_entries(db: Db<'_>, selection_id: i64, serial: &str) -> Result<Vec<entry::Prior>, Failure> {
+pub(crate) fn prior_entries(db: Db<'_>, selection_id: i64, serial: &str) -> Result<Vec<entry::Prior>, Failure> {
     let mut stmt = db
         .conn
         .prepare_cached(
@@ -126,6 +126,9 @@ impl Store {
         // there too: it is printed only if the serials are stored).
         self.write_open_with(operator, selection_id, |st, c| {
             let (sel, plans) = sel_plans(st.db(), selection_id)?;
+            if is_station_copy(st.db(), selection_id)? {
+                return Err(p("station.no_printing").into());
+            }
             let settings = paper_settings(st.db(), selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
             if plans.is_empty() {
                 return Err(p("paper.no_plans").into());
@@ -206,9 +209,15 @@ impl Store {
             let plans = crate::selection::plans(db, selection_id)?;
             let settings = settings(db, selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
             entry_open(db, selection_id)?;
-            let r = ballot::parse_scan(scan, selection_id)?;
-            if r.selection_id != selection_id {
-                let other = crate::selection::read(db, r.selection_id).map(|s| s.wijk).unwrap_or_else(|_| "?".into());
+            // On a counting station the ballots carry the coordinator's id.
+            let printed_for = ballot_selection_id(db, selection_id)?;
+            let r = ballot::parse_scan(scan, printed_for)?;
+            if r.selection_id != printed_for {
+                let other = if printed_for == selection_id {
+                    crate::selection::read(db, r.selection_id).map(|s| s.wijk).unwrap_or_else(|_| "?".into())
+                } else {
+                    "?".into()
+                };
                 return Err(p("paper.other_selection").with("other", other).with("this", &sel.wijk).into());
             }
             let serial = r.serial.0.clone();
@@ -359,6 +368,27 @@ impl Store {
             Ok::<_, Failure>(())
         })
     }
+}
+
+/// The selection id the ballots of this selection carry in their QR code:
+/// on a counting station (see the station module) the coordinator's, else its own.
+pub(crate) fn ballot_selection_id(db: Db<'_>, selection_id: i64) -> Result<i64, Failure> {
+    Ok(db
+        .conn
+        .query_row("SELECT origin_selection_id FROM station_origin WHERE selection_id = ?1", [selection_id], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(|e| db.err(e))?
+        .unwrap_or(selection_id))
+}
+
+/// Whether this selection is a counting station's copy of a coordinator's.
+pub(crate) fn is_station_copy(db: Db<'_>, selection_id: i64) -> Result<bool, Failure> {
+    Ok(db
+        .conn
+        .query_row("SELECT count(*) > 0 FROM station_origin WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+        .map_err(|e| db.err(e))?)
 }
 
 pub fn paper_settings(db: Db<'_>, selection_id: i64) -> Result<Option<PaperSettings>, Failure> {

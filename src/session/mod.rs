@@ -20,6 +20,7 @@ mod files;
 mod output;
 mod panel;
 mod paper;
+mod stations;
 mod tables;
 
 pub use backups::{backups_for_broken_db, BackupStatus};
@@ -34,17 +35,26 @@ pub struct Session {
     demo_pin: bool,
     /// The last automatic backup's problem, shown until a backup succeeds.
     backup_warning: Option<Problem>,
+    /// Where this session's signing key lives when not the installation's
+    /// (`use_key_dir`: tests that play several laptops in one process).
+    key_dir: Option<PathBuf>,
 }
 
 pub type Res<T> = Result<T, Failure>;
 
 impl Session {
     pub fn open(path: &Path) -> Res<Session> {
-        Ok(Session { store: Store::open(path)?, operator: None, demo_pin: false, backup_warning: None })
+        Ok(Session { store: Store::open(path)?, operator: None, demo_pin: false, backup_warning: None, key_dir: None })
     }
 
     pub fn in_memory() -> Res<Session> {
-        Ok(Session { store: Store::open_in_memory()?, operator: None, demo_pin: false, backup_warning: None })
+        Ok(Session {
+            store: Store::open_in_memory()?,
+            operator: None,
+            demo_pin: false,
+            backup_warning: None,
+            key_dir: None,
+        })
     }
 
     /// What committed writes changed since the last call, for the front end

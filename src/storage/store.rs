@@ -55,6 +55,14 @@ const MIGRATIONS: &[&str] = &[
     // each member who declined and who was drawn instead (`panel_draw_replace`).
     // Neither is ever changed; a new computation is a new row.
     include_str!("migrations/0010_panel_draw.sql"),
+    // 11: counting on several laptops (`station/`): a station's copy of the
+    // coordinator's selection (`station_origin`: whose key signed the
+    // set-up, the selection's id there, the set-up's hash), the stations a
+    // coordinator admitted by key id, each package imported (its hash,
+    // number and counts) or exported, an entry's station and its id there,
+    // and the entries a package brought that could not be admitted
+    // (`station_conflict`), settled once, with a note.
+    include_str!("migrations/0011_stations.sql"),
 ];
 
 /// The migration from which records are claimed in the chain: a database

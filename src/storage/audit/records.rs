@@ -29,6 +29,11 @@ pub const SEALED: &[&str] = &[
     "panel_draw_print",
     "panel_draw_replace",
     "roster",
+    "station_origin",
+    "station",
+    "station_package",
+    "station_export",
+    "station_conflict",
 ];
 
 /// Record tables claimed in bulk rather than per write: a panel round's

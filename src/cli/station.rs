@@ -1,0 +1,183 @@
+//! `wijkstem station`: counting on several laptops with signed packages
+//! carried by hand (`docs/stations.md`).
+
+use crate::*;
+
+#[derive(Subcommand)]
+pub enum StationCommand {
+    /// This laptop's key id: what the coordinator admits a counting station by
+    Key,
+    /// Coordinator: write the signed set-up package of a paper-ballot selection
+    ExportSetup {
+        selection: i64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Counting station: take over a selection from a set-up package
+    ImportSetup { file: PathBuf },
+    /// Coordinator: accept packages signed by a station's key, under a name
+    Admit {
+        selection: i64,
+        key_id: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Counting station: write a signed package of the entries (all boxes, or --box NAME)
+    Export {
+        selection: i64,
+        #[arg(long = "box")]
+        box_name: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Coordinator: import station packages (in any order; a package seen before changes nothing)
+    Import {
+        selection: i64,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Coordinator: the admitted stations and what came from each
+    List { selection: i64 },
+    /// Coordinator: entries from packages that could not be admitted
+    Conflicts { selection: i64 },
+    /// Coordinator: settle a conflict after looking at the ballot, with a note
+    Settle {
+        selection: i64,
+        conflict: i64,
+        #[arg(long)]
+        note: String,
+    },
+}
+
+fn read(path: &std::path::Path) -> Result<(Vec<u8>, String), Failure> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Failure::from(wijkstem::Problem::new("store.open").with("path", path.display()).with("detail", e))
+    })?;
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    Ok((bytes, name))
+}
+
+fn say(lang: Lang, key: &str, params: &[(&str, String)]) -> String {
+    let p: std::collections::BTreeMap<String, String> =
+        params.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    wijkstem::i18n::tr(lang, &format!("stationout.{key}"), &p)
+}
+
+pub fn station(s: &mut Session, command: &StationCommand, lang: Lang) -> Result<(), Failure> {
+    let pass = std::env::var("WIJKSTEM_KEY_PASSPHRASE").ok();
+    match command {
+        StationCommand::Key => println!("{}", s.station_key_id(pass.as_deref())?),
+        StationCommand::ExportSetup { selection, out } => {
+            let zip = s.export_setup(*selection, pass.as_deref())?;
+            write_file(out, &zip)?;
+            let key = s.station_key_id(pass.as_deref())?;
+            println!("{}", say(lang, "setup_written", &[("path", out.display().to_string()), ("key", key)]));
+        }
+        StationCommand::ImportSetup { file } => {
+            let (bytes, name) = read(file)?;
+            let (id, key) = s.import_setup(&bytes, &name)?;
+            let mine = s.station_key_id(pass.as_deref())?;
+            println!("{}", say(lang, "setup_imported", &[("id", id.to_string()), ("key", key), ("mine", mine)]));
+        }
+        StationCommand::Admit { selection, key_id, name } => {
+            s.admit_station(*selection, key_id, name)?;
+            println!(
+                "{}",
+                say(lang, "admitted", &[("key", key_id.trim().to_ascii_uppercase()), ("name", name.trim().into())])
+            );
+        }
+        StationCommand::Export { selection, box_name, out } => {
+            let (zip, number) = s.export_station(*selection, box_name.as_deref(), pass.as_deref())?;
+            write_file(out, &zip)?;
+            println!(
+                "{}",
+                say(lang, "written", &[("path", out.display().to_string()), ("number", number.to_string())])
+            );
+        }
+        StationCommand::Import { selection, files } => {
+            // Each package is checked and imported on its own: a refused one
+            // leaves the others (and itself) untouched, and is named.
+            let mut failed: Vec<wijkstem::Problem> = Vec::new();
+            for f in files {
+                let r = read(f).and_then(|(bytes, name)| s.import_station(*selection, &bytes, &name));
+                match r {
+                    Ok(r) if r.already => {
+                        println!("{}", say(lang, "already", &[("file", r.file), ("station", r.station)]))
+                    }
+                    Ok(r) => println!(
+                        "{}",
+                        say(
+                            lang,
+                            "imported",
+                            &[
+                                ("file", r.file),
+                                ("station", r.station),
+                                ("number", r.number.to_string()),
+                                ("added", r.added.to_string()),
+                                ("repeated", r.repeated.to_string()),
+                                ("conflicts", r.conflicts.to_string()),
+                                ("withdrawn", r.withdrawn.to_string()),
+                            ],
+                        )
+                    ),
+                    Err(e) => failed.extend(e.problems),
+                }
+            }
+            if !failed.is_empty() {
+                return Err(Failure { problems: failed });
+            }
+        }
+        StationCommand::List { selection } => {
+            for st in s.stations(*selection)? {
+                println!(
+                    "{}",
+                    say(
+                        lang,
+                        "station_line",
+                        &[
+                            ("name", st.name),
+                            ("key", st.key_id),
+                            ("packages", st.packages.to_string()),
+                            ("number", st.last_number.to_string()),
+                            ("at", st.last_import.unwrap_or_else(|| "—".into())),
+                            ("entries", st.entries.to_string()),
+                        ],
+                    )
+                );
+            }
+        }
+        StationCommand::Conflicts { selection } => {
+            for c in s.station_conflicts(*selection)? {
+                let reason = wijkstem::i18n::t(lang, &format!("stationout.reason.{}", c.reason.replace('.', "_")));
+                println!(
+                    "{}",
+                    say(
+                        lang,
+                        "conflict_line",
+                        &[
+                            ("id", c.id.to_string()),
+                            ("serial", wijkstem::paper::ballot::Serial(c.serial).display()),
+                            ("station", c.station),
+                            ("operator", c.operator),
+                            ("marks", c.marks),
+                            ("reason", reason),
+                            ("others", c.others.join("; ")),
+                            (
+                                "state",
+                                wijkstem::i18n::t(
+                                    lang,
+                                    if c.settled { "stationout.settled_state" } else { "stationout.open" }
+                                ),
+                            ),
+                        ],
+                    )
+                );
+            }
+        }
+        StationCommand::Settle { selection, conflict, note } => {
+            s.settle_conflict(*selection, *conflict, note)?;
+            println!("{}", say(lang, "settled", &[("id", conflict.to_string())]));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,410 @@
+//! A station's package of its entries, and merging it on the coordinator's
+//! laptop: each entry skipped when seen before, else admitted as if typed
+//! there, else kept as a conflict.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{params, OptionalExtension};
+use serde_json::{json, Value};
+
+use super::setup::issued_setups;
+use super::*;
+
+/// A station's package of its entries for the selection (all boxes, or the
+/// one named), signed by `signer` (the station's key), numbered on.
+pub fn export_station(
+    store: &mut Store,
+    operator: &str,
+    selection_id: i64,
+    box_name: Option<&str>,
+    signer: &Signer,
+) -> Result<(Vec<u8>, i64), Failure> {
+    store.write_with(operator, |_, c| {
+        let db = c.db();
+        let Some(o) = origin(db, selection_id)? else {
+            return Err(Failure::from(p("station.not_station")));
+        };
+        let boxes = crate::paper::boxes::list_boxes(db, selection_id)?;
+        if let Some(name) = box_name {
+            if !boxes.iter().any(|b| b.name == name) {
+                return Err(p("station.unknown_box").with("box", name).into());
+            }
+        }
+        let mut stmt = db
+            .conn
+            .prepare(
+                "SELECT e.id, e.serial, e.entry_no, e.operator, e.at, e.marks, b.name, e.status \
+                 FROM ballot_entry e LEFT JOIN ballot_box b ON b.id = e.box_id WHERE e.selection_id = ?1 ORDER BY e.id",
+            )
+            .map_err(|e| db.err(e))?;
+        let rows = stmt
+            .query_map([selection_id], |r| {
+                Ok(PackedEntry {
+                    id: r.get(0)?,
+                    serial: r.get(1)?,
+                    entry_no: r.get(2)?,
+                    operator: r.get(3)?,
+                    at: r.get(4)?,
+                    marks: r.get(5)?,
+                    box_name: r.get(6)?,
+                    status: r.get(7)?,
+                })
+            })
+            .map_err(|e| db.err(e))?;
+        let mut lines = String::new();
+        let mut n = 0usize;
+        for row in rows {
+            let e = row.map_err(|e| db.err(e))?;
+            if box_name.is_some_and(|b| e.box_name.as_deref() != Some(b)) {
+                continue;
+            }
+            lines.push_str(&serde_json::to_string(&e).expect("serialises"));
+            lines.push('\n');
+            n += 1;
+        }
+        drop(stmt);
+        let box_state: Vec<Value> = boxes
+            .iter()
+            .filter(|b| box_name.is_none_or(|n| n == b.name))
+            .map(|b| json!({ "name": b.name, "closed": b.closed }))
+            .collect();
+        let audit = crate::output::bundle::export::export_audit(db, None)?;
+        let number: i64 = db
+            .conn
+            .query_row(
+                "SELECT coalesce(max(number), 0) + 1 FROM station_export WHERE selection_id = ?1",
+                [selection_id],
+                |r| r.get(0),
+            )
+            .map_err(|e| db.err(e))?;
+        let mut files = BTreeMap::new();
+        files.insert(ENTRIES.to_string(), lines.into_bytes());
+        files.insert(BOXES.to_string(), serde_json::to_vec_pretty(&box_state).expect("serialises"));
+        files.insert(AUDIT.to_string(), audit.into_bytes());
+        let manifest = Manifest {
+            format: STATION_FORMAT.into(),
+            origin_key: o.coordinator_key.clone(),
+            origin_selection_id: o.origin_selection_id,
+            setup_hash: o.setup_hash.clone(),
+            number,
+            created_at: c.at.clone(),
+            key_id: String::new(),
+            public_key: String::new(),
+            files: vec![],
+        };
+        let zip = package::write(manifest, &files, signer)?;
+        let sha = package::sha(&zip);
+        c.tx.execute(
+            "INSERT INTO station_export (selection_id, number, sha256, at) VALUES (?1,?2,?3,?4)",
+            params![selection_id, number, sha, c.at.clone()],
+        )
+        .map_err(|e| c.err(e))?;
+        c.record(StationEvent::Export { selection: selection_id, number, sha256: &sha, entries: n, box_name })?;
+        Ok((zip, number))
+    })
+}
+
+/// The coordinator imports one station package into the selection: checked
+/// whole first (signature, admitted station, this selection and set-up),
+/// then written in one transaction.
+pub fn import_station(
+    store: &mut Store,
+    operator: &str,
+    selection_id: i64,
+    my_key_id: &str,
+    bytes: &[u8],
+    file: &str,
+) -> Result<ImportReport, Failure> {
+    let opened = package::open(bytes, STATION_FORMAT, file)?;
+    let m = opened.manifest;
+    let bad = || Failure::from(p("station.not_a_package").with("file", file));
+    let entries: Vec<PackedEntry> = std::str::from_utf8(opened.files.get(ENTRIES).ok_or_else(bad)?)
+        .map_err(|_| bad())?
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).map_err(|_| bad()))
+        .collect::<Result<_, _>>()?;
+    store.write_open_with(operator, selection_id, |st, c| {
+        let db = st.db();
+        if origin(db, selection_id)?.is_some() {
+            return Err(Failure::from(p("station.is_station")));
+        }
+        if m.origin_key != my_key_id || m.origin_selection_id != selection_id {
+            let wijk = crate::selection::read(db, selection_id)?.wijk;
+            return Err(p("station.other_selection").with("file", file).with("this", wijk).into());
+        }
+        if !issued_setups(db, selection_id)?.contains(&m.setup_hash) {
+            return Err(p("station.other_setup").with("file", file).into());
+        }
+        let station: Option<(i64, String)> = db
+            .conn
+            .query_row(
+                "SELECT id, name FROM station WHERE selection_id = ?1 AND key_id = ?2",
+                params![selection_id, m.key_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| db.err(e))?;
+        let Some((station_id, station_name)) = station else {
+            return Err(p("station.not_admitted").with("file", file).with("key", &m.key_id).into());
+        };
+        let mut report = ImportReport {
+            file: file.to_string(),
+            station: station_name.clone(),
+            number: m.number,
+            already: false,
+            added: 0,
+            repeated: 0,
+            conflicts: 0,
+            withdrawn: 0,
+        };
+        let seen: bool = db
+            .conn
+            .query_row(
+                "SELECT count(*) > 0 FROM station_package WHERE selection_id = ?1 AND sha256 = ?2",
+                params![selection_id, opened.sha256],
+                |r| r.get(0),
+            )
+            .map_err(|e| db.err(e))?;
+        if seen {
+            report.already = true;
+            return Ok(report);
+        }
+        let sel = crate::selection::read(db, selection_id)?;
+        if sel.method != Method::Ballots {
+            return Err(Failure::from(p("paper.not_ballots")));
+        }
+        let settings = crate::paper::store::paper_settings(db, selection_id)?
+            .ok_or_else(|| Failure::from(p("paper.no_style")))?;
+        let plans = crate::selection::plans(db, selection_id)?;
+        let codes: Vec<String> = plans.iter().map(|pl| pl.code.clone()).collect();
+        for e in &entries {
+            let known: Option<(i64, String, String)> = db
+                .conn
+                .query_row(
+                    "SELECT id, status, marks FROM ballot_entry WHERE selection_id = ?1 AND station_id = ?2 AND station_entry = ?3",
+                    params![selection_id, station_id, e.id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()
+                .map_err(|e| db.err(e))?;
+            if let Some((row, status, _)) = known {
+                if e.status == "discarded" && status == "active" {
+                    // Taken back on the station after an earlier package:
+                    // taken back here too while nothing builds on it.
+                    let later: i64 = db
+                        .conn
+                        .query_row(
+                            "SELECT (SELECT count(*) FROM ballot_entry WHERE selection_id = ?1 AND serial = ?2 AND id > ?3 AND status = 'active') \
+                                  + (SELECT count(*) FROM review WHERE selection_id = ?1 AND serial = ?2) \
+                                  + (SELECT count(*) FROM ballot_entry WHERE id = ?3 AND resolved = 1)",
+                            params![selection_id, e.serial, row],
+                            |r| r.get(0),
+                        )
+                        .map_err(|e| db.err(e))?;
+                    if later == 0 {
+                        c.tx.execute("UPDATE ballot_entry SET status = 'discarded' WHERE id = ?1", [row])
+                            .map_err(|e| c.err(e))?;
+                        c.record(crate::paper::PaperEvent::BallotUndo {
+                            selection: selection_id,
+                            serial: &e.serial,
+                            entry_no: e.entry_no,
+                        })?;
+                        report.withdrawn += 1;
+                    } else {
+                        conflict(c, selection_id, station_id, e, "station.withdrawn_too_late")?;
+                        report.conflicts += 1;
+                    }
+                } else {
+                    report.repeated += 1;
+                }
+                continue;
+            }
+            let in_conflict: bool = db
+                .conn
+                .query_row(
+                    "SELECT count(*) > 0 FROM station_conflict WHERE selection_id = ?1 AND station_id = ?2 AND station_entry = ?3",
+                    params![selection_id, station_id, e.id],
+                    |r| r.get(0),
+                )
+                .map_err(|e| db.err(e))?;
+            if in_conflict {
+                report.repeated += 1;
+                continue;
+            }
+            if e.status != "active" {
+                // Taken back on the station before it ever came here: kept
+                // as taken back, so that an older package that still has it
+                // does not bring it in.
+                withdrawn_row(c, selection_id, &settings, &codes, station_id, &station_name, e)?;
+                report.withdrawn += 1;
+                continue;
+            }
+            match admit_entry(st, c, selection_id, &settings, &codes, station_id, &station_name, e)? {
+                None => report.added += 1,
+                Some(reason) => {
+                    conflict(c, selection_id, station_id, e, &reason)?;
+                    report.conflicts += 1;
+                }
+            }
+        }
+        c.tx.execute(
+            "INSERT INTO station_package (selection_id, station_id, sha256, number, imported_at, added, repeated, conflicts, withdrawn) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+            params![selection_id, station_id, opened.sha256, m.number, c.at.clone(), report.added as i64, report.repeated as i64, report.conflicts as i64, report.withdrawn as i64],
+        )
+        .map_err(|e| c.err(e))?;
+        c.record(StationEvent::Import {
+            selection: selection_id,
+            station: &m.key_id,
+            number: m.number,
+            sha256: &opened.sha256,
+            counts: [report.added, report.repeated, report.conflicts, report.withdrawn],
+        })?;
+        Ok(report)
+    })
+}
+
+fn conflict(
+    c: &mut crate::storage::store::Change<'_>,
+    selection_id: i64,
+    station_id: i64,
+    e: &PackedEntry,
+    reason: &str,
+) -> Result<(), Failure> {
+    c.tx.execute(
+        "INSERT INTO station_conflict (selection_id, station_id, station_entry, serial, marks, operator, at, reason) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+        params![selection_id, station_id, e.id, e.serial, e.marks, e.operator, e.at, reason],
+    )
+    .map_err(|err| c.err(err))?;
+    Ok(())
+}
+
+/// Admit one entry from a station as if typed here: `None` when admitted,
+/// else the problem code that keeps it out.
+#[allow(clippy::too_many_arguments)]
+fn admit_entry(
+    st: &Store,
+    c: &mut crate::storage::store::Change<'_>,
+    selection_id: i64,
+    settings: &PaperSettings,
+    codes: &[String],
+    station_id: i64,
+    station_name: &str,
+    e: &PackedEntry,
+) -> Result<Option<String>, Failure> {
+    let db = st.db();
+    let Ok(serial) = ballot::Serial::parse(&e.serial) else {
+        return Ok(Some("paper.unknown_serial".into()));
+    };
+    let printed: bool = db
+        .conn
+        .query_row(
+            "SELECT count(*) > 0 FROM ballot WHERE selection_id = ?1 AND serial = ?2",
+            params![selection_id, serial.0],
+            |r| r.get(0),
+        )
+        .map_err(|err| db.err(err))?;
+    if !printed {
+        return Ok(Some("paper.unknown_serial".into()));
+    }
+    let Ok(marks) = serde_json::from_str::<Marks>(&e.marks) else {
+        return Ok(Some("station.bad_marks".into()));
+    };
+    let marks_json = crate::paper::canonical_marks(&marks);
+    let box_id = match &e.box_name {
+        None => None,
+        Some(name) => {
+            let b: Option<(i64, String)> = db
+                .conn
+                .query_row(
+                    "SELECT id, status FROM ballot_box WHERE selection_id = ?1 AND name = ?2",
+                    params![selection_id, name],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .map_err(|err| db.err(err))?;
+            match b {
+                None => return Ok(Some("station.unknown_box".into())),
+                Some((_, status)) if status == "closed" => return Ok(Some("box.closed".into())),
+                Some((id, _)) => Some(id),
+            }
+        }
+    };
+    let Ok((verdict, findings, rule_doubtful)) = ballot::judge_with(&settings.style, codes, &marks, &settings.rules)
+    else {
+        return Ok(Some("station.bad_marks".into()));
+    };
+    if crate::paper::review::recheck_pending(db, selection_id, &serial.0)? {
+        return Ok(Some("paper.recheck_pending".into()));
+    }
+    // Who typed it, by name alone: the same volunteer on two laptops is
+    // still one person for double entry.
+    let prior: Vec<entry::Prior> = crate::paper::store::prior_entries(db, selection_id, &serial.0)?
+        .into_iter()
+        .map(|mut pr| {
+            pr.operator = person(&pr.operator).to_string();
+            pr
+        })
+        .collect();
+    let admitted = match entry::admit(settings.double_entry, &prior, &e.operator, &marks_json, box_id) {
+        Ok(a) => a,
+        Err(entry::Refused::OtherBox { .. }) => return Ok(Some("paper.box_mismatch".into())),
+        Err(entry::Refused::SameOperator) => return Ok(Some("paper.same_operator".into())),
+        Err(entry::Refused::AlreadyEntered { .. }) => return Ok(Some("paper.already_entered".into())),
+    };
+    let (entry_no, double) = (admitted.entry_no(), admitted.double_entry());
+    let verdict_s = match verdict {
+        Verdict::Valid => "valid",
+        Verdict::Blank => "blank",
+        Verdict::Invalid => "invalid",
+    };
+    let findings_json = serde_json::to_string(&findings).expect("plain data serialises");
+    let doubtful = (!rule_doubtful.is_empty()).then(|| rule_doubtful.join(", "));
+    let operator = format!("{} @ {station_name}", e.operator);
+    c.tx.execute(
+        "INSERT INTO ballot_entry (selection_id, serial, entry_no, operator, at, marks, verdict, findings, doubtful, box_id, station_id, station_entry) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+        params![selection_id, serial.0, entry_no, operator, e.at, marks_json, verdict_s, findings_json, doubtful, box_id, station_id, e.id],
+    )
+    .map_err(|err| c.err(err))?;
+    c.record(StationEvent::Enter {
+        selection: selection_id,
+        serial: &serial.0,
+        entry_no,
+        verdict: verdict_s,
+        double_entry: double,
+        box_id,
+        station: station_name,
+        station_entry: e.id,
+    })?;
+    Ok(None)
+}
+
+/// An entry a station took back before any package brought it: stored as
+/// taken back (claimed in the chain by the import's event), never counted.
+fn withdrawn_row(
+    c: &mut crate::storage::store::Change<'_>,
+    selection_id: i64,
+    settings: &PaperSettings,
+    codes: &[String],
+    station_id: i64,
+    station_name: &str,
+    e: &PackedEntry,
+) -> Result<(), Failure> {
+    let Ok(serial) = ballot::Serial::parse(&e.serial) else {
+        return Ok(());
+    };
+    let marks = serde_json::from_str::<Marks>(&e.marks).unwrap_or(Marks { marks: vec![] });
+    let verdict = match ballot::judge_with(&settings.style, codes, &marks, &settings.rules) {
+        Ok((Verdict::Valid, _, _)) => "valid",
+        Ok((Verdict::Blank, _, _)) => "blank",
+        _ => "invalid",
+    };
+    let entry_no = if e.entry_no == 2 { 2 } else { 1 };
+    c.tx.execute(
+        "INSERT INTO ballot_entry (selection_id, serial, entry_no, operator, at, marks, verdict, findings, doubtful, box_id, status, station_id, station_entry) \
+         VALUES (?1,?2,?3,?4,?5,?6,?7,'[]',NULL,NULL,'discarded',?8,?9)",
+        params![selection_id, serial.0, entry_no, format!("{} @ {station_name}", e.operator), e.at, crate::paper::canonical_marks(&marks), verdict, station_id, e.id],
+    )
+    .map_err(|err| c.err(err))?;
+    Ok(())
+}

@@ -1,0 +1,387 @@
+//! Counting on several laptops (issue #19): one coordinator and two
+//! counting stations, each its own database and signing key, with packages
+//! carried between them as bytes. The merged count must equal a count of
+//! the same ballots typed on one laptop: nothing lost, nothing doubled.
+#![allow(clippy::unwrap_used)] // tests may panic on what they did not expect
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use wijkstem::paper::ballot::{qr_payload, BallotStyle, EntryRules, Marks};
+use wijkstem::paper::boxes::BoxInput;
+use wijkstem::paper::{parse_marks, PaperSettings};
+use wijkstem::rules::{Rule, TieBreak};
+use wijkstem::session::Session;
+
+mod common;
+use common::codes;
+
+const MUIDE: i64 = 1;
+
+fn m(text: &str) -> Marks {
+    parse_marks(text).unwrap()
+}
+
+fn laptop(dir: &Path, name: &str) -> Session {
+    let mut s = Session::open(&dir.join(format!("{name}.db"))).unwrap();
+    std::fs::create_dir_all(dir.join(format!("{name}-key"))).unwrap();
+    s.use_key_dir(&dir.join(format!("{name}-key")));
+    common::sign_in(&mut s, "Anna").unwrap();
+    s.load_demo().unwrap();
+    s
+}
+
+fn as_op(s: &mut Session, who: &str) {
+    s.sign_out().unwrap();
+    common::sign_in(s, who).unwrap();
+}
+
+/// A zip rewritten with one file's bytes changed (the manifest and its
+/// signature left as they were).
+fn tampered(zip: &[u8], file: &str) -> Vec<u8> {
+    let mut input = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..input.len() {
+        let mut f = input.by_index(i).unwrap();
+        let name = f.name().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        if name == file {
+            let text = String::from_utf8(bytes).unwrap().replacen("MM01", "MM04", 1);
+            bytes = text.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// What counts, as a sorted list of (serial, marks): the count of record.
+fn counted(s: &Session, sel: i64) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = s
+        .store()
+        .conn()
+        .prepare(
+            "SELECT serial, marks FROM ballot_entry WHERE selection_id = ?1 AND status = 'active' AND entry_no = 1",
+        )
+        .unwrap()
+        .query_map([sel], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn three_laptops_count_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut coord = laptop(dir.path(), "coordinator");
+    coord
+        .set_paper_settings(
+            MUIDE,
+            &PaperSettings {
+                style: BallotStyle::Approval { min: 1, max: 3 },
+                double_entry: true,
+                rules: EntryRules::default(),
+            },
+        )
+        .unwrap();
+    let (serials, _) = coord.print_ballots(MUIDE, 10, 2, wijkstem::i18n::Lang::Nl).unwrap();
+    let hash: String =
+        coord.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
+    let q: Vec<String> = serials.iter().map(|x| qr_payload(MUIDE, x, &hash)).collect();
+    for (name, n) in [("Bus 1", 5), ("Bus 2", 5)] {
+        coord.create_box(MUIDE, &BoxInput { name: name.into(), location: "Wijkcentrum".into(), expected: n }).unwrap();
+    }
+    let db_before = dir.path().join("one-laptop.db");
+    coord.store().conn().execute("VACUUM INTO ?1", [db_before.to_str().unwrap()]).unwrap();
+    let setup = coord.export_setup(MUIDE, None).unwrap();
+
+    // Two stations take the selection over. Their own demo already holds
+    // selections 1 and 2, so their copy has another id; the ballots still
+    // carry the coordinator's.
+    let mut a = laptop(dir.path(), "station-a");
+    let mut b = laptop(dir.path(), "station-b");
+    let (sel_a, key_seen) = a.import_setup(&setup, "setup.wsp").unwrap();
+    let (sel_b, _) = b.import_setup(&setup, "setup.wsp").unwrap();
+    assert_ne!(sel_a, MUIDE);
+    assert_eq!(key_seen, coord.station_key_id(None).unwrap());
+    // The same set-up twice is refused, and nothing is added.
+    assert_eq!(codes(&a.import_setup(&setup, "setup.wsp").unwrap_err()), ["station.setup_known"]);
+    // A station neither prints nor closes the count.
+    assert_eq!(codes(&a.print_ballots(sel_a, 1, 2, wijkstem::i18n::Lang::Nl).unwrap_err()), ["station.no_printing"]);
+    // A set-up package is not a station package, and the reverse.
+    assert_eq!(codes(&coord.import_station(MUIDE, &setup, "setup.wsp").unwrap_err()), ["station.wrong_kind"]);
+
+    // What the residents marked, ballot by ballot.
+    let marks = ["MM01", "MM01,MM02", "MM03", "MM02,MM04", "MM01,MM05", "MM04", "MM02", "MM01,MM03", "MM05", "MM03"];
+    let bus = |i: usize| if i < 5 { "Bus 1" } else { "Bus 2" };
+    let box_id =
+        |s: &Session, sel: i64, name: &str| s.boxes(sel).unwrap().into_iter().find(|x| x.name == name).unwrap().id;
+    // (laptop, person, ballot, marks typed). First entries of Bus 1 on A
+    // (Bert), of Bus 2 on B (Carla); second entries crosswise, so the two
+    // entries of a ballot meet only on the coordinator's laptop. Els types
+    // ballot 7 wrong; Frank types ballot 9 a third time, on B.
+    let first: Vec<(char, &str, usize, &str)> =
+        (0..5).map(|i| ('a', "Bert", i, marks[i])).chain((5..10).map(|i| ('b', "Carla", i, marks[i]))).collect();
+    let second: Vec<(char, &str, usize, &str)> = (0..5)
+        .map(|i| ('b', "Dirk", i, marks[i]))
+        .chain((5..10).map(|i| ('a', "Els", i, if i == 7 { "MM01" } else { marks[i] })))
+        .chain(std::iter::once(('b', "Frank", 9, marks[9])))
+        .collect();
+    let type_in = |a: &mut Session, b: &mut Session, list: &[(char, &str, usize, &str)]| {
+        for &(at, who, i, mk) in list {
+            let (s, sel) = if at == 'a' { (&mut *a, sel_a) } else { (&mut *b, sel_b) };
+            as_op(s, who);
+            let bx = box_id(s, sel, bus(i));
+            s.enter_ballot(sel, Some(bx), &q[i], &m(mk), None).unwrap();
+        }
+    };
+    type_in(&mut a, &mut b, &first);
+    as_op(&mut a, "Anna");
+    let (a1, n1) = a.export_station(sel_a, None, None).unwrap();
+    // A slip seen on the receipt after that package left: Bert takes his last
+    // entry back and types it again. The next package withdraws the first.
+    as_op(&mut a, "Bert");
+    a.undo_last_entry(sel_a).unwrap();
+    a.enter_ballot(sel_a, Some(box_id(&a, sel_a, "Bus 1")), &q[4], &m(marks[4]), None).unwrap();
+    type_in(&mut a, &mut b, &second);
+    as_op(&mut a, "Anna");
+    let (a2, n2) = a.export_station(sel_a, None, None).unwrap();
+    as_op(&mut b, "Anna");
+    let (b1, _) = b.export_station(sel_b, None, None).unwrap();
+    assert_eq!((n1, n2), (1, 2));
+    assert_eq!(codes(&a.close_count(sel_a).unwrap_err()).last().unwrap(), "station.no_closing");
+
+    // Before admission: refused whole, naming the key.
+    let key_b = b.station_key_id(None).unwrap();
+    let err = coord.import_station(MUIDE, &b1, "b1.wsp").unwrap_err();
+    assert_eq!(codes(&err), ["station.not_admitted"]);
+    assert_eq!(err.problems[0].params.get("key"), Some(&key_b));
+    assert_eq!(counted(&coord, MUIDE), vec![]);
+    coord.admit_station(MUIDE, &a.station_key_id(None).unwrap(), "Laptop A").unwrap();
+    coord.admit_station(MUIDE, &key_b.to_lowercase(), "Laptop B").unwrap();
+    assert_eq!(codes(&coord.admit_station(MUIDE, &key_b, "Laptop C").unwrap_err()), ["station.already_admitted"]);
+
+    // Tampered and signed by no one we know: refused, nothing imported.
+    let head = coord.chain_head().unwrap();
+    assert_eq!(
+        codes(&coord.import_station(MUIDE, &tampered(&a2, "entries.jsonl"), "x.wsp").unwrap_err()),
+        ["station.tampered"]
+    );
+    assert_eq!(codes(&coord.import_station(MUIDE, b"not a zip", "y.wsp").unwrap_err()), ["station.not_a_package"]);
+    // A package for another selection: station B's copy of a second one.
+    let other = coord
+        .create_selection(&wijkstem::selection::SelectionInput {
+            edition: "2026".into(),
+            wijk: "Ledeberg".into(),
+            budget_cents: 10_000_000,
+            method: wijkstem::selection::Method::Ballots,
+        })
+        .unwrap()
+        .id;
+    coord
+        .add_plan(
+            other,
+            &wijkstem::selection::PlanInput {
+                code: "LB01".into(),
+                title: "Bankjes".into(),
+                description: String::new(),
+                cost_cents: 500_000,
+                initiator: "Buurt".into(),
+            },
+        )
+        .unwrap();
+    coord
+        .set_paper_settings(
+            other,
+            &PaperSettings {
+                style: BallotStyle::Approval { min: 1, max: 1 },
+                double_entry: false,
+                rules: EntryRules::default(),
+            },
+        )
+        .unwrap();
+    coord.print_ballots(other, 2, 2, wijkstem::i18n::Lang::Nl).unwrap();
+    let head = {
+        // Those were chain events of their own.
+        let _ = head;
+        coord.chain_head().unwrap()
+    };
+    let other_setup = coord.export_setup(other, None).unwrap();
+    let (other_b, _) = b.import_setup(&other_setup, "setup2.wsp").unwrap();
+    let (other_pkg, _) = b.export_station(other_b, None, None).unwrap();
+    assert_eq!(codes(&coord.import_station(MUIDE, &other_pkg, "z.wsp").unwrap_err()), ["station.other_selection"]);
+    let head2 = coord.chain_head().unwrap();
+    // Only the set-up export was written since; no refused package left a trace.
+    assert_eq!(head2.seq, head.seq + 1);
+    assert_eq!(counted(&coord, MUIDE), vec![]);
+
+    // Out of order, and twice.
+    let r = coord.import_station(MUIDE, &a2, "a2.wsp").unwrap();
+    assert_eq!((r.added, r.repeated, r.conflicts, r.withdrawn, r.already), (10, 0, 0, 1, false));
+    let r = coord.import_station(MUIDE, &b1, "b1.wsp").unwrap();
+    assert_eq!((r.added, r.conflicts), (10, 1));
+    let r = coord.import_station(MUIDE, &a1, "a1.wsp").unwrap();
+    assert_eq!((r.added, r.repeated, r.conflicts), (0, 5, 0));
+    assert!(coord.import_station(MUIDE, &a2, "a2-again.wsp").unwrap().already);
+    assert!(coord.import_station(MUIDE, &b1, "b1-again.wsp").unwrap().already);
+
+    // Ballot 7: its two entries came from two laptops and differ: in the
+    // differences queue, with both laptops named. Carla read it right.
+    let diffs = coord.differences(MUIDE).unwrap();
+    assert_eq!(diffs.len(), 1);
+    assert_eq!(diffs[0].serial, serials[7].0);
+    let ops = [diffs[0].first.operator.clone(), diffs[0].second.operator.clone()];
+    assert!(ops.contains(&"Carla @ Laptop B".to_string()) && ops.contains(&"Els @ Laptop A".to_string()), "{ops:?}");
+    let keep = if ops[0].starts_with("Carla") {
+        wijkstem::paper::review::Resolution::KeepFirst
+    } else {
+        wijkstem::paper::review::Resolution::KeepSecond
+    };
+    coord.resolve(MUIDE, &serials[7].0, keep).unwrap();
+
+    // Ballot 9's third entry (Frank on B) is not admitted: a conflict, with
+    // who has it here, that must be settled before the count closes.
+    let conflicts = coord.station_conflicts(MUIDE).unwrap();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(
+        (conflicts[0].serial.as_str(), conflicts[0].reason.as_str()),
+        (serials[9].0.as_str(), "paper.already_entered")
+    );
+    assert_eq!((conflicts[0].station.as_str(), conflicts[0].operator.as_str()), ("Laptop B", "Frank"));
+    assert_eq!(conflicts[0].others.len(), 2);
+    for bx in coord.boxes(MUIDE).unwrap() {
+        coord.close_box(MUIDE, bx.id, None).unwrap();
+    }
+    assert!(codes(&coord.close_count(MUIDE).unwrap_err()).contains(&"count.station_conflicts".to_string()));
+    assert_eq!(codes(&coord.settle_conflict(MUIDE, conflicts[0].id, " ").unwrap_err()), ["station.note_needed"]);
+    coord
+        .settle_conflict(MUIDE, conflicts[0].id, "Derde invoer van hetzelfde papier; twee invoeren stemmen overeen")
+        .unwrap();
+    assert_eq!(
+        codes(&coord.settle_conflict(MUIDE, conflicts[0].id, "nog eens").unwrap_err()),
+        ["station.no_such_conflict"]
+    );
+    // Active entries per laptop: Els's misread of ballot 7 was set aside.
+    let stations = coord.stations(MUIDE).unwrap();
+    assert_eq!(
+        stations.iter().map(|s| (s.name.as_str(), s.packages, s.entries)).collect::<Vec<_>>(),
+        [("Laptop A", 2, 9), ("Laptop B", 1, 10)]
+    );
+
+    // The same ballots typed on one laptop give the same count.
+    let mut one = Session::open(&db_before).unwrap();
+    one.use_key_dir(&dir.path().join("coordinator-key"));
+    for &(_, who, i, mk) in first.iter().chain(&second) {
+        as_op(&mut one, who);
+        let bx = box_id(&one, MUIDE, bus(i));
+        // Frank's third entry is refused here as it is from a package.
+        let typed = one.enter_ballot(MUIDE, Some(bx), &q[i], &m(mk), None);
+        assert_eq!(typed.is_err(), who == "Frank");
+    }
+    as_op(&mut one, "Anna");
+    one.resolve(MUIDE, &serials[7].0, wijkstem::paper::review::Resolution::KeepFirst).unwrap();
+    assert_eq!(counted(&coord, MUIDE), counted(&one, MUIDE));
+    let rule = Rule::parse("greedy").unwrap();
+    let t1 = coord.tally(MUIDE, &rule, &TieBreak::Lexicographic).unwrap();
+    let t2 = one.tally(MUIDE, &rule, &TieBreak::Lexicographic).unwrap();
+    assert_eq!(
+        (t1.valid, t1.votes.clone(), t1.outcome.selected.clone()),
+        (t2.valid, t2.votes.clone(), t2.outcome.selected.clone())
+    );
+    assert_eq!(t1.valid, 10);
+    coord.close_count(MUIDE).unwrap();
+    assert!(coord.audit_verify().unwrap().broken_at.is_none());
+    // Nothing more comes in once the count is closed.
+    assert!(coord.import_station(MUIDE, &a1, "late.wsp").is_err());
+}
+
+/// The same through the command line, two laptops, in Dutch: set-up out and
+/// in, entries typed on the station, its package refused before admission
+/// and imported after, twice.
+#[test]
+fn the_command_line_carries_a_count_between_laptops() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    let (coord_db, station_db) = (path("c.db"), path("s.db"));
+    std::fs::create_dir_all(path("c-key")).unwrap();
+    std::fs::create_dir_all(path("s-key")).unwrap();
+    let qr: Vec<String> = {
+        let mut s = Session::open(&coord_db).unwrap();
+        common::sign_in(&mut s, "Ann").unwrap();
+        s.load_demo().unwrap();
+        s.set_paper_settings(
+            MUIDE,
+            &PaperSettings {
+                style: BallotStyle::Approval { min: 1, max: 3 },
+                double_entry: false,
+                rules: EntryRules::default(),
+            },
+        )
+        .unwrap();
+        let (serials, _) = s.print_ballots(MUIDE, 3, 2, wijkstem::i18n::Lang::Nl).unwrap();
+        let hash: String =
+            s.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
+        s.create_box(MUIDE, &BoxInput { name: "Bus 1".into(), location: "Bib".into(), expected: 3 }).unwrap();
+        serials.iter().map(|x| qr_payload(MUIDE, x, &hash)).collect()
+    };
+    {
+        let mut s = Session::open(&station_db).unwrap();
+        common::sign_in(&mut s, "Ann").unwrap();
+        s.load_demo().unwrap();
+    }
+    let cli = |db: &Path, key: &str, args: &[&str], stdin: Option<&str>| {
+        common::run_cli(Some(db), Some("Ann"), "nl", args, stdin, &[("WIJKSTEM_KEY_DIR", path(key).as_os_str())])
+    };
+    let setup = path("opstart.wsp");
+    let (ok, out, err) =
+        cli(&coord_db, "c-key", &["station", "export-setup", "1", "--out", setup.to_str().unwrap()], None);
+    assert!(ok, "{err}");
+    assert!(out.contains("Opstartpakket geschreven"), "{out}");
+    let (ok, out, err) = cli(&station_db, "s-key", &["station", "import-setup", setup.to_str().unwrap()], None);
+    assert!(ok, "{err}");
+    let copy: i64 = out.split("selectie ").nth(1).unwrap().split('.').next().unwrap().parse().unwrap();
+    assert_ne!(copy, 1, "{out}");
+    let station_key = cli(&station_db, "s-key", &["station", "key"], None).1.trim().to_string();
+    assert!(out.contains(&station_key), "{out}");
+    let bx = {
+        let mut s = Session::open(&station_db).unwrap();
+        common::sign_in(&mut s, "Ann").unwrap();
+        s.boxes(copy).unwrap()[0].id
+    };
+    let lines = format!("{} MM01\n{} MM02,MM03\n{} MM04\n", qr[0], qr[1], qr[2]);
+    let (ok, out, err) =
+        cli(&station_db, "s-key", &["ballots", "enter", &copy.to_string(), "--box", &bx.to_string()], Some(&lines));
+    assert!(ok && out.matches("OK\t").count() == 3, "{out}{err}");
+    let pkg = path("bus1.wsp");
+    let (ok, out, err) = cli(
+        &station_db,
+        "s-key",
+        &["station", "export", &copy.to_string(), "--box", "Bus 1", "--out", pkg.to_str().unwrap()],
+        None,
+    );
+    assert!(ok && out.contains("Pakket 1"), "{out}{err}");
+
+    // Not admitted yet: refused in Dutch, naming the key, non-zero exit.
+    let (ok, _, err) = cli(&coord_db, "c-key", &["station", "import", "1", pkg.to_str().unwrap()], None);
+    assert!(!ok);
+    assert!(err.contains("niet toegelaten") && err.contains(&station_key), "{err}");
+    let (ok, _, err) = cli(&coord_db, "c-key", &["station", "admit", "1", "12345", "--name", "Laptop 2"], None);
+    assert!(!ok && err.contains("geen sleutel-id"), "{err}");
+    let (ok, out, err) = cli(&coord_db, "c-key", &["station", "admit", "1", &station_key, "--name", "Laptop 2"], None);
+    assert!(ok && out.contains("Laptop 2"), "{out}{err}");
+    let (ok, out, err) =
+        cli(&coord_db, "c-key", &["station", "import", "1", pkg.to_str().unwrap(), pkg.to_str().unwrap()], None);
+    assert!(ok, "{err}");
+    assert!(out.contains("3 nieuw") && out.contains("al ingelezen"), "{out}");
+    let (ok, out, _) = cli(&coord_db, "c-key", &["station", "list", "1"], None);
+    assert!(ok && out.contains("Laptop 2") && out.contains("invoer 3"), "{out}");
+    let (ok, out, _) = cli(&coord_db, "c-key", &["ballots", "progress", "1"], None);
+    assert!(ok && out.contains("ingevoerd 3"), "{out}");
+    // A package that is not one: refused, nothing else said.
+    std::fs::write(path("leeg.wsp"), b"PK").unwrap();
+    let (ok, _, err) = cli(&coord_db, "c-key", &["station", "import", "1", path("leeg.wsp").to_str().unwrap()], None);
+    assert!(!ok && err.contains("geen pakket van Wijkstem"), "{err}");
+}
