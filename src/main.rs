@@ -17,7 +17,7 @@ use cli::ballots::{ballots, BallotsCommand};
 use cli::panel::{panel, PanelCommand};
 use cli::pb::{pb, PbCommand};
 use cli::setup::{plan_id, selection, PlanArgs, SelectionCommand};
-use cli::station::{station, StationCommand};
+use cli::station::{online, station, OnlineCommand, StationCommand};
 use cli::tables::{tables, TablesCommand};
 use cli::team::{team, TeamCommand};
 
@@ -115,6 +115,11 @@ enum Command {
     Station {
         #[command(subcommand)]
         command: StationCommand,
+    },
+    /// The online vote of a paper-ballot selection
+    Online {
+        #[command(subcommand)]
+        command: OnlineCommand,
     },
 }
 
@@ -311,6 +316,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
         }
         Command::Team { command } => team(&mut s, command, lang)?,
         Command::Station { command } => station(&mut s, command, lang)?,
+        Command::Online { command } => online(&mut s, command, lang)?,
         Command::About => {
             let a = s.about();
             let label = |k: &str| t(lang, &format!("about.{k}"));

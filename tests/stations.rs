@@ -385,3 +385,105 @@ fn the_command_line_carries_a_count_between_laptops() {
     let (ok, _, err) = cli(&coord_db, "c-key", &["station", "import", "1", path("leeg.wsp").to_str().unwrap()], None);
     assert!(!ok && err.contains("geen pakket van Wijkstem"), "{err}");
 }
+
+/// The crash harness over an import: the CLI imports a station package of
+/// 300 entries and is killed with SIGKILL at random moments. After each
+/// kill the coordinator's database holds all of the package or none of
+/// it, passes its integrity check, and its chain verifies; importing again
+/// then brings exactly what is missing.
+#[test]
+fn an_import_killed_at_random_moments_leaves_all_or_nothing() {
+    use rand::{Rng, SeedableRng};
+    let seed: u64 = std::env::var("WIJKSTEM_CRASH_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or_else(rand::random);
+    eprintln!("import crash harness: seed {seed}");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    let n = 300usize;
+    std::fs::create_dir_all(path("c-key")).unwrap();
+    std::fs::create_dir_all(path("s-key")).unwrap();
+    let pristine = path("pristine.db");
+    let pkg = path("pakket.wsp");
+    {
+        let mut c = Session::open(&pristine).unwrap();
+        c.use_key_dir(&path("c-key"));
+        common::sign_in(&mut c, "Ann").unwrap();
+        c.load_demo().unwrap();
+        c.set_paper_settings(
+            MUIDE,
+            &PaperSettings {
+                style: BallotStyle::Approval { min: 1, max: 3 },
+                double_entry: false,
+                rules: EntryRules::default(),
+            },
+        )
+        .unwrap();
+        let (serials, _) = c.print_ballots(MUIDE, n as u32, 2, wijkstem::i18n::Lang::Nl).unwrap();
+        let hash: String =
+            c.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
+        let setup = c.export_setup(MUIDE, None).unwrap();
+        let mut s = Session::open(&path("s.db")).unwrap();
+        s.use_key_dir(&path("s-key"));
+        common::sign_in(&mut s, "Ann").unwrap();
+        let (copy, _) = s.import_setup(&setup, "setup.wsp").unwrap();
+        for (i, serial) in serials.iter().enumerate() {
+            let mk = ["MM01", "MM02,MM03", "MM04"][i % 3];
+            s.enter_ballot(copy, None, &qr_payload(MUIDE, serial, &hash), &m(mk), None).unwrap();
+        }
+        let (zip, _) = s.export_station(copy, None, None).unwrap();
+        std::fs::write(&pkg, zip).unwrap();
+        c.admit_station(MUIDE, &s.station_key_id(None).unwrap(), "Laptop 2").unwrap();
+    }
+    let import = |db: &Path| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_wijkstem"));
+        cmd.arg("--db")
+            .arg(db)
+            .args(["station", "import", "1"])
+            .arg(&pkg)
+            .env("WIJKSTEM_LANG", "nl")
+            .env("WIJKSTEM_OPERATOR", "Ann")
+            .env("WIJKSTEM_PIN", common::pin_of("Ann"))
+            .env("WIJKSTEM_KEY_DIR", path("c-key"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        cmd
+    };
+    // How long a whole import takes here, to spread the kills over it.
+    let db = path("c.db");
+    std::fs::copy(&pristine, &db).unwrap();
+    let t = std::time::Instant::now();
+    assert!(import(&db).status().unwrap().success());
+    let whole = t.elapsed();
+    let state = |db: &Path| -> (i64, i64) {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(integrity, "ok", "seed {seed}");
+        let chain = wijkstem::storage::audit::verify(&conn).unwrap();
+        assert!(chain.broken_at.is_none(), "seed {seed}: chain broken at {:?}", chain.broken_at);
+        let entries: i64 =
+            conn.query_row("SELECT count(*) FROM ballot_entry WHERE station_id IS NOT NULL", [], |r| r.get(0)).unwrap();
+        let packages: i64 = conn.query_row("SELECT count(*) FROM station_package", [], |r| r.get(0)).unwrap();
+        (entries, packages)
+    };
+    assert_eq!(state(&db), (n as i64, 1));
+    let (mut none, mut all) = (0, 0);
+    for round in 0..12 {
+        std::fs::copy(&pristine, &db).unwrap();
+        let _ = std::fs::remove_file(path("c.db-wal"));
+        let _ = std::fs::remove_file(path("c.db-shm"));
+        let mut child = import(&db).spawn().unwrap();
+        let wait = whole.mul_f64(rng.random_range(0.0..1.2));
+        std::thread::sleep(wait);
+        let _ = child.kill();
+        child.wait().unwrap();
+        match state(&db) {
+            (0, 0) => none += 1,
+            (e, 1) if e == n as i64 => all += 1,
+            other => panic!("seed {seed}, kill {round} after {wait:?}: half an import {other:?}"),
+        }
+        // Importing again completes it, once.
+        assert!(import(&db).status().unwrap().success());
+        assert_eq!(state(&db), (n as i64, 1), "seed {seed}, kill {round}");
+    }
+    eprintln!("import crash harness: {none} kills left nothing, {all} left all (import takes {whole:?})");
+}

@@ -63,6 +63,21 @@ fn say(lang: Lang, key: &str, params: &[(&str, String)]) -> String {
     wijkstem::i18n::tr(lang, &format!("stationout.{key}"), &p)
 }
 
+#[derive(Subcommand)]
+pub enum OnlineCommand {
+    /// Import the online vote: the platform's pabulib .pb file, or a CSV with the columns pseudoniem,stem (all or nothing)
+    Import { selection: i64, file: PathBuf },
+}
+
+pub fn online(s: &mut Session, command: &OnlineCommand, lang: Lang) -> Result<(), Failure> {
+    let OnlineCommand::Import { selection, file } = command;
+    let (bytes, name) = read(file)?;
+    let r = s.import_online(*selection, &bytes, &name)?;
+    let key = if r.already { "online_already" } else { "online_imported" };
+    println!("{}", say(lang, key, &[("file", r.file), ("votes", r.votes.to_string()), ("sha", r.sha256)]));
+    Ok(())
+}
+
 pub fn station(s: &mut Session, command: &StationCommand, lang: Lang) -> Result<(), Failure> {
     let pass = std::env::var("WIJKSTEM_KEY_PASSPHRASE").ok();
     match command {

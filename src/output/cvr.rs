@@ -54,8 +54,17 @@ pub fn count_inputs(db: Db<'_>, selection_id: i64) -> Result<CountInputs, Failur
         plans: crate::selection::list_plans(db, selection_id)?,
         settings: crate::paper::store::paper_settings(db, selection_id)?
             .ok_or_else(|| Failure::from(Problem::new("paper.no_style")))?,
-        counted: crate::paper::store::counted_entries(db, selection_id)?,
-        box_names,
+        counted: {
+            // Paper, then the online vote (its own line, `paper::online`).
+            let mut c = crate::paper::store::counted_entries(db, selection_id)?;
+            c.extend(crate::paper::online::counted(db, selection_id)?);
+            c
+        },
+        box_names: {
+            let mut names: BTreeMap<i64, String> = box_names;
+            names.insert(crate::paper::online::ONLINE_BOX, crate::paper::online::ONLINE.to_string());
+            names
+        },
     })
 }
 
@@ -115,7 +124,8 @@ pub fn cvr_csv(ci: &CountInputs, which: Records) -> Result<String, Failure> {
     for b in &ci.counted {
         let box_name = b.box_id.and_then(|id| ci.box_names.get(&id)).cloned().unwrap_or_default();
         let mut row = vec![
-            Serial(b.serial.clone()).display(),
+            // An online vote has no serial (`paper::online`).
+            if b.serial.is_empty() { String::new() } else { Serial(b.serial.clone()).display() },
             box_name,
             verdict_word(b.counts_as()).to_string(),
             b.doubtful.clone().unwrap_or_default(),

@@ -146,7 +146,8 @@ impl Store {
                     |r| r.get(0),
                 )
                 .map_err(|e| c.err(e))?;
-            if taken > 0 {
+            // The online vote is counted as its own line under this name.
+            if taken > 0 || name.eq_ignore_ascii_case(crate::paper::online::ONLINE) {
                 return Err(p("box.name_taken").with("box", name).into());
             }
             c.tx.execute(

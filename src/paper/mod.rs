@@ -5,6 +5,7 @@ pub mod ballot;
 pub mod boxes;
 pub mod entry;
 pub mod event;
+pub mod online;
 pub mod review;
 
 use std::collections::{BTreeMap, HashSet};

@@ -141,13 +141,14 @@ pub(crate) fn open_recheck(db: Db<'_>, selection_id: i64, serial: &str) -> Resul
 
 /// Is a recheck of this ballot (by its stored serial) still waiting?
 pub(crate) fn recheck_pending(db: Db<'_>, selection_id: i64, serial: &str) -> Result<bool, Failure> {
+    // Asked once per ballot entered or merged: prepared once.
     Ok(db
         .conn
-        .query_row(
+        .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM recheck WHERE selection_id = ?1 AND serial = ?2 AND done_at IS NULL)",
-            params![selection_id, serial],
-            |r| r.get(0),
         )
+        .map_err(|e| db.err(e))?
+        .query_row(params![selection_id, serial], |r| r.get(0))
         .map_err(|e| db.err(e))?)
 }
 

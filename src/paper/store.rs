@@ -470,7 +470,8 @@ pub fn counted_entries(db: Db<'_>, selection_id: i64) -> Result<Vec<CountedBallo
 pub fn tally(db: Db<'_>, selection_id: i64, rule: &Rule, tb: &TieBreak) -> Result<Tally, Failure> {
     let (sel, plans) = sel_plans(db, selection_id)?;
     let settings = paper_settings(db, selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
-    let counted = counted_entries(db, selection_id)?;
+    let mut counted = counted_entries(db, selection_id)?;
+    counted.extend(super::online::counted(db, selection_id)?);
     let printed: i64 = db
         .conn
         .query_row("SELECT count(*) FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0))

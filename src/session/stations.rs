@@ -81,3 +81,17 @@ impl Session {
         crate::station::settle(&mut self.store, &who, selection_id, conflict_id, note)
     }
 }
+
+impl Session {
+    /// Import the online vote (the platform's `.pb` or CSV export) into a
+    /// paper-ballot selection, all or nothing (`crate::paper::online`).
+    pub fn import_online(
+        &mut self,
+        selection_id: i64,
+        bytes: &[u8],
+        file_name: &str,
+    ) -> Res<crate::paper::online::OnlineReport> {
+        let who = self.coordinator()?;
+        self.store.import_online(&who, selection_id, bytes, file_name)
+    }
+}

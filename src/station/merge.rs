@@ -180,12 +180,10 @@ pub fn import_station(
         let codes: Vec<String> = plans.iter().map(|pl| pl.code.clone()).collect();
         for e in &entries {
             let known: Option<(i64, String, String)> = db
-                .conn
-                .query_row(
-                    "SELECT id, status, marks FROM ballot_entry WHERE selection_id = ?1 AND station_id = ?2 AND station_entry = ?3",
-                    params![selection_id, station_id, e.id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
+                                .conn
+                .prepare_cached("SELECT id, status, marks FROM ballot_entry WHERE selection_id = ?1 AND station_id = ?2 AND station_entry = ?3")
+                    .map_err(|x| db.err(x))?
+                    .query_row(params![selection_id, station_id, e.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .optional()
                 .map_err(|e| db.err(e))?;
             if let Some((row, status, _)) = known {
@@ -221,12 +219,10 @@ pub fn import_station(
                 continue;
             }
             let in_conflict: bool = db
-                .conn
-                .query_row(
-                    "SELECT count(*) > 0 FROM station_conflict WHERE selection_id = ?1 AND station_id = ?2 AND station_entry = ?3",
-                    params![selection_id, station_id, e.id],
-                    |r| r.get(0),
-                )
+                                .conn
+                .prepare_cached("SELECT count(*) > 0 FROM station_conflict WHERE selection_id = ?1 AND station_id = ?2 AND station_entry = ?3")
+                    .map_err(|x| db.err(x))?
+                    .query_row(params![selection_id, station_id, e.id], |r| r.get(0))
                 .map_err(|e| db.err(e))?;
             if in_conflict {
                 report.repeated += 1;
@@ -298,11 +294,9 @@ fn admit_entry(
     };
     let printed: bool = db
         .conn
-        .query_row(
-            "SELECT count(*) > 0 FROM ballot WHERE selection_id = ?1 AND serial = ?2",
-            params![selection_id, serial.0],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT count(*) > 0 FROM ballot WHERE selection_id = ?1 AND serial = ?2")
+        .map_err(|x| db.err(x))?
+        .query_row(params![selection_id, serial.0], |r| r.get(0))
         .map_err(|err| db.err(err))?;
     if !printed {
         return Ok(Some("paper.unknown_serial".into()));
@@ -316,11 +310,9 @@ fn admit_entry(
         Some(name) => {
             let b: Option<(i64, String)> = db
                 .conn
-                .query_row(
-                    "SELECT id, status FROM ballot_box WHERE selection_id = ?1 AND name = ?2",
-                    params![selection_id, name],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
+                .prepare_cached("SELECT id, status FROM ballot_box WHERE selection_id = ?1 AND name = ?2")
+                .map_err(|x| db.err(x))?
+                .query_row(params![selection_id, name], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()
                 .map_err(|err| db.err(err))?;
             match b {
@@ -361,9 +353,11 @@ fn admit_entry(
     let findings_json = serde_json::to_string(&findings).expect("plain data serialises");
     let doubtful = (!rule_doubtful.is_empty()).then(|| rule_doubtful.join(", "));
     let operator = format!("{} @ {station_name}", e.operator);
-    c.tx.execute(
+    c.tx.prepare_cached(
         "INSERT INTO ballot_entry (selection_id, serial, entry_no, operator, at, marks, verdict, findings, doubtful, box_id, station_id, station_entry) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
-        params![selection_id, serial.0, entry_no, operator, e.at, marks_json, verdict_s, findings_json, doubtful, box_id, station_id, e.id],
+    )
+    .map_err(|err| c.err(err))?
+    .execute(params![selection_id, serial.0, entry_no, operator, e.at, marks_json, verdict_s, findings_json, doubtful, box_id, station_id, e.id],
     )
     .map_err(|err| c.err(err))?;
     c.record(StationEvent::Enter {

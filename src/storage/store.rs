@@ -61,7 +61,9 @@ const MIGRATIONS: &[&str] = &[
     // coordinator admitted by key id, each package imported (its hash,
     // number and counts) or exported, an entry's station and its id there,
     // and the entries a package brought that could not be admitted
-    // (`station_conflict`), settled once, with a note.
+    // (`station_conflict`), settled once, with a note. The online vote of the
+    // same selection (`paper/online.rs`): each file imported, by hash, and
+    // its votes with a hash of the platform's voter pseudonym, never changed.
     include_str!("migrations/0011_stations.sql"),
 ];
 

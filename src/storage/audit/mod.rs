@@ -73,18 +73,21 @@ pub(crate) fn append(
     after: Option<&str>,
     records: Option<&str>,
 ) -> rusqlite::Result<()> {
+    // A merge appends thousands of events in one write: both statements
+    // are prepared once per connection.
     let head: Option<(i64, String)> = tx
-        .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (seq, prev) = match head {
         Some((s, h)) => (s + 1, h),
         None => (1, GENESIS.to_string()),
     };
     let hash = event_hash(&prev, seq, at, operator, action, entity, before, after, records);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO audit_log (seq, at, operator, action, entity, before, after, prev_hash, hash, records) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
-        params![seq, at, operator, action, entity, before, after, prev, hash, records],
-    )?;
+    )?
+    .execute(params![seq, at, operator, action, entity, before, after, prev, hash, records])?;
     Ok(())
 }
 

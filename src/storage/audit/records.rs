@@ -34,6 +34,8 @@ pub const SEALED: &[&str] = &[
     "station_package",
     "station_export",
     "station_conflict",
+    "online_source",
+    "online_vote",
 ];
 
 /// Record tables claimed in bulk rather than per write: a panel round's

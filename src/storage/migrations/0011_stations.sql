@@ -53,6 +53,33 @@
         settled_note  TEXT,
         UNIQUE (selection_id, station_id, station_entry)
     );
+    CREATE TABLE online_source (
+        id           INTEGER PRIMARY KEY,
+        selection_id INTEGER NOT NULL REFERENCES selection(id),
+        file_name    TEXT NOT NULL,
+        sha256       TEXT NOT NULL,
+        format       TEXT NOT NULL CHECK (format IN ('pb','csv')),
+        votes        INTEGER NOT NULL,
+        imported_by  TEXT NOT NULL,
+        imported_at  TEXT NOT NULL,
+        UNIQUE (selection_id, sha256)
+    );
+    CREATE TABLE online_vote (
+        id           INTEGER PRIMARY KEY,
+        selection_id INTEGER NOT NULL REFERENCES selection(id),
+        source_id    INTEGER NOT NULL REFERENCES online_source(id),
+        voter        TEXT NOT NULL,
+        marks        TEXT NOT NULL,
+        UNIQUE (selection_id, voter)
+    );
+    CREATE TRIGGER online_source_no_update BEFORE UPDATE ON online_source
+        BEGIN SELECT RAISE(ABORT, 'an imported online vote is never changed'); END;
+    CREATE TRIGGER online_source_no_delete BEFORE DELETE ON online_source
+        BEGIN SELECT RAISE(ABORT, 'an imported online vote is never deleted'); END;
+    CREATE TRIGGER online_vote_no_update BEFORE UPDATE ON online_vote
+        BEGIN SELECT RAISE(ABORT, 'an imported online vote is never changed'); END;
+    CREATE TRIGGER online_vote_no_delete BEFORE DELETE ON online_vote
+        BEGIN SELECT RAISE(ABORT, 'an imported online vote is never deleted'); END;
     ALTER TABLE ballot_entry ADD COLUMN station_id INTEGER REFERENCES station(id);
     ALTER TABLE ballot_entry ADD COLUMN station_entry INTEGER;
     CREATE UNIQUE INDEX ballot_entry_station ON ballot_entry (selection_id, station_id, station_entry) WHERE station_id IS NOT NULL;
