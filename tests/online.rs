@@ -125,6 +125,8 @@ fn the_online_vote_counts_beside_the_paper_ballots() {
     .unwrap();
     let report = wijkstem::output::bundle::verify(&zip, Some(&signer.pk));
     assert!(report.ok(), "{:?}", report.problems);
+    let passed: Vec<&str> = report.passed.iter().map(|p| p.code.as_str()).collect();
+    assert!(passed.contains(&"bundle.ok_sources"), "{passed:?}");
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(&zip)).unwrap();
     let mut files = BTreeMap::new();
     for name in ["records/ballots.csv", "selection.pb"] {

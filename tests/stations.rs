@@ -56,6 +56,11 @@ fn tampered(zip: &[u8], file: &str) -> Vec<u8> {
     out.finish().unwrap().into_inner()
 }
 
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
 /// What counts, as a sorted list of (serial, marks): the count of record.
 fn counted(s: &Session, sel: i64) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = s
@@ -294,6 +299,29 @@ fn three_laptops_count_as_one() {
     assert_eq!(t1.valid, 10);
     coord.close_count(MUIDE).unwrap();
     assert!(coord.audit_verify().unwrap().broken_at.is_none());
+    // The signed bundle names the stations and every package imported, each
+    // found in the chain by the verifier.
+    let signer = wijkstem::output::signing::Signer::load_or_create(&dir.path().join("coordinator-key"), None).unwrap();
+    let zip = wijkstem::output::bundle::export::export_bundle(
+        coord.store().db(),
+        MUIDE,
+        &signer,
+        "2026-12-02T00:00:00Z".into(),
+        wijkstem::i18n::Lang::Nl,
+    )
+    .unwrap();
+    let report = wijkstem::output::bundle::verify(&zip, Some(&signer.pk));
+    assert!(report.ok(), "{:?}", report.problems);
+    let ok_sources = report.passed.iter().find(|p| p.code == "bundle.ok_sources").expect("sources checked");
+    assert_eq!(ok_sources.params.get("packages").map(String::as_str), Some("3"));
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&zip)).unwrap();
+    let mut sources = String::new();
+    z.by_name("records/sources.json").unwrap().read_to_string(&mut sources).unwrap();
+    for (pkg, _) in [(&a1, 0), (&a2, 0), (&b1, 0)] {
+        assert!(sources.contains(&sha256_hex(pkg)), "{sources}");
+    }
+    // No serial and no mark travels in it.
+    assert!(!serials.iter().any(|s| sources.contains(&s.0)));
     // Nothing more comes in once the count is closed.
     assert!(coord.import_station(MUIDE, &a1, "late.wsp").is_err());
 }

@@ -227,6 +227,8 @@ impl Store {
                 }
             }
             c.record(OnlineImport { selection: selection_id, file, sha256: &hash, format: if is_pb { "pb" } else { "csv" }, votes: votes.len() as u64 })?;
+            // The votes' claims on an event of their own: the summary stays public.
+            c.record(crate::storage::audit::RecordsWrite)?;
             Ok(OnlineReport { file: file.to_string(), votes: votes.len() as u64, already: false, sha256: hash.clone() })
         })
     }

@@ -256,6 +256,9 @@ pub fn import_station(
             sha256: &opened.sha256,
             counts: [report.added, report.repeated, report.conflicts, report.withdrawn],
         })?;
+        // The rows' claims go on an event of their own: the summary above
+        // stays readable in the published chain.
+        c.record(crate::storage::audit::RecordsWrite)?;
         Ok(report)
     })
 }

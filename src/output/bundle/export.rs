@@ -139,9 +139,61 @@ pub fn bundle_parts(db: Db<'_>, selection_id: i64, key_id: &str, lang: Lang) -> 
     files.insert("results.json".to_string(), serde_json::to_vec_pretty(&data).expect("serialises"));
     files.insert("audit.jsonl".to_string(), export_audit(db, Some(selection_id))?.into_bytes());
     files.insert("selection.pb".to_string(), crate::output::cvr::pabulib_text(&ci)?.into_bytes());
+    if let Some(sources) = sources(db, selection_id)? {
+        files.insert(SOURCES.to_string(), serde_json::to_vec_pretty(&sources).expect("serialises"));
+    }
     let footer = Footer { content_hash: content_hash(&files), key_id: key_id.to_string() };
     files.insert(REPORT.to_string(), report::render(&data, &footer));
     Ok(Parts { files, report: data, footer })
+}
+
+/// Where a paper count's records came from besides this laptop's keyboard:
+/// the counting stations (key id, and each package imported: its hash,
+/// number and counts) and the online vote (each file's hash and votes).
+/// `None` when everything was typed here.
+fn sources(db: Db<'_>, selection_id: i64) -> Result<Option<Sources>, Failure> {
+    let q = |e: rusqlite::Error| Failure::from(db.err(e));
+    let mut stations = Vec::new();
+    let mut st =
+        db.conn.prepare("SELECT id, name, key_id FROM station WHERE selection_id = ?1 ORDER BY name").map_err(q)?;
+    let rows: Vec<(i64, String, String)> = st
+        .query_map([selection_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .map_err(q)?
+        .collect::<Result<_, _>>()
+        .map_err(q)?;
+    for (id, name, key_id) in rows {
+        let mut pk = db
+            .conn
+            .prepare("SELECT number, sha256, added, repeated, conflicts, withdrawn FROM station_package WHERE station_id = ?1 ORDER BY id")
+            .map_err(q)?;
+        let packages = pk
+            .query_map([id], |r| {
+                Ok(SourcePackage {
+                    number: r.get(0)?,
+                    sha256: r.get(1)?,
+                    added: r.get(2)?,
+                    repeated: r.get(3)?,
+                    conflicts: r.get(4)?,
+                    withdrawn: r.get(5)?,
+                })
+            })
+            .map_err(q)?
+            .collect::<Result<_, _>>()
+            .map_err(q)?;
+        stations.push(SourceStation { name, key_id, packages });
+    }
+    let mut on = db
+        .conn
+        .prepare("SELECT file_name, sha256, format, votes FROM online_source WHERE selection_id = ?1 ORDER BY id")
+        .map_err(q)?;
+    let online: Vec<SourceOnline> = on
+        .query_map([selection_id], |r| {
+            Ok(SourceOnline { file: r.get(0)?, sha256: r.get(1)?, format: r.get(2)?, votes: r.get(3)? })
+        })
+        .map_err(q)?
+        .collect::<Result<_, _>>()
+        .map_err(q)?;
+    Ok((!stations.is_empty() || !online.is_empty()).then_some(Sources { stations, online }))
 }
 
 fn panel_bundle_parts(db: Db<'_>, selection_id: i64, key_id: &str, lang: Lang) -> Result<Parts, Failure> {
@@ -259,6 +311,22 @@ pub fn count_record(db: Db<'_>, selection_id: i64) -> Result<report::CountRecord
         }
         if CLOSED.contains(&action.as_str()) {
             rec.closed_at = at;
+        }
+    }
+    // Entries from counting stations were typed there: their people, with
+    // their laptop (`Sam @ Laptop 2`), in the order they came in.
+    let mut stmt = db
+        .conn
+        .prepare("SELECT operator FROM ballot_entry WHERE selection_id = ?1 AND station_id IS NOT NULL AND status = 'active' ORDER BY id")
+        .map_err(|e| db.err(e))?;
+    let typed: Vec<String> = stmt
+        .query_map([selection_id], |r| r.get(0))
+        .map_err(|e| db.err(e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| db.err(e))?;
+    for operator in typed {
+        if !rec.entered_by.contains(&operator) {
+            rec.entered_by.push(operator);
         }
     }
     Ok(rec)

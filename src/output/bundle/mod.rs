@@ -27,6 +27,39 @@ pub const BUNDLE_FORMAT: &str = "wijkstem-bundle/1";
 pub const MANIFEST: &str = "manifest.json";
 pub const SIGNATURE: &str = "manifest.json.minisig";
 pub const REPORT: &str = "report.pdf";
+/// A paper count's other sources: counting stations and the online vote.
+pub const SOURCES: &str = "records/sources.json";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sources {
+    pub stations: Vec<SourceStation>,
+    pub online: Vec<SourceOnline>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceStation {
+    pub name: String,
+    pub key_id: String,
+    pub packages: Vec<SourcePackage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourcePackage {
+    pub number: i64,
+    pub sha256: String,
+    pub added: i64,
+    pub repeated: i64,
+    pub conflicts: i64,
+    pub withdrawn: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceOnline {
+    pub file: String,
+    pub sha256: String,
+    pub format: String,
+    pub votes: i64,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileEntry {
@@ -345,6 +378,53 @@ pub fn verify(bytes: &[u8], trusted: Option<&PublicKey>) -> VerifyReport {
         None => {}
         Some(Ok(passed)) => r.passed.push(passed),
         Some(Err(problems)) => r.problems.extend(problems),
+    }
+    // 7. A paper count's other sources: every package and online file it
+    // names was imported in the chain, and the online votes in the records
+    // are as many as the files brought.
+    if let Some(bytes) = files.get(SOURCES) {
+        match serde_json::from_slice::<Sources>(bytes) {
+            Err(e) => r.problems.push(p("bundle.sources_unreadable").with("detail", e)),
+            Ok(sources) => {
+                let imported = |action: &str, sha: &str| {
+                    events.iter().any(|e| e.action == action && e.after.as_deref().is_some_and(|a| a.contains(sha)))
+                };
+                let mut ok = true;
+                for s in &sources.stations {
+                    for pk in &s.packages {
+                        if !imported("station.import", &pk.sha256) {
+                            ok = false;
+                            r.problems.push(
+                                p("bundle.source_not_in_chain").with("what", format!("{} #{}", s.name, pk.number)),
+                            );
+                        }
+                    }
+                }
+                for o in &sources.online {
+                    if !imported("online.import", &o.sha256) {
+                        ok = false;
+                        r.problems.push(p("bundle.source_not_in_chain").with("what", &o.file));
+                    }
+                }
+                let online_rows = text("records/ballots.csv")
+                    .map(|t| t.lines().filter(|l| l.starts_with(&format!("{},", crate::paper::online::ONLINE))).count())
+                    .unwrap_or(0) as i64;
+                let online_votes: i64 = sources.online.iter().map(|o| o.votes).sum();
+                if online_rows != online_votes {
+                    ok = false;
+                    r.problems
+                        .push(p("bundle.online_count").with("records", online_rows).with("imported", online_votes));
+                }
+                if ok {
+                    r.passed.push(
+                        p("bundle.ok_sources")
+                            .with("stations", sources.stations.len())
+                            .with("packages", sources.stations.iter().map(|s| s.packages.len()).sum::<usize>())
+                            .with("online", online_votes),
+                    );
+                }
+            }
+        }
     }
     if manifest.key_id != signed_by {
         r.problems.push(p("bundle.manifest_key").with("manifest", &manifest.key_id).with("signed_by", &signed_by));

@@ -60,3 +60,23 @@ impl Recordable for AppEvent<'_> {
         }
     }
 }
+
+/// The event that carries a write's claims on its rows when the write's
+/// own events must stay readable in a published chain: a write's last event
+/// claims its rows, and an event claiming a secret row (an entry, a vote) is
+/// published by its hash only. An import records its summary first and
+/// this last, so the summary (a package's hash, its counts) stays public.
+#[derive(Debug)]
+pub struct RecordsWrite;
+
+impl Recordable for RecordsWrite {
+    fn action(&self) -> Action {
+        Action::RecordsWrite
+    }
+    fn entity(&self) -> String {
+        "records".to_string()
+    }
+    fn payload(&self) -> (Option<Value>, Option<Value>) {
+        (None, None)
+    }
+}

@@ -11,7 +11,7 @@ mod action;
 mod event;
 mod records;
 pub use action::Action;
-pub use event::{AppEvent, Recordable};
+pub use event::{AppEvent, Recordable, RecordsWrite};
 pub use records::*;
 
 /// The action of an event a public bundle shows by its hash only (another
@@ -248,7 +248,17 @@ pub fn public_for(e: &AuditEvent, selection_id: i64) -> bool {
 }
 
 /// Record tables whose rows hold a ballot serial or a vote.
-const SECRET_ROWS: &[&str] = &["ballot", "ballot_entry", "review", "recheck", "panel_voted", "panel_ballot"];
+const SECRET_ROWS: &[&str] = &[
+    "ballot",
+    "ballot_entry",
+    "review",
+    "recheck",
+    "panel_voted",
+    "panel_ballot",
+    // A conflict holds a station's entry; an online vote its marks and voter.
+    "station_conflict",
+    "online_vote",
+];
 
 /// A hash as people read it off paper: the first 16 hex digits in groups
 /// of four (`A3F9-1C2B-77D0-E4A5`); 64 bits, so no rewritten chain matches
