@@ -56,7 +56,14 @@ fn the_online_vote_counts_beside_the_paper_ballots() {
     assert_eq!(e.problems[0].params.get("line").map(String::as_str), Some("3"));
     let e = refused(&mut s, "pseudoniem;stem\nv1;MM01\nv1;MM02\n");
     assert_eq!(codes(&e), ["online.twice"]);
-    assert_eq!(refused(&mut s, "pseudoniem;stem\nv1;XX99\n").problems[0].code, "online.invalid_vote");
+    assert_eq!(codes(&refused(&mut s, "pseudoniem;stem\nv1;XX99\n")), ["online.refused_line", "ballot.unknown_plan"]);
+    // Crosses only: a number is refused, not read as a cross.
+    assert_eq!(codes(&refused(&mut s, "pseudoniem;stem\nv1;MM02=5\n")), ["online.refused_line", "ballot.not_points"]);
+    // Marks not quoted in a comma file: more columns than the header, refused
+    // rather than read as the first plan only.
+    let e = refused(&mut s, "pseudoniem,stem\nv1,MM01\nv2,MM01,MM03\n");
+    assert_eq!(codes(&e), ["online.columns"]);
+    assert_eq!(e.problems[0].params.get("line").map(String::as_str), Some("3"));
     assert_eq!(codes(&refused(&mut s, "pseudoniem;stem\n;MM01\n")), ["online.no_pseudonym"]);
     assert_eq!(codes(&refused(&mut s, "naam;plannen\nv1;MM01\n")), ["online.no_columns"]);
     assert_eq!(codes(&refused(&mut s, "pseudoniem;stem\nv1;MM01=x\n")), ["online.bad_vote"]);

@@ -114,6 +114,25 @@ fn three_laptops_count_as_one() {
     assert_eq!(key_seen, coord.station_key_id(None).unwrap());
     // The same set-up twice is refused, and nothing is added.
     assert_eq!(codes(&a.import_setup(&setup, "setup.wsp").unwrap_err()), ["station.setup_known"]);
+    // A station keeps the coordinator's style and boxes.
+    assert_eq!(
+        codes(
+            &a.set_paper_settings(
+                sel_a,
+                &PaperSettings {
+                    style: BallotStyle::Approval { min: 1, max: 2 },
+                    double_entry: true,
+                    rules: EntryRules::default()
+                }
+            )
+            .unwrap_err()
+        ),
+        ["station.keeps_setup"]
+    );
+    assert_eq!(
+        codes(&a.create_box(sel_a, &BoxInput { name: "Z".into(), location: String::new(), expected: 1 }).unwrap_err()),
+        ["station.keeps_setup"]
+    );
     // A station neither prints nor closes the count.
     assert_eq!(codes(&a.print_ballots(sel_a, 1, 2, wijkstem::i18n::Lang::Nl).unwrap_err()), ["station.no_printing"]);
     // A set-up package is not a station package, and the reverse.

@@ -319,6 +319,12 @@ pub fn judge(
             return Err(BallotError::PlanTwice(code.clone()));
         }
     }
+    // A cross is a cross: a number belongs to a ballot of points or ranks.
+    if let BallotStyle::Approval { .. } = style {
+        if let Some((code, _)) = marks.marks.iter().find(|(_, v)| *v > 1) {
+            return Err(BallotError::NotPoints(code.clone()));
+        }
+    }
     let marked: Vec<&(String, u32)> = marks.marks.iter().filter(|(_, v)| *v > 0).collect();
     if marked.is_empty() {
         return Ok((
@@ -416,6 +422,8 @@ pub enum BallotError {
     UnknownPlan(String),
     #[error("plan {0} marked twice")]
     PlanTwice(String),
+    #[error("plan {0} given a number on a ballot of crosses")]
+    NotPoints(String),
 }
 
 impl ToProblem for BallotError {
@@ -429,6 +437,7 @@ impl ToProblem for BallotError {
             BallotError::KeyboardLayout => Problem::new("ballot.keyboard_layout"),
             BallotError::UnknownPlan(c) => Problem::new("ballot.unknown_plan").with("code", c),
             BallotError::PlanTwice(c) => Problem::new("ballot.plan_twice").with("code", c),
+            BallotError::NotPoints(c) => Problem::new("ballot.not_points").with("code", c),
         }
     }
 }

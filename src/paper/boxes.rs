@@ -146,6 +146,9 @@ impl Store {
                     |r| r.get(0),
                 )
                 .map_err(|e| c.err(e))?;
+            if crate::paper::store::is_station_copy(c.db(), selection_id)? {
+                return Err(p("station.keeps_setup").into());
+            }
             // The online vote is counted as its own line under this name.
             if taken > 0 || name.eq_ignore_ascii_case(crate::paper::online::ONLINE) {
                 return Err(p("box.name_taken").with("box", name).into());

@@ -140,6 +140,14 @@ fn read_csv(bytes: &[u8], file: &str) -> Result<Vec<Read>, Failure> {
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
+        // `v1,MM01,MM03` is two columns too many: the marks were not quoted,
+        // and reading the first would lose the rest.
+        if rec.len() != header.len() {
+            return Err(bad(file, line, "online.columns")
+                .with("found", rec.len())
+                .with("expected", header.len())
+                .into());
+        }
         let marks_text: Vec<&str> =
             rec.get(vote).unwrap_or("").split([',', ' ', '\t']).map(str::trim).filter(|s| !s.is_empty()).collect();
         let marks = parse_marks(&marks_text.join(","))
@@ -221,7 +229,10 @@ impl Store {
                             let why: Vec<String> = findings.iter().map(|f| f.code.clone()).collect();
                             return Err(bad(file, *line, "online.invalid_vote").with("findings", why.join(", ")).into());
                         }
-                        Err(e) => return Err(Failure::from(e).problems.into_iter().next().map(|x| bad(file, *line, "online.invalid_vote").with("findings", x.code)).unwrap_or_else(|| bad(file, *line, "online.invalid_vote")).into()),
+                        // The line, then what is wrong with it in the entry screen's words.
+                        Err(e) => {
+                            return Err(Failure { problems: vec![bad(file, *line, "online.refused_line"), e.to_problem()] })
+                        }
                     }
                     ins.execute(params![selection_id, source, voter, canonical_marks(marks)]).map_err(|e| c.err(e))?;
                 }

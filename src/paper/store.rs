@@ -74,6 +74,10 @@ impl Store {
             if sel.method != Method::Ballots {
                 return Err(p("paper.not_ballots").into());
             }
+            // A counting station reads the ballots as the coordinator set them up.
+            if is_station_copy(st.db(), selection_id)? {
+                return Err(p("station.keeps_setup").into());
+            }
             let n = plans.len() as u32;
             let ok = match settings.style {
                 BallotStyle::Approval { min, max } => min <= max && max >= 1 && (n == 0 || max <= n),

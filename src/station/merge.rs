@@ -68,7 +68,9 @@ pub fn export_station(
             .filter(|b| box_name.is_none_or(|n| n == b.name))
             .map(|b| json!({ "name": b.name, "closed": b.closed }))
             .collect();
-        let audit = crate::output::bundle::export::export_audit(db, None)?;
+        // The station's chain whole (so it can be checked), with every event
+        // not about this selection shown by its hash only, as in a bundle.
+        let audit = crate::output::bundle::export::export_audit(db, Some(selection_id))?;
         let number: i64 = db
             .conn
             .query_row(
