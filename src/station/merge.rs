@@ -350,11 +350,7 @@ fn admit_entry(
         Err(entry::Refused::AlreadyEntered { .. }) => return Ok(Some("paper.already_entered".into())),
     };
     let (entry_no, double) = (admitted.entry_no(), admitted.double_entry());
-    let verdict_s = match verdict {
-        Verdict::Valid => "valid",
-        Verdict::Blank => "blank",
-        Verdict::Invalid => "invalid",
-    };
+    let verdict_s = crate::output::cvr::verdict_word(Some(verdict));
     let findings_json = serde_json::to_string(&findings).expect("plain data serialises");
     let doubtful = (!rule_doubtful.is_empty()).then(|| rule_doubtful.join(", "));
     let operator = format!("{} @ {station_name}", e.operator);

@@ -7,10 +7,9 @@
 //! zip; whether that key is trusted is the caller's decision.
 
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::output::bundle::FileEntry;
 use crate::output::signing::Signer;
@@ -18,8 +17,7 @@ use crate::problem::{Failure, Problem};
 
 pub const SETUP_FORMAT: &str = "wijkstem-setup/1";
 pub const STATION_FORMAT: &str = "wijkstem-station/1";
-const MANIFEST: &str = "manifest.json";
-const SIGNATURE: &str = "manifest.json.minisig";
+use crate::output::bundle::{MANIFEST, SIGNATURE};
 /// No real package comes near this; a zip that claims more is refused
 /// before it is unpacked.
 const MAX_FILE: u64 = 256 * 1024 * 1024;
@@ -41,15 +39,7 @@ pub struct Manifest {
     pub files: Vec<FileEntry>,
 }
 
-pub fn sha(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-/// SHA-256 of the `sha256  path` lines of the files, sorted by path.
-pub fn content_hash(files: &BTreeMap<String, Vec<u8>>) -> String {
-    let lines: String = files.iter().map(|(path, b)| format!("{}  {path}\n", sha(b))).collect();
-    sha(lines.as_bytes())
-}
+pub use crate::output::bundle::{content_hash, sha};
 
 fn p(code: &str) -> Problem {
     Problem::new(code)
@@ -68,20 +58,7 @@ pub fn write(mut manifest: Manifest, files: &BTreeMap<String, Vec<u8>>, signer: 
         manifest.format, manifest.origin_key, manifest.origin_selection_id, manifest.number
     );
     let signature = signer.sign(&manifest_bytes, &comment)?;
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(1));
-    let zerr = |e: zip::result::ZipError| Failure::from(p("export.failed").with("detail", e));
-    let ioerr = |e: std::io::Error| Failure::from(p("export.failed").with("detail", e));
-    for (name, bytes) in [(MANIFEST, manifest_bytes.as_slice()), (SIGNATURE, signature.as_bytes())]
-        .into_iter()
-        .chain(files.iter().map(|(k, v)| (k.as_str(), v.as_slice())))
-    {
-        zip.start_file(name, opts).map_err(zerr)?;
-        zip.write_all(bytes).map_err(ioerr)?;
-    }
-    Ok(zip.finish().map_err(zerr)?.into_inner())
+    crate::output::bundle::export::signed_zip(&manifest_bytes, &signature, files)
 }
 
 /// A package whose signature and files check, with its manifest, files and

@@ -378,6 +378,12 @@ pub fn export_bundle(
     let manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("serialises");
     let comment = format!("{BUNDLE_FORMAT} selection={selection_id} content={}", manifest.content_hash);
     let signature = signer.sign(&manifest_bytes, &comment)?;
+    signed_zip(&manifest_bytes, &signature, &parts.files)
+}
+
+/// A signed zip as the bundle and the station packages write it: the
+/// manifest, its signature, then the files.
+pub fn signed_zip(manifest: &[u8], signature: &str, files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>, Failure> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     // Fast deflate: the bundle is written while people wait; size matters less.
     let opts = zip::write::SimpleFileOptions::default()
@@ -385,13 +391,12 @@ pub fn export_bundle(
         .compression_level(Some(1));
     let zerr = |e: zip::result::ZipError| Failure::from(p("export.failed").with("detail", e));
     let ioerr = |e: std::io::Error| Failure::from(p("export.failed").with("detail", e));
-    for (name, bytes) in
-        [(MANIFEST.to_string(), manifest_bytes.clone()), (SIGNATURE.to_string(), signature.into_bytes())]
-            .into_iter()
-            .chain(parts.files)
+    for (name, bytes) in [(MANIFEST, manifest), (SIGNATURE, signature.as_bytes())]
+        .into_iter()
+        .chain(files.iter().map(|(k, v)| (k.as_str(), v.as_slice())))
     {
         zip.start_file(name, opts).map_err(zerr)?;
-        zip.write_all(&bytes).map_err(ioerr)?;
+        zip.write_all(bytes).map_err(ioerr)?;
     }
     Ok(zip.finish().map_err(zerr)?.into_inner())
 }

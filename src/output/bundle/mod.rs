@@ -85,7 +85,7 @@ pub struct Manifest {
 /// The first file of the internal export: what it is and that it is not public.
 pub const INTERNAL_README: &str = "LEESMIJ-INTERN-NIET-PUBLICEREN.txt";
 
-fn sha(bytes: &[u8]) -> String {
+pub fn sha(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
