@@ -57,7 +57,7 @@ fn main() {
         for (i, serial) in serials[k * PER_STATION..(k + 1) * PER_STATION].iter().enumerate() {
             s.enter_ballot(copy, None, &qr_payload(1, serial, &hash), &marks[i % marks.len()], None).unwrap();
         }
-        let (zip, _) = s.export_station(copy, None, None).unwrap();
+        let (zip, _) = s.export_station(copy, None, false, None).unwrap();
         c.admit_station(1, &s.station_key_id(None).unwrap(), &format!("Laptop {}", k + 2)).unwrap();
         packages.push(zip);
     }

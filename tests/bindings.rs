@@ -94,6 +94,15 @@ fn generated() -> String {
         ProjectedPlan::decl(),
         ProjectorView::decl(),
         PanelPackage::decl(),
+        wijkstem::session::PackageFile::decl(),
+        wijkstem::session::SetupImported::decl(),
+        wijkstem::station::Origin::decl(),
+        wijkstem::station::PackageImport::decl(),
+        wijkstem::station::StationView::decl(),
+        wijkstem::station::StationBoxView::decl(),
+        wijkstem::station::ConflictView::decl(),
+        wijkstem::paper::online::OnlineReport::decl(),
+        wijkstem::paper::online::DeskCheck::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust core by tests/bindings.rs. Do not edit:\n// run `UPDATE_BINDINGS=1 cargo test --test bindings` after changing a Rust type.\n\n",
@@ -163,7 +172,7 @@ fn ui_calls_are_made_from_the_declared_commands() {
 /// The events the shell pushes are named alike on both sides.
 #[test]
 fn pushed_events_are_named_alike_in_the_shell_and_the_ui() {
-    let shell = std::fs::read_to_string(root().join("src-tauri/src/commands.rs")).unwrap();
+    let shell = std::fs::read_to_string(root().join("src-tauri/src/shell.rs")).unwrap();
     let ui = std::fs::read_to_string(root().join("ui/src/common/platform.ts")).unwrap();
     let names: Vec<&str> = shell
         .lines()

@@ -115,7 +115,30 @@ fn the_online_vote_counts_beside_the_paper_ballots() {
     for (code, paper, online) in [("MM01", 2, 2), ("MM02", 2, 3), ("MM03", 1, 3)] {
         assert_eq!(before.votes[code_at(code)], paper, "{code}");
         assert_eq!(after.votes[code_at(code)], paper + online, "{code}");
+        assert_eq!(after.online_votes[code_at(code)], online, "{code}");
     }
+    assert_eq!((before.online_valid, after.online_valid), (0, 5));
+    // The desk's list of paper voters, compared by the same salted hash: v2
+    // and p1 voted both ways. No vote changes; the chain keeps the numbers only.
+    let desk_dir = tempfile::tempdir().unwrap();
+    let desk = desk_dir.path().join("balie.csv");
+    std::fs::write(&desk, "pseudoniem\nv2\nzz9\n\np1;Bert\nv2\n").unwrap();
+    let r = s.check_desk_list_file(MUIDE, desk.to_str().unwrap()).unwrap();
+    assert_eq!((r.listed, r.also_online.clone()), (3, vec!["v2".to_string(), "p1".to_string()]));
+    assert_eq!(s.tally(MUIDE, &rule, &TieBreak::Lexicographic).unwrap().valid, 9);
+    let event: String = s
+        .store()
+        .conn()
+        .query_row("SELECT after FROM audit_log WHERE action = 'online.desk_check'", [], |r| r.get(0))
+        .unwrap();
+    assert!(event.contains("\"matches\":2") && !event.contains("v2") && !event.contains("p1"), "{event}");
+    std::fs::write(&desk, "pseudoniem\n\n").unwrap();
+    assert_eq!(codes(&s.check_desk_list_file(MUIDE, desk.to_str().unwrap()).unwrap_err()), ["online.desk_empty"]);
+    // The count's screen shows each plan's paper and online votes apart.
+    let view = s.tally_view(MUIDE, "greedy", wijkstem::i18n::Lang::Nl).unwrap();
+    assert_eq!(view.online_valid, 5);
+    let mm02 = view.plans.iter().find(|p| p.code == "MM02").unwrap();
+    assert_eq!((mm02.votes, mm02.online_votes), (5, 3));
 
     // The signed bundle: the records hold the online votes as their own
     // line (no pseudonym), and the verifier's recount agrees.
@@ -155,6 +178,10 @@ fn the_online_vote_counts_beside_the_paper_ballots() {
         std::fs::write(dir.path().join("r.pdf"), &pdf).unwrap();
         let text = common::pdf_text(&dir.path().join("r.pdf")).unwrap();
         assert!(text.contains("online"), "{text}");
+        // Each plan's score with the online part beside it: MM02 has 5, 3 of them online.
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("Score (online)"), "{flat}");
+        assert!(flat.contains("MM02 Zitbanken langs het Houtdok € 9.800,00 5 (3)"), "{flat}");
     }
     // Nothing more comes in once the count is closed.
     assert!(s.import_online(MUIDE, b"pseudoniem;stem\nz;MM01\n", "laat.csv").is_err());

@@ -356,6 +356,7 @@ fn a_long_report_prints_every_plan_whole_with_page_numbers() {
             cost_cents: cost,
             votes: 100 - i as u64,
             points: 100 - i as u64,
+            online: None,
             funded: i % 3 == 0,
         })
         .collect();

@@ -112,6 +112,14 @@ fn three_laptops_count_as_one() {
     let (sel_b, _) = b.import_setup(&setup, "setup.wsp").unwrap();
     assert_ne!(sel_a, MUIDE);
     assert_eq!(key_seen, coord.station_key_id(None).unwrap());
+    // The coordinator's printed box covers name the station's copies of the boxes.
+    for bx in coord.boxes(MUIDE).unwrap() {
+        let cover = wijkstem::paper::ballot::box_payload(MUIDE, bx.id);
+        let here = a.box_for_scan(sel_a, &cover).unwrap().expect("the cover names a box on the station");
+        assert_eq!(a.boxes(sel_a).unwrap().into_iter().find(|x| x.id == here).unwrap().name, bx.name);
+        // A station's copy is not the coordinator's selection on this laptop.
+        assert_eq!(a.box_for_scan(MUIDE, &cover).unwrap(), None);
+    }
     // The same set-up twice is refused, and nothing is added.
     assert_eq!(codes(&a.import_setup(&setup, "setup.wsp").unwrap_err()), ["station.setup_known"]);
     // A station keeps the coordinator's style and boxes.
@@ -164,7 +172,7 @@ fn three_laptops_count_as_one() {
     };
     type_in(&mut a, &mut b, &first);
     as_op(&mut a, "Anna");
-    let (a1, n1) = a.export_station(sel_a, None, None).unwrap();
+    let (a1, n1) = a.export_station(sel_a, None, false, None).unwrap();
     // A slip seen on the receipt after that package left: Bert takes his last
     // entry back and types it again. The next package withdraws the first.
     as_op(&mut a, "Bert");
@@ -172,9 +180,13 @@ fn three_laptops_count_as_one() {
     a.enter_ballot(sel_a, Some(box_id(&a, sel_a, "Bus 1")), &q[4], &m(marks[4]), None).unwrap();
     type_in(&mut a, &mut b, &second);
     as_op(&mut a, "Anna");
-    let (a2, n2) = a.export_station(sel_a, None, None).unwrap();
+    // Laptop A is done: its last package hands in both boxes, which close
+    // there (nothing more is typed into them on A).
+    let (a2, n2) = a.export_station(sel_a, None, true, None).unwrap();
+    let late = a.enter_ballot(sel_a, Some(box_id(&a, sel_a, "Bus 1")), &q[0], &m(marks[0]), None);
+    assert_eq!(codes(&late.unwrap_err()), ["box.closed"]);
     as_op(&mut b, "Anna");
-    let (b1, _) = b.export_station(sel_b, None, None).unwrap();
+    let (b1, _) = b.export_station(sel_b, None, false, None).unwrap();
     assert_eq!((n1, n2), (1, 2));
     assert_eq!(codes(&a.close_count(sel_a).unwrap_err()).last().unwrap(), "station.no_closing");
 
@@ -235,7 +247,7 @@ fn three_laptops_count_as_one() {
     };
     let other_setup = coord.export_setup(other, None).unwrap();
     let (other_b, _) = b.import_setup(&other_setup, "setup2.wsp").unwrap();
-    let (other_pkg, _) = b.export_station(other_b, None, None).unwrap();
+    let (other_pkg, _) = b.export_station(other_b, None, false, None).unwrap();
     assert_eq!(codes(&coord.import_station(MUIDE, &other_pkg, "z.wsp").unwrap_err()), ["station.other_selection"]);
     let head2 = coord.chain_head().unwrap();
     // Only the set-up export was written since; no refused package left a trace.
@@ -276,9 +288,30 @@ fn three_laptops_count_as_one() {
     );
     assert_eq!((conflicts[0].station.as_str(), conflicts[0].operator.as_str()), ("Laptop B", "Frank"));
     assert_eq!(conflicts[0].others.len(), 2);
-    for bx in coord.boxes(MUIDE).unwrap() {
-        coord.close_box(MUIDE, bx.id, None).unwrap();
-    }
+    // Laptop B has not handed its boxes in: no box closes without a reason.
+    let bx = |name: &str| coord.boxes(MUIDE).unwrap().into_iter().find(|x| x.name == name).unwrap().id;
+    let (bus1, bus2) = (bx("Bus 1"), bx("Bus 2"));
+    let err = coord.close_box(MUIDE, bus2, None).unwrap_err();
+    assert_eq!(codes(&err), ["box.stations_not_done"]);
+    assert_eq!(err.problems[0].params.get("stations").map(String::as_str), Some("Laptop B"));
+    // B hands in Bus 2 (a package of that box alone): it closes.
+    as_op(&mut b, "Anna");
+    let (b2, _) = b.export_station(sel_b, Some("Bus 2"), true, None).unwrap();
+    let r = coord.import_station(MUIDE, &b2, "b2.wsp").unwrap();
+    // Carla's five and Frank's third entry (a conflict already): all known.
+    assert_eq!((r.added, r.repeated, r.conflicts), (0, 6, 0));
+    let view = coord.stations(MUIDE).unwrap();
+    let per_box =
+        |i: usize| view[i].boxes.iter().map(|b| (b.name.as_str(), b.entries, b.handed_in)).collect::<Vec<_>>();
+    assert_eq!(per_box(0), [("Bus 1", 5, true), ("Bus 2", 4, true)]);
+    assert_eq!(per_box(1), [("Bus 1", 5, false), ("Bus 2", 5, true)]);
+    coord.close_box(MUIDE, bus2, None).unwrap();
+    // Bus 1 is still open on B (say B broke down after its first package):
+    // the coordinator closes it with the reason, which is kept.
+    assert_eq!(codes(&coord.close_box(MUIDE, bus1, None).unwrap_err()), ["box.stations_not_done"]);
+    let closed =
+        coord.close_box(MUIDE, bus1, Some("Laptop B viel uit; haar invoer van bus 1 kwam in pakket 1")).unwrap();
+    assert!(closed.closed);
     assert!(codes(&coord.close_count(MUIDE).unwrap_err()).contains(&"count.station_conflicts".to_string()));
     assert_eq!(codes(&coord.settle_conflict(MUIDE, conflicts[0].id, " ").unwrap_err()), ["station.note_needed"]);
     coord
@@ -292,7 +325,7 @@ fn three_laptops_count_as_one() {
     let stations = coord.stations(MUIDE).unwrap();
     assert_eq!(
         stations.iter().map(|s| (s.name.as_str(), s.packages, s.entries)).collect::<Vec<_>>(),
-        [("Laptop A", 2, 9), ("Laptop B", 1, 10)]
+        [("Laptop A", 2, 9), ("Laptop B", 2, 10)]
     );
 
     // The same ballots typed on one laptop give the same count.
@@ -332,11 +365,11 @@ fn three_laptops_count_as_one() {
     let report = wijkstem::output::bundle::verify(&zip, Some(&signer.pk));
     assert!(report.ok(), "{:?}", report.problems);
     let ok_sources = report.passed.iter().find(|p| p.code == "bundle.ok_sources").expect("sources checked");
-    assert_eq!(ok_sources.params.get("packages").map(String::as_str), Some("3"));
+    assert_eq!(ok_sources.params.get("packages").map(String::as_str), Some("4"));
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(&zip)).unwrap();
     let mut sources = String::new();
     z.by_name("records/sources.json").unwrap().read_to_string(&mut sources).unwrap();
-    for (pkg, _) in [(&a1, 0), (&a2, 0), (&b1, 0)] {
+    for (pkg, _) in [(&a1, 0), (&a2, 0), (&b1, 0), (&b2, 0)] {
         assert!(sources.contains(&sha256_hex(pkg)), "{sources}");
     }
     // No serial and no mark travels in it.
@@ -431,6 +464,33 @@ fn the_command_line_carries_a_count_between_laptops() {
     std::fs::write(path("leeg.wsp"), b"PK").unwrap();
     let (ok, _, err) = cli(&coord_db, "c-key", &["station", "import", "1", path("leeg.wsp").to_str().unwrap()], None);
     assert!(!ok && err.contains("geen pakket van Wijkstem"), "{err}");
+    // A file that is not there: said as a file, not as the database.
+    let (ok, _, err) = cli(&coord_db, "c-key", &["station", "import", "1", path("weg.wsp").to_str().unwrap()], None);
+    assert!(!ok && err.contains("kan niet gelezen worden") && !err.contains("databasebestand"), "{err}");
+    // The box is not handed in until the station says it is done with it.
+    let cbx = {
+        let mut s = Session::open(&coord_db).unwrap();
+        common::sign_in(&mut s, "Ann").unwrap();
+        s.boxes(1).unwrap().into_iter().find(|b| b.name == "Bus 1").unwrap().id.to_string()
+    };
+    let (_, out, _) = cli(&coord_db, "c-key", &["station", "list", "1"], None);
+    assert!(out.contains("Bus 1: nog niet ingeleverd, 3 invoer"), "{out}");
+    let (ok, _, err) = cli(&coord_db, "c-key", &["ballots", "box", "close", "1", "--box", &cbx], None);
+    assert!(!ok && err.contains("nog niet ingeleverd door: Laptop 2"), "{err}");
+    let last = path("bus1-klaar.wsp");
+    let (ok, out, err) = cli(
+        &station_db,
+        "s-key",
+        &["station", "export", &copy.to_string(), "--hand-in", "--out", last.to_str().unwrap()],
+        None,
+    );
+    assert!(ok && out.contains("Pakket 2"), "{out}{err}");
+    let (ok, out, err) = cli(&coord_db, "c-key", &["station", "import", "1", last.to_str().unwrap()], None);
+    assert!(ok && out.contains("0 nieuw, 3 al bekend"), "{out}{err}");
+    let (_, out, _) = cli(&coord_db, "c-key", &["station", "list", "1"], None);
+    assert!(out.contains("Bus 1: ingeleverd, 3 invoer"), "{out}");
+    let (ok, _, err) = cli(&coord_db, "c-key", &["ballots", "box", "close", "1", "--box", &cbx], None);
+    assert!(ok, "{err}");
 }
 
 /// The crash harness over an import: the CLI imports a station package of
@@ -477,7 +537,7 @@ fn an_import_killed_at_random_moments_leaves_all_or_nothing() {
             let mk = ["MM01", "MM02,MM03", "MM04"][i % 3];
             s.enter_ballot(copy, None, &qr_payload(MUIDE, serial, &hash), &m(mk), None).unwrap();
         }
-        let (zip, _) = s.export_station(copy, None, None).unwrap();
+        let (zip, _) = s.export_station(copy, None, false, None).unwrap();
         std::fs::write(&pkg, zip).unwrap();
         c.admit_station(MUIDE, &s.station_key_id(None).unwrap(), "Laptop 2").unwrap();
     }

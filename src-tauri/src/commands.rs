@@ -5,61 +5,28 @@
 //! (`../declare.rs`); a command added here is complete once
 //! `UPDATE_BINDINGS=1 cargo test --test bindings` has written its TypeScript.
 
-use std::path::PathBuf;
-use std::sync::Mutex;
-
 use tauri::State;
 use wijkstem::i18n::Lang;
 use wijkstem::panel::lot::{DrawPick, DrawRecord, Pick, Replacement};
 use wijkstem::panel::{Member, PanelPackage, PanelState, ProjectorView, RoundFormat};
 use wijkstem::paper::ballot::Marks;
 use wijkstem::paper::boxes::{BoxInput, BoxView, ProgressView};
+use wijkstem::paper::online::{DeskCheck, OnlineReport};
 use wijkstem::paper::review::{Recheck, Resolution, ReviewItem};
 use wijkstem::paper::{EntryReceipt, EntryScreen, PaperSettings, TallyView};
 use wijkstem::problem::Failure;
 use wijkstem::roster::{Role, RosterMember, SignInScreen, SignedIn};
 use wijkstem::selection::csv_import::ImportReport;
 use wijkstem::selection::{Plan, PlanInput, Selection, SelectionInput};
-use wijkstem::session::{BackupStatus, BundleExport, Location, Res, Session, StartupInfo, VerifyView};
+use wijkstem::session::{
+    BackupStatus, BundleExport, Location, PackageFile, Res, Session, SetupImported, StartupInfo, VerifyView,
+};
+use wijkstem::station::{ConflictView, Origin, PackageImport, StationView};
 use wijkstem::storage::audit::ChainReport;
 use wijkstem::storage::backup::{BackupInfo, BackupSettings};
 use wijkstem::tables::{TableInput, TableSettings, TableView, TablesOverview, VerdictInput};
 
-pub struct App {
-    pub session: Mutex<Result<Session, Failure>>,
-    pub startup: Mutex<StartupInfo>,
-    pub db_path: PathBuf,
-    /// Set once the app runs; used to tell every window what changed.
-    pub handle: std::sync::OnceLock<tauri::AppHandle>,
-}
-
-/// The event every window hears after a committed write, with what changed
-/// (`Changed[]`): the progress and projector windows redraw on it instead of
-/// polling.
-pub const CHANGED: &str = "wijkstem://changed";
-
-/// The event with the backup state after each automatic backup check.
-pub const BACKUP: &str = "wijkstem://backup";
-
-pub fn with<T>(app: &App, f: impl FnOnce(&mut Session) -> Res<T>) -> Res<T> {
-    // A poisoned lock means an earlier command panicked mid-way; SQLite rolled
-    // that transaction back, so continuing with the session is safe.
-    let mut guard = app.session.lock().unwrap_or_else(|p| p.into_inner());
-    match guard.as_mut() {
-        Ok(s) => {
-            let out = f(s);
-            let changes = s.take_changes();
-            if !changes.is_empty() {
-                if let Some(handle) = app.handle.get() {
-                    use tauri::Emitter;
-                    let _ = handle.emit(CHANGED, &changes);
-                }
-            }
-            out
-        }
-        Err(failure) => Err(failure.clone()),
-    }
-}
+use crate::shell::{with, App};
 
 #[tauri::command]
 pub fn startup_info(app: State<'_, App>) -> StartupInfo {
@@ -266,9 +233,10 @@ pub fn print_box_cover(app: State<'_, App>, selection_id: i64, box_id: i64, lang
     with(&app, |s| s.print_box_cover_to_file(selection_id, box_id, Lang::from_code(&lang)))
 }
 
+/// The box of this selection a scanned box cover names (on a counting station, the coordinator's covers too).
 #[tauri::command]
-pub fn box_scan(scan: String) -> Option<(i64, i64)> {
-    wijkstem::paper::ballot::parse_box_scan(&scan)
+pub fn box_scan(app: State<'_, App>, selection_id: i64, scan: String) -> Res<Option<i64>> {
+    with(&app, |s| s.box_for_scan(selection_id, &scan))
 }
 
 #[tauri::command]
@@ -402,6 +370,8 @@ pub async fn pick_path(app: tauri::AppHandle, kind: String, title: String) -> Re
         "folder" => d.blocking_pick_folder(),
         "csv" | "quotas" | "respondents" => d.add_filter("CSV", &["csv", "txt"]).blocking_pick_file(),
         "zip" => d.add_filter("ZIP", &["zip"]).blocking_pick_file(),
+        "package" => d.add_filter("Wijkstem", &["wsp", "zip"]).blocking_pick_file(),
+        "online" => d.add_filter("pabulib / CSV", &["pb", "csv", "txt"]).blocking_pick_file(),
         "pub" => d.add_filter("minisign", &["pub", "txt"]).blocking_pick_file(),
         _ => None,
     };
@@ -619,40 +589,7 @@ pub fn panel_package(app: State<'_, App>, selection_id: i64, lang: String) -> Re
 /// second screen. Its capability allows reading only.
 #[tauri::command]
 pub fn open_view_window(handle: tauri::AppHandle, view: String, selection_id: i64) -> Result<(), String> {
-    use tauri::Manager;
-    let label = "view";
-    let kind = if view == "projector" { "projector" } else { "progress" };
-    let route = format!("index.html#{kind}/{selection_id}");
-    if let Some(w) = handle.get_webview_window(label) {
-        // Opened again: the same window, on the view asked for, in front
-        // (closing and rebuilding it raced with its own close).
-        let hash = format!("#{kind}/{selection_id}");
-        w.eval(format!("if (location.hash !== '{hash}') {{ location.hash = '{hash}'; location.reload(); }}"))
-            .map_err(|e| e.to_string())?;
-        let _ = w.unminimize();
-        let _ = w.show();
-        let _ = w.set_focus();
-        return Ok(());
-    }
-    let mut b = tauri::WebviewWindowBuilder::new(&handle, label, tauri::WebviewUrl::App(route.into()))
-        .title("Wijkstem")
-        .inner_size(1280.0, 800.0);
-    // On a second display, fill it: that is the projector.
-    if let Ok(monitors) = handle.available_monitors() {
-        if let Some(m) = monitors.get(1) {
-            let pos = m.position();
-            b = b.position(pos.x as f64, pos.y as f64).fullscreen(true);
-        }
-    }
-    let w = b.build().map_err(|e| e.to_string())?;
-    // A test or a moderator can ask for the projector's exact size (1920x1080).
-    if let Some((wd, ht)) = std::env::var("WIJKSTEM_VIEW_SIZE")
-        .ok()
-        .and_then(|v| v.split_once('x').and_then(|(a, b)| Some((a.parse::<f64>().ok()?, b.parse::<f64>().ok()?))))
-    {
-        let _ = w.set_size(tauri::LogicalSize::new(wd, ht));
-    }
-    Ok(())
+    crate::shell::open_view(&handle, &view, selection_id)
 }
 
 #[tauri::command]
@@ -663,4 +600,78 @@ pub fn differences(app: State<'_, App>, selection_id: i64) -> Res<Vec<wijkstem::
 #[tauri::command]
 pub fn tally(app: State<'_, App>, selection_id: i64, rule: String, lang: String) -> Res<TallyView> {
     with(&app, |s| s.tally_view(selection_id, &rule, Lang::from_code(&lang)))
+}
+
+/// This laptop's key id: what a coordinator admits a counting station by.
+#[tauri::command]
+pub fn station_key_id(app: State<'_, App>, passphrase: Option<String>) -> Res<String> {
+    with(&app, |s| s.station_key_id(passphrase.as_deref()))
+}
+
+/// Whether the selection is a counting station's copy, and of what.
+#[tauri::command]
+pub fn station_origin(app: State<'_, App>, selection_id: i64) -> Res<Option<Origin>> {
+    with(&app, |s| s.station_origin(selection_id))
+}
+
+/// Coordinator: write the signed set-up package into the export folder.
+#[tauri::command]
+pub fn export_setup_file(app: State<'_, App>, selection_id: i64, passphrase: Option<String>) -> Res<PackageFile> {
+    with(&app, |s| s.export_setup_file(selection_id, passphrase.as_deref()))
+}
+
+/// Become a counting station from the set-up package chosen.
+#[tauri::command]
+pub fn import_setup_file(app: State<'_, App>, path: String, passphrase: Option<String>) -> Res<SetupImported> {
+    with(&app, |s| s.import_setup_file(&path, passphrase.as_deref()))
+}
+
+#[tauri::command]
+pub fn admit_station(app: State<'_, App>, selection_id: i64, key_id: String, name: String) -> Res<()> {
+    with(&app, |s| s.admit_station(selection_id, &key_id, &name))
+}
+
+/// Counting station: write its package (all boxes or one; `hand_in`: done with it) into the export folder.
+#[tauri::command]
+pub fn export_station_file(
+    app: State<'_, App>,
+    selection_id: i64,
+    box_name: Option<String>,
+    hand_in: bool,
+    passphrase: Option<String>,
+) -> Res<PackageFile> {
+    with(&app, |s| s.export_station_file(selection_id, box_name.as_deref(), hand_in, passphrase.as_deref()))
+}
+
+/// Coordinator: import a station package chosen (all or nothing).
+#[tauri::command]
+pub fn import_station_file(app: State<'_, App>, selection_id: i64, path: String) -> Res<PackageImport> {
+    with(&app, |s| s.import_station_file(selection_id, &path))
+}
+
+#[tauri::command]
+pub fn stations(app: State<'_, App>, selection_id: i64) -> Res<Vec<StationView>> {
+    with(&app, |s| s.stations(selection_id))
+}
+
+#[tauri::command]
+pub fn station_conflicts(app: State<'_, App>, selection_id: i64) -> Res<Vec<ConflictView>> {
+    with(&app, |s| s.station_conflicts(selection_id))
+}
+
+#[tauri::command]
+pub fn settle_conflict(app: State<'_, App>, selection_id: i64, conflict_id: i64, note: String) -> Res<()> {
+    with(&app, |s| s.settle_conflict(selection_id, conflict_id, &note))
+}
+
+/// Coordinator: import the online vote from the file chosen (.pb or .csv; all or nothing).
+#[tauri::command]
+pub fn import_online_file(app: State<'_, App>, selection_id: i64, path: String) -> Res<OnlineReport> {
+    with(&app, |s| s.import_online_file(selection_id, &path))
+}
+
+/// Coordinator: compare an offline desk's list of pseudonyms (the file chosen) with the online voters.
+#[tauri::command]
+pub fn check_desk_list_file(app: State<'_, App>, selection_id: i64, path: String) -> Res<DeskCheck> {
+    with(&app, |s| s.check_desk_list_file(selection_id, &path))
 }

@@ -6,11 +6,12 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use commands::{with, App};
+use shell::{with, App};
 use wijkstem::session::Session;
 use wijkstem::storage::store::Store;
 
 mod commands;
+mod shell;
 
 fn db_path_from_args() -> PathBuf {
     let mut args = std::env::args().skip(1);
@@ -54,7 +55,7 @@ fn main() {
                     let app = handle.state::<App>();
                     if let Ok(status) = with(&app, |s| Ok(s.backup_tick())) {
                         use tauri::Emitter;
-                        let _ = handle.emit(commands::BACKUP, &status);
+                        let _ = handle.emit(shell::BACKUP, &status);
                     }
                 }
             });

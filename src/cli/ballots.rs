@@ -248,8 +248,8 @@ pub fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<
                 };
                 let mut parts = main.split_whitespace();
                 let scan = parts.next().unwrap_or("");
-                if let Some((sel, b)) = wijkstem::paper::ballot::parse_box_scan(scan) {
-                    if sel == *selection {
+                if wijkstem::paper::ballot::parse_box_scan(scan).is_some() {
+                    if let Some(b) = s.box_for_scan(*selection, scan)? {
                         box_id = Some(b);
                         println!("BOX\t{b}");
                     } else {

@@ -27,6 +27,9 @@ pub enum StationCommand {
         selection: i64,
         #[arg(long = "box")]
         box_name: Option<String>,
+        /// This laptop is done with the box (or every box): close it here, so the coordinator can close it
+        #[arg(long)]
+        hand_in: bool,
         #[arg(long)]
         out: PathBuf,
     },
@@ -49,14 +52,6 @@ pub enum StationCommand {
     },
 }
 
-fn read(path: &std::path::Path) -> Result<(Vec<u8>, String), Failure> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Failure::from(wijkstem::Problem::new("store.open").with("path", path.display()).with("detail", e))
-    })?;
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    Ok((bytes, name))
-}
-
 fn say(lang: Lang, key: &str, params: &[(&str, String)]) -> String {
     let p: std::collections::BTreeMap<String, String> =
         params.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
@@ -67,12 +62,27 @@ fn say(lang: Lang, key: &str, params: &[(&str, String)]) -> String {
 pub enum OnlineCommand {
     /// Import the online vote: the platform's pabulib .pb file, or a CSV with the columns pseudoniem,stem (all or nothing)
     Import { selection: i64, file: PathBuf },
+    /// Compare an offline desk's list of pseudonyms (one per line) with those who voted online
+    CheckDesk { selection: i64, file: PathBuf },
 }
 
 pub fn online(s: &mut Session, command: &OnlineCommand, lang: Lang) -> Result<(), Failure> {
-    let OnlineCommand::Import { selection, file } = command;
-    let (bytes, name) = read(file)?;
-    let r = s.import_online(*selection, &bytes, &name)?;
+    let (selection, file) = match command {
+        OnlineCommand::Import { selection, file } => (selection, file),
+        OnlineCommand::CheckDesk { selection, file } => {
+            let r = s.check_desk_list_file(*selection, &file.to_string_lossy())?;
+            let found = r.also_online.len().to_string();
+            println!(
+                "{}",
+                say(lang, "desk_checked", &[("file", r.file), ("listed", r.listed.to_string()), ("found", found)])
+            );
+            for name in r.also_online {
+                println!("{name}");
+            }
+            return Ok(());
+        }
+    };
+    let r = s.import_online_file(*selection, &file.to_string_lossy())?;
     let key = if r.already { "online_already" } else { "online_imported" };
     println!("{}", say(lang, key, &[("file", r.file), ("votes", r.votes.to_string()), ("sha", r.sha256)]));
     Ok(())
@@ -89,10 +99,15 @@ pub fn station(s: &mut Session, command: &StationCommand, lang: Lang) -> Result<
             println!("{}", say(lang, "setup_written", &[("path", out.display().to_string()), ("key", key)]));
         }
         StationCommand::ImportSetup { file } => {
-            let (bytes, name) = read(file)?;
-            let (id, key) = s.import_setup(&bytes, &name)?;
-            let mine = s.station_key_id(pass.as_deref())?;
-            println!("{}", say(lang, "setup_imported", &[("id", id.to_string()), ("key", key), ("mine", mine)]));
+            let r = s.import_setup_file(&file.to_string_lossy(), pass.as_deref())?;
+            println!(
+                "{}",
+                say(
+                    lang,
+                    "setup_imported",
+                    &[("id", r.selection_id.to_string()), ("key", r.coordinator_key), ("mine", r.station_key)]
+                )
+            );
         }
         StationCommand::Admit { selection, key_id, name } => {
             s.admit_station(*selection, key_id, name)?;
@@ -101,8 +116,8 @@ pub fn station(s: &mut Session, command: &StationCommand, lang: Lang) -> Result<
                 say(lang, "admitted", &[("key", key_id.trim().to_ascii_uppercase()), ("name", name.trim().into())])
             );
         }
-        StationCommand::Export { selection, box_name, out } => {
-            let (zip, number) = s.export_station(*selection, box_name.as_deref(), pass.as_deref())?;
+        StationCommand::Export { selection, box_name, hand_in, out } => {
+            let (zip, number) = s.export_station(*selection, box_name.as_deref(), *hand_in, pass.as_deref())?;
             write_file(out, &zip)?;
             println!(
                 "{}",
@@ -114,7 +129,7 @@ pub fn station(s: &mut Session, command: &StationCommand, lang: Lang) -> Result<
             // leaves the others (and itself) untouched, and is named.
             let mut failed: Vec<wijkstem::Problem> = Vec::new();
             for f in files {
-                let r = read(f).and_then(|(bytes, name)| s.import_station(*selection, &bytes, &name));
+                let r = s.import_station_file(*selection, &f.to_string_lossy());
                 match r {
                     Ok(r) if r.already => {
                         println!("{}", say(lang, "already", &[("file", r.file), ("station", r.station)]))
@@ -159,6 +174,22 @@ pub fn station(s: &mut Session, command: &StationCommand, lang: Lang) -> Result<
                         ],
                     )
                 );
+                for b in st.boxes {
+                    let state = if b.handed_in { "box_handed_in" } else { "box_open" };
+                    let name = if b.name.is_empty() { wijkstem::i18n::t(lang, "stationout.all_work") } else { b.name };
+                    println!(
+                        "\t{}",
+                        say(
+                            lang,
+                            state,
+                            &[
+                                ("box", name),
+                                ("entries", b.entries.to_string()),
+                                ("at", b.last_import.unwrap_or_else(|| "—".into()))
+                            ]
+                        )
+                    );
+                }
             }
         }
         StationCommand::Conflicts { selection } => {

@@ -181,17 +181,33 @@ impl Store {
                 return Err(p("box.closed").with("box", &b.name).into());
             }
             let reason = override_reason.map(str::trim).filter(|r| !r.is_empty());
-            if !b.reconciles() && reason.is_none() {
-                return Err(p("box.not_reconciled")
-                    .with("box", &b.name)
-                    .with("expected", b.expected)
-                    .with("entered", b.entered)
-                    .with("settled", b.settled)
-                    .with("waiting", b.waiting)
-                    .with("differences", b.differences)
-                    .into());
+            // On a counting station, closing a box hands in that laptop's
+            // work on it: the count reconciles on the coordinator's laptop.
+            let station = crate::paper::store::is_station_copy(st.db(), selection_id)?;
+            let reconciles = station || b.reconciles();
+            // On the coordinator's: every admitted station has handed the box
+            // in, or the coordinator writes why it closes anyway (a laptop
+            // that broke down, its ballots typed again here).
+            let not_done = crate::paper::store::stations_not_done(st.db(), selection_id, &b.name)?;
+            let mut problems = Vec::new();
+            if !reconciles && reason.is_none() {
+                problems.push(
+                    p("box.not_reconciled")
+                        .with("box", &b.name)
+                        .with("expected", b.expected)
+                        .with("entered", b.entered)
+                        .with("settled", b.settled)
+                        .with("waiting", b.waiting)
+                        .with("differences", b.differences),
+                );
             }
-            let reason = if b.reconciles() { None } else { reason };
+            if !not_done.is_empty() && reason.is_none() {
+                problems.push(p("box.stations_not_done").with("box", &b.name).with("stations", not_done.join(", ")));
+            }
+            if !problems.is_empty() {
+                return Err(Failure { problems });
+            }
+            let reason = if reconciles && not_done.is_empty() { None } else { reason };
             c.tx.execute(
                 "UPDATE ballot_box SET status = 'closed', closed_by = ?1, closed_at = ?2, override_reason = ?3 WHERE id = ?4",
                 params![operator, c.at.clone(), reason, box_id],
@@ -289,6 +305,14 @@ impl Store {
             }
             if v.settled == 0 {
                 problems.push(p("count.empty"));
+            }
+            // Without boxes, each admitted station's newest package says its
+            // work is handed in (with boxes, closing each box checked that).
+            if v.boxes.is_empty() {
+                let not_done = crate::paper::store::stations_not_done(st.db(), selection_id, "")?;
+                if !not_done.is_empty() {
+                    problems.push(p("count.stations_not_done").with("stations", not_done.join(", ")));
+                }
             }
             // Entries from counting stations that could not be admitted
             // (see the station module) are settled first.

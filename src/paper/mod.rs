@@ -178,6 +178,9 @@ pub struct Tally {
     pub reconciliation_queue: u64,
     pub votes: Vec<u64>,
     pub points: Vec<u64>,
+    /// Of those, the online vote's (`paper::online`): valid ballots and votes per plan.
+    pub online_valid: u64,
+    pub online_votes: Vec<u64>,
     pub outcome: Outcome,
     pub election: Election,
 }
@@ -244,6 +247,9 @@ pub struct TallyView {
     pub doubtful: u64,
     #[ts(type = "number")]
     pub reconciliation_queue: u64,
+    /// Of `valid`, the online vote's.
+    #[ts(type = "number")]
+    pub online_valid: u64,
     pub plans: Vec<TallyPlan>,
     #[ts(type = "number")]
     pub funded_cost_cents: i64,
@@ -263,6 +269,9 @@ pub struct TallyPlan {
     pub votes: u64,
     #[ts(type = "number")]
     pub points: u64,
+    /// Of `votes`, those of the online vote (the rest are paper).
+    #[ts(type = "number")]
+    pub online_votes: u64,
     pub funded: bool,
 }
 
@@ -279,6 +288,7 @@ impl Tally {
                 cost_cents: p.cost,
                 votes: self.votes[i],
                 points: self.points[i],
+                online_votes: self.online_votes.get(i).copied().unwrap_or(0),
                 funded: self.outcome.selected.contains(&i),
             })
             .collect();
@@ -290,6 +300,7 @@ impl Tally {
             invalid: self.invalid,
             doubtful: self.doubtful,
             reconciliation_queue: self.reconciliation_queue,
+            online_valid: self.online_valid,
             plans: rows,
             funded_cost_cents: self.outcome.total_cost,
             budget_cents: e.budget,

@@ -41,6 +41,39 @@ pub struct OnlineReport {
     pub sha256: String,
 }
 
+/// What comparing an offline desk's list with the online voters found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct DeskCheck {
+    pub file: String,
+    /// Pseudonyms on the desk's list (each counted once).
+    #[ts(type = "number")]
+    pub listed: u64,
+    /// Those of them that also voted online, as written on the list: for
+    /// the coordinator's eyes only (the chain keeps only their number).
+    pub also_online: Vec<String>,
+    pub sha256: String,
+}
+
+#[derive(Debug)]
+pub struct DeskChecked<'a> {
+    pub selection: i64,
+    pub sha256: &'a str,
+    pub listed: u64,
+    pub matches: u64,
+}
+
+impl Recordable for DeskChecked<'_> {
+    fn action(&self) -> Action {
+        Action::OnlineDeskCheck
+    }
+    fn entity(&self) -> String {
+        format!("selection/{}", self.selection)
+    }
+    fn payload(&self) -> (Option<Value>, Option<Value>) {
+        (None, Some(json!({ "sha256": self.sha256, "listed": self.listed, "matches": self.matches })))
+    }
+}
+
 #[derive(Debug)]
 pub struct OnlineImport<'a> {
     pub selection: i64,
@@ -241,6 +274,83 @@ impl Store {
             // The votes' claims on an event of their own: the summary stays public.
             c.record(crate::storage::audit::RecordsWrite)?;
             Ok(OnlineReport { file: file.to_string(), votes: votes.len() as u64, already: false, sha256: hash.clone() })
+        })
+    }
+}
+
+/// The pseudonyms of an offline desk's list: one per line (the first column
+/// of a CSV, `,` or `;`), a header `pseudoniem`/`pseudonym` skipped, blank
+/// lines ignored, each once.
+fn desk_list(bytes: &[u8], file: &str) -> Result<Vec<String>, Failure> {
+    let text = std::str::from_utf8(bytes).map_err(|_| Failure::from(p("online.not_utf8").with("file", file)))?;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for (i, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
+        let first = line.split([',', ';']).next().unwrap_or("").trim().trim_matches('"').trim();
+        if first.is_empty() || (i == 0 && ["pseudoniem", "pseudonym"].contains(&first.to_lowercase().as_str())) {
+            continue;
+        }
+        if seen.insert(first.to_string()) {
+            out.push(first.to_string());
+        }
+    }
+    if out.is_empty() {
+        return Err(p("online.desk_empty").with("file", file).into());
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// Compare an offline desk's list of pseudonyms with those who voted
+    /// online (by the same salted hash), to find anyone who voted both
+    /// ways. Changes no vote; the chain records the list's hash and the
+    /// numbers, never a pseudonym.
+    pub fn check_desk_list(
+        &mut self,
+        operator: &str,
+        selection_id: i64,
+        bytes: &[u8],
+        file: &str,
+    ) -> Result<DeskCheck, Failure> {
+        if bytes.len() > MAX_FILE {
+            return Err(p("online.too_big").with("file", file).into());
+        }
+        let names = desk_list(bytes, file)?;
+        let hash = sha(bytes);
+        self.write_open_with(operator, selection_id, |st, c| {
+            let db = st.db();
+            let (sel, _) = sel_plans(db, selection_id)?;
+            if sel.method != Method::Ballots {
+                return Err(p("paper.not_ballots").into());
+            }
+            let online: i64 = db
+                .conn
+                .query_row("SELECT count(*) FROM online_vote WHERE selection_id = ?1", [selection_id], |r| r.get(0))
+                .map_err(|e| db.err(e))?;
+            if online == 0 {
+                return Err(p("online.none_yet").into());
+            }
+            let mut taken = db
+                .conn
+                .prepare_cached("SELECT count(*) > 0 FROM online_vote WHERE selection_id = ?1 AND voter = ?2")
+                .map_err(|e| db.err(e))?;
+            let mut also_online = Vec::new();
+            for name in &names {
+                let hit: bool = taken
+                    .query_row(params![selection_id, voter_hash(selection_id, name)], |r| r.get(0))
+                    .map_err(|e| db.err(e))?;
+                if hit {
+                    also_online.push(name.clone());
+                }
+            }
+            drop(taken);
+            c.record(DeskChecked {
+                selection: selection_id,
+                sha256: &hash,
+                listed: names.len() as u64,
+                matches: also_online.len() as u64,
+            })?;
+            Ok(DeskCheck { file: file.to_string(), listed: names.len() as u64, also_online, sha256: hash.clone() })
         })
     }
 }

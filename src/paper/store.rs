@@ -395,6 +395,39 @@ pub(crate) fn is_station_copy(db: Db<'_>, selection_id: i64) -> Result<bool, Fai
         .map_err(|e| db.err(e))?)
 }
 
+/// The box of this selection a box cover's QR code names: its own covers,
+/// and on a counting station the coordinator's covers of the same boxes.
+pub fn box_for_scan(db: Db<'_>, selection_id: i64, scan: &str) -> Result<Option<i64>, Failure> {
+    let Some((sel, box_id)) = crate::paper::ballot::parse_box_scan(scan) else {
+        return Ok(None);
+    };
+    let sql = if sel == selection_id {
+        "SELECT id FROM ballot_box WHERE selection_id = ?1 AND id = ?2"
+    } else if ballot_selection_id(db, selection_id)? == sel {
+        "SELECT box_id FROM station_box_origin WHERE selection_id = ?1 AND origin_box_id = ?2"
+    } else {
+        return Ok(None);
+    };
+    Ok(db.conn.query_row(sql, params![selection_id, box_id], |r| r.get(0)).optional().map_err(|e| db.err(e))?)
+}
+
+/// The admitted counting stations that have not handed in their work on a
+/// box (`''`: a selection without boxes): no package of theirs brought the
+/// box, or the newest package that did had it still open on their laptop.
+pub(crate) fn stations_not_done(db: Db<'_>, selection_id: i64, box_name: &str) -> Result<Vec<String>, Failure> {
+    let mut stmt = db
+        .conn
+        .prepare_cached(
+            "SELECT s.name FROM station s WHERE s.selection_id = ?1 AND coalesce((\
+                SELECT b.closed FROM station_box_state b JOIN station_package k ON k.id = b.package_id \
+                WHERE k.station_id = s.id AND b.box_name = ?2 ORDER BY k.number DESC, k.id DESC LIMIT 1), 0) = 0 \
+             ORDER BY s.id",
+        )
+        .map_err(|e| db.err(e))?;
+    let rows = stmt.query_map(params![selection_id, box_name], |r| r.get::<_, String>(0)).map_err(|e| db.err(e))?;
+    rows.collect::<Result<_, _>>().map_err(|e| Failure::from(db.err(e)))
+}
+
 pub fn paper_settings(db: Db<'_>, selection_id: i64) -> Result<Option<PaperSettings>, Failure> {
     settings(db, selection_id)
 }
@@ -475,7 +508,11 @@ pub fn tally(db: Db<'_>, selection_id: i64, rule: &Rule, tb: &TieBreak) -> Resul
     let (sel, plans) = sel_plans(db, selection_id)?;
     let settings = paper_settings(db, selection_id)?.ok_or_else(|| Failure::from(p("paper.no_style")))?;
     let mut counted = counted_entries(db, selection_id)?;
-    counted.extend(super::online::counted(db, selection_id)?);
+    let online = super::online::counted(db, selection_id)?;
+    // The online vote alone, to show beside paper (the same counting).
+    let (online_election, online_counts) =
+        count_ballots(sel.budget_cents, &plans, &settings.style, online.iter().map(|b| (b.counts_as(), &b.marks)));
+    counted.extend(online);
     let printed: i64 = db
         .conn
         .query_row("SELECT count(*) FROM ballot WHERE selection_id = ?1", [selection_id], |r| r.get(0))
@@ -494,6 +531,8 @@ pub fn tally(db: Db<'_>, selection_id: i64, rule: &Rule, tb: &TieBreak) -> Resul
         reconciliation_queue: queue as u64,
         votes: election.approvals(),
         points: election.points(),
+        online_valid: online_counts.valid,
+        online_votes: online_election.approvals(),
         outcome,
         election,
     })

@@ -6,7 +6,8 @@ use super::*;
 /// key or result bundle is that large).
 pub(super) fn read_picked(path: &str) -> Res<Vec<u8>> {
     const LIMIT: u64 = 200 * 1024 * 1024;
-    let failed = |e: std::io::Error| Failure::from(Problem::new("store.open").with("path", path).with("detail", e));
+    let failed =
+        |e: std::io::Error| Failure::from(Problem::new("file.unreadable").with("path", path).with("detail", e));
     let meta = std::fs::metadata(path).map_err(failed)?;
     if !meta.is_file() || meta.len() > LIMIT {
         return Err(Problem::new("export.not_a_file").with("path", path).into());

@@ -27,6 +27,7 @@ pub use backups::{backups_for_broken_db, BackupStatus};
 use files::read_picked;
 pub use files::{open_export, slug, write_export, OutFile};
 pub use output::{verify_bundle, verify_bundle_files, BundleExport, VerifyView};
+pub use stations::{PackageFile, SetupImported};
 
 pub struct Session {
     store: Store,

@@ -139,6 +139,13 @@ impl Session {
         crate::paper::boxes::list_boxes(self.store.db(), selection_id)
     }
 
+    /// The box of this selection a scanned box cover names, if any (on a
+    /// counting station the coordinator's covers name its copies of the boxes).
+    pub fn box_for_scan(&self, selection_id: i64, scan: &str) -> Res<Option<i64>> {
+        self.who()?;
+        crate::paper::store::box_for_scan(self.store.db(), selection_id, scan)
+    }
+
     pub fn create_box(&mut self, selection_id: i64, input: &BoxInput) -> Res<BoxView> {
         let who = self.coordinator()?;
         self.store.create_box(&who, selection_id, input)

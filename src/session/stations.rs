@@ -3,7 +3,35 @@
 //! (`crate::station`). The CLI and the app call these same methods.
 
 use super::*;
-use crate::station::{ConflictView, ImportReport, Origin, StationView};
+use crate::station::{ConflictView, Origin, PackageImport, StationView};
+
+/// A package written into the export folder.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct PackageFile {
+    pub path: String,
+    /// The station package's number (the set-up package: 0).
+    #[ts(type = "number")]
+    pub number: i64,
+    /// The key that signed it: on the coordinator's laptop, what each
+    /// station compares when it reads the set-up in.
+    pub key_id: String,
+}
+
+/// A set-up package read in: this laptop is now a counting station.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct SetupImported {
+    /// The station's copy of the selection, here.
+    #[ts(type = "number")]
+    pub selection_id: i64,
+    /// The key that signed the set-up: compare it with the coordinator's laptop.
+    pub coordinator_key: String,
+    /// This laptop's key: the coordinator admits the station by it.
+    pub station_key: String,
+}
+
+fn file_name(path: &str) -> String {
+    Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
 
 impl Session {
     /// Sign this session's packages with the key in `dir` instead of the
@@ -47,20 +75,23 @@ impl Session {
         crate::station::admit(&mut self.store, &who, selection_id, key_id, name)
     }
 
-    /// A station's signed package of its entries (all boxes, or one), and its number.
+    /// A station's signed package of its entries (all boxes, or one), and
+    /// its number. With `hand_in` the box (or every box) closes here: this
+    /// laptop's work on it is done.
     pub fn export_station(
         &mut self,
         selection_id: i64,
         box_name: Option<&str>,
+        hand_in: bool,
         passphrase: Option<&str>,
     ) -> Res<(Vec<u8>, i64)> {
         let who = self.who()?;
         let signer = self.signer(passphrase)?;
-        crate::station::export_station(&mut self.store, &who, selection_id, box_name, &signer)
+        crate::station::export_station(&mut self.store, &who, selection_id, box_name, hand_in, &signer)
     }
 
     /// Import one station package into the coordinator's selection.
-    pub fn import_station(&mut self, selection_id: i64, bytes: &[u8], file_name: &str) -> Res<ImportReport> {
+    pub fn import_station(&mut self, selection_id: i64, bytes: &[u8], file_name: &str) -> Res<PackageImport> {
         let who = self.coordinator()?;
         let me = self.signer(None)?.key_id();
         crate::station::import_station(&mut self.store, &who, selection_id, &me, bytes, file_name)
@@ -79,6 +110,60 @@ impl Session {
     pub fn settle_conflict(&mut self, selection_id: i64, conflict_id: i64, note: &str) -> Res<()> {
         let who = self.coordinator()?;
         crate::station::settle(&mut self.store, &who, selection_id, conflict_id, note)
+    }
+}
+
+/// The same steps with files: what the app's file pickers and the CLI call.
+impl Session {
+    /// Write the set-up package into the export folder.
+    pub fn export_setup_file(&mut self, selection_id: i64, passphrase: Option<&str>) -> Res<PackageFile> {
+        let zip = self.export_setup(selection_id, passphrase)?;
+        let sel = crate::selection::read(self.store.db(), selection_id)?;
+        let stamp = self.store.clock().stamp().replace(':', "");
+        let path = write_export(&format!("opstart-{}-{stamp}.wsp", slug(&sel.wijk)), &zip)?;
+        Ok(PackageFile { path, number: 0, key_id: self.station_key_id(passphrase)? })
+    }
+
+    /// Read a set-up package from a file and become a counting station.
+    pub fn import_setup_file(&mut self, path: &str, passphrase: Option<&str>) -> Res<SetupImported> {
+        let bytes = read_picked(path)?;
+        let (selection_id, coordinator_key) = self.import_setup(&bytes, &file_name(path))?;
+        Ok(SetupImported { selection_id, coordinator_key, station_key: self.station_key_id(passphrase)? })
+    }
+
+    /// Write this station's package into the export folder (`hand_in`: the
+    /// box, or every box, is done on this laptop).
+    pub fn export_station_file(
+        &mut self,
+        selection_id: i64,
+        box_name: Option<&str>,
+        hand_in: bool,
+        passphrase: Option<&str>,
+    ) -> Res<PackageFile> {
+        let (zip, number) = self.export_station(selection_id, box_name, hand_in, passphrase)?;
+        let sel = crate::selection::read(self.store.db(), selection_id)?;
+        let what = box_name.map(|b| format!("-{}", slug(b))).unwrap_or_default();
+        let path = write_export(&format!("telpost-{}{what}-{number}.wsp", slug(&sel.wijk)), &zip)?;
+        Ok(PackageFile { path, number, key_id: self.station_key_id(passphrase)? })
+    }
+
+    /// Import one station package from a file.
+    pub fn import_station_file(&mut self, selection_id: i64, path: &str) -> Res<PackageImport> {
+        let bytes = read_picked(path)?;
+        self.import_station(selection_id, &bytes, &file_name(path))
+    }
+
+    /// Compare an offline desk's list of pseudonyms (a file) with the online voters.
+    pub fn check_desk_list_file(&mut self, selection_id: i64, path: &str) -> Res<crate::paper::online::DeskCheck> {
+        let bytes = read_picked(path)?;
+        let who = self.coordinator()?;
+        self.store.check_desk_list(&who, selection_id, &bytes, &file_name(path))
+    }
+
+    /// Import the online vote from a file.
+    pub fn import_online_file(&mut self, selection_id: i64, path: &str) -> Res<crate::paper::online::OnlineReport> {
+        let bytes = read_picked(path)?;
+        self.import_online(selection_id, &bytes, &file_name(path))
     }
 }
 

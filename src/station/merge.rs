@@ -11,12 +11,15 @@ use super::setup::issued_setups;
 use super::*;
 
 /// A station's package of its entries for the selection (all boxes, or the
-/// one named), signed by `signer` (the station's key), numbered on.
+/// one named), signed by `signer` (the station's key), numbered on. With
+/// `hand_in` the box (or every box) is closed here first: the package says
+/// this laptop's work on it is done, and the coordinator may close it.
 pub fn export_station(
     store: &mut Store,
     operator: &str,
     selection_id: i64,
     box_name: Option<&str>,
+    hand_in: bool,
     signer: &Signer,
 ) -> Result<(Vec<u8>, i64), Failure> {
     store.write_with(operator, |_, c| {
@@ -24,12 +27,36 @@ pub fn export_station(
         let Some(o) = origin(db, selection_id)? else {
             return Err(Failure::from(p("station.not_station")));
         };
-        let boxes = crate::paper::boxes::list_boxes(db, selection_id)?;
+        let mut boxes = crate::paper::boxes::list_boxes(db, selection_id)?;
         if let Some(name) = box_name {
             if !boxes.iter().any(|b| b.name == name) {
                 return Err(p("station.unknown_box").with("box", name).into());
             }
         }
+        // Handing in: the boxes close here, so nothing more is typed into
+        // them on this laptop unless one is reopened (with a reason), which
+        // the next package then shows.
+        let mut handed_in: Vec<String> = Vec::new();
+        if hand_in {
+            for b in boxes.iter_mut().filter(|b| !b.closed && box_name.is_none_or(|n| n == b.name)) {
+                c.tx.execute(
+                    "UPDATE ballot_box SET status = 'closed', closed_by = ?1, closed_at = ?2 WHERE id = ?3",
+                    params![operator, c.at.clone(), b.id],
+                )
+                .map_err(|e| c.err(e))?;
+                c.record(crate::paper::PaperEvent::BoxClose {
+                    selection: selection_id,
+                    id: b.id,
+                    expected: b.expected,
+                    entered: b.entered,
+                    settled: b.settled,
+                    override_reason: None,
+                })?;
+                b.closed = true;
+                handed_in.push(b.name.clone());
+            }
+        }
+        let db = c.db();
         let mut stmt = db
             .conn
             .prepare(
@@ -63,11 +90,18 @@ pub fn export_station(
             n += 1;
         }
         drop(stmt);
-        let box_state: Vec<Value> = boxes
+        let mut box_state: Vec<Value> = boxes
             .iter()
             .filter(|b| box_name.is_none_or(|n| n == b.name))
             .map(|b| json!({ "name": b.name, "closed": b.closed }))
             .collect();
+        if boxes.is_empty() {
+            // A selection without boxes: '' stands for all of the laptop's work.
+            box_state.push(json!({ "name": "", "closed": hand_in }));
+            if hand_in {
+                handed_in.push(String::new());
+            }
+        }
         // The station's chain whole (so it can be checked), with every event
         // not about this selection shown by its hash only, as in a bundle.
         let audit = crate::output::bundle::export::export_audit(db, Some(selection_id))?;
@@ -101,7 +135,14 @@ pub fn export_station(
             params![selection_id, number, sha, c.at.clone()],
         )
         .map_err(|e| c.err(e))?;
-        c.record(StationEvent::Export { selection: selection_id, number, sha256: &sha, entries: n, box_name })?;
+        c.record(StationEvent::Export {
+            selection: selection_id,
+            number,
+            sha256: &sha,
+            entries: n,
+            box_name,
+            handed_in: &handed_in,
+        })?;
         Ok((zip, number))
     })
 }
@@ -116,7 +157,7 @@ pub fn import_station(
     my_key_id: &str,
     bytes: &[u8],
     file: &str,
-) -> Result<ImportReport, Failure> {
+) -> Result<PackageImport, Failure> {
     let opened = package::open(bytes, STATION_FORMAT, file)?;
     let m = opened.manifest;
     let bad = || Failure::from(p("station.not_a_package").with("file", file));
@@ -126,6 +167,15 @@ pub fn import_station(
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).map_err(|_| bad()))
         .collect::<Result<_, _>>()?;
+    #[derive(serde::Deserialize)]
+    struct BoxState {
+        name: String,
+        closed: bool,
+    }
+    let box_state: Vec<BoxState> = match opened.files.get(BOXES) {
+        Some(b) => serde_json::from_slice(b).map_err(|_| bad())?,
+        None => Vec::new(),
+    };
     store.write_open_with(operator, selection_id, |st, c| {
         let db = st.db();
         if origin(db, selection_id)?.is_some() {
@@ -150,7 +200,7 @@ pub fn import_station(
         let Some((station_id, station_name)) = station else {
             return Err(p("station.not_admitted").with("file", file).with("key", &m.key_id).into());
         };
-        let mut report = ImportReport {
+        let mut report = PackageImport {
             file: file.to_string(),
             station: station_name.clone(),
             number: m.number,
@@ -251,6 +301,14 @@ pub fn import_station(
             params![selection_id, station_id, opened.sha256, m.number, c.at.clone(), report.added as i64, report.repeated as i64, report.conflicts as i64, report.withdrawn as i64],
         )
         .map_err(|e| c.err(e))?;
+        let package_id = c.tx.last_insert_rowid();
+        for b in &box_state {
+            c.tx.execute(
+                "INSERT OR IGNORE INTO station_box_state (selection_id, package_id, box_name, closed) VALUES (?1,?2,?3,?4)",
+                params![selection_id, package_id, b.name, b.closed],
+            )
+            .map_err(|e| c.err(e))?;
+        }
         c.record(StationEvent::Import {
             selection: selection_id,
             station: &m.key_id,

@@ -58,6 +58,9 @@ struct SetupSelection {
     plans: Vec<PlanInput>,
     settings: PaperSettings,
     boxes: Vec<BoxInput>,
+    /// Each box's id here, in the order of `boxes`: what its cover's QR code says.
+    #[serde(default)]
+    box_ids: Vec<i64>,
 }
 
 /// One entry in a station package, as the station stored it.
@@ -79,7 +82,7 @@ pub struct PackedEntry {
 
 /// What importing one station package did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct ImportReport {
+pub struct PackageImport {
     pub file: String,
     pub station: String,
     #[ts(type = "number")]
@@ -125,6 +128,21 @@ pub struct StationView {
     pub last_number: i64,
     #[ts(type = "number")]
     pub entries: i64,
+    /// Per box of the selection (one named '' when it has none).
+    pub boxes: Vec<StationBoxView>,
+}
+
+/// One station's work on one box, as its packages brought it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct StationBoxView {
+    pub name: String,
+    /// Its entries in the box counted here (active).
+    #[ts(type = "number")]
+    pub entries: i64,
+    /// Its newest package that brought the box had it closed on the station.
+    pub handed_in: bool,
+    /// When a package last brought the box.
+    pub last_import: Option<String>,
 }
 
 /// A station's copy of a coordinator's selection.
@@ -163,6 +181,8 @@ pub enum StationEvent<'a> {
         sha256: &'a str,
         entries: usize,
         box_name: Option<&'a str>,
+        /// The boxes closed on the station with this package: its work on them handed in.
+        handed_in: &'a [String],
     },
     Import {
         selection: i64,
@@ -224,9 +244,9 @@ impl Recordable for StationEvent<'_> {
                 "setup_hash": origin.setup_hash, "wijk": wijk, "plans": plans, "boxes": boxes, "ballots": ballots
             }),
             E::Admit { key_id, name, .. } => json!({ "key_id": key_id, "name": name }),
-            E::Export { number, sha256, entries, box_name, .. } => {
-                json!({ "number": number, "sha256": sha256, "entries": entries, "box": box_name })
-            }
+            E::Export { number, sha256, entries, box_name, handed_in, .. } => json!({
+                "number": number, "sha256": sha256, "entries": entries, "box": box_name, "handed_in": handed_in
+            }),
             E::Import { number, sha256, counts, .. } => json!({
                 "number": number, "sha256": sha256, "added": counts[0], "repeated": counts[1],
                 "conflicts": counts[2], "withdrawn": counts[3]

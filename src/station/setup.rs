@@ -36,6 +36,7 @@ fn setup_files(db: Db<'_>, selection_id: i64) -> Result<BTreeMap<String, Vec<u8>
             .iter()
             .map(|b| BoxInput { name: b.name.clone(), location: b.location.clone(), expected: b.expected })
             .collect(),
+        box_ids: boxes.iter().map(|b| b.id).collect(),
     };
     let mut printed = String::from("serial,style_hash,batch\n");
     let mut stmt = db
@@ -175,12 +176,20 @@ pub fn import_setup(store: &mut Store, operator: &str, bytes: &[u8], file: &str)
             params![style, setup.settings.double_entry as i64, rules, id],
         )
         .map_err(|e| c.err(e))?;
-        for b in &setup.boxes {
+        for (k, b) in setup.boxes.iter().enumerate() {
             c.tx.execute(
                 "INSERT INTO ballot_box (selection_id, name, location, expected) VALUES (?1,?2,?3,?4)",
                 params![id, b.name, b.location, b.expected as i64],
             )
             .map_err(|_| bad())?;
+            if let Some(origin_box) = setup.box_ids.get(k) {
+                let box_id = c.tx.last_insert_rowid();
+                c.tx.execute(
+                    "INSERT INTO station_box_origin (box_id, selection_id, origin_box_id) VALUES (?1,?2,?3)",
+                    params![box_id, id, origin_box],
+                )
+                .map_err(|_| bad())?;
+            }
         }
         // The printed ballots must be those of these plans and this style:
         // the station judges them by what is printed on them.

@@ -31,10 +31,48 @@ pub fn stations(db: Db<'_>, selection_id: i64) -> Result<Vec<StationView>, Failu
                 last_import: r.get(3)?,
                 last_number: r.get(4)?,
                 entries: r.get(5)?,
+                boxes: Vec::new(),
             })
         })
         .map_err(|e| db.err(e))?;
-    rows.collect::<Result<_, _>>().map_err(|e| Failure::from(db.err(e)))
+    let mut out: Vec<StationView> = rows.collect::<Result<_, _>>().map_err(|e| Failure::from(db.err(e)))?;
+    drop(stmt);
+    // Per station and box: what its entries in the box are here, and what
+    // its newest package that brought the box said of it.
+    let mut names: Vec<String> = db
+        .conn
+        .prepare("SELECT name FROM ballot_box WHERE selection_id = ?1 ORDER BY id")
+        .and_then(|mut q| q.query_map([selection_id], |r| r.get(0))?.collect())
+        .map_err(|e| db.err(e))?;
+    if names.is_empty() {
+        names.push(String::new());
+    }
+    let mut per_box = db
+        .conn
+        .prepare(
+            "SELECT (SELECT count(*) FROM ballot_entry e LEFT JOIN ballot_box x ON x.id = e.box_id \
+                 WHERE e.station_id = s.id AND e.status = 'active' AND coalesce(x.name, '') = ?3), \
+               (SELECT b.closed FROM station_box_state b JOIN station_package k ON k.id = b.package_id \
+                 WHERE k.station_id = s.id AND b.box_name = ?3 ORDER BY k.number DESC, k.id DESC LIMIT 1), \
+               (SELECT max(k.imported_at) FROM station_box_state b JOIN station_package k ON k.id = b.package_id \
+                 WHERE k.station_id = s.id AND b.box_name = ?3) \
+             FROM station s WHERE s.selection_id = ?1 AND s.key_id = ?2",
+        )
+        .map_err(|e| db.err(e))?;
+    for st in &mut out {
+        for name in &names {
+            let (entries, closed, at): (i64, Option<bool>, Option<String>) = per_box
+                .query_row(params![selection_id, st.key_id, name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .map_err(|e| db.err(e))?;
+            st.boxes.push(StationBoxView {
+                name: name.clone(),
+                entries,
+                handed_in: closed == Some(true),
+                last_import: at,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// The entries packages brought that could not be admitted.

@@ -65,6 +65,13 @@ const MIGRATIONS: &[&str] = &[
     // same selection (`paper/online.rs`): each file imported, by hash, and
     // its votes with a hash of the platform's voter pseudonym, never changed.
     include_str!("migrations/0011_stations.sql"),
+    // 12: what each imported station package said of its boxes on that
+    // laptop (`station_box_state`): a box closed there is that laptop's work
+    // on it handed in; the coordinator closes a box once every admitted
+    // station has (`paper::store::stations_not_done`). '' is a selection
+    // without boxes. On a station, each box's id on the coordinator's laptop
+    // (`station_box_origin`), so the printed box covers scan there too.
+    include_str!("migrations/0012_station_boxes.sql"),
 ];
 
 /// The migration from which records are claimed in the chain: a database

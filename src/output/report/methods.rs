@@ -78,6 +78,7 @@ pub fn compute_tables(
                 cost_cents: p.cost_cents,
                 votes: tables.iter().filter(|t| t.plans.contains(&p.code)).count() as u64,
                 points: hundredths.try_into().unwrap_or(0),
+                online: None,
                 funded: funded_ids.contains(&p.code.as_str()),
             };
             (s, plan)
@@ -178,6 +179,7 @@ pub fn compute_panel(
                 cost_cents: p.cost_cents,
                 votes: last.votes.iter().filter(|v| v.iter().any(|(c, x)| c == &p.code && *x > 0)).count() as u64,
                 points: s.to_integer().try_into().unwrap_or(0),
+                online: None,
                 funded: funded_ids.contains(&p.code.as_str()),
             }
         })

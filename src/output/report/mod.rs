@@ -195,6 +195,9 @@ pub struct ReportPlan {
     pub cost_cents: i64,
     pub votes: u64,
     pub points: u64,
+    /// Of `points`, the online vote's, when the count had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online: Option<u64>,
     pub funded: bool,
 }
 
@@ -243,6 +246,7 @@ pub fn compute(def: &SelectionDef, cvr: &[CvrRow], reviews: &[ReviewItem]) -> Re
     let plans = def.plans();
     let codes: Vec<String> = plans.iter().map(|p| p.code.clone()).collect();
     let mut counted = Vec::with_capacity(cvr.len());
+    let mut online = Vec::new();
     let mut box_counts: Vec<BoxCount> = def
         .boxes
         .iter()
@@ -274,8 +278,14 @@ pub fn compute(def: &SelectionDef, cvr: &[CvrRow], reviews: &[ReviewItem]) -> Re
                 verdict_word(v)
             ));
         }
+        if row.box_name == crate::paper::online::ONLINE {
+            online.push((v, &row.marks));
+        }
         counted.push((v, &row.marks));
     }
+    // The online vote's part of each plan's score, shown beside the total.
+    let online_points = (!online.is_empty())
+        .then(|| count_ballots(def.budget_cents, &plans, &paper.style, online.into_iter()).0.points());
     let (election, c) = count_ballots(def.budget_cents, &plans, &paper.style, counted.into_iter());
     let rule = rule_by_name(&def.rule, &paper.style).ok_or_else(|| format!("unknown rule {}", def.rule))?;
     let tb = def.tie_break();
@@ -291,6 +301,7 @@ pub fn compute(def: &SelectionDef, cvr: &[CvrRow], reviews: &[ReviewItem]) -> Re
             cost_cents: p.cost_cents,
             votes: votes[i],
             points: points[i],
+            online: online_points.as_ref().map(|o| o[i]),
             funded: outcome.selected.contains(&i),
         })
         .collect();

@@ -259,8 +259,10 @@ pub fn render(d: &ReportData, footer: &Footer) -> Vec<u8> {
         Col { x: 124.0, w: 20.0, right: true },
         Col { x: 148.0, w: WIDTH - 148.0, right: false },
     ];
+    // With an online vote the score reads "total (online)".
+    let score = if d.plans.iter().any(|p| p.online.is_some()) { "score_online" } else { "score" };
     let head: Vec<String> =
-        ["code", "title", "cost", "score", "funded"].iter().map(|k| t(lang, &format!("report.col_{k}"))).collect();
+        ["code", "title", "cost", score, "funded"].iter().map(|k| t(lang, &format!("report.col_{k}"))).collect();
     f.row(&cols, &head, 9.0, true, None);
     f.rule(0.3, 0.4);
     f.repeat = Some((cols.to_vec(), head.clone()));
@@ -283,7 +285,11 @@ pub fn render(d: &ReportData, footer: &Footer) -> Vec<u8> {
                 p.code.clone(),
                 p.title.clone(),
                 format_euro(p.cost_cents, lang),
-                p.score_text.clone().unwrap_or_else(|| p.points.to_string()),
+                match (&p.score_text, p.online) {
+                    (Some(s), _) => s.clone(),
+                    (None, Some(o)) => format!("{} ({o})", p.points),
+                    (None, None) => p.points.to_string(),
+                },
                 if p.funded { yes.clone() } else { no.clone() },
             ];
             f.row(&cols, &cells, 9.0, false, (i % 2 == 1).then_some(0.94));

@@ -34,6 +34,8 @@ pub const SEALED: &[&str] = &[
     "station_package",
     "station_export",
     "station_conflict",
+    "station_box_state",
+    "station_box_origin",
     "online_source",
     "online_vote",
 ];

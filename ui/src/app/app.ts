@@ -14,6 +14,7 @@ import type { Ctx } from "../common/ctx";
 import { DrawScreens, panelDrawTab } from "../panel/draw";
 import { PanelScreens, panelEntryTab, panelResultTab, panelSetupTab } from "../panel/panel";
 import { entryTab, PaperScreens, setupTab, tallyTab } from "../paper/paper";
+import { becomeStationCard, stationsTab } from "../paper/stations";
 import { TablesScreens, tablesEntryTab, tablesOverviewTab, tablesSetupTab } from "../tables/tables";
 
 const TABS = [
@@ -21,6 +22,7 @@ const TABS = [
   "setup",
   "entry",
   "tally",
+  "stations",
   "tsetup",
   "tentry",
   "toverview",
@@ -494,6 +496,10 @@ export class App {
               selectionForm("new", {}, create, t("action.create")),
             ),
             await teamCard(this.ctx()),
+            becomeStationCard(this.ctx(), (id) => {
+              this.tab = "entry";
+              this.view = { kind: "selection", id };
+            }),
             verifyCard(this.ctx(), this.screens.tools),
             await backupCard(this.ctx(), this.screens.tools, this.hooks()),
           )
@@ -519,7 +525,7 @@ export class App {
     // Volunteers see the entry; the coordinator also sets up, decides and closes.
     const all: Tab[] =
       s.method === "ballots"
-        ? ["plans", "setup", "entry", "tally"]
+        ? ["plans", "setup", "entry", "stations", "tally"]
         : s.method === "tables"
           ? ["plans", "tsetup", "tentry", "toverview"]
           : ["plans", "pdraw", "psetup", "pentry", "presult"];
@@ -580,6 +586,7 @@ export class App {
     if (this.tab === "presult") return wrap(await panelResultTab(this.ctx(), s));
     if (this.tab === "tentry") return wrap(await tablesEntryTab(this.ctx(), s, plans));
     if (this.tab === "toverview") return wrap(await tablesOverviewTab(this.ctx(), s));
+    if (this.tab === "stations") return wrap(await stationsTab(this.ctx(), s));
     if (this.tab === "setup")
       return h("div", { id: "selection-view", "data-selection-id": id }, head, await setupTab(this.ctx(), s));
     if (this.tab === "entry")

@@ -159,7 +159,7 @@ export function picker(
   ctx: Ctx,
   id: string,
   label: string,
-  kind: "folder" | "csv" | "quotas" | "respondents" | "zip" | "pub",
+  kind: "folder" | "csv" | "quotas" | "respondents" | "zip" | "pub" | "package" | "online",
   current: string | null,
   chosen: (path: string) => void | Promise<void>,
 ): HTMLElement {

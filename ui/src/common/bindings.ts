@@ -120,9 +120,17 @@ double_entry: string | null,
  */
 doubtful: string | null, };
 
-export type TallyView = { printed: number, valid: number, blank: number, invalid: number, doubtful: number, reconciliation_queue: number, plans: Array<TallyPlan>, funded_cost_cents: number, budget_cents: number, explanation: Array<string>, ties: Array<string>, };
+export type TallyView = { printed: number, valid: number, blank: number, invalid: number, doubtful: number, reconciliation_queue: number, 
+/**
+ * Of `valid`, the online vote's.
+ */
+online_valid: number, plans: Array<TallyPlan>, funded_cost_cents: number, budget_cents: number, explanation: Array<string>, ties: Array<string>, };
 
-export type TallyPlan = { code: string, title: string, cost_cents: number, votes: number, points: number, funded: boolean, };
+export type TallyPlan = { code: string, title: string, cost_cents: number, votes: number, points: number, 
+/**
+ * Of `votes`, those of the online vote (the rest are paper).
+ */
+online_votes: number, funded: boolean, };
 
 export type Treat = "valid" | "invalid" | "doubtful";
 
@@ -403,4 +411,84 @@ consent: [number, number] | null,
 version: number, };
 
 export type PanelPackage = { funded: Array<string>, total_cost_cents: number, explanation: Array<string>, };
+
+export type PackageFile = { path: string, 
+/**
+ * The station package's number (the set-up package: 0).
+ */
+number: number, 
+/**
+ * The key that signed it: on the coordinator's laptop, what each
+ * station compares when it reads the set-up in.
+ */
+key_id: string, };
+
+export type SetupImported = { 
+/**
+ * The station's copy of the selection, here.
+ */
+selection_id: number, 
+/**
+ * The key that signed the set-up: compare it with the coordinator's laptop.
+ */
+coordinator_key: string, 
+/**
+ * This laptop's key: the coordinator admits the station by it.
+ */
+station_key: string, };
+
+export type Origin = { coordinator_key: string, origin_selection_id: number, setup_hash: string, };
+
+export type PackageImport = { file: string, station: string, number: number, 
+/**
+ * The same package was imported before: nothing changed.
+ */
+already: boolean, added: number, repeated: number, conflicts: number, withdrawn: number, };
+
+export type StationView = { key_id: string, name: string, packages: number, last_import: string | null, last_number: number, entries: number, 
+/**
+ * Per box of the selection (one named '' when it has none).
+ */
+boxes: Array<StationBoxView>, };
+
+export type StationBoxView = { name: string, 
+/**
+ * Its entries in the box counted here (active).
+ */
+entries: number, 
+/**
+ * Its newest package that brought the box had it closed on the station.
+ */
+handed_in: boolean, 
+/**
+ * When a package last brought the box.
+ */
+last_import: string | null, };
+
+export type ConflictView = { id: number, station: string, serial: string, marks: string, operator: string, at: string, 
+/**
+ * The problem code that kept it out (`paper.already_entered`, …).
+ */
+reason: string, 
+/**
+ * Who entered this ballot on the coordinator's side so far, with their laptops.
+ */
+others: Array<string>, settled: boolean, };
+
+export type OnlineReport = { file: string, votes: number, 
+/**
+ * The same file was imported before: nothing changed.
+ */
+already: boolean, sha256: string, };
+
+export type DeskCheck = { file: string, 
+/**
+ * Pseudonyms on the desk's list (each counted once).
+ */
+listed: number, 
+/**
+ * Those of them that also voted online, as written on the list: for
+ * the coordinator's eyes only (the chain keeps only their number).
+ */
+also_online: Array<string>, sha256: string, };
 

@@ -9,6 +9,8 @@ import type {
   BoxView,
   BundleExport,
   ChainReport,
+  ConflictView,
+  DeskCheck,
   DifferenceView,
   DrawPick,
   DrawRecord,
@@ -18,6 +20,10 @@ import type {
   Location,
   Marks,
   Member,
+  OnlineReport,
+  Origin,
+  PackageFile,
+  PackageImport,
   PanelPackage,
   PanelState,
   PaperSettings,
@@ -35,9 +41,11 @@ import type {
   RoundFormat,
   Selection,
   SelectionInput,
+  SetupImported,
   SignInScreen,
   SignedIn,
   StartupInfo,
+  StationView,
   TableInput,
   TableSettings,
   TableView,
@@ -92,7 +100,8 @@ export function makeApi(p: Platform) {
     closeBox: (selectionId: number, boxId: number, overrideReason: string | null) => p.call<BoxView>("close_box", { selectionId, boxId, overrideReason }),
     reopenBox: (selectionId: number, boxId: number, reason: string) => p.call<BoxView>("reopen_box", { selectionId, boxId, reason }),
     printBoxCover: (selectionId: number, boxId: number, lang: string) => p.call<string>("print_box_cover", { selectionId, boxId, lang }),
-    boxScan: (scan: string) => p.call<[number, number] | null>("box_scan", { scan }),
+    /** The box of this selection a scanned box cover names (on a counting station, the coordinator's covers too). */
+    boxScan: (selectionId: number, scan: string) => p.call<number | null>("box_scan", { selectionId, scan }),
     setEntryPaused: (selectionId: number, paused: boolean) => p.call<null>("set_entry_paused", { selectionId, paused }),
     saveDraft: (selectionId: number, draft: string) => p.call<null>("save_draft", { selectionId, draft }),
     getDraft: (selectionId: number) => p.call<string | null>("get_draft", { selectionId }),
@@ -156,6 +165,26 @@ export function makeApi(p: Platform) {
     openViewWindow: (view: string, selectionId: number) => p.call<null>("open_view_window", { view, selectionId }),
     differences: (selectionId: number) => p.call<DifferenceView[]>("differences", { selectionId }),
     tally: (selectionId: number, rule: string, lang: string) => p.call<TallyView>("tally", { selectionId, rule, lang }),
+    /** This laptop's key id: what a coordinator admits a counting station by. */
+    stationKeyId: (passphrase: string | null) => p.call<string>("station_key_id", { passphrase }),
+    /** Whether the selection is a counting station's copy, and of what. */
+    stationOrigin: (selectionId: number) => p.call<Origin | null>("station_origin", { selectionId }),
+    /** Coordinator: write the signed set-up package into the export folder. */
+    exportSetupFile: (selectionId: number, passphrase: string | null) => p.call<PackageFile>("export_setup_file", { selectionId, passphrase }),
+    /** Become a counting station from the set-up package chosen. */
+    importSetupFile: (path: string, passphrase: string | null) => p.call<SetupImported>("import_setup_file", { path, passphrase }),
+    admitStation: (selectionId: number, keyId: string, name: string) => p.call<null>("admit_station", { selectionId, keyId, name }),
+    /** Counting station: write its package (all boxes or one; `hand_in`: done with it) into the export folder. */
+    exportStationFile: (selectionId: number, boxName: string | null, handIn: boolean, passphrase: string | null) => p.call<PackageFile>("export_station_file", { selectionId, boxName, handIn, passphrase }),
+    /** Coordinator: import a station package chosen (all or nothing). */
+    importStationFile: (selectionId: number, path: string) => p.call<PackageImport>("import_station_file", { selectionId, path }),
+    stations: (selectionId: number) => p.call<StationView[]>("stations", { selectionId }),
+    stationConflicts: (selectionId: number) => p.call<ConflictView[]>("station_conflicts", { selectionId }),
+    settleConflict: (selectionId: number, conflictId: number, note: string) => p.call<null>("settle_conflict", { selectionId, conflictId, note }),
+    /** Coordinator: import the online vote from the file chosen (.pb or .csv; all or nothing). */
+    importOnlineFile: (selectionId: number, path: string) => p.call<OnlineReport>("import_online_file", { selectionId, path }),
+    /** Coordinator: compare an offline desk's list of pseudonyms (the file chosen) with the online voters. */
+    checkDeskListFile: (selectionId: number, path: string) => p.call<DeskCheck>("check_desk_list_file", { selectionId, path }),
   };
 }
 

@@ -16,7 +16,7 @@ export class TauriPlatform implements Platform {
   }
 }
 
-/** The events the backend pushes (named in src-tauri/src/commands.rs). */
+/** The events the backend pushes (named in src-tauri/src/shell.rs). */
 export const EVENTS = {
   /** After every committed write, with what changed (`Changed[]`). */
   changed: "wijkstem://changed",

@@ -141,8 +141,8 @@ export async function entryTab(ctx: PaperCtx, s: Selection, plans: Plan[]): Prom
     if (/^wsbox/i.test(scan.value.trim())) {
       const text = scan.value;
       await ctx.act(async () => {
-        const hit = await ctx.api.boxScan(text);
-        const b = hit && hit[0] === s.id ? boxList.find((x) => x.id === hit[1]) : undefined;
+        const hit = await ctx.api.boxScan(s.id, text);
+        const b = hit === null ? undefined : boxList.find((x) => x.id === hit);
         if (!b) throw { problems: [{ code: "box.unknown", params: { box: text.trim() } }] };
         if (b.closed) throw { problems: [{ code: "box.closed", params: { box: b.name } }] };
         localStorage.setItem(boxKey(s.id), String(b.id));

@@ -11,9 +11,10 @@ const results: TallyView = {
   invalid: 1,
   doubtful: 0,
   reconciliation_queue: 0,
+  online_valid: 0,
   plans: [
-    { code: "MM01", title: "Bankjes", cost_cents: 100000, votes: 3, points: 3, funded: true },
-    { code: "MM02", title: "Moestuin", cost_cents: 50000, votes: 0, points: 0, funded: false },
+    { code: "MM01", title: "Bankjes", cost_cents: 100000, votes: 3, points: 3, online_votes: 0, funded: true },
+    { code: "MM02", title: "Moestuin", cost_cents: 50000, votes: 0, points: 0, online_votes: 0, funded: false },
   ],
   funded_cost_cents: 100000,
   budget_cents: 120000,

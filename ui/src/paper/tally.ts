@@ -20,6 +20,7 @@ export async function tallyTab(
     ctx.api.reviews(s.id),
     ctx.api.progress(s.id, lang()),
   ]);
+  const online = view.online_valid > 0;
   const resolve = (serial: string, how: "keep_first" | "keep_second" | "discard_both" | "recheck") =>
     ctx.act(() => ctx.api.resolve(s.id, serial, how));
   const closeCount = () =>
@@ -97,7 +98,9 @@ export async function tallyTab(
       h(
         "p",
         { id: "tally-counts" },
-        t("paperui.counts", {
+        t(online ? "paperui.counts_online" : "paperui.counts", {
+          online: view.online_valid,
+          paper: view.valid - view.online_valid,
           printed: view.printed,
           valid: view.valid,
           blank: view.blank,
@@ -128,7 +131,10 @@ export async function tallyTab(
             {},
             h("th", {}, t("field.code")),
             h("th", {}, t("field.title")),
-            h("th", { class: "num" }, t("paperui.votes")),
+            // With an online vote: each plan's paper and online votes apart, then together.
+            online ? h("th", { class: "num" }, t("paperui.votes_paper")) : null,
+            online ? h("th", { class: "num" }, t("paperui.votes_online")) : null,
+            h("th", { class: "num" }, online ? t("paperui.votes_total") : t("paperui.votes")),
             h("th", { class: "num" }, t("paperui.points")),
             h("th", { class: "num" }, t("field.cost")),
             h("th", {}, t("paperui.funded")),
@@ -143,6 +149,8 @@ export async function tallyTab(
               { "data-plan-code": p.code, class: p.funded ? "funded" : "" },
               h("td", {}, p.code),
               h("td", {}, p.title),
+              online ? h("td", { class: "num votes-paper" }, p.votes - p.online_votes) : null,
+              online ? h("td", { class: "num votes-online" }, p.online_votes) : null,
               h("td", { class: "num votes" }, p.votes),
               h("td", { class: "num" }, p.points),
               h("td", { class: "num" }, formatEuro(p.cost_cents, lang())),
