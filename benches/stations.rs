@@ -44,6 +44,9 @@ fn main() {
     let total = PER_STATION * STATIONS;
     let (serials, _) = c.print_ballots(1, total as u32, 2, Lang::Nl).unwrap();
     let hash: String = c.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
+    let input =
+        wijkstem::paper::boxes::BoxInput { name: "Bus 1".into(), location: String::new(), expected: total as u64 };
+    let one_box = c.create_box(1, &input).unwrap().id;
     let one_db = dir.join("one-laptop.sqlite");
     c.store().conn().execute("VACUUM INTO ?1", [one_db.to_str().unwrap()]).unwrap();
     let setup = c.export_setup(1, None).unwrap();
@@ -54,8 +57,9 @@ fn main() {
     for k in 0..STATIONS {
         let mut s = open(&format!("station-{k}"));
         let (copy, _) = s.import_setup(&setup, "setup.wsp").unwrap();
+        let bx = s.boxes(copy).unwrap()[0].id;
         for (i, serial) in serials[k * PER_STATION..(k + 1) * PER_STATION].iter().enumerate() {
-            s.enter_ballot(copy, None, &qr_payload(1, serial, &hash), &marks[i % marks.len()], None).unwrap();
+            s.enter_ballot(copy, Some(bx), &qr_payload(1, serial, &hash), &marks[i % marks.len()], None).unwrap();
         }
         let (zip, _) = s.export_station(copy, None, false, None).unwrap();
         c.admit_station(1, &s.station_key_id(None).unwrap(), &format!("Laptop {}", k + 2)).unwrap();
@@ -74,7 +78,7 @@ fn main() {
     one.sign_in("Bench", "2580").unwrap();
     let t = Instant::now();
     for (i, serial) in serials.iter().enumerate() {
-        one.enter_ballot(1, None, &qr_payload(1, serial, &hash), &marks[i % marks.len()], None).unwrap();
+        one.enter_ballot(1, Some(one_box), &qr_payload(1, serial, &hash), &marks[i % marks.len()], None).unwrap();
     }
     let typed = t.elapsed().as_secs_f64();
 

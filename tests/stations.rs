@@ -240,6 +240,7 @@ fn three_laptops_count_as_one() {
         )
         .unwrap();
     coord.print_ballots(other, 2, 2, wijkstem::i18n::Lang::Nl).unwrap();
+    coord.create_box(other, &BoxInput { name: "Bus L".into(), location: String::new(), expected: 2 }).unwrap();
     let head = {
         // Those were chain events of their own.
         let _ = head;
@@ -455,7 +456,7 @@ fn the_command_line_carries_a_count_between_laptops() {
     let (ok, out, err) =
         cli(&coord_db, "c-key", &["station", "import", "1", pkg.to_str().unwrap(), pkg.to_str().unwrap()], None);
     assert!(ok, "{err}");
-    assert!(out.contains("3 nieuw") && out.contains("al ingelezen"), "{out}");
+    assert!(out.contains("nieuw 3,") && out.contains("al ingelezen"), "{out}");
     let (ok, out, _) = cli(&coord_db, "c-key", &["station", "list", "1"], None);
     assert!(ok && out.contains("Laptop 2") && out.contains("invoer 3"), "{out}");
     let (ok, out, _) = cli(&coord_db, "c-key", &["ballots", "progress", "1"], None);
@@ -486,11 +487,18 @@ fn the_command_line_carries_a_count_between_laptops() {
     );
     assert!(ok && out.contains("Pakket 2"), "{out}{err}");
     let (ok, out, err) = cli(&coord_db, "c-key", &["station", "import", "1", last.to_str().unwrap()], None);
-    assert!(ok && out.contains("0 nieuw, 3 al bekend"), "{out}{err}");
+    assert!(ok && out.contains("nieuw 0, al bekend 3"), "{out}{err}");
     let (_, out, _) = cli(&coord_db, "c-key", &["station", "list", "1"], None);
     assert!(out.contains("Bus 1: ingeleverd, 3 invoer"), "{out}");
     let (ok, _, err) = cli(&coord_db, "c-key", &["ballots", "box", "close", "1", "--box", &cbx], None);
     assert!(ok, "{err}");
+    // The online vote beside it: the tally says paper and online apart.
+    std::fs::write(path("online.csv"), "pseudoniem;stem\nw1;MM01,MM04\n").unwrap();
+    let (ok, out, err) = cli(&coord_db, "c-key", &["online", "import", "1", path("online.csv").to_str().unwrap()], None);
+    assert!(ok && out.contains("1 online stemmen"), "{out}{err}");
+    let (ok, out, err) = cli(&coord_db, "c-key", &["ballots", "tally", "1"], None);
+    assert!(ok && out.contains("paper 3 online 1"), "{out}{err}");
+    assert!(out.lines().any(|l| l.starts_with("MM04\t2\t2\tpaper 1\tonline 1")), "{out}");
 }
 
 /// The crash harness over an import: the CLI imports a station package of
@@ -528,14 +536,16 @@ fn an_import_killed_at_random_moments_leaves_all_or_nothing() {
         let (serials, _) = c.print_ballots(MUIDE, n as u32, 2, wijkstem::i18n::Lang::Nl).unwrap();
         let hash: String =
             c.store().conn().query_row("SELECT style_hash FROM ballot LIMIT 1", [], |r| r.get(0)).unwrap();
+        c.create_box(MUIDE, &BoxInput { name: "Bus 1".into(), location: String::new(), expected: n as u64 }).unwrap();
         let setup = c.export_setup(MUIDE, None).unwrap();
         let mut s = Session::open(&path("s.db")).unwrap();
         s.use_key_dir(&path("s-key"));
         common::sign_in(&mut s, "Ann").unwrap();
         let (copy, _) = s.import_setup(&setup, "setup.wsp").unwrap();
+        let bx = s.boxes(copy).unwrap()[0].id;
         for (i, serial) in serials.iter().enumerate() {
             let mk = ["MM01", "MM02,MM03", "MM04"][i % 3];
-            s.enter_ballot(copy, None, &qr_payload(MUIDE, serial, &hash), &m(mk), None).unwrap();
+            s.enter_ballot(copy, Some(bx), &qr_payload(MUIDE, serial, &hash), &m(mk), None).unwrap();
         }
         let (zip, _) = s.export_station(copy, None, false, None).unwrap();
         std::fs::write(&pkg, zip).unwrap();

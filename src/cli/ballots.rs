@@ -251,10 +251,17 @@ pub fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<
                 if wijkstem::paper::ballot::parse_box_scan(scan).is_some() {
                     if let Some(b) = s.box_for_scan(*selection, scan)? {
                         box_id = Some(b);
-                        println!("BOX\t{b}");
+                        let name =
+                            s.boxes(*selection)?.into_iter().find(|x| x.id == b).map(|x| x.name).unwrap_or_default();
+                        println!("BOX\t{b}\t{name}");
                     } else {
                         refused += 1;
-                        println!("REFUSED\tbox.other_selection");
+                        let why = wijkstem::i18n::tr(
+                            lang,
+                            "problem.box.unknown",
+                            &[("box".to_string(), scan.to_string())].into(),
+                        );
+                        println!("REFUSED\tbox.other_selection\t{why}");
                     }
                     continue;
                 }
@@ -409,8 +416,8 @@ pub fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<
             if *json {
                 let v = serde_json::json!({
                     "printed": t.printed, "valid": t.valid, "blank": t.blank, "invalid": t.invalid, "doubtful": t.doubtful,
-                    "reconciliation_queue": t.reconciliation_queue,
-                    "plans": e.projects.iter().enumerate().map(|(i, p)| serde_json::json!({"code": p.id, "votes": t.votes[i], "points": t.points[i], "cost_cents": p.cost})).collect::<Vec<_>>(),
+                    "reconciliation_queue": t.reconciliation_queue, "online_valid": t.online_valid,
+                    "plans": e.projects.iter().enumerate().map(|(i, p)| serde_json::json!({"code": p.id, "votes": t.votes[i], "points": t.points[i], "online_votes": t.online_votes.get(i).copied().unwrap_or(0), "cost_cents": p.cost})).collect::<Vec<_>>(),
                     "funded": t.outcome.ids(e),
                     "total_cost_cents": t.outcome.total_cost,
                     "explanation": t.outcome.steps.iter().map(|st| explain::render_euro(e, st, lang)).collect::<Vec<_>>(),
@@ -421,8 +428,18 @@ pub fn ballots(s: &mut Session, command: &BallotsCommand, lang: Lang) -> Result<
                     "printed {} valid {} blank {} invalid {} doubtful {} queue {}",
                     t.printed, t.valid, t.blank, t.invalid, t.doubtful, t.reconciliation_queue
                 );
+                // With an online vote: its valid ballots, and per plan its votes after the total.
+                let online = t.online_valid > 0;
+                if online {
+                    println!("paper {} online {}", t.valid - t.online_valid, t.online_valid);
+                }
                 for (i, p) in e.projects.iter().enumerate() {
-                    println!("{}\t{}\t{}", p.id, t.votes[i], t.points[i]);
+                    if online {
+                        let o = t.online_votes.get(i).copied().unwrap_or(0);
+                        println!("{}\t{}\t{}\tpaper {}\tonline {o}", p.id, t.votes[i], t.points[i], t.votes[i] - o);
+                    } else {
+                        println!("{}\t{}\t{}", p.id, t.votes[i], t.points[i]);
+                    }
                 }
                 println!("funded: {}", t.outcome.ids(e).join(" "));
                 for st in &t.outcome.steps {

@@ -158,7 +158,11 @@ pub fn station(s: &mut Session, command: &StationCommand, lang: Lang) -> Result<
             }
         }
         StationCommand::List { selection } => {
-            for st in s.stations(*selection)? {
+            let stations = s.stations(*selection)?;
+            if stations.is_empty() {
+                println!("{}", wijkstem::i18n::t(lang, "stationout.none_here"));
+            }
+            for st in stations {
                 println!(
                     "{}",
                     say(

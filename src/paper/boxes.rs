@@ -306,12 +306,15 @@ impl Store {
             if v.settled == 0 {
                 problems.push(p("count.empty"));
             }
-            // Without boxes, each admitted station's newest package says its
-            // work is handed in (with boxes, closing each box checked that).
-            if v.boxes.is_empty() {
-                let not_done = crate::paper::store::stations_not_done(st.db(), selection_id, "")?;
+            // Every admitted station has handed every box in, checked again
+            // now: a station admitted, or a box reopened on a station, after
+            // the box closed here. A box the coordinator closed with a
+            // written reason stands as closed.
+            for b in v.boxes.iter().filter(|b| b.override_reason.is_none()) {
+                let not_done = crate::paper::store::stations_not_done(st.db(), selection_id, &b.name)?;
                 if !not_done.is_empty() {
-                    problems.push(p("count.stations_not_done").with("stations", not_done.join(", ")));
+                    problems
+                        .push(p("count.stations_not_done").with("box", &b.name).with("stations", not_done.join(", ")));
                 }
             }
             // Entries from counting stations that could not be admitted

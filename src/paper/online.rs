@@ -51,18 +51,21 @@ pub struct DeskCheck {
     /// Those of them that also voted online, as written on the list: for
     /// the coordinator's eyes only (the chain keeps only their number).
     pub also_online: Vec<String>,
-    pub sha256: String,
+    /// Lines that named a pseudonym already on the list (counted once).
+    #[ts(type = "number")]
+    pub repeated: u64,
 }
 
+/// The check in the chain: its numbers only. Not even the list's hash: a
+/// short list's hash would let anyone try names until one fits.
 #[derive(Debug)]
-pub struct DeskChecked<'a> {
+pub struct DeskChecked {
     pub selection: i64,
-    pub sha256: &'a str,
     pub listed: u64,
     pub matches: u64,
 }
 
-impl Recordable for DeskChecked<'_> {
+impl Recordable for DeskChecked {
     fn action(&self) -> Action {
         Action::OnlineDeskCheck
     }
@@ -70,7 +73,7 @@ impl Recordable for DeskChecked<'_> {
         format!("selection/{}", self.selection)
     }
     fn payload(&self) -> (Option<Value>, Option<Value>) {
-        (None, Some(json!({ "sha256": self.sha256, "listed": self.listed, "matches": self.matches })))
+        (None, Some(json!({ "listed": self.listed, "matches": self.matches })))
     }
 }
 
@@ -278,26 +281,46 @@ impl Store {
     }
 }
 
-/// The pseudonyms of an offline desk's list: one per line (the first column
-/// of a CSV, `,` or `;`), a header `pseudoniem`/`pseudonym` skipped, blank
-/// lines ignored, each once.
-fn desk_list(bytes: &[u8], file: &str) -> Result<Vec<String>, Failure> {
+/// The pseudonyms of an offline desk's list, each once, and how many lines
+/// repeated one: one pseudonym per line; or a CSV (`,` or `;`) whose header
+/// names the column `pseudoniem`/`pseudonym`. Blank lines are skipped; a
+/// line with several fields and no such header, or with a control
+/// character, refuses the list (a pseudonym must never be half read).
+fn desk_list(bytes: &[u8], file: &str) -> Result<(Vec<String>, u64), Failure> {
     let text = std::str::from_utf8(bytes).map_err(|_| Failure::from(p("online.not_utf8").with("file", file)))?;
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    let split = |l: &str| -> Vec<String> {
+        l.split([',', ';']).map(|f| f.trim().trim_matches('"').trim().to_string()).collect()
+    };
+    let head = lines.first().map(|l| split(l)).unwrap_or_default();
+    let column = head.iter().position(|f| ["pseudoniem", "pseudonym"].contains(&f.to_lowercase().as_str()));
     let mut seen = std::collections::BTreeSet::new();
-    let mut out = Vec::new();
-    for (i, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
-        let first = line.split([',', ';']).next().unwrap_or("").trim().trim_matches('"').trim();
-        if first.is_empty() || (i == 0 && ["pseudoniem", "pseudonym"].contains(&first.to_lowercase().as_str())) {
+    let (mut out, mut repeated) = (Vec::new(), 0u64);
+    for (i, line) in lines.iter().enumerate().skip(usize::from(column.is_some())) {
+        if line.chars().any(|c| c.is_control() && c != '\t') {
+            return Err(p("online.desk_bad_line").with("file", file).with("line", i + 1).into());
+        }
+        let fields = split(line);
+        let name = match column {
+            Some(k) => fields.get(k).cloned().unwrap_or_default(),
+            None if fields.len() > 1 => {
+                return Err(p("online.desk_bad_line").with("file", file).with("line", i + 1).into());
+            }
+            None => fields.into_iter().next().unwrap_or_default(),
+        };
+        if name.is_empty() {
             continue;
         }
-        if seen.insert(first.to_string()) {
-            out.push(first.to_string());
+        if seen.insert(name.clone()) {
+            out.push(name);
+        } else {
+            repeated += 1;
         }
     }
     if out.is_empty() {
         return Err(p("online.desk_empty").with("file", file).into());
     }
-    Ok(out)
+    Ok((out, repeated))
 }
 
 impl Store {
@@ -315,8 +338,7 @@ impl Store {
         if bytes.len() > MAX_FILE {
             return Err(p("online.too_big").with("file", file).into());
         }
-        let names = desk_list(bytes, file)?;
-        let hash = sha(bytes);
+        let (names, repeated) = desk_list(bytes, file)?;
         self.write_open_with(operator, selection_id, |st, c| {
             let db = st.db();
             let (sel, _) = sel_plans(db, selection_id)?;
@@ -346,11 +368,10 @@ impl Store {
             drop(taken);
             c.record(DeskChecked {
                 selection: selection_id,
-                sha256: &hash,
                 listed: names.len() as u64,
                 matches: also_online.len() as u64,
             })?;
-            Ok(DeskCheck { file: file.to_string(), listed: names.len() as u64, also_online, sha256: hash.clone() })
+            Ok(DeskCheck { file: file.to_string(), listed: names.len() as u64, also_online, repeated })
         })
     }
 }

@@ -411,21 +411,57 @@ pub fn box_for_scan(db: Db<'_>, selection_id: i64, scan: &str) -> Result<Option<
     Ok(db.conn.query_row(sql, params![selection_id, box_id], |r| r.get(0)).optional().map_err(|e| db.err(e))?)
 }
 
-/// The admitted counting stations that have not handed in their work on a
-/// box (`''`: a selection without boxes): no package of theirs brought the
-/// box, or the newest package that did had it still open on their laptop.
-pub(crate) fn stations_not_done(db: Db<'_>, selection_id: i64, box_name: &str) -> Result<Vec<String>, Failure> {
-    let mut stmt = db
+/// Whether a counting station handed a box in: its newest package that
+/// spoke of the box had it closed on the station, and every entry the
+/// station had in the box then has arrived here (as an entry or a conflict).
+pub(crate) fn station_done(db: Db<'_>, selection_id: i64, station_id: i64, box_name: &str) -> Result<bool, Failure> {
+    let newest: Option<(bool, String)> = db
         .conn
         .prepare_cached(
-            "SELECT s.name FROM station s WHERE s.selection_id = ?1 AND coalesce((\
-                SELECT b.closed FROM station_box_state b JOIN station_package k ON k.id = b.package_id \
-                WHERE k.station_id = s.id AND b.box_name = ?2 ORDER BY k.number DESC, k.id DESC LIMIT 1), 0) = 0 \
-             ORDER BY s.id",
+            "SELECT b.closed, b.entries FROM station_box_state b JOIN station_package k ON k.id = b.package_id \
+             WHERE k.station_id = ?1 AND b.box_name = ?2 ORDER BY k.number DESC, k.id DESC LIMIT 1",
+        )
+        .map_err(|e| db.err(e))?
+        .query_row(params![station_id, box_name], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+        .map_err(|e| db.err(e))?;
+    let Some((true, entries)) = newest else {
+        return Ok(false);
+    };
+    let ids: Vec<i64> = serde_json::from_str(&entries).unwrap_or_default();
+    let mut arrived = db
+        .conn
+        .prepare_cached(
+            "SELECT (SELECT count(*) FROM ballot_entry WHERE selection_id = ?1 AND station_id = ?2 AND station_entry = ?3) \
+                  + (SELECT count(*) FROM station_conflict WHERE selection_id = ?1 AND station_id = ?2 AND station_entry = ?3)",
         )
         .map_err(|e| db.err(e))?;
-    let rows = stmt.query_map(params![selection_id, box_name], |r| r.get::<_, String>(0)).map_err(|e| db.err(e))?;
-    rows.collect::<Result<_, _>>().map_err(|e| Failure::from(db.err(e)))
+    for id in ids {
+        let n: i64 = arrived.query_row(params![selection_id, station_id, id], |r| r.get(0)).map_err(|e| db.err(e))?;
+        if n == 0 {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The admitted counting stations that have not handed a box in (`station_done`).
+pub(crate) fn stations_not_done(db: Db<'_>, selection_id: i64, box_name: &str) -> Result<Vec<String>, Failure> {
+    let stations: Vec<(i64, String)> = db
+        .conn
+        .prepare_cached("SELECT id, name FROM station WHERE selection_id = ?1 ORDER BY id")
+        .map_err(|e| db.err(e))?
+        .query_map([selection_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(|e| db.err(e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| db.err(e))?;
+    let mut out = Vec::new();
+    for (id, name) in stations {
+        if !station_done(db, selection_id, id, box_name)? {
+            out.push(name);
+        }
+    }
+    Ok(out)
 }
 
 pub fn paper_settings(db: Db<'_>, selection_id: i64) -> Result<Option<PaperSettings>, Failure> {

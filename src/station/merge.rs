@@ -80,8 +80,14 @@ pub fn export_station(
             .map_err(|e| db.err(e))?;
         let mut lines = String::new();
         let mut n = 0usize;
+        // Every entry's id per box, whatever this package carries: the
+        // coordinator counts a box handed in only once all of them arrived.
+        let mut ids: BTreeMap<String, Vec<i64>> = BTreeMap::new();
         for row in rows {
             let e = row.map_err(|e| db.err(e))?;
+            if let Some(b) = &e.box_name {
+                ids.entry(b.clone()).or_default().push(e.id);
+            }
             if box_name.is_some_and(|b| e.box_name.as_deref() != Some(b)) {
                 continue;
             }
@@ -90,18 +96,12 @@ pub fn export_station(
             n += 1;
         }
         drop(stmt);
-        let mut box_state: Vec<Value> = boxes
+        // The state of every box, not only those this package carries: a
+        // box reopened here after it was handed in shows as open again.
+        let box_state: Vec<Value> = boxes
             .iter()
-            .filter(|b| box_name.is_none_or(|n| n == b.name))
-            .map(|b| json!({ "name": b.name, "closed": b.closed }))
+            .map(|b| json!({ "name": b.name, "closed": b.closed, "entries": ids.get(&b.name).cloned().unwrap_or_default() }))
             .collect();
-        if boxes.is_empty() {
-            // A selection without boxes: '' stands for all of the laptop's work.
-            box_state.push(json!({ "name": "", "closed": hand_in }));
-            if hand_in {
-                handed_in.push(String::new());
-            }
-        }
         // The station's chain whole (so it can be checked), with every event
         // not about this selection shown by its hash only, as in a bundle.
         let audit = crate::output::bundle::export::export_audit(db, Some(selection_id))?;
@@ -171,6 +171,8 @@ pub fn import_station(
     struct BoxState {
         name: String,
         closed: bool,
+        #[serde(default)]
+        entries: Vec<i64>,
     }
     let box_state: Vec<BoxState> = match opened.files.get(BOXES) {
         Some(b) => serde_json::from_slice(b).map_err(|_| bad())?,
@@ -222,6 +224,25 @@ pub fn import_station(
             report.already = true;
             return Ok(report);
         }
+        // The same number with other content: this station's laptop was set
+        // up again (or copied) with the same key, and its entries' ids
+        // start over. Refused whole: nothing of it may be taken for entries
+        // seen before.
+        let reused: bool = db
+            .conn
+            .query_row(
+                "SELECT count(*) > 0 FROM station_package WHERE station_id = ?1 AND number = ?2",
+                params![station_id, m.number],
+                |r| r.get(0),
+            )
+            .map_err(|e| db.err(e))?;
+        if reused {
+            return Err(p("station.number_reused")
+                .with("file", file)
+                .with("station", &station_name)
+                .with("number", m.number)
+                .into());
+        }
         let sel = crate::selection::read(db, selection_id)?;
         if sel.method != Method::Ballots {
             return Err(Failure::from(p("paper.not_ballots")));
@@ -231,14 +252,37 @@ pub fn import_station(
         let plans = crate::selection::plans(db, selection_id)?;
         let codes: Vec<String> = plans.iter().map(|pl| pl.code.clone()).collect();
         for e in &entries {
-            let known: Option<(i64, String, String)> = db
+            let known: Option<(i64, String, String, String)> = db
                                 .conn
-                .prepare_cached("SELECT id, status, marks FROM ballot_entry WHERE selection_id = ?1 AND station_id = ?2 AND station_entry = ?3")
+                .prepare_cached("SELECT id, status, marks, serial FROM ballot_entry WHERE selection_id = ?1 AND station_id = ?2 AND station_entry = ?3")
                     .map_err(|x| db.err(x))?
-                    .query_row(params![selection_id, station_id, e.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .query_row(params![selection_id, station_id, e.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                 .optional()
                 .map_err(|e| db.err(e))?;
-            if let Some((row, status, _)) = known {
+            // An id seen before for another ballot or other marks: not the
+            // same entry (a station set up again with the same key). Kept
+            // as a conflict under a fresh id, never taken for the old one.
+            if known.as_ref().is_some_and(|(_, _, marks, serial)| {
+                serial != &e.serial || crate::paper::canonical_marks(&serde_json::from_str::<Marks>(&e.marks).unwrap_or(Marks { marks: vec![] })) != *marks
+            }) {
+                let kept: bool = db
+                    .conn
+                    .query_row(
+                        "SELECT count(*) > 0 FROM station_conflict WHERE station_id = ?1 AND station_entry < 0 AND serial = ?2 AND marks = ?3 AND at = ?4",
+                        params![station_id, e.serial, e.marks, e.at],
+                        |r| r.get(0),
+                    )
+                    .map_err(|x| db.err(x))?;
+                if kept {
+                    report.repeated += 1;
+                } else {
+                    let id = -st_next_conflict_id(db, selection_id, station_id)?;
+                    conflict(c, selection_id, station_id, &PackedEntry { id, ..e.clone() }, "station.id_reused")?;
+                    report.conflicts += 1;
+                }
+                continue;
+            }
+            if let Some((row, status, _, _)) = known {
                 if e.status == "discarded" && status == "active" {
                     // Taken back on the station after an earlier package:
                     // taken back here too while nothing builds on it.
@@ -304,8 +348,8 @@ pub fn import_station(
         let package_id = c.tx.last_insert_rowid();
         for b in &box_state {
             c.tx.execute(
-                "INSERT OR IGNORE INTO station_box_state (selection_id, package_id, box_name, closed) VALUES (?1,?2,?3,?4)",
-                params![selection_id, package_id, b.name, b.closed],
+                "INSERT OR IGNORE INTO station_box_state (selection_id, package_id, box_name, closed, entries) VALUES (?1,?2,?3,?4,?5)",
+                params![selection_id, package_id, b.name, b.closed, serde_json::to_string(&b.entries).expect("serialises")],
             )
             .map_err(|e| c.err(e))?;
         }
@@ -460,4 +504,16 @@ fn withdrawn_row(
     )
     .map_err(|err| c.err(err))?;
     Ok(())
+}
+
+/// A fresh negative id for an entry kept as a conflict because its own id
+/// was already taken by another entry of the same station.
+fn st_next_conflict_id(db: Db<'_>, selection_id: i64, station_id: i64) -> Result<i64, Failure> {
+    db.conn
+        .query_row(
+            "SELECT coalesce(max(-station_entry), 0) + 1 FROM station_conflict WHERE selection_id = ?1 AND station_id = ?2 AND station_entry < 0",
+            params![selection_id, station_id],
+            |r| r.get(0),
+        )
+        .map_err(|e| Failure::from(db.err(e)))
 }

@@ -128,7 +128,7 @@ pub struct StationView {
     pub last_number: i64,
     #[ts(type = "number")]
     pub entries: i64,
-    /// Per box of the selection (one named '' when it has none).
+    /// Per box of the selection.
     pub boxes: Vec<StationBoxView>,
 }
 

@@ -70,6 +70,11 @@ pub fn export_setup(store: &mut Store, operator: &str, selection_id: i64, signer
         if ballots == 0 {
             return Err(Failure::from(p("station.no_ballots")));
         }
+        // Stations hand their work in box by box: without boxes, a count
+        // could not know it has all of a station's work.
+        if crate::paper::boxes::list_boxes(c.db(), selection_id)?.is_empty() {
+            return Err(Failure::from(p("station.needs_boxes")));
+        }
         let manifest = Manifest {
             format: SETUP_FORMAT.into(),
             origin_key: signer.key_id(),
@@ -225,7 +230,8 @@ pub fn import_setup(store: &mut Store, operator: &str, bytes: &[u8], file: &str)
 
 /// The coordinator admits a station's key for a selection, under a name.
 pub fn admit(store: &mut Store, operator: &str, selection_id: i64, key_id: &str, name: &str) -> Result<(), Failure> {
-    let key_id = key_id.trim().to_ascii_uppercase();
+    // As shown (in groups of four) or as typed: spaces do not count.
+    let key_id: String = key_id.split_whitespace().collect::<String>().to_ascii_uppercase();
     let name = name.trim().to_string();
     if key_id.len() != 16 || !key_id.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(p("station.bad_key_id").with("key", &key_id).into());

@@ -39,21 +39,17 @@ pub fn stations(db: Db<'_>, selection_id: i64) -> Result<Vec<StationView>, Failu
     drop(stmt);
     // Per station and box: what its entries in the box are here, and what
     // its newest package that brought the box said of it.
-    let mut names: Vec<String> = db
+    let names: Vec<String> = db
         .conn
         .prepare("SELECT name FROM ballot_box WHERE selection_id = ?1 ORDER BY id")
         .and_then(|mut q| q.query_map([selection_id], |r| r.get(0))?.collect())
         .map_err(|e| db.err(e))?;
-    if names.is_empty() {
-        names.push(String::new());
-    }
     let mut per_box = db
         .conn
         .prepare(
             "SELECT (SELECT count(*) FROM ballot_entry e LEFT JOIN ballot_box x ON x.id = e.box_id \
-                 WHERE e.station_id = s.id AND e.status = 'active' AND coalesce(x.name, '') = ?3), \
-               (SELECT b.closed FROM station_box_state b JOIN station_package k ON k.id = b.package_id \
-                 WHERE k.station_id = s.id AND b.box_name = ?3 ORDER BY k.number DESC, k.id DESC LIMIT 1), \
+                 WHERE e.station_id = s.id AND e.status = 'active' AND x.name = ?3), \
+               s.id, \
                (SELECT max(k.imported_at) FROM station_box_state b JOIN station_package k ON k.id = b.package_id \
                  WHERE k.station_id = s.id AND b.box_name = ?3) \
              FROM station s WHERE s.selection_id = ?1 AND s.key_id = ?2",
@@ -61,13 +57,13 @@ pub fn stations(db: Db<'_>, selection_id: i64) -> Result<Vec<StationView>, Failu
         .map_err(|e| db.err(e))?;
     for st in &mut out {
         for name in &names {
-            let (entries, closed, at): (i64, Option<bool>, Option<String>) = per_box
+            let (entries, station_id, at): (i64, i64, Option<String>) = per_box
                 .query_row(params![selection_id, st.key_id, name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .map_err(|e| db.err(e))?;
             st.boxes.push(StationBoxView {
                 name: name.clone(),
                 entries,
-                handed_in: closed == Some(true),
+                handed_in: crate::paper::store::station_done(db, selection_id, station_id, name)?,
                 last_import: at,
             });
         }
@@ -101,12 +97,31 @@ pub fn conflicts(db: Db<'_>, selection_id: i64) -> Result<Vec<ConflictView>, Fai
         .map_err(|e| db.err(e))?;
     let mut out: Vec<ConflictView> = rows.collect::<Result<_, _>>().map_err(|e| Failure::from(db.err(e)))?;
     for cv in &mut out {
+        cv.marks = marks_text(&cv.marks);
         cv.others = crate::paper::store::prior_entries(db, selection_id, &cv.serial)?
             .into_iter()
-            .map(|pr| format!("{} ({})", pr.operator, pr.marks))
+            .map(|pr| format!("{} ({})", pr.operator, marks_text(&pr.marks)))
             .collect();
     }
     Ok(out)
+}
+
+/// Marks as typed at the entry screen: `MM01, MM03`, `MM01=3`; blank as `—`.
+fn marks_text(stored: &str) -> String {
+    let Ok(m) = serde_json::from_str::<Marks>(stored) else {
+        return stored.to_string();
+    };
+    let parts: Vec<String> = m
+        .marks
+        .iter()
+        .filter(|(_, v)| *v > 0)
+        .map(|(c, v)| if *v == 1 { c.clone() } else { format!("{c}={v}") })
+        .collect();
+    if parts.is_empty() {
+        "—".into()
+    } else {
+        parts.join(", ")
+    }
 }
 
 /// The number of conflicts not yet settled (closing the count needs none).

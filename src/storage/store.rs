@@ -65,11 +65,12 @@ const MIGRATIONS: &[&str] = &[
     // same selection (`paper/online.rs`): each file imported, by hash, and
     // its votes with a hash of the platform's voter pseudonym, never changed.
     include_str!("migrations/0011_stations.sql"),
-    // 12: what each imported station package said of its boxes on that
-    // laptop (`station_box_state`): a box closed there is that laptop's work
-    // on it handed in; the coordinator closes a box once every admitted
-    // station has (`paper::store::stations_not_done`). '' is a selection
-    // without boxes. On a station, each box's id on the coordinator's laptop
+    // 12: what each imported station package said of every box on that
+    // laptop (`station_box_state`): closed there or not, and the ids of the
+    // station's entries in it. A box is handed in by a station when its
+    // newest package says closed and every one of those entries has arrived;
+    // the coordinator closes a box, and the count, once every admitted
+    // station has (`paper::store::stations_not_done`). On a station, each box's id on the coordinator's laptop
     // (`station_box_origin`), so the printed box covers scan there too.
     include_str!("migrations/0012_station_boxes.sql"),
 ];

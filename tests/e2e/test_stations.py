@@ -152,7 +152,7 @@ class StationsTest(unittest.TestCase):
         d.wait_text("#messages", lambda t: "nog niet ingeleverd door: Laptop 2" in t)
         d.click("#tab-stations")
         d.click("#import-package")
-        d.wait_text("#messages", lambda t: "4 nieuw, 0 al bekend, 0 conflicten" in t)
+        d.wait_text("#messages", lambda t: "nieuw 4, al bekend 0, conflicten 0" in t)
         d.wait_text('#stations-table [data-box="Bus 1"]', lambda t: "ingeleverd (4)" in t and "niet" not in t)
         d.click("#import-package")
         d.wait_text("#messages", lambda t: "al ingelezen" in t)
@@ -160,7 +160,7 @@ class StationsTest(unittest.TestCase):
         d.wait_text("#messages", lambda t: "2 online stemmen ingelezen" in t)
         # The desk's list of paper voters: w2 voted both ways.
         d.click("#check-desk")
-        d.wait_text("#messages", lambda t: "2 pseudoniemen op de lijst; 1 stemden ook online: w2" in t)
+        d.wait_text("#messages", lambda t: "pseudoniemen op de lijst: 2; ook online gestemd: 1 (w2)" in t)
         d.walk_tabs(self, ("stations",), "42-coordinator-imported")
         d.click("#tab-setup")
         d.click("#boxes button.close-box")

@@ -5,6 +5,7 @@
         package_id   INTEGER NOT NULL REFERENCES station_package(id),
         box_name     TEXT NOT NULL,
         closed       INTEGER NOT NULL CHECK (closed IN (0, 1)),
+        entries      TEXT NOT NULL,
         UNIQUE (package_id, box_name)
     );
     CREATE TRIGGER station_box_state_no_update BEFORE UPDATE ON station_box_state

@@ -447,7 +447,7 @@ already: boolean, added: number, repeated: number, conflicts: number, withdrawn:
 
 export type StationView = { key_id: string, name: string, packages: number, last_import: string | null, last_number: number, entries: number, 
 /**
- * Per box of the selection (one named '' when it has none).
+ * Per box of the selection.
  */
 boxes: Array<StationBoxView>, };
 
@@ -490,5 +490,9 @@ listed: number,
  * Those of them that also voted online, as written on the list: for
  * the coordinator's eyes only (the chain keeps only their number).
  */
-also_online: Array<string>, sha256: string, };
+also_online: Array<string>, 
+/**
+ * Lines that named a pseudonym already on the list (counted once).
+ */
+repeated: number, };
 

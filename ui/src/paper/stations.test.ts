@@ -95,7 +95,7 @@ describe("the Laptops tab", () => {
     await new Promise((r) => setTimeout(r, 10));
     const imported = mock.calls.find(([c]) => c === "import_station_file");
     expect(imported?.[1]).toEqual({ selectionId: 7, path: "/media/usb/telpost-muide-2.wsp" });
-    expect(said.join("\n")).toContain("4 nieuw, 6 al bekend, 1 conflicten");
+    expect(said.join("\n")).toContain("nieuw 4, al bekend 6, conflicten 1");
     // Admitting: the key as typed (spaces taken out) and the name.
     (el.querySelector("#admit-key") as HTMLInputElement).value = "0123 4567 89ab cdef";
     (el.querySelector("#admit-name") as HTMLInputElement).value = "Laptop C";

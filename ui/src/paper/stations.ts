@@ -87,78 +87,78 @@ async function coordinatorSide(ctx: Ctx, s: Selection): Promise<HTMLElement> {
   };
   const checkDesk = async (path: string) => {
     const r = await ctx.api.checkDeskListFile(s.id, path);
-    ctx.info(
-      r.also_online.length
-        ? t("stationui.desk_found", {
-            file: r.file,
-            listed: r.listed,
-            found: r.also_online.length,
-            names: r.also_online.join(", "),
-          })
-        : t("stationui.desk_none", { file: r.file, listed: r.listed }),
-    );
+    const found = r.also_online.length
+      ? t("stationui.desk_found", {
+          file: r.file,
+          listed: r.listed,
+          found: r.also_online.length,
+          names: r.also_online.join(", "),
+        })
+      : t("stationui.desk_none", { file: r.file, listed: r.listed });
+    ctx.info(r.repeated ? `${found} ${t("stationui.desk_repeated", { repeated: r.repeated })}` : found);
   };
-  return h(
+  const setupCard = h(
     "div",
-    { id: "stations-view" },
-    h("p", { class: "muted" }, t("stationui.intro")),
+    { class: "card", id: "setup-card" },
+    h("h2", {}, t("stationui.setup_title")),
+    h("p", { class: "muted" }, t("stationui.setup_help")),
+    about.key_id
+      ? h("p", {}, t("stationui.my_key"), " ", h("strong", { class: "key", id: "my-key" }, keyGroups(about.key_id)))
+      : null,
     h(
       "div",
-      { class: "card", id: "setup-card" },
-      h("h2", {}, t("stationui.setup_title")),
-      h("p", { class: "muted" }, t("stationui.setup_help")),
-      about.key_id
-        ? h("p", {}, t("stationui.my_key"), " ", h("strong", { class: "key", id: "my-key" }, keyGroups(about.key_id)))
-        : null,
-      h(
-        "div",
-        { class: "row" },
-        passphraseField(),
-        h("button", { id: "setup-export", type: "button", onclick: exportSetup }, t("stationui.setup_export")),
-      ),
-    ),
-    h(
-      "form",
-      { class: "card", id: "admit-form", onsubmit: admit },
-      h("h2", {}, t("stationui.admit_title")),
-      h("p", { class: "muted" }, t("stationui.admit_help")),
-      h(
-        "div",
-        { class: "row" },
-        h(
-          "label",
-          {},
-          t("stationui.admit_key"),
-          h("input", { id: "admit-key", size: 22, autocomplete: "off", spellcheck: "false" }),
-        ),
-        h(
-          "label",
-          {},
-          t("stationui.admit_name"),
-          h("input", { id: "admit-name", size: 16, placeholder: t("stationui.admit_name_example") }),
-        ),
-        h("button", { id: "admit-run", type: "submit" }, t("stationui.admit_run")),
-      ),
-    ),
-    h(
-      "div",
-      { class: "card", id: "import-card" },
-      h("h2", {}, t("stationui.import_title")),
-      h("p", { class: "muted" }, t("stationui.import_help")),
-      picker(ctx, "import-package", t("stationui.import_pick"), "package", null, importPackage),
-      stationsTable(stations),
-    ),
-    conflicts.length ? conflictsCard(ctx, s, conflicts) : null,
-    h(
-      "div",
-      { class: "card", id: "online-card" },
-      h("h2", {}, t("stationui.online_title")),
-      h("p", { class: "muted" }, t("stationui.online_help")),
-      picker(ctx, "import-online", t("stationui.online_pick"), "online", null, importOnline),
-      h("p", { class: "muted" }, t("stationui.desk_help")),
-      picker(ctx, "check-desk", t("stationui.desk_pick"), "csv", null, checkDesk),
+      { class: "row" },
+      passphraseField(),
+      h("button", { id: "setup-export", type: "button", onclick: exportSetup }, t("stationui.setup_export")),
     ),
   );
+  const admitForm = h(
+    "form",
+    { class: "card", id: "admit-form", onsubmit: admit },
+    h("h2", {}, t("stationui.admit_title")),
+    h("p", { class: "muted" }, t("stationui.admit_help")),
+    h(
+      "div",
+      { class: "row" },
+      h(
+        "label",
+        {},
+        t("stationui.admit_key"),
+        h("input", { id: "admit-key", size: 22, autocomplete: "off", spellcheck: "false" }),
+      ),
+      h(
+        "label",
+        {},
+        t("stationui.admit_name"),
+        h("input", { id: "admit-name", size: 16, placeholder: t("stationui.admit_name_example") }),
+      ),
+      h("button", { id: "admit-run", type: "submit" }, t("stationui.admit_run")),
+    ),
+  );
+  const importCard = h(
+    "div",
+    { class: "card", id: "import-card" },
+    h("h2", {}, t("stationui.import_title")),
+    h("p", { class: "muted" }, t("stationui.import_help")),
+    picker(ctx, "import-package", t("stationui.import_pick"), "package", null, importPackage),
+    stationsTable(stations),
+  );
+  const onlineCard = h(
+    "div",
+    { class: "card", id: "online-card" },
+    h("h2", {}, t("stationui.online_title")),
+    h("p", { class: "muted" }, t("stationui.online_help")),
+    picker(ctx, "import-online", t("stationui.online_pick"), "online", null, importOnline),
+    h("p", { class: "muted" }, t("stationui.desk_help")),
+    picker(ctx, "check-desk", t("stationui.desk_pick"), "csv", null, checkDesk),
+  );
+  const conflictCard = conflicts.length ? conflictsCard(ctx, s, conflicts) : null;
+  // Setting up comes first until a station is admitted; then the evening's
+  // work (packages in, what each laptop handed in) is at the top.
+  const cards = stations.length
+    ? [importCard, conflictCard, onlineCard, setupCard, admitForm]
+    : [setupCard, admitForm, importCard, conflictCard, onlineCard];
+  return h("div", { id: "stations-view" }, h("p", { class: "muted" }, t("stationui.intro")), cards);
 }
 
 /** Per station: its key, its packages, and per box whether it handed the box in. */
