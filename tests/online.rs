@@ -134,6 +134,13 @@ fn the_online_vote_counts_beside_the_paper_ballots() {
     );
     std::fs::write(&desk, "v1\n").unwrap();
     assert_eq!(s.check_desk_list_file(MUIDE, desk.to_str().unwrap()).unwrap().also_online, ["v1"]);
+    // As a spreadsheet writes it: tabs, and a quoted name with a comma.
+    std::fs::write(&desk, "naam\tpseudoniem\nAn\tv3\n").unwrap();
+    assert_eq!(s.check_desk_list_file(MUIDE, desk.to_str().unwrap()).unwrap().also_online, ["v3"]);
+    std::fs::write(&desk, "naam,pseudoniem\n\"Peeters, An\",p2\n").unwrap();
+    assert_eq!(s.check_desk_list_file(MUIDE, desk.to_str().unwrap()).unwrap().also_online, ["p2"]);
+    std::fs::write(&desk, "v3\tMM01\n").unwrap();
+    assert_eq!(codes(&s.check_desk_list_file(MUIDE, desk.to_str().unwrap()).unwrap_err()), ["online.desk_bad_line"]);
     assert_eq!(s.tally(MUIDE, &rule, &TieBreak::Lexicographic).unwrap().valid, 9);
     let event: String = s
         .store()

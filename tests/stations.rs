@@ -494,7 +494,8 @@ fn the_command_line_carries_a_count_between_laptops() {
     assert!(ok, "{err}");
     // The online vote beside it: the tally says paper and online apart.
     std::fs::write(path("online.csv"), "pseudoniem;stem\nw1;MM01,MM04\n").unwrap();
-    let (ok, out, err) = cli(&coord_db, "c-key", &["online", "import", "1", path("online.csv").to_str().unwrap()], None);
+    let (ok, out, err) =
+        cli(&coord_db, "c-key", &["online", "import", "1", path("online.csv").to_str().unwrap()], None);
     assert!(ok && out.contains("1 online stemmen"), "{out}{err}");
     let (ok, out, err) = cli(&coord_db, "c-key", &["ballots", "tally", "1"], None);
     assert!(ok && out.contains("paper 3 online 1"), "{out}{err}");

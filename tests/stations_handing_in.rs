@@ -155,3 +155,87 @@ fn a_station_set_up_again_with_the_same_key_loses_no_ballot() {
     assert_eq!((conflicts[0].reason.as_str(), conflicts[0].marks.as_str()), ("station.id_reused", "MM02"));
     assert!(conflicts[0].serial == q[1].split(':').nth(2).unwrap(), "{conflicts:?}");
 }
+
+#[test]
+fn a_station_cannot_take_a_vote_out_of_a_closed_box_or_slip_past_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut c, q) = coordinator(dir.path(), 6, &[("Bus 1", 2), ("Bus 2", 3)]);
+    let setup = c.export_setup(MUIDE, None).unwrap();
+    let mut a = laptop(dir.path(), "a", "a-key");
+    let (sel, _) = a.import_setup(&setup, "opstart.wsp").unwrap();
+    c.admit_station(MUIDE, &a.station_key_id(None).unwrap(), "Laptop A").unwrap();
+    for qr in &q[..2] {
+        a.enter_ballot(sel, Some(box_id(&a, sel, "Bus 1")), qr, &m("MM01"), None).unwrap();
+    }
+    let (p1, _) = a.export_station(sel, Some("Bus 1"), true, None).unwrap();
+    c.import_station(MUIDE, &p1, "p1.wsp").unwrap();
+    c.close_box(MUIDE, box_id(&c, MUIDE, "Bus 1"), None).unwrap();
+    // On the station: reopened, the last entry taken back, handed in again.
+    // Here the box is closed: the taking back is a conflict, not a vote lost.
+    a.reopen_box(sel, box_id(&a, sel, "Bus 1"), "controle").unwrap();
+    a.undo_last_entry(sel).unwrap();
+    let (p2, _) = a.export_station(sel, Some("Bus 1"), true, None).unwrap();
+    let r = c.import_station(MUIDE, &p2, "p2.wsp").unwrap();
+    assert_eq!((r.withdrawn, r.conflicts), (0, 1));
+    assert_eq!(c.station_conflicts(MUIDE).unwrap()[0].reason, "station.withdrawn_too_late");
+    assert_eq!(c.boxes(MUIDE).unwrap().iter().find(|b| b.name == "Bus 1").unwrap().settled, 2);
+    // Bus 2: one ballot here, one from A, and one a voter took home; closed
+    // with that reason. A laptop admitted afterwards still has to hand in.
+    c.enter_ballot(MUIDE, Some(box_id(&c, MUIDE, "Bus 2")), &q[2], &m("MM02"), None).unwrap();
+    a.enter_ballot(sel, Some(box_id(&a, sel, "Bus 2")), &q[3], &m("MM02"), None).unwrap();
+    let (p3, _) = a.export_station(sel, None, true, None).unwrap();
+    c.import_station(MUIDE, &p3, "p3.wsp").unwrap();
+    c.close_box(MUIDE, box_id(&c, MUIDE, "Bus 2"), Some("een kiezer nam een biljet mee naar huis")).unwrap();
+    let mut b = laptop(dir.path(), "b", "b-key");
+    let (sel_b, _) = b.import_setup(&setup, "opstart.wsp").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    c.admit_station(MUIDE, &b.station_key_id(None).unwrap(), "Laptop B").unwrap();
+    let conflict = c.station_conflicts(MUIDE).unwrap()[0].id;
+    c.settle_conflict(MUIDE, conflict, "biljet ligt in bus 1, telt mee").unwrap();
+    let err = c.close_count(MUIDE).unwrap_err();
+    let late: Vec<(&str, Option<&str>)> =
+        err.problems.iter().map(|p| (p.code.as_str(), p.params.get("box").map(String::as_str))).collect();
+    assert_eq!(late, [("count.stations_not_done", Some("Bus 1")), ("count.stations_not_done", Some("Bus 2"))]);
+    let (pb, _) = b.export_station(sel_b, None, true, None).unwrap();
+    c.import_station(MUIDE, &pb, "pb.wsp").unwrap();
+    c.close_count(MUIDE).unwrap();
+}
+
+#[test]
+fn a_ballot_taken_back_on_a_laptop_set_up_again_leaves_the_old_entry_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut c, q) = coordinator(dir.path(), 4, &[("Bus 1", 4)]);
+    let setup = c.export_setup(MUIDE, None).unwrap();
+    let mut a = laptop(dir.path(), "a", "a-key");
+    let (sel, _) = a.import_setup(&setup, "opstart.wsp").unwrap();
+    c.admit_station(MUIDE, &a.station_key_id(None).unwrap(), "Laptop A").unwrap();
+    for (i, mk) in [(0, "MM01"), (1, "MM02")] {
+        a.enter_ballot(sel, Some(box_id(&a, sel, "Bus 1")), &q[i], &m(mk), None).unwrap();
+    }
+    let (p1, _) = a.export_station(sel, None, false, None).unwrap();
+    assert_eq!(c.import_station(MUIDE, &p1, "p1.wsp").unwrap().added, 2);
+    // Set up again with the same key; ballot 0 typed again (the same marks)
+    // and taken back, as "already sent"; then ballot 2.
+    let mut a2 = laptop(dir.path(), "a-again", "a-key");
+    let (sel2, _) = a2.import_setup(&setup, "opstart.wsp").unwrap();
+    let bx = box_id(&a2, sel2, "Bus 1");
+    a2.enter_ballot(sel2, Some(bx), &q[0], &m("MM01"), None).unwrap();
+    a2.undo_last_entry(sel2).unwrap();
+    a2.enter_ballot(sel2, Some(bx), &q[2], &m("MM03"), None).unwrap();
+    let _refused = a2.export_station(sel2, None, false, None).unwrap();
+    let (again, _) = a2.export_station(sel2, None, false, None).unwrap();
+    let r = c.import_station(MUIDE, &again, "again.wsp").unwrap();
+    assert_eq!((r.added, r.withdrawn, r.conflicts), (0, 0, 1));
+    // The old laptop's ballot 0 still counts.
+    let serial0 = q[0].split(':').nth(2).unwrap().to_string();
+    let active: i64 = c
+        .store()
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM ballot_entry WHERE serial = ?1 AND status = 'active' AND selection_id = 1",
+            [&serial0],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(active, 1);
+}

@@ -310,11 +310,37 @@ impl Store {
             // now: a station admitted, or a box reopened on a station, after
             // the box closed here. A box the coordinator closed with a
             // written reason stands as closed.
-            for b in v.boxes.iter().filter(|b| b.override_reason.is_none()) {
+            // A box closed with a written reason excuses the stations admitted
+            // then, not those admitted after it closed.
+            for b in &v.boxes {
+                let since: Option<String> = match &b.override_reason {
+                    None => None,
+                    Some(_) => {
+                        c.tx.query_row("SELECT closed_at FROM ballot_box WHERE id = ?1", [b.id], |r| r.get(0))
+                            .map_err(|e| c.err(e))?
+                    }
+                };
                 let not_done = crate::paper::store::stations_not_done(st.db(), selection_id, &b.name)?;
+                let not_done: Vec<String> = match since {
+                    None => not_done,
+                    Some(at) => {
+                        let late = crate::paper::store::stations_admitted_after(st.db(), selection_id, &at)?;
+                        not_done.into_iter().filter(|n| late.contains(n)).collect()
+                    }
+                };
                 if !not_done.is_empty() {
                     problems
                         .push(p("count.stations_not_done").with("box", &b.name).with("stations", not_done.join(", ")));
+                }
+                // A closed box still adds up (an entry a station took back
+                // after it closed would otherwise drop out unseen).
+                if b.closed && b.override_reason.is_none() && !b.reconciles() {
+                    problems.push(
+                        p("count.box_changed")
+                            .with("box", &b.name)
+                            .with("expected", b.expected)
+                            .with("settled", b.settled),
+                    );
                 }
             }
             // Entries from counting stations that could not be admitted

@@ -282,31 +282,45 @@ impl Store {
 }
 
 /// The pseudonyms of an offline desk's list, each once, and how many lines
-/// repeated one: one pseudonym per line; or a CSV (`,` or `;`) whose header
-/// names the column `pseudoniem`/`pseudonym`. Blank lines are skipped; a
-/// line with several fields and no such header, or with a control
-/// character, refuses the list (a pseudonym must never be half read).
+/// repeated one: one pseudonym per line; or a CSV (`;`, tab or `,`, quotes
+/// as spreadsheets write them) whose header names the column
+/// `pseudoniem`/`pseudonym`. Blank lines are skipped; a line with several
+/// fields and no such header, or with a control character, refuses the list
+/// (a pseudonym must never be half read).
 fn desk_list(bytes: &[u8], file: &str) -> Result<(Vec<String>, u64), Failure> {
     let text = std::str::from_utf8(bytes).map_err(|_| Failure::from(p("online.not_utf8").with("file", file)))?;
-    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
-    let split = |l: &str| -> Vec<String> {
-        l.split([',', ';']).map(|f| f.trim().trim_matches('"').trim().to_string()).collect()
+    let text = text.trim_start_matches('\u{feff}');
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if first.contains(';') {
+        b';'
+    } else if first.contains('\t') {
+        b'\t'
+    } else {
+        b','
     };
-    let head = lines.first().map(|l| split(l)).unwrap_or_default();
-    let column = head.iter().position(|f| ["pseudoniem", "pseudonym"].contains(&f.to_lowercase().as_str()));
+    let mut rdr =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let refuse = |line: u64| Failure::from(p("online.desk_bad_line").with("file", file).with("line", line));
+    let mut column: Option<usize> = None;
     let mut seen = std::collections::BTreeSet::new();
     let (mut out, mut repeated) = (Vec::new(), 0u64);
-    for (i, line) in lines.iter().enumerate().skip(usize::from(column.is_some())) {
-        if line.chars().any(|c| c.is_control() && c != '\t') {
-            return Err(p("online.desk_bad_line").with("file", file).with("line", i + 1).into());
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| refuse(e.position().map(|p| p.line()).unwrap_or(i as u64 + 1)))?;
+        let line = rec.position().map(|p| p.line()).unwrap_or(i as u64 + 1);
+        let fields: Vec<String> = rec.iter().map(|f| f.trim().to_string()).collect();
+        if fields.iter().any(|f| f.chars().any(char::is_control)) {
+            return Err(refuse(line));
         }
-        let fields = split(line);
+        if i == 0 {
+            column = fields.iter().position(|f| ["pseudoniem", "pseudonym"].contains(&f.to_lowercase().as_str()));
+            if column.is_some() {
+                continue;
+            }
+        }
         let name = match column {
             Some(k) => fields.get(k).cloned().unwrap_or_default(),
-            None if fields.len() > 1 => {
-                return Err(p("online.desk_bad_line").with("file", file).with("line", i + 1).into());
-            }
-            None => fields.into_iter().next().unwrap_or_default(),
+            None if fields.iter().filter(|f| !f.is_empty()).count() > 1 => return Err(refuse(line)),
+            None => fields.into_iter().find(|f| !f.is_empty()).unwrap_or_default(),
         };
         if name.is_empty() {
             continue;
@@ -326,8 +340,7 @@ fn desk_list(bytes: &[u8], file: &str) -> Result<(Vec<String>, u64), Failure> {
 impl Store {
     /// Compare an offline desk's list of pseudonyms with those who voted
     /// online (by the same salted hash), to find anyone who voted both
-    /// ways. Changes no vote; the chain records the list's hash and the
-    /// numbers, never a pseudonym.
+    /// ways. Changes no vote; the chain records the two numbers only.
     pub fn check_desk_list(
         &mut self,
         operator: &str,

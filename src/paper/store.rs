@@ -445,6 +445,17 @@ pub(crate) fn station_done(db: Db<'_>, selection_id: i64, station_id: i64, box_n
     Ok(true)
 }
 
+/// The stations admitted after a moment (a box closed with a reason).
+pub(crate) fn stations_admitted_after(db: Db<'_>, selection_id: i64, at: &str) -> Result<Vec<String>, Failure> {
+    db.conn
+        .prepare_cached("SELECT name FROM station WHERE selection_id = ?1 AND admitted_at > ?2")
+        .map_err(|e| db.err(e))?
+        .query_map(params![selection_id, at], |r| r.get(0))
+        .map_err(|e| db.err(e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| Failure::from(db.err(e)))
+}
+
 /// The admitted counting stations that have not handed a box in (`station_done`).
 pub(crate) fn stations_not_done(db: Db<'_>, selection_id: i64, box_name: &str) -> Result<Vec<String>, Failure> {
     let stations: Vec<(i64, String)> = db

@@ -252,19 +252,28 @@ pub fn import_station(
         let plans = crate::selection::plans(db, selection_id)?;
         let codes: Vec<String> = plans.iter().map(|pl| pl.code.clone()).collect();
         for e in &entries {
-            let known: Option<(i64, String, String, String)> = db
+            let known: Option<(i64, String, String, String, String)> = db
                                 .conn
-                .prepare_cached("SELECT id, status, marks, serial FROM ballot_entry WHERE selection_id = ?1 AND station_id = ?2 AND station_entry = ?3")
+                .prepare_cached("SELECT id, status, marks, serial, at FROM ballot_entry WHERE selection_id = ?1 AND station_id = ?2 AND station_entry = ?3")
                     .map_err(|x| db.err(x))?
-                    .query_row(params![selection_id, station_id, e.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                    .query_row(params![selection_id, station_id, e.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
                 .optional()
                 .map_err(|e| db.err(e))?;
             // An id seen before for another ballot or other marks: not the
             // same entry (a station set up again with the same key). Kept
             // as a conflict under a fresh id, never taken for the old one.
-            if known.as_ref().is_some_and(|(_, _, marks, serial)| {
-                serial != &e.serial || crate::paper::canonical_marks(&serde_json::from_str::<Marks>(&e.marks).unwrap_or(Marks { marks: vec![] })) != *marks
+            // (An entry is the same only with the same ballot, marks and
+            // moment it was typed: a laptop set up again types the same
+            // ballot again at another moment.)
+            if known.as_ref().is_some_and(|(_, _, marks, serial, at)| {
+                serial != &e.serial || at != &e.at || crate::paper::canonical_marks(&serde_json::from_str::<Marks>(&e.marks).unwrap_or(Marks { marks: vec![] })) != *marks
             }) {
+                // Taken back on that laptop: it carries no vote, and its id
+                // belongs to the other entry here.
+                if e.status != "active" {
+                    report.repeated += 1;
+                    continue;
+                }
                 let kept: bool = db
                     .conn
                     .query_row(
@@ -282,7 +291,7 @@ pub fn import_station(
                 }
                 continue;
             }
-            if let Some((row, status, _, _)) = known {
+            if let Some((row, status, _, _, _)) = known {
                 if e.status == "discarded" && status == "active" {
                     // Taken back on the station after an earlier package:
                     // taken back here too while nothing builds on it.
@@ -291,7 +300,8 @@ pub fn import_station(
                         .query_row(
                             "SELECT (SELECT count(*) FROM ballot_entry WHERE selection_id = ?1 AND serial = ?2 AND id > ?3 AND status = 'active') \
                                   + (SELECT count(*) FROM review WHERE selection_id = ?1 AND serial = ?2) \
-                                  + (SELECT count(*) FROM ballot_entry WHERE id = ?3 AND resolved = 1)",
+                                  + (SELECT count(*) FROM ballot_entry WHERE id = ?3 AND resolved = 1) \
+                                  + (SELECT count(*) FROM ballot_entry x JOIN ballot_box b ON b.id = x.box_id WHERE x.id = ?3 AND b.status = 'closed')",
                             params![selection_id, e.serial, row],
                             |r| r.get(0),
                         )
@@ -306,8 +316,21 @@ pub fn import_station(
                         })?;
                         report.withdrawn += 1;
                     } else {
-                        conflict(c, selection_id, station_id, e, "station.withdrawn_too_late")?;
-                        report.conflicts += 1;
+                        // Brought again by a later package: already kept.
+                        let kept: bool = db
+                            .conn
+                            .query_row(
+                                "SELECT count(*) > 0 FROM station_conflict WHERE selection_id = ?1 AND station_id = ?2 AND station_entry = ?3",
+                                params![selection_id, station_id, e.id],
+                                |r| r.get(0),
+                            )
+                            .map_err(|x| db.err(x))?;
+                        if kept {
+                            report.repeated += 1;
+                        } else {
+                            conflict(c, selection_id, station_id, e, "station.withdrawn_too_late")?;
+                            report.conflicts += 1;
+                        }
                     }
                 } else {
                     report.repeated += 1;
