@@ -2,6 +2,11 @@
 
 use super::*;
 
+/// A chosen file's name, as messages and records name it.
+pub(super) fn file_name(path: &str) -> String {
+    Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
 /// A file the user picked, read whole (refused above 200 MB: no plans CSV,
 /// key or result bundle is that large).
 pub(super) fn read_picked(path: &str) -> Res<Vec<u8>> {

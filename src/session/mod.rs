@@ -24,7 +24,7 @@ mod stations;
 mod tables;
 
 pub use backups::{backups_for_broken_db, BackupStatus};
-use files::read_picked;
+use files::{file_name, read_picked};
 pub use files::{open_export, slug, write_export, OutFile};
 pub use output::{verify_bundle, verify_bundle_files, BundleExport, VerifyView};
 pub use stations::{PackageFile, SetupImported};
@@ -302,8 +302,7 @@ impl Session {
     /// they are on disk, so the encoding check applies).
     pub fn import_plans_csv_file(&mut self, selection_id: i64, path: &str) -> Res<ImportReport> {
         let bytes = read_picked(path)?;
-        let name = Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        self.import_plans_csv(selection_id, &bytes, &name)
+        self.import_plans_csv(selection_id, &bytes, &file_name(path))
     }
 }
 

@@ -29,10 +29,6 @@ pub struct SetupImported {
     pub station_key: String,
 }
 
-fn file_name(path: &str) -> String {
-    Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
-}
-
 impl Session {
     /// Sign this session's packages with the key in `dir` instead of the
     /// installation's (one process playing several laptops: tests).

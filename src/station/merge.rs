@@ -317,15 +317,7 @@ pub fn import_station(
                         report.withdrawn += 1;
                     } else {
                         // Brought again by a later package: already kept.
-                        let kept: bool = db
-                            .conn
-                            .query_row(
-                                "SELECT count(*) > 0 FROM station_conflict WHERE selection_id = ?1 AND station_id = ?2 AND station_entry = ?3",
-                                params![selection_id, station_id, e.id],
-                                |r| r.get(0),
-                            )
-                            .map_err(|x| db.err(x))?;
-                        if kept {
+                        if in_conflict(db, selection_id, station_id, e.id)? {
                             report.repeated += 1;
                         } else {
                             conflict(c, selection_id, station_id, e, "station.withdrawn_too_late")?;
@@ -337,13 +329,7 @@ pub fn import_station(
                 }
                 continue;
             }
-            let in_conflict: bool = db
-                                .conn
-                .prepare_cached("SELECT count(*) > 0 FROM station_conflict WHERE selection_id = ?1 AND station_id = ?2 AND station_entry = ?3")
-                    .map_err(|x| db.err(x))?
-                    .query_row(params![selection_id, station_id, e.id], |r| r.get(0))
-                .map_err(|e| db.err(e))?;
-            if in_conflict {
+            if in_conflict(db, selection_id, station_id, e.id)? {
                 report.repeated += 1;
                 continue;
             }
@@ -539,4 +525,15 @@ fn st_next_conflict_id(db: Db<'_>, selection_id: i64, station_id: i64) -> Result
             |r| r.get(0),
         )
         .map_err(|e| Failure::from(db.err(e)))
+}
+
+/// Whether this station's entry is already kept as a conflict.
+fn in_conflict(db: Db<'_>, selection_id: i64, station_id: i64, entry: i64) -> Result<bool, Failure> {
+    db.conn
+        .prepare_cached(
+            "SELECT count(*) > 0 FROM station_conflict WHERE selection_id = ?1 AND station_id = ?2 AND station_entry = ?3",
+        )
+        .map_err(|x| db.err(x))?
+        .query_row(params![selection_id, station_id, entry], |r| r.get(0))
+        .map_err(|x| Failure::from(db.err(x)))
 }
