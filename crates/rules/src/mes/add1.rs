@@ -48,14 +48,24 @@ impl<'p, 'a> Add1<'p, 'a> {
 
     /// A run at step k that also reports the last step with the same
     /// decisions (so the same outcome).
-    fn run_certified(&self, k: i64, target: i64, rank: &[usize], tb: &TieBreak) -> RunResult {
+    fn run_certified(
+        &self,
+        k: i64,
+        target: i64,
+        classic: bool,
+        stretch: bool,
+        rank: &[usize],
+        tb: &TieBreak,
+    ) -> RunResult {
         let mut run = Run::new(self.prep, self.budget_at(k));
         let base = match self.variant {
             Add1Variant::Pabutools => self.start.clone(),
             Add1Variant::Official => rat(self.whole),
         };
         let sched = cert::Schedule { k, k_max: self.k_max, bk: self.budget_at(k), base, inc: self.inc };
-        run.cert = Some(cert::Cert::new(sched, self.prep.weights.len(), target));
+        // The stretch certificate sums weights as f64: exact below 2^53 only.
+        let stretch = stretch && self.prep.small;
+        run.cert = Some(cert::Cert::new(sched, self.prep.weights.len(), target, classic, stretch));
         run.execute(rank, tb, true)
     }
 
@@ -92,8 +102,8 @@ impl<'p, 'a> Add1<'p, 'a> {
 /// exhaustive), without one MES run per unit.
 ///
 /// Each run certifies the last step up to which its decisions, hence its
-/// outcome, stay the same (`cert`), runs further on that follow its choices
-/// stretch that (`follow`), and the next run starts just past it.
+/// outcome, stay the same (`cert`, `stretch`), runs further on that follow
+/// its choices stretch that (`follow`), and the next run starts just past it.
 /// Every step from 0 up to the stopping step is covered by a run or by a
 /// certificate, in order, so the first stopping step is found exactly as
 /// the literal procedure finds it, however the outcome moves with the
@@ -123,6 +133,15 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
     // How far the next certifying run aims (see `cert`): doubled when it
     // holds, cut when it does not.
     let mut jump = 16i64;
+    // Which certificate leads: the classic ones (affine and Lipschitz) or the
+    // stretch one (`stretch`). Each costs several plain runs on a large
+    // election, and usually one of them reaches as far as both: only the
+    // leader is worked out, the other is tried beside it after 8 certifying
+    // runs, then 16, 32, … while it does not reach further, and takes the
+    // lead when it does.
+    let mut lead_classic = true;
+    let mut other_in = 0u32;
+    let mut other_every = 8u32;
     let (k_final, result, reason) = 'search: loop {
         // Each entry: the run's step, the last step its outcome reaches, the run.
         let batch: Vec<(i64, i64, RunResult)> = if plain_left > 0 {
@@ -143,10 +162,41 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
             runs += 1;
             let aimed = jump;
             debug_assert!(k <= add1.k_max, "add1 stops at k_max at the latest");
-            let res = add1.run_certified(k, k.saturating_add(aimed), rank, tb);
+            let both = other_in == 0;
+            let (with_classic, with_stretch) = (lead_classic || both, !lead_classic || both);
+            let res = add1.run_certified(k, k.saturating_add(aimed), with_classic, with_stretch, rank, tb);
+            if both {
+                match res.reach_parts {
+                    // Both were given up early: no news, try again next run.
+                    None => other_in = 1,
+                    Some((c, s)) => {
+                        // Steps reached per unit of work, each certificate
+                        // with the run's own work, counting no step past the
+                        // aim (the stretch one stops there).
+                        let top = k.saturating_add(aimed);
+                        let [run, wc, ws] = res.work;
+                        let classic_gain = (c.min(top) - k + 1) as u128 * (run + ws).max(1) as u128;
+                        let stretch_gain = (s.min(top) - k + 1) as u128 * (run + wc).max(1) as u128;
+                        let classic_leads =
+                            if lead_classic { classic_gain >= stretch_gain } else { classic_gain > stretch_gain };
+                        other_every = if classic_leads == lead_classic { (other_every * 2).min(64) } else { 8 };
+                        lead_classic = classic_leads;
+                        other_in = other_every;
+                    }
+                }
+            }
+            other_in = other_in.saturating_sub(1);
             let reach = res.reach.unwrap_or(k).clamp(k, add1.k_max);
             let held = reach >= k.saturating_add(aimed);
-            jump = if held { aimed.saturating_mul(2) } else { (aimed / 4).max(2) };
+            jump = if held {
+                aimed.saturating_mul(2)
+            } else if lead_classic {
+                (aimed / 4).max(2)
+            } else {
+                // The stretch certificate stops where the choices change (or
+                // nearly tie): the next run starts a new stretch, aimed afresh.
+                32
+            };
             if !held && aimed <= 2 && reach - k < 2 {
                 // Even two steps do not hold: the outcome changes densely here.
                 plain_left = stretch;
@@ -178,6 +228,11 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
         }
         // Stretch the last run's outcome with runs further on that follow its
         // choices (`follow`), each the start of the next stretch.
+        // Only where the classic certificates lead: the stretch certificate
+        // reaches about as far as `follow` proves, at the cost of one run.
+        if !lead_classic {
+            continue;
+        }
         let Some((_, Some(last))) = &prev else { continue };
         let mut seq = last.chosen.clone();
         loop {
@@ -317,5 +372,75 @@ mod tests {
             }
         }
         assert!(proven > 1000 && steps > 5000, "follow proved only {proven} stretches ({steps} steps)");
+    }
+    /// Wherever a certifying run reaches (the stretch certificate alone, and
+    /// all of them together), MES run at every step up to there makes the
+    /// same choices, in the same order: each certificate checked step by
+    /// step, on elections small enough to run every step, with budgets
+    /// scaled so that supporters change sides within a stretch. And the
+    /// stretch certificate does reach (it is not always its own step).
+    #[test]
+    fn every_step_a_certificate_reaches_makes_the_same_choices() {
+        let mut state = 0x2545F4914F6CDD1Du64;
+        let mut rnd = move |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        };
+        let (mut reached, mut steps) = (0usize, 0usize);
+        for _ in 0..120 {
+            let np = 2 + rnd(6) as usize;
+            let scale = [1i64, 7, 40][rnd(3) as usize];
+            let projects: Vec<Project> =
+                (0..np).map(|i| Project { id: format!("p{i}"), cost: (1 + rnd(400) as i64) * scale }).collect();
+            let mut ballots = Vec::new();
+            for _ in 0..1 + rnd(30) {
+                let mut items = Vec::new();
+                for p in 0..np as u32 {
+                    if rnd(3) > 0 {
+                        items.push((p, 1 + rnd(4)));
+                    }
+                }
+                ballots.push(Ballot { weight: 1 + rnd(3), items });
+            }
+            let e = Election { budget: rnd(600) as i64 * scale, projects, ballots, unit_scale: 1 };
+            if e.num_voters() == 0 {
+                continue;
+            }
+            let rank: Vec<usize> = (0..e.projects.len()).collect();
+            let tb = TieBreak::Lexicographic;
+            for sat in [Satisfaction::Cost, Satisfaction::Points] {
+                let prep = Prep::new(&e, sat);
+                for variant in [Add1Variant::Pabutools, Add1Variant::Official] {
+                    let add1 = Add1::new(&prep, variant);
+                    let last = add1.k_max.min(120);
+                    let chosen: Vec<Vec<usize>> = (0..=last)
+                        .map(|k| add1.run(k, &rank, &tb, false).chosen.iter().map(|c| c.0).collect())
+                        .collect();
+                    for k in 0..last {
+                        for aim in [2i64, 5, 16, 60] {
+                            for classic in [false, true] {
+                                let res = add1.run_certified(k, k + aim, classic, true, &rank, &tb);
+                                let (_, stretch) = res.reach_parts.unwrap_or((k, k));
+                                let reach = res.reach.unwrap_or(k).min(last);
+                                if !classic && stretch > k {
+                                    reached += 1;
+                                    steps += (stretch - k) as usize;
+                                }
+                                for j in k..=reach.max(stretch.min(last)) {
+                                    assert_eq!(
+                                        chosen[j as usize], chosen[k as usize],
+                                        "{e:?} {sat:?} {variant:?} classic {classic}: run at {k} aimed at {} reached {reach} (stretch {stretch}), step {j} differs",
+                                        k + aim
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(reached > 1000 && steps > 5000, "the stretch certificate reached only {reached} times ({steps} steps)");
     }
 }

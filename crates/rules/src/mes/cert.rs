@@ -70,17 +70,27 @@ impl Aff {
     /// The start budget itself: `0 + 1·b`.
     pub const IDENT: Aff = Aff { a: Iv { lo: 0.0, hi: 0.0 }, b: Iv { lo: 1.0, hi: 1.0 } };
 
-    fn konst(c: i128) -> Aff {
+    pub(super) fn konst(c: i128) -> Aff {
         Aff { a: Iv::of_i128(c), b: Iv::exact(0.0) }
     }
-    fn add(self, o: Aff) -> Aff {
+    pub(super) fn add(self, o: Aff) -> Aff {
         Aff { a: self.a.add(o.a), b: self.b.add(o.b) }
     }
-    fn sub(self, o: Aff) -> Aff {
+    pub(super) fn sub(self, o: Aff) -> Aff {
         Aff { a: self.a.sub(o.a), b: self.b.sub(o.b) }
     }
     /// Multiply by a signed integer.
-    fn mul(self, k: i128) -> Aff {
+    pub(super) fn mul(self, k: i128) -> Aff {
+        if k.unsigned_abs() < 1 << 53 {
+            // Exact as an f64: one rounded product per end, widened outward.
+            // End by end (a band's two lines may cross: see `stretch`).
+            let kf = k as i64 as f64;
+            let m = |x: Iv| {
+                let (p, q) = if kf >= 0.0 { (x.lo * kf, x.hi * kf) } else { (x.hi * kf, x.lo * kf) };
+                Iv { lo: p.next_down(), hi: q.next_up() }
+            };
+            return Aff { a: m(self.a), b: m(self.b) };
+        }
         let m = k.unsigned_abs();
         let s = Aff { a: self.a.mul_u128(m), b: self.b.mul_u128(m) };
         if k < 0 {
@@ -111,7 +121,7 @@ pub(super) struct Schedule {
 
 /// The certificate's state during one run.
 pub(super) struct Cert {
-    sched: Schedule,
+    pub(super) sched: Schedule,
     bk_iv: Iv,
     base_iv: Iv,
     /// The greatest step known to give the same decisions (≥ sched.k).
@@ -126,6 +136,21 @@ pub(super) struct Cert {
     target_holds: bool,
     /// Per group: the bound `D_i` on its budget's rise at the target step.
     rise: Vec<f64>,
+    /// The third certificate (`stretch`): the last step it still covers,
+    /// each group's budget band, whether a group is exhausted at every
+    /// budget it covers, and the band of the current round's price.
+    pub(super) s_hi: i64,
+    pub(super) band: Vec<Aff>,
+    pub(super) dead: Vec<bool>,
+    pub(super) s_rho: Aff,
+    /// Plans found unaffordable at this step but not shown to stay so over
+    /// the stretch: each later round shows it is not preferred, and the
+    /// run's end that it is unaffordable then (see `stretch`).
+    pub(super) s_open_gone: Vec<usize>,
+    /// Supporters visited by the run itself, the classic certificates and
+    /// the stretch one: a count of their work that does not depend on the
+    /// machine, to choose which certificate leads (`mes_add1`).
+    pub(super) work: [std::cell::Cell<u64>; 3],
 }
 
 /// One inequality `konst + rho·ρ_c + Σ m·B_g  (> 0 | ≥ 0)`.
@@ -137,40 +162,78 @@ struct Cond {
 }
 
 impl Cert {
-    pub fn new(sched: Schedule, groups: usize, target: i64) -> Cert {
+    /// `classic`: whether the affine and Lipschitz certificates are worked
+    /// out, `stretch`: whether the third one is (see `stretch`).
+    pub fn new(sched: Schedule, groups: usize, target: i64, classic: bool, stretch: bool) -> Cert {
         let bk_iv = Iv::of(&sched.bk);
         let base_iv = Iv::of(&sched.base);
-        let hi = sched.k_max.max(sched.k);
+        let hi = if classic { sched.k_max.max(sched.k) } else { sched.k };
         let target = target.clamp(sched.k, sched.k_max.max(sched.k));
         // Δ = b_target − b_k, rounded up.
         let delta = ((base_iv.hi + target as f64 * sched.inc as f64).next_up() - bk_iv.lo).next_up().max(0.0);
-        let target_holds = target >= sched.k + 2 && delta.is_finite();
+        let target_holds = classic && target >= sched.k + 2 && delta.is_finite();
+        let sched_k = sched.k;
         Cert {
             sched,
             bk_iv,
             base_iv,
             hi,
-            aff: vec![Aff::IDENT; groups],
+            // Without the classic certificates their per-group state is never read.
+            aff: if classic { vec![Aff::IDENT; groups] } else { Vec::new() },
             round_aff: Vec::new(),
             round_exact: std::cell::RefCell::new(Vec::new()),
             target,
             target_holds,
-            rise: vec![delta; groups],
+            rise: if target_holds { vec![delta; groups] } else { Vec::new() },
+            s_hi: if stretch && target >= sched_k + 2 { target } else { sched_k },
+            band: if stretch { vec![Aff::IDENT; groups] } else { Vec::new() },
+            dead: if stretch { vec![false; groups] } else { Vec::new() },
+            s_rho: Aff::ZERO,
+            s_open_gone: Vec::new(),
+            work: Default::default(),
         }
     }
 
     /// The last step certified: only a certificate that was followed to the
     /// end counts; a closed one certifies the run's own step alone.
     pub fn reach(&self) -> i64 {
-        let affine = if self.aff_closed() { self.sched.k } else { self.hi };
-        let lip = if self.lip_closed() { self.sched.k } else { self.target };
-        affine.max(lip).min(self.sched.k_max.max(self.sched.k))
+        let (classic, stretch) = self.reach_parts();
+        classic.max(stretch)
     }
 
-    /// Neither certificate is worth going on with: both are down to the
-    /// current step and the next (the caller then runs steps one by one).
+    /// The reach of the affine and Lipschitz certificates, and of the
+    /// stretch certificate.
+    pub fn reach_parts(&self) -> (i64, i64) {
+        let affine = if self.aff_closed() { self.sched.k } else { self.hi };
+        let lip = if self.lip_closed() { self.sched.k } else { self.target };
+        let stretch = if self.stretch_closed() { self.sched.k } else { self.s_hi };
+        let top = self.sched.k_max.max(self.sched.k);
+        (affine.max(lip).min(top), stretch.min(top))
+    }
+
+    /// No certificate is worth going on with: all are down to the current
+    /// step and the next (the caller then runs steps one by one).
     pub fn closed(&self) -> bool {
-        self.aff_closed() && self.lip_closed()
+        self.aff_closed() && self.lip_closed() && self.stretch_closed()
+    }
+
+    /// Count `n` supporters visited by the run (0), the classic
+    /// certificates (1) or the stretch one (2).
+    pub(super) fn charge(&self, who: usize, n: usize) {
+        self.work[who].set(self.work[who].get() + n as u64);
+    }
+
+    pub(super) fn stretch_closed(&self) -> bool {
+        self.s_hi <= self.sched.k + 1
+    }
+
+    /// The per-voter budget at step `k`, as a guaranteed interval.
+    pub(super) fn b_at(&self, k: i64) -> Iv {
+        if k == self.sched.k {
+            return self.bk_iv;
+        }
+        let d = k as f64 * self.sched.inc as f64;
+        Iv { lo: (self.base_iv.lo + d).next_down(), hi: (self.base_iv.hi + d).next_up() }
     }
 
     fn aff_closed(&self) -> bool {
@@ -229,7 +292,7 @@ impl Cert {
     }
 
     /// Reach proven with floats alone: `h(b) ≥ a.lo + b.lo·b` for b ≥ 0.
-    fn float_reach(&self, f: Aff, strict: bool) -> Option<i64> {
+    pub(super) fn float_reach(&self, f: Aff, strict: bool) -> Option<i64> {
         let (a, b) = (f.a.lo, f.b.lo);
         if !(a.is_finite() && b.is_finite()) {
             return None;
@@ -253,7 +316,7 @@ impl Cert {
 }
 
 impl Run<'_, '_> {
-    fn cert(&self) -> &Cert {
+    pub(super) fn cert(&self) -> &Cert {
         self.cert.as_ref().expect("certifying run")
     }
 
@@ -364,6 +427,7 @@ impl Run<'_, '_> {
         let prep = self.prep;
         if !self.cert().lip_closed() {
             let c = self.cert();
+            c.charge(1, prep.supporters[q].len());
             let mut have = 0.0f64;
             for &(g, _) in &prep.supporters[q] {
                 let g = g as usize;
@@ -376,6 +440,11 @@ impl Run<'_, '_> {
                 self.cert.as_mut().expect("certifying run").target_holds = false;
             }
         }
+        self.stretch_gone(q);
+        if self.cert().aff_closed() {
+            return;
+        }
+        self.cert().charge(1, prep.supporters[q].len());
         let groups: Vec<(usize, i128)> = prep.supporters[q]
             .iter()
             .filter(|&&(g, _)| !self.exhausted[g as usize])
@@ -392,9 +461,13 @@ impl Run<'_, '_> {
             return;
         }
         let prep = self.prep;
-        let rho = self.price_aff(a);
+        let rho = if self.cert().aff_closed() { Aff::ZERO } else { self.price_aff(a) };
         let mut rho_exact: Option<Exact> = None;
         self.lip_round(a, others);
+        self.stretch_round(chosen, a, others, rank);
+        if !self.cert().aff_closed() {
+            self.cert().charge(1, prep.supporters[chosen].len());
+        }
         // The chosen plan's split holds.
         for &(g, s) in &prep.supporters[chosen] {
             if self.cert().aff_closed() {
@@ -406,6 +479,11 @@ impl Run<'_, '_> {
             }
             let poor = a.poor.binary_search(&(g as u32)).is_ok();
             let s = s as i128;
+            // Floats first, without building the inequality.
+            let f = if poor { rho.mul(s).sub(self.cert().aff[g]) } else { self.cert().aff[g].sub(rho.mul(s)) };
+            if self.float_settles_aff(f, false) {
+                continue;
+            }
             let cond = if poor {
                 Cond { konst: 0, rho: s, groups: vec![(g, -1)], strict: false }
             } else {
@@ -452,6 +530,7 @@ impl Run<'_, '_> {
     /// unless `c` wins a tie with `q` and the rest is not empty.
     fn competitor(&self, q: usize, won_tie: bool, in_a: impl Fn(&Self, usize, u64) -> bool) -> Cond {
         let prep = self.prep;
+        self.cert().charge(1, prep.supporters[q].len());
         let mut groups = Vec::new();
         let mut u_rest: i128 = 0;
         for &(g, s) in &prep.supporters[q] {
@@ -484,6 +563,7 @@ impl Run<'_, '_> {
             if Iv::exact(rho_hi).mul_u128(prep.total_sat[q]).hi < cost {
                 continue;
             }
+            c.charge(1, prep.supporters[q].len());
             let mut f = 0.0f64;
             for &(g, s) in &prep.supporters[q] {
                 let g = g as usize;
@@ -502,8 +582,13 @@ impl Run<'_, '_> {
     /// more is to be learnt from it.
     fn float_settles(&mut self, cond: &Cond, rho: Aff) -> bool {
         let f = self.float_of(cond, rho);
+        self.float_settles_aff(f, cond.strict)
+    }
+
+    /// `float_settles` for an inequality `f > 0` (or `≥ 0`) already built.
+    fn float_settles_aff(&mut self, f: Aff, strict: bool) -> bool {
         let c = self.cert();
-        match c.float_reach(f, cond.strict) {
+        match c.float_reach(f, strict) {
             Some(k) if k >= c.hi => true,
             Some(k) if k > c.sched.k => {
                 self.cert.as_mut().expect("certifying run").hi = k;
@@ -518,9 +603,12 @@ impl Run<'_, '_> {
         if self.cert.is_none() {
             return;
         }
+        self.stretch_pay(q, a);
         let prep = self.prep;
-        let rho = self.price_aff(a);
+        let rho = if self.cert().aff_closed() { Aff::ZERO } else { self.price_aff(a) };
         let c = self.cert.as_mut().expect("certifying run");
+        let visits = if c.lip_closed() { 0 } else { 2 } + if c.aff_closed() { 0 } else { 2 };
+        c.charge(1, visits * prep.supporters[q].len());
         if !c.lip_closed() {
             // dρ ≤ Σ_{not rich} w·D / Σ_{rich} w·u; then each supporter's bound.
             let mut moved = 0.0f64;
@@ -552,6 +640,10 @@ impl Run<'_, '_> {
                     c.target_holds = false;
                 }
             }
+        }
+        if c.aff_closed() {
+            c.round_aff.push(Aff::ZERO);
+            return;
         }
         for &(g, s) in &prep.supporters[q] {
             let g = g as usize;

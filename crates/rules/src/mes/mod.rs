@@ -13,8 +13,9 @@
 //!   run per currency unit of per-voter budget) without assuming anything
 //!   about how the outcome moves with the budget: each certifying run also
 //!   proves how many further steps its decisions stay the same for
-//!   (`cert`), a run further on can prove that every step between makes the
-//!   same choices (`follow`), and those steps are skipped; where
+//!   (`cert`, and `stretch` for large elections, where supporters change
+//!   sides at almost every unit), a run further on can prove that every step
+//!   between makes the same choices (`follow`), and those steps are skipped; where
 //!   certificates stay short the steps are run one by one, two at a time.
 
 use num_bigint::BigInt;
@@ -28,6 +29,7 @@ mod add1;
 mod cert;
 mod follow;
 mod iv;
+mod stretch;
 
 use iv::{div_iv, iv_cmp, sum_bounds, Iv};
 
@@ -213,6 +215,12 @@ struct RunResult {
     ties: Vec<Tie>,
     /// For a certifying run: the last add1 step with the same decisions.
     reach: Option<i64>,
+    /// For a certifying run: the reach of the classic certificates alone
+    /// (affine and Lipschitz) and of the stretch certificate alone.
+    reach_parts: Option<(i64, i64)>,
+    /// For a certifying run: the work of the run, the classic certificates
+    /// and the stretch one (see `cert::Cert::charge`).
+    work: [u64; 3],
     /// The plans chosen round by round, with their prices (see `follow`).
     chosen: Vec<(usize, Iv)>,
 }
@@ -307,6 +315,9 @@ impl<'p, 'a> Run<'p, 'a> {
                 let w = self.prep.weights[g as usize] as f64;
                 live.push(Live { g, w, s, sf: s as f64, b: self.budget_iv[g as usize] });
             }
+        }
+        if let Some(c) = &self.cert {
+            c.charge(0, live.len());
         }
         let out = self.affordability_of(q, &live, &mut is_poor);
         *self.scratch.borrow_mut() = (live, is_poor);
@@ -481,6 +492,9 @@ impl<'p, 'a> Run<'p, 'a> {
     /// Charge the supporters of `q` at its price: the poor pay all they have,
     /// the others ρ·s.
     fn pay(&mut self, q: usize, a: Afford) {
+        if let Some(c) = &self.cert {
+            c.charge(0, self.prep.supporters[q].len());
+        }
         self.certify_pay(q, &a);
         let round = u16::try_from(self.rounds.len()).expect("fewer than 65,536 plans funded");
         // Both lists are by group: walk them together.
@@ -561,6 +575,7 @@ impl<'p, 'a> Run<'p, 'a> {
             }
             remaining.retain(|p| !gone.contains(p));
             if cands.is_empty() {
+                self.stretch_end();
                 break;
             }
             // Plans whose price may be the lowest; intervals usually leave one.
@@ -619,7 +634,9 @@ impl<'p, 'a> Run<'p, 'a> {
             self.pay(chosen, afford);
         }
         let chosen = selected[prep.free.len()..].iter().zip(&self.rounds).map(|(&p, a)| (p, a.iv)).collect();
-        RunResult { selected, steps, ties, reach: self.cert.as_ref().map(|c| c.reach()), chosen }
+        let reach_parts = self.cert.as_ref().map(|c| c.reach_parts());
+        let work = self.cert.as_ref().map(|c| c.work.each_ref().map(|w| w.get())).unwrap_or_default();
+        RunResult { selected, steps, ties, reach: self.cert.as_ref().map(|c| c.reach()), reach_parts, work, chosen }
     }
 }
 
