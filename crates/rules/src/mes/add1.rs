@@ -443,4 +443,90 @@ mod tests {
         }
         assert!(reached > 1000 && steps > 5000, "the stretch certificate reached only {reached} times ({steps} steps)");
     }
+
+    /// The same step-by-step check on the shapes where the stretch
+    /// certificate's special cases matter (from an adversarial review):
+    /// plans with identical supporters (prices tie exactly, won and lost on
+    /// the tie-break order), and plans that become affordable within the
+    /// stretch (their cost is what their supporters hold a few units past the
+    /// start).
+    #[test]
+    fn certified_reaches_hold_on_exact_ties_and_plans_becoming_affordable() {
+        let mut state = 0x9E3779B97F4A7C15u64;
+        let mut rnd = move |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m.max(1)
+        };
+        let mut checked = 0usize;
+        for i in 0..60 {
+            let np = 2 + rnd(5) as usize;
+            let mut ballots = Vec::new();
+            for _ in 0..1 + rnd(25) {
+                let mut items = Vec::new();
+                for p in 0..np as u32 {
+                    if rnd(3) > 0 {
+                        items.push((p, 1 + rnd(4)));
+                    }
+                }
+                let most = if rnd(2) == 0 { 3 } else { 300 };
+                ballots.push(Ballot { weight: 1 + rnd(most), items });
+            }
+            let n: i64 = ballots.iter().map(|b| b.weight as i64).sum();
+            let b0 = 1 + rnd(3000) as i64;
+            let mut projects = Vec::new();
+            for p in 0..np as u32 {
+                let w: i64 = ballots.iter().filter(|b| b.items.iter().any(|x| x.0 == p)).map(|b| b.weight as i64).sum();
+                let held = w.max(1) * (b0 + rnd(400) as i64 - 30);
+                let cost = held.max(1) / [1, 1, 2, 3][rnd(4) as usize] + rnd(5) as i64;
+                projects.push(Project { id: format!("p{p}"), cost });
+            }
+            if i % 2 == 0 {
+                // Plan 1 gets plan 0's supporters (same or doubled points), and
+                // its cost or twice it.
+                projects[1].cost = projects[0].cost * (1 + rnd(2) as i64);
+                let double = rnd(2) == 0;
+                for b in &mut ballots {
+                    let pts = b.items.iter().find(|x| x.0 == 0).map(|x| x.1);
+                    b.items.retain(|x| x.0 != 1);
+                    if let Some(pts) = pts {
+                        b.items.push((1, if double { 2 * pts } else { pts }));
+                    }
+                    b.items.sort_unstable();
+                }
+            }
+            let e = Election { budget: n * b0 + rnd(n as u64) as i64, projects, ballots, unit_scale: 1 };
+            let mut rank: Vec<usize> = (0..np).collect();
+            if i % 4 >= 2 {
+                rank.reverse();
+            }
+            let tb = TieBreak::Lexicographic;
+            for sat in [Satisfaction::Cost, Satisfaction::Points] {
+                let prep = Prep::new(&e, sat);
+                for variant in [Add1Variant::Pabutools, Add1Variant::Official] {
+                    let add1 = Add1::new(&prep, variant);
+                    let last = add1.k_max.min(150);
+                    let chosen: Vec<Vec<usize>> = (0..=last)
+                        .map(|k| add1.run(k, &rank, &tb, false).chosen.iter().map(|c| c.0).collect())
+                        .collect();
+                    for k in 0..last {
+                        for aim in [2i64, 17, 70] {
+                            let res = add1.run_certified(k, k + aim, false, true, &rank, &tb);
+                            let (_, stretch) = res.reach_parts.unwrap_or((k, k));
+                            for j in k..=stretch.min(last) {
+                                checked += 1;
+                                assert_eq!(
+                                    chosen[j as usize], chosen[k as usize],
+                                    "{e:?} {sat:?} {variant:?} rank {rank:?}: run at {k} aimed at {} reached {stretch}, step {j} differs",
+                                    k + aim
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 20_000, "only {checked} certified steps checked");
+    }
 }

@@ -232,8 +232,9 @@ impl Cert {
         if k == self.sched.k {
             return self.bk_iv;
         }
+        // k·inc may round (above 2^53): one ulp more either way.
         let d = k as f64 * self.sched.inc as f64;
-        Iv { lo: (self.base_iv.lo + d).next_down(), hi: (self.base_iv.hi + d).next_up() }
+        Iv { lo: (self.base_iv.lo + d.next_down()).next_down(), hi: (self.base_iv.hi + d.next_up()).next_up() }
     }
 
     fn aff_closed(&self) -> bool {

@@ -108,8 +108,11 @@ impl BandSum {
 /// returned lies on or above the chord at both ends, so above it between.
 /// `None` when a value is not finite.
 fn chord(f: Aff, xl: f64, xr: f64) -> Option<Aff> {
-    let v0 = upper(f, Iv::exact(xl)).max(0.0);
-    let v1 = upper(f, Iv::exact(xr)).max(0.0);
+    let (v0, v1) = (upper(f, Iv::exact(xl)), upper(f, Iv::exact(xr)));
+    if !(v0.is_finite() && v1.is_finite()) {
+        return None;
+    }
+    let (v0, v1) = (v0.max(0.0), v1.max(0.0));
     let slope = if xr > xl { (v1 - v0) / (xr - xl) } else { 0.0 };
     let at = |v: f64, x: f64| (v - (slope * x).next_down()).next_up();
     let a = at(v0, xl).max(at(v1, xr));
