@@ -313,19 +313,29 @@ mod tests {
     use super::*;
     use crate::{Ballot, Project};
 
+    /// A small xorshift generator, `rnd(m)` in `0..m`: the same elections on
+    /// every run.
+    fn xorshift(mut state: u64) -> impl FnMut(u64) -> u64 {
+        move |m| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m.max(1)
+        }
+    }
+
+    /// The plans MES chooses, in order, at every step up to `last`.
+    fn choices(add1: &Add1, last: i64, rank: &[usize], tb: &TieBreak) -> Vec<Vec<usize>> {
+        (0..=last).map(|k| add1.run(k, rank, tb, false).chosen.iter().map(|c| c.0).collect()).collect()
+    }
+
     /// Wherever `follow` proves a stretch of steps, MES run at every step of
     /// it makes the same choices, in the same order, as at its start: the
     /// certificate checked step by step, not only through the outcome add1
     /// keeps. And it does prove stretches (it is not always `None`).
     #[test]
     fn every_stretch_follow_proves_makes_the_same_choices() {
-        let mut state = 0x853C49E6748FEA9Bu64;
-        let mut rnd = move |m: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % m
-        };
+        let mut rnd = xorshift(0x853C49E6748FEA9Bu64);
         let (mut proven, mut steps) = (0usize, 0usize);
         for _ in 0..150 {
             let np = 2 + rnd(6) as usize;
@@ -381,13 +391,7 @@ mod tests {
     /// stretch certificate does reach (it is not always its own step).
     #[test]
     fn every_step_a_certificate_reaches_makes_the_same_choices() {
-        let mut state = 0x2545F4914F6CDD1Du64;
-        let mut rnd = move |m: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % m
-        };
+        let mut rnd = xorshift(0x2545F4914F6CDD1Du64);
         let (mut reached, mut steps) = (0usize, 0usize);
         for _ in 0..120 {
             let np = 2 + rnd(6) as usize;
@@ -415,9 +419,7 @@ mod tests {
                 for variant in [Add1Variant::Pabutools, Add1Variant::Official] {
                     let add1 = Add1::new(&prep, variant);
                     let last = add1.k_max.min(120);
-                    let chosen: Vec<Vec<usize>> = (0..=last)
-                        .map(|k| add1.run(k, &rank, &tb, false).chosen.iter().map(|c| c.0).collect())
-                        .collect();
+                    let chosen = choices(&add1, last, &rank, &tb);
                     for k in 0..last {
                         for aim in [2i64, 5, 16, 60] {
                             for classic in [false, true] {
@@ -452,13 +454,7 @@ mod tests {
     /// start).
     #[test]
     fn certified_reaches_hold_on_exact_ties_and_plans_becoming_affordable() {
-        let mut state = 0x9E3779B97F4A7C15u64;
-        let mut rnd = move |m: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % m.max(1)
-        };
+        let mut rnd = xorshift(0x9E3779B97F4A7C15u64);
         let mut checked = 0usize;
         for i in 0..60 {
             let np = 2 + rnd(5) as usize;
@@ -507,9 +503,7 @@ mod tests {
                 for variant in [Add1Variant::Pabutools, Add1Variant::Official] {
                     let add1 = Add1::new(&prep, variant);
                     let last = add1.k_max.min(150);
-                    let chosen: Vec<Vec<usize>> = (0..=last)
-                        .map(|k| add1.run(k, &rank, &tb, false).chosen.iter().map(|c| c.0).collect())
-                        .collect();
+                    let chosen = choices(&add1, last, &rank, &tb);
                     for k in 0..last {
                         for aim in [2i64, 17, 70] {
                             let res = add1.run_certified(k, k + aim, false, true, &rank, &tb);

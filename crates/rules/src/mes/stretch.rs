@@ -156,17 +156,18 @@ impl Run<'_, '_> {
         let (xl, end) = self.domain();
         let xr = end.hi;
         let cost = Aff::konst(prep.e.projects[q].cost as i128);
+        let poor: Vec<bool> = prep.supporters[q].iter().map(|&(g, _)| self.poor_here(g as usize, a)).collect();
         // A lower bound of the price: everyone paying all at this step taken
         // to pay all over the whole stretch.
         let mut paid = BandSum::default();
         let mut u_rich: u128 = 0;
-        for &(g, s) in &prep.supporters[q] {
+        for (&(g, s), &poor) in prep.supporters[q].iter().zip(&poor) {
             let g = g as usize;
             if c.dead[g] {
                 continue;
             }
             let w = prep.weights[g];
-            if self.poor_here(g, a) {
+            if poor {
                 paid.add(w as f64, c.band[g]);
             } else {
                 u_rich += w as u128 * s as u128;
@@ -182,9 +183,9 @@ impl Run<'_, '_> {
         let mut paid = BandSum::default();
         let mut errors = BandSum::default();
         let mut u: u128 = u_rich;
-        for &(g, s) in &prep.supporters[q] {
+        for (&(g, s), &poor) in prep.supporters[q].iter().zip(&poor) {
             let g = g as usize;
-            if c.dead[g] || !self.poor_here(g, a) {
+            if c.dead[g] || !poor {
                 continue;
             }
             let w = prep.weights[g] as f64;
@@ -250,9 +251,9 @@ impl Run<'_, '_> {
                 }
             }
             let cheap = Aff::konst(cost).sub(rho.mul(prep.total_sat[q] as i128));
-            let before = self.cert().s_hi;
             let c = self.cert();
-            if c.float_reach(cheap, !won_tie).is_some_and(|k| k >= before) {
+            let cheap_reach = c.float_reach(cheap, !won_tie).unwrap_or(c.sched.k);
+            if cheap_reach >= c.s_hi {
                 continue;
             }
             // g_A(ρ_c) against the cost, A split on this step's midpoints.
@@ -277,8 +278,7 @@ impl Run<'_, '_> {
             }
             let f = Aff::konst(cost).sub(in_a_sum.total()).sub(rho.mul(u_rest));
             let strict = !(won_tie && u_rest > 0);
-            let best =
-                c.float_reach(cheap, !won_tie).unwrap_or(c.sched.k).max(c.float_reach(f, strict).unwrap_or(c.sched.k));
+            let best = cheap_reach.max(c.float_reach(f, strict).unwrap_or(c.sched.k));
             let c = self.cert.as_mut().expect("certifying run");
             c.s_hi = c.s_hi.min(best);
         }
@@ -290,17 +290,8 @@ impl Run<'_, '_> {
         if !self.stretch_open() {
             return;
         }
-        let prep = self.prep;
-        let c = self.cert();
-        c.charge(2, prep.supporters[q].len());
-        let mut money = BandSum::default();
-        for &(g, _) in &prep.supporters[q] {
-            let g = g as usize;
-            if !c.dead[g] {
-                money.add(prep.weights[g] as f64, c.band[g]);
-            }
-        }
-        let f = Aff::konst(prep.e.projects[q].cost as i128).sub(money.total());
+        self.cert().charge(2, self.prep.supporters[q].len());
+        let f = self.shortfall(q);
         let c = self.cert();
         if c.float_reach(f, true).is_some_and(|k| k >= c.s_hi) {
             return;
@@ -317,20 +308,26 @@ impl Run<'_, '_> {
         if !self.stretch_open() {
             return;
         }
-        let prep = self.prep;
         let open_gone = std::mem::take(&mut self.cert.as_mut().expect("certifying run").s_open_gone);
         for q in open_gone {
-            let c = self.cert();
-            let mut money = BandSum::default();
-            for &(g, _) in &prep.supporters[q] {
-                let g = g as usize;
-                if !c.dead[g] {
-                    money.add(prep.weights[g] as f64, c.band[g]);
-                }
-            }
-            let f = Aff::konst(prep.e.projects[q].cost as i128).sub(money.total());
+            let f = self.shortfall(q);
             self.stretch_narrow(f, true);
         }
+    }
+
+    /// The band of what plan `q`'s supporters lack to pay for it: its cost
+    /// less their money (unaffordable while above 0).
+    fn shortfall(&self, q: usize) -> Aff {
+        let prep = self.prep;
+        let c = self.cert();
+        let mut money = BandSum::default();
+        for &(g, _) in &prep.supporters[q] {
+            let g = g as usize;
+            if !c.dead[g] {
+                money.add(prep.weights[g] as f64, c.band[g]);
+            }
+        }
+        Aff::konst(prep.e.projects[q].cost as i128).sub(money.total())
     }
 
     /// Update the bands when round's plan `q` is paid for (before the run
