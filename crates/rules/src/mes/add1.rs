@@ -1,7 +1,8 @@
 //! The add1 completion: the outcome of raising the per-voter budget one
 //! unit at a time until MES is exhaustive or over budget, computed by
-//! skipping the steps a run has certified (`cert`), and the literal
-//! procedure (`mes_add1_linear`) it is tested against.
+//! skipping the steps a run has certified (`cert`), a long search in parts
+//! on threads (`split`), and the literal procedure (`mes_add1_linear`) it
+//! is tested against.
 
 use super::*;
 
@@ -48,16 +49,21 @@ impl<'p, 'a> Add1<'p, 'a> {
 
     /// A run at step k that also reports the last step with the same
     /// decisions (so the same outcome).
+    /// `guess`: the plans a run at an earlier step chose, tried first (see
+    /// `guessed_round`).
+    #[allow(clippy::too_many_arguments)]
     fn run_certified(
         &self,
         k: i64,
         target: i64,
         classic: bool,
         stretch: bool,
+        guess: Vec<usize>,
         rank: &[usize],
         tb: &TieBreak,
     ) -> RunResult {
         let mut run = Run::new(self.prep, self.budget_at(k));
+        run.guess = guess;
         let base = match self.variant {
             Add1Variant::Pabutools => self.start.clone(),
             Add1Variant::Official => rat(self.whole),
@@ -65,7 +71,8 @@ impl<'p, 'a> Add1<'p, 'a> {
         let sched = cert::Schedule { k, k_max: self.k_max, bk: self.budget_at(k), base, inc: self.inc };
         // The stretch certificate sums weights as f64: exact below 2^53 only.
         let stretch = stretch && self.prep.small;
-        run.cert = Some(cert::Cert::new(sched, self.prep.weights.len(), target, classic, stretch));
+        run.cert =
+            Some(cert::Cert::new(sched, self.prep.weights.len(), self.prep.e.projects.len(), target, classic, stretch));
         run.execute(rank, tb, true)
     }
 
@@ -76,6 +83,41 @@ impl<'p, 'a> Add1<'p, 'a> {
         // `follow` needs the budget to rise with the step (see there).
         debug_assert!(hi == 0 || self.budget_at(hi - 1) < self.budget_at(hi));
         Run::new(self.prep, self.budget_at(hi)).follow(seq, rank)
+    }
+
+    /// A guess of the first step where the procedure stops, from a few
+    /// plain runs, for `split` to balance its parts: runs at steps 1, 2, 4,
+    /// … until one stops, then the gap halved down to 1/32 of the way. Only
+    /// the guess takes the outcome to move one way with the budget. Returns
+    /// the guess and the number of runs made, or `None` when `quit` is set.
+    fn guess_stop(&self, rank: &[usize], tb: &TieBreak, quit: &std::sync::atomic::AtomicBool) -> Option<(i64, usize)> {
+        let mut runs = 0usize;
+        let mut stops = |k: i64| {
+            if quit.load(std::sync::atomic::Ordering::Relaxed) {
+                return None;
+            }
+            runs += 1;
+            Some(k >= self.k_max || self.stop(&self.run(k, rank, tb, false).selected))
+        };
+        let (mut lo, mut d) = (0i64, 1i64);
+        let mut hi = loop {
+            let k = d.min(self.k_max);
+            if stops(k)? {
+                break k;
+            }
+            lo = k;
+            d = d.saturating_mul(2);
+        };
+        let tol = (hi / 32).max(1);
+        while hi - lo > tol {
+            let m = lo + (hi - lo) / 2;
+            if stops(m)? {
+                hi = m;
+            } else {
+                lo = m;
+            }
+        }
+        Some((hi, runs))
     }
 
     fn feasible(&self, sel: &[usize]) -> bool {
@@ -108,152 +150,53 @@ impl<'p, 'a> Add1<'p, 'a> {
 /// certificate, in order, so the first stopping step is found exactly as
 /// the literal procedure finds it, however the outcome moves with the
 /// budget; `mes_add1_linear` is that procedure, the reference in tests.
+///
+/// A long search is cut in two halves searched at the same time (`split`):
+/// the second half's first stop counts only once the first half has covered
+/// every step before it without a stop, so the outcome is the same.
 pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[usize], tb: &TieBreak) -> Outcome {
+    mes_add1_solo(e, sat, variant, rank, tb, SOLO_RUNS, &|guess, _| guess).0
+}
+
+/// `mes_add1`, with the search alone for `solo` runs before it may be split,
+/// and the guess of where it stops replaced by `guess(guess, paused at)`
+/// (tests split small searches, and split them badly, this way); and
+/// whether it was split.
+fn mes_add1_solo(
+    e: &Election,
+    sat: Satisfaction,
+    variant: Add1Variant,
+    rank: &[usize],
+    tb: &TieBreak,
+    solo: usize,
+    guess: &dyn Fn(i64, i64) -> i64,
+) -> (Outcome, bool) {
     let prep = Prep::new(e, sat);
     if prep.n == 0 {
-        return Outcome { selected: vec![], total_cost: 0, ties: vec![], steps: vec![] };
+        return (Outcome { selected: vec![], total_cost: 0, ties: vec![], steps: vec![] }, false);
     }
     let add1 = Add1::new(&prep, variant);
-    let mut runs = 0usize;
-    let mut k = 0i64;
-    // The run whose outcome reaches the step before k, and the step it was
-    // run at (its explanation's prices are that step's); `None` for a run
-    // made by `follow`, which records no explanation.
-    let mut prev: Option<(i64, Option<RunResult>)> = None;
-    // How far past the last covered step the next `follow` reaches: doubled
-    // when it holds, cut when it does not.
-    let mut stride = 16i64;
-    // A certifying run costs more than a plain one. Where even two steps
-    // cannot be certified (the outcome changes at almost every unit, as in
-    // the largest elections), the next steps are run plainly, two at a
-    // time, and a certificate is tried again after them; the stretch
-    // doubles while certificates stay that short.
-    let mut plain_left = 0i64;
-    let mut stretch = 2i64;
-    // How far the next certifying run aims (see `cert`): doubled when it
-    // holds, cut when it does not.
-    let mut jump = 16i64;
-    // Which certificate leads: the classic ones (affine and Lipschitz) or the
-    // stretch one (`stretch`). Each costs several plain runs on a large
-    // election, and usually one of them reaches as far as both: only the
-    // leader is worked out, the other is tried beside it after 8 certifying
-    // runs, then 16, 32, … while it does not reach further, and takes the
-    // lead when it does.
-    let mut lead_classic = true;
-    let mut other_in = 0u32;
-    let mut other_every = 8u32;
-    let (k_final, result, reason) = 'search: loop {
-        // Each entry: the run's step, the last step its outcome reaches, the run.
-        let batch: Vec<(i64, i64, RunResult)> = if plain_left > 0 {
-            let ks: Vec<i64> = (k..=(k + 1).min(add1.k_max)).collect();
-            plain_left -= ks.len() as i64;
-            runs += ks.len();
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = ks
-                    .iter()
-                    .map(|&k| {
-                        let add1 = &add1;
-                        scope.spawn(move || (k, k, add1.run(k, rank, tb, true)))
-                    })
-                    .collect();
-                handles.into_iter().map(|h| h.join().expect("MES run")).collect()
-            })
-        } else {
-            runs += 1;
-            let aimed = jump;
-            debug_assert!(k <= add1.k_max, "add1 stops at k_max at the latest");
-            let both = other_in == 0;
-            let (with_classic, with_stretch) = (lead_classic || both, !lead_classic || both);
-            let res = add1.run_certified(k, k.saturating_add(aimed), with_classic, with_stretch, rank, tb);
-            if both {
-                match res.reach_parts {
-                    // Both were given up early: no news, try again next run.
-                    None => other_in = 1,
-                    Some((c, s)) => {
-                        // Steps reached per unit of work, each certificate
-                        // with the run's own work, counting no step past the
-                        // aim (the stretch one stops there).
-                        let top = k.saturating_add(aimed);
-                        let [run, wc, ws] = res.work;
-                        let classic_gain = (c.min(top) - k + 1) as u128 * (run + ws).max(1) as u128;
-                        let stretch_gain = (s.min(top) - k + 1) as u128 * (run + wc).max(1) as u128;
-                        let classic_leads =
-                            if lead_classic { classic_gain >= stretch_gain } else { classic_gain > stretch_gain };
-                        other_every = if classic_leads == lead_classic { (other_every * 2).min(64) } else { 8 };
-                        lead_classic = classic_leads;
-                        other_in = other_every;
-                    }
-                }
-            }
-            other_in = other_in.saturating_sub(1);
-            let reach = res.reach.unwrap_or(k).clamp(k, add1.k_max);
-            let held = reach >= k.saturating_add(aimed);
-            jump = if held {
-                aimed.saturating_mul(2)
-            } else if lead_classic {
-                (aimed / 4).max(2)
-            } else {
-                // The stretch certificate stops where the choices change (or
-                // nearly tie): the next run starts a new stretch, aimed afresh.
-                32
-            };
-            if !held && aimed <= 2 && reach - k < 2 {
-                // Even two steps do not hold: the outcome changes densely here.
-                plain_left = stretch;
-                stretch = (stretch * 2).min(64);
-            } else if held {
-                stretch = 2;
-            }
-            vec![(k, reach, res)]
-        };
-        for (at, reach, res) in batch {
-            if add1.stop(&res.selected) || k >= add1.k_max {
-                if add1.feasible(&res.selected) {
-                    let reason = if variant == Add1Variant::Pabutools { "exhaustive" } else { "all plans funded" };
-                    break 'search (k, Some(res), reason);
-                }
-                // Step 0 is plain MES, which never overspends, so k > 0 here
-                // and the previous run's outcome reaches step k − 1.
-                // Its explanation shows that step's prices: rerun unless it was run there.
-                let (pk, pres) = prev.take().expect("plain MES stays within budget");
-                let keep = if pk == k - 1 { pres } else { None };
-                break 'search (k - 1, keep, "next step over budget");
-            }
-            debug_assert_eq!(at, k);
-            prev = Some((at, Some(res)));
-            k = reach + 1;
+    let mut first = Search::new(&add1, rank, tb, 0);
+    // While the search starts alone, another thread guesses where it will
+    // stop, for `split`; called off when the search stops on its own.
+    let quit = std::sync::atomic::AtomicBool::new(false);
+    let (end, probed) = std::thread::scope(|scope| {
+        let probe = scope.spawn(|| add1.guess_stop(rank, tb, &quit));
+        let end = first.go(None, Some(solo), None);
+        if !matches!(end, End::Paused) {
+            quit.store(true, std::sync::atomic::Ordering::Relaxed);
         }
-        if plain_left > 0 {
-            continue;
+        (end, probe.join().expect("add1 probes"))
+    });
+    let (mut runs, stop, parted) = match (end, probed) {
+        (End::Paused, Some((probed, probes))) => {
+            let at = first.k;
+            split(first, (guess(probed, at), probes), solo)
         }
-        // Stretch the last run's outcome with runs further on that follow its
-        // choices (`follow`), each the start of the next stretch.
-        // Only where the classic certificates lead: the stretch certificate
-        // reaches about as far as `follow` proves, at the cost of one run.
-        if !lead_classic {
-            continue;
-        }
-        let Some((_, Some(last))) = &prev else { continue };
-        let mut seq = last.chosen.clone();
-        loop {
-            // Never up to k_max: every plan is funded there, which stops add1.
-            let hi = (k - 1).saturating_add(stride).min(add1.k_max - 1);
-            if hi < k {
-                break;
-            }
-            runs += 1;
-            match add1.follow(hi, &seq, rank) {
-                Some(at_hi) => {
-                    seq = at_hi;
-                    prev = Some((hi, None));
-                    k = hi + 1;
-                    stride = stride.saturating_mul(2);
-                }
-                None if stride > 1 => stride = (stride / 4).max(1),
-                None => break,
-            }
-        }
+        (End::Stop(stop), _) => (first.runs, stop, false),
+        _ => unreachable!("a search without an end or a canceller stops; probes not called off end"),
     };
+    let Stop { k: k_final, result, reason } = stop;
     // The explanation's prices are those of the step kept.
     let result = match result {
         Some(r) => r,
@@ -265,7 +208,342 @@ pub fn mes_add1(e: &Election, sat: Satisfaction, variant: Add1Variant, rank: &[u
     let per_voter = decimal(&add1.budget_at(k_final), 4);
     let mut out = outcome(e, result);
     out.steps.push(Step::Add1 { per_voter_budget: per_voter, runs, reason: reason.to_string() });
-    out
+    (out, parted)
+}
+
+/// Runs the search makes alone before it considers cutting the rest into
+/// parts (see `split`): a short search is not worth it.
+const SOLO_RUNS: usize = 32;
+
+/// Parts the rest of a long search is cut into (see `split`).
+const PARTS: usize = 8;
+
+/// The rest of a long search, from where `first` paused, in parts searched
+/// at the same time: a guess of where the procedure stops (`guess_stop`) is
+/// cut into `PARTS` equal parts, the last one open-ended; `first` goes on
+/// through the first part, and a fresh search starts at the start of each
+/// other one, each part taken by whichever thread is free. A part's first
+/// stop is the procedure's first stop when every part before it covered
+/// all its steps without a stop; the parts after it are called off and
+/// count for nothing. The guess only balances the work: a wrong one costs
+/// time, never changes the outcome. Where the parts start depends on the
+/// election alone (not on the machine or on timing), so the number of runs
+/// reported does too.
+fn split(first: Search, (guess, probes): (i64, usize), solo: usize) -> (usize, Stop, bool) {
+    let from = first.k;
+    // Worth it when the rest looks like many more runs than made so far.
+    let per_step = first.runs as f64 / from.max(1) as f64;
+    let rest_runs = (guess - from) as f64 * per_step;
+    if rest_runs < 4.0 * solo as f64 || guess < from.saturating_add(4 * PARTS as i64) {
+        let mut first = first;
+        let stop = match first.go(None, None, None) {
+            End::Stop(stop) => stop,
+            _ => unreachable!("a search without an end or a canceller stops"),
+        };
+        return (first.runs + probes, stop, false);
+    }
+    let starts: Vec<i64> = (0..PARTS).map(|i| from + (guess - from) * i as i64 / PARTS as i64).collect();
+    // Per part: its runs, how it ended, and its last run (see `Stop::after`).
+    type Done<'r> = (usize, End, Option<(i64, Option<RunResult>)>);
+    let done: std::sync::Mutex<Vec<Option<Done>>> = std::sync::Mutex::new((0..PARTS).map(|_| None).collect());
+    // The first part found to stop: parts after it are not needed.
+    let stopped = std::sync::atomic::AtomicUsize::new(usize::MAX);
+    // The next part to take (the first is `first`'s).
+    let next = std::sync::atomic::AtomicUsize::new(1);
+    // Every other part starts with what the first learnt about which
+    // certificate leads and how far to aim.
+    let template = first.at(first.k);
+    let first = std::sync::Mutex::new(Some(first));
+    let work = |me: usize| {
+        let mut part = if me == 0 { 0 } else { next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) };
+        while part < PARTS && part < stopped.load(std::sync::atomic::Ordering::Relaxed) {
+            let until = starts.get(part + 1).copied();
+            let mut search = if part == 0 {
+                first.lock().expect("first part").take().expect("taken once")
+            } else {
+                template.at(starts[part])
+            };
+            let end = search.go(until, None, Some((&stopped, part)));
+            if matches!(end, End::Stop(_)) {
+                stopped.fetch_min(part, std::sync::atomic::Ordering::Relaxed);
+            }
+            done.lock().expect("parts")[part] = Some((search.runs, end, search.prev.take()));
+            part = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, PARTS);
+    std::thread::scope(|scope| {
+        for me in 1..threads {
+            let work = &work;
+            scope.spawn(move || work(me));
+        }
+        work(0);
+    });
+    let mut runs = probes;
+    let mut before: Option<(i64, Option<RunResult>)> = None;
+    for part in done.into_inner().expect("parts") {
+        let (more, end, prev) = part.expect("every part before the stopping one is searched");
+        runs += more;
+        match end {
+            End::Reached => before = prev,
+            End::Stop(stop) => return (runs, stop.after(before), true),
+            End::Paused | End::Cancelled => {
+                unreachable!("a part before the stopping one is neither paused nor called off")
+            }
+        }
+    }
+    unreachable!("the last part has no end: it stops")
+}
+
+/// Where the procedure stops, and the run it keeps.
+struct Stop {
+    k: i64,
+    /// The run made at step `k`, when one was (else it is made again).
+    result: Option<RunResult>,
+    reason: &'static str,
+}
+
+impl Stop {
+    /// A stop found by a search that started at a later step than 0: when
+    /// it keeps the step before its own first one, the run kept is the
+    /// earlier search's last one, if that was made at that step.
+    fn after(mut self, earlier_prev: Option<(i64, Option<RunResult>)>) -> Stop {
+        if self.result.is_none() {
+            if let Some((pk, Some(res))) = earlier_prev {
+                if pk == self.k {
+                    self.result = Some(res);
+                }
+            }
+        }
+        self
+    }
+}
+
+/// How a part of the search ended.
+enum End {
+    Stop(Stop),
+    /// Every step before the end it was given is covered, without a stop.
+    Reached,
+    /// It made the number of runs it was given.
+    Paused,
+    /// Called off (another part stopped first).
+    Cancelled,
+}
+
+/// The search over the add1 steps from some step on, with what it has
+/// learnt so far about how far certificates reach.
+struct Search<'s, 'p, 'a> {
+    add1: &'s Add1<'p, 'a>,
+    rank: &'s [usize],
+    tb: &'s TieBreak,
+    /// The first step not yet covered.
+    k: i64,
+    runs: usize,
+    /// The run whose outcome reaches the step before k, and the step it was
+    /// run at (its explanation's prices are that step's); `None` for a run
+    /// made by `follow`, which records no explanation.
+    prev: Option<(i64, Option<RunResult>)>,
+    /// How far past the last covered step the next `follow` reaches: doubled
+    /// when it holds, cut when it does not.
+    stride: i64,
+    /// A certifying run costs more than a plain one. Where even two steps
+    /// cannot be certified (the outcome changes at almost every unit, as in
+    /// the largest elections), the next steps are run plainly, two at a
+    /// time, and a certificate is tried again after them; the stretch
+    /// doubles while certificates stay that short.
+    plain_left: i64,
+    stretch: i64,
+    /// How far the next certifying run aims (see `cert`): doubled when it
+    /// holds, cut when it does not.
+    jump: i64,
+    /// Which certificate leads: the classic ones (affine and Lipschitz) or
+    /// the stretch one (`stretch`). Each costs several plain runs on a large
+    /// election, and usually one of them reaches as far as both: only the
+    /// leader is worked out, the other is tried beside it after 8 certifying
+    /// runs, then 16, 32, … while it does not reach further, and takes the
+    /// lead when it does.
+    lead_classic: bool,
+    other_in: u32,
+    other_every: u32,
+}
+
+impl<'s, 'p, 'a> Search<'s, 'p, 'a> {
+    fn new(add1: &'s Add1<'p, 'a>, rank: &'s [usize], tb: &'s TieBreak, from: i64) -> Self {
+        Search {
+            add1,
+            rank,
+            tb,
+            k: from,
+            runs: 0,
+            prev: None,
+            stride: 16,
+            plain_left: 0,
+            stretch: 2,
+            jump: 16,
+            lead_classic: true,
+            other_in: 0,
+            other_every: 8,
+        }
+    }
+
+    /// A search from step `from` on, with what this one has learnt about
+    /// which certificate leads and how far to aim, but no run made.
+    fn at(&self, from: i64) -> Self {
+        Search { k: from, runs: 0, prev: None, plain_left: 0, ..*self }
+    }
+
+    /// Search on until the procedure stops, or every step before `until` is
+    /// covered, or `pause_at` runs are made, or `cancel` names a part (see
+    /// `split`) before this one.
+    fn go(
+        &mut self,
+        until: Option<i64>,
+        pause_at: Option<usize>,
+        cancel: Option<(&std::sync::atomic::AtomicUsize, usize)>,
+    ) -> End {
+        let (add1, rank, tb) = (self.add1, self.rank, self.tb);
+        loop {
+            if until.is_some_and(|u| self.k >= u) {
+                return End::Reached;
+            }
+            if pause_at.is_some_and(|n| self.runs >= n) {
+                return End::Paused;
+            }
+            // Called off when a part before this one stops.
+            if cancel.is_some_and(|(c, me)| c.load(std::sync::atomic::Ordering::Relaxed) < me) {
+                return End::Cancelled;
+            }
+            let k = self.k;
+            // Each entry: the run's step, the last step its outcome reaches, the run.
+            let batch: Vec<(i64, i64, RunResult)> = if self.plain_left > 0 {
+                let ks: Vec<i64> = (k..=(k + 1).min(add1.k_max)).collect();
+                self.plain_left -= ks.len() as i64;
+                self.runs += ks.len();
+                std::thread::scope(|scope| {
+                    let handles: Vec<_> =
+                        ks.iter().map(|&k| scope.spawn(move || (k, k, add1.run(k, rank, tb, true)))).collect();
+                    handles.into_iter().map(|h| h.join().expect("MES run")).collect()
+                })
+            } else {
+                vec![self.certified(k)]
+            };
+            for (at, reach, res) in batch {
+                if add1.stop(&res.selected) || self.k >= add1.k_max {
+                    if add1.feasible(&res.selected) {
+                        let reason =
+                            if add1.variant == Add1Variant::Pabutools { "exhaustive" } else { "all plans funded" };
+                        return End::Stop(Stop { k: self.k, result: Some(res), reason });
+                    }
+                    // Step 0 is plain MES, which never overspends, so k > 0
+                    // here and the previous run's outcome reaches step k − 1
+                    // (made by this search, or by the one before it).
+                    // Its explanation shows that step's prices: rerun unless it was run there.
+                    let keep = match self.prev.take() {
+                        Some((pk, pres)) if pk == self.k - 1 => pres,
+                        _ => None,
+                    };
+                    return End::Stop(Stop { k: self.k - 1, result: keep, reason: "next step over budget" });
+                }
+                debug_assert_eq!(at, self.k);
+                self.prev = Some((at, Some(res)));
+                self.k = reach + 1;
+            }
+            if self.plain_left > 0 {
+                continue;
+            }
+            self.follow_on();
+        }
+    }
+
+    /// One certifying run at step k, the leading certificate worked out
+    /// (and now and then the other beside it), and what it teaches about
+    /// how far the next one should aim.
+    fn certified(&mut self, k: i64) -> (i64, i64, RunResult) {
+        let add1 = self.add1;
+        self.runs += 1;
+        let aimed = self.jump;
+        debug_assert!(k <= add1.k_max, "add1 stops at k_max at the latest");
+        let both = self.other_in == 0;
+        let (with_classic, with_stretch) = (self.lead_classic || both, !self.lead_classic || both);
+        // The last run's choices, which the next run likely makes as well.
+        let guess = match &self.prev {
+            Some((_, Some(last))) if !with_classic => last.chosen.iter().map(|c| c.0).collect(),
+            _ => Vec::new(),
+        };
+        let res = add1.run_certified(k, k.saturating_add(aimed), with_classic, with_stretch, guess, self.rank, self.tb);
+        if both {
+            match res.reach_parts {
+                // Both were given up early: no news, try again next run.
+                None => self.other_in = 1,
+                Some((c, s)) => {
+                    // Steps reached per unit of work, each certificate
+                    // with the run's own work, counting no step past the
+                    // aim (the stretch one stops there).
+                    let top = k.saturating_add(aimed);
+                    let [run, wc, ws] = res.work;
+                    let classic_gain = (c.min(top) - k + 1) as u128 * (run + ws).max(1) as u128;
+                    let stretch_gain = (s.min(top) - k + 1) as u128 * (run + wc).max(1) as u128;
+                    let classic_leads =
+                        if self.lead_classic { classic_gain >= stretch_gain } else { classic_gain > stretch_gain };
+                    self.other_every =
+                        if classic_leads == self.lead_classic { (self.other_every * 2).min(64) } else { 8 };
+                    self.lead_classic = classic_leads;
+                    self.other_in = self.other_every;
+                }
+            }
+        }
+        self.other_in = self.other_in.saturating_sub(1);
+        let reach = res.reach.unwrap_or(k).clamp(k, add1.k_max);
+        let held = reach >= k.saturating_add(aimed);
+        self.jump = if held {
+            aimed.saturating_mul(2)
+        } else if self.lead_classic {
+            (aimed / 4).max(2)
+        } else {
+            // The stretch certificate stops where the choices change (or
+            // nearly tie): the next run starts a new stretch, aimed afresh.
+            48
+        };
+        if !held && aimed <= 2 && reach - k < 2 {
+            // Even two steps do not hold: the outcome changes densely here.
+            self.plain_left = self.stretch;
+            self.stretch = (self.stretch * 2).min(64);
+        } else if held {
+            self.stretch = 2;
+        }
+        (k, reach, res)
+    }
+
+    /// Stretch the last run's outcome with runs further on that follow its
+    /// choices (`follow`), each the start of the next stretch. Only where
+    /// the classic certificates lead: the stretch certificate reaches about
+    /// as far as `follow` proves, at the cost of one run.
+    fn follow_on(&mut self) {
+        let add1 = self.add1;
+        if !self.lead_classic {
+            return;
+        }
+        let Some((_, Some(last))) = &self.prev else { return };
+        let mut seq = last.chosen.clone();
+        loop {
+            // Never up to k_max: every plan is funded there, which stops add1.
+            let hi = (self.k - 1).saturating_add(self.stride).min(add1.k_max - 1);
+            if hi < self.k {
+                break;
+            }
+            self.runs += 1;
+            match add1.follow(hi, &seq, self.rank) {
+                Some(at_hi) => {
+                    seq = at_hi;
+                    self.prev = Some((hi, None));
+                    self.k = hi + 1;
+                    self.stride = self.stride.saturating_mul(2);
+                }
+                None if self.stride > 1 => self.stride = (self.stride / 4).max(1),
+                None => break,
+            }
+        }
+    }
 }
 
 /// The add1 completion exactly as specified, one MES run per unit: the
@@ -383,16 +661,121 @@ mod tests {
         }
         assert!(proven > 1000 && steps > 5000, "follow proved only {proven} stretches ({steps} steps)");
     }
+    /// A guess that fails part of the way through a round's proof gives
+    /// back the stretch it narrowed, so nothing it learnt may rest on the
+    /// narrower stretch. Found by `no_rule_ever_exceeds_the_budget`: plan
+    /// p1, shown unaffordable only up to the narrower end, was then taken to
+    /// be so over the whole stretch given back, and the run at step 2
+    /// reached step 6, where MES funds p1 (over budget).
+    #[test]
+    fn a_failed_guess_gives_back_nothing_it_learnt_on_a_narrower_stretch() {
+        let projects = [27, 25, 1, 1, 5, 29].iter().enumerate();
+        let projects = projects.map(|(i, &cost)| Project { id: format!("p{i}"), cost }).collect();
+        let b = |weight: u64, items: &[u32]| Ballot { weight, items: items.iter().map(|&p| (p, 1)).collect() };
+        let ballots = vec![
+            b(1, &[1, 2, 4]),
+            b(1, &[0, 1, 2]),
+            b(3, &[1]),
+            b(3, &[2, 3]),
+            b(1, &[4]),
+            b(1, &[0, 2]),
+            b(3, &[0, 4]),
+        ];
+        let e = Election { budget: 7, projects, ballots, unit_scale: 1 };
+        let rank = [5, 3, 0, 2, 1, 4];
+        let tb = TieBreak::Lexicographic;
+        let prep = Prep::new(&e, Satisfaction::Cost);
+        let add1 = Add1::new(&prep, Add1Variant::Official);
+        let chosen = choices(&add1, 8, &rank, &tb);
+        assert_ne!(chosen[6], chosen[2], "the choices change at step 6");
+        // Step 0's choices, tried at step 2: the second round's guess fails.
+        let res = add1.run_certified(2, 50, false, true, chosen[0].clone(), &rank, &tb);
+        assert!(res.guessed > 0 && res.reach.is_some_and(|r| (2..6).contains(&r)), "{:?}", res.reach);
+    }
+
+    /// A search split into parts (see `split`) ends where the literal
+    /// procedure ends, with the same outcome and explanation as the search
+    /// split only where it is long: on elections whose add1 takes hundreds
+    /// of steps, split at once or after a single run, both variants and
+    /// satisfactions, including stops in the first part, in a later one,
+    /// and at the first step of a part.
+    #[test]
+    fn a_search_split_into_parts_ends_where_the_literal_procedure_does() {
+        let mut rnd = xorshift(0xD1B54A32D192ED03u64);
+        let mut parted = 0usize;
+        for _ in 0..200 {
+            let np = 2 + rnd(7) as usize;
+            let scale = [7i64, 40, 300][rnd(3) as usize];
+            let projects: Vec<Project> =
+                (0..np).map(|i| Project { id: format!("p{i}"), cost: (1 + rnd(400) as i64) * scale }).collect();
+            let mut ballots = Vec::new();
+            for _ in 0..1 + rnd(30) {
+                let mut items = Vec::new();
+                for p in 0..np as u32 {
+                    if rnd(3) > 0 {
+                        items.push((p, 1 + rnd(4)));
+                    }
+                }
+                ballots.push(Ballot { weight: 1 + rnd(3), items });
+            }
+            let e = Election { budget: rnd(600) as i64 * scale, projects, ballots, unit_scale: 1 };
+            let rank: Vec<usize> = (0..np).collect();
+            let tb = TieBreak::Lexicographic;
+            for sat in [Satisfaction::Cost, Satisfaction::Points] {
+                for variant in [Add1Variant::Pabutools, Add1Variant::Official] {
+                    let whole = mes_add1(&e, sat, variant, &rank, &tb);
+                    let literal = mes_add1_linear(&e, sat, variant, &rank, &tb);
+                    // Split at the guess, at guesses far too short or too
+                    // long (stops in the first, a middle and the last part),
+                    // and with the first stopping step the first of a part.
+                    let prep = Prep::new(&e, sat);
+                    let add1 = Add1::new(&prep, variant);
+                    let stops = |k: i64| k >= add1.k_max || add1.stop(&add1.run(k, &rank, &tb, false).selected);
+                    let first_stop = (prep.n > 0).then(|| (0..).find(|&k| stops(k)).expect("k_max stops"));
+                    let how = rnd(6);
+                    let guess = |probed: i64, from: i64| match how {
+                        0 => probed,
+                        1 => probed / 3,
+                        2 => probed * 2 / 3,
+                        3 => probed * 3,
+                        4 => probed * 20,
+                        _ => first_stop.map_or(probed, |k| from + 8 * (k - from)),
+                    };
+                    let (split, was) = mes_add1_solo(&e, sat, variant, &rank, &tb, rnd(2) as usize, &guess);
+                    parted += was as usize;
+                    let mut got = split.selected.clone();
+                    got.sort_unstable();
+                    let mut want = literal;
+                    want.sort_unstable();
+                    assert_eq!(got, want, "{e:?} {sat:?} {variant:?}");
+                    // Everything but the number of runs, which splitting changes.
+                    let strip = |o: &Outcome| {
+                        let mut steps = o.steps.clone();
+                        if let Some(Step::Add1 { runs, .. }) = steps.last_mut() {
+                            *runs = 0;
+                        }
+                        (o.selected.clone(), o.ties.clone(), steps)
+                    };
+                    assert_eq!(strip(&split), strip(&whole), "{e:?} {sat:?} {variant:?}");
+                }
+            }
+        }
+        assert!(parted > 100, "only {parted} searches were split");
+    }
+
     /// Wherever a certifying run reaches (the stretch certificate alone, and
     /// all of them together), MES run at every step up to there makes the
     /// same choices, in the same order: each certificate checked step by
     /// step, on elections small enough to run every step, with budgets
-    /// scaled so that supporters change sides within a stretch. And the
-    /// stretch certificate does reach (it is not always its own step).
+    /// scaled so that supporters change sides within a stretch. The
+    /// certifying run is MES's own run at its step (same plans, explanation
+    /// and ties), also when it is given the choices of another step to try
+    /// first. And the stretch certificate does reach (it is not always its
+    /// own step), and guesses do decide rounds.
     #[test]
     fn every_step_a_certificate_reaches_makes_the_same_choices() {
         let mut rnd = xorshift(0x2545F4914F6CDD1Du64);
-        let (mut reached, mut steps) = (0usize, 0usize);
+        let (mut reached, mut steps, mut guessed) = (0usize, 0usize, 0usize);
         for _ in 0..120 {
             let np = 2 + rnd(6) as usize;
             let scale = [1i64, 7, 40][rnd(3) as usize];
@@ -412,7 +795,11 @@ mod tests {
             if e.num_voters() == 0 {
                 continue;
             }
-            let rank: Vec<usize> = (0..e.projects.len()).collect();
+            // A tie-break order of its own (each plan's place in it).
+            let mut rank: Vec<usize> = (0..e.projects.len()).collect();
+            for i in (1..rank.len()).rev() {
+                rank.swap(i, rnd(i as u64 + 1) as usize);
+            }
             let tb = TieBreak::Lexicographic;
             for sat in [Satisfaction::Cost, Satisfaction::Points] {
                 let prep = Prep::new(&e, sat);
@@ -421,9 +808,35 @@ mod tests {
                     let last = add1.k_max.min(120);
                     let chosen = choices(&add1, last, &rank, &tb);
                     for k in 0..last {
+                        // The run at k itself, with its explanation.
+                        let plain = add1.run(k, &rank, &tb, true);
+                        // Guesses (see `guessed_round`): none, the choices of
+                        // the step before, of a step further on, and of
+                        // this step with two choices swapped (a guess that
+                        // fails in the middle of a round's proof).
+                        let mut swapped = chosen[k as usize].clone();
+                        if swapped.len() >= 2 {
+                            let i = rnd(swapped.len() as u64 - 1) as usize;
+                            swapped.swap(i, i + 1);
+                        }
+                        let guesses = [
+                            vec![],
+                            chosen[(k - 1).max(0) as usize].clone(),
+                            chosen[((k + 7) % (last + 1)) as usize].clone(),
+                            swapped,
+                        ];
                         for aim in [2i64, 5, 16, 60] {
-                            for classic in [false, true] {
-                                let res = add1.run_certified(k, k + aim, classic, true, &rank, &tb);
+                            for (classic, guess) in guesses.iter().map(|g| (false, g)).chain([(true, &vec![])]) {
+                                let guess = guess.clone();
+                                let res = add1.run_certified(k, k + aim, classic, true, guess, &rank, &tb);
+                                guessed += res.guessed;
+                                // The certifying run is MES's own run at k, whatever it guessed.
+                                assert_eq!(
+                                    (&res.selected, &res.steps, &res.ties),
+                                    (&plain.selected, &plain.steps, &plain.ties),
+                                    "{e:?} {sat:?} {variant:?} classic {classic}: run at {k} aimed at {}",
+                                    k + aim
+                                );
                                 let (_, stretch) = res.reach_parts.unwrap_or((k, k));
                                 let reach = res.reach.unwrap_or(k).min(last);
                                 if !classic && stretch > k {
@@ -444,6 +857,7 @@ mod tests {
             }
         }
         assert!(reached > 1000 && steps > 5000, "the stretch certificate reached only {reached} times ({steps} steps)");
+        assert!(guessed > 5000, "only {guessed} rounds were decided by a guess");
     }
 
     /// The same step-by-step check on the shapes where the stretch
@@ -505,8 +919,17 @@ mod tests {
                     let last = add1.k_max.min(150);
                     let chosen = choices(&add1, last, &rank, &tb);
                     for k in 0..last {
-                        for aim in [2i64, 17, 70] {
-                            let res = add1.run_certified(k, k + aim, false, true, &rank, &tb);
+                        // Guesses as in `every_step_a_certificate_reaches_makes_the_same_choices`.
+                        let mut swapped = chosen[k as usize].clone();
+                        if swapped.len() >= 2 {
+                            let i = rnd(swapped.len() as u64 - 1) as usize;
+                            swapped.swap(i, i + 1);
+                        }
+                        let guesses = [vec![], chosen[(k - 1).max(0) as usize].clone(), swapped];
+                        for (aim, guess) in [2i64, 17, 70].into_iter().flat_map(|a| guesses.iter().map(move |g| (a, g)))
+                        {
+                            let res = add1.run_certified(k, k + aim, false, true, guess.clone(), &rank, &tb);
+                            assert_eq!(res.chosen.iter().map(|c| c.0).collect::<Vec<_>>(), chosen[k as usize]);
                             let (_, stretch) = res.reach_parts.unwrap_or((k, k));
                             for j in k..=stretch.min(last) {
                                 checked += 1;

@@ -70,16 +70,20 @@ impl Aff {
     /// The start budget itself: `0 + 1·b`.
     pub const IDENT: Aff = Aff { a: Iv { lo: 0.0, hi: 0.0 }, b: Iv { lo: 1.0, hi: 1.0 } };
 
+    #[inline]
     pub(super) fn konst(c: i128) -> Aff {
         Aff { a: Iv::of_i128(c), b: Iv::exact(0.0) }
     }
+    #[inline]
     pub(super) fn add(self, o: Aff) -> Aff {
         Aff { a: self.a.add(o.a), b: self.b.add(o.b) }
     }
+    #[inline]
     pub(super) fn sub(self, o: Aff) -> Aff {
         Aff { a: self.a.sub(o.a), b: self.b.sub(o.b) }
     }
     /// Multiply by a signed integer.
+    #[inline]
     pub(super) fn mul(self, k: i128) -> Aff {
         if k.unsigned_abs() < 1 << 53 {
             // Exact as an f64: one rounded product per end, widened outward.
@@ -99,6 +103,7 @@ impl Aff {
             s
         }
     }
+    #[inline]
     pub fn div(self, d: u128) -> Aff {
         Aff { a: super::div_iv(self.a, d), b: super::div_iv(self.b, d) }
     }
@@ -147,6 +152,12 @@ pub(super) struct Cert {
     /// the stretch: each later round shows it is not preferred, and the
     /// run's end that it is unaffordable then (see `stretch`).
     pub(super) s_open_gone: Vec<usize>,
+    /// Per plan: a floor of its price over the stretch, found in an earlier
+    /// round and good for every later one (see `stretch_round`).
+    pub(super) s_floor: Vec<Option<Aff>>,
+    /// Per plan: shown unaffordable over the whole stretch in an earlier
+    /// round, so in every later one (budgets only fall).
+    pub(super) s_broke: Vec<bool>,
     /// Supporters visited by the run itself, the classic certificates and
     /// the stretch one: a count of their work that does not depend on the
     /// machine, to choose which certificate leads (`mes_add1`).
@@ -164,7 +175,7 @@ struct Cond {
 impl Cert {
     /// `classic`: whether the affine and Lipschitz certificates are worked
     /// out, `stretch`: whether the third one is (see `stretch`).
-    pub fn new(sched: Schedule, groups: usize, target: i64, classic: bool, stretch: bool) -> Cert {
+    pub fn new(sched: Schedule, groups: usize, plans: usize, target: i64, classic: bool, stretch: bool) -> Cert {
         let bk_iv = Iv::of(&sched.bk);
         let base_iv = Iv::of(&sched.base);
         let hi = if classic { sched.k_max.max(sched.k) } else { sched.k };
@@ -190,6 +201,8 @@ impl Cert {
             dead: if stretch { vec![false; groups] } else { Vec::new() },
             s_rho: Aff::ZERO,
             s_open_gone: Vec::new(),
+            s_floor: if stretch { vec![None; plans] } else { Vec::new() },
+            s_broke: if stretch { vec![false; plans] } else { Vec::new() },
             work: Default::default(),
         }
     }
@@ -224,7 +237,7 @@ impl Cert {
     }
 
     pub(super) fn stretch_closed(&self) -> bool {
-        self.s_hi <= self.sched.k + 1
+        self.s_hi <= self.sched.k
     }
 
     /// The per-voter budget at step `k`, as a guaranteed interval.
@@ -235,6 +248,11 @@ impl Cert {
         // k·inc may round (above 2^53): one ulp more either way.
         let d = k as f64 * self.sched.inc as f64;
         Iv { lo: (self.base_iv.lo + d.next_down()).next_down(), hi: (self.base_iv.hi + d.next_up()).next_up() }
+    }
+
+    /// Only the stretch certificate is worked out in this run.
+    pub(super) fn classic_off(&self) -> bool {
+        self.aff_closed() && self.lip_closed()
     }
 
     fn aff_closed(&self) -> bool {
@@ -465,7 +483,7 @@ impl Run<'_, '_> {
         let rho = if self.cert().aff_closed() { Aff::ZERO } else { self.price_aff(a) };
         let mut rho_exact: Option<Exact> = None;
         self.lip_round(a, others);
-        self.stretch_round(chosen, a, others, rank);
+        self.stretch_round(chosen, a, others, rank, false);
         if !self.cert().aff_closed() {
             self.cert().charge(1, prep.supporters[chosen].len());
         }

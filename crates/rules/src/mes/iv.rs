@@ -20,12 +20,15 @@ impl Iv {
         // to_f64 is within one ulp; two ulps either way is certainly safe.
         Iv { lo: f.next_down().next_down(), hi: f.next_up().next_up() }
     }
+    #[inline]
     pub(super) fn exact(x: f64) -> Iv {
         Iv { lo: x, hi: x }
     }
+    #[inline]
     pub(super) fn sub(self, o: Iv) -> Iv {
         Iv { lo: (self.lo - o.hi).next_down(), hi: (self.hi - o.lo).next_up() }
     }
+    #[inline]
     pub(super) fn add(self, o: Iv) -> Iv {
         Iv { lo: (self.lo + o.lo).next_down(), hi: (self.hi + o.hi).next_up() }
     }
@@ -44,6 +47,7 @@ impl Iv {
         Iv::of_i128(k.min(i128::MAX as u128) as i128)
     }
     /// Multiply by a non-negative integer.
+    #[inline]
     pub(super) fn mul_u128(self, k: u128) -> Iv {
         let kf = Iv::of_u128(k);
         let lo = if self.lo >= 0.0 { self.lo * kf.lo } else { self.lo * kf.hi };
@@ -55,10 +59,12 @@ impl Iv {
     /// few roundings, so `fl(lo·s) < value·s < fl(hi·s)` for every such `s`
     /// (subnormal ends included). MES's inner loops use them instead of
     /// `scale` per supporter.
+    #[inline]
     pub(super) fn for_products(self) -> (f64, f64) {
         ((self.lo * (1.0 - 2.0 * f64::EPSILON)).next_down(), (self.hi * (1.0 + 2.0 * f64::EPSILON)).next_up())
     }
     /// Multiply by a non-negative integer (exact as f64 below 2^53).
+    #[inline]
     pub(super) fn scale(self, k: u64) -> Iv {
         if k >= 1 << 53 {
             return self.mul_u128(k as u128);

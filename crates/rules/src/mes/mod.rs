@@ -17,6 +17,10 @@
 //!   sides at almost every unit), a run further on can prove that every step
 //!   between makes the same choices (`follow`), and those steps are skipped; where
 //!   certificates stay short the steps are run one by one, two at a time.
+//!   A certifying run tries the run before it's choices first, and takes
+//!   one without the scan over every plan when the certificate proves it
+//!   (`stretch::guessed_round`); a long search runs in parts on threads
+//!   (`add1::split`), with the same outcome and run count on any machine.
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -96,7 +100,30 @@ struct Prep<'a> {
 impl<'a> Prep<'a> {
     fn new(e: &'a Election, sat: Satisfaction) -> Prep<'a> {
         let mut supporters = vec![Vec::new(); e.projects.len()];
-        for (g, b) in e.ballots.iter().enumerate() {
+        // Groups numbered in the order of their ballots' plans: ballots with
+        // plans in common are near each other, and so is what a run keeps
+        // per group, which the runs visit plan by plan (a speed matter only).
+        let mut order: Vec<usize> = (0..e.ballots.len()).collect();
+        let mut ballots_of = vec![0u64; e.projects.len()];
+        for b in &e.ballots {
+            for &(p, _) in &b.items {
+                ballots_of[p as usize] += 1;
+            }
+        }
+        let mut by_pop: Vec<u32> = (0..e.projects.len() as u32).collect();
+        by_pop.sort_by_key(|&p| std::cmp::Reverse(ballots_of[p as usize]));
+        let mut pop_rank = vec![0u32; e.projects.len()];
+        for (r, &p) in by_pop.iter().enumerate() {
+            pop_rank[p as usize] = r as u32;
+        }
+        let key = |i: usize| {
+            let mut k: Vec<u32> = e.ballots[i].items.iter().map(|x| pop_rank[x.0 as usize]).collect();
+            k.sort_unstable();
+            k
+        };
+        let keys: Vec<Vec<u32>> = (0..e.ballots.len()).map(key).collect();
+        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+        for (g, b) in order.iter().map(|&i| &e.ballots[i]).enumerate() {
             for &(p, pts) in &b.items {
                 let cost = e.projects[p as usize].cost;
                 let s = match sat {
@@ -109,7 +136,7 @@ impl<'a> Prep<'a> {
                 }
             }
         }
-        let weights: Vec<u64> = e.ballots.iter().map(|b| b.weight).collect();
+        let weights: Vec<u64> = order.iter().map(|&i| e.ballots[i].weight).collect();
         let total_sat: Vec<u128> = supporters
             .iter()
             .map(|sup| sup.iter().map(|&(g, s)| weights[g as usize] as u128 * s as u128).sum())
@@ -173,6 +200,9 @@ struct Run<'p, 'a> {
     /// When set, the run also works out how far along the add1 schedule its
     /// decisions stay the same (see `cert`).
     cert: Option<cert::Cert>,
+    /// For a certifying run: the plans a run at an earlier step chose, round
+    /// by round, tried first (see `guessed_round`).
+    guess: Vec<usize>,
 }
 
 /// Per group, the (round, utility) of each round it paid ρ·s in: one list per
@@ -223,6 +253,9 @@ struct RunResult {
     work: [u64; 3],
     /// The plans chosen round by round, with their prices (see `follow`).
     chosen: Vec<(usize, Iv)>,
+    /// Rounds decided without the scan (see `guessed_round`); read by tests.
+    #[cfg_attr(not(test), allow(dead_code))]
+    guessed: usize,
 }
 
 impl<'p, 'a> Run<'p, 'a> {
@@ -239,6 +272,7 @@ impl<'p, 'a> Run<'p, 'a> {
             rho_exact: std::cell::RefCell::new(Vec::new()),
             scratch: std::cell::RefCell::new((Vec::new(), Vec::new())),
             cert: None,
+            guess: Vec::new(),
         }
     }
 
@@ -536,6 +570,77 @@ impl<'p, 'a> Run<'p, 'a> {
         }
     }
 
+    /// One round decided the usual way: every plan still in the running
+    /// examined in order of a lower bound of its price (`price_lo`, updated),
+    /// until that bound exceeds the best price found; plans found
+    /// unaffordable leave `remaining`, and so does the chosen one. `None`
+    /// when no plan is affordable any more.
+    fn scan_round(
+        &mut self,
+        remaining: &mut Vec<usize>,
+        stale_lo: &mut [f64],
+        rank: &[usize],
+        tb: &TieBreak,
+        ties: Option<&mut Vec<Tie>>,
+    ) -> Option<(usize, Afford)> {
+        let e = self.prep.e;
+        remaining.sort_by(|&a, &b| stale_lo[a].total_cmp(&stale_lo[b]).then(rank[a].cmp(&rank[b])));
+        let mut best_hi = f64::INFINITY;
+        let mut cands: Vec<(usize, Afford)> = Vec::new();
+        let mut gone: Vec<usize> = Vec::new();
+        for &p in remaining.iter() {
+            if stale_lo[p] > best_hi {
+                break;
+            }
+            match self.affordability(p) {
+                None => gone.push(p),
+                Some(a) => {
+                    stale_lo[p] = a.iv.lo;
+                    best_hi = best_hi.min(a.iv.hi);
+                    cands.push((p, a));
+                }
+            }
+        }
+        for &q in &gone {
+            self.certify_gone(q);
+        }
+        remaining.retain(|p| !gone.contains(p));
+        if cands.is_empty() {
+            self.stretch_end();
+            return None;
+        }
+        // Plans whose price may be the lowest; intervals usually leave one.
+        let mut close: Vec<(usize, Afford)> = cands.into_iter().filter(|(_, a)| a.iv.lo <= best_hi).collect();
+        let mut tied: Vec<usize> = if close.len() == 1 {
+            vec![close[0].0]
+        } else {
+            for (_, a) in close.iter_mut() {
+                let x = self.exact_of(a);
+                a.iv = Iv::of(&x);
+                a.exact = Some(x);
+            }
+            let min = close.iter().filter_map(|(_, a)| a.exact.clone()).min().expect("exact prices were just set");
+            close.iter().filter(|(_, a)| a.exact.as_ref() == Some(&min)).map(|(p, _)| *p).collect()
+        };
+        tied.sort_by_key(|&p| rank[p]);
+        let chosen = tied[0];
+        let afford = close
+            .into_iter()
+            .find(|(p, _)| *p == chosen)
+            .map(|(_, a)| a)
+            .expect("the chosen plan is among the close ones");
+        if let Some(ties) = ties.filter(|_| tied.len() > 1) {
+            ties.push(Tie {
+                at: TieAt::MesRound { round: self.rounds.len() + 1 },
+                order: tied.iter().map(|&p| e.projects[p].id.clone()).collect(),
+                method: tb.clone(),
+            });
+        }
+        remaining.retain(|&p| p != chosen);
+        self.certify_round(chosen, &afford, remaining, rank);
+        Some((chosen, afford))
+    }
+
     fn execute(mut self, rank: &[usize], tb: &TieBreak, record: bool) -> RunResult {
         let prep = self.prep;
         let e = prep.e;
@@ -552,61 +657,35 @@ impl<'p, 'a> Run<'p, 'a> {
         let mut stale_lo = prep.price_floors();
         let mut remaining: Vec<usize> = prep.eligible.clone();
         let mut spent_money: i64 = e.cost_of(&selected);
+        // A run at an earlier step's choices, round by round: each round
+        // first tries the first of them not yet funded, while the stretch
+        // certificate shows that it is MES's own choice here (a few failed
+        // tries, and the scan decides every later round).
+        let guess = std::mem::take(&mut self.guess);
+        let mut tries_left = if guess.is_empty() { 0 } else { 3u32 };
+        // Whether rounds were decided without the scan since it last ran.
+        let mut scan_behind = false;
+        let mut guessed_rounds = 0usize;
         loop {
-            remaining.sort_by(|&a, &b| stale_lo[a].total_cmp(&stale_lo[b]).then(rank[a].cmp(&rank[b])));
-            let mut best_hi = f64::INFINITY;
-            let mut cands: Vec<(usize, Afford)> = Vec::new();
-            let mut gone: Vec<usize> = Vec::new();
-            for &p in &remaining {
-                if stale_lo[p] > best_hi {
-                    break;
-                }
-                match self.affordability(p) {
-                    None => gone.push(p),
-                    Some(a) => {
-                        stale_lo[p] = a.iv.lo;
-                        best_hi = best_hi.min(a.iv.hi);
-                        cands.push((p, a));
-                    }
-                }
+            let next = if tries_left > 0 { guess.iter().copied().find(|q| remaining.contains(q)) } else { None };
+            let guessed = next.and_then(|q| self.guessed_round(q, &remaining, rank).map(|a| (q, a)));
+            if next.is_some() && guessed.is_none() {
+                tries_left -= 1;
             }
-            for &q in &gone {
-                self.certify_gone(q);
-            }
-            remaining.retain(|p| !gone.contains(p));
-            if cands.is_empty() {
-                self.stretch_end();
-                break;
-            }
-            // Plans whose price may be the lowest; intervals usually leave one.
-            let mut close: Vec<(usize, Afford)> = cands.into_iter().filter(|(_, a)| a.iv.lo <= best_hi).collect();
-            let mut tied: Vec<usize> = if close.len() == 1 {
-                vec![close[0].0]
+            let (chosen, afford) = if let Some((q, a)) = guessed {
+                scan_behind = true;
+                guessed_rounds += 1;
+                remaining.retain(|&p| p != q);
+                (q, a)
             } else {
-                for (_, a) in close.iter_mut() {
-                    let x = self.exact_of(a);
-                    a.iv = Iv::of(&x);
-                    a.exact = Some(x);
+                if std::mem::take(&mut scan_behind) {
+                    self.catch_up(&mut remaining, &mut stale_lo);
                 }
-                let min = close.iter().filter_map(|(_, a)| a.exact.clone()).min().expect("exact prices were just set");
-                close.iter().filter(|(_, a)| a.exact.as_ref() == Some(&min)).map(|(p, _)| *p).collect()
+                match self.scan_round(&mut remaining, &mut stale_lo, rank, tb, record.then_some(&mut ties)) {
+                    Some(x) => x,
+                    None => break,
+                }
             };
-            tied.sort_by_key(|&p| rank[p]);
-            let chosen = tied[0];
-            let afford = close
-                .into_iter()
-                .find(|(p, _)| *p == chosen)
-                .map(|(_, a)| a)
-                .expect("the chosen plan is among the close ones");
-            if tied.len() > 1 && record {
-                ties.push(Tie {
-                    at: TieAt::MesRound { round: self.rounds.len() + 1 },
-                    order: tied.iter().map(|&p| e.projects[p].id.clone()).collect(),
-                    method: tb.clone(),
-                });
-            }
-            remaining.retain(|&p| p != chosen);
-            self.certify_round(chosen, &afford, &remaining, rank);
             if self.cert.as_ref().is_some_and(|c| c.closed()) {
                 // Short: give up the certificate (the run's own step stands).
                 self.cert = None;
@@ -636,7 +715,16 @@ impl<'p, 'a> Run<'p, 'a> {
         let chosen = selected[prep.free.len()..].iter().zip(&self.rounds).map(|(&p, a)| (p, a.iv)).collect();
         let reach_parts = self.cert.as_ref().map(|c| c.reach_parts());
         let work = self.cert.as_ref().map(|c| c.work.each_ref().map(|w| w.get())).unwrap_or_default();
-        RunResult { selected, steps, ties, reach: self.cert.as_ref().map(|c| c.reach()), reach_parts, work, chosen }
+        RunResult {
+            selected,
+            steps,
+            ties,
+            reach: self.cert.as_ref().map(|c| c.reach()),
+            reach_parts,
+            work,
+            chosen,
+            guessed: guessed_rounds,
+        }
     }
 }
 

@@ -48,11 +48,32 @@
 //! is made: what is assumed is proven for the rounds before, over the same
 //! stretch. `every_step_a_certificate_reaches_makes_the_same_choices`
 //! checks it step by step.
+//!
+//! Two facts spare work in later rounds, both because budgets only fall
+//! from round to round (at every budget of the stretch, the earlier rounds'
+//! choices being proven): a plan shown unaffordable over the stretch stays
+//! so (`s_broke`), and a floor of a plan's price, `(cost − Σ_A w·B) /
+//! Σ_{not A} w·u` for the split `A` of a round's `g_A` test (since
+//! `g_A(ρ_q) ≥ f_q(ρ_q) = cost`), stays a floor (`s_floor`).
+//!
+//! The same proof decides a round without MES's scan over every plan
+//! (`guessed_round`): given the plan a run at another step chose in this
+//! round, when every inequality is shown strictly at this run's own step
+//! (no tie, whatever the tie-break), that plan is MES's own choice here. A
+//! try that fails gives back the stretch it narrowed, so what it learnt is
+//! kept only where it holds on the stretch as it was before the try.
 
 use super::cert::Aff;
 use super::{Afford, Iv, Run};
 
+/// The band's lowest value at a budget in `x` (x ≥ 0).
+fn lower(f: Aff, x: Iv) -> f64 {
+    let t = (f.b.lo * x.lo).min(f.b.lo * x.hi).next_down();
+    (f.a.lo + t).next_down()
+}
+
 /// The band's highest value at a budget in `x` (x ≥ 0).
+#[inline]
 fn upper(f: Aff, x: Iv) -> f64 {
     let t = (f.b.hi * x.lo).max(f.b.hi * x.hi).next_up();
     (f.a.hi + t).next_up()
@@ -78,6 +99,7 @@ struct BandSum {
 }
 
 impl BandSum {
+    #[inline]
     fn add(&mut self, w: f64, f: Aff) {
         let (alo, ahi, blo, bhi) = (w * f.a.lo, w * f.a.hi, w * f.b.lo, w * f.b.hi);
         self.alo += alo;
@@ -133,9 +155,17 @@ impl Run<'_, '_> {
         c.s_hi = c.s_hi.min(reach);
     }
 
-    /// Is group `g` (a supporter) paying all it has at this run's step?
-    fn poor_here(&self, g: usize, a: &Afford) -> bool {
-        self.exhausted[g] || a.poor.binary_search(&(g as u32)).is_ok()
+    /// Per supporter of plan `q` (split `a` at this run's step): is it paying
+    /// all it has? Both lists are by group: one walk through them.
+    fn poor_here(&self, q: usize, a: &Afford) -> Vec<bool> {
+        let mut poor = a.poor.iter().peekable();
+        self.prep.supporters[q]
+            .iter()
+            .map(|&(g, _)| {
+                while poor.next_if(|&&p| p < g).is_some() {}
+                poor.next_if(|&&p| p == g).is_some() || self.exhausted[g as usize]
+            })
+            .collect()
     }
 
     /// The stretch's lowest budget and its last step's budget: every budget
@@ -156,7 +186,7 @@ impl Run<'_, '_> {
         let (xl, end) = self.domain();
         let xr = end.hi;
         let cost = Aff::konst(prep.e.projects[q].cost as i128);
-        let poor: Vec<bool> = prep.supporters[q].iter().map(|&(g, _)| self.poor_here(g as usize, a)).collect();
+        let poor = self.poor_here(q, a);
         // A lower bound of the price: everyone paying all at this step taken
         // to pay all over the whole stretch.
         let mut paid = BandSum::default();
@@ -217,26 +247,38 @@ impl Run<'_, '_> {
     }
 
     /// The stretch's part of a round: the chosen plan's price band, and no
-    /// other plan preferred (see the module text).
-    pub(super) fn stretch_round(&mut self, chosen: usize, a: &Afford, others: &[usize], rank: &[usize]) {
+    /// other plan preferred (see the module text). Returns whether every
+    /// inequality was shown at least at this run's own step; with `trial`,
+    /// strictly (no tie, whatever the tie-break), and it stops at the first
+    /// one that was not.
+    pub(super) fn stretch_round(
+        &mut self,
+        chosen: usize,
+        a: &Afford,
+        others: &[usize],
+        rank: &[usize],
+        trial: bool,
+    ) -> bool {
         if !self.stretch_open() {
-            return;
+            return false;
         }
         let prep = self.prep;
         let Some((rho, constant)) = self.stretch_price(chosen, a) else {
             let c = self.cert.as_mut().expect("certifying run");
             c.s_hi = c.sched.k;
-            return;
+            return false;
         };
         self.cert.as_mut().expect("certifying run").s_rho = rho;
         let rho_mid = 0.5 * (a.iv.lo + a.iv.hi);
         let cost_c = prep.e.projects[chosen].cost as i128;
         let open_gone = self.cert().s_open_gone.clone();
+        let s_hi_before = self.cert().s_hi;
+        let mut proven = true;
         for &q in others.iter().chain(&open_gone) {
             if !self.stretch_open() {
-                return;
+                return false;
             }
-            let won_tie = rank[q] > rank[chosen];
+            let won_tie = !trial && rank[q] > rank[chosen];
             let cost = prep.e.projects[q].cost as i128;
             self.cert().charge(2, 1);
             // Cheap: ρ_q ≥ cost / Σ w·u; exactly, when ρ_c is a constant
@@ -250,15 +292,28 @@ impl Run<'_, '_> {
                     }
                 }
             }
+            // Each reach: `None` when not shown even at this step.
             let cheap = Aff::konst(cost).sub(rho.mul(prep.total_sat[q] as i128));
             let c = self.cert();
-            let cheap_reach = c.float_reach(cheap, !won_tie).unwrap_or(c.sched.k);
-            if cheap_reach >= c.s_hi {
+            if c.s_broke[q] {
                 continue;
+            }
+            let mut best = c.float_reach(cheap, !won_tie);
+            if best.is_some_and(|r| r >= c.s_hi) {
+                continue;
+            }
+            // A floor of q's price found in an earlier round still holds.
+            if let Some(floor) = c.s_floor[q] {
+                let reach = c.float_reach(floor.sub(rho), !won_tie);
+                if reach.is_some_and(|r| r >= c.s_hi) {
+                    continue;
+                }
+                best = best.max(reach);
             }
             // g_A(ρ_c) against the cost, A split on this step's midpoints.
             c.charge(2, prep.supporters[q].len());
             let mut in_a_sum = BandSum::default();
+            let mut rest_sum = BandSum::default();
             let mut u_rest: i128 = 0;
             for &(g, s) in &prep.supporters[q] {
                 let g = g as usize;
@@ -273,14 +328,79 @@ impl Run<'_, '_> {
                 if in_a {
                     in_a_sum.add(w as f64, c.band[g]);
                 } else {
+                    rest_sum.add(w as f64, c.band[g]);
                     u_rest += w * s as i128;
                 }
             }
-            let f = Aff::konst(cost).sub(in_a_sum.total()).sub(rho.mul(u_rest));
+            let in_a = in_a_sum.total();
+            // Unaffordable over the whole stretch as it was when the round
+            // began (a failed trial gives it back): so in every later round.
+            let shortfall = Aff::konst(cost).sub(in_a).sub(rest_sum.total());
+            if c.float_reach(shortfall, true).is_some_and(|r| r >= s_hi_before) {
+                self.cert.as_mut().expect("certifying run").s_broke[q] = true;
+                continue;
+            }
+            let f = Aff::konst(cost).sub(in_a).sub(rho.mul(u_rest));
             let strict = !(won_tie && u_rest > 0);
-            let best = cheap_reach.max(c.float_reach(f, strict).unwrap_or(c.sched.k));
+            best = best.max(c.float_reach(f, strict));
             let c = self.cert.as_mut().expect("certifying run");
-            c.s_hi = c.s_hi.min(best);
+            c.s_hi = c.s_hi.min(best.unwrap_or(c.sched.k));
+            if u_rest > 0 {
+                // ρ_q ≥ (cost − Σ_A w·B) / Σ_{not A} w·u (g_A(ρ_q) ≥ cost),
+                // and ρ_q only rises in later rounds (budgets only fall).
+                c.s_floor[q] = Some(Aff::konst(cost).sub(in_a).div(u_rest as u128));
+            }
+            if best.is_none() {
+                proven = false;
+                if trial {
+                    return false;
+                }
+            }
+        }
+        proven
+    }
+
+    /// A round decided without looking at every plan's price: plan `q` (the
+    /// one a run at an earlier step chose in this round), when the stretch
+    /// certificate alone is worked out and shows, strictly, at this step and
+    /// over the stretch, that no other plan is preferred. That is a proof of
+    /// MES's own choice at this step, so the scan over every plan is not
+    /// needed. `None` when it cannot show it (nothing learnt is lost: the
+    /// stretch is as before); the round is then decided as usual.
+    pub(super) fn guessed_round(&mut self, q: usize, remaining: &[usize], rank: &[usize]) -> Option<Afford> {
+        if !self.stretch_open() || !self.cert().classic_off() {
+            return None;
+        }
+        let a = self.affordability(q)?;
+        let others: Vec<usize> = remaining.iter().copied().filter(|&p| p != q).collect();
+        let saved = self.cert().s_hi;
+        if self.stretch_round(q, &a, &others, rank, true) {
+            Some(a)
+        } else {
+            self.cert.as_mut().expect("certifying run").s_hi = saved;
+            None
+        }
+    }
+
+    /// Before the scan decides a round that follows rounds decided without
+    /// it (`guessed_round`): what the stretch certificate learnt about the
+    /// other plans there holds at this step too. Plans shown unaffordable
+    /// are gone (as the scan would find them), and each floor of a plan's
+    /// price, read at this step's budget, is a lower bound of its price
+    /// now, as the scan's bounds are (it examines plans in their order).
+    pub(super) fn catch_up(&self, remaining: &mut Vec<usize>, price_lo: &mut [f64]) {
+        let Some(c) = &self.cert else { return };
+        if c.s_broke.is_empty() {
+            return;
+        }
+        remaining.retain(|&p| !c.s_broke[p]);
+        for &p in remaining.iter() {
+            if let Some(floor) = c.s_floor[p] {
+                let lo = lower(floor, c.b_at(c.sched.k));
+                if lo.is_finite() {
+                    price_lo[p] = price_lo[p].max(lo);
+                }
+            }
         }
     }
 
@@ -337,7 +457,7 @@ impl Run<'_, '_> {
             return;
         }
         let prep = self.prep;
-        let poor_here: Vec<bool> = prep.supporters[q].iter().map(|&(g, _)| self.poor_here(g as usize, a)).collect();
+        let poor_here = self.poor_here(q, a);
         let (xl, end) = self.domain();
         let xr = end.hi;
         let c = self.cert.as_mut().expect("certifying run");
