@@ -231,6 +231,8 @@ const PARTS: usize = 8;
 /// reported does too.
 fn split(first: Search, (guess, probes): (i64, usize), solo: usize) -> (usize, Stop, bool) {
     let from = first.k;
+    // No part starts past the last step (tests pass guesses beyond it).
+    let guess = guess.min(first.add1.k_max);
     // Worth it when the rest looks like many more runs than made so far.
     let per_step = first.runs as f64 / from.max(1) as f64;
     let rest_runs = (guess - from) as f64 * per_step;
