@@ -49,6 +49,7 @@ impl<'p, 'a> Add1<'p, 'a> {
 
     /// A run at step k that also reports the last step with the same
     /// decisions (so the same outcome).
+    ///
     /// `guess`: the plans a run at an earlier step chose, tried first (see
     /// `guessed_round`).
     #[allow(clippy::too_many_arguments)]
@@ -97,7 +98,7 @@ impl<'p, 'a> Add1<'p, 'a> {
                 return None;
             }
             runs += 1;
-            Some(k >= self.k_max || self.stop(&self.run(k, rank, tb, false).selected))
+            Some(self.stops_at(k, rank, tb))
         };
         let (mut lo, mut d) = (0i64, 1i64);
         let mut hi = loop {
@@ -118,6 +119,12 @@ impl<'p, 'a> Add1<'p, 'a> {
             }
         }
         Some((hi, runs))
+    }
+
+    /// Does the procedure stop at step `k` (one plain run; every step from
+    /// `k_max` on stops)?
+    fn stops_at(&self, k: i64, rank: &[usize], tb: &TieBreak) -> bool {
+        k >= self.k_max || self.stop(&self.run(k, rank, tb, false).selected)
     }
 
     fn feasible(&self, sel: &[usize]) -> bool {

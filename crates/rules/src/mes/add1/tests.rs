@@ -20,6 +20,45 @@ fn choices(add1: &Add1, last: i64, rank: &[usize], tb: &TieBreak) -> Vec<Vec<usi
     (0..=last).map(|k| add1.run(k, rank, tb, false).chosen.iter().map(|c| c.0).collect()).collect()
 }
 
+/// A random election with `np` plans costing 1 to 400 times `scale`, up to
+/// `most` ballots approving each plan with probability 2/3 and 1 to 4
+/// points, weights 1 to 3, and a budget below 600 times `scale`.
+fn scaled_election(rnd: &mut impl FnMut(u64) -> u64, np: usize, most: u64, scale: i64) -> Election {
+    let projects: Vec<Project> =
+        (0..np).map(|i| Project { id: format!("p{i}"), cost: (1 + rnd(400) as i64) * scale }).collect();
+    let mut ballots = Vec::new();
+    for _ in 0..1 + rnd(most) {
+        let mut items = Vec::new();
+        for p in 0..np as u32 {
+            if rnd(3) > 0 {
+                items.push((p, 1 + rnd(4)));
+            }
+        }
+        ballots.push(Ballot { weight: 1 + rnd(3), items });
+    }
+    Election { budget: rnd(600) as i64 * scale, projects, ballots, unit_scale: 1 }
+}
+
+/// A random tie-break order of `n` plans (each plan's place in it).
+fn shuffled_rank(rnd: &mut impl FnMut(u64) -> u64, n: usize) -> Vec<usize> {
+    let mut rank: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        rank.swap(i, rnd(i as u64 + 1) as usize);
+    }
+    rank
+}
+
+/// `choices` with two neighbouring ones swapped: a guess that fails in the
+/// middle of a round's proof.
+fn swapped(rnd: &mut impl FnMut(u64) -> u64, choices: &[usize]) -> Vec<usize> {
+    let mut v = choices.to_vec();
+    if v.len() >= 2 {
+        let i = rnd(v.len() as u64 - 1) as usize;
+        v.swap(i, i + 1);
+    }
+    v
+}
+
 /// Wherever `follow` proves a stretch of steps, MES run at every step of
 /// it makes the same choices, in the same order, as at its start: the
 /// certificate checked step by step, not only through the outcome add1
@@ -30,19 +69,7 @@ fn every_stretch_follow_proves_makes_the_same_choices() {
     let (mut proven, mut steps) = (0usize, 0usize);
     for _ in 0..150 {
         let np = 2 + rnd(6) as usize;
-        let projects: Vec<Project> =
-            (0..np).map(|i| Project { id: format!("p{i}"), cost: 1 + rnd(400) as i64 }).collect();
-        let mut ballots = Vec::new();
-        for _ in 0..1 + rnd(25) {
-            let mut items = Vec::new();
-            for p in 0..np as u32 {
-                if rnd(3) > 0 {
-                    items.push((p, 1 + rnd(4)));
-                }
-            }
-            ballots.push(Ballot { weight: 1 + rnd(3), items });
-        }
-        let e = Election { budget: rnd(600) as i64, projects, ballots, unit_scale: 1 };
+        let e = scaled_election(&mut rnd, np, 25, 1);
         if e.num_voters() == 0 {
             continue;
         }
@@ -127,10 +154,7 @@ fn every_step_a_guessing_run_reaches_makes_the_same_choices_on_tiny_elections() 
         if e.num_voters() == 0 {
             continue;
         }
-        let mut rank: Vec<usize> = (0..np).collect();
-        for i in (1..np).rev() {
-            rank.swap(i, rnd(i as u64 + 1) as usize);
-        }
+        let rank = shuffled_rank(&mut rnd, np);
         let tb = TieBreak::Lexicographic;
         let sat = if i % 4 < 2 { Satisfaction::Cost } else { Satisfaction::Points };
         let prep = Prep::new(&e, sat);
@@ -139,11 +163,7 @@ fn every_step_a_guessing_run_reaches_makes_the_same_choices_on_tiny_elections() 
         let last = add1.k_max.min(60);
         let chosen = choices(&add1, last, &rank, &tb);
         for k in 0..last {
-            let mut swapped = chosen[k as usize].clone();
-            if swapped.len() >= 2 {
-                let i = rnd(swapped.len() as u64 - 1) as usize;
-                swapped.swap(i, i + 1);
-            }
+            let swapped = swapped(&mut rnd, &chosen[k as usize]);
             let guesses = [chosen[0].clone(), chosen[(k - 1).max(0) as usize].clone(), swapped];
             for (aim, guess) in [2i64, 17, 64].into_iter().flat_map(|a| guesses.iter().map(move |g| (a, g))) {
                 let res = add1.run_certified(k, k + aim, false, true, guess.clone(), &rank, &tb);
@@ -175,19 +195,7 @@ fn a_search_split_into_parts_ends_where_the_literal_procedure_does() {
     for _ in 0..200 {
         let np = 2 + rnd(7) as usize;
         let scale = [7i64, 40, 300][rnd(3) as usize];
-        let projects: Vec<Project> =
-            (0..np).map(|i| Project { id: format!("p{i}"), cost: (1 + rnd(400) as i64) * scale }).collect();
-        let mut ballots = Vec::new();
-        for _ in 0..1 + rnd(30) {
-            let mut items = Vec::new();
-            for p in 0..np as u32 {
-                if rnd(3) > 0 {
-                    items.push((p, 1 + rnd(4)));
-                }
-            }
-            ballots.push(Ballot { weight: 1 + rnd(3), items });
-        }
-        let e = Election { budget: rnd(600) as i64 * scale, projects, ballots, unit_scale: 1 };
+        let e = scaled_election(&mut rnd, np, 30, scale);
         let rank: Vec<usize> = (0..np).collect();
         let tb = TieBreak::Lexicographic;
         for sat in [Satisfaction::Cost, Satisfaction::Points] {
@@ -199,8 +207,8 @@ fn a_search_split_into_parts_ends_where_the_literal_procedure_does() {
                 // and with the first stopping step the first of a part.
                 let prep = Prep::new(&e, sat);
                 let add1 = Add1::new(&prep, variant);
-                let stops = |k: i64| k >= add1.k_max || add1.stop(&add1.run(k, &rank, &tb, false).selected);
-                let first_stop = (prep.n > 0).then(|| (0..).find(|&k| stops(k)).expect("k_max stops"));
+                let first_stop =
+                    (prep.n > 0).then(|| (0..).find(|&k| add1.stops_at(k, &rank, &tb)).expect("k_max stops"));
                 let how = rnd(6);
                 let guess = |probed: i64, from: i64| match how {
                     0 => probed,
@@ -248,27 +256,11 @@ fn every_step_a_certificate_reaches_makes_the_same_choices() {
     for _ in 0..120 {
         let np = 2 + rnd(6) as usize;
         let scale = [1i64, 7, 40][rnd(3) as usize];
-        let projects: Vec<Project> =
-            (0..np).map(|i| Project { id: format!("p{i}"), cost: (1 + rnd(400) as i64) * scale }).collect();
-        let mut ballots = Vec::new();
-        for _ in 0..1 + rnd(30) {
-            let mut items = Vec::new();
-            for p in 0..np as u32 {
-                if rnd(3) > 0 {
-                    items.push((p, 1 + rnd(4)));
-                }
-            }
-            ballots.push(Ballot { weight: 1 + rnd(3), items });
-        }
-        let e = Election { budget: rnd(600) as i64 * scale, projects, ballots, unit_scale: 1 };
+        let e = scaled_election(&mut rnd, np, 30, scale);
         if e.num_voters() == 0 {
             continue;
         }
-        // A tie-break order of its own (each plan's place in it).
-        let mut rank: Vec<usize> = (0..e.projects.len()).collect();
-        for i in (1..rank.len()).rev() {
-            rank.swap(i, rnd(i as u64 + 1) as usize);
-        }
+        let rank = shuffled_rank(&mut rnd, np);
         let tb = TieBreak::Lexicographic;
         for sat in [Satisfaction::Cost, Satisfaction::Points] {
             let prep = Prep::new(&e, sat);
@@ -281,13 +273,8 @@ fn every_step_a_certificate_reaches_makes_the_same_choices() {
                     let plain = add1.run(k, &rank, &tb, true);
                     // Guesses (see `guessed_round`): none, the choices of
                     // the step before, of a step further on, and of
-                    // this step with two choices swapped (a guess that
-                    // fails in the middle of a round's proof).
-                    let mut swapped = chosen[k as usize].clone();
-                    if swapped.len() >= 2 {
-                        let i = rnd(swapped.len() as u64 - 1) as usize;
-                        swapped.swap(i, i + 1);
-                    }
+                    // this step with two choices swapped.
+                    let swapped = swapped(&mut rnd, &chosen[k as usize]);
                     let guesses = [
                         vec![],
                         chosen[(k - 1).max(0) as usize].clone(),
@@ -389,11 +376,7 @@ fn certified_reaches_hold_on_exact_ties_and_plans_becoming_affordable() {
                 let chosen = choices(&add1, last, &rank, &tb);
                 for k in 0..last {
                     // Guesses as in `every_step_a_certificate_reaches_makes_the_same_choices`.
-                    let mut swapped = chosen[k as usize].clone();
-                    if swapped.len() >= 2 {
-                        let i = rnd(swapped.len() as u64 - 1) as usize;
-                        swapped.swap(i, i + 1);
-                    }
+                    let swapped = swapped(&mut rnd, &chosen[k as usize]);
                     let guesses = [vec![], chosen[(k - 1).max(0) as usize].clone(), swapped];
                     for (aim, guess) in [2i64, 17, 70].into_iter().flat_map(|a| guesses.iter().map(move |g| (a, g))) {
                         let res = add1.run_certified(k, k + aim, false, true, guess.clone(), &rank, &tb);
